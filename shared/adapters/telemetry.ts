@@ -1,0 +1,56 @@
+import { metrics as otelMetrics, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
+import { METER_NAME, METRICS, type MetricKey } from '../config/monitoring.js';
+import type { MetricsPort } from '../telemetry/metricsPort.js';
+
+/**
+ * OpenTelemetry-backed MetricsPort. Instruments are created once per provider. Metrics carry no attributes on
+ * purpose: Azure Monitor alerts only on dimensionless custom metrics unless custom-metric dimensions are enabled.
+ */
+export class OtelMetrics implements MetricsPort {
+  private readonly meter: Meter;
+  private readonly counters = new Map<MetricKey, Counter>();
+  private readonly histograms = new Map<MetricKey, Histogram>();
+
+  constructor(provider: MeterProvider = otelMetrics.getMeterProvider()) {
+    this.meter = provider.getMeter(METER_NAME);
+  }
+
+  count(metric: MetricKey, value: number): void {
+    let counter = this.counters.get(metric);
+    if (!counter) {
+      counter = this.meter.createCounter(METRICS[metric]);
+      this.counters.set(metric, counter);
+    }
+    counter.add(value);
+  }
+
+  observe(metric: MetricKey, value: number): void {
+    if (!Number.isFinite(value)) return;
+    let histogram = this.histograms.get(metric);
+    if (!histogram) {
+      histogram = this.meter.createHistogram(METRICS[metric]);
+      this.histograms.set(metric, histogram);
+    }
+    histogram.record(value);
+  }
+}
+
+let started: Promise<void> | undefined;
+
+/**
+ * Starts export to Application Insights once per process when a connection string is set; otherwise metrics go
+ * nowhere (the API's no-op provider). Loaded lazily so cold start without App Insights stays small.
+ */
+export function startTelemetry(connectionString: string | undefined): Promise<void> {
+  if (!connectionString) return Promise.resolve();
+  started ??= import('@azure/monitor-opentelemetry').then(({ useAzureMonitor }) => {
+    useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
+  });
+  return started;
+}
+
+/** Pushes buffered metrics out (timer functions end before the periodic export would run). */
+export async function flushTelemetry(): Promise<void> {
+  const provider = otelMetrics.getMeterProvider() as MeterProvider & { forceFlush?: () => Promise<void> };
+  await provider.forceFlush?.();
+}

@@ -1,0 +1,50 @@
+/**
+ * The event contract (what producers send to the `events` hub) and the scored record (what scoreEvents sends to the
+ * `scored` hub). Both are captured by Event Hubs Capture and read back by weeklyDrift.
+ */
+export type FeatureValue = number | string | null;
+
+export interface InputEvent {
+  id: string;
+  callerId?: string;
+  /** ISO-8601. */
+  timestamp?: string;
+  features: Record<string, FeatureValue>;
+  label?: number | string;
+}
+
+export type Risk = 'LOW' | 'MEDIUM' | 'HIGH';
+export type Decision = 'ACCEPT' | 'FLAG' | 'MANUAL_REVIEW' | 'REJECT';
+
+export interface ValidationIssue {
+  /** Stable code, e.g. `VALIDATION.OUT_OF_RANGE`, `VALIDATION.Z_SCORE`, `VALIDATION.ANOMALY`, `VALIDATION.UNSEEN_CATEGORY`. */
+  code: string;
+  feature?: string;
+  message: string;
+}
+
+export interface ScoredRecord {
+  kind: 'mrm.scored';
+  id: string;
+  callerId: string | null;
+  partition: string | null;
+  sequenceNumber: number | null;
+  enqueuedTime: string | null;
+  /** Features after sanitising (clipped to the baseline range). */
+  features: Record<string, FeatureValue>;
+  label: number | string | null;
+  /** Predicted class; null when the event was rejected before scoring. */
+  prediction: string | null;
+  probabilities: Record<string, number> | null;
+  /** Model score (for the forest: the isolation-forest anomaly score in [0, 1]). */
+  score: number | null;
+  confidence: number | null;
+  entropy: number | null;
+  risk: Risk;
+  issues: ValidationIssue[];
+  decision: Decision;
+  reasons: string[];
+  modelVersion: string;
+  profileVersion: string;
+  scoredAt: string;
+}
