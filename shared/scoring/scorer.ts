@@ -1,0 +1,33 @@
+import type { Failure } from '../errors.js';
+import type { FeatureValue } from './records.js';
+
+/** One valid, sanitised event handed to a scorer. */
+export interface ScoreRequest {
+  id: string;
+  /** Sanitised features by name (numeric values clipped to the baseline range, missing numerics imputed). */
+  features: Readonly<Record<string, FeatureValue>>;
+  /** The profile's numeric features in profile order, as the embedded model reads them. */
+  vector: Float64Array;
+}
+
+export interface Prediction {
+  /** Predicted class name. */
+  prediction: string;
+  /** Probability per class name; sums to 1. */
+  probabilities: Record<string, number>;
+  /** A model-specific score (the forest's anomaly score; the endpoint's positive-class probability), or null. */
+  score: number | null;
+}
+
+/** Per event: a prediction, or a failure such as `SCORER.UNAVAILABLE` (the event is then dead-lettered, replayable). */
+export type ScoreOutcome = { ok: true; value: Prediction } | { ok: false; error: Failure };
+
+/**
+ * A model behind one interface: the embedded isolation forest (`forest`) or an Azure ML online endpoint (`aml`).
+ * `scoreBatch` never rejects for a per-event or service failure: it answers one outcome per request, in order.
+ */
+export interface Scorer {
+  readonly kind: 'forest' | 'aml';
+  readonly modelVersion: string;
+  scoreBatch(requests: readonly ScoreRequest[], options?: { signal?: AbortSignal }): Promise<ScoreOutcome[]>;
+}
