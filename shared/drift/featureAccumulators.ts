@@ -1,0 +1,125 @@
+import { SketchAccumulator, SketchGrid } from '../sketch/logBucketSketch.js';
+import { MISSING, OTHER, type NumericFeatureSchema } from './schema.js';
+import type { CategoricalFeatureProfile, NumericFeatureProfile } from './profile.js';
+
+/** Mutable counts of one numeric feature; the hot loop calls `add` once per value. */
+export class NumericAccumulator {
+  private count = 0;
+  private missing = 0;
+  private sum = 0;
+  private centeredSumSquares = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private readonly psiEdges: Float64Array;
+  private readonly decileEdges: Float64Array;
+  private readonly psiCounts: Float64Array;
+  private readonly decileCounts: Float64Array;
+  private readonly sketch: SketchAccumulator;
+  private readonly center: number;
+  private values: number[] | null = [];
+
+  constructor(
+    schema: NumericFeatureSchema,
+    private readonly exactValueCap: number,
+  ) {
+    this.psiEdges = Float64Array.from(schema.psiEdges);
+    this.decileEdges = Float64Array.from(schema.decileEdges);
+    this.psiCounts = new Float64Array(schema.psiEdges.length + 1);
+    this.decileCounts = new Float64Array(schema.decileEdges.length + 1);
+    this.sketch = new SketchAccumulator(new SketchGrid(schema.sketch));
+    this.center = schema.sketch.center;
+  }
+
+  /** Anything but a finite number (null, undefined, NaN, ±Infinity, strings) counts as missing. */
+  add(value: unknown): void {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.missing++;
+      return;
+    }
+    this.addFinite(value);
+  }
+
+  addFinite(x: number): void {
+    this.count++;
+    this.sum += x;
+    const d = x - this.center;
+    this.centeredSumSquares += d * d;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    this.psiCounts[bucketOf(this.psiEdges, x)]! += 1;
+    this.decileCounts[bucketOf(this.decileEdges, x)]! += 1;
+    this.sketch.add(x);
+    if (this.values !== null) {
+      if (this.values.length < this.exactValueCap) this.values.push(x);
+      else this.values = null;
+    }
+  }
+
+  addMissing(n = 1): void {
+    this.missing += n;
+  }
+
+  snapshot(): NumericFeatureProfile {
+    return {
+      type: 'numeric',
+      count: this.count,
+      missing: this.missing,
+      sum: this.sum,
+      centeredSumSquares: this.centeredSumSquares,
+      min: this.count > 0 ? this.min : null,
+      max: this.count > 0 ? this.max : null,
+      psiCounts: Array.from(this.psiCounts),
+      decileCounts: Array.from(this.decileCounts),
+      sketch: this.sketch.snapshot(),
+      values: this.values === null ? null : Array.from(Float64Array.from(this.values).sort()),
+    };
+  }
+}
+
+/** numpy.histogram's rule on interior edges: the number of edges <= x (bins are [a, b), the outer ones unbounded). */
+export function bucketOf(edges: Float64Array | ReadonlyArray<number>, x: number): number {
+  let b = 0;
+  const n = edges.length;
+  while (b < n && x >= edges[b]!) b++;
+  return b;
+}
+
+/** Mutable counts of one categorical feature (baseline categories, `__other__`, `__missing__`). */
+export class CategoricalAccumulator {
+  private readonly index = new Map<string, number>();
+  private readonly names: string[];
+  private readonly counts: Float64Array;
+  private readonly otherSlot: number;
+  private readonly missingSlot: number;
+  private missing = 0;
+  private count = 0;
+
+  constructor(categories: ReadonlyArray<string>) {
+    this.names = [...categories, OTHER, MISSING];
+    categories.forEach((c, i) => this.index.set(c, i));
+    this.otherSlot = categories.length;
+    this.missingSlot = categories.length + 1;
+    this.counts = new Float64Array(this.names.length);
+  }
+
+  /** Strings, numbers and booleans are categories (numbers as their decimal text); null/undefined/NaN are missing. */
+  add(value: unknown): void {
+    let key: string;
+    if (typeof value === 'string') key = value;
+    else if ((typeof value === 'number' && !Number.isNaN(value)) || typeof value === 'boolean') key = String(value);
+    else {
+      this.missing++;
+      this.counts[this.missingSlot]! += 1;
+      return;
+    }
+    this.count++;
+    const slot = this.index.get(key);
+    this.counts[slot === undefined ? this.otherSlot : slot]! += 1;
+  }
+
+  snapshot(): CategoricalFeatureProfile {
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < this.names.length; i++) counts[this.names[i]!] = this.counts[i]!;
+    return { type: 'categorical', count: this.count, missing: this.missing, counts };
+  }
+}

@@ -1,0 +1,118 @@
+import type { ScoredRecord } from '../scoring/records.js';
+import { CategoricalAccumulator, NumericAccumulator } from './featureAccumulators.js';
+import { AUC_BINS, PROFILE_VERSION, type DatasetProfile, type FeatureProfile, type PerformanceState } from './profile.js';
+import type { ProfileSchema } from './schema.js';
+
+/** The fields of a ScoredRecord the profile reads. */
+export type ScoredFields = Pick<ScoredRecord, 'prediction' | 'score' | 'label' | 'probabilities'> & {
+  features: Readonly<Record<string, unknown>>;
+};
+
+type Slot = { name: string; numeric: NumericAccumulator | null; categorical: CategoricalAccumulator | null };
+
+/**
+ * Folds events into a profile, fast: the hot loop of weeklyDrift. Mutable; `toProfile()` snapshots an immutable
+ * DatasetProfile (the accumulator may go on afterwards). Feature values not in the schema are ignored.
+ */
+export class ProfileAccumulator {
+  private readonly schema: ProfileSchema;
+  private readonly slots: Slot[];
+  private events = 0;
+  private readonly badBodies = new Map<string, number>();
+  private readonly predictedClass: CategoricalAccumulator | null;
+  private readonly score: NumericAccumulator | null;
+  private readonly labels: CategoricalAccumulator | null;
+  private readonly labelIndex = new Map<string, number>();
+  private readonly classCount: number;
+  private readonly confusion: Float64Array | null;
+  private labelled = 0;
+  private readonly positiveClass: string | null;
+  private readonly positives: Float64Array | null;
+  private readonly negatives: Float64Array | null;
+
+  constructor(schema: ProfileSchema) {
+    this.schema = schema;
+    this.slots = schema.features.map((f) => ({
+      name: f.name,
+      numeric: f.type === 'numeric' ? new NumericAccumulator(f, schema.exactValueCap) : null,
+      categorical: f.type === 'categorical' ? new CategoricalAccumulator(f.categories) : null,
+    }));
+    this.predictedClass = schema.prediction ? new CategoricalAccumulator(schema.prediction.classes) : null;
+    this.score = schema.prediction?.score ? new NumericAccumulator(schema.prediction.score, schema.exactValueCap) : null;
+    this.labels = schema.labels ? new CategoricalAccumulator(schema.labels.classes) : null;
+    schema.labels?.classes.forEach((c, i) => this.labelIndex.set(c, i));
+    this.classCount = schema.labels ? schema.labels.classes.length + 1 : 0;
+    this.confusion = schema.labels ? new Float64Array(this.classCount * this.classCount) : null;
+    const binary = schema.labels !== null && schema.labels.classes.length === 2 && schema.labels.positiveClass !== null;
+    this.positiveClass = binary ? schema.labels!.positiveClass : null;
+    this.positives = binary ? new Float64Array(AUC_BINS) : null;
+    this.negatives = binary ? new Float64Array(AUC_BINS) : null;
+  }
+
+  /** One input event's features (the event contract's `features`). */
+  addFeatures(features: Readonly<Record<string, unknown>>): void {
+    this.events++;
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const value = features[slot.name];
+      if (slot.numeric !== null) slot.numeric.add(value);
+      else slot.categorical!.add(value);
+    }
+  }
+
+  /** One scored record: its features, predicted class and score, and (when labelled) the confusion and AUC counts. */
+  addScored(record: ScoredFields): void {
+    this.addFeatures(record.features);
+    this.predictedClass?.add(record.prediction);
+    this.score?.add(record.score);
+    if (this.labels === null) return;
+    const label = record.label === null || record.label === undefined ? null : String(record.label);
+    this.labels.add(label);
+    if (label === null || record.prediction === null || record.prediction === undefined) return;
+    this.labelled++;
+    const k = this.classCount;
+    const actual = this.labelIndex.get(label) ?? k - 1;
+    const predicted = this.labelIndex.get(String(record.prediction)) ?? k - 1;
+    this.confusion![actual * k + predicted]! += 1;
+    if (this.positiveClass !== null) {
+      const s = record.probabilities?.[this.positiveClass] ?? record.score;
+      if (typeof s === 'number' && Number.isFinite(s)) {
+        const bin = Math.min(AUC_BINS - 1, Math.max(0, Math.floor(s * AUC_BINS)));
+        (label === this.positiveClass ? this.positives! : this.negatives!)[bin]! += 1;
+      }
+    }
+  }
+
+  /** A body that could not be read or failed the contract, by its stable reason code. */
+  addBadBody(reasonCode: string): void {
+    this.badBodies.set(reasonCode, (this.badBodies.get(reasonCode) ?? 0) + 1);
+  }
+
+  toProfile(): DatasetProfile {
+    const features: Record<string, FeatureProfile> = {};
+    for (const slot of this.slots) features[slot.name] = slot.numeric ? slot.numeric.snapshot() : slot.categorical!.snapshot();
+    const badBodies: Record<string, number> = {};
+    for (const key of [...this.badBodies.keys()].sort()) badBodies[key] = this.badBodies.get(key)!;
+    let performance: PerformanceState | null = null;
+    if (this.confusion !== null) {
+      performance = {
+        labelled: this.labelled,
+        confusion: Array.from(this.confusion),
+        scoreHistogram: this.positives && this.negatives ? { positive: Array.from(this.positives), negative: Array.from(this.negatives) } : null,
+      };
+    }
+    return {
+      version: PROFILE_VERSION,
+      schemaId: this.schema.id,
+      exactValueCap: this.schema.exactValueCap,
+      events: this.events,
+      features,
+      badBodies,
+      prediction: this.predictedClass ? { classes: this.predictedClass.snapshot(), score: this.score ? this.score.snapshot() : null } : null,
+      labels: this.labels ? this.labels.snapshot() : null,
+      performance,
+    };
+  }
+}
+

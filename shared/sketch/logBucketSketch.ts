@@ -1,0 +1,159 @@
+/**
+ * A mergeable quantile sketch for KS and Wasserstein: a DDSketch-style histogram of z = (x - center) / scale, with
+ * center and scale fixed by the baseline (median; IQR/1.349, else std, else 1). Near the center (|z| < linearLimit)
+ * buckets have a constant width; beyond, their width grows geometrically by gamma = (1 + a) / (1 - a), so each bucket
+ * holds values within a relative accuracy `a` of |z|. Counts are integers per integer bucket index: merge is a sum,
+ * exactly associative and commutative, and memory grows with log(range), never with the number of values.
+ *
+ * Why not KLL or t-digest: their merges are randomised or order-dependent, so a resumed weekly run could give a
+ * different report; here the bucket grid is shared by the baseline and every weekly profile, which also makes the KS
+ * and Wasserstein error bounds computable exactly from the two histograms (see shared/drift/stats/distribution.ts).
+ */
+export interface SketchParams {
+  /** Baseline median: z = 0 here. */
+  center: number;
+  /** Baseline spread used to normalise (IQR/1.349, else std, else 1); always > 0. */
+  scale: number;
+  /** Relative accuracy `a` of a bucket on |z| in the logarithmic region (default 0.005). */
+  relativeAccuracy: number;
+  /** |z| below which buckets are linear (default 0.25). */
+  linearLimit: number;
+}
+
+/** Serialised counts: bucket `offset + i` holds `counts[i]` (dense between the lowest and highest used bucket). */
+export interface SketchCounts {
+  offset: number;
+  counts: number[];
+}
+
+export const DEFAULT_SKETCH_RELATIVE_ACCURACY = 0.005;
+export const DEFAULT_SKETCH_LINEAR_LIMIT = 0.25;
+/** |z| is clamped here so the index range stays bounded whatever the data (1e12 standard deviations). */
+const Z_LIMIT = 1e12;
+
+export const EMPTY_SKETCH: SketchCounts = Object.freeze({ offset: 0, counts: [] }) as SketchCounts;
+
+/** Derived constants of a grid, computed once per feature and reused in the hot loop. */
+export class SketchGrid {
+  readonly center: number;
+  readonly scale: number;
+  readonly gamma: number;
+  readonly logGamma: number;
+  /** Linear buckets per side. */
+  readonly linearBuckets: number;
+  readonly linearWidth: number;
+  readonly linearLimit: number;
+  /** Highest index on each side; the dense index range is [-maxIndex - 1, maxIndex]. */
+  readonly maxIndex: number;
+
+  constructor(params: SketchParams) {
+    if (!(params.scale > 0) || !Number.isFinite(params.scale)) throw new RangeError(`sketch scale must be > 0, got ${params.scale}`);
+    if (!(params.relativeAccuracy > 0 && params.relativeAccuracy < 0.5)) throw new RangeError('sketch relativeAccuracy must be in (0, 0.5)');
+    this.center = params.center;
+    this.scale = params.scale;
+    this.gamma = (1 + params.relativeAccuracy) / (1 - params.relativeAccuracy);
+    this.logGamma = Math.log(this.gamma);
+    // The linear width matches the first logarithmic bucket's, so resolution is continuous at the boundary.
+    this.linearBuckets = Math.max(1, Math.round(1 / (this.gamma - 1)));
+    this.linearLimit = params.linearLimit;
+    this.linearWidth = params.linearLimit / this.linearBuckets;
+    this.maxIndex = this.linearBuckets + Math.floor(Math.log(Z_LIMIT / params.linearLimit) / this.logGamma);
+  }
+
+  /** Bucket index of a finite value. */
+  index(x: number): number {
+    let z = (x - this.center) / this.scale;
+    if (z >= this.linearLimit) {
+      if (z > Z_LIMIT) z = Z_LIMIT;
+      const k = Math.floor(Math.log(z / this.linearLimit) / this.logGamma);
+      return Math.min(this.linearBuckets + k, this.maxIndex);
+    }
+    if (z < -this.linearLimit) {
+      if (z < -Z_LIMIT) z = -Z_LIMIT;
+      const k = Math.floor(Math.log(-z / this.linearLimit) / this.logGamma);
+      return Math.max(-this.linearBuckets - 1 - k, -this.maxIndex - 1);
+    }
+    // Guards the rounding of z / width at the region's edge.
+    const j = Math.floor(z / this.linearWidth);
+    return j < -this.linearBuckets ? -this.linearBuckets : j >= this.linearBuckets ? this.linearBuckets - 1 : j;
+  }
+
+  /** Lower edge of bucket `i`, in value units. */
+  lower(i: number): number {
+    return this.center + this.scale * this.lowerZ(i);
+  }
+
+  /** Upper edge of bucket `i`, in value units (the next bucket's lower edge). */
+  upper(i: number): number {
+    return this.lower(i + 1);
+  }
+
+  private lowerZ(i: number): number {
+    const l = this.linearBuckets;
+    if (i >= l) return this.linearLimit * Math.pow(this.gamma, i - l);
+    if (i >= -l) return i * this.linearWidth;
+    // Negative log region: bucket i = -l - 1 - k covers z in (-linearLimit * gamma^(k+1), -linearLimit * gamma^k].
+    const k = -l - 1 - i;
+    return -this.linearLimit * Math.pow(this.gamma, k + 1);
+  }
+}
+
+/** Sums two sketches bucket by bucket. Exact: associative and commutative; EMPTY_SKETCH is the identity. */
+export function mergeSketchCounts(a: SketchCounts, b: SketchCounts): SketchCounts {
+  if (a.counts.length === 0) return b;
+  if (b.counts.length === 0) return a;
+  const offset = Math.min(a.offset, b.offset);
+  const end = Math.max(a.offset + a.counts.length, b.offset + b.counts.length);
+  const counts = new Array<number>(end - offset).fill(0);
+  for (let i = 0; i < a.counts.length; i++) counts[a.offset - offset + i]! += a.counts[i]!;
+  for (let i = 0; i < b.counts.length; i++) counts[b.offset - offset + i]! += b.counts[i]!;
+  return { offset, counts };
+}
+
+/** Total number of values in a sketch. */
+export function sketchTotal(sketch: SketchCounts): number {
+  let total = 0;
+  for (const c of sketch.counts) total += c;
+  return total;
+}
+
+/**
+ * Mutable, dense counterpart of SketchCounts for the hot loop: one Float64Array over the whole bounded index range,
+ * with the touched range tracked so the snapshot costs only what was used.
+ */
+export class SketchAccumulator {
+  readonly grid: SketchGrid;
+  private readonly counts: Float64Array;
+  private readonly zero: number;
+  private lo = Number.POSITIVE_INFINITY;
+  private hi = Number.NEGATIVE_INFINITY;
+
+  constructor(grid: SketchGrid) {
+    this.grid = grid;
+    this.zero = grid.maxIndex + 1;
+    this.counts = new Float64Array(2 * grid.maxIndex + 2);
+  }
+
+  add(x: number): void {
+    const slot = this.grid.index(x) + this.zero;
+    this.counts[slot]! += 1;
+    if (slot < this.lo) this.lo = slot;
+    if (slot > this.hi) this.hi = slot;
+  }
+
+  addCounts(sketch: SketchCounts): void {
+    for (let i = 0; i < sketch.counts.length; i++) {
+      const c = sketch.counts[i]!;
+      if (c === 0) continue;
+      const slot = sketch.offset + i + this.zero;
+      this.counts[slot]! += c;
+      if (slot < this.lo) this.lo = slot;
+      if (slot > this.hi) this.hi = slot;
+    }
+  }
+
+  snapshot(): SketchCounts {
+    if (this.hi < this.lo) return { offset: 0, counts: [] };
+    return { offset: this.lo - this.zero, counts: Array.from(this.counts.subarray(this.lo, this.hi + 1)) };
+  }
+}
