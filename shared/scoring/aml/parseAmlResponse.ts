@@ -83,7 +83,7 @@ function probabilityVector(row: unknown, classes: readonly string[]): Result<num
     if (p < 0) return { ok: false, error: `probability ${p} is negative` };
     sum += p;
   }
-  if (Math.abs(sum - 1) > probabilitySumTolerance) return { ok: false, error: `probabilities sum to ${sum}, not 1` };
+  if (Math.abs(sum - 1) > probabilitySumTolerance) return { ok: false, error: `probabilities sum to ${Number(sum.toPrecision(6))}, not 1` };
   return { ok: true, value: (row as number[]).map((p) => p / sum) };
 }
 

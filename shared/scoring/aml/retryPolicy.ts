@@ -46,6 +46,8 @@ export function retryAfterInMs(header: (name: string) => string | null | undefin
   const retryAfter = header('retry-after')?.trim();
   if (!retryAfter) return undefined;
   if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
+  // Every HTTP-date form starts with a day name; without this check Date.parse reads "-3" as the year -3.
+  if (!/^[A-Za-z]{3}/.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowInMs);
