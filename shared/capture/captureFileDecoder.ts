@@ -1,0 +1,325 @@
+import { inflateRawSync } from 'node:zlib';
+import avro from 'avsc';
+import { fail, ok, type Failure, type Result } from '../errors.js';
+import { CAPTURE_FAILURES } from './captureFailures.js';
+import { CAPTURE_READER_SCHEMA, type CaptureRecord } from './captureSchema.js';
+
+export interface CaptureFileDecoderOptions {
+  /** Largest block (compressed or not) held in memory at once; a larger one skips the file. Default 128 MiB. */
+  maxBlockSizeInBytes?: number;
+  /** Largest header (schema and metadata). Default 1 MiB. */
+  maxHeaderSizeInBytes?: number;
+}
+
+export interface CaptureFileSummary {
+  records: number;
+  blocks: number;
+  codec: 'null' | 'deflate';
+  bytes: number;
+}
+
+const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]);
+const SYNC_SIZE = 16;
+const NEED_MORE = -1;
+
+class DecodeFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+interface Resolved {
+  reader: avro.Type;
+  resolver: avro.Resolver;
+}
+
+// Capture embeds the same schema in every file: resolving it once per process saves a schema parse per blob.
+const resolverCache = new Map<string, Resolved | Failure>();
+const readerType = avro.Type.forSchema(CAPTURE_READER_SCHEMA as unknown as avro.Schema);
+
+/**
+ * Decodes an Avro object container file of Event Hubs Capture incrementally: feed it chunks as they arrive (`push`),
+ * then `end()`. It holds at most one block plus one chunk, decodes a whole block at a time from that buffer (fast),
+ * and hands each record to `onRecord` as soon as its block is complete. Records are read with the writer schema the
+ * file embeds, resolved against the lean reader schema (the property maps are skipped). Expected problems (truncated,
+ * corrupt, foreign) come back as a Failure from `push` or `end`; after a failure the decoder ignores further input.
+ * Errors thrown by `onRecord` are the caller's and propagate.
+ */
+export class CaptureFileDecoder {
+  private readonly maxBlockSizeInBytes: number;
+  private readonly maxHeaderSizeInBytes: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes needed before the next parse attempt can succeed (0: unknown, try with what is there). */
+  private needed = 0;
+  private sync: Buffer | undefined;
+  private resolved: Resolved | undefined;
+  private codec: 'null' | 'deflate' = 'null';
+  private failure: Failure | undefined;
+  private records = 0;
+  private blocks = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly onRecord: (record: CaptureRecord) => void,
+    options: CaptureFileDecoderOptions = {},
+  ) {
+    this.maxBlockSizeInBytes = options.maxBlockSizeInBytes ?? 128 * 1024 * 1024;
+    this.maxHeaderSizeInBytes = options.maxHeaderSizeInBytes ?? 1024 * 1024;
+  }
+
+  /** Feeds the next bytes of the file. Returns the failure that stops decoding, if any. */
+  push(chunk: Uint8Array): Failure | undefined {
+    if (this.failure) return this.failure;
+    if (chunk.byteLength === 0) return undefined;
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.bytes += buffer.byteLength;
+    this.chunks.push(buffer);
+    this.buffered += buffer.byteLength;
+    if (this.buffered < this.needed) return undefined;
+    try {
+      this.drain();
+    } catch (error) {
+      if (error instanceof DecodeFailure) {
+        this.failure = error.failure;
+        this.chunks = [];
+        return this.failure;
+      }
+      throw error;
+    }
+    return undefined;
+  }
+
+  /** Ends the file: succeeds only at a block boundary after a complete header. */
+  end(): Result<CaptureFileSummary> {
+    if (this.failure) return { ok: false, error: this.failure };
+    if (!this.resolved) {
+      // A wrong magic already failed in push: what is left is a cut header (or no bytes at all).
+      return fail(CAPTURE_FAILURES.truncated, `File ends inside its Avro header (${this.bytes} bytes)`, { bytes: this.bytes });
+    }
+    if (this.buffered > 0) {
+      return fail(CAPTURE_FAILURES.truncated, `File ends inside a block after ${this.blocks} complete blocks (${this.buffered} bytes left over)`, {
+        blocks: this.blocks,
+        leftOverBytes: this.buffered,
+      });
+    }
+    return ok({ records: this.records, blocks: this.blocks, codec: this.codec, bytes: this.bytes });
+  }
+
+  private drain(): void {
+    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    let pos = 0;
+    if (!this.resolved) {
+      const afterHeader = this.readHeader(buffer);
+      if (afterHeader === NEED_MORE) {
+        if (this.buffered > this.maxHeaderSizeInBytes) {
+          throw new DecodeFailure({
+            code: CAPTURE_FAILURES.corrupt,
+            message: `Avro header longer than ${this.maxHeaderSizeInBytes} bytes`,
+          });
+        }
+        this.keep(buffer, 0, 0);
+        return;
+      }
+      pos = afterHeader;
+    }
+    for (;;) {
+      const next = this.readBlock(buffer, pos);
+      if (next === NEED_MORE) break;
+      pos = next;
+    }
+    this.keep(buffer, pos, this.needed);
+  }
+
+  /** Keeps the unread tail as the only chunk and remembers how many bytes the next step needs. */
+  private keep(buffer: Buffer, pos: number, needed: number): void {
+    const rest = buffer.subarray(pos);
+    this.chunks = rest.length === 0 ? [] : [rest];
+    this.buffered = rest.length;
+    this.needed = Math.max(needed, rest.length + 1);
+  }
+
+  private readHeader(buffer: Buffer): number {
+    if (buffer.length < MAGIC.length) {
+      if (!MAGIC.subarray(0, buffer.length).equals(buffer)) throw new DecodeFailure(notAvro().error);
+      return NEED_MORE;
+    }
+    if (!buffer.subarray(0, MAGIC.length).equals(MAGIC)) throw new DecodeFailure(notAvro().error);
+    const cursor = { pos: MAGIC.length };
+    const meta = new Map<string, Buffer>();
+    for (;;) {
+      let count = readLong(buffer, cursor);
+      if (count === undefined) return NEED_MORE;
+      if (count === 0) break;
+      if (count < 0) {
+        count = -count;
+        if (readLong(buffer, cursor) === undefined) return NEED_MORE;
+      }
+      for (let i = 0; i < count; i++) {
+        const key = readBytes(buffer, cursor);
+        if (key === undefined) return NEED_MORE;
+        const value = readBytes(buffer, cursor);
+        if (value === undefined) return NEED_MORE;
+        meta.set(key.toString('utf8'), value);
+      }
+    }
+    if (buffer.length < cursor.pos + SYNC_SIZE) return NEED_MORE;
+    this.sync = Buffer.from(buffer.subarray(cursor.pos, cursor.pos + SYNC_SIZE));
+    const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
+    if (codec !== 'null' && codec !== 'deflate') {
+      throw new DecodeFailure({
+        code: CAPTURE_FAILURES.unsupportedCodec,
+        message: `Avro codec "${codec}" is not supported (Capture writes null or deflate)`,
+        detail: { codec },
+      });
+    }
+    this.codec = codec;
+    const schema = meta.get('avro.schema');
+    if (!schema) throw new DecodeFailure({ code: CAPTURE_FAILURES.badSchema, message: 'Avro header has no avro.schema' });
+    this.resolved = resolve(schema.toString('utf8'));
+    return cursor.pos + SYNC_SIZE;
+  }
+
+  private readBlock(buffer: Buffer, start: number): number {
+    const cursor = { pos: start };
+    const count = readLong(buffer, cursor);
+    if (count === undefined) return this.needMore(0);
+    const size = readLong(buffer, cursor);
+    if (size === undefined) return this.needMore(0);
+    if (count < 0 || size < 0) {
+      throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: `Block ${this.blocks} has a negative count or size`, detail: { block: this.blocks } });
+    }
+    if (size > this.maxBlockSizeInBytes) {
+      throw new DecodeFailure({
+        code: CAPTURE_FAILURES.blockTooLarge,
+        message: `Block ${this.blocks} is ${size} bytes, above the limit of ${this.maxBlockSizeInBytes}`,
+        detail: { block: this.blocks, size, maxBlockSizeInBytes: this.maxBlockSizeInBytes },
+      });
+    }
+    const end = cursor.pos + size + SYNC_SIZE;
+    if (buffer.length < end) return this.needMore(end - start);
+    if (!buffer.subarray(end - SYNC_SIZE, end).equals(this.sync!)) {
+      throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: `Sync marker after block ${this.blocks} does not match the header's`, detail: { block: this.blocks } });
+    }
+    const data = this.codec === 'deflate' ? this.inflate(buffer.subarray(cursor.pos, end - SYNC_SIZE)) : buffer.subarray(cursor.pos, end - SYNC_SIZE);
+    this.decodeRecords(data, count);
+    this.blocks++;
+    return end;
+  }
+
+  private needMore(bytesFromBlockStart: number): number {
+    this.needed = bytesFromBlockStart;
+    return NEED_MORE;
+  }
+
+  private inflate(compressed: Buffer): Buffer {
+    try {
+      return inflateRawSync(compressed, { maxOutputLength: this.maxBlockSizeInBytes });
+    } catch (error) {
+      throw new DecodeFailure({
+        code: CAPTURE_FAILURES.corrupt,
+        message: `Block ${this.blocks} does not inflate: ${(error as Error).message}`,
+        detail: { block: this.blocks },
+      });
+    }
+  }
+
+  private decodeRecords(data: Buffer, count: number): void {
+    const { reader, resolver } = this.resolved!;
+    const onRecord = this.onRecord;
+    let pos = 0;
+    for (let i = 0; i < count; i++) {
+      let decoded: { value: unknown; offset: number };
+      try {
+        decoded = reader.decode(data, pos, resolver);
+      } catch (error) {
+        throw this.recordFailure(i, (error as Error).message);
+      }
+      if (decoded.offset < 0) throw this.recordFailure(i, 'record runs past the end of its block');
+      pos = decoded.offset;
+      onRecord(decoded.value as CaptureRecord);
+    }
+    this.records += count;
+    if (pos !== data.length) throw this.recordFailure(count, `${data.length - pos} bytes left over after ${count} records`);
+  }
+
+  private recordFailure(index: number, reason: string): DecodeFailure {
+    return new DecodeFailure({
+      code: CAPTURE_FAILURES.corrupt,
+      message: `Record ${index} of block ${this.blocks} does not decode: ${reason}`,
+      detail: { block: this.blocks, record: index },
+    });
+  }
+}
+
+function resolve(schemaText: string): Resolved {
+  const cached = resolverCache.get(schemaText);
+  if (cached && 'reader' in cached) return cached;
+  if (cached) throw new DecodeFailure(cached);
+  let result: Resolved | Failure;
+  let writer: avro.Type | undefined;
+  try {
+    // Property map unions ([long, double, string, bytes]) are ambiguous, so `wrapUnions: false` would reject the
+    // schema in avsc 5.7; 'auto' wraps only those, and the reader schema skips them anyway.
+    writer = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema, { wrapUnions: 'auto' });
+  } catch (error) {
+    result = { code: CAPTURE_FAILURES.badSchema, message: `Embedded schema is not valid Avro: ${(error as Error).message}` };
+  }
+  if (writer) {
+    try {
+      result = { reader: readerType, resolver: readerType.createResolver(writer) };
+    } catch (error) {
+      const name = (writer as unknown as { name?: string }).name ?? writer.typeName;
+      result = {
+        code: CAPTURE_FAILURES.foreignSchema,
+        message: `Records of type ${name} are not Event Hubs Capture EventData records: ${firstLine((error as Error).message)}`,
+        detail: { recordType: name },
+      };
+    }
+  }
+  if (resolverCache.size >= 16) resolverCache.delete(resolverCache.keys().next().value!);
+  resolverCache.set(schemaText, result!);
+  if ('reader' in result!) return result;
+  throw new DecodeFailure(result!);
+}
+
+function notAvro(): { ok: false; error: Failure } {
+  return fail(CAPTURE_FAILURES.notAvro, 'Not an Avro object container file (no "Obj\\x01" magic)');
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? text;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/** Zig-zag varint long (Avro `long`), exact up to 2^53; `undefined` when the buffer ends inside it. */
+function readLong(buffer: Buffer, cursor: { pos: number }): number | undefined {
+  let pos = cursor.pos;
+  let value = 0;
+  let factor = 1;
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (pos >= buffer.length) return undefined;
+    const byte = buffer[pos++]!;
+    value += (byte & 0x7f) * factor;
+    factor *= 128;
+    if ((byte & 0x80) === 0) {
+      cursor.pos = pos;
+      return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+    }
+  }
+  throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Varint longer than 10 bytes' });
+}
+
+function readBytes(buffer: Buffer, cursor: { pos: number }): Buffer | undefined {
+  const start = cursor.pos;
+  const length = readLong(buffer, cursor);
+  if (length === undefined) return undefined;
+  if (length < 0) throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Negative length in the Avro header' });
+  if (buffer.length < cursor.pos + length) {
+    cursor.pos = start;
+    return undefined;
+  }
+  const value = buffer.subarray(cursor.pos, cursor.pos + length);
+  cursor.pos += length;
+  return value;
+}
