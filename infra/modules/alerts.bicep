@@ -1,0 +1,314 @@
+// Alert rules. Metric names and thresholds come from shared/config/monitoring.json, the file the app's metrics and
+// setting defaults come from, so an alert can never watch a name the code does not emit or a threshold it does not
+// use (a test checks every metric referenced here against the code).
+// - to retrain and operators: drift magnitude above the retrain threshold; accuracy below the minimum.
+// - to operators: low-confidence rate (log alert, two consecutive periods), a spike of rejected or
+//   extraction-flagged events, dead-letter rate, function failures, no events captured (dead man's switch).
+param location string
+param tags object
+param appInsightsId string
+param eventHubsNamespaceId string
+param eventsHubName string
+param retrainActionGroupId string
+param operatorsActionGroupId string
+@description('Retrain rules are named with this prefix; the webhook acts only on rules matching it.')
+param retrainRulePrefix string
+param operatorRulePrefix string
+@description('Tag the webhook reads from a retrain rule to pick the model (MRM_RETRAIN_MODEL_TAG).')
+param modelTagName string
+param modelName string
+@description('The app\'s identity reads the retrain rules\' tags.')
+param appPrincipalId string
+
+var monitoring = loadJsonContent('../../shared/config/monitoring.json')
+// App Insights custom metrics (OpenTelemetry) live in this namespace of the metrics store.
+var customMetricsNamespace = 'azure.applicationinsights'
+// Monitoring Reader: read access to the rules, for their tags.
+var monitoringReader = '43d0d8ad-25c7-4714-9337-8ba259a9fe05'
+var retrainTags = union(tags, { '${modelTagName}': modelName })
+
+// Weekly drift magnitude (share of drifted features) above the retrain threshold: retrain the model.
+resource driftMagnitude 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${retrainRulePrefix}drift-magnitude'
+  location: 'global'
+  tags: retrainTags
+  properties: {
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    // weeklyDrift emits once a week; a one-hour window catches it within a quarter of an hour.
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'driftMagnitude'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: customMetricsNamespace
+          metricName: monitoring.metrics.driftMagnitude
+          timeAggregation: 'Maximum'
+          operator: 'GreaterThan'
+          threshold: monitoring.thresholds.retrainDriftMagnitude
+          skipMetricValidation: true
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: retrainActionGroupId }
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+// Accuracy on labelled events below the minimum: retrain the model.
+resource accuracy 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${retrainRulePrefix}accuracy'
+  location: 'global'
+  tags: retrainTags
+  properties: {
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: monitoring.thresholds.accuracyEvaluationFrequency
+    windowSize: monitoring.thresholds.accuracyWindowSize
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'accuracy'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: customMetricsNamespace
+          metricName: monitoring.metrics.accuracy
+          timeAggregation: 'Average'
+          operator: 'LessThan'
+          threshold: monitoring.thresholds.minAccuracy
+          skipMetricValidation: true
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: retrainActionGroupId }
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+// The webhook reads a firing rule's tags to pick the model; it may read these two rules and nothing else.
+resource readDriftRule 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(driftMagnitude.id, appPrincipalId, monitoringReader)
+  scope: driftMagnitude
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource readAccuracyRule 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(accuracy.id, appPrincipalId, monitoringReader)
+  scope: accuracy
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Per-batch rates, averaged per 15-minute period; the alert engine splits the lookback into periods itself.
+var lowConfidenceQuery = format('''
+customMetrics
+| where name == '{0}'
+| where valueCount > 0
+| extend lowConfidenceRate = valueSum / todouble(valueCount)
+''', monitoring.metrics.lowConfidenceRate)
+
+// Share of predictions flagged as low confidence above the limit in consecutive 15-minute periods.
+resource lowConfidence 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${operatorRulePrefix}low-confidence-rate'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Low-confidence rate high for two consecutive periods'
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: lowConfidenceQuery
+          timeAggregation: 'Average'
+          metricMeasureColumn: 'lowConfidenceRate'
+          operator: 'GreaterThan'
+          threshold: monitoring.thresholds.maxLowConfidenceRate
+          failingPeriods: {
+            numberOfEvaluationPeriods: monitoring.thresholds.lowConfidenceFailingPeriods
+            minFailingPeriodsToAlert: monitoring.thresholds.lowConfidenceFailingPeriods
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [operatorsActionGroupId]
+    }
+  }
+}
+
+// Rates over the window from the counters (event-weighted, unlike an average of per-batch rates). One row comes back
+// when either rate is over its limit, so one rule covers both.
+var suspiciousEventsQuery = format('''
+customMetrics
+| where name in ('{0}', '{1}', '{2}')
+| summarize events = sumif(valueSum, name == '{0}'), rejected = sumif(valueSum, name == '{1}'), extractionFlagged = sumif(valueSum, name == '{2}')
+| where events > 0
+| extend rejectedRate = rejected / events, extractionFlaggedRate = extractionFlagged / events
+| where rejectedRate > {3} or extractionFlaggedRate > {4}
+''', monitoring.metrics.events, monitoring.metrics.rejected, monitoring.metrics.extractionFlagged, monitoring.thresholds.maxRejectedRate, monitoring.thresholds.maxExtractionFlaggedRate)
+
+// Rejected (high-risk input) or extraction-flagged (probing caller) events above their share of traffic.
+resource suspiciousEvents 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${operatorRulePrefix}rejected-or-extraction-spike'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Spike of rejected or extraction-flagged events'
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: suspiciousEventsQuery
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [operatorsActionGroupId]
+    }
+  }
+}
+
+// Share of events dead-lettered (invalid, too large, failed to score) above the limit.
+resource deadLetterRate 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${operatorRulePrefix}dead-letter-rate'
+  location: 'global'
+  tags: tags
+  properties: {
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'deadLetterRate'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: customMetricsNamespace
+          metricName: monitoring.metrics.deadLetterRate
+          timeAggregation: 'Average'
+          operator: 'GreaterThan'
+          threshold: monitoring.thresholds.maxDeadLetterRate
+          skipMetricValidation: true
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+// Function invocations failing (exceptions, timeouts, host errors): every invocation is a request in Application
+// Insights, and a failed one threw or timed out.
+resource functionFailures 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${operatorRulePrefix}function-failures'
+  location: 'global'
+  tags: tags
+  properties: {
+    severity: 1
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'failedInvocations'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: 'microsoft.insights/components'
+          metricName: 'requests/failed'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: monitoring.thresholds.maxFunctionFailures
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+// Dead man's switch: Capture reports how many messages it archived; none for an hour means producers, the hub or
+// Capture stopped, and the weekly drift would run on nothing.
+resource noEventsCaptured 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${operatorRulePrefix}no-events-captured'
+  location: 'global'
+  tags: tags
+  properties: {
+    severity: 1
+    enabled: true
+    scopes: [eventHubsNamespaceId]
+    evaluationFrequency: 'PT15M'
+    windowSize: monitoring.thresholds.noEventsWindow
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'capturedMessages'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: 'Microsoft.EventHub/namespaces'
+          metricName: 'CapturedMessages'
+          dimensions: [
+            {
+              name: 'EntityName'
+              operator: 'Include'
+              values: [eventsHubName]
+            }
+          ]
+          timeAggregation: 'Total'
+          operator: 'LessThan'
+          threshold: 1
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+output retrainRuleNames array = [driftMagnitude.name, accuracy.name]

@@ -1,0 +1,211 @@
+// The Function App: Flex Consumption (FC1), Node 22, one user-assigned identity for everything, identity-based
+// connections only (no keys, no connection strings). Its app settings are every setting the code reads
+// (shared/config/sections/*.ts; a test compares both ways) plus the host's own connections.
+param location string
+param tags object
+param functionAppName string
+param planName string
+param maximumInstanceCount int
+param instanceMemoryMB int
+param appIdentityId string
+param appIdentityClientId string
+param hostStorageAccountName string
+param deploymentContainerName string
+param dataBlobEndpoint string
+param containerNames object
+param eventHubsNamespaceName string
+param eventHubsFullyQualifiedNamespace string
+param eventsHubName string
+param scoredHubName string
+param consumerGroupName string
+param captureNameFormat string
+param appInsightsConnectionString string
+param logAnalyticsWorkspaceId string
+param webhookRoute string
+@description('Entra audience of the secure webhook; empty turns token checks off (the function key still applies).')
+param webhookAudience string
+param webhookTenantId string
+param retrainRulePattern string
+param modelTagName string
+param modelName string
+param amlSubscriptionId string
+param amlResourceGroup string
+param amlWorkspaceName string
+@description('Values for settings the app reads; keys it does not read are dropped.')
+param appSettingOverrides object
+
+var monitoring = loadJsonContent('../../shared/config/monitoring.json')
+
+// Connection names: the Functions host resolves `<name>__<part>` settings into an identity-based connection.
+var hostStorageConnection = 'AzureWebJobsStorage'
+var eventHubConnection = 'EventHubConnection'
+var dataStorageConnection = 'MrmStorage'
+var managedIdentity = 'managedidentity'
+// The app role Azure Monitor's secure-webhook setup assigns to its service principal; tokens without it are refused.
+var secureWebhookRole = 'ActionGroupsSecureWebhook'
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: functionAppName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${appIdentityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: appIdentityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// The host's own connections. No queue URI: no trigger or binding uses queues, so the identity gets no queue role.
+var hostSettings = {
+  AzureWebJobsStorage__blobServiceUri: hostStorage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
+  AzureWebJobsStorage__credential: managedIdentity
+  AzureWebJobsStorage__clientId: appIdentityClientId
+  EventHubConnection__fullyQualifiedNamespace: eventHubsFullyQualifiedNamespace
+  EventHubConnection__credential: managedIdentity
+  EventHubConnection__clientId: appIdentityClientId
+  MrmStorage__blobServiceUri: dataBlobEndpoint
+  MrmStorage__credential: managedIdentity
+  MrmStorage__clientId: appIdentityClientId
+}
+
+// Every setting the code reads, one key per declared setting. An empty value means "the code's documented default"
+// (loadSettings treats empty as unset), so defaults live in one place; set one with appSettingOverrides. Names,
+// containers and thresholds come from the resources here and from monitoring.json, the file the alerts use.
+var appSettings = {
+  // core
+  MRM_STORAGE_CONNECTION_NAME: dataStorageConnection
+  MRM_BASELINE_CONTAINER: containerNames.baseline
+  MRM_BASELINE_BLOB: ''
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${appIdentityClientId}'
+  AZURE_CLIENT_ID: appIdentityClientId
+
+  // scoring (scoreEvents)
+  MRM_EVENTHUB_CONNECTION_NAME: eventHubConnection
+  MRM_EVENTS_HUB: eventsHubName
+  MRM_SCORED_HUB: scoredHubName
+  MRM_CONSUMER_GROUP: consumerGroupName
+  MRM_DEAD_LETTER_CONTAINER: containerNames.deadLetters
+  MRM_MAX_BODY_BYTES: ''
+  MRM_Z_SCORE_THRESHOLD: ''
+  MRM_REJECT_ISSUE_COUNT: ''
+  MRM_SCORER: ''
+  MRM_AML_ENDPOINT_URL: ''
+  MRM_AML_AUTH: ''
+  MRM_AML_DEPLOYMENT: ''
+  MRM_AML_TIMEOUT_MS: ''
+  MRM_AML_MAX_RETRIES: ''
+  MRM_AML_MAX_BATCH_SIZE: ''
+  MRM_AML_BREAKER_FAILURES: ''
+  MRM_AML_BREAKER_COOLDOWN_MS: ''
+  MRM_AML_REQUEST_FORMAT: ''
+  MRM_AML_RESPONSE_FORMAT: ''
+  MRM_AML_CLASSES: ''
+  MRM_MIN_CONFIDENCE: ''
+  MRM_MAX_ENTROPY: ''
+  MRM_QUERY_LIMIT: ''
+  MRM_QUERY_WINDOW_SECONDS: ''
+  MRM_PROBING_MIN_QUERIES: ''
+  MRM_PROBING_SHARE: ''
+  MRM_OUTPUT_PROTECTION: ''
+  MRM_OUTPUT_NOISE_SIGMA: ''
+  MRM_PROFILE_RELOAD_CHECK_MS: ''
+  MRM_INCLUDE_PROBABILITIES: ''
+
+  // drift (weeklyDrift)
+  MRM_CAPTURE_CONTAINER: containerNames.capture
+  MRM_CAPTURE_NAME_FORMAT: captureNameFormat
+
+  // retraining (retrainWebhook)
+  MRM_RETRAIN_THRESHOLD: string(monitoring.thresholds.retrainDriftMagnitude)
+  MRM_WEBHOOK_ROUTE: webhookRoute
+  MRM_WEBHOOK_MAX_BODY_BYTES: ''
+  MRM_ENTRA_AUDIENCE: webhookAudience
+  MRM_ENTRA_TENANT_ID: webhookTenantId
+  MRM_ENTRA_ISSUERS: ''
+  MRM_ENTRA_AUTHORITY: ''
+  MRM_ENTRA_JWKS_URL: ''
+  MRM_ENTRA_REQUIRED_ROLE: empty(webhookAudience) ? '' : secureWebhookRole
+  MRM_RETRAIN_RULE_PATTERN: retrainRulePattern
+  MRM_RETRAIN_MODEL_TAG: modelTagName
+  MRM_RETRAIN_DEFAULT_MODEL: modelName
+  MRM_RULE_TAG_CACHE_SECONDS: ''
+  MRM_RETRAIN_COOLDOWN_HOURS: ''
+  MRM_RETRAIN_DEDUPE_WINDOW_MINUTES: ''
+  MRM_RETRAIN_CLAIM_LEASE_SECONDS: ''
+  MRM_RETRAIN_STATE_CONTAINER: containerNames.webhookState
+  MRM_AUDIT_CONTAINER: containerNames.audit
+  MRM_RETRAIN_MODE: ''
+  MRM_RETRAIN_DRY_RUN: ''
+  MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID: amlSubscriptionId
+  MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP: amlResourceGroup
+  MRM_RETRAIN_WORKSPACE_NAME: amlWorkspaceName
+  MRM_RETRAIN_PIPELINE_ENDPOINT_URL: ''
+  MRM_RETRAIN_JOB_TEMPLATE: ''
+  MRM_ARM_ENDPOINT: environment().resourceManager
+  MRM_RETRAIN_JOBS_API_VERSION: ''
+  MRM_ARM_TIMEOUT_MS: ''
+  MRM_RETRAIN_CAPTURE_DAYS: ''
+}
+
+// Overrides may only change settings the app reads, never add unknown ones or touch the host's connections.
+var overrides = toObject(filter(items(appSettingOverrides), o => contains(appSettings, o.key)), o => o.key, o => string(o.value))
+
+resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(hostSettings, appSettings, overrides)
+}
+
+output name string = site.name
+output id string = site.id
+output uri string = 'https://${site.properties.defaultHostName}'

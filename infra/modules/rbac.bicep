@@ -1,0 +1,194 @@
+// Role assignments of the app's identity (and, optionally, of the person running azd), each at the narrowest scope
+// that works. Names are guid(scope, principal, role), so re-deploying never duplicates one. Elsewhere: Capture's
+// write access (storage.bicep), reading the retrain alert rules (alerts.bicep), Azure ML (amlAccess.bicep).
+param appPrincipalId string
+param hostStorageAccountName string
+param dataStorageAccountName string
+param containerNames object
+param eventHubsNamespaceName string
+param eventsHubName string
+param scoredHubName string
+param appInsightsName string
+param logAnalyticsName string
+@description('Object id of the person or pipeline running azd; empty: no assignment for them.')
+param deployerPrincipalId string
+param deployerPrincipalType string
+
+// Storage Blob Data Owner: the Functions host's requirement for identity-based AzureWebJobsStorage.
+var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Blob Data Contributor
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+// Storage Blob Data Reader
+var storageBlobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+// Storage Table Data Contributor: the host writes its diagnostic events to Table storage.
+var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// Azure Event Hubs Data Receiver
+var eventHubsDataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
+// Azure Event Hubs Data Sender
+var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
+// Monitoring Metrics Publisher: Application Insights with local auth disabled accepts telemetry only with it.
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+// Log Analytics Reader: weeklyDrift queries the week's rejected and low-confidence rates.
+var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
+
+// What the app does with each data container: reads the captured events and the baseline (never rewrites them),
+// writes reports, dead letters, the webhook's claims and cooldowns, and the audit log.
+var appContainerRoles = [
+  { container: containerNames.capture, role: storageBlobDataReader }
+  { container: containerNames.baseline, role: storageBlobDataReader }
+  { container: containerNames.reports, role: storageBlobDataContributor }
+  { container: containerNames.deadLetters, role: storageBlobDataContributor }
+  { container: containerNames.webhookState, role: storageBlobDataContributor }
+  { container: containerNames.audit, role: storageBlobDataContributor }
+]
+
+// The deployer uploads the baseline (`mrm baseline`) and reads reports and dead letters.
+var deployerContainerRoles = [
+  { container: containerNames.baseline, role: storageBlobDataContributor }
+  { container: containerNames.reports, role: storageBlobDataReader }
+  { container: containerNames.deadLetters, role: storageBlobDataReader }
+]
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
+  name: hostStorageAccountName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2026-04-01' existing = {
+  name: dataStorageAccountName
+}
+
+resource dataBlobs 'Microsoft.Storage/storageAccounts/blobServices@2026-04-01' existing = {
+  parent: dataStorage
+  name: 'default'
+}
+
+resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-04-01' existing = [
+  for grant in appContainerRoles: {
+    parent: dataBlobs
+    name: grant.container
+  }
+]
+
+resource deployerContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-04-01' existing = [
+  for grant in deployerContainerRoles: {
+    parent: dataBlobs
+    name: grant.container
+  }
+]
+
+resource namespace 'Microsoft.EventHub/namespaces@2026-01-01' existing = {
+  name: eventHubsNamespaceName
+}
+
+resource eventsHub 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' existing = {
+  parent: namespace
+  name: eventsHubName
+}
+
+resource scoredHub 'Microsoft.EventHub/namespaces/eventhubs@2026-01-01' existing = {
+  parent: namespace
+  name: scoredHubName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' existing = {
+  name: logAnalyticsName
+}
+
+resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appPrincipalId, storageBlobDataOwner)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource hostTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appPrincipalId, storageTableDataContributor)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageTableDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (grant, i) in appContainerRoles: {
+    name: guid(appContainers[i].id, appPrincipalId, grant.role)
+    scope: appContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', grant.role)
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource eventsReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(eventsHub.id, appPrincipalId, eventHubsDataReceiver)
+  scope: eventsHub
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataReceiver)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource scoredSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(scoredHub.id, appPrincipalId, eventHubsDataSender)
+  scope: scoredHub
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, appPrincipalId, monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource logsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(logAnalytics.id, appPrincipalId, logAnalyticsReader)
+  scope: logAnalytics
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource deployerContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (grant, i) in deployerContainerRoles: if (!empty(deployerPrincipalId)) {
+    name: guid(deployerContainers[i].id, deployerPrincipalId, grant.role)
+    scope: deployerContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', grant.role)
+      principalId: deployerPrincipalId
+      principalType: deployerPrincipalType
+    }
+  }
+]
+
+// The deployer can send test events (`mrm send`, the demo) to the events hub.
+resource deployerEventsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(eventsHub.id, deployerPrincipalId, eventHubsDataSender)
+  scope: eventsHub
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', eventHubsDataSender)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
