@@ -1,0 +1,28 @@
+import { binnedCounts, proportions } from './binned.js';
+import type { StatTest } from './statTest.js';
+
+/** Jensen–Shannon distance, base 2 (scipy.spatial.distance.jensenshannon(p, q, base=2)), on raw proportions. */
+export function jensenShannonOf(reference: ReadonlyArray<number>, current: ReadonlyArray<number>): number {
+  const p = proportions(reference);
+  const q = proportions(current);
+  let divergence = 0;
+  for (let i = 0; i < p.length; i++) {
+    const m = (p[i]! + q[i]!) / 2;
+    if (p[i]! > 0) divergence += p[i]! * Math.log(p[i]! / m);
+    if (q[i]! > 0) divergence += q[i]! * Math.log(q[i]! / m);
+  }
+  return Math.sqrt(Math.max(0, divergence / Math.LN2 / 2));
+}
+
+export const jensenShannonTest: StatTest = {
+  name: 'jensenShannon',
+  appliesTo: ['numeric', 'categorical'],
+  direction: 'higher-is-worse',
+  defaultThreshold: 0.1,
+  run(reference, current, options) {
+    const bins = binnedCounts(reference, current, options);
+    const score = jensenShannonOf(bins.reference, bins.current);
+    const threshold = options.threshold ?? 0.1;
+    return { score, threshold, drifted: score >= threshold, direction: 'higher-is-worse', details: { bins: bins.labels.length } };
+  },
+};
