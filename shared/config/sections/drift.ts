@@ -1,4 +1,5 @@
-import { container, text } from '../setting.js';
+import { container, number, oneOf, text } from '../setting.js';
+import { THRESHOLDS } from '../monitoring.js';
 
 /** Settings of weeklyDrift (and `mrm drift`). Thresholds: drift-methods.md "Decisions". */
 export const driftSettings = {
@@ -9,4 +10,16 @@ export const driftSettings = {
     '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
     ['weeklyDrift'],
   ),
+  psiThreshold: number('MRM_DRIFT_PSI_THRESHOLD', 'A feature drifts when its PSI is at least this (seed: 0.2).', 0.2, ['weeklyDrift'], { min: 0 }),
+  psiBinning: oneOf('MRM_DRIFT_PSI_BINNING', 'PSI bins: the seed\'s 10 equal-width buckets over the baseline range, or baseline deciles.', 'equal-width', ['equal-width', 'decile'] as const, ['weeklyDrift']),
+  ksAlpha: number('MRM_DRIFT_KS_ALPHA', 'Significance level of the KS and chi-square tests, after Benjamini-Hochberg across features (seed: 0.05).', 0.05, ['weeklyDrift'], { min: 0, max: 1 }),
+  ksMinStatistic: number('MRM_DRIFT_KS_MIN_STATISTIC', 'Effect-size gate: a KS rejection counts only when the statistic D exceeds this (large samples reject everything).', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
+  wassersteinRangeThreshold: number('MRM_DRIFT_WASSERSTEIN_RANGE_THRESHOLD', 'A feature drifts when Wasserstein / baseline range exceeds this (seed: 0.1).', 0.1, ['weeklyDrift'], { min: 0 }),
+  jensenShannonThreshold: number('MRM_DRIFT_JS_THRESHOLD', 'Jensen-Shannon distance (base 2) reported as high from this; also the effect-size gate of the chi-square test.', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
+  falseDiscoveryControl: oneOf('MRM_DRIFT_FDR', 'Multiple-testing control of p-value tests across features.', 'benjamini-hochberg', ['benjamini-hochberg', 'none'] as const, ['weeklyDrift']),
+  datasetDriftShare: number('MRM_DRIFT_DATASET_SHARE', 'The dataset drifts when the share of drifted features is at least this.', 0.5, ['weeklyDrift'], { min: 0, max: 1 }),
+  retrainMagnitude: number('MRM_DRIFT_RETRAIN_MAGNITUDE', 'Retraining is recommended when the drift magnitude exceeds this (seed: 0.3).', THRESHOLDS.retrainDriftMagnitude, ['weeklyDrift'], { min: 0, max: 1 }),
+  performanceDrop: number('MRM_DRIFT_PERFORMANCE_DROP', 'Concept drift when a performance metric drops by more than this against the baseline (seed: 0.05).', 0.05, ['weeklyDrift'], { min: 0, max: 1 }),
+  performanceHighDrop: number('MRM_DRIFT_PERFORMANCE_HIGH_DROP', 'A drop above this is HIGH severity (seed: 0.10).', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
+  minLabelled: number('MRM_DRIFT_MIN_LABELLED', 'Performance is not judged below this many labelled records in the window.', 100, ['weeklyDrift'], { min: 1, integer: true }),
 } as const;
