@@ -8,6 +8,11 @@ export interface ScoreRequest {
   features: Readonly<Record<string, FeatureValue>>;
   /** The profile's numeric features in profile order, as the embedded model reads them. */
   vector: Float64Array;
+  /**
+   * The profile forest's score of `vector`, already computed by input validation. The embedded scorer reuses it
+   * instead of walking the trees twice; other scorers ignore it.
+   */
+  anomalyScore?: number;
 }
 
 export interface Prediction {

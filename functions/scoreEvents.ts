@@ -1,0 +1,129 @@
+import { app, output, type InvocationContext } from '@azure/functions';
+import { loadSettings, type Settings } from '../shared/config/settings.js';
+import { unwrap, errorMessage } from '../shared/errors.js';
+import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
+import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
+import { OtelMetrics, startTelemetry } from '../shared/adapters/telemetry.js';
+import { scorerFromSettings } from '../shared/adapters/scorerFromSettings.js';
+import { createScoringEngine } from '../shared/scoring/createScoringEngine.js';
+import { scoreBatch, type ScoringEngine } from '../shared/scoring/scoreBatch.js';
+import { recordBatchMetrics } from '../shared/scoring/batchSummary.js';
+import { readEventMetadata } from '../shared/scoring/eventMetadata.js';
+import { encodeBody, readableId, type DeadLetter } from '../shared/scoring/deadLetter.js';
+import type { BaselineProfile } from '../shared/baseline/profile.js';
+import type { Scorer } from '../shared/scoring/scorer.js';
+import type { MetricsPort } from '../shared/telemetry/metricsPort.js';
+
+export interface ScoreEventsDependencies {
+  settings: Settings;
+  profiles: ProfileSource;
+  metrics: MetricsPort;
+  scorer?: ((profile: BaselineProfile) => Scorer) | undefined;
+  now?: () => number;
+}
+
+export interface ScoreEventsOutputs {
+  /** Set to the scored records (an array becomes one event each on the `scored` hub). */
+  scored: Parameters<InvocationContext['extraOutputs']['set']>[0];
+  /** Set to the batch's dead letters as JSON lines (one blob per batch that has any). */
+  deadLetters: Parameters<InvocationContext['extraOutputs']['set']>[0];
+}
+
+/**
+ * The scoreEvents handler over its dependencies. Never throws for an event: even when no profile can be loaded, the
+ * whole batch is dead-lettered (`PROFILE.UNAVAILABLE`, replayable) rather than lost, because the checkpoint advances
+ * whether or not the function throws.
+ */
+export function createScoreEventsHandler(deps: ScoreEventsDependencies, outputs: ScoreEventsOutputs) {
+  const now = deps.now ?? (() => Date.now());
+  let engine: ScoringEngine | undefined;
+  return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<void> {
+    const bodies = Array.isArray(messages) ? messages : [messages];
+    const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
+    const deadLetterAll = (reason: string, error: unknown): void => {
+      const letters: DeadLetter[] = bodies.map((body, i) => ({
+        kind: 'mrm.deadletter',
+        id: readableId(body),
+        reason,
+        message: errorMessage(error),
+        replayable: true,
+        ...encodeBody(body),
+        metadata: metadata[i]!,
+        profileVersion: engine?.profileVersion ?? 'none',
+        deadLetteredAt: new Date(now()).toISOString(),
+      }));
+      context.error(`Dead-lettering all ${letters.length} events of the batch (${reason}): ${errorMessage(error)}`);
+      context.extraOutputs.set(outputs.deadLetters, toJsonLines(letters));
+      deps.metrics.count('events', bodies.length);
+      deps.metrics.count('deadLettered', bodies.length);
+    };
+    try {
+      const profile = await deps.profiles.current();
+      if (engine?.profileVersion !== profile.profileVersion) {
+        engine = createScoringEngine(profile, deps.settings.scoring, { scorer: deps.scorer });
+        context.log(`Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion}`);
+      }
+    } catch (error) {
+      deadLetterAll('PROFILE.UNAVAILABLE', error);
+      return;
+    }
+    let result: Awaited<ReturnType<typeof scoreBatch>>;
+    try {
+      result = await scoreBatch(engine, bodies, metadata, { now });
+    } catch (error) {
+      // scoreBatch catches per event; reaching here is a bug, and the batch must still not be lost.
+      deadLetterAll('INTERNAL.ERROR', error);
+      return;
+    }
+    context.extraOutputs.set(outputs.scored, result.scored);
+    if (result.deadLetters.length > 0) context.extraOutputs.set(outputs.deadLetters, toJsonLines(result.deadLetters));
+    recordBatchMetrics(result.summary, deps.metrics);
+    const s = result.summary;
+    context.log(
+      `Batch of ${s.events}: ${s.accepted} accepted, ${s.flagged} flagged, ${s.review} for review, ${s.rejected} rejected, ` +
+        `${s.deadLettered} dead-lettered in ${s.batchLatencyInMs} ms`,
+    );
+  };
+}
+
+function toJsonLines(letters: readonly DeadLetter[]): string {
+  return letters.map((l) => JSON.stringify(l)).join('\n') + '\n';
+}
+
+// Registration: settings are read and validated once, at cold start; a bad setting stops the app with its name.
+const settings = unwrap(loadSettings(process.env));
+const scoredOutput = output.eventHub({ connection: settings.scoring.eventHubConnection, eventHubName: settings.scoring.scoredHub });
+const deadLetterOutput = output.storageBlob({
+  connection: settings.core.storageConnection,
+  path: `${settings.scoring.deadLetterContainer}/{DateTime:yyyy}/{DateTime:MM}/{DateTime:dd}/{DateTime:HH}/{rand-guid}.jsonl`,
+});
+
+let handler: ReturnType<typeof createScoreEventsHandler> | undefined;
+function defaultHandler(): ReturnType<typeof createScoreEventsHandler> {
+  // Built on first use so cold start stays small and tests can import this file without storage.
+  if (!handler) {
+    void startTelemetry(settings.core.appInsightsConnectionString);
+    const container = blobServiceClientFor(settings.core.storageConnection, process.env).getContainerClient(settings.core.baselineContainer);
+    handler = createScoreEventsHandler(
+      {
+        settings,
+        profiles: new BlobProfileSource(container, settings.core.baselineBlob, { reloadCheckInMs: settings.scoring.profileReloadCheckInMs }),
+        metrics: new OtelMetrics(),
+        scorer: scorerFromSettings(settings, process.env),
+      },
+      { scored: scoredOutput, deadLetters: deadLetterOutput },
+    );
+  }
+  return handler;
+}
+
+app.eventHub('scoreEvents', {
+  connection: settings.scoring.eventHubConnection,
+  eventHubName: settings.scoring.eventsHub,
+  consumerGroup: settings.scoring.consumerGroup,
+  cardinality: 'many',
+  extraOutputs: [scoredOutput, deadLetterOutput],
+  handler: (messages, context) => defaultHandler()(messages, context),
+});
+
+export const scoreEventsOutputs: ScoreEventsOutputs = { scored: scoredOutput, deadLetters: deadLetterOutput };

@@ -1,0 +1,79 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import { MrmError, errorMessage } from '../errors.js';
+import type { BaselineProfile } from '../baseline/profile.js';
+import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
+
+export interface ProfileSource {
+  /** The current profile; reloads when the blob's ETag changed. Throws `PROFILE.UNAVAILABLE` when none can be had. */
+  current(): Promise<BaselineProfile>;
+}
+
+export interface BlobProfileSourceOptions {
+  /** How often to compare the blob's ETag with the loaded one, in ms (0 = every call). */
+  reloadCheckInMs: number;
+  now?: () => number;
+  /** Told when a new version is loaded or a reload fails (the previous profile stays in use). */
+  onEvent?: (message: string) => void;
+}
+
+/**
+ * Loads the baseline profile from blob storage once per instance and reloads it when its ETag changes. A new upload
+ * that fails validation is reported and ignored: the instance keeps scoring with the last good profile.
+ */
+export class BlobProfileSource implements ProfileSource {
+  private loaded: { profile: BaselineProfile; etag: string | undefined } | undefined;
+  private lastCheckAt = -Infinity;
+  private inFlight: Promise<BaselineProfile> | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly blobName: string,
+    private readonly options: BlobProfileSourceOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  current(): Promise<BaselineProfile> {
+    if (this.loaded && this.now() - this.lastCheckAt < this.options.reloadCheckInMs) return Promise.resolve(this.loaded.profile);
+    // One refresh at a time, however many batches ask at once.
+    this.inFlight ??= this.refresh().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async refresh(): Promise<BaselineProfile> {
+    const blob = this.container.getBlobClient(this.blobName);
+    const where = `${this.container.containerName}/${this.blobName}`;
+    try {
+      if (this.loaded) {
+        const properties = await blob.getProperties();
+        this.lastCheckAt = this.now();
+        if (properties.etag === this.loaded.etag) return this.loaded.profile;
+      }
+      const buffer = await blob.downloadToBuffer();
+      const properties = await blob.getProperties();
+      this.lastCheckAt = this.now();
+      let json: unknown;
+      try {
+        json = JSON.parse(buffer.toString('utf8'));
+      } catch (cause) {
+        throw new MrmError('PROFILE.INVALID', `${where} is not JSON: ${errorMessage(cause)}`);
+      }
+      const read = readBaselineProfile(json, where);
+      if (!read.ok) throw MrmError.fromFailure(read.error);
+      this.loaded = { profile: read.value, etag: properties.etag };
+      this.options.onEvent?.(`Loaded baseline profile ${read.value.profileVersion} from ${where}`);
+      return read.value;
+    } catch (error) {
+      if (this.loaded) {
+        this.lastCheckAt = this.now();
+        this.options.onEvent?.(`Keeping profile ${this.loaded.profile.profileVersion}: reload of ${where} failed: ${errorMessage(error)}`);
+        return this.loaded.profile;
+      }
+      if (error instanceof MrmError) throw error;
+      throw new MrmError('PROFILE.UNAVAILABLE', `Baseline profile ${where} could not be read: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+}

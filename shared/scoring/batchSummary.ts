@@ -1,0 +1,96 @@
+import type { MetricsPort } from '../telemetry/metricsPort.js';
+import type { DeadLetter } from './deadLetter.js';
+import type { ScoredRecord } from './records.js';
+import { VALIDATION_CODES } from './inputValidator.js';
+
+/** What one batch did, for telemetry and the CLI. */
+export interface BatchSummary {
+  events: number;
+  accepted: number;
+  flagged: number;
+  review: number;
+  rejected: number;
+  deadLettered: number;
+  /** Rate-limited or probing callers' events. */
+  extractionFlagged: number;
+  /** Scored events (with a prediction). */
+  predicted: number;
+  lowConfidence: number;
+  meanEntropy: number | null;
+  anomalies: number;
+  labelled: number;
+  correct: number;
+  batchLatencyInMs: number;
+  scorerLatencyInMs: number | null;
+  deadLetterReasons: Record<string, number>;
+}
+
+export function summariseBatch(
+  scored: readonly ScoredRecord[],
+  deadLetters: readonly DeadLetter[],
+  context: { events: number; batchLatencyInMs: number; scorerLatencyInMs: number | null; minConfidence: number },
+): BatchSummary {
+  const s: BatchSummary = {
+    events: context.events,
+    accepted: 0,
+    flagged: 0,
+    review: 0,
+    rejected: 0,
+    deadLettered: deadLetters.length,
+    extractionFlagged: 0,
+    predicted: 0,
+    lowConfidence: 0,
+    meanEntropy: null,
+    anomalies: 0,
+    labelled: 0,
+    correct: 0,
+    batchLatencyInMs: context.batchLatencyInMs,
+    scorerLatencyInMs: context.scorerLatencyInMs,
+    deadLetterReasons: {},
+  };
+  let entropySum = 0;
+  for (const r of scored) {
+    if (r.decision === 'ACCEPT') s.accepted++;
+    else if (r.decision === 'FLAG') s.flagged++;
+    else if (r.decision === 'MANUAL_REVIEW') s.review++;
+    else s.rejected++;
+    if (r.reasons.includes('EXTRACTION.RATE_LIMITED') || r.reasons.includes('EXTRACTION.PROBING')) s.extractionFlagged++;
+    if (r.issues.some((i) => i.code === VALIDATION_CODES.anomaly)) s.anomalies++;
+    if (r.prediction === null) continue;
+    s.predicted++;
+    if (r.confidence !== null && r.confidence < context.minConfidence) s.lowConfidence++;
+    entropySum += r.entropy ?? 0;
+    if (r.label !== null) {
+      s.labelled++;
+      if (String(r.label) === r.prediction) s.correct++;
+    }
+  }
+  if (s.predicted > 0) s.meanEntropy = entropySum / s.predicted;
+  for (const d of deadLetters) s.deadLetterReasons[d.reason] = (s.deadLetterReasons[d.reason] ?? 0) + 1;
+  return s;
+}
+
+/** Emits one batch's telemetry; rates are observed per batch so Azure Monitor can average them over a window. */
+export function recordBatchMetrics(summary: BatchSummary, metrics: MetricsPort): void {
+  metrics.count('events', summary.events);
+  metrics.count('accepted', summary.accepted);
+  metrics.count('flagged', summary.flagged);
+  metrics.count('review', summary.review);
+  metrics.count('rejected', summary.rejected);
+  metrics.count('deadLettered', summary.deadLettered);
+  metrics.count('extractionFlagged', summary.extractionFlagged);
+  metrics.observe('batchLatencyMs', summary.batchLatencyInMs);
+  if (summary.scorerLatencyInMs !== null) metrics.observe('scorerLatencyMs', summary.scorerLatencyInMs);
+  if (summary.events > 0) {
+    metrics.observe('deadLetterRate', summary.deadLettered / summary.events);
+    metrics.observe('rejectedRate', summary.rejected / summary.events);
+    const validated = summary.events - summary.deadLettered;
+    if (validated > 0) metrics.observe('anomalyRate', summary.anomalies / validated);
+  }
+  if (summary.predicted > 0) metrics.observe('lowConfidenceRate', summary.lowConfidence / summary.predicted);
+  if (summary.meanEntropy !== null) metrics.observe('meanEntropy', summary.meanEntropy);
+  if (summary.labelled > 0) {
+    metrics.count('labelled', summary.labelled);
+    metrics.observe('accuracy', summary.correct / summary.labelled);
+  }
+}

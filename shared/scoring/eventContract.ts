@@ -1,0 +1,194 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fail, ok, type Failure, type Result } from '../errors.js';
+import type { BaselineFeature } from '../baseline/profile.js';
+import type { InputEvent } from './records.js';
+
+/** Stable reason codes of contract failures; dead letters carry them. */
+export const EVENT_REASONS = {
+  tooLarge: 'EVENT.TOO_LARGE',
+  notUtf8: 'EVENT.NOT_UTF8',
+  notJson: 'EVENT.NOT_JSON',
+  notObject: 'EVENT.NOT_OBJECT',
+  missingId: 'EVENT.MISSING_ID',
+  badId: 'EVENT.BAD_ID',
+  badCaller: 'EVENT.BAD_CALLER',
+  badTimestamp: 'EVENT.BAD_TIMESTAMP',
+  badLabel: 'EVENT.BAD_LABEL',
+  missingFeatures: 'EVENT.MISSING_FEATURES',
+  missingFeature: 'EVENT.MISSING_FEATURE',
+  unknownFeature: 'EVENT.UNKNOWN_FEATURE',
+  wrongType: 'EVENT.WRONG_TYPE',
+  notFinite: 'EVENT.NOT_FINITE',
+  empty: 'EVENT.EMPTY',
+} as const;
+
+export interface EventContractOptions {
+  /** Largest body accepted, in bytes (string and binary bodies). */
+  maxBodyBytes: number;
+  /** Longest id, caller id or categorical value accepted. Default 256. */
+  maxStringLength?: number;
+}
+
+export interface EventContract {
+  /** Checks one body as it arrives from the trigger: already parsed, a string, or a Buffer. Never throws. */
+  decode(body: unknown): Result<InputEvent>;
+}
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const NON_FINITE_TOKEN = /"((?:[^"\\]|\\.)*)"\s*:\s*(-?(?:NaN|Infinity))\s*[,}\]]/;
+
+/**
+ * Compiles the event contract of a baseline: which features exist and their types come from the profile. The
+ * structure is checked by a compiled JSON Schema (ajv); finiteness, timestamps and size by hand, because they need
+ * reason codes JSON Schema cannot express.
+ */
+export function compileEventContract(features: readonly BaselineFeature[], options: EventContractOptions): EventContract {
+  const maxStringLength = options.maxStringLength ?? 256;
+  const featureTypes = new Map(features.map((f) => [f.name, f.type]));
+  const numericNames = features.filter((f) => f.type === 'numeric').map((f) => f.name);
+  const schema = {
+    type: 'object',
+    required: ['id', 'features'],
+    properties: {
+      id: { type: 'string', minLength: 1, maxLength: maxStringLength },
+      callerId: { type: 'string', minLength: 1, maxLength: maxStringLength },
+      timestamp: { type: 'string', maxLength: 64 },
+      label: { type: ['number', 'string'], maxLength: maxStringLength },
+      features: {
+        type: 'object',
+        required: features.map((f) => f.name),
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          features.map((f) => [
+            f.name,
+            f.type === 'numeric' ? { type: ['number', 'null'] } : { type: ['string', 'null'], maxLength: maxStringLength },
+          ]),
+        ),
+      },
+    },
+  };
+  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  const validate = ajv.compile(schema);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  const check = (value: unknown): Result<InputEvent> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
+    }
+    if (!validate(value)) return schemaFailure(validate, featureTypes);
+    const event = value as unknown as InputEvent;
+    const featureValues = event.features;
+    for (let i = 0; i < numericNames.length; i++) {
+      const name = numericNames[i]!;
+      const v = featureValues[name];
+      // JSON cannot carry NaN or Infinity, but bodies built in code (CLI, tests, SDK producers) can.
+      if (typeof v === 'number' && !Number.isFinite(v)) {
+        return fail(EVENT_REASONS.notFinite, `Feature "${name}" is ${String(v)}; only finite numbers are accepted`, { feature: name });
+      }
+    }
+    if (event.timestamp !== undefined && (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp)))) {
+      return fail(EVENT_REASONS.badTimestamp, `timestamp "${event.timestamp}" is not an ISO-8601 date-time`);
+    }
+    if (typeof event.label === 'number' && !Number.isFinite(event.label)) {
+      return fail(EVENT_REASONS.badLabel, `label is ${String(event.label)}; only finite numbers or strings are accepted`);
+    }
+    return ok(event);
+  };
+
+  const parseText = (text: string): Result<InputEvent> => {
+    if (text.trim() === '') return fail(EVENT_REASONS.empty, 'Body is empty');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      // Python's json.dumps writes NaN and Infinity by default: name the feature instead of "not JSON".
+      const nonFinite = NON_FINITE_TOKEN.exec(text);
+      if (nonFinite) {
+        return fail(EVENT_REASONS.notFinite, `Feature "${nonFinite[1]}" is ${nonFinite[2]}; only finite numbers are accepted`, {
+          feature: nonFinite[1],
+        });
+      }
+      return fail(EVENT_REASONS.notJson, `Body is not valid JSON: ${(error as Error).message}`);
+    }
+    return check(parsed);
+  };
+
+  return {
+    decode(body: unknown): Result<InputEvent> {
+      if (typeof body === 'string') {
+        if (body.length > options.maxBodyBytes && Buffer.byteLength(body) > options.maxBodyBytes) {
+          return tooLarge(Buffer.byteLength(body), options.maxBodyBytes);
+        }
+        return parseText(body);
+      }
+      if (body instanceof Uint8Array) {
+        if (body.byteLength > options.maxBodyBytes) return tooLarge(body.byteLength, options.maxBodyBytes);
+        let text: string;
+        try {
+          text = decoder.decode(body);
+        } catch {
+          return fail(EVENT_REASONS.notUtf8, `Body of ${body.byteLength} bytes is not UTF-8 text`);
+        }
+        return parseText(text);
+      }
+      if (body === undefined || body === null) return fail(EVENT_REASONS.empty, 'Body is empty');
+      return check(body);
+    },
+  };
+}
+
+function tooLarge(bytes: number, maxBodyBytes: number): { ok: false; error: Failure } {
+  return fail(EVENT_REASONS.tooLarge, `Body of ${bytes} bytes exceeds the limit of ${maxBodyBytes} bytes (MRM_MAX_BODY_BYTES)`, {
+    bytes,
+    maxBodyBytes,
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+function schemaFailure(
+  validate: ValidateFunction,
+  featureTypes: ReadonlyMap<string, 'numeric' | 'categorical'>,
+): { ok: false; error: Failure } {
+  const error = (validate.errors ?? [])[0] as ErrorObject | undefined;
+  if (!error) return fail(EVENT_REASONS.notObject, 'Body does not match the event contract');
+  const path = error.instancePath;
+  if (path === '' && error.keyword === 'required') {
+    const missing = String(error.params.missingProperty);
+    return missing === 'id'
+      ? fail(EVENT_REASONS.missingId, 'Body has no "id"')
+      : fail(EVENT_REASONS.missingFeatures, 'Body has no "features" object');
+  }
+  if (path === '/id') return fail(EVENT_REASONS.badId, `"id" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+  if (path === '/callerId') return fail(EVENT_REASONS.badCaller, `"callerId" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+  if (path === '/timestamp') return fail(EVENT_REASONS.badTimestamp, `"timestamp" ${error.message ?? 'is invalid'}; expected an ISO-8601 string`);
+  if (path === '/label') return fail(EVENT_REASONS.badLabel, `"label" ${error.message ?? 'is invalid'}; expected a number or a string`);
+  if (path === '/features') {
+    if (error.keyword === 'required') {
+      const name = String(error.params.missingProperty);
+      return fail(EVENT_REASONS.missingFeature, `Feature "${name}" is missing (send null for a missing value)`, { feature: name });
+    }
+    if (error.keyword === 'additionalProperties') {
+      const name = String(error.params.additionalProperty);
+      return fail(EVENT_REASONS.unknownFeature, `Feature "${name}" is not in the baseline profile`, { feature: name });
+    }
+    return fail(EVENT_REASONS.missingFeatures, '"features" must be an object of feature values');
+  }
+  if (path.startsWith('/features/')) {
+    const name = decodePointer(path.slice('/features/'.length));
+    const expected = featureTypes.get(name) === 'numeric' ? 'a number or null' : 'a string or null';
+    if (error.keyword === 'maxLength') {
+      return fail(EVENT_REASONS.wrongType, `Feature "${name}" is longer than ${String(error.params.limit)} characters`, { feature: name });
+    }
+    return fail(EVENT_REASONS.wrongType, `Feature "${name}" must be ${expected}`, { feature: name });
+  }
+  return fail(EVENT_REASONS.notObject, `Body does not match the event contract at ${path}: ${error.message ?? ''}`);
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}

@@ -1,0 +1,185 @@
+export interface ExtractionOptions {
+  /** Queries one caller may make per window (seed 1,000). */
+  queryLimit: number;
+  /** Sliding window, seconds (seed 3,600). */
+  queryWindowInSeconds: number;
+  /** Queries before probing is judged. */
+  probingMinQueries: number;
+  /** Share of suspicious recent queries that flags probing. */
+  probingShare: number;
+  /** Callers tracked at once; the least recently seen is forgotten first. Default 10,000. */
+  maxCallers?: number;
+  /** Recent queries per caller kept for probing analysis. Default 100. */
+  historySize?: number;
+}
+
+export interface ExtractionVerdict {
+  /** Over the query limit: reject. */
+  rateLimited: boolean;
+  /** The caller's recent queries look like model extraction: flag. */
+  probing: boolean;
+  queriesInWindow: number;
+  /** Share of the caller's recent queries that were near-duplicates, one-feature sweeps or out of distribution. */
+  suspiciousShare: number;
+}
+
+export interface Query {
+  /** Numeric model inputs (sanitised). */
+  vector: Float64Array;
+  /** The query failed input validation (out of range, |z|, anomaly, unseen category). */
+  outOfDistribution: boolean;
+}
+
+/** Grid of the quantised signature, in baseline standard deviations: 0.05 σ. */
+const CELLS_PER_STD = 20;
+
+class CallerState {
+  /** Ring of admitted query times; grows on demand up to the query limit so quiet callers stay small. */
+  times = new Float64Array(8);
+  head = 0;
+  size = 0;
+  readonly hashes: Float64Array;
+  readonly suspicious: Uint8Array;
+  readonly hashCounts = new Map<number, number>();
+  historyHead = 0;
+  historySize = 0;
+  suspiciousCount = 0;
+  total = 0;
+  previous: Int32Array | undefined;
+
+  constructor(history: number) {
+    this.hashes = new Float64Array(history);
+    this.suspicious = new Uint8Array(history);
+  }
+}
+
+/**
+ * Per-caller defence against model extraction (drift-methods.md "Extraction defence"): a sliding-window query limit,
+ * and probing detection — near-duplicate queries, one-feature-at-a-time sweeps (grid or line search) and a high
+ * share of out-of-distribution queries. Memory is bounded: at most `maxCallers` callers, each with `queryLimit`
+ * timestamps and `historySize` recent signatures. Event Hubs partitions by caller id, so a caller's state lives on
+ * one instance.
+ */
+export class ExtractionDefence {
+  private readonly callers = new Map<string, CallerState>();
+  private readonly windowInMs: number;
+  private readonly maxCallers: number;
+  private readonly historySize: number;
+
+  constructor(
+    private readonly options: ExtractionOptions,
+    private readonly scales: { means: Float64Array; stds: Float64Array },
+  ) {
+    this.windowInMs = options.queryWindowInSeconds * 1000;
+    this.maxCallers = options.maxCallers ?? 10_000;
+    this.historySize = options.historySize ?? 100;
+  }
+
+  get trackedCallers(): number {
+    return this.callers.size;
+  }
+
+  observe(callerKey: string, timeInMs: number, query: Query): ExtractionVerdict {
+    const state = this.stateOf(callerKey);
+    // Admitted queries only: a rejected caller regains access as its old queries leave the window.
+    while (state.size > 0 && state.times[state.head]! <= timeInMs - this.windowInMs) {
+      state.head = (state.head + 1) % state.times.length;
+      state.size--;
+    }
+    if (state.size >= this.options.queryLimit) {
+      return { rateLimited: true, probing: false, queriesInWindow: state.size, suspiciousShare: this.share(state) };
+    }
+    if (state.size === state.times.length) grow(state, this.options.queryLimit);
+    state.times[(state.head + state.size) % state.times.length] = timeInMs;
+    state.size++;
+
+    const signature = this.quantise(query.vector);
+    const hash = hashCells(signature);
+    const duplicate = (state.hashCounts.get(hash) ?? 0) > 0;
+    const sweep = state.previous !== undefined && differsInExactlyOne(state.previous, signature);
+    state.previous = signature;
+    this.remember(state, hash, duplicate || sweep || query.outOfDistribution);
+    state.total++;
+    const suspiciousShare = this.share(state);
+    const probing = state.total >= this.options.probingMinQueries && suspiciousShare >= this.options.probingShare;
+    return { rateLimited: false, probing, queriesInWindow: state.size, suspiciousShare };
+  }
+
+  private stateOf(callerKey: string): CallerState {
+    let state = this.callers.get(callerKey);
+    if (state) {
+      // Re-insert to keep the Map in least-recently-seen order.
+      this.callers.delete(callerKey);
+    } else {
+      state = new CallerState(this.historySize);
+      if (this.callers.size >= this.maxCallers) {
+        const oldest = this.callers.keys().next().value;
+        if (oldest !== undefined) this.callers.delete(oldest);
+      }
+    }
+    this.callers.set(callerKey, state);
+    return state;
+  }
+
+  private quantise(vector: Float64Array): Int32Array {
+    const cells = new Int32Array(vector.length);
+    const { means, stds } = this.scales;
+    for (let i = 0; i < vector.length; i++) {
+      const std = stds[i]! > 0 ? stds[i]! : 1;
+      cells[i] = Math.round(((vector[i]! - means[i]!) / std) * CELLS_PER_STD);
+    }
+    return cells;
+  }
+
+  private remember(state: CallerState, hash: number, suspicious: boolean): void {
+    const capacity = this.historySize;
+    if (state.historySize === capacity) {
+      const evicted = state.hashes[state.historyHead]!;
+      const left = (state.hashCounts.get(evicted) ?? 1) - 1;
+      if (left <= 0) state.hashCounts.delete(evicted);
+      else state.hashCounts.set(evicted, left);
+      state.suspiciousCount -= state.suspicious[state.historyHead]!;
+      state.historyHead = (state.historyHead + 1) % capacity;
+      state.historySize--;
+    }
+    const slot = (state.historyHead + state.historySize) % capacity;
+    state.hashes[slot] = hash;
+    state.suspicious[slot] = suspicious ? 1 : 0;
+    state.suspiciousCount += suspicious ? 1 : 0;
+    state.hashCounts.set(hash, (state.hashCounts.get(hash) ?? 0) + 1);
+    state.historySize++;
+  }
+
+  private share(state: CallerState): number {
+    return state.historySize === 0 ? 0 : state.suspiciousCount / state.historySize;
+  }
+}
+
+function grow(state: CallerState, limit: number): void {
+  const grown = new Float64Array(Math.min(limit, state.times.length * 2));
+  for (let i = 0; i < state.size; i++) grown[i] = state.times[(state.head + i) % state.times.length]!;
+  state.times = grown;
+  state.head = 0;
+}
+
+function differsInExactlyOne(a: Int32Array, b: Int32Array): boolean {
+  let differences = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && ++differences > 1) return false;
+  }
+  return differences === 1;
+}
+
+/** FNV-1a over the cells, as a non-negative 32-bit number. */
+function hashCells(cells: Int32Array): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < cells.length; i++) {
+    let v = cells[i]!;
+    for (let byte = 0; byte < 4; byte++) {
+      hash ^= v & 0xff;
+      hash = Math.imul(hash, 0x01000193);
+      v >>>= 8;
+    }
+  }
+  return hash >>> 0;
+}

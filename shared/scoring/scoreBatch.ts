@@ -1,0 +1,234 @@
+import { errorMessage } from '../errors.js';
+import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from './records.js';
+import type { EventContract } from './eventContract.js';
+import type { InputValidator, ValidatedEvent } from './inputValidator.js';
+import { VALIDATION_CODES } from './inputValidator.js';
+import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
+import type { Scorer, ScoreRequest } from './scorer.js';
+import { judgeConfidence, type ConfidenceOptions } from './confidence.js';
+import { protectProbabilities, type OutputProtection } from './outputProtection.js';
+import { encodeBody, readableId, type DeadLetter } from './deadLetter.js';
+import type { EventMetadata } from './eventMetadata.js';
+import { summariseBatch, type BatchSummary } from './batchSummary.js';
+
+/** Everything scoring needs, built once per profile version and reused across batches. */
+export interface ScoringEngine {
+  profileVersion: string;
+  contract: EventContract;
+  validator: InputValidator;
+  defence: ExtractionDefence;
+  scorer: Scorer;
+  confidence: ConfidenceOptions;
+  protection: { mode: OutputProtection; sigma: number };
+  includeProbabilities: boolean;
+  random: () => number;
+}
+
+export interface BatchResult {
+  scored: ScoredRecord[];
+  deadLetters: DeadLetter[];
+  summary: BatchSummary;
+}
+
+interface Pending {
+  index: number;
+  event: InputEvent;
+  validated: ValidatedEvent;
+  verdict: ExtractionVerdict | undefined;
+}
+
+/**
+ * Scores one batch of the Event Hub trigger. Every event ends as exactly one scored record (ACCEPT, FLAG,
+ * MANUAL_REVIEW or REJECT) or one dead letter with a reason: events in = scored + dead letters. Never throws for an
+ * event: a bug on one event dead-letters that event (`INTERNAL.ERROR`, replayable) and the batch goes on, because the
+ * checkpoint advances whatever happens and a thrown batch would be lost.
+ */
+export async function scoreBatch(
+  engine: ScoringEngine,
+  bodies: readonly unknown[],
+  metadata: readonly EventMetadata[],
+  clock: { now(): number },
+): Promise<BatchResult> {
+  const startedAt = clock.now();
+  const scoredAt = new Date(startedAt).toISOString();
+  const slots: Array<ScoredRecord | DeadLetter | undefined> = new Array(bodies.length);
+  const deadLetter = (i: number, reason: string, message: string, replayable: boolean, detail?: Record<string, unknown>): DeadLetter => ({
+    kind: 'mrm.deadletter',
+    id: readableId(bodies[i]),
+    reason,
+    message,
+    ...(detail ? { detail } : {}),
+    replayable,
+    ...encodeBody(bodies[i]),
+    metadata: metadata[i] ?? emptyMetadata,
+    profileVersion: engine.profileVersion,
+    deadLetteredAt: scoredAt,
+  });
+
+  const pending: Pending[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    try {
+      const decoded = engine.contract.decode(bodies[i]);
+      if (!decoded.ok) {
+        slots[i] = deadLetter(i, decoded.error.code, decoded.error.message, false, decoded.error.detail);
+        continue;
+      }
+      const event = decoded.value;
+      const validated = engine.validator.validate(event);
+      const meta = metadata[i] ?? emptyMetadata;
+      const verdict =
+        event.callerId === undefined
+          ? undefined
+          : engine.defence.observe(event.callerId, eventTime(event, meta, startedAt), {
+              vector: validated.vector,
+              outOfDistribution: validated.issues.some((issue) => issue.code !== VALIDATION_CODES.missing),
+            });
+      if (validated.risk === 'HIGH' || verdict?.rateLimited) {
+        slots[i] = rejected(engine, event, validated, verdict, meta, scoredAt);
+        continue;
+      }
+      pending.push({ index: i, event, validated, verdict });
+    } catch (error) {
+      slots[i] = deadLetter(i, 'INTERNAL.ERROR', `Unexpected error while checking the event: ${errorMessage(error)}`, true);
+    }
+  }
+
+  const scorerStartedAt = clock.now();
+  const requests: ScoreRequest[] = pending.map((p) => ({
+    id: p.event.id,
+    features: p.validated.sanitised,
+    vector: p.validated.vector,
+    anomalyScore: p.validated.anomalyScore,
+  }));
+  let outcomes: Awaited<ReturnType<Scorer['scoreBatch']>>;
+  try {
+    outcomes = requests.length > 0 ? await engine.scorer.scoreBatch(requests) : [];
+  } catch (error) {
+    const failure = { ok: false as const, error: { code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` } };
+    outcomes = requests.map(() => failure);
+  }
+  const scorerLatencyInMs = clock.now() - scorerStartedAt;
+
+  for (let k = 0; k < pending.length; k++) {
+    const p = pending[k]!;
+    try {
+      const outcome = outcomes[k];
+      if (!outcome) {
+        slots[p.index] = deadLetter(p.index, 'SCORER.UNAVAILABLE', 'Scorer returned no outcome for this event', true);
+      } else if (!outcome.ok) {
+        const replayable = outcome.error.code === 'SCORER.UNAVAILABLE';
+        slots[p.index] = deadLetter(p.index, outcome.error.code, outcome.error.message, replayable, outcome.error.detail);
+      } else {
+        slots[p.index] = judged(engine, p, outcome.value, metadata[p.index] ?? emptyMetadata, scoredAt);
+      }
+    } catch (error) {
+      slots[p.index] = deadLetter(p.index, 'INTERNAL.ERROR', `Unexpected error while judging the prediction: ${errorMessage(error)}`, true);
+    }
+  }
+
+  const scored: ScoredRecord[] = [];
+  const deadLetters: DeadLetter[] = [];
+  for (const slot of slots) {
+    if (slot === undefined) continue;
+    if (slot.kind === 'mrm.scored') scored.push(slot);
+    else deadLetters.push(slot);
+  }
+  const summary = summariseBatch(scored, deadLetters, {
+    events: bodies.length,
+    batchLatencyInMs: clock.now() - startedAt,
+    scorerLatencyInMs: requests.length > 0 ? scorerLatencyInMs : null,
+    minConfidence: engine.confidence.minConfidence,
+  });
+  return { scored, deadLetters, summary };
+}
+
+const emptyMetadata: EventMetadata = {
+  partition: null,
+  sequenceNumber: null,
+  offset: null,
+  enqueuedTime: null,
+  partitionKey: null,
+  properties: null,
+};
+
+function eventTime(event: InputEvent, meta: EventMetadata, fallback: number): number {
+  // Enqueued time is the broker's clock: replays judge a caller as the live run did.
+  const candidate = meta.enqueuedTime ?? event.timestamp;
+  const parsed = candidate ? Date.parse(candidate) : NaN;
+  return Number.isNaN(parsed) ? fallback : parsed;
+}
+
+function baseRecord(engine: ScoringEngine, event: InputEvent, validated: ValidatedEvent, meta: EventMetadata, scoredAt: string) {
+  return {
+    kind: 'mrm.scored' as const,
+    id: event.id,
+    callerId: event.callerId ?? null,
+    partition: meta.partition,
+    sequenceNumber: meta.sequenceNumber,
+    enqueuedTime: meta.enqueuedTime,
+    features: validated.sanitised,
+    label: event.label ?? null,
+    risk: validated.risk,
+    issues: validated.issues,
+    modelVersion: engine.scorer.modelVersion,
+    profileVersion: engine.profileVersion,
+    scoredAt,
+  };
+}
+
+function rejected(
+  engine: ScoringEngine,
+  event: InputEvent,
+  validated: ValidatedEvent,
+  verdict: ExtractionVerdict | undefined,
+  meta: EventMetadata,
+  scoredAt: string,
+): ScoredRecord {
+  const reasons = verdict?.rateLimited ? ['EXTRACTION.RATE_LIMITED'] : [];
+  if (validated.risk === 'HIGH') reasons.push('VALIDATION.HIGH_RISK', ...issueCodes(validated.issues));
+  return {
+    ...baseRecord(engine, event, validated, meta, scoredAt),
+    prediction: null,
+    probabilities: null,
+    score: null,
+    confidence: null,
+    entropy: null,
+    decision: 'REJECT',
+    reasons,
+  };
+}
+
+function judged(
+  engine: ScoringEngine,
+  p: Pending,
+  prediction: { prediction: string; probabilities: Record<string, number>; score: number | null },
+  meta: EventMetadata,
+  scoredAt: string,
+): ScoredRecord {
+  const judgement = judgeConfidence(Object.values(prediction.probabilities), engine.confidence);
+  const reasons: string[] = issueCodes(p.validated.issues);
+  for (const flag of judgement.flags) reasons.push(`CONFIDENCE.${flag}`);
+  if (p.verdict?.probing) reasons.push('EXTRACTION.PROBING');
+  let decision: Decision = 'ACCEPT';
+  if (judgement.uncertainty === 'HIGH') decision = 'MANUAL_REVIEW';
+  else if (p.validated.risk === 'MEDIUM' || judgement.uncertainty === 'MEDIUM' || p.verdict?.probing) decision = 'FLAG';
+  const probabilities = engine.includeProbabilities
+    ? protectProbabilities(prediction.probabilities, engine.protection.mode, engine.protection.sigma, engine.random)
+    : null;
+  return {
+    ...baseRecord(engine, p.event, p.validated, meta, scoredAt),
+    prediction: prediction.prediction,
+    probabilities,
+    score: prediction.score,
+    confidence: judgement.confidence,
+    entropy: judgement.entropy,
+    decision,
+    reasons,
+  };
+}
+
+function issueCodes(issues: readonly ValidationIssue[]): string[] {
+  const codes: string[] = [];
+  for (const issue of issues) if (!codes.includes(issue.code)) codes.push(issue.code);
+  return codes;
+}
