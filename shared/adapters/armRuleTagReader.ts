@@ -1,0 +1,93 @@
+import { MonitorClient, isRestError } from '@azure/arm-monitor';
+import type { TokenCredential } from '@azure/identity';
+import type { Agent } from 'node:https';
+import type { RuleTagReader, RuleTagsOutcome } from '../retraining/ports.js';
+import { withSlash } from './armJobSubmitter.js';
+
+export interface ArmRuleTagReaderOptions {
+  armEndpoint: string;
+  credential: TokenCredential;
+  /** How long tags (and "cannot read this rule") are remembered, in milliseconds. */
+  cacheInMs: number;
+  timeoutInMs: number;
+  agent?: Agent;
+  now?: () => number;
+}
+
+interface RuleRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  type: 'metricAlerts' | 'scheduledQueryRules';
+  name: string;
+}
+
+const RULE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
+
+/** Parses a metric alert or log alert (scheduled query) rule id; other ids are not rules we can read. */
+export function parseRuleId(ruleId: string): RuleRef | undefined {
+  const match = RULE_ID.exec(ruleId.trim());
+  if (!match) return undefined;
+  const type = match[3]!.toLowerCase() === 'metricalerts' ? 'metricAlerts' : 'scheduledQueryRules';
+  return { subscriptionId: match[1]!, resourceGroup: decodeURIComponent(match[2]!), type, name: decodeURIComponent(match[4]!) };
+}
+
+/**
+ * Reads alert rules' tags with `@azure/arm-monitor` (metricAlerts.get / scheduledQueryRules.get), one client per
+ * subscription, results cached per rule. A rule that is gone or unreadable (404, 403) falls back to name routing;
+ * throttling, 5xx and timeouts are retryable, so the webhook answers 503 and the action group calls again.
+ */
+export class ArmRuleTagReader implements RuleTagReader {
+  private readonly clients = new Map<string, MonitorClient>();
+  private readonly cache = new Map<string, { outcome: RuleTagsOutcome; until: number }>();
+
+  constructor(private readonly options: ArmRuleTagReaderOptions) {}
+
+  async tagsOf(ruleId: string): Promise<RuleTagsOutcome> {
+    const now = this.options.now?.() ?? Date.now();
+    const key = ruleId.toLowerCase();
+    const cached = this.cache.get(key);
+    if (cached && cached.until > now) return cached.outcome;
+
+    const ref = parseRuleId(ruleId);
+    if (!ref) return { kind: 'unavailable', reason: `"${ruleId}" is not a metric or log alert rule id` };
+    const outcome = await this.read(ref);
+    if (outcome.kind !== 'retryable') this.cache.set(key, { outcome, until: now + this.options.cacheInMs });
+    return outcome;
+  }
+
+  private async read(ref: RuleRef): Promise<RuleTagsOutcome> {
+    const client = this.clientFor(ref.subscriptionId);
+    const options = { abortSignal: AbortSignal.timeout(this.options.timeoutInMs) };
+    try {
+      const rule =
+        ref.type === 'metricAlerts'
+          ? await client.metricAlerts.get(ref.resourceGroup, ref.name, options)
+          : await client.scheduledQueryRules.get(ref.resourceGroup, ref.name, options);
+      return { kind: 'found', tags: { ...(rule.tags ?? {}) } };
+    } catch (error) {
+      const status = isRestError(error) ? error.statusCode : undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      if (status === 404) return { kind: 'unavailable', reason: `rule not found (404)` };
+      if (status === 401 || status === 403) return { kind: 'unavailable', reason: `no permission to read it (${status}); grant the app's identity Monitoring Reader` };
+      if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        return { kind: 'unavailable', reason: `ARM answered ${status}: ${message}` };
+      }
+      return { kind: 'retryable', message: status ? `ARM answered ${status}: ${message}` : message };
+    }
+  }
+
+  private clientFor(subscriptionId: string): MonitorClient {
+    let client = this.clients.get(subscriptionId);
+    if (!client) {
+      client = new MonitorClient(this.options.credential, subscriptionId, {
+        endpoint: withSlash(this.options.armEndpoint).replace(/\/$/, ''),
+        credentials: { scopes: [new URL('.default', withSlash(this.options.armEndpoint)).toString()] },
+        // One quick retry here; beyond that the action group's own retries take over.
+        retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1000 },
+        ...(this.options.agent ? { agent: this.options.agent } : {}),
+      });
+      this.clients.set(subscriptionId, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,159 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Agent } from 'node:https';
+import type { Environment, Settings } from '../config/settings.js';
+import { EXAMPLE_ENDPOINT_TEMPLATE, EXAMPLE_JOB_TEMPLATE } from '../retraining/exampleTemplates.js';
+import type { Clock, RetrainSubmitter } from '../retraining/ports.js';
+import { isDryRun } from '../retraining/retrainingSettingsCheck.js';
+import { createRetrainUseCase, type Log, type RetrainOptions } from '../retraining/retrainUseCase.js';
+import { createWebhookGate, type WebhookRequest } from '../retraining/webhookGate.js';
+import type { WebhookResponse } from '../retraining/webhookResponse.js';
+import { ArmJobSubmitter } from './armJobSubmitter.js';
+import { ArmRuleTagReader } from './armRuleTagReader.js';
+import { BlobAuditLog } from './blobAuditLog.js';
+import { blobServiceClientFor } from './blobServiceClient.js';
+import { BlobStateStore } from './blobStateStore.js';
+import { DryRunSubmitter } from './dryRunSubmitter.js';
+import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from './entraTokenVerifier.js';
+import { JobTemplateSource } from './jobTemplateSource.js';
+import { PipelineEndpointInvoker } from './pipelineEndpointInvoker.js';
+
+/** Edges a caller may replace: tests hand in a fake credential and an agent trusting their loopback CA. */
+export interface RetrainOverrides {
+  credential?: TokenCredential;
+  agent?: Agent;
+  clock?: Clock;
+  /** `mrm alert --dry-run`. */
+  dryRun?: boolean;
+  /** Where relative template paths resolve; default the working directory (the Function App's root). */
+  baseDirectory?: string;
+}
+
+export interface RetrainService {
+  /** The whole HTTP request: token, content type, size, JSON, then the use case. */
+  handle(request: WebhookRequest, log?: Log): Promise<WebhookResponse>;
+  /** The use case on a parsed body (what `mrm alert` runs). */
+  retrain(body: unknown, log?: Log): Promise<WebhookResponse>;
+  readonly dryRun: boolean;
+  readonly audit: BlobAuditLog;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Wires the retraining use case to storage, ARM, Azure ML and Entra from validated settings. */
+export function buildRetrainService(settings: Settings, env: Environment, overrides: RetrainOverrides = {}): RetrainService {
+  const r = settings.retraining;
+  const clock = overrides.clock ?? systemClock;
+  const now = () => clock.now().getTime();
+  const dryRun = isDryRun(settings, overrides.dryRun);
+  const blobService = blobServiceClientFor(settings.core.storageConnection, env);
+  const state = new BlobStateStore(blobService.getContainerClient(r.stateContainer));
+  const audit = new BlobAuditLog(blobService.getContainerClient(r.auditContainer));
+  let credential: TokenCredential | undefined = overrides.credential;
+  const identity = (): TokenCredential =>
+    (credential ??= settings.core.managedIdentityClientId ? new DefaultAzureCredential({ managedIdentityClientId: settings.core.managedIdentityClientId }) : new DefaultAzureCredential());
+  const agent = overrides.agent;
+
+  const live: RetrainSubmitter | undefined =
+    r.mode === 'job' && r.workspaceSubscriptionId && r.workspaceResourceGroup && r.workspaceName
+      ? new ArmJobSubmitter({
+          armEndpoint: r.armEndpoint!,
+          subscriptionId: r.workspaceSubscriptionId,
+          resourceGroup: r.workspaceResourceGroup,
+          workspace: r.workspaceName,
+          apiVersion: r.jobsApiVersion,
+          timeoutInMs: r.armTimeoutInMs,
+          credential: lazyCredential(identity),
+          now,
+          ...(agent ? { agent } : {}),
+        })
+      : r.mode === 'pipeline-endpoint' && r.pipelineEndpointUrl
+        ? new PipelineEndpointInvoker({ endpointUrl: r.pipelineEndpointUrl, timeoutInMs: r.armTimeoutInMs, credential: lazyCredential(identity), now, ...(agent ? { agent } : {}) })
+        : undefined;
+  const submitter: RetrainSubmitter = dryRun
+    ? new DryRunSubmitter(state, r.stateContainer, (jobName) =>
+        live
+          ? live.describe(jobName)
+          : r.mode === 'job'
+            ? { method: 'PUT', url: `(no workspace: set MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID, _RESOURCE_GROUP and _NAME) .../jobs/${jobName}` }
+            : { method: 'POST', url: '(no endpoint: set MRM_RETRAIN_PIPELINE_ENDPOINT_URL)' },
+      )
+    : live!;
+
+  const options: RetrainOptions = {
+    threshold: r.retrainThreshold,
+    rulePattern: r.rulePattern,
+    modelTag: r.modelTag,
+    defaultModel: r.defaultModel,
+    cooldownInHours: r.cooldownInHours,
+    dedupeWindowInMinutes: r.dedupeWindowInMinutes,
+    claimLeaseInSeconds: r.claimLeaseInSeconds,
+    captureDays: r.captureDays,
+    captureContainer: settings.drift.captureContainer,
+    captureNameFormat: settings.drift.captureNameFormat,
+    captureNamespace: captureNamespace(settings, env),
+    eventsHub: settings.scoring.eventsHub,
+    scoredHub: settings.scoring.scoredHub,
+    dryRun,
+  };
+  const retrain = createRetrainUseCase({
+    options,
+    state,
+    audit,
+    submitter,
+    templates: new JobTemplateSource({
+      location: r.jobTemplate,
+      fallback:
+        r.mode === 'job'
+          ? { template: EXAMPLE_JOB_TEMPLATE, source: 'built-in example (examples/retrain-job.template.json)' }
+          : { template: EXAMPLE_ENDPOINT_TEMPLATE, source: 'built-in example (examples/retrain-endpoint.template.json)' },
+      blobService,
+      baseDirectory: overrides.baseDirectory ?? process.cwd(),
+      cacheInMs: 60_000,
+      now,
+    }),
+    ruleTags: new ArmRuleTagReader({
+      armEndpoint: r.armEndpoint!,
+      credential: lazyCredential(identity),
+      cacheInMs: r.ruleTagCacheInSeconds * 1000,
+      timeoutInMs: r.armTimeoutInMs,
+      now,
+      ...(agent ? { agent } : {}),
+    }),
+    clock,
+  });
+  const tokens = r.entraAudience
+    ? new EntraTokenVerifier({
+        audiences: list(r.entraAudience),
+        issuers: r.entraIssuers ? list(r.entraIssuers) : entraIssuers(r.entraAuthority!, r.entraTenantId!),
+        jwksUrl: r.entraJwksUrl ?? entraJwksUrl(r.entraAuthority!, r.entraTenantId!),
+        requiredRole: r.entraRequiredRole,
+      })
+    : undefined;
+  const handle = createWebhookGate({ maxBodyBytes: r.maxBodyBytes, tokens }, retrain);
+  return { handle, retrain, dryRun, audit };
+}
+
+// DefaultAzureCredential probes its chain on first use; building it only when ARM is called keeps cold start small.
+function lazyCredential(get: () => TokenCredential): TokenCredential {
+  return { getToken: (scopes, options) => get().getToken(scopes, options) };
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/**
+ * The Event Hubs namespace, for Capture blob prefixes: the drift settings' namespace when declared, else the host's
+ * Event Hubs connection (`<name>__fullyQualifiedNamespace` or the connection string's Endpoint).
+ */
+function captureNamespace(settings: Settings, env: Environment): string | undefined {
+  const declared = (settings.drift as { captureNamespace?: unknown }).captureNamespace;
+  if (typeof declared === 'string' && declared !== '') return declared;
+  const name = settings.scoring.eventHubConnection;
+  const host = env[`${name}__fullyQualifiedNamespace`] ?? /Endpoint=sb:\/\/([^/;]+)/i.exec(env[name] ?? '')?.[1];
+  const namespace = host?.split('.')[0];
+  return namespace && namespace !== 'localhost' ? namespace : undefined;
+}
