@@ -84,7 +84,7 @@ output namespaceId string = namespace.id
 output namespaceName string = namespace.name
 // serviceBusEndpoint is https://<name>.servicebus.windows.net:443/ (the suffix differs in sovereign clouds).
 output fullyQualifiedNamespace string = replace(replace(namespace.properties.serviceBusEndpoint, 'https://', ''), ':443/', '')
-output eventsHubName string = hubs[0].name
-output scoredHubName string = hubs[1].name
-output consumerGroupName string = scoreEventsGroup.name
+output eventsHubName string = eventsHubName
+output scoredHubName string = scoredHubName
+output consumerGroupName string = consumerGroupName
 output captureNameFormat string = captureNameFormat

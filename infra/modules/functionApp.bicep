@@ -145,6 +145,9 @@ var appSettings = {
   MRM_AML_TIMEOUT_MS: ''
   MRM_AML_MAX_RETRIES: ''
   MRM_AML_MAX_BATCH_SIZE: ''
+  MRM_AML_CONCURRENCY: ''
+  MRM_AML_RETRY_BASE_DELAY_MS: ''
+  MRM_AML_MAX_RETRY_WAIT_MS: ''
   MRM_AML_BREAKER_FAILURES: ''
   MRM_AML_BREAKER_COOLDOWN_MS: ''
   MRM_AML_REQUEST_FORMAT: ''
@@ -164,6 +167,18 @@ var appSettings = {
   // drift (weeklyDrift)
   MRM_CAPTURE_CONTAINER: containerNames.capture
   MRM_CAPTURE_NAME_FORMAT: captureNameFormat
+  MRM_DRIFT_PSI_THRESHOLD: ''
+  MRM_DRIFT_PSI_BINNING: ''
+  MRM_DRIFT_KS_ALPHA: ''
+  MRM_DRIFT_KS_MIN_STATISTIC: ''
+  MRM_DRIFT_WASSERSTEIN_RANGE_THRESHOLD: ''
+  MRM_DRIFT_JS_THRESHOLD: ''
+  MRM_DRIFT_FDR: ''
+  MRM_DRIFT_DATASET_SHARE: ''
+  MRM_DRIFT_RETRAIN_MAGNITUDE: string(monitoring.thresholds.retrainDriftMagnitude)
+  MRM_DRIFT_PERFORMANCE_DROP: ''
+  MRM_DRIFT_PERFORMANCE_HIGH_DROP: ''
+  MRM_DRIFT_MIN_LABELLED: ''
 
   // retraining (retrainWebhook)
   MRM_RETRAIN_THRESHOLD: string(monitoring.thresholds.retrainDriftMagnitude)

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { allSettingSpecs, loadSettings } from '../../../shared/config/settings.js';
+import { UNKNOWN, objectProperty, stringLiteral, type Value } from '../bicepProgram.js';
+import { appSettingsOf } from '../appSettingsOf.js';
+
+// The settings registry is the list of what the code reads; other parts of the app add to it, so nothing here names
+// a setting of theirs: the comparison runs over whatever allSettingSpecs() declares at the time.
+const declared = allSettingSpecs();
+const readByApp = declared.filter((s) => !s.secret).map((s) => s.env);
+const secrets = declared.filter((s) => s.secret).map((s) => s.env);
+const settings = appSettingsOf();
+const keys = [...settings.values.keys()];
+
+/** Connection names the app's settings point at (MRM_*_CONNECTION_NAME), plus the host's own. */
+function connectionNames(): Map<string, 'storage' | 'eventhubs'> {
+  const names = new Map<string, 'storage' | 'eventhubs'>([['AzureWebJobsStorage', 'storage']]);
+  for (const spec of declared.filter((s) => s.env.endsWith('_CONNECTION_NAME'))) {
+    const value = settings.values.get(spec.env);
+    if (typeof value === 'string' && value !== '') names.set(value, /EVENTHUB/.test(spec.env) ? 'eventhubs' : 'storage');
+  }
+  return names;
+}
+
+describe('Function App settings against the settings registry', () => {
+  it('sets every setting the code reads', () => {
+    const missing = readByApp.filter((env) => !settings.values.has(env));
+    expect(missing, `declared in shared/config/sections but not set in ${settings.scope.file.path}`).toEqual([]);
+  });
+
+  it('sets nothing the code does not read, beyond the host connections', () => {
+    const connectionPrefixes = [...connectionNames().keys()].map((name) => `${name}__`);
+    const extras = keys.filter((key) => !readByApp.includes(key) && !connectionPrefixes.some((prefix) => key.startsWith(prefix)));
+    expect(extras, 'set by the Function App module but not declared in shared/config/sections').toEqual([]);
+  });
+
+  it('never sets a local-only secret setting', () => {
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => secrets.includes(key))).toEqual([]);
+  });
+
+  it('takes user overrides only for settings the app reads', () => {
+    expect(settings.opaque).toHaveLength(1);
+    expect(settings.opaque[0]).toMatch(/^toObject\(filter\(items\(appSettingOverrides\), \w+ => contains\(appSettings, \w+\.key\)\)/);
+  });
+
+  it('gives values the code accepts wherever they are known before deployment', () => {
+    const environment = Object.fromEntries([...settings.values].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    expect(Object.keys(environment).length).toBeGreaterThan(readByApp.length / 2);
+    const loaded = loadSettings(environment);
+    expect(loaded.ok ? 'valid' : loaded.error.message).toBe('valid');
+  });
+
+  it('leaves tuning settings empty, so the defaults stay in the code', () => {
+    const tuning = ['MRM_Z_SCORE_THRESHOLD', 'MRM_MIN_CONFIDENCE', 'MRM_QUERY_LIMIT'].filter((env) => readByApp.includes(env));
+    expect(tuning.length).toBeGreaterThan(0);
+    for (const env of tuning) expect(settings.values.get(env)).toBe('');
+  });
+});
+
+describe('Function App connections', () => {
+  it('connects to every storage account and Event Hubs namespace with the managed identity', () => {
+    const names = connectionNames();
+    expect([...names.values()].sort()).toEqual(['eventhubs', 'storage', 'storage']);
+    for (const [name, kind] of names) {
+      expect(settings.values.get(`${name}__credential`), name).toBe('managedidentity');
+      expect(settings.values.has(`${name}__clientId`), name).toBe(true);
+      expect(settings.values.has(kind === 'storage' ? `${name}__blobServiceUri` : `${name}__fullyQualifiedNamespace`), name).toBe(true);
+      expect(settings.values.has(name), `${name} as a connection string`).toBe(false);
+    }
+  });
+
+  it('passes the same identity to every connection, to App Insights and to the SDKs', () => {
+    const clientIdSources = new Set<string>();
+    const file = settings.scope.file;
+    for (const declaration of file.all('var')) {
+      const value = file.valueOf(declaration);
+      if (value?.type !== 'object') continue;
+      for (const property of value.namedChildren.filter((c) => c.type === 'object_property')) {
+        const key = property.namedChildren[0]!.text;
+        if (key.endsWith('__clientId') || key === 'AZURE_CLIENT_ID') clientIdSources.add(property.namedChildren[1]!.text);
+        if (key === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING') clientIdSources.add(property.namedChildren[1]!.text.replace(/^'Authorization=AAD;ClientId=\$\{(\w+)\}'$/, '$1'));
+      }
+    }
+    expect([...clientIdSources]).toEqual(['appIdentityClientId']);
+  });
+
+  it('holds no key or connection string with a secret', () => {
+    const secretLooking = [...settings.values].filter(([, value]) => typeof value === 'string' && /AccountKey=|SharedAccessKey=/i.test(value));
+    expect(secretLooking).toEqual([]);
+    expect(settings.scope.file.source).not.toMatch(/listKeys|listConnectionStrings|AccountKey/);
+  });
+});
+
+describe('Function App hosting', () => {
+  const file = settings.scope.file;
+  const plan = file.resources().find((r) => r.type === 'Microsoft.Web/serverfarms')!;
+  const site = file.resources().find((r) => r.type === 'Microsoft.Web/sites')!;
+  const evaluated = (node: Parameters<typeof settings.scope.evaluate>[0] | undefined): Value => (node ? settings.scope.evaluate(node) : UNKNOWN);
+
+  it('runs on Flex Consumption, Linux, Node 22', () => {
+    expect(evaluated(objectProperty(plan.body, 'sku'))).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
+    expect(stringLiteral(objectProperty(site.body, 'kind')!)).toBe('functionapp,linux');
+    const runtime = objectProperty(objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'), 'runtime');
+    expect(evaluated(runtime)).toEqual({ name: 'node', version: '22' });
+  });
+
+  it('sets none of the app settings Flex Consumption rejects', () => {
+    for (const rejected of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION', 'AzureWebJobsStorage']) {
+      expect(settings.values.has(rejected), rejected).toBe(false);
+    }
+  });
+
+  it('deploys its package with the user-assigned identity, and uses only that identity', () => {
+    const storage = objectProperty(objectProperty(objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'), 'deployment'), 'storage');
+    const authentication = objectProperty(storage, 'authentication');
+    expect(stringLiteral(objectProperty(authentication, 'type')!)).toBe('UserAssignedIdentity');
+    expect(objectProperty(authentication, 'userAssignedIdentityResourceId')!.text).toBe('appIdentityId');
+    expect(stringLiteral(objectProperty(objectProperty(site.body, 'identity'), 'type')!)).toBe('UserAssigned');
+    expect(evaluated(objectProperty(objectProperty(site.body, 'properties'), 'httpsOnly'))).toBe(true);
+  });
+});
