@@ -1,0 +1,73 @@
+import type { DriftAssessment, FeatureAssessment } from './compare.js';
+import type { DriftOptions } from './driftOptions.js';
+
+/**
+ * The weekly drift report (issue 3 "Output"): the JSON written to `reports/<YYYY>-W<ww>/report.json` and returned
+ * by `mrm drift`. Plain data; `features` keeps the schema's order (the HTML sorts by severity).
+ */
+export interface DriftReport {
+  kind: 'mrm.driftReport';
+  version: 1;
+  generatedAt: string;
+  window: { from: string; to: string };
+  baseline: { schemaId: string; profileVersion: string | null; events: number };
+  /** Events read in the window: profiled + bad bodies. */
+  events: number;
+  eventsProfiled: number;
+  blobs: { read: number; skipped: Array<{ name: string; reason: string }> };
+  badBodies: Record<string, number>;
+  features: Record<string, Omit<FeatureAssessment, 'name'>>;
+  prediction: DriftAssessment['prediction'];
+  performance: DriftAssessment['performance'];
+  drift: { share: number; magnitude: number; drifted: boolean; driftedFeatures: string[]; monitoredFeatures: number };
+  retrainRecommended: boolean;
+  recommendations: string[];
+  /** The week's scoring telemetry from Log Analytics, or why it is absent. */
+  telemetry: DriftTelemetry;
+  thresholds: DriftOptions;
+}
+
+export type DriftTelemetry =
+  | { available: true; source: 'log-analytics'; rejectedRate: number | null; lowConfidenceRate: number | null; [extra: string]: unknown }
+  | { available: false; reason: string };
+
+export interface BuildDriftReportInput {
+  window: { from: Date | string; to: Date | string };
+  assessment: DriftAssessment;
+  blobs: { read: number; skipped: ReadonlyArray<{ name: string; reason: string }> };
+  badBodies: Readonly<Record<string, number>>;
+  /** Absent means no workspace configured. */
+  telemetry?: DriftTelemetry;
+  /** The clock's now (the core reads no clock). */
+  generatedAt: Date | string;
+  baselineProfileVersion?: string | null;
+}
+
+export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
+  const { assessment } = input;
+  const iso = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
+  const features: DriftReport['features'] = {};
+  for (const { name, ...rest } of assessment.features) features[name] = rest;
+  const badBodies: Record<string, number> = {};
+  for (const key of Object.keys(input.badBodies).sort()) badBodies[key] = input.badBodies[key]!;
+  const bad = Object.values(badBodies).reduce((s, n) => s + n, 0);
+  return {
+    kind: 'mrm.driftReport',
+    version: 1,
+    generatedAt: iso(input.generatedAt),
+    window: { from: iso(input.window.from), to: iso(input.window.to) },
+    baseline: { schemaId: assessment.schemaId, profileVersion: input.baselineProfileVersion ?? null, events: assessment.referenceEvents },
+    events: assessment.currentEvents + bad,
+    eventsProfiled: assessment.currentEvents,
+    blobs: { read: input.blobs.read, skipped: input.blobs.skipped.map((s) => ({ name: s.name, reason: s.reason })) },
+    badBodies,
+    features,
+    prediction: assessment.prediction,
+    performance: assessment.performance,
+    drift: { ...assessment.drift, driftedFeatures: [...assessment.drift.driftedFeatures] },
+    retrainRecommended: assessment.retrainRecommended,
+    recommendations: [...assessment.recommendations],
+    telemetry: input.telemetry ?? { available: false, reason: 'No Log Analytics workspace configured: scoring telemetry (rejected and low-confidence rates) not included.' },
+    thresholds: { ...assessment.options },
+  };
+}
