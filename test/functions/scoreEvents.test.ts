@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { InvocationContext } from '@azure/functions';
+import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
+import { createScoreEventsHandler, scoreEventsOutputs } from '../../functions/scoreEvents.js';
+import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
+import { defaultSettings } from '../../shared/config/settings.js';
+import type { MetricKey } from '../../shared/config/monitoring.js';
+import type { MetricsPort } from '../../shared/telemetry/metricsPort.js';
+import type { ScoredRecord } from '../../shared/scoring/records.js';
+import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
+import { freshContainer } from '../helpers/storage.js';
+import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
+
+class RecordingMetrics implements MetricsPort {
+  readonly counts: Partial<Record<MetricKey, number>> = {};
+  readonly observed: Partial<Record<MetricKey, number[]>> = {};
+  count(metric: MetricKey, value: number): void {
+    this.counts[metric] = (this.counts[metric] ?? 0) + value;
+  }
+  observe(metric: MetricKey, value: number): void {
+    (this.observed[metric] ??= []).push(value);
+  }
+}
+
+function contextFor(count: number, partitionId = '0') {
+  return new InvocationContext({
+    invocationId: 'test',
+    functionName: 'scoreEvents',
+    triggerMetadata: {
+      partitionContext: { partitionId, eventHubName: 'events', consumerGroup: 'scoreevents' },
+      sequenceNumberArray: Array.from({ length: count }, (_, i) => i),
+      offsetArray: Array.from({ length: count }, (_, i) => String(i * 100)),
+      enqueuedTimeUtcArray: Array.from({ length: count }, () => '2026-11-10T12:00:00.000Z'),
+      partitionKeyArray: Array.from({ length: count }, () => 'caller-1'),
+    },
+    logHandler: () => undefined,
+  });
+}
+
+describe('scoreEvents registration', () => {
+  it('is an Event Hub trigger on the events hub, batched, with the scored hub and dead-letter blob outputs', () => {
+    const registration = recordedRegistration('scoreEvents');
+    const trigger = triggerBinding(registration);
+    expect(trigger).toMatchObject({
+      type: 'eventHubTrigger',
+      direction: 'in',
+      eventHubName: 'events',
+      connection: 'EventHubConnection',
+      consumerGroup: 'scoreevents',
+      cardinality: 'many',
+    });
+    const outputs = Object.values(registration.metadata.bindings).filter((b) => b.direction === 'out');
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'eventHub', eventHubName: 'scored', connection: 'EventHubConnection' }),
+        expect.objectContaining({
+          type: 'blob',
+          connection: 'AzureWebJobsStorage',
+          path: 'deadletters/{DateTime:yyyy}/{DateTime:MM}/{DateTime:dd}/{DateTime:HH}/{rand-guid}.jsonl',
+        }),
+      ]),
+    );
+  });
+});
+
+describe('scoreEvents handler', () => {
+  const profile = transactionBaseline();
+
+  async function setUp() {
+    const container = await freshContainer('baseline');
+    await container.getBlockBlobClient('profile.json').upload(JSON.stringify(profile), Buffer.byteLength(JSON.stringify(profile)));
+    const metrics = new RecordingMetrics();
+    const handler = createScoreEventsHandler(
+      {
+        settings: defaultSettings(),
+        profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
+        metrics,
+        now: () => Date.parse('2026-11-10T12:00:01Z'),
+      },
+      scoreEventsOutputs,
+    );
+    return { container, metrics, handler };
+  }
+
+  it('scores a batch loaded from storage: scored records out, dead letters as JSON lines, telemetry per batch', async () => {
+    const { handler, metrics } = await setUp();
+    const bodies = [goodBody('a'), { ...goodBody('b'), label: 0 }, '{"id":"c","features":{}}', Buffer.from('\u0000garbage')];
+    const context = contextFor(bodies.length, '2');
+    await handler(bodies, context);
+    const scored = context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[];
+    const deadLines = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim().split('\n');
+    const deadLetters = deadLines.map((l) => JSON.parse(l) as DeadLetter);
+    expect(scored.map((r) => [r.id, r.partition, r.decision])).toEqual([
+      ['a', '2', 'ACCEPT'],
+      ['b', '2', 'ACCEPT'],
+    ]);
+    expect(deadLetters.map((d) => [d.reason, d.metadata.sequenceNumber, d.bodyEncoding])).toEqual([
+      ['EVENT.MISSING_FEATURE', 2, 'text'],
+      ['EVENT.NOT_JSON', 3, 'base64'],
+    ]);
+    expect(metrics.counts).toMatchObject({ events: 4, accepted: 2, deadLettered: 2, labelled: 1 });
+    expect(metrics.observed.accuracy).toEqual([1]);
+    expect(metrics.observed.deadLetterRate).toEqual([0.5]);
+  });
+
+  it('accepts a single event (cardinality one) as a batch of one', async () => {
+    const { handler } = await setUp();
+    const context = contextFor(1);
+    await handler(goodBody('solo'), context);
+    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[]).map((r) => r.id)).toEqual(['solo']);
+  });
+
+  it('reloads the profile when its blob changes (ETag), and scores with the new version', async () => {
+    const { handler, container } = await setUp();
+    const first = contextFor(1);
+    await handler([goodBody('before')], first);
+    const newer = transactionBaseline(3000, 11);
+    await container.getBlockBlobClient('profile.json').upload(JSON.stringify(newer), Buffer.byteLength(JSON.stringify(newer)));
+    const second = contextFor(1);
+    await handler([goodBody('after')], second);
+    const before = (first.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!;
+    const after = (second.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!;
+    expect(before.profileVersion).toBe(profile.profileVersion);
+    expect(after.profileVersion).toBe(newer.profileVersion);
+    expect(after.profileVersion).not.toBe(before.profileVersion);
+  });
+
+  it('keeps the last good profile when a broken one is uploaded', async () => {
+    const { handler, container } = await setUp();
+    await handler([goodBody('warm')], contextFor(1));
+    await container.getBlockBlobClient('profile.json').upload('{"truncated":', 13);
+    const context = contextFor(1);
+    await handler([goodBody('still-scored')], context);
+    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!.profileVersion).toBe(profile.profileVersion);
+  });
+
+  it('dead-letters the whole batch, replayable, when no profile exists yet: nothing is lost', async () => {
+    const container = await freshContainer('empty');
+    const metrics = new RecordingMetrics();
+    const handler = createScoreEventsHandler(
+      { settings: defaultSettings(), profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }), metrics },
+      scoreEventsOutputs,
+    );
+    const context = contextFor(2);
+    await handler([goodBody('a'), goodBody('b')], context);
+    const letters = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim().split('\n').map((l) => JSON.parse(l) as DeadLetter);
+    expect(letters.map((l) => [l.id, l.reason, l.replayable])).toEqual([
+      ['a', 'PROFILE.UNAVAILABLE', true],
+      ['b', 'PROFILE.UNAVAILABLE', true],
+    ]);
+    expect(letters[0]!.message).toContain(`${container.containerName}/profile.json could not be read`);
+    expect(context.extraOutputs.get(scoreEventsOutputs.scored)).toBeUndefined();
+    expect(metrics.counts).toMatchObject({ events: 2, deadLettered: 2 });
+  });
+});

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { scoreBatch } from '../../../shared/scoring/scoreBatch.js';
+import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import { readEventMetadata } from '../../../shared/scoring/eventMetadata.js';
+import { decodeBody } from '../../../shared/scoring/deadLetter.js';
+import type { Scorer } from '../../../shared/scoring/scorer.js';
+import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
+
+const profile = transactionBaseline();
+const settings = defaultSettings();
+const clock = { now: () => Date.parse('2026-11-10T12:00:00Z') };
+const engineWith = (overrides: Record<string, string> = {}, scorer?: (p: typeof profile) => Scorer) =>
+  createScoringEngine(profile, defaultSettings(overrides).scoring, { scorer, random: () => 0.5 });
+const meta = (n: number) =>
+  readEventMetadata(
+    {
+      partitionContext: { partitionId: '3' },
+      sequenceNumberArray: Array.from({ length: n }, (_, i) => 100 + i),
+      offsetArray: Array.from({ length: n }, (_, i) => String(5000 + i)),
+      enqueuedTimeUtcArray: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 10, 10, 12, 0, i)).toISOString()),
+    },
+    n,
+  );
+
+describe('scoreBatch', () => {
+  it('scores a mixed batch: good events accepted, malformed dead-lettered, hostile rejected, and nothing lost', async () => {
+    const max = profile.numeric.amount!.max;
+    const bodies = [
+      goodBody('good-1'),
+      JSON.stringify(goodBody('good-2')),
+      Buffer.from(JSON.stringify(goodBody('good-3'))),
+      { id: 'no-features' },
+      '{"id": "nan", "features": {"amount": NaN}}',
+      Buffer.from([0xc3, 0x28]),
+      goodBody('hostile', { amount: max * 50, distance_km: 1e6, tx_count_24h: 500 }),
+      goodBody('unseen', { channel: 'fax' }),
+    ];
+    const result = await scoreBatch(engineWith(), bodies, meta(bodies.length), clock);
+    expect(result.scored.length + result.deadLetters.length).toBe(bodies.length);
+    const decisions = Object.fromEntries(result.scored.map((r) => [r.id, r.decision]));
+    expect(decisions).toEqual({ 'good-1': 'ACCEPT', 'good-2': 'ACCEPT', 'good-3': 'ACCEPT', hostile: 'REJECT', unseen: 'FLAG' });
+    expect(result.deadLetters.map((d) => d.reason)).toEqual(['EVENT.MISSING_FEATURES', 'EVENT.NOT_FINITE', 'EVENT.NOT_UTF8']);
+    const hostile = result.scored.find((r) => r.id === 'hostile')!;
+    expect(hostile.prediction).toBeNull();
+    expect(hostile.reasons[0]).toBe('VALIDATION.HIGH_RISK');
+    expect(hostile.features.amount).toBe(max);
+  });
+
+  it('writes scored records with the trigger metadata, the prediction and both versions', async () => {
+    const result = await scoreBatch(engineWith(), [goodBody('a'), { ...goodBody('b'), label: 0 }], meta(2), clock);
+    const [a, b] = result.scored;
+    expect(a).toMatchObject({
+      kind: 'mrm.scored',
+      id: 'a',
+      callerId: 'caller-1',
+      partition: '3',
+      sequenceNumber: 100,
+      enqueuedTime: '2026-11-10T12:00:00.000Z',
+      label: null,
+      prediction: '0',
+      decision: 'ACCEPT',
+      modelVersion: profile.model.version,
+      profileVersion: profile.profileVersion,
+      scoredAt: '2026-11-10T12:00:00.000Z',
+    });
+    expect(a!.probabilities!['0']! + a!.probabilities!['1']!).toBeCloseTo(1, 12);
+    expect(a!.confidence).toBe(Math.max(a!.probabilities!['0']!, a!.probabilities!['1']!));
+    expect(b!.label).toBe(0);
+    expect(result.summary).toMatchObject({ events: 2, accepted: 2, labelled: 1, correct: 1 });
+  });
+
+  it('keeps the original body of a dead letter so it can be replayed', async () => {
+    const binary = Buffer.from([0xff, 0x00, 0x01]);
+    const result = await scoreBatch(engineWith(), ['not json', binary, { id: 'x', features: 5 }], meta(3), clock);
+    expect(result.deadLetters.map((d) => [d.bodyEncoding, decodeBody(d)])).toEqual([
+      ['text', 'not json'],
+      ['base64', binary],
+      ['json', '{"id":"x","features":5}'],
+    ]);
+    expect(result.deadLetters[2]!.id).toBe('x');
+    expect(result.deadLetters[1]!.metadata).toMatchObject({ partition: '3', sequenceNumber: 101, offset: '5001' });
+  });
+
+  it('dead-letters as SCORER.UNAVAILABLE (replayable) every event the scorer cannot answer', async () => {
+    const down: Scorer = {
+      kind: 'aml',
+      modelVersion: 'aml:test',
+      scoreBatch: async (requests) => requests.map(() => ({ ok: false, error: { code: 'SCORER.UNAVAILABLE', message: 'breaker open' } })),
+    };
+    const result = await scoreBatch(engineWith({}, () => down), [goodBody('a'), goodBody('b'), { id: 'bad' }], meta(3), clock);
+    expect(result.scored).toEqual([]);
+    expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([
+      ['a', 'SCORER.UNAVAILABLE', true],
+      ['b', 'SCORER.UNAVAILABLE', true],
+      ['bad', 'EVENT.MISSING_FEATURES', false],
+    ]);
+  });
+
+  it('dead-letters every event when the scorer throws, instead of losing the batch', async () => {
+    const broken: Scorer = { kind: 'aml', modelVersion: 'x', scoreBatch: async () => { throw new Error('socket hang up'); } };
+    const result = await scoreBatch(engineWith({}, () => broken), [goodBody('a'), goodBody('b')], meta(2), clock);
+    expect(result.deadLetters.map((d) => d.reason)).toEqual(['SCORER.UNAVAILABLE', 'SCORER.UNAVAILABLE']);
+    expect(result.deadLetters[0]!.message).toBe('Scorer failed: socket hang up');
+  });
+
+  it('rejects a caller over its query limit, with the reason', async () => {
+    const engine = engineWith({ MRM_QUERY_LIMIT: '3' });
+    const bodies = [1, 2, 3, 4, 5].map((i) => goodBody(`q${i}`, { amount: 30 + i * 7, hour: 8 + i }));
+    const result = await scoreBatch(engine, bodies, meta(5), clock);
+    expect(result.scored.map((r) => r.decision)).toEqual(['ACCEPT', 'ACCEPT', 'ACCEPT', 'REJECT', 'REJECT']);
+    expect(result.scored[3]!.reasons).toEqual(['EXTRACTION.RATE_LIMITED']);
+    expect(result.summary.extractionFlagged).toBe(2);
+  });
+
+  it('flags a probing caller sweeping one feature', async () => {
+    const engine = engineWith({ MRM_PROBING_MIN_QUERIES: '20' });
+    const bodies = Array.from({ length: 40 }, (_, i) => goodBody(`p${i}`, { amount: 20 + i * 2 }, 'prober'));
+    const result = await scoreBatch(engine, bodies, meta(40), clock);
+    const last = result.scored.at(-1)!;
+    expect(last.reasons).toContain('EXTRACTION.PROBING');
+    expect(last.decision).toBe('FLAG');
+  });
+
+  it('rounds returned probabilities when output protection asks for it', async () => {
+    const result = await scoreBatch(engineWith({ MRM_OUTPUT_PROTECTION: 'round' }), [goodBody('a')], meta(1), clock);
+    for (const p of Object.values(result.scored[0]!.probabilities!)) expect(Math.round(p * 100) / 100).toBe(p);
+  });
+
+  it('never throws and conserves events for arbitrary bodies (property)', async () => {
+    const engine = engineWith();
+    const featureValue = fc.oneof(fc.double(), fc.string(), fc.constant(null), fc.integer(), fc.boolean());
+    const body = fc.oneof(
+      fc.anything(),
+      fc.string(),
+      fc.uint8Array().map((a) => Buffer.from(a)),
+      fc.record({ id: fc.oneof(fc.string(), fc.integer()), features: fc.dictionary(fc.constantFrom('amount', 'hour', 'channel', 'zzz'), featureValue) }),
+      fc.record({ id: fc.string({ minLength: 1 }), callerId: fc.string({ minLength: 1 }), features: fc.record({
+        amount: fc.double(), hour: fc.double(), distance_km: fc.double(), account_age_days: fc.double(), tx_count_24h: fc.double(),
+        avg_amount_30d: fc.double(), device_trust: fc.double(), merchant_category: fc.string(), channel: fc.oneof(fc.string(), fc.constant(null)),
+      }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(body, { maxLength: 30 }), async (bodies) => {
+        const result = await scoreBatch(engine, bodies, meta(bodies.length), clock);
+        expect(result.scored.length + result.deadLetters.length).toBe(bodies.length);
+        expect(result.summary.events).toBe(bodies.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
