@@ -17,6 +17,7 @@ export const INFRA_DIR = join(REPO_ROOT, 'infra');
 
 /** A value that cannot be known without deploying. */
 export const UNKNOWN: unique symbol = Symbol('unknown');
+type Locals = ReadonlyMap<string, Value>;
 export type Value = string | number | boolean | null | Value[] | { [key: string]: Value } | typeof UNKNOWN;
 
 const parser = new Parser();
@@ -266,10 +267,10 @@ export class BicepScope {
     return result;
   }
 
-  evaluate(node: SyntaxNode): Value {
+  evaluate(node: SyntaxNode, locals: Locals = new Map()): Value {
     switch (node.type) {
       case 'string':
-        return stringParts(node, (expr) => this.evaluate(expr));
+        return stringParts(node, (expr) => this.evaluate(expr, locals));
       case 'number':
         return Number(node.text);
       case 'boolean':
@@ -277,47 +278,49 @@ export class BicepScope {
       case 'null':
         return null;
       case 'parenthesized_expression':
-        return this.evaluate(node.namedChildren[0]!);
+        return this.evaluate(node.namedChildren[0]!, locals);
       case 'array': {
-        const items = node.namedChildren.filter((c) => c.type !== 'comment').map((c) => this.evaluate(c));
+        const items = node.namedChildren.filter((c) => c.type !== 'comment').map((c) => this.evaluate(c, locals));
         return items.includes(UNKNOWN) ? UNKNOWN : items;
       }
       case 'object': {
         const result: Record<string, Value> = {};
         for (const property of node.namedChildren.filter((c) => c.type === 'object_property')) {
           const [keyNode, valueNode] = property.namedChildren;
-          const key = keyNode?.type === 'string' ? this.evaluate(keyNode) : keyNode?.text;
+          const key = keyNode?.type === 'string' ? this.evaluate(keyNode, locals) : keyNode?.text;
           if (typeof key !== 'string' || !valueNode) return UNKNOWN;
-          result[key] = this.evaluate(valueNode);
+          result[key] = this.evaluate(valueNode, locals);
         }
         return result;
       }
       case 'identifier':
-        return this.identifier(node.text);
+        return locals.has(node.text) ? locals.get(node.text)! : this.identifier(node.text);
       case 'member_expression':
-        return this.member(node);
+        return this.member(node, locals);
       case 'subscript_expression': {
-        const object = this.evaluate(node.childForFieldName('object')!);
-        const index = this.evaluate(node.childForFieldName('index')!);
+        const object = this.evaluate(node.childForFieldName('object')!, locals);
+        const index = this.evaluate(node.childForFieldName('index')!, locals);
         if (Array.isArray(object) && typeof index === 'number') return object[index] ?? UNKNOWN;
         return isRecord(object) && typeof index === 'string' ? (object[index] ?? UNKNOWN) : UNKNOWN;
       }
       case 'ternary_expression': {
-        const condition = this.evaluate(node.childForFieldName('condition')!);
+        const condition = this.evaluate(node.childForFieldName('condition')!, locals);
         if (typeof condition !== 'boolean') return UNKNOWN;
-        return this.evaluate(node.childForFieldName(condition ? 'consequence' : 'alternative')!);
+        return this.evaluate(node.childForFieldName(condition ? 'consequence' : 'alternative')!, locals);
       }
       case 'unary_expression': {
-        const argument = this.evaluate(node.childForFieldName('argument')!);
+        const argument = this.evaluate(node.childForFieldName('argument')!, locals);
         const operator = node.childForFieldName('operator')?.text ?? node.text[0];
         if (operator === '!' && typeof argument === 'boolean') return !argument;
         if (operator === '-' && typeof argument === 'number') return -argument;
         return UNKNOWN;
       }
       case 'binary_expression':
-        return this.binary(node);
+        return this.binary(node, locals);
       case 'call_expression':
-        return this.call(node);
+        return this.call(node, locals);
+      case 'for_statement':
+        return this.forLoop(node, locals);
       default:
         return UNKNOWN;
     }
@@ -329,7 +332,38 @@ export class BicepScope {
     return UNKNOWN;
   }
 
-  private member(node: SyntaxNode): Value {
+  /** `[for x in xs: body]`, `[for (x, i) in xs: body]`, with an optional `if (condition)` filter. */
+  private forLoop(node: SyntaxNode, locals: Locals): Value {
+    const [first, second] = node.namedChildren;
+    const parameters = first?.type === 'for_loop_parameters' ? first.namedChildren.map((c) => c.text) : [first?.text ?? ''];
+    const items = this.evaluate(second!, locals);
+    if (!Array.isArray(items)) return UNKNOWN;
+    const results: Value[] = [];
+    for (const [index, item] of items.entries()) {
+      const scope = new Map(locals).set(parameters[0]!, item);
+      if (parameters[1]) scope.set(parameters[1], index);
+      let body = node.childForFieldName('body')!;
+      if (body.type === 'if_statement') {
+        const condition = this.evaluate(body.namedChildren[0]!, scope);
+        if (typeof condition !== 'boolean') return UNKNOWN;
+        if (!condition) continue;
+        body = body.namedChildren[1]!;
+      }
+      results.push(this.evaluate(body, scope));
+    }
+    return results;
+  }
+
+  /** Applies a lambda node (`x => ...` or `(k, v) => ...`) to arguments. */
+  private apply(lambda: SyntaxNode, args: Value[], locals: Locals): Value {
+    const [head, body] = lambda.namedChildren;
+    const names = head?.type === 'parenthesized_expression' ? head.namedChildren.map((c) => c.text) : [head?.text ?? ''];
+    const scope = new Map(locals);
+    names.forEach((name, i) => scope.set(name, args[i] ?? null));
+    return this.evaluate(body!, scope);
+  }
+
+  private member(node: SyntaxNode, locals: Locals): Value {
     const chain = memberChain(node);
     // <module>.outputs.<name>: evaluate the output inside the module, with its params bound.
     if (chain && chain.length >= 3 && chain[1] === 'outputs' && this.file.find('module', chain[0]!)) {
@@ -337,15 +371,15 @@ export class BicepScope {
       for (const part of chain.slice(3)) value = isRecord(value) ? (value[part] ?? UNKNOWN) : UNKNOWN;
       return value;
     }
-    const object = this.evaluate(node.childForFieldName('object')!);
+    const object = this.evaluate(node.childForFieldName('object')!, locals);
     const property = node.childForFieldName('property')!.text;
     return isRecord(object) ? (object[property] ?? UNKNOWN) : UNKNOWN;
   }
 
-  private binary(node: SyntaxNode): Value {
+  private binary(node: SyntaxNode, locals: Locals): Value {
     const operator = node.childForFieldName('operator')?.text;
-    const left = this.evaluate(node.childForFieldName('left')!);
-    const right = this.evaluate(node.childForFieldName('right')!);
+    const left = this.evaluate(node.childForFieldName('left')!, locals);
+    const right = this.evaluate(node.childForFieldName('right')!, locals);
     if (left === UNKNOWN || right === UNKNOWN) return UNKNOWN;
     switch (operator) {
       case '&&':
@@ -363,16 +397,25 @@ export class BicepScope {
     }
   }
 
-  private call(node: SyntaxNode): Value {
+  private call(node: SyntaxNode, locals: Locals): Value {
     const name = node.childForFieldName('function')?.text.replace(/^sys\./, '');
     const argumentNodes = node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
     if (name === 'loadJsonContent') {
-      const path = this.evaluate(argumentNodes[0]!);
+      const path = this.evaluate(argumentNodes[0]!, locals);
       if (typeof path !== 'string') return UNKNOWN;
       const full = join(dirname(join(REPO_ROOT, this.file.path)), path);
       return existsSync(full) ? (JSON.parse(readFileSync(full, 'utf8')) as Value) : UNKNOWN;
     }
-    const args = argumentNodes.map((a) => this.evaluate(a));
+    const lambda = argumentNodes.find((a) => a.type === 'lambda_expression');
+    if (lambda && (name === 'map' || name === 'filter')) {
+      const list = this.evaluate(argumentNodes[0]!, locals);
+      if (!Array.isArray(list)) return UNKNOWN;
+      const results = list.map((item, i) => this.apply(lambda, [item, i], locals));
+      if (results.includes(UNKNOWN)) return UNKNOWN;
+      return name === 'map' ? results : list.filter((_, i) => results[i] === true);
+    }
+    if (lambda) return UNKNOWN;
+    const args = argumentNodes.map((a) => this.evaluate(a, locals));
     if (args.includes(UNKNOWN)) return UNKNOWN;
     const [first, second] = args;
     switch (name) {
@@ -380,6 +423,14 @@ export class BicepScope {
         return first === null || first === '' || (Array.isArray(first) && first.length === 0) || (isRecord(first) && Object.keys(first).length === 0);
       case 'string':
         return typeof first === 'string' ? first : JSON.stringify(first);
+      case 'split':
+        return typeof first === 'string' && typeof second === 'string' ? first.split(second) : UNKNOWN;
+      case 'trim':
+        return typeof first === 'string' ? first.trim() : UNKNOWN;
+      case 'contains':
+        if (isRecord(first) && typeof second === 'string') return second in first;
+        if (Array.isArray(first)) return first.some((item) => JSON.stringify(item) === JSON.stringify(second));
+        return typeof first === 'string' && typeof second === 'string' ? first.includes(second) : UNKNOWN;
       case 'toLower':
         return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
       case 'take':
