@@ -1,9 +1,130 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { Command } from 'commander';
+import { loadSettings, type Environment } from '../../shared/config/settings.js';
+import { MrmError, unwrap } from '../../shared/errors.js';
+import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
+import { createScoringEngine } from '../../shared/scoring/createScoringEngine.js';
+import { scoreBatch } from '../../shared/scoring/scoreBatch.js';
+import { decodeBody, type DeadLetter } from '../../shared/scoring/deadLetter.js';
+import type { EventMetadata } from '../../shared/scoring/eventMetadata.js';
+import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 
-// Placeholder until its issue lands: says so instead of pretending.
+export interface ScoreArguments {
+  baseline: string;
+  input: string;
+  out: string;
+  deadLetters?: string;
+  batchSize?: number;
+}
+
+export interface ScoreTotals {
+  events: number;
+  scored: number;
+  deadLettered: number;
+  replayed: number;
+  decisions: Record<string, number>;
+  deadLetterReasons: Record<string, number>;
+}
+
+const noMetadata: EventMetadata = { partition: null, sequenceNumber: null, offset: null, enqueuedTime: null, partitionKey: null, properties: null };
+
+/**
+ * The use case behind `mrm score`: the same scoring as scoreEvents over a JSONL file, for offline scoring and for
+ * replaying dead letters (lines that are dead-letter records are replayed with their original body and metadata).
+ * Streams the file in batches, so memory stays flat whatever its size.
+ */
+export async function runScore(args: ScoreArguments, env: Environment = process.env): Promise<ScoreTotals> {
+  const settings = unwrap(loadSettings(env));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(args.baseline, 'utf8'));
+  } catch (cause) {
+    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${args.baseline}: ${(cause as Error).message}`, { cause });
+  }
+  const profile = unwrap(readBaselineProfile(json, args.baseline));
+  const engine = createScoringEngine(profile, settings.scoring, { scorer: scorerFromSettings(settings, env) });
+  const scoredOut = createWriteStream(args.out);
+  const deadOut = createWriteStream(args.deadLetters ?? `${args.out}.deadletters.jsonl`);
+  const totals: ScoreTotals = { events: 0, scored: 0, deadLettered: 0, replayed: 0, decisions: {}, deadLetterReasons: {} };
+  const batchSize = args.batchSize ?? 100;
+  let bodies: unknown[] = [];
+  let metadata: EventMetadata[] = [];
+
+  const flush = async () => {
+    if (bodies.length === 0) return;
+    const result = await scoreBatch(engine, bodies, metadata, { now: () => Date.now() });
+    totals.events += bodies.length;
+    totals.scored += result.scored.length;
+    totals.deadLettered += result.deadLetters.length;
+    for (const r of result.scored) totals.decisions[r.decision] = (totals.decisions[r.decision] ?? 0) + 1;
+    for (const d of result.deadLetters) totals.deadLetterReasons[d.reason] = (totals.deadLetterReasons[d.reason] ?? 0) + 1;
+    await write(scoredOut, result.scored.map((r) => JSON.stringify(r) + '\n').join(''));
+    await write(deadOut, result.deadLetters.map((d) => JSON.stringify(d) + '\n').join(''));
+    bodies = [];
+    metadata = [];
+  };
+
+  let input;
+  try {
+    input = createReadStream(args.input, { encoding: 'utf8' });
+    await once(input, 'open');
+  } catch (cause) {
+    throw new MrmError('SCORE.INPUT', `Cannot read events ${args.input}: ${(cause as Error).message}`, { cause });
+  }
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const replay = asDeadLetter(line);
+    if (replay) {
+      bodies.push(decodeBody(replay));
+      metadata.push(replay.metadata ?? noMetadata);
+      totals.replayed++;
+    } else {
+      // The line is handed over as text, as a trigger hands over a body it could not parse: the contract decides.
+      bodies.push(line);
+      metadata.push(noMetadata);
+    }
+    if (bodies.length >= batchSize) await flush();
+  }
+  await flush();
+  await Promise.all([close(scoredOut), close(deadOut)]);
+  return totals;
+}
+
+function asDeadLetter(line: string): DeadLetter | undefined {
+  if (!line.includes('"mrm.deadletter"')) return undefined;
+  try {
+    const value = JSON.parse(line) as Partial<DeadLetter>;
+    return value.kind === 'mrm.deadletter' && typeof value.body === 'string' ? (value as DeadLetter) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (text !== '' && !stream.write(text)) await once(stream, 'drain');
+}
+
+function close(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
 export function scoreCommand(): Command {
-  return new Command('score').description('(not built yet)').action(() => {
-    process.stderr.write('mrm score: not built yet\n');
-    process.exitCode = 2;
-  });
+  return new Command('score')
+    .description('Score a JSONL file of events (or replay dead letters) with the same use case as scoreEvents')
+    .requiredOption('--baseline <profile.json>', 'baseline profile built by `mrm baseline`')
+    .requiredOption('--input <events.jsonl>', 'one event body per line; dead-letter records are replayed')
+    .requiredOption('--out <scored.jsonl>', 'scored records, one per line')
+    .option('--dead-letters <file>', 'dead letters, one per line (default: <out>.deadletters.jsonl)')
+    .action(async (options: ScoreArguments) => {
+      const t = await runScore(options);
+      const decisions = Object.entries(t.decisions).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+      const reasons = Object.entries(t.deadLetterReasons).map(([k, v]) => `${k} ${v}`).join(', ');
+      process.stdout.write(
+        `Scored ${t.scored} of ${t.events} events (${decisions}); dead-lettered ${t.deadLettered}${reasons ? ` (${reasons})` : ''}` +
+          `${t.replayed ? `; ${t.replayed} replayed from dead letters` : ''}\n`,
+      );
+    });
 }
