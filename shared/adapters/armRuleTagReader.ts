@@ -39,6 +39,7 @@ export function parseRuleId(ruleId: string): RuleRef | undefined {
 export class ArmRuleTagReader implements RuleTagReader {
   private readonly clients = new Map<string, MonitorClient>();
   private readonly cache = new Map<string, { outcome: RuleTagsOutcome; until: number }>();
+  private readonly inFlight = new Map<string, Promise<RuleTagsOutcome>>();
 
   constructor(private readonly options: ArmRuleTagReaderOptions) {}
 
@@ -50,9 +51,17 @@ export class ArmRuleTagReader implements RuleTagReader {
 
     const ref = parseRuleId(ruleId);
     if (!ref) return { kind: 'unavailable', reason: `"${ruleId}" is not a metric or log alert rule id` };
-    const outcome = await this.read(ref);
-    if (outcome.kind !== 'retryable') this.cache.set(key, { outcome, until: now + this.options.cacheInMs });
-    return outcome;
+    // A storm of alerts from one rule asks ARM once, not once per alert.
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.read(ref).then((outcome) => {
+        if (outcome.kind !== 'retryable') this.cache.set(key, { outcome, until: now + this.options.cacheInMs });
+        return outcome;
+      });
+      pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
+      this.inFlight.set(key, pending);
+    }
+    return pending;
   }
 
   private async read(ref: RuleRef): Promise<RuleTagsOutcome> {

@@ -60,11 +60,13 @@ export class ClaimLedger {
         leaseUntil: new Date(now.getTime() + this.leaseInMs).toISOString(),
         attempts: 1,
       };
-      const created = await this.store.create(name, record);
-      if (created.ok) return { kind: 'acquired', claim: { record, etag: created.etag, takenOver: false } };
-
+      // Read first: replays, the common case under retries, then cost one read.
       const existing = await this.store.read(name);
-      if (!existing) continue; // released between our create and read: try again
+      if (!existing) {
+        const created = await this.store.create(name, record);
+        if (created.ok) return { kind: 'acquired', claim: { record, etag: created.etag, takenOver: false } };
+        continue; // another call created it between our read and create: look again
+      }
       const current = existing.value as ClaimRecord;
       if (current.state !== 'claimed') return { kind: 'decided', record: current };
       const leaseLeftInMs = Date.parse(current.leaseUntil) - now.getTime();

@@ -42,7 +42,7 @@ export async function startRetrainHarness(options: { live?: boolean; env?: Envir
     MRM_RETRAIN_STATE_CONTAINER: uniqueContainerName('state'),
     MRM_AUDIT_CONTAINER: uniqueContainerName('audit'),
     MRM_ARM_ENDPOINT: arm.url,
-    MRM_ARM_TIMEOUT_MS: '1500',
+    MRM_ARM_TIMEOUT_MS: '5000',
     MRM_RETRAIN_CLAIM_LEASE_SECONDS: '60',
     ...(options.live === false ? {} : WORKSPACE_ENV),
     ...options.env,
