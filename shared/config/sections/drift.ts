@@ -1,4 +1,4 @@
-import { container, number, oneOf, text } from '../setting.js';
+import { container, number, oneOf, optionalText, text } from '../setting.js';
 import { THRESHOLDS } from '../monitoring.js';
 
 /** Settings of weeklyDrift (and `mrm drift`). Thresholds: drift-methods.md "Decisions". */
@@ -22,4 +22,33 @@ export const driftSettings = {
   performanceDrop: number('MRM_DRIFT_PERFORMANCE_DROP', 'Concept drift when a performance metric drops by more than this against the baseline (seed: 0.05).', 0.05, ['weeklyDrift'], { min: 0, max: 1 }),
   performanceHighDrop: number('MRM_DRIFT_PERFORMANCE_HIGH_DROP', 'A drop above this is HIGH severity (seed: 0.10).', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
   minLabelled: number('MRM_DRIFT_MIN_LABELLED', 'Performance is not judged below this many labelled records in the window.', 100, ['weeklyDrift'], { min: 1, integer: true }),
+  // Reading Capture, caching, scheduling and reporting (weeklyDrift and `mrm drift`).
+  captureNamespace: optionalText(
+    'MRM_CAPTURE_NAMESPACE',
+    'Event Hubs namespace name as it appears in Capture blob names ({Namespace}); unset discovers every namespace in the container.',
+    ['weeklyDrift'],
+    { sample: '' },
+  ),
+  driftSchedule: text('MRM_DRIFT_SCHEDULE', 'NCRONTAB schedule (with seconds, UTC) of weeklyDrift; each run reports the previous ISO week.', '0 0 3 * * 1', ['weeklyDrift'], {
+    parse: (raw) =>
+      /^\s*\S+(\s+\S+){5}\s*$/.test(raw) && /^[\d*/,\-\sA-Za-z]+$/.test(raw)
+        ? { ok: true, value: raw.trim().replace(/\s+/g, ' ') }
+        : { ok: false, error: `expected an NCRONTAB expression with six fields (second minute hour day month weekday), got "${raw}"` },
+  }),
+  cacheContainer: container('MRM_DRIFT_CACHE_CONTAINER', 'Container of per-blob drift profiles (keyed by blob name and ETag), so an interrupted run resumes.', 'drift-cache', ['weeklyDrift']),
+  reportsContainer: container('MRM_REPORTS_CONTAINER', 'Container drift reports are written to (`<YYYY>-W<ww>/report.json` and `report.html`).', 'reports', ['weeklyDrift']),
+  timeBudgetInMs: number(
+    'MRM_DRIFT_TIME_BUDGET_MS',
+    'How long one weeklyDrift invocation starts new blobs, in milliseconds; keep it below the function timeout (Flex Consumption: 30 min by default). When it runs out, the invocation stops cleanly and a retry resumes from the cached profiles.',
+    1_500_000,
+    ['weeklyDrift'],
+    { min: 10_000, integer: true },
+  ),
+  concurrency: number('MRM_DRIFT_CONCURRENCY', 'Capture blobs read at once by weeklyDrift.', 4, ['weeklyDrift'], { min: 1, max: 64, integer: true }),
+  logAnalyticsWorkspaceId: optionalText(
+    'MRM_LOG_ANALYTICS_WORKSPACE_ID',
+    'Log Analytics workspace (customer) id of Application Insights; when set, the report adds the week\'s rejected and low-confidence rates. Unset: the report says telemetry is not included.',
+    ['weeklyDrift'],
+    { sample: '' },
+  ),
 } as const;
