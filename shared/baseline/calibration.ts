@@ -45,7 +45,11 @@ const MIN_SPREAD = 1e-6;
  * Fits the calibration of the baseline's anomaly scores (see `ScoreCalibration` for the choice of method). Throws
  * `CALIBRATION.INVALID_INPUT` for caller bugs: no scores, a non-finite score, labels of another length or not 0/1.
  */
-export function calibrateScores(scores: Float64Array, labels?: ArrayLike<0 | 1>, options: CalibrationOptions = {}): ScoreCalibration {
+export function calibrateScores(
+  scores: Float64Array,
+  labels?: ArrayLike<0 | 1>,
+  options: CalibrationOptions = {},
+): ScoreCalibration {
   const invalid = (message: string) => new MrmError('CALIBRATION.INVALID_INPUT', message);
   if (scores.length === 0) throw invalid('No scores to calibrate');
   for (let i = 0; i < scores.length; i++) {
@@ -69,7 +73,13 @@ export function calibrateScores(scores: Float64Array, labels?: ArrayLike<0 | 1>,
   let spread = center - linearQuantile(scores, 0.5);
   if (!(spread > MIN_SPREAD)) spread = Math.max(standardDeviation(scores), MIN_SPREAD);
   const slope = LOGIT_AT_ONE_SPREAD / spread;
-  const calibration: ScoreCalibration = { method: 'threshold-logistic', slope, intercept: -slope * center, center, spread };
+  const calibration: ScoreCalibration = {
+    method: 'threshold-logistic',
+    slope,
+    intercept: -slope * center,
+    center,
+    spread,
+  };
   if (reason !== undefined) calibration.reason = reason;
   return calibration;
 }
@@ -95,7 +105,12 @@ function softplus(z: number): number {
  * Newton's method with backtracking on the cross-entropy of p = σ(slope · s + intercept) against Platt's targets;
  * a tiny ridge on the Hessian keeps it invertible when every score is equal.
  */
-function plattScaling(scores: Float64Array, labels: ArrayLike<0 | 1>, positives: number, negatives: number): ScoreCalibration {
+function plattScaling(
+  scores: Float64Array,
+  labels: ArrayLike<0 | 1>,
+  positives: number,
+  negatives: number,
+): ScoreCalibration {
   const n = scores.length;
   const targets = new Float64Array(n);
   const high = (positives + 1) / (positives + 2);

@@ -31,29 +31,42 @@ export const FOREST_DEFAULTS = { trees: 100, sampleSize: 256, seed: 1, contamina
  * Failures: `FOREST.TOO_FEW_ROWS`, `FOREST.NO_COLUMNS`, `FOREST.SHAPE_MISMATCH`, `FOREST.NOT_FINITE` (names the row
  * and column), `FOREST.INVALID_OPTION`.
  */
-export function trainIsolationForest(matrix: NumericMatrix, options: IsolationForestOptions = {}): Result<SerializedForest> {
+export function trainIsolationForest(
+  matrix: NumericMatrix,
+  options: IsolationForestOptions = {},
+): Result<SerializedForest> {
   const { rows, columns, values } = matrix;
   if (!Number.isSafeInteger(rows) || rows < 2) {
     return fail('FOREST.TOO_FEW_ROWS', `An isolation forest needs at least 2 training rows, got ${rows}`, { rows });
   }
   if (!Number.isSafeInteger(columns) || columns < 1) {
-    return fail('FOREST.NO_COLUMNS', `An isolation forest needs at least 1 numeric column, got ${columns}`, { columns });
+    return fail('FOREST.NO_COLUMNS', `An isolation forest needs at least 1 numeric column, got ${columns}`, {
+      columns,
+    });
   }
   if (values.length !== rows * columns) {
-    return fail('FOREST.SHAPE_MISMATCH', `A ${rows} x ${columns} matrix needs ${rows * columns} values, got ${values.length}`, {
-      rows,
-      columns,
-      values: values.length,
-    });
+    return fail(
+      'FOREST.SHAPE_MISMATCH',
+      `A ${rows} x ${columns} matrix needs ${rows * columns} values, got ${values.length}`,
+      {
+        rows,
+        columns,
+        values: values.length,
+      },
+    );
   }
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       const row = Math.floor(i / columns);
       const column = i % columns;
-      return fail('FOREST.NOT_FINITE', `Training value at row ${row}, column ${column} is ${values[i]}; impute or drop it first`, {
-        row,
-        column,
-      });
+      return fail(
+        'FOREST.NOT_FINITE',
+        `Training value at row ${row}, column ${column} is ${values[i]}; impute or drop it first`,
+        {
+          row,
+          column,
+        },
+      );
     }
   }
   const trees = options.trees ?? FOREST_DEFAULTS.trees;
@@ -61,7 +74,9 @@ export function trainIsolationForest(matrix: NumericMatrix, options: IsolationFo
   const seed = options.seed ?? FOREST_DEFAULTS.seed;
   const contamination = options.contamination ?? FOREST_DEFAULTS.contamination;
   const invalid = (name: string, expected: string, value: unknown) =>
-    fail('FOREST.INVALID_OPTION', `Isolation forest option ${name} must be ${expected}, got ${value}`, { option: name });
+    fail('FOREST.INVALID_OPTION', `Isolation forest option ${name} must be ${expected}, got ${value}`, {
+      option: name,
+    });
   if (!Number.isSafeInteger(trees) || trees < 1) return invalid('trees', 'a whole number >= 1', trees);
   if (!Number.isSafeInteger(requestedSampleSize) || requestedSampleSize < 2) {
     return invalid('sampleSize', 'a whole number >= 2', requestedSampleSize);

@@ -56,7 +56,8 @@ export function readSerializedForest(value: unknown): Result<SerializedForest> {
   if (typeof value !== 'object' || value === null) return invalid('not an object');
   const v = value as Record<string, unknown>;
   if (v.format !== FOREST_FORMAT) return invalid(`format must be "${FOREST_FORMAT}", got ${JSON.stringify(v.format)}`);
-  if (v.version !== FOREST_VERSION) return invalid(`unsupported version ${JSON.stringify(v.version)} (this build reads ${FOREST_VERSION})`);
+  if (v.version !== FOREST_VERSION)
+    return invalid(`unsupported version ${JSON.stringify(v.version)} (this build reads ${FOREST_VERSION})`);
   for (const key of ['seed', 'trees', 'sampleSize', 'columns', 'trainingRows', 'heightLimit'] as const) {
     if (!Number.isSafeInteger(v[key])) return invalid(`${key} must be an integer`);
   }
@@ -73,10 +74,13 @@ export function readSerializedForest(value: unknown): Result<SerializedForest> {
   const forest = v as unknown as SerializedForest;
   const nodes = forest.feature.length;
   if (forest.trees < 1 || forest.columns < 1) return invalid('trees and columns must be at least 1');
-  if (forest.roots.length !== forest.trees) return invalid(`roots has ${forest.roots.length} entries for ${forest.trees} trees`);
-  if (forest.left.length !== nodes || forest.value.length !== nodes) return invalid('feature, left and value differ in length');
+  if (forest.roots.length !== forest.trees)
+    return invalid(`roots has ${forest.roots.length} entries for ${forest.trees} trees`);
+  if (forest.left.length !== nodes || forest.value.length !== nodes)
+    return invalid('feature, left and value differ in length');
   for (const root of forest.roots) {
-    if (!Number.isInteger(root) || root < 0 || root >= nodes) return invalid(`root ${root} is outside the ${nodes} nodes`);
+    if (!Number.isInteger(root) || root < 0 || root >= nodes)
+      return invalid(`root ${root} is outside the ${nodes} nodes`);
   }
   for (let i = 0; i < nodes; i++) {
     const feature = forest.feature[i]!;

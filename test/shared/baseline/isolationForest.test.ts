@@ -49,7 +49,11 @@ describe('trainIsolationForest: input validation', () => {
     const trained = trainIsolationForest(matrixOf([[1, 2]]));
     expect(trained).toEqual({
       ok: false,
-      error: { code: 'FOREST.TOO_FEW_ROWS', message: 'An isolation forest needs at least 2 training rows, got 1', detail: { rows: 1 } },
+      error: {
+        code: 'FOREST.TOO_FEW_ROWS',
+        message: 'An isolation forest needs at least 2 training rows, got 1',
+        detail: { rows: 1 },
+      },
     });
   });
 
@@ -63,7 +67,11 @@ describe('trainIsolationForest: input validation', () => {
   it('refuses values that do not fill rows x columns', () => {
     const trained = trainIsolationForest({ rows: 3, columns: 2, values: new Float64Array(5) });
     expect(trained.ok).toBe(false);
-    if (!trained.ok) expect(trained.error).toMatchObject({ code: 'FOREST.SHAPE_MISMATCH', message: 'A 3 x 2 matrix needs 6 values, got 5' });
+    if (!trained.ok)
+      expect(trained.error).toMatchObject({
+        code: 'FOREST.SHAPE_MISMATCH',
+        message: 'A 3 x 2 matrix needs 6 values, got 5',
+      });
   });
 
   it.each([
@@ -71,7 +79,13 @@ describe('trainIsolationForest: input validation', () => {
     [Number.POSITIVE_INFINITY, 'Infinity'],
     [Number.NEGATIVE_INFINITY, '-Infinity'],
   ])('names the row and column of a %s training value', (bad, shown) => {
-    const trained = trainIsolationForest(matrixOf([[1, 2, 3], [4, 5, 6], [7, bad, 9]]));
+    const trained = trainIsolationForest(
+      matrixOf([
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, bad, 9],
+      ]),
+    );
     expect(trained).toEqual({
       ok: false,
       error: {
@@ -269,8 +283,30 @@ describe('compileForest', () => {
     expect(out[data.rows]).toBe(-1);
   });
 
-  it('sends NaN down the right branch rather than failing', () => {
-    expect(compiled.score([Number.NaN, 0, 0])).toBeGreaterThan(0);
+  it('sends NaN left at every split, exactly like −Infinity, rather than failing', () => {
+    expect(compiled.score([Number.NaN, 0.5, Number.NaN])).toBe(compiled.score([-Infinity, 0.5, -Infinity]));
+    expect(compiled.score([Number.NaN, 0.5, Number.NaN])).not.toBe(compiled.score([Infinity, 0.5, Infinity]));
+  });
+
+  it('scores as a plain walk of the serialised trees would, for forests whose tree count is not a multiple of 4', () => {
+    // Reference: follow the flat arrays node by node, x <= value goes left, add depth + c(size) at the external node.
+    const walk = (f: SerializedForest, row: ArrayLike<number>) => {
+      let total = 0;
+      for (const root of f.roots) {
+        let node = root;
+        while (f.feature[node] !== -1) node = f.left[node]! + (row[f.feature[node]!]! <= f.value[node]! ? 0 : 1);
+        total += f.value[node]!;
+      }
+      return 2 ** (-total / f.trees / f.averagePathLength);
+    };
+    for (const trees of [1, 3, 5, 30]) {
+      const f = train(data, { trees, seed: trees });
+      const c = compileForest(f);
+      for (let r = 0; r < data.rows; r += 7) {
+        const row = data.values.subarray(r * 3, r * 3 + 3);
+        expect(c.score(row)).toBeCloseTo(walk(f, row), 14);
+      }
+    }
   });
 
   it('throws for a row shorter than the forest, a matrix of another width, or a short output', () => {
@@ -306,10 +342,22 @@ describe('readSerializedForest', () => {
     ['a newer version', { ...forest, version: 2 }, 'unsupported version 2 (this build reads 1)'],
     ['a missing threshold', { ...forest, threshold: undefined }, 'threshold must be a finite number'],
     ['a fractional column count', { ...forest, columns: 1.5 }, 'columns must be an integer'],
-    ['a string in value', { ...forest, value: ['x', ...forest.value.slice(1)] }, 'value must be an array of finite numbers'],
+    [
+      'a string in value',
+      { ...forest, value: ['x', ...forest.value.slice(1)] },
+      'value must be an array of finite numbers',
+    ],
     ['a missing root', { ...forest, roots: forest.roots.slice(1) }, 'roots has 3 entries for 4 trees'],
-    ['a root out of range', { ...forest, roots: [...forest.roots.slice(1), 1e6] }, `root 1000000 is outside the ${forest.feature.length} nodes`],
-    ['arrays of different lengths', { ...forest, left: forest.left.slice(1) }, 'feature, left and value differ in length'],
+    [
+      'a root out of range',
+      { ...forest, roots: [...forest.roots.slice(1), 1e6] },
+      `root 1000000 is outside the ${forest.feature.length} nodes`,
+    ],
+    [
+      'arrays of different lengths',
+      { ...forest, left: forest.left.slice(1) },
+      'feature, left and value differ in length',
+    ],
     [
       'a feature out of range',
       { ...forest, feature: forest.feature.map((f, i) => (i === firstInternal ? 2 : f)) },
@@ -322,7 +370,10 @@ describe('readSerializedForest', () => {
     ],
     [
       'an external node with a child',
-      { ...forest, left: forest.left.map((l, i) => (forest.feature[i] === -1 && i === forest.feature.lastIndexOf(-1) ? 0 : l)) },
+      {
+        ...forest,
+        left: forest.left.map((l, i) => (forest.feature[i] === -1 && i === forest.feature.lastIndexOf(-1) ? 0 : l)),
+      },
       `external node ${forest.feature.lastIndexOf(-1)} has a child`,
     ],
   ])('refuses %s', (_what, value, why) => {

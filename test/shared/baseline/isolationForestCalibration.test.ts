@@ -42,7 +42,11 @@ describe('calibrateScores without labels: a logistic centred at the threshold', 
   });
 
   it('scales with the scores: the same shape on a wider spread has a gentler slope', () => {
-    const wider = calibrateScores(scores.map((s) => 0.5 + 2 * (s - 0.5)), undefined, { threshold: 0.54 });
+    const wider = calibrateScores(
+      scores.map((s) => 0.5 + 2 * (s - 0.5)),
+      undefined,
+      { threshold: 0.54 },
+    );
     expect(wider.slope).toBeCloseTo(calibration.slope / 2, 9);
   });
 
@@ -96,7 +100,10 @@ describe('calibrateScores without labels: a logistic centred at the threshold', 
     const ones = calibrateScores(scores, new Array<0 | 1>(scores.length).fill(1), { threshold: 0.52 });
     expect(ones).toEqual({ ...calibration, reason: 'labels hold one class only (5001 positive, 0 negative)' });
     const zeros = calibrateScores(scores, new Array<0 | 1>(scores.length).fill(0), { threshold: 0.52 });
-    expect(zeros).toMatchObject({ method: 'threshold-logistic', reason: 'labels hold one class only (0 positive, 5001 negative)' });
+    expect(zeros).toMatchObject({
+      method: 'threshold-logistic',
+      reason: 'labels hold one class only (0 positive, 5001 negative)',
+    });
   });
 });
 
@@ -108,7 +115,8 @@ describe('calibrateScores with binary labels: Platt scaling', () => {
     expect(fitted.slope).toBeLessThan(12 + 1);
     expect(fitted.intercept).toBeGreaterThan(-7 - 0.6);
     expect(fitted.intercept).toBeLessThan(-7 + 0.6);
-    for (const s of [0.3, 0.5, 0.7]) expect(Math.abs(anomalyProbability(fitted, s) - sigmoid(12 * s - 7))).toBeLessThan(0.02);
+    for (const s of [0.3, 0.5, 0.7])
+      expect(Math.abs(anomalyProbability(fitted, s) - sigmoid(12 * s - 7))).toBeLessThan(0.02);
   });
 
   it('sits at the optimum of the cross-entropy against the prior-corrected targets (gradient zero)', () => {

@@ -35,7 +35,11 @@ const goldens: Golden[] = readdirSync(goldenDir)
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 function ourScores(golden: Golden, seed: number) {
-  const matrix: NumericMatrix = { rows: golden.rows, columns: golden.columns, values: Float64Array.from(golden.values) };
+  const matrix: NumericMatrix = {
+    rows: golden.rows,
+    columns: golden.columns,
+    values: Float64Array.from(golden.values),
+  };
   const trained = trainIsolationForest(matrix, {
     trees: golden.sklearn.nEstimators,
     sampleSize: golden.sklearn.maxSamples,

@@ -8,7 +8,7 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
   let positiveRankSum = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start;
     while (end < n && scores[order[end]!] === scores[order[start]!]) end++;
     const midRank = (start + 1 + end) / 2; // ranks start..end-1, 1-based
