@@ -12,11 +12,17 @@ export interface AppSettingsSource {
  * The app settings of the Function App module, read from its `Microsoft.Web/sites/config` `appsettings` resource:
  * object literals, variables holding them and `union(...)` of those, evaluated as main.bicep calls the module.
  */
-export function appSettingsOf(main = BicepScope.of('infra/main.bicep'), moduleSymbol = 'functionApp'): AppSettingsSource {
+export function appSettingsOf(
+  main = BicepScope.of('infra/main.bicep'),
+  moduleSymbol = 'functionApp',
+): AppSettingsSource {
   const scope = main.module(moduleSymbol);
   const config = scope.file
     .resources()
-    .find((r) => r.type === 'Microsoft.Web/sites/config' && stringLiteral(objectProperty(r.body, 'name')!) === 'appsettings');
+    .find(
+      (r) =>
+        r.type === 'Microsoft.Web/sites/config' && stringLiteral(objectProperty(r.body, 'name')!) === 'appsettings',
+    );
   if (!config) throw new Error(`${scope.file.path}: no Microsoft.Web/sites/config 'appsettings' resource`);
   const values = new Map<string, Value>();
   const opaque: string[] = [];
@@ -28,7 +34,9 @@ export function appSettingsOf(main = BicepScope.of('infra/main.bicep'), moduleSy
     } else if (node.type === 'identifier' && isObjectLiteralVar(scope, node.text)) {
       collect(scope.file.valueOf(scope.file.find('var', node.text)!)!);
     } else {
-      opaque.push(node.type === 'identifier' ? scope.file.valueOf(scope.file.find('var', node.text)!)!.text : node.text);
+      opaque.push(
+        node.type === 'identifier' ? scope.file.valueOf(scope.file.find('var', node.text)!)!.text : node.text,
+      );
     }
   };
   collect(objectProperty(config.body, 'properties')!);
@@ -38,5 +46,8 @@ export function appSettingsOf(main = BicepScope.of('infra/main.bicep'), moduleSy
 function isObjectLiteralVar(scope: BicepScope, name: string): boolean {
   const declaration = scope.file.find('var', name);
   const value = declaration && scope.file.valueOf(declaration);
-  return value?.type === 'object' || (value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'union');
+  return (
+    value?.type === 'object' ||
+    (value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'union')
+  );
 }

@@ -34,7 +34,8 @@ export function syntaxProblems(source: string): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
   const walk = (node: SyntaxNode): void => {
     if (node.isMissing) problems.push({ line: node.startPosition.row + 1, kind: 'missing', text: node.type });
-    else if (node.type === 'ERROR') problems.push({ line: node.startPosition.row + 1, kind: 'error', text: node.text.slice(0, 60) });
+    else if (node.type === 'ERROR')
+      problems.push({ line: node.startPosition.row + 1, kind: 'error', text: node.text.slice(0, 60) });
     if (node.hasError || node.type === 'ERROR') node.children.forEach(walk);
   };
   walk(parser.parse(source).rootNode);
@@ -113,9 +114,21 @@ export class BicepFile {
       const apiVersion = rawVersion ?? parentVersion ?? '';
       const body = innerObject(decl.namedChildren[decl.namedChildren.length - 1]);
       if (!body) return;
-      found.push({ symbol: symbol.text, type, apiVersion, existing: /\bexisting\s*=/.test(decl.text.split('\n')[0] ?? ''), body, node: decl });
+      found.push({
+        symbol: symbol.text,
+        type,
+        apiVersion,
+        existing: /\bexisting\s*=/.test(decl.text.split('\n')[0] ?? ''),
+        body,
+        node: decl,
+      });
       for (const child of body.namedChildren) {
-        const nested = child.type === 'resource_declaration' ? child : child.type === 'object_property' ? child.namedChildren[0] : undefined;
+        const nested =
+          child.type === 'resource_declaration'
+            ? child
+            : child.type === 'object_property'
+              ? child.namedChildren[0]
+              : undefined;
         if (nested?.type === 'resource_declaration') visit(nested, type, apiVersion);
       }
     };
@@ -128,7 +141,8 @@ export class BicepFile {
     const found = new Set<string>();
     for (const node of this.root.descendantsOfType('member_expression')) {
       const chain = memberChain(node);
-      if (chain && chain.length > prefix.length && prefix.every((part, i) => chain[i] === part)) found.add(chain[prefix.length]!);
+      if (chain && chain.length > prefix.length && prefix.every((part, i) => chain[i] === part))
+        found.add(chain[prefix.length]!);
     }
     return [...found].sort();
   }
@@ -156,7 +170,13 @@ function readDeclarations(root: SyntaxNode): Declaration[] {
       else if (before.type === 'comment') comments.unshift(before.text.replace(/^\/\/\s?/, ''));
       else break;
     }
-    declarations.push({ kind, name: node.namedChildren[0]?.text ?? '', node, comment: comments.join('\n'), decorators });
+    declarations.push({
+      kind,
+      name: node.namedChildren[0]?.text ?? '',
+      node,
+      comment: comments.join('\n'),
+      decorators,
+    });
   });
   return declarations;
 }
@@ -203,7 +223,14 @@ function stringParts(node: SyntaxNode, evaluate: (expr: SyntaxNode) => Value): V
 }
 
 function unescape(sequence: string): string {
-  const simple: Record<string, string> = { "\\'": "'", '\\\\': '\\', '\\n': '\n', '\\r': '\r', '\\t': '\t', '\\$': '$' };
+  const simple: Record<string, string> = {
+    "\\'": "'",
+    '\\\\': '\\',
+    '\\n': '\n',
+    '\\r': '\r',
+    '\\t': '\t',
+    '\\$': '$',
+  };
   return simple[sequence] ?? sequence;
 }
 
@@ -247,7 +274,8 @@ export class BicepScope {
     const target = new BicepFile(relative(REPO_ROOT, join(dirname(join(REPO_ROOT, this.file.path)), path)));
     const params = objectProperty(this.file.valueOf(declaration), 'params');
     const bindings: Record<string, () => Value> = {};
-    for (const key of params ? objectKeys(params) : []) bindings[key] = () => this.evaluate(objectProperty(params, key)!);
+    for (const key of params ? objectKeys(params) : [])
+      bindings[key] = () => this.evaluate(objectProperty(params, key)!);
     return new BicepScope(target, bindings);
   }
 
@@ -335,7 +363,8 @@ export class BicepScope {
   /** `[for x in xs: body]`, `[for (x, i) in xs: body]`, with an optional `if (condition)` filter. */
   private forLoop(node: SyntaxNode, locals: Locals): Value {
     const [first, second] = node.namedChildren;
-    const parameters = first?.type === 'for_loop_parameters' ? first.namedChildren.map((c) => c.text) : [first?.text ?? ''];
+    const parameters =
+      first?.type === 'for_loop_parameters' ? first.namedChildren.map((c) => c.text) : [first?.text ?? ''];
     const items = this.evaluate(second!, locals);
     if (!Array.isArray(items)) return UNKNOWN;
     const results: Value[] = [];
@@ -357,7 +386,8 @@ export class BicepScope {
   /** Applies a lambda node (`x => ...` or `(k, v) => ...`) to arguments. */
   private apply(lambda: SyntaxNode, args: Value[], locals: Locals): Value {
     const [head, body] = lambda.namedChildren;
-    const names = head?.type === 'parenthesized_expression' ? head.namedChildren.map((c) => c.text) : [head?.text ?? ''];
+    const names =
+      head?.type === 'parenthesized_expression' ? head.namedChildren.map((c) => c.text) : [head?.text ?? ''];
     const scope = new Map(locals);
     names.forEach((name, i) => scope.set(name, args[i] ?? null));
     return this.evaluate(body!, scope);
@@ -420,7 +450,12 @@ export class BicepScope {
     const [first, second] = args;
     switch (name) {
       case 'empty':
-        return first === null || first === '' || (Array.isArray(first) && first.length === 0) || (isRecord(first) && Object.keys(first).length === 0);
+        return (
+          first === null ||
+          first === '' ||
+          (Array.isArray(first) && first.length === 0) ||
+          (isRecord(first) && Object.keys(first).length === 0)
+        );
       case 'string':
         return typeof first === 'string' ? first : JSON.stringify(first);
       case 'split':
@@ -438,7 +473,9 @@ export class BicepScope {
       case 'union':
         return args.every(isRecord) ? Object.assign({}, ...args) : UNKNOWN;
       case 'format':
-        return typeof first === 'string' ? first.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i) + 1])) : UNKNOWN;
+        return typeof first === 'string'
+          ? first.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i) + 1]))
+          : UNKNOWN;
       default:
         return UNKNOWN;
     }

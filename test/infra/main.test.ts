@@ -23,16 +23,25 @@ describe('main.bicep', () => {
     expect(bicepFiles().filter((f) => f.startsWith('infra/modules/'))).toEqual([...new Set(used)].sort());
   });
 
-  it.each(modules.map((m) => [m.symbol, m] as const))('calls %s with exactly the parameters it declares', (_symbol, module) => {
-    expect(existsSync(join(REPO_ROOT, module.path)), module.path).toBe(true);
-    const target = new BicepFile(module.path);
-    const declared = target.all('param');
-    const given = objectKeys(objectProperty(module.body, 'params')!);
-    expect(given.filter((name) => !declared.some((p) => p.name === name)), 'arguments the module does not declare').toEqual([]);
-    const required = declared.filter((p) => !target.valueOf(p)).map((p) => p.name);
-    expect(required.filter((name) => !given.includes(name)), 'parameters without default left unset').toEqual([]);
-    expect(stringLiteral(objectProperty(module.body, 'name')!), 'deployment name').toMatch(/^[a-z-]+$/);
-  });
+  it.each(modules.map((m) => [m.symbol, m] as const))(
+    'calls %s with exactly the parameters it declares',
+    (_symbol, module) => {
+      expect(existsSync(join(REPO_ROOT, module.path)), module.path).toBe(true);
+      const target = new BicepFile(module.path);
+      const declared = target.all('param');
+      const given = objectKeys(objectProperty(module.body, 'params')!);
+      expect(
+        given.filter((name) => !declared.some((p) => p.name === name)),
+        'arguments the module does not declare',
+      ).toEqual([]);
+      const required = declared.filter((p) => !target.valueOf(p)).map((p) => p.name);
+      expect(
+        required.filter((name) => !given.includes(name)),
+        'parameters without default left unset',
+      ).toEqual([]);
+      expect(stringLiteral(objectProperty(module.body, 'name')!), 'deployment name').toMatch(/^[a-z-]+$/);
+    },
+  );
 
   it('uses only outputs its modules declare', () => {
     const used = [...main.source.matchAll(/\b(\w+)\.outputs\.(\w+)/g)].map((m) => ({ symbol: m[1]!, output: m[2]! }));
@@ -47,7 +56,9 @@ describe('main.bicep', () => {
   it('uses every parameter each file declares', () => {
     for (const file of bicepFiles().map((path) => new BicepFile(path))) {
       const params = file.all('param').map((p) => p.name);
-      const unused = params.filter((name) => !new RegExp(`\\b${name}\\b`).test(file.source.replace(new RegExp(`^param ${name}\\b.*$`, 'm'), '')));
+      const unused = params.filter(
+        (name) => !new RegExp(`\\b${name}\\b`).test(file.source.replace(new RegExp(`^param ${name}\\b.*$`, 'm'), '')),
+      );
       expect(unused, `${file.path}: parameters never used`).toEqual([]);
     }
   });
@@ -59,13 +70,18 @@ describe('main.bicep', () => {
   });
 
   it('describes every parameter a user may set', () => {
-    const undocumented = main.all('param').filter((p) => !p.decorators.some((d) => d.startsWith('@description('))).map((p) => p.name);
+    const undocumented = main
+      .all('param')
+      .filter((p) => !p.decorators.some((d) => d.startsWith('@description(')))
+      .map((p) => p.name);
     expect(undocumented).toEqual([]);
   });
 });
 
 describe('main.parameters.json', () => {
-  const parameters = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: unknown }> };
+  const parameters = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/main.parameters.json'), 'utf8')) as {
+    parameters: Record<string, { value: unknown }>;
+  };
   const declared = main.all('param');
 
   it('sets only parameters main.bicep declares', () => {

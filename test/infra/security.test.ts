@@ -26,7 +26,12 @@ const TOO_BROAD: Record<string, string> = {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const files = bicepFiles().map((path) => new BicepFile(path));
-const assignments = files.flatMap((file) => file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleAssignments').map((resource) => ({ file, resource })));
+const assignments = files.flatMap((file) =>
+  file
+    .resources()
+    .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments')
+    .map((resource) => ({ file, resource })),
+);
 const main = BicepScope.of('infra/main.bicep');
 
 function roleVariables(): { file: string; name: string; id: string; comment: string }[] {
@@ -67,7 +72,9 @@ describe('role assignments', () => {
       const properties = objectProperty(resource.body, 'properties');
       const principal = objectProperty(properties, 'principalId')!.text;
       const roleDefinition = objectProperty(properties, 'roleDefinitionId')!.text;
-      const role = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', ([\w.]+)\)$/.exec(roleDefinition)?.[1];
+      const role = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', ([\w.]+)\)$/.exec(
+        roleDefinition,
+      )?.[1];
       expect(role, roleDefinition).toBeDefined();
       expect(objectProperty(resource.body, 'name')!.text).toBe(`guid(${scope}.id, ${principal}, ${role})`);
       expect(objectProperty(properties, 'principalType')).toBeDefined();
@@ -95,7 +102,9 @@ describe('who gets what', () => {
   });
 
   it('gives the app a role on every data container, and on nothing else in that account', () => {
-    const created = Object.values(main.module('storage').value('containerNames', 'output') as Record<string, string>).sort();
+    const created = Object.values(
+      main.module('storage').value('containerNames', 'output') as Record<string, string>,
+    ).sort();
     expect(Object.keys(containerRoles('appContainerRoles')).sort()).toEqual(created);
   });
 
@@ -105,12 +114,18 @@ describe('who gets what', () => {
       reports: 'Storage Blob Data Reader',
       deadletters: 'Storage Blob Data Reader',
     });
-    const deployerAssignments = rbac.file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleAssignments' && r.node.text.includes('deployerPrincipalId'));
-    for (const assignment of deployerAssignments) expect(assignment.node.text, assignment.symbol).toMatch(/if \(!empty\(deployerPrincipalId\)\)/);
+    const deployerAssignments = rbac.file
+      .resources()
+      .filter(
+        (r) => r.type === 'Microsoft.Authorization/roleAssignments' && r.node.text.includes('deployerPrincipalId'),
+      );
+    for (const assignment of deployerAssignments)
+      expect(assignment.node.text, assignment.symbol).toMatch(/if \(!empty\(deployerPrincipalId\)\)/);
   });
 
   it('lets the app receive from events and send to scored, per hub', () => {
-    const byScope = (symbol: string) => objectProperty(rbac.file.resources().find((r) => r.symbol === symbol)!.body, 'scope')!.text;
+    const byScope = (symbol: string) =>
+      objectProperty(rbac.file.resources().find((r) => r.symbol === symbol)!.body, 'scope')!.text;
     expect(byScope('eventsReceiver')).toBe('eventsHub');
     expect(byScope('scoredSender')).toBe('scoredHub');
     expect(rbac.value('eventsHubName', 'param')).toBe('events');
@@ -118,17 +133,27 @@ describe('who gets what', () => {
   });
 
   it('gives the host Blob Data Owner on its own account only, not on the monitored data', () => {
-    const owner = rbac.file.resources().find((r) => r.node.text.includes('storageBlobDataOwner') && r.type === 'Microsoft.Authorization/roleAssignments')!;
+    const owner = rbac.file
+      .resources()
+      .find(
+        (r) => r.node.text.includes('storageBlobDataOwner') && r.type === 'Microsoft.Authorization/roleAssignments',
+      )!;
     expect(objectProperty(owner.body, 'scope')!.text).toBe('hostStorage');
     const rbacCall = objectProperty(main.file.valueOf(main.file.find('module', 'rbac')!), 'params')!;
     const appCall = objectProperty(main.file.valueOf(main.file.find('module', 'functionApp')!), 'params')!;
-    expect(objectProperty(rbacCall, 'hostStorageAccountName')!.text).toBe(objectProperty(appCall, 'hostStorageAccountName')!.text);
-    expect(objectProperty(rbacCall, 'hostStorageAccountName')!.text).not.toBe(objectProperty(rbacCall, 'dataStorageAccountName')!.text);
+    expect(objectProperty(rbacCall, 'hostStorageAccountName')!.text).toBe(
+      objectProperty(appCall, 'hostStorageAccountName')!.text,
+    );
+    expect(objectProperty(rbacCall, 'hostStorageAccountName')!.text).not.toBe(
+      objectProperty(rbacCall, 'dataStorageAccountName')!.text,
+    );
   });
 
   it('lets Capture write its container and nothing else', () => {
     const storage = main.module('storage');
-    const captureAssignments = storage.file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
+    const captureAssignments = storage.file
+      .resources()
+      .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
     expect(captureAssignments).toHaveLength(1);
     const scope = objectProperty(captureAssignments[0]!.body, 'scope')!.text;
     const container = storage.file.resources().find((r) => r.symbol === scope)!;
@@ -144,8 +169,14 @@ describe('who gets what', () => {
 });
 
 describe('no keys', () => {
-  const resources = files.flatMap((file) => file.resources().filter((r) => !r.existing).map((resource) => ({ file, resource })));
-  const property = (resource: Resource, ...path: string[]) => path.reduce((node, key) => objectProperty(node, key), resource.body as Resource['body'] | undefined)?.text;
+  const resources = files.flatMap((file) =>
+    file
+      .resources()
+      .filter((r) => !r.existing)
+      .map((resource) => ({ file, resource })),
+  );
+  const property = (resource: Resource, ...path: string[]) =>
+    path.reduce((node, key) => objectProperty(node, key), resource.body as Resource['body'] | undefined)?.text;
 
   it('turns shared keys and SAS off on every storage account, Event Hubs namespace and monitoring resource', () => {
     const checked = { storage: 0, eventHubs: 0, insights: 0, logs: 0 };
@@ -173,17 +204,26 @@ describe('no keys', () => {
   });
 
   it('lists one key, the host key the retrain webhook URL needs, and never outputs it', () => {
-    const listings = files.flatMap((file) => [...file.source.matchAll(/\blist\w*\(/g)].map((m) => `${file.path}: ${m[0]}`));
+    const listings = files.flatMap((file) =>
+      [...file.source.matchAll(/\blist\w*\(/g)].map((m) => `${file.path}: ${m[0]}`),
+    );
     expect(listings).toEqual(['infra/modules/actionGroups.bicep: listKeys(']);
     const actionGroups = files.find((f) => f.path.endsWith('actionGroups.bicep'))!;
     expect(actionGroups.source).toMatch(/listKeys\('\$\{site\.id\}\/host\/default', '[\d-]+'\)\.functionKeys\.default/);
-    for (const file of files) for (const output of file.all('output')) expect(output.node.text, `${file.path} ${output.name}`).not.toMatch(/list\w*\(|retrainUri/);
+    for (const file of files)
+      for (const output of file.all('output'))
+        expect(output.node.text, `${file.path} ${output.name}`).not.toMatch(/list\w*\(|retrainUri/);
   });
 
   it('never outputs a secure parameter', () => {
     for (const file of files) {
-      const secure = file.all('param').filter((p) => p.decorators.includes('@secure()')).map((p) => p.name);
-      for (const output of file.all('output')) for (const name of secure) expect(output.node.text, `${file.path} ${output.name}`).not.toMatch(new RegExp(`\\b${name}\\b`));
+      const secure = file
+        .all('param')
+        .filter((p) => p.decorators.includes('@secure()'))
+        .map((p) => p.name);
+      for (const output of file.all('output'))
+        for (const name of secure)
+          expect(output.node.text, `${file.path} ${output.name}`).not.toMatch(new RegExp(`\\b${name}\\b`));
     }
   });
 });

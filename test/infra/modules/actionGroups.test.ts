@@ -7,7 +7,10 @@ const file = new BicepFile('infra/modules/actionGroups.bicep');
 const main = BicepScope.of('infra/main.bicep');
 
 /** The action groups module with chosen parameters, as a deployment would bind them. */
-function deployedWith(overrides: Record<string, Value>): { retrain: Record<string, Value>; operators: Record<string, Value> } {
+function deployedWith(overrides: Record<string, Value>): {
+  retrain: Record<string, Value>;
+  operators: Record<string, Value>;
+} {
   const parameters: Record<string, Value> = {
     wireRetrainWebhook: true,
     webhookRoute: 'retrain',
@@ -19,7 +22,9 @@ function deployedWith(overrides: Record<string, Value>): { retrain: Record<strin
     ...overrides,
   };
   const scope = new BicepScope(file, Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, () => v])));
-  const group = (symbol: string) => (scope.evaluate(file.resources().find((r) => r.symbol === symbol)!.body) as Record<string, Value>).properties as Record<string, Value>;
+  const group = (symbol: string) =>
+    (scope.evaluate(file.resources().find((r) => r.symbol === symbol)!.body) as Record<string, Value>)
+      .properties as Record<string, Value>;
   return { retrain: group('retrain'), operators: group('operators') };
 }
 
@@ -27,23 +32,49 @@ describe('retrain action group', () => {
   it('calls retrainWebhook once, with the common alert schema and the function key', () => {
     const { retrain } = deployedWith({});
     expect(retrain.webhookReceivers).toEqual([
-      { name: 'retrainWebhook', serviceUri: UNKNOWN, useCommonAlertSchema: true, useAadAuth: false, objectId: null, identifierUri: null, tenantId: null },
+      {
+        name: 'retrainWebhook',
+        serviceUri: UNKNOWN,
+        useCommonAlertSchema: true,
+        useAadAuth: false,
+        objectId: null,
+        identifierUri: null,
+        tenantId: null,
+      },
     ]);
-    expect(file.source).toMatch(/'https:\/\/\$\{site\.properties\.defaultHostName\}\/api\/\$\{webhookRoute\}\?code=\$\{listKeys\(/);
+    expect(file.source).toMatch(
+      /'https:\/\/\$\{site\.properties\.defaultHostName\}\/api\/\$\{webhookRoute\}\?code=\$\{listKeys\(/,
+    );
   });
 
   it('uses the secure webhook (Entra) when the app registration is given, and the app checks its tokens', () => {
-    const { retrain } = deployedWith({ webhookAadObjectId: 'object-id', webhookAadIdentifierUri: 'api://mrm-webhook', webhookAadTenantId: 'tenant-id' });
+    const { retrain } = deployedWith({
+      webhookAadObjectId: 'object-id',
+      webhookAadIdentifierUri: 'api://mrm-webhook',
+      webhookAadTenantId: 'tenant-id',
+    });
     expect(retrain.webhookReceivers).toEqual([
-      { name: 'retrainWebhook', serviceUri: UNKNOWN, useCommonAlertSchema: true, useAadAuth: true, objectId: 'object-id', identifierUri: 'api://mrm-webhook', tenantId: 'tenant-id' },
+      {
+        name: 'retrainWebhook',
+        serviceUri: UNKNOWN,
+        useCommonAlertSchema: true,
+        useAadAuth: true,
+        objectId: 'object-id',
+        identifierUri: 'api://mrm-webhook',
+        tenantId: 'tenant-id',
+      },
     ]);
     const appCall = main.file.valueOf(main.file.find('module', 'functionApp')!)!.text;
-    expect(appCall).toContain('webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : \'\'');
+    expect(appCall).toContain(
+      "webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : ''",
+    );
     expect(appSettingsOf(main).scope.file.source).toMatch(/MRM_ENTRA_AUDIENCE: webhookAudience/);
   });
 
   it('needs both the object id and the identifier URI for Entra', () => {
-    expect(deployedWith({ webhookAadObjectId: 'object-id' }).retrain.webhookReceivers).toMatchObject([{ useAadAuth: false }]);
+    expect(deployedWith({ webhookAadObjectId: 'object-id' }).retrain.webhookReceivers).toMatchObject([
+      { useAadAuth: false },
+    ]);
   });
 
   it('can be left unwired until the host key can be listed', () => {
@@ -69,7 +100,9 @@ describe('operators action group', () => {
   it('adds the extra webhook when given', () => {
     const { operators } = deployedWith({ operatorWebhookUrl: 'https://hooks.example.com/x' });
     expect(operators.emailReceivers).toEqual([]);
-    expect(operators.webhookReceivers).toEqual([{ name: 'operatorsWebhook', serviceUri: 'https://hooks.example.com/x', useCommonAlertSchema: true }]);
+    expect(operators.webhookReceivers).toEqual([
+      { name: 'operatorsWebhook', serviceUri: 'https://hooks.example.com/x', useCommonAlertSchema: true },
+    ]);
   });
 
   it('keeps short names within the 12 characters Azure allows', () => {

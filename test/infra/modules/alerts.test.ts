@@ -3,19 +3,32 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { defaultSettings } from '../../../shared/config/settings.js';
-import { BicepScope, REPO_ROOT, UNKNOWN, isRecord, objectProperty, type Resource, type Value } from '../bicepProgram.js';
+import {
+  BicepScope,
+  REPO_ROOT,
+  UNKNOWN,
+  isRecord,
+  objectProperty,
+  type Resource,
+  type Value,
+} from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
 
 const main = BicepScope.of('infra/main.bicep');
 const alerts = main.module('alerts');
-const rules = alerts.file.resources().filter((r) => r.type === 'Microsoft.Insights/metricAlerts' || r.type === 'Microsoft.Insights/scheduledQueryRules');
+const rules = alerts.file
+  .resources()
+  .filter((r) => r.type === 'Microsoft.Insights/metricAlerts' || r.type === 'Microsoft.Insights/scheduledQueryRules');
 const appSettings = appSettingsOf(main).values;
 
 const evaluated = (rule: Resource): Record<string, Value> => alerts.evaluate(rule.body) as Record<string, Value>;
 const properties = (rule: Resource): Record<string, Value> => evaluated(rule).properties as Record<string, Value>;
-const actionsText = (rule: Resource): string => objectProperty(objectProperty(rule.body, 'properties'), 'actions')!.text;
-const sendsTo = (rule: Resource, group: 'retrain' | 'operators'): boolean => actionsText(rule).includes(`${group}ActionGroupId`);
-const criteria = (rule: Resource): Record<string, Value>[] => (properties(rule).criteria as { allOf: Record<string, Value>[] }).allOf;
+const actionsText = (rule: Resource): string =>
+  objectProperty(objectProperty(rule.body, 'properties'), 'actions')!.text;
+const sendsTo = (rule: Resource, group: 'retrain' | 'operators'): boolean =>
+  actionsText(rule).includes(`${group}ActionGroupId`);
+const criteria = (rule: Resource): Record<string, Value>[] =>
+  (properties(rule).criteria as { allOf: Record<string, Value>[] }).allOf;
 const ruleFor = (metricKey: keyof typeof monitoring.metrics): Resource => {
   const found = rules.find((r) => criteria(r).some((c) => c.metricName === monitoring.metrics[metricKey]));
   if (!found) throw new Error(`no alert on ${metricKey}`);
@@ -30,7 +43,8 @@ function emittedMetricKeys(): Set<string> {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-        for (const match of readFileSync(full, 'utf8').matchAll(/\b(?:count|observe)\(\s*['"]([A-Za-z]+)['"]/g)) keys.add(match[1]!);
+        for (const match of readFileSync(full, 'utf8').matchAll(/\b(?:count|observe)\(\s*['"]([A-Za-z]+)['"]/g))
+          keys.add(match[1]!);
       }
     }
   };
@@ -56,11 +70,17 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
   it('watches only metrics the code emits', () => {
     const emitted = emittedMetricKeys();
     const watched = alerts.file.memberReferences(['monitoring', 'metrics']);
-    expect(watched.filter((key) => !emitted.has(key)), 'metric keys an alert uses but no count()/observe() emits').toEqual([]);
+    expect(
+      watched.filter((key) => !emitted.has(key)),
+      'metric keys an alert uses but no count()/observe() emits',
+    ).toEqual([]);
   });
 
   it('names, in its log queries, only metrics from the file', () => {
-    const queries = rules.flatMap((r) => criteria(r)).map((c) => c.query).filter((q): q is string => typeof q === 'string');
+    const queries = rules
+      .flatMap((r) => criteria(r))
+      .map((c) => c.query)
+      .filter((q): q is string => typeof q === 'string');
     expect(queries.length).toBe(rules.filter((r) => r.type === 'Microsoft.Insights/scheduledQueryRules').length);
     const names = queries.flatMap((q) => [...q.matchAll(/'(mrm_[a-z_]+)'/g)].map((m) => m[1]));
     expect(names.length).toBeGreaterThan(0);
@@ -69,7 +89,11 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
 
   it('retrains at the threshold the webhook and the drift job use', () => {
     const drift = criteria(ruleFor('driftMagnitude'))[0]!;
-    expect(drift).toMatchObject({ operator: 'GreaterThan', threshold: monitoring.thresholds.retrainDriftMagnitude, timeAggregation: 'Maximum' });
+    expect(drift).toMatchObject({
+      operator: 'GreaterThan',
+      threshold: monitoring.thresholds.retrainDriftMagnitude,
+      timeAggregation: 'Maximum',
+    });
     const defaults = defaultSettings();
     expect(defaults.retraining.retrainThreshold).toBe(drift.threshold);
     expect(appSettings.get('MRM_RETRAIN_THRESHOLD')).toBe(String(drift.threshold));
@@ -95,7 +119,10 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
     const queries = JSON.stringify(rules.map((r) => criteria(r)));
     expect(queries).toContain(monitoring.metrics.rejected);
     expect(queries).toContain(monitoring.metrics.extractionFlagged);
-    expect(criteria(ruleFor('deadLetterRate'))[0]).toMatchObject({ operator: 'GreaterThan', threshold: monitoring.thresholds.maxDeadLetterRate });
+    expect(criteria(ruleFor('deadLetterRate'))[0]).toMatchObject({
+      operator: 'GreaterThan',
+      threshold: monitoring.thresholds.maxDeadLetterRate,
+    });
     expect(rules.some((r) => criteria(r).some((c) => c.metricName === 'requests/failed'))).toBe(true);
     const silence = rules.find((r) => criteria(r).some((c) => c.metricName === 'CapturedMessages'))!;
     expect(criteria(silence)[0]).toMatchObject({ operator: 'LessThan', threshold: 1 });
@@ -103,26 +130,33 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
   });
 
   it('reads custom metrics from the App Insights namespace, without failing before they first arrive', () => {
-    const custom = rules.flatMap((r) => criteria(r)).filter((c) => typeof c.metricName === 'string' && c.metricName.startsWith('mrm_'));
+    const custom = rules
+      .flatMap((r) => criteria(r))
+      .filter((c) => typeof c.metricName === 'string' && c.metricName.startsWith('mrm_'));
     expect(custom.length).toBeGreaterThan(0);
-    for (const criterion of custom) expect(criterion).toMatchObject({ metricNamespace: 'azure.applicationinsights', skipMetricValidation: true });
+    for (const criterion of custom)
+      expect(criterion).toMatchObject({ metricNamespace: 'azure.applicationinsights', skipMetricValidation: true });
   });
 });
 
 describe('alert routing', () => {
   const pattern = new RegExp(appSettings.get('MRM_RETRAIN_RULE_PATTERN') as string, 'i');
   const modelTag = appSettings.get('MRM_RETRAIN_MODEL_TAG') as string;
-  const name = (rule: Resource): Value => evaluated(rule).name;
+  const name = (rule: Resource): Value => evaluated(rule).name ?? UNKNOWN;
 
   it('sends drift and accuracy, and only those, to the retrain group', () => {
     const retrain = rules.filter((r) => sendsTo(r, 'retrain'));
-    expect(retrain.map((r) => r.symbol).sort()).toEqual([ruleFor('accuracy').symbol, ruleFor('driftMagnitude').symbol].sort());
+    expect(retrain.map((r) => r.symbol).sort()).toEqual(
+      [ruleFor('accuracy').symbol, ruleFor('driftMagnitude').symbol].sort(),
+    );
   });
 
   it('names the retrain rules so the webhook acts on them, and no other rule', () => {
     for (const rule of rules) {
       expect(name(rule), rule.symbol).not.toBe(UNKNOWN);
-      expect(pattern.test(name(rule) as string), `${rule.symbol} (${String(name(rule))})`).toBe(sendsTo(rule, 'retrain'));
+      expect(pattern.test(name(rule) as string), `${rule.symbol} (${String(name(rule))})`).toBe(
+        sendsTo(rule, 'retrain'),
+      );
     }
   });
 
@@ -140,7 +174,12 @@ describe('alert routing', () => {
   it('lets the webhook read the tags of the retrain rules and nothing else', () => {
     const readers = alerts.file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
     const scopes = readers.map((r) => objectProperty(r.body, 'scope')!.text).sort();
-    expect(scopes).toEqual(rules.filter((r) => sendsTo(r, 'retrain')).map((r) => r.symbol).sort());
+    expect(scopes).toEqual(
+      rules
+        .filter((r) => sendsTo(r, 'retrain'))
+        .map((r) => r.symbol)
+        .sort(),
+    );
   });
 
   it('is where main.bicep points the retrain and operators groups', () => {

@@ -24,18 +24,33 @@ describe('Event Hubs', () => {
     expect(appSettings.get('MRM_EVENTS_HUB')).toBe('events');
     expect(appSettings.get('MRM_SCORED_HUB')).toBe('scored');
     expect(appSettings.get('MRM_CONSUMER_GROUP')).toBe('scoreevents');
-    const group = eventHubs.file.resources().find((r) => r.type === 'Microsoft.EventHub/namespaces/eventhubs/consumergroups')!;
+    const group = eventHubs.file
+      .resources()
+      .find((r) => r.type === 'Microsoft.EventHub/namespaces/eventhubs/consumergroups')!;
     expect(objectProperty(group.body, 'parent')!.text).toBe('hubs[0]');
   });
 
   it('captures both hubs as Avro, skipping empty windows, with the interval and size given', () => {
-    const capture = eventHubs.evaluate(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription')!) as Record<string, Value>;
+    const capture = eventHubs.evaluate(
+      objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription')!,
+    ) as Record<string, Value>;
     expect(capture).toMatchObject({ enabled: true, encoding: 'Avro', skipEmptyArchives: true });
-    expect(objectProperty(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'), 'intervalInSeconds')!.text).toBe('captureIntervalInSeconds');
-    expect(objectProperty(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'), 'sizeLimitInBytes')!.text).toBe('captureSizeLimitInBytes');
+    expect(
+      objectProperty(
+        objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'),
+        'intervalInSeconds',
+      )!.text,
+    ).toBe('captureIntervalInSeconds');
+    expect(
+      objectProperty(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'), 'sizeLimitInBytes')!
+        .text,
+    ).toBe('captureSizeLimitInBytes');
     const destination = capture.destination as Record<string, Value>;
     expect(destination.name).toBe('EventHubArchive.AzureBlockBlob');
-    expect(destination.properties).toMatchObject({ blobContainer: defaults.drift.captureContainer, archiveNameFormat: defaults.drift.captureNameFormat });
+    expect(destination.properties).toMatchObject({
+      blobContainer: defaults.drift.captureContainer,
+      archiveNameFormat: defaults.drift.captureNameFormat,
+    });
   });
 
   it('tells the app the archive name format Capture writes', () => {
@@ -44,7 +59,10 @@ describe('Event Hubs', () => {
   });
 
   it('writes Capture files with its own identity, not a key', () => {
-    const destination = objectProperty(objectProperty(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'), 'destination'), 'identity');
+    const destination = objectProperty(
+      objectProperty(objectProperty(objectProperty(hubs.body, 'properties'), 'captureDescription'), 'destination'),
+      'identity',
+    );
     expect(eventHubs.evaluate(objectProperty(destination, 'type')!)).toBe('UserAssigned');
     const identities = objectProperty(main.file.valueOf(main.file.find('module', 'eventHubs')!), 'params')!;
     expect(objectProperty(identities, 'captureIdentityId')!.text).toBe('identities.outputs.captureIdentityId');
@@ -52,7 +70,10 @@ describe('Event Hubs', () => {
 
   it('uses a Standard namespace (Capture needs it) and the partition count given', () => {
     const namespace = eventHubs.file.resources().find((r) => r.type === 'Microsoft.EventHub/namespaces')!;
-    expect(eventHubs.evaluate(objectProperty(namespace.body, 'sku')!)).toMatchObject({ name: 'Standard', tier: 'Standard' });
+    expect(eventHubs.evaluate(objectProperty(namespace.body, 'sku')!)).toMatchObject({
+      name: 'Standard',
+      tier: 'Standard',
+    });
     expect(objectProperty(objectProperty(hubs.body, 'properties'), 'partitionCount')!.text).toBe('partitionCount');
     expect(main.value('eventHubPartitionCount', 'param')).toBe(4);
   });

@@ -16,7 +16,8 @@ function connectionNames(): Map<string, 'storage' | 'eventhubs'> {
   const names = new Map<string, 'storage' | 'eventhubs'>([['AzureWebJobsStorage', 'storage']]);
   for (const spec of declared.filter((s) => s.env.endsWith('_CONNECTION_NAME'))) {
     const value = settings.values.get(spec.env);
-    if (typeof value === 'string' && value !== '') names.set(value, /EVENTHUB/.test(spec.env) ? 'eventhubs' : 'storage');
+    if (typeof value === 'string' && value !== '')
+      names.set(value, /EVENTHUB/.test(spec.env) ? 'eventhubs' : 'storage');
   }
   return names;
 }
@@ -29,7 +30,9 @@ describe('Function App settings against the settings registry', () => {
 
   it('sets nothing the code does not read, beyond the host connections', () => {
     const connectionPrefixes = [...connectionNames().keys()].map((name) => `${name}__`);
-    const extras = keys.filter((key) => !readByApp.includes(key) && !connectionPrefixes.some((prefix) => key.startsWith(prefix)));
+    const extras = keys.filter(
+      (key) => !readByApp.includes(key) && !connectionPrefixes.some((prefix) => key.startsWith(prefix)),
+    );
     expect(extras, 'set by the Function App module but not declared in shared/config/sections').toEqual([]);
   });
 
@@ -40,18 +43,24 @@ describe('Function App settings against the settings registry', () => {
 
   it('takes user overrides only for settings the app reads', () => {
     expect(settings.opaque).toHaveLength(1);
-    expect(settings.opaque[0]).toMatch(/^toObject\(filter\(items\(appSettingOverrides\), \w+ => contains\(appSettings, \w+\.key\)\)/);
+    expect(settings.opaque[0]).toMatch(
+      /^toObject\(filter\(items\(appSettingOverrides\), \w+ => contains\(appSettings, \w+\.key\)\)/,
+    );
   });
 
   it('gives values the code accepts wherever they are known before deployment', () => {
-    const environment = Object.fromEntries([...settings.values].filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const environment = Object.fromEntries(
+      [...settings.values].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     expect(Object.keys(environment).length).toBeGreaterThan(readByApp.length / 2);
     const loaded = loadSettings(environment);
     expect(loaded.ok ? 'valid' : loaded.error.message).toBe('valid');
   });
 
   it('leaves tuning settings empty, so the defaults stay in the code', () => {
-    const tuning = ['MRM_Z_SCORE_THRESHOLD', 'MRM_MIN_CONFIDENCE', 'MRM_QUERY_LIMIT'].filter((env) => readByApp.includes(env));
+    const tuning = ['MRM_Z_SCORE_THRESHOLD', 'MRM_MIN_CONFIDENCE', 'MRM_QUERY_LIMIT'].filter((env) =>
+      readByApp.includes(env),
+    );
     expect(tuning.length).toBeGreaterThan(0);
     for (const env of tuning) expect(settings.values.get(env)).toBe('');
   });
@@ -64,7 +73,10 @@ describe('Function App connections', () => {
     for (const [name, kind] of names) {
       expect(settings.values.get(`${name}__credential`), name).toBe('managedidentity');
       expect(settings.values.has(`${name}__clientId`), name).toBe(true);
-      expect(settings.values.has(kind === 'storage' ? `${name}__blobServiceUri` : `${name}__fullyQualifiedNamespace`), name).toBe(true);
+      expect(
+        settings.values.has(kind === 'storage' ? `${name}__blobServiceUri` : `${name}__fullyQualifiedNamespace`),
+        name,
+      ).toBe(true);
       expect(settings.values.has(name), `${name} as a connection string`).toBe(false);
     }
   });
@@ -77,15 +89,21 @@ describe('Function App connections', () => {
       if (value?.type !== 'object') continue;
       for (const property of value.namedChildren.filter((c) => c.type === 'object_property')) {
         const key = property.namedChildren[0]!.text;
-        if (key.endsWith('__clientId') || key === 'AZURE_CLIENT_ID') clientIdSources.add(property.namedChildren[1]!.text);
-        if (key === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING') clientIdSources.add(property.namedChildren[1]!.text.replace(/^'Authorization=AAD;ClientId=\$\{(\w+)\}'$/, '$1'));
+        if (key.endsWith('__clientId') || key === 'AZURE_CLIENT_ID')
+          clientIdSources.add(property.namedChildren[1]!.text);
+        if (key === 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING')
+          clientIdSources.add(
+            property.namedChildren[1]!.text.replace(/^'Authorization=AAD;ClientId=\$\{(\w+)\}'$/, '$1'),
+          );
       }
     }
     expect([...clientIdSources]).toEqual(['appIdentityClientId']);
   });
 
   it('holds no key or connection string with a secret', () => {
-    const secretLooking = [...settings.values].filter(([, value]) => typeof value === 'string' && /AccountKey=|SharedAccessKey=/i.test(value));
+    const secretLooking = [...settings.values].filter(
+      ([, value]) => typeof value === 'string' && /AccountKey=|SharedAccessKey=/i.test(value),
+    );
     expect(secretLooking).toEqual([]);
     expect(settings.scope.file.source).not.toMatch(/listKeys|listConnectionStrings|AccountKey/);
   });
@@ -95,23 +113,36 @@ describe('Function App hosting', () => {
   const file = settings.scope.file;
   const plan = file.resources().find((r) => r.type === 'Microsoft.Web/serverfarms')!;
   const site = file.resources().find((r) => r.type === 'Microsoft.Web/sites')!;
-  const evaluated = (node: Parameters<typeof settings.scope.evaluate>[0] | undefined): Value => (node ? settings.scope.evaluate(node) : UNKNOWN);
+  const evaluated = (node: Parameters<typeof settings.scope.evaluate>[0] | undefined): Value =>
+    node ? settings.scope.evaluate(node) : UNKNOWN;
 
   it('runs on Flex Consumption, Linux, Node 22', () => {
     expect(evaluated(objectProperty(plan.body, 'sku'))).toEqual({ name: 'FC1', tier: 'FlexConsumption' });
     expect(stringLiteral(objectProperty(site.body, 'kind')!)).toBe('functionapp,linux');
-    const runtime = objectProperty(objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'), 'runtime');
+    const runtime = objectProperty(
+      objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'),
+      'runtime',
+    );
     expect(evaluated(runtime)).toEqual({ name: 'node', version: '22' });
   });
 
   it('sets none of the app settings Flex Consumption rejects', () => {
-    for (const rejected of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_NODE_DEFAULT_VERSION', 'AzureWebJobsStorage']) {
+    for (const rejected of [
+      'FUNCTIONS_WORKER_RUNTIME',
+      'FUNCTIONS_EXTENSION_VERSION',
+      'WEBSITE_RUN_FROM_PACKAGE',
+      'WEBSITE_NODE_DEFAULT_VERSION',
+      'AzureWebJobsStorage',
+    ]) {
       expect(settings.values.has(rejected), rejected).toBe(false);
     }
   });
 
   it('deploys its package with the user-assigned identity, and uses only that identity', () => {
-    const storage = objectProperty(objectProperty(objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'), 'deployment'), 'storage');
+    const storage = objectProperty(
+      objectProperty(objectProperty(objectProperty(site.body, 'properties'), 'functionAppConfig'), 'deployment'),
+      'storage',
+    );
     const authentication = objectProperty(storage, 'authentication');
     expect(stringLiteral(objectProperty(authentication, 'type')!)).toBe('UserAssignedIdentity');
     expect(objectProperty(authentication, 'userAssignedIdentityResourceId')!.text).toBe('appIdentityId');

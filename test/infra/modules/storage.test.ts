@@ -13,7 +13,9 @@ const containerSettings = allSettingSpecs().filter((spec) => spec.env.endsWith('
 describe('storage', () => {
   it('creates the container of every *_CONTAINER setting, under its default name', () => {
     expect(containerSettings.length).toBeGreaterThanOrEqual(6);
-    const missing = containerSettings.filter((spec) => !created.includes(spec.defaultValue as string)).map((spec) => `${spec.env}=${String(spec.defaultValue)}`);
+    const missing = containerSettings
+      .filter((spec) => !created.includes(spec.defaultValue as string))
+      .map((spec) => `${spec.env}=${String(spec.defaultValue)}`);
     expect(missing, 'container settings whose default storage.bicep does not create').toEqual([]);
   });
 
@@ -28,10 +30,13 @@ describe('storage', () => {
 
   it('keeps the Flex deployment package on the host account, apart from the data', () => {
     const resources = storage.file.resources();
-    const parentOf = (symbol: string) => objectProperty(resources.find((r) => r.symbol === symbol)!.body, 'parent')?.text;
+    const parentOf = (symbol: string) =>
+      objectProperty(resources.find((r) => r.symbol === symbol)!.body, 'parent')?.text;
     const deployment = resources.find((r) => objectProperty(r.body, 'name')!.text === 'deploymentContainerName')!;
     expect(parentOf(parentOf(deployment.symbol)!)).toBe('hostAccount');
-    const dataContainers = resources.find((r) => r.type.endsWith('/containers') && r.node.text.includes('items(containerNames)'))!;
+    const dataContainers = resources.find(
+      (r) => r.type.endsWith('/containers') && r.node.text.includes('items(containerNames)'),
+    )!;
     expect(parentOf(parentOf(dataContainers.symbol)!)).toBe('dataAccount');
   });
 });
