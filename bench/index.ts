@@ -1,0 +1,23 @@
+import { benchForest, formatForestFigures } from './forest.js';
+import { benchScoring, formatScoringFigures } from './scoring.js';
+
+/**
+ * `npm run bench`: every benchmark in one run, each against a ceiling or a peer measured in the same run, then peak
+ * RSS. `--json` adds one JSON object with every figure on the last line. `--quick` runs smaller sizes.
+ */
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+const figures: Record<string, unknown> = { node: process.version, cores: 1 };
+
+const scoring = await benchScoring(quick ? { events: 20_000, repeats: 1 } : {});
+figures.scoring = scoring;
+for (const line of formatScoringFigures(scoring)) console.log(line);
+
+const forest = await benchForest(quick ? { rows: 20_000, repeats: 1 } : {});
+figures.forest = forest;
+for (const line of formatForestFigures(forest)) console.log(line);
+
+const peakRssInBytes = process.resourceUsage().maxRSS * 1024;
+figures.peakRssInMiB = Math.round(peakRssInBytes / 1048576);
+console.log(`peak RSS: ${figures.peakRssInMiB} MiB`);
+if (json) console.log(JSON.stringify(figures));
