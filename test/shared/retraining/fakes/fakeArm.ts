@@ -27,6 +27,31 @@ const JOB_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\
 const RULE_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/Microsoft\.Insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
 const ENDPOINT_PATH = /^\/endpoints\/([^/]+)\/invoke$/;
 
+// Rule properties as ARM returns them (the SDK deserialises them, so they must be complete enough to read).
+const METRIC_ALERT = {
+  description: 'drift magnitude above the retrain threshold',
+  severity: 2,
+  enabled: true,
+  scopes: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm'],
+  evaluationFrequency: 'PT1H',
+  windowSize: 'PT1H',
+  criteria: {
+    'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
+    allOf: [{ criterionType: 'StaticThresholdCriterion', name: 'drift', metricName: 'mrm_drift_magnitude', metricNamespace: 'azure.applicationinsights', operator: 'GreaterThan', threshold: 0.3, timeAggregation: 'Maximum', dimensions: [], skipMetricValidation: true }],
+  },
+  autoMitigate: true,
+  actions: [{ actionGroupId: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain', webHookProperties: {} }],
+};
+const LOG_ALERT = {
+  severity: 2,
+  enabled: true,
+  evaluationFrequency: 'PT1H',
+  windowSize: 'PT1H',
+  scopes: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm'],
+  criteria: { allOf: [{ query: 'customMetrics', timeAggregation: 'Maximum', metricMeasureColumn: 'magnitude', operator: 'GreaterThan', threshold: 0.3, dimensions: [], failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
+  actions: { actionGroups: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain'] },
+};
+
 /**
  * A real local server playing ARM and Azure ML: jobs (PUT creates once, a second PUT of an existing name is refused
  * like Azure ML does, GET), metric and log alert rules with tags, and a batch endpoint invocation. It records every
@@ -132,7 +157,7 @@ export class FakeArm {
       if (misbehave(this.ruleBehaviours.shift())) return;
       const tags = this.rules.get(recorded.path.toLowerCase());
       if (!tags) send(404, { error: { code: 'ResourceNotFound', message: `The Resource '${rule[4]}' was not found.` } });
-      else send(200, { id: recorded.path, name: rule[4], location: 'global', tags, properties: { enabled: true } });
+      else send(200, { id: recorded.path, name: rule[4], location: 'global', tags, properties: rule[3]!.toLowerCase() === 'metricalerts' ? METRIC_ALERT : LOG_ALERT });
       return;
     }
     if (ENDPOINT_PATH.test(recorded.path) && recorded.method === 'POST') {
