@@ -101,10 +101,15 @@ export class AmlEndpointScorer implements Scorer {
     try {
       url = new URL(options.endpointUrl);
     } catch (cause) {
-      throw new MrmError('CONFIG.AML_SCORER', `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`, { cause });
+      throw new MrmError('CONFIG.AML_SCORER', `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`, {
+        cause,
+      });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new MrmError('CONFIG.AML_SCORER', `The Azure ML endpoint URL must be http(s), got "${options.endpointUrl}"`);
+      throw new MrmError(
+        'CONFIG.AML_SCORER',
+        `The Azure ML endpoint URL must be http(s), got "${options.endpointUrl}"`,
+      );
     }
     if (options.classes.length < 2 || new Set(options.classes).size !== options.classes.length) {
       throw new MrmError(
@@ -112,7 +117,8 @@ export class AmlEndpointScorer implements Scorer {
         `The aml scorer needs at least two distinct class names (MRM_AML_CLASSES or the profile's), got [${options.classes.join(', ')}]`,
       );
     }
-    if (options.columns.length === 0) throw new MrmError('CONFIG.AML_SCORER', 'The aml scorer needs the profile\'s feature names');
+    if (options.columns.length === 0)
+      throw new MrmError('CONFIG.AML_SCORER', "The aml scorer needs the profile's feature names");
     if (options.auth.kind === 'key' && options.auth.key.trim() === '') {
       throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_AUTH=key needs MRM_AML_KEY');
     }
@@ -143,9 +149,13 @@ export class AmlEndpointScorer implements Scorer {
       ...(options.auth.kind === 'key' ? { authorization: `Bearer ${options.auth.key.trim()}` } : {}),
     };
     this.tokens =
-      options.auth.kind === 'entra' ? new TokenCache(options.auth.credential, { scope: amlTokenScope, now: this.now }) : undefined;
-    const endpointName = url.hostname.split('.')[0] ?? url.hostname;
-    this.modelVersion = options.modelVersion ?? `aml:${endpointName}${options.deployment ? `/${options.deployment}` : ''}`;
+      options.auth.kind === 'entra'
+        ? new TokenCache(options.auth.credential, { scope: amlTokenScope, now: this.now })
+        : undefined;
+    // `<endpoint>.<region>.inference.ml.azure.com`: the endpoint's name is the first label.
+    const endpointName = url.hostname.endsWith('.ml.azure.com') ? url.hostname.split('.')[0]! : url.host;
+    this.modelVersion =
+      options.modelVersion ?? `aml:${endpointName}${options.deployment ? `/${options.deployment}` : ''}`;
   }
 
   /**
@@ -156,12 +166,18 @@ export class AmlEndpointScorer implements Scorer {
   static fromSettings(
     settings: Settings,
     profile: { columns: readonly string[]; classes: readonly string[] },
-    overrides: Partial<Pick<AmlEndpointScorerOptions, 'modelVersion' | 'now' | 'sleep' | 'random'>> & { credential?: TokenCredential } = {},
+    overrides: Partial<Pick<AmlEndpointScorerOptions, 'modelVersion' | 'now' | 'sleep' | 'random'>> & {
+      credential?: TokenCredential;
+    } = {},
   ): AmlEndpointScorer {
     const s = settings.scoring;
-    if (!s.amlEndpointUrl) throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
+    if (!s.amlEndpointUrl)
+      throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
     const classes = s.amlClasses
-      ? s.amlClasses.split(',').map((name) => name.trim()).filter((name) => name !== '')
+      ? s.amlClasses
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
       : profile.classes;
     const clientId = settings.core.managedIdentityClientId;
     const auth: AmlAuth =
@@ -170,7 +186,10 @@ export class AmlEndpointScorer implements Scorer {
         : {
             kind: 'entra',
             credential:
-              overrides.credential ?? (clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential()),
+              overrides.credential ??
+              (clientId
+                ? new DefaultAzureCredential({ managedIdentityClientId: clientId })
+                : new DefaultAzureCredential()),
           };
     return new AmlEndpointScorer({
       endpointUrl: s.amlEndpointUrl,
@@ -204,7 +223,9 @@ export class AmlEndpointScorer implements Scorer {
     if (requests.length === 0) return [];
     try {
       const chunks = chunksOf(requests, this.maxBatchSize);
-      const answered = await mapWithConcurrency(chunks, this.concurrency, (chunk) => this.scoreChunk(chunk, options.signal));
+      const answered = await mapWithConcurrency(chunks, this.concurrency, (chunk) =>
+        this.scoreChunk(chunk, options.signal),
+      );
       return answered.flat();
     } catch (error) {
       // A bug, not a service failure; the events still come back (as unavailable, so they can be replayed).
@@ -265,7 +286,10 @@ export class AmlEndpointScorer implements Scorer {
       const attempt = await this.attempt(body, requestId, signal);
       if (attempt.kind === 'aborted') return aborted(attempts);
       if (attempt.kind === 'credential') {
-        return unavailable(`No Entra token for ${amlTokenScope}: ${attempt.message}`, { reason: 'credential', attempts });
+        return unavailable(`No Entra token for ${amlTokenScope}: ${attempt.message}`, {
+          reason: 'credential',
+          attempts,
+        });
       }
       if (attempt.kind === 'answer' && attempt.status >= 200 && attempt.status < 300) {
         const parsed = parseAmlResponse(attempt.text, {
@@ -275,7 +299,10 @@ export class AmlEndpointScorer implements Scorer {
           status: attempt.status,
         });
         if (parsed.ok) return { kind: 'scored', predictions: parsed.value };
-        return { kind: 'failed', failure: { ...parsed.error, detail: { ...parsed.error.detail, attempts, requestId } } };
+        return {
+          kind: 'failed',
+          failure: { ...parsed.error, detail: { ...parsed.error.detail, attempts, requestId } },
+        };
       }
       if (attempt.kind === 'answer' && attempt.status === 401) this.tokens?.invalidate();
 
@@ -288,16 +315,22 @@ export class AmlEndpointScorer implements Scorer {
               { reason: 'http', status: attempt.status, attempts, snippet: attempt.text.slice(0, 200) },
             );
           case 'timeout':
-            return unavailable(`The Azure ML endpoint did not answer within ${this.timeoutInMs} ms (${attempts} attempts)`, {
-              reason: 'timeout',
-              timeoutInMs: this.timeoutInMs,
-              attempts,
-            });
+            return unavailable(
+              `The Azure ML endpoint did not answer within ${this.timeoutInMs} ms (${attempts} attempts)`,
+              {
+                reason: 'timeout',
+                timeoutInMs: this.timeoutInMs,
+                attempts,
+              },
+            );
           case 'network':
-            return unavailable(`The Azure ML endpoint could not be reached: ${attempt.message} (${attempts} attempts)`, {
-              reason: 'network',
-              attempts,
-            });
+            return unavailable(
+              `The Azure ML endpoint could not be reached: ${attempt.message} (${attempts} attempts)`,
+              {
+                reason: 'network',
+                attempts,
+              },
+            );
         }
       }
 
@@ -305,7 +338,8 @@ export class AmlEndpointScorer implements Scorer {
         retryIndex: attempts - 1,
         baseDelayInMs: this.retryBaseDelayInMs,
         maxDelayInMs: this.maxRetryWaitInMs,
-        retryAfterInMs: attempt.kind === 'answer' ? retryAfterInMs((name) => attempt.headers.get(name), this.now()) : undefined,
+        retryAfterInMs:
+          attempt.kind === 'answer' ? retryAfterInMs((name) => attempt.headers.get(name), this.now()) : undefined,
         random: this.random,
       });
       try {
@@ -330,7 +364,13 @@ export class AmlEndpointScorer implements Scorer {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       // `manual`: a redirect is a misconfigured URL, and following it could carry the key to another host.
-      const response = await fetch(this.endpointUrl, { method: 'POST', headers, body, signal: combined, redirect: 'manual' });
+      const response = await fetch(this.endpointUrl, {
+        method: 'POST',
+        headers,
+        body,
+        signal: combined,
+        redirect: 'manual',
+      });
       // The timeout covers the body too: a server that sends headers and then stalls is as unavailable as a silent one.
       const text = await response.text();
       return { kind: 'answer', status: response.status, text, headers: response.headers };
@@ -349,12 +389,15 @@ function outcomesFor(count: number, failure: Failure): ScoreOutcome[] {
 /** undici reports `fetch failed` and hides the useful part (ECONNRESET, ECONNREFUSED, other side closed) in `cause`. */
 function networkMessage(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const detail = cause ? [cause.code, cause.message].filter((part) => typeof part === 'string' && part !== '').join(' ') : '';
+  const detail = cause
+    ? [cause.code, cause.message].filter((part) => typeof part === 'string' && part !== '').join(' ')
+    : '';
   return detail ? `${errorMessage(error)} (${detail})` : errorMessage(error);
 }
 
 function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new MrmError('CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new MrmError('CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
   return value;
 }
 

@@ -122,9 +122,15 @@ export async function startFakeAmlEndpoint(options: FakeAmlEndpointOptions = {})
           case 'text':
             return send(current.status ?? 200, current.body, { 'content-type': 'text/plain', ...current.headers });
           case 'status':
-            return send(current.status, current.body ?? JSON.stringify({ error: `status ${current.status}` }), current.headers);
+            return send(
+              current.status,
+              current.body ?? JSON.stringify({ error: `status ${current.status}` }),
+              current.headers,
+            );
           case 'throttle':
-            return send(current.status ?? 429, JSON.stringify({ error: 'Too many requests' }), { 'retry-after': current.retryAfter });
+            return send(current.status ?? 429, JSON.stringify({ error: 'Too many requests' }), {
+              'retry-after': current.retryAfter,
+            });
           case 'slow': {
             const timer = setTimeout(() => {
               timers.delete(timer);
@@ -161,19 +167,28 @@ export async function startFakeAmlEndpoint(options: FakeAmlEndpointOptions = {})
   };
 }
 
-function readRows(json: unknown, columns: string[] | undefined): { format: RecordedRequest['format']; rows: FakeRow[] } {
+function readRows(
+  json: unknown,
+  columns: string[] | undefined,
+): { format: RecordedRequest['format']; rows: FakeRow[] } {
   if (typeof json !== 'object' || json === null) return { format: 'unknown', rows: [] };
   const body = json as Record<string, unknown>;
   if (isObject(body.input_data)) {
     const split = body.input_data as { columns?: string[]; data?: unknown[][] };
     const names = split.columns ?? [];
-    return { format: 'mlflow-split', rows: (split.data ?? []).map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]]))) };
+    return {
+      format: 'mlflow-split',
+      rows: (split.data ?? []).map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]]))),
+    };
   }
-  if (Array.isArray(body.dataframe_records)) return { format: 'mlflow-records', rows: body.dataframe_records as FakeRow[] };
+  if (Array.isArray(body.dataframe_records))
+    return { format: 'mlflow-records', rows: body.dataframe_records as FakeRow[] };
   if (Array.isArray(body.data)) {
     return {
       format: 'data-array',
-      rows: (body.data as unknown[][]).map((row) => Object.fromEntries(row.map((value, i) => [columns?.[i] ?? String(i), value]))),
+      rows: (body.data as unknown[][]).map((row) =>
+        Object.fromEntries(row.map((value, i) => [columns?.[i] ?? String(i), value])),
+      ),
     };
   }
   return { format: 'unknown', rows: [] };

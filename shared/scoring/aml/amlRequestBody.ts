@@ -8,7 +8,11 @@ import type { AmlRequestFormat } from './amlFormats.js';
  * lacks is sent as null (sanitising imputes numerics before this, so that only happens for categorical features).
  * Row i of the body is request i of the chunk: the response is matched back by position.
  */
-export function amlRequestBody(format: AmlRequestFormat, columns: readonly string[], requests: readonly ScoreRequest[]): unknown {
+export function amlRequestBody(
+  format: AmlRequestFormat,
+  columns: readonly string[],
+  requests: readonly ScoreRequest[],
+): unknown {
   switch (format) {
     case 'mlflow-split':
       return {

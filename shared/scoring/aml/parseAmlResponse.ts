@@ -63,9 +63,7 @@ export function parseAmlResponse(bodyText: string, context: AmlResponseContext):
     const row: unknown = rows[position];
     const asProbabilities =
       context.format === 'probabilities' || (context.format === 'predictions-object' && Array.isArray(row));
-    const probabilities = asProbabilities
-      ? probabilityVector(row, context.classes)
-      : oneHot(row, context.classes);
+    const probabilities = asProbabilities ? probabilityVector(row, context.classes) : oneHot(row, context.classes);
     if (!probabilities.ok) return bad(`prediction ${position}: ${probabilities.error}`, { position });
     predictions.push(predictionOf(probabilities.value, context.classes));
   }
@@ -79,11 +77,13 @@ function probabilityVector(row: unknown, classes: readonly string[]): Result<num
   }
   let sum = 0;
   for (const p of row) {
-    if (typeof p !== 'number' || !Number.isFinite(p)) return { ok: false, error: `probability ${JSON.stringify(p)} is not a finite number` };
+    if (typeof p !== 'number' || !Number.isFinite(p))
+      return { ok: false, error: `probability ${JSON.stringify(p)} is not a finite number` };
     if (p < 0) return { ok: false, error: `probability ${p} is negative` };
     sum += p;
   }
-  if (Math.abs(sum - 1) > probabilitySumTolerance) return { ok: false, error: `probabilities sum to ${Number(sum.toPrecision(6))}, not 1` };
+  if (Math.abs(sum - 1) > probabilitySumTolerance)
+    return { ok: false, error: `probabilities sum to ${Number(sum.toPrecision(6))}, not 1` };
   return { ok: true, value: (row as number[]).map((p) => p / sum) };
 }
 
@@ -96,8 +96,10 @@ function oneHot(label: unknown, classes: readonly string[]): Result<number[], st
     return { ok: false, error: `expected a label, got ${JSON.stringify(label) ?? typeof label}` };
   }
   let index = classes.indexOf(String(label));
-  if (index < 0 && typeof label === 'number' && Number.isInteger(label) && label >= 0 && label < classes.length) index = label;
-  if (index < 0) return { ok: false, error: `label ${JSON.stringify(label)} is not one of the classes (${classes.join(', ')})` };
+  if (index < 0 && typeof label === 'number' && Number.isInteger(label) && label >= 0 && label < classes.length)
+    index = label;
+  if (index < 0)
+    return { ok: false, error: `label ${JSON.stringify(label)} is not one of the classes (${classes.join(', ')})` };
   return { ok: true, value: classes.map((_, i) => (i === index ? 1 : 0)) };
 }
 

@@ -38,7 +38,10 @@ export function retryDelayInMs(options: RetryWaitOptions): number {
  * then `Retry-After` as delta-seconds or an HTTP-date (a date in the past means "now": 0). Undefined when absent or
  * unreadable.
  */
-export function retryAfterInMs(header: (name: string) => string | null | undefined, nowInMs: number): number | undefined {
+export function retryAfterInMs(
+  header: (name: string) => string | null | undefined,
+  nowInMs: number,
+): number | undefined {
   for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
     const value = header(name)?.trim();
     if (value && /^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value));

@@ -42,7 +42,11 @@ describe('amlRequestBody', () => {
   });
 
   it('sends only profile columns, never extra event fields', () => {
-    const extra: ScoreRequest = { id: 'c', features: { age: 1, income: 2, country: 'DE', secret: 'x' }, vector: new Float64Array() };
+    const extra: ScoreRequest = {
+      id: 'c',
+      features: { age: 1, income: 2, country: 'DE', secret: 'x' },
+      vector: new Float64Array(),
+    };
     const body = amlRequestBody('mlflow-records', columns, [extra]) as { dataframe_records: object[] };
     expect(Object.keys(body.dataframe_records[0]!)).toEqual(columns);
   });

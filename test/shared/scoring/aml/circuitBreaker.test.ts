@@ -78,6 +78,8 @@ describe('CircuitBreaker', () => {
     expect(() => new CircuitBreaker({ failureThreshold: 0, cooldownInMs: 1, now: () => 0 })).toThrow(
       'failureThreshold must be a whole number >= 1, got 0',
     );
-    expect(() => new CircuitBreaker({ failureThreshold: 1, cooldownInMs: -1, now: () => 0 })).toThrow('cooldownInMs must be >= 0, got -1');
+    expect(() => new CircuitBreaker({ failureThreshold: 1, cooldownInMs: -1, now: () => 0 })).toThrow(
+      'cooldownInMs must be >= 0, got -1',
+    );
   });
 });

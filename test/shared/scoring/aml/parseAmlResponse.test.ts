@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseAmlResponse, type AmlResponseContext } from '../../../../shared/scoring/aml/parseAmlResponse.js';
 
-const binary: AmlResponseContext = { format: 'probabilities', classes: ['legit', 'fraud'], expectedCount: 2, status: 200 };
+const binary: AmlResponseContext = {
+  format: 'probabilities',
+  classes: ['legit', 'fraud'],
+  expectedCount: 2,
+  status: 200,
+};
 
 describe('parseAmlResponse', () => {
   describe('probabilities', () => {
@@ -22,7 +27,11 @@ describe('parseAmlResponse', () => {
     });
 
     it('renormalises a vector whose sum is within 1e-3 of 1', () => {
-      const parsed = parseAmlResponse('[[0.3, 0.3, 0.3995]]', { ...binary, classes: ['a', 'b', 'c'], expectedCount: 1 });
+      const parsed = parseAmlResponse('[[0.3, 0.3, 0.3995]]', {
+        ...binary,
+        classes: ['a', 'b', 'c'],
+        expectedCount: 1,
+      });
       expect(parsed.ok).toBe(true);
       if (!parsed.ok) return;
       const p = parsed.value[0]!.probabilities;
@@ -94,13 +103,21 @@ describe('parseAmlResponse', () => {
       ['an object instead of rows', '{"result": 1}', 'expected an array of predictions'],
       ['too few rows', '[[0.5, 0.5]]', 'expected 2 predictions, got 1'],
       ['too many rows', '[[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]', 'expected 2 predictions, got 3'],
-      ['a row of the wrong length', '[[0.5, 0.5], [1]]', 'prediction 1: expected 2 probabilities (legit, fraud), got 1'],
+      [
+        'a row of the wrong length',
+        '[[0.5, 0.5], [1]]',
+        'prediction 1: expected 2 probabilities (legit, fraud), got 1',
+      ],
       ['a scalar row', '[[0.5, 0.5], 0.7]', 'prediction 1: expected an array of class probabilities'],
       ['a negative probability', '[[1.2, -0.2], [0.5, 0.5]]', 'prediction 0: probability -0.2 is negative'],
       ['a non-number', '[["0.5", 0.5], [0.5, 0.5]]', 'prediction 0: probability "0.5" is not a finite number'],
       ['null (NaN from Python)', '[[null, 1], [0.5, 0.5]]', 'prediction 0: probability null is not a finite number'],
       ['a sum far from 1', '[[0.5, 0.5], [0.7, 0.7]]', 'prediction 1: probabilities sum to 1.4, not 1'],
-      ['a sum just beyond the tolerance', '[[0.5, 0.5], [0.5, 0.5012]]', 'prediction 1: probabilities sum to 1.0012, not 1'],
+      [
+        'a sum just beyond the tolerance',
+        '[[0.5, 0.5], [0.5, 0.5012]]',
+        'prediction 1: probabilities sum to 1.0012, not 1',
+      ],
     ];
     it.each(cases)('%s', (_name, body, reason) => {
       const parsed = parseAmlResponse(body, binary);

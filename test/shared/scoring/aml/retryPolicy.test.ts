@@ -66,7 +66,13 @@ describe('retryDelayInMs', () => {
         fc.option(fc.nat(100_000), { nil: undefined }),
         fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (retryIndex, baseDelayInMs, maxDelayInMs, retryAfter, r) => {
-          const delay = retryDelayInMs({ retryIndex, baseDelayInMs, maxDelayInMs, retryAfterInMs: retryAfter, random: () => r });
+          const delay = retryDelayInMs({
+            retryIndex,
+            baseDelayInMs,
+            maxDelayInMs,
+            retryAfterInMs: retryAfter,
+            random: () => r,
+          });
           expect(delay).toBeGreaterThanOrEqual(Math.min(retryAfter ?? 0, maxDelayInMs));
           expect(delay).toBeLessThanOrEqual(maxDelayInMs);
           expect(Number.isInteger(delay)).toBe(true);

@@ -23,7 +23,11 @@ describe('TokenCache', () => {
       { token: 'one', expiresOnTimestamp: hour },
       { token: 'two', expiresOnTimestamp: 2 * hour },
     ]);
-    const cache = new TokenCache(credential, { scope: 'https://ml.azure.com/.default', now: () => clock.t, refreshMarginInMs: 60_000 });
+    const cache = new TokenCache(credential, {
+      scope: 'https://ml.azure.com/.default',
+      now: () => clock.t,
+      refreshMarginInMs: 60_000,
+    });
     expect(await cache.token()).toBe('one');
     clock.t = hour - 60_001;
     expect(await cache.token()).toBe('one');
