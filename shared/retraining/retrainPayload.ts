@@ -123,6 +123,7 @@ const criteriaContextSchema = {
             type: 'object',
             properties: {
               metricName: nullableText,
+              metricMeasureColumn: nullableText,
               metricValue: { type: ['number', 'null'] },
               operator: nullableText,
               threshold: { type: ['string', 'number', 'null'] },
@@ -176,6 +177,7 @@ interface Essentials {
 
 interface Criterion {
   metricName?: string | null;
+  metricMeasureColumn?: string | null;
   metricValue?: number | null;
   operator?: string | null;
   threshold?: string | number | null;
@@ -222,7 +224,7 @@ function parseAlert(body: object): Result<AlertPayload> {
     family,
     conditionType,
     value: typeof measured?.metricValue === 'number' ? measured.metricValue : null,
-    metricName: measured?.metricName ?? null,
+    metricName: measured?.metricName ?? measured?.metricMeasureColumn ?? null,
     operator: measured?.operator ?? null,
     threshold: measured?.threshold === undefined || measured.threshold === null ? null : String(measured.threshold),
     features: featuresOf(criteria),

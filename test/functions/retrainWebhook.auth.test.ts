@@ -1,0 +1,92 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { generateKeyPair } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRetrainHandler } from '../../functions/retrainWebhook.js';
+import { alertFixtureText } from '../shared/retraining/fakes/alertFixtures.js';
+import { AUDIENCE, FakeEntra, TENANT } from '../shared/retraining/fakes/fakeEntra.js';
+import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
+
+function post(authorization?: string): HttpRequest {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  return new HttpRequest({ method: 'POST', url: 'http://localhost/api/retrain', headers, body: { string: alertFixtureText('metric-fired.json') } });
+}
+
+const quiet = () => new InvocationContext({ logHandler: () => undefined });
+
+describe('retrainWebhook with an Entra audience (secure webhook)', () => {
+  let entra: FakeEntra;
+  let harness: RetrainHarness;
+  beforeAll(async () => {
+    entra = await FakeEntra.start();
+  });
+  afterAll(async () => entra.close());
+  afterEach(async () => {
+    await harness.close();
+    entra.mode = 'normal';
+  });
+
+  async function handler(extra: Record<string, string> = {}) {
+    harness = await startRetrainHarness({
+      env: { MRM_ENTRA_AUDIENCE: AUDIENCE, MRM_ENTRA_TENANT_ID: TENANT, MRM_ENTRA_AUTHORITY: entra.url, ...extra },
+    });
+    const service = harness.service;
+    return createRetrainHandler(() => service);
+  }
+
+  it('accepts a valid token signed by the tenant key (default JWKS URL from the authority), and caches the keys', async () => {
+    const handle = await handler();
+    const served = entra.keysServed;
+    const first = await handle(post(`Bearer ${await entra.token()}`), quiet());
+    expect(first.status).toBe(202);
+    const replay = await handle(post(`Bearer ${await entra.token()}`), quiet());
+    expect(replay.status).toBe(200);
+    expect(entra.keysServed - served).toBe(1);
+  });
+
+  it('accepts v2 tokens (issuer <authority>/<tenant>/v2.0) too', async () => {
+    const handle = await handler();
+    const response = await handle(post(`Bearer ${await entra.token({ issuer: `${entra.url}/${TENANT}/v2.0` })}`), quiet());
+    expect(response.status).toBe(202);
+  });
+
+  it('answers 401 with WWW-Authenticate and a reason for every bad token, and does nothing', async () => {
+    const handle = await handler({ MRM_ENTRA_REQUIRED_ROLE: 'ActionGroupsSecureWebhook' });
+    const { privateKey: strangerKey } = await generateKeyPair('RS256');
+    const cases: [string | undefined, RegExp][] = [
+      [undefined, /^Missing Authorization header: a bearer token from Entra ID is required$/],
+      ['Basic dXNlcjpwYXNz', /^Authorization header must be "Bearer <token>"$/],
+      ['Bearer not.a.jwt', /^Invalid token: /],
+      [`Bearer ${await entra.token({ expiresInSeconds: -3600 })}`, /^Token expired$/],
+      [`Bearer ${await entra.token({ audience: 'api://someone-else' })}`, /^Token rejected: aud mismatch/],
+      [`Bearer ${await entra.token({ issuer: 'https://sts.windows.net/another-tenant/' })}`, /^Token rejected: iss mismatch/],
+      [`Bearer ${await entra.token({ key: strangerKey })}`, /^Invalid token: signature verification failed$/],
+      [`Bearer ${await entra.token({ kid: 'rotated-away' })}`, /^Token signed with a key the tenant does not publish$/],
+      [`Bearer ${await entra.token({ claims: { roles: ['Reader'] } })}`, /^Token lacks the app role ActionGroupsSecureWebhook \(MRM_ENTRA_REQUIRED_ROLE\)$/],
+    ];
+    for (const [authorization, message] of cases) {
+      const response = await handle(post(authorization), quiet());
+      expect(response.status, String(authorization)).toBe(401);
+      expect((response.headers as Record<string, string>)['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+      const error = (response.jsonBody as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe('WEBHOOK.UNAUTHORIZED');
+      expect(error.message).toMatch(message);
+    }
+    expect(harness.arm.requests).toHaveLength(0);
+    expect(await harness.audit()).toHaveLength(0);
+  });
+
+  it('checks the token before the body: a stranger learns nothing about content type or size', async () => {
+    const handle = await handler();
+    const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/retrain', headers: { 'content-type': 'text/plain' }, body: { string: 'x' } });
+    expect((await handle(request, quiet())).status).toBe(401);
+  });
+
+  it('answers 503 when the signing keys cannot be fetched, so the action group retries', async () => {
+    const handle = await handler({ MRM_ENTRA_JWKS_URL: `${entra.url}/${TENANT}/discovery/v2.0/keys` });
+    entra.mode = 500;
+    const response = await handle(post(`Bearer ${await entra.token()}`), quiet());
+    expect(response.status).toBe(503);
+    expect((response.jsonBody as { error: { code: string } }).error.code).toBe('WEBHOOK.KEYS_UNAVAILABLE');
+  });
+});
