@@ -81,6 +81,9 @@ param retrainWebhookRoute string = 'retrain'
 @description('Put the webhook (URL with the host\'s default function key) into the retrain action group. Set false if the key cannot be listed yet (see infra/README.md), then provision again after the first deploy.')
 param wireRetrainWebhook bool = true
 
+@description('NCRONTAB schedule (UTC, with seconds) of the weekly drift job.')
+param driftSchedule string = '0 0 3 * * 1'
+
 @description('Model the retrain alert rules are tagged with (mrm-model tag); the webhook maps it to a job template.')
 param modelName string = 'default'
 
@@ -167,6 +170,7 @@ module functionApp 'modules/functionApp.bicep' = {
     captureNameFormat: eventHubs.outputs.captureNameFormat
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsCustomerId
+    driftSchedule: driftSchedule
     webhookRoute: retrainWebhookRoute
     webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : ''
     webhookTenantId: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadTenantId : ''

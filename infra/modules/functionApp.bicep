@@ -21,6 +21,8 @@ param consumerGroupName string
 param captureNameFormat string
 param appInsightsConnectionString string
 param logAnalyticsWorkspaceId string
+@description('NCRONTAB schedule of weeklyDrift; its timer trigger reads it as %MRM_DRIFT_SCHEDULE%, so it cannot be empty.')
+param driftSchedule string
 param webhookRoute string
 @description('Entra audience of the secure webhook; empty turns token checks off (the function key still applies).')
 param webhookAudience string
@@ -117,7 +119,8 @@ var hostSettings = {
 }
 
 // Every setting the code reads, one key per declared setting. An empty value means "the code's documented default"
-// (loadSettings treats empty as unset), so defaults live in one place; set one with appSettingOverrides. Names,
+// (loadSettings treats empty as unset), so defaults live in one place; set one with appSettingOverrides. Settings a
+// trigger reads as a binding expression (%NAME%) always get a value. Names,
 // containers and thresholds come from the resources here and from monitoring.json, the file the alerts use.
 var appSettings = {
   // core
@@ -178,6 +181,13 @@ var appSettings = {
   MRM_DRIFT_PERFORMANCE_DROP: ''
   MRM_DRIFT_PERFORMANCE_HIGH_DROP: ''
   MRM_DRIFT_MIN_LABELLED: ''
+  MRM_CAPTURE_NAMESPACE: eventHubsNamespaceName
+  MRM_DRIFT_SCHEDULE: driftSchedule
+  MRM_DRIFT_CACHE_CONTAINER: containerNames.driftCache
+  MRM_REPORTS_CONTAINER: containerNames.reports
+  MRM_DRIFT_TIME_BUDGET_MS: ''
+  MRM_DRIFT_CONCURRENCY: ''
+  MRM_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
 
   // retraining (retrainWebhook)
   MRM_RETRAIN_THRESHOLD: string(monitoring.thresholds.retrainDriftMagnitude)

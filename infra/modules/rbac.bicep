@@ -32,11 +32,13 @@ var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
 
 // What the app does with each data container: reads the captured events and the baseline (never rewrites them),
-// writes reports, dead letters, the webhook's claims and cooldowns, and the audit log.
+// writes reports, its cache of per-blob drift profiles, dead letters, the webhook's claims and cooldowns, and the
+// audit log.
 var appContainerRoles = [
   { container: containerNames.capture, role: storageBlobDataReader }
   { container: containerNames.baseline, role: storageBlobDataReader }
   { container: containerNames.reports, role: storageBlobDataContributor }
+  { container: containerNames.driftCache, role: storageBlobDataContributor }
   { container: containerNames.deadLetters, role: storageBlobDataContributor }
   { container: containerNames.webhookState, role: storageBlobDataContributor }
   { container: containerNames.audit, role: storageBlobDataContributor }

@@ -1,5 +1,6 @@
 // Two storage accounts, both without shared keys (Entra only):
-// - data: what the monitor reads and writes (Capture files, baseline, reports, dead letters, webhook state, audit).
+// - data: what the monitor reads and writes (Capture files, baseline, reports, drift cache, dead letters, webhook
+//   state, audit).
 //   Roles are granted per container (rbac.bicep), so the app can read but never rewrite the captured events or the
 //   baseline, and Capture can write only its own container.
 // - host: the Functions host's own storage (AzureWebJobsStorage: keys, leases, checkpoints, diagnostic events) and
@@ -21,6 +22,7 @@ var containerNames = {
   deadLetters: 'deadletters'
   webhookState: 'webhook-state'
   audit: 'audit'
+  driftCache: 'drift-cache'
 }
 
 // Storage Blob Data Contributor

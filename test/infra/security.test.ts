@@ -95,6 +95,7 @@ describe('who gets what', () => {
       capture: 'Storage Blob Data Reader',
       baseline: 'Storage Blob Data Reader',
       reports: 'Storage Blob Data Contributor',
+      'drift-cache': 'Storage Blob Data Contributor',
       deadletters: 'Storage Blob Data Contributor',
       'webhook-state': 'Storage Blob Data Contributor',
       audit: 'Storage Blob Data Contributor',

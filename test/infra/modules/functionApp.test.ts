@@ -1,6 +1,8 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allSettingSpecs, loadSettings } from '../../../shared/config/settings.js';
-import { UNKNOWN, objectProperty, stringLiteral, type Value } from '../bicepProgram.js';
+import { allSettingSpecs, defaultSettings, loadSettings } from '../../../shared/config/settings.js';
+import { REPO_ROOT, UNKNOWN, objectProperty, stringLiteral, type Value } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
 
 // The settings registry is the list of what the code reads; other parts of the app add to it, so nothing here names
@@ -150,3 +152,27 @@ describe('Function App hosting', () => {
     expect(evaluated(objectProperty(objectProperty(site.body, 'properties'), 'httpsOnly'))).toBe(true);
   });
 });
+
+describe('settings that triggers read as binding expressions', () => {
+  it('get a value, never the empty "use the default" (the host resolves %NAME% itself)', () => {
+    const named = new Set<string>(['MRM_DRIFT_SCHEDULE']);
+    for (const file of sourceFiles('functions'))
+      for (const match of readFileSync(file, 'utf8').matchAll(/%([A-Z][A-Z0-9_]*)%/g)) named.add(match[1]!);
+    for (const env of named) {
+      expect(settings.values.has(env), env).toBe(true);
+      expect(settings.values.get(env), env).not.toBe('');
+    }
+  });
+
+  it('schedules weeklyDrift as the code does unless told otherwise', () => {
+    expect(settings.values.get('MRM_DRIFT_SCHEDULE')).toBe(defaultSettings().drift.driftSchedule);
+  });
+});
+
+function sourceFiles(dir: string): string[] {
+  const root = join(REPO_ROOT, dir);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(root, name));
+}
