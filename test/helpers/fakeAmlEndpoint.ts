@@ -20,6 +20,8 @@ export type FakeAnswer =
   | { kind: 'slow'; delayInMs: number; then?: FakeAnswer }
   /** Never answers. */
   | { kind: 'hang' }
+  /** Sends 200 and the start of a body, then stalls without ending it. */
+  | { kind: 'stall-body' }
   /** Resets the connection (TCP RST) without answering. */
   | { kind: 'reset' };
 
@@ -140,6 +142,10 @@ export async function startFakeAmlEndpoint(options: FakeAmlEndpointOptions = {})
             return;
           }
           case 'hang':
+            return;
+          case 'stall-body':
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.write('[[0.5, ');
             return;
           case 'reset':
             req.socket.resetAndDestroy();

@@ -317,6 +317,15 @@ describe('AmlEndpointScorer against a real local endpoint', () => {
       });
     });
 
+    it('times out a body that starts and then stalls', async () => {
+      script = () => ({ kind: 'stall-body' });
+      const outcomes = await scorer({ timeoutInMs: 100, maxRetries: 0 }).scoreBatch(requestsOf(1));
+      expect(failureOf(outcomes[0])).toMatchObject({
+        code: 'SCORER.UNAVAILABLE',
+        detail: { reason: 'timeout', attempts: 1 },
+      });
+    });
+
     it('retries a reset connection, and reports the network error when it persists', async () => {
       fake.enqueue({ kind: 'reset' });
       expect((await scorer().scoreBatch(requestsOf(1)))[0]!.ok).toBe(true);
