@@ -90,3 +90,11 @@ export async function* listCaptureBlobs(listing: BlobListing, format: CaptureNam
   if (request.namespace !== undefined) start.Namespace = request.namespace;
   yield* walk(start);
 }
+
+/** A blob store Capture can be read from: listing plus streaming reads (Azure container, local folder). */
+export interface CaptureStore extends BlobListing {
+  /** Human-readable location for messages (`container capture`, `folder /data/capture`). */
+  readonly description: string;
+  /** The blob's bytes, in chunks; the version listed (same ETag) or a fault. Throws on store faults. */
+  read(blob: StoredBlob): AsyncIterable<Uint8Array>;
+}

@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CaptureStore, StoredBlob } from '../capture/listCaptureBlobs.js';
+
+/**
+ * Capture files copied to a local folder (e.g. with `azcopy`), laid out like the container: the blob name is the
+ * path under the folder with `/` separators. The ETag stand-in is size and modification time.
+ */
+export class LocalCaptureStore implements CaptureStore {
+  readonly description: string;
+
+  constructor(private readonly root: string) {
+    this.description = `folder ${root}`;
+  }
+
+  async *listBlobs(prefix: string): AsyncIterable<StoredBlob> {
+    const slash = prefix.lastIndexOf('/');
+    const directory = slash < 0 ? '' : prefix.slice(0, slash + 1);
+    const names: string[] = [];
+    await this.walk(directory, prefix, names);
+    names.sort();
+    for (const name of names) {
+      const info = await stat(this.pathOf(name));
+      yield { name, etag: `"${info.size}-${Math.trunc(info.mtimeMs)}"`, sizeInBytes: info.size };
+    }
+  }
+
+  async *listPrefixes(prefix: string): AsyncIterable<string> {
+    const slash = prefix.lastIndexOf('/');
+    const directory = slash < 0 ? '' : prefix.slice(0, slash + 1);
+    const partial = prefix.slice(directory.length);
+    const entries = await this.entries(directory);
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name.startsWith(partial)) yield `${directory}${entry.name}/`;
+    }
+  }
+
+  async *read(blob: StoredBlob): AsyncIterable<Uint8Array> {
+    for await (const chunk of createReadStream(this.pathOf(blob.name), { highWaterMark: 1024 * 1024 })) yield chunk as Buffer;
+  }
+
+  private pathOf(name: string): string {
+    return join(this.root, ...name.split('/'));
+  }
+
+  private async entries(directory: string) {
+    try {
+      const entries = await readdir(directory === '' ? this.root : this.pathOf(directory.slice(0, -1)), { withFileTypes: true });
+      return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      throw error;
+    }
+  }
+
+  private async walk(directory: string, prefix: string, out: string[]): Promise<void> {
+    for (const entry of await this.entries(directory)) {
+      const name = `${directory}${entry.name}`;
+      if (entry.isDirectory()) {
+        const asDirectory = `${name}/`;
+        // Descend only where names can still start with the prefix.
+        if (asDirectory.startsWith(prefix) || prefix.startsWith(asDirectory)) await this.walk(asDirectory, prefix, out);
+      } else if (entry.isFile() && name.startsWith(prefix)) {
+        out.push(name);
+      }
+    }
+  }
+}

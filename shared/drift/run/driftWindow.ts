@@ -1,0 +1,36 @@
+/** The time span a drift report covers: events whose Capture window starts in [fromInMs, toInMs), UTC. */
+export interface DriftWindow {
+  fromInMs: number;
+  toInMs: number;
+  /** ISO week of the window's start, `2024-W03`: names the report folder. */
+  label: string;
+}
+
+const DAY_IN_MS = 86_400_000;
+const WEEK_IN_MS = 7 * DAY_IN_MS;
+
+/** The previous complete ISO week (Monday 00:00 to Monday 00:00 UTC) before `nowInMs`. */
+export function previousIsoWeek(nowInMs: number): DriftWindow {
+  const today = Math.floor(nowInMs / DAY_IN_MS) * DAY_IN_MS;
+  // getUTCDay: Sunday 0 … Saturday 6; ISO weeks start on Monday.
+  const daysSinceMonday = (new Date(today).getUTCDay() + 6) % 7;
+  const thisMonday = today - daysSinceMonday * DAY_IN_MS;
+  return windowOf(thisMonday - WEEK_IN_MS, thisMonday);
+}
+
+/** A window with its label. */
+export function windowOf(fromInMs: number, toInMs: number): DriftWindow {
+  return { fromInMs, toInMs, label: isoWeekLabel(fromInMs) };
+}
+
+/** `YYYY-Www` of the ISO week containing the instant (the ISO week-year can differ from the calendar year). */
+export function isoWeekLabel(timeInMs: number): string {
+  const day = Math.floor(timeInMs / DAY_IN_MS) * DAY_IN_MS;
+  const weekday = (new Date(day).getUTCDay() + 6) % 7;
+  // The Thursday of this week decides the ISO year.
+  const thursday = new Date(day + (3 - weekday) * DAY_IN_MS);
+  const isoYear = thursday.getUTCFullYear();
+  const firstThursdayOrdinal = Math.floor((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / DAY_IN_MS);
+  const week = Math.floor(firstThursdayOrdinal / 7) + 1;
+  return `${isoYear}-W${String(week).padStart(2, '0')}`;
+}

@@ -1,0 +1,135 @@
+import { ok, type Result } from '../../errors.js';
+import { CaptureFileDecoder, type CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
+import type { CaptureRecord } from '../../capture/captureSchema.js';
+import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
+import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
+import type { DatasetProfile } from '../profile.js';
+import type { ProfileSchema } from '../schema.js';
+
+/** The two captured hubs: model inputs (data drift) and scored records (prediction and performance drift). */
+export type CapturedHub = 'events' | 'scored';
+
+/**
+ * Reasons a body is not folded, counted per reason in the report. The EVENT.* codes are the event contract's (the
+ * dead letters of scoreEvents use the same words); feature-level type errors are not bodies' faults here: the
+ * profile counts such values as missing, and the report's missing rate shows them.
+ */
+export const BODY_REASONS = {
+  empty: 'EVENT.EMPTY',
+  notJson: 'EVENT.NOT_JSON',
+  notObject: 'EVENT.NOT_OBJECT',
+  missingFeatures: 'EVENT.MISSING_FEATURES',
+  notScoredRecord: 'SCORED.NOT_SCORED_RECORD',
+} as const;
+
+/** What one Capture blob contributes to the week. */
+export interface BlobFold {
+  profile: DatasetProfile;
+  /** Avro records read (good and bad bodies). */
+  records: number;
+  /** Earliest and latest EnqueuedTimeUtc of the blob (null when it has no records). */
+  firstEnqueuedInMs: number | null;
+  lastEnqueuedInMs: number | null;
+  /** Records whose EnqueuedTimeUtc did not parse (they still count). */
+  unparsedTimes: number;
+}
+
+/**
+ * Streams one Capture blob into a profile: decode block by block, read each body per the hub's contract, fold it.
+ * A blob that fails to decode yields the decoder's failure (the caller skips it whole, never a partial profile).
+ */
+export async function foldCaptureBlob(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  hub: CapturedHub,
+  schema: ProfileSchema,
+  options: CaptureFileDecoderOptions = {},
+): Promise<Result<BlobFold>> {
+  const accumulator = new ProfileAccumulator(schema);
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  let unparsedTimes = 0;
+  let lastTimeText = '';
+  const addBody = hub === 'events' ? eventBodyFolder(accumulator) : scoredBodyFolder(accumulator);
+  const onRecord = (record: CaptureRecord): void => {
+    // Records of one file share a handful of distinct seconds: parse each distinct string once.
+    const timeText = record.EnqueuedTimeUtc;
+    if (timeText !== lastTimeText) {
+      lastTimeText = timeText;
+      const time = parseEnqueuedTimeUtc(timeText);
+      if (time === undefined) {
+        unparsedTimes++;
+        lastTimeText = '';
+      } else {
+        if (time < first) first = time;
+        if (time > last) last = time;
+      }
+    }
+    addBody(record.Body);
+  };
+  const decoder = new CaptureFileDecoder(onRecord, options);
+  for await (const chunk of chunks) {
+    const failure = decoder.push(chunk);
+    if (failure) return { ok: false, error: failure };
+  }
+  const summary = decoder.end();
+  if (!summary.ok) return summary;
+  return ok({
+    profile: accumulator.toProfile(),
+    records: summary.value.records,
+    firstEnqueuedInMs: Number.isFinite(first) ? first : null,
+    lastEnqueuedInMs: Number.isFinite(last) ? last : null,
+    unparsedTimes,
+  });
+}
+
+function parseObject(accumulator: ProfileAccumulator, body: string | null): Record<string, unknown> | undefined {
+  if (body === null || body.length === 0) {
+    accumulator.addBadBody(BODY_REASONS.empty);
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    accumulator.addBadBody(BODY_REASONS.notJson);
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    accumulator.addBadBody(BODY_REASONS.notObject);
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function hasFeatureObject(value: Record<string, unknown>): value is { features: Record<string, unknown> } {
+  const features = value.features;
+  return typeof features === 'object' && features !== null && !Array.isArray(features);
+}
+
+function eventBodyFolder(accumulator: ProfileAccumulator): (body: string | null) => void {
+  return (body) => {
+    const event = parseObject(accumulator, body);
+    if (event === undefined) return;
+    if (!hasFeatureObject(event)) {
+      accumulator.addBadBody(BODY_REASONS.missingFeatures);
+      return;
+    }
+    accumulator.addFeatures(event.features);
+  };
+}
+
+function scoredBodyFolder(accumulator: ProfileAccumulator): (body: string | null) => void {
+  return (body) => {
+    const record = parseObject(accumulator, body);
+    if (record === undefined) return;
+    if (record.kind !== 'mrm.scored') {
+      accumulator.addBadBody(BODY_REASONS.notScoredRecord);
+      return;
+    }
+    if (!hasFeatureObject(record)) {
+      accumulator.addBadBody(BODY_REASONS.missingFeatures);
+      return;
+    }
+    accumulator.addScored(record as unknown as ScoredFields);
+  };
+}

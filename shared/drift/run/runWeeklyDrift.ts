@@ -1,0 +1,187 @@
+import { compareProfiles } from '../compare.js';
+import type { DriftOptions } from '../driftOptions.js';
+import { renderDriftReportHtml } from '../html.js';
+import type { PerformanceMetrics } from '../performance.js';
+import { emptyProfile, type DatasetProfile } from '../profile.js';
+import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../report.js';
+import type { ProfileSchema } from '../schema.js';
+import type { MetricsPort } from '../../telemetry/metricsPort.js';
+import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
+import type { DriftWindow } from './driftWindow.js';
+import type { CapturedHub } from './foldCaptureBlob.js';
+import { profileWindow, type HubWindow } from './profileWindow.js';
+import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
+
+/** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
+export interface DriftBaseline {
+  schema: ProfileSchema;
+  data: DatasetProfile;
+  metrics?: PerformanceMetrics | null | undefined;
+  profileVersion?: string | null | undefined;
+}
+
+export interface WeeklyDriftDeps {
+  source: CaptureSource;
+  cache: ProfileCache;
+  clock: Clock;
+  progress: DriftProgress;
+  metrics: MetricsPort;
+  /** Absent: no Log Analytics workspace configured, and the report says so. */
+  telemetry?: ScoringTelemetrySource | undefined;
+  /** Absent: the report is only returned (the CLI writes files itself). */
+  reports?: ReportSink | undefined;
+}
+
+export interface WeeklyDriftRequest {
+  baseline: DriftBaseline;
+  window: DriftWindow;
+  options: DriftOptions;
+  /** Blobs read at once (default 4). */
+  concurrency?: number;
+  /** Stop starting new blobs after this long (clock time from the start of the run); the next run resumes. */
+  timeBudgetInMs?: number;
+  decoder?: CaptureFileDecoderOptions;
+}
+
+/** Per hub: what Capture held and how it was read. */
+export interface CaptureSummary {
+  hubs: Partial<
+    Record<
+      CapturedHub,
+      Omit<HubWindow, 'profile' | 'skipped' | 'firstEnqueuedInMs' | 'lastEnqueuedInMs'> & {
+        eventsProfiled: number;
+        badBodies: Record<string, number>;
+        firstEnqueued: string | null;
+        lastEnqueued: string | null;
+      }
+    >
+  >;
+  /** Skipped blobs with the full message (the report's `blobs.skipped` keeps name and reason). */
+  skipped: Array<{ hub: CapturedHub; name: string; reason: string; message: string }>;
+  /** Where the features were taken from: the inputs hub, or the scored records when only those are captured. */
+  featuresFrom: CapturedHub | null;
+}
+
+export type WeeklyDriftReport = DriftReport & { capture: CaptureSummary };
+
+export type WeeklyDriftOutcome =
+  | { status: 'complete'; report: WeeklyDriftReport; html: string; written?: { json: string; html: string } }
+  | { status: 'incomplete'; window: DriftWindow; blobsDone: number; blobsTotal: number };
+
+/**
+ * The weekly drift, as one story: profile the window's Capture blobs (cached per blob, resumable), put the week's
+ * inputs and scored records together, compare with the baseline, add the week's scoring telemetry, build the report
+ * and its HTML, write them, and emit the drift metrics. When the time budget runs out first, nothing is reported:
+ * the outcome says how far it got, and a new run picks up from the cached profiles.
+ */
+export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDriftRequest): Promise<WeeklyDriftOutcome> {
+  const { baseline, window } = request;
+  const startedAt = deps.clock.nowInMs();
+  const profiled = await profileWindow(deps, {
+    schema: baseline.schema,
+    window,
+    ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
+    ...(request.timeBudgetInMs !== undefined ? { deadlineInMs: startedAt + request.timeBudgetInMs } : {}),
+    ...(request.decoder ? { decoder: request.decoder } : {}),
+  });
+  if (profiled.status === 'incomplete') return { status: 'incomplete', window, blobsDone: profiled.blobsDone, blobsTotal: profiled.blobsTotal };
+
+  // A hub counts as captured when the window has blobs for it; with none at all, the report says so.
+  const captured = (hub: HubWindow | undefined): HubWindow | undefined => (hub && hub.blobs > 0 ? hub : undefined);
+  const current = combine(captured(profiled.hubs.events), captured(profiled.hubs.scored), baseline.schema, deps.source.hubs);
+  const assessment = compareProfiles(baseline.data, current.profile, {
+    ...request.options,
+    schema: baseline.schema,
+    ...(baseline.metrics !== undefined ? { baselineMetrics: baseline.metrics } : {}),
+  });
+  const hubs = Object.entries(profiled.hubs) as Array<[CapturedHub, HubWindow]>;
+  const skipped = hubs.flatMap(([hub, h]) => h.skipped.map((s) => ({ hub, ...s })));
+  // The report's event count and bad bodies are those of the hub the features come from (per hub: capture.hubs).
+  const badBodies = current.profile.badBodies;
+
+  const report = buildDriftReport({
+    window: { from: new Date(window.fromInMs), to: new Date(window.toInMs) },
+    assessment,
+    blobs: { read: hubs.reduce((n, [, h]) => n + h.folded, 0), skipped },
+    badBodies,
+    telemetry: await weekTelemetry(deps.telemetry, window),
+    generatedAt: new Date(deps.clock.nowInMs()),
+    baselineProfileVersion: baseline.profileVersion ?? null,
+  });
+  if (current.note) report.recommendations.push(current.note);
+  const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
+  const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema);
+
+  emitMetrics(deps.metrics, full);
+  if (!deps.reports) return { status: 'complete', report: full, html };
+  const written = await deps.reports.write(window, `${JSON.stringify(full, null, 2)}\n`, html);
+  return { status: 'complete', report: full, html, written };
+}
+
+/**
+ * The week's profile: features from the inputs hub (what producers sent, before any clipping), prediction, labels
+ * and performance from the scored hub. With only the scored hub, its (sanitised) features stand in.
+ */
+function combine(
+  events: HubWindow | undefined,
+  scored: HubWindow | undefined,
+  schema: ProfileSchema,
+  hubs: ReadonlyArray<CapturedHub>,
+): { profile: DatasetProfile; featuresFrom: CapturedHub | null; note?: string } {
+  if (events && scored) {
+    return {
+      profile: { ...events.profile, prediction: scored.profile.prediction, labels: scored.profile.labels, performance: scored.profile.performance },
+      featuresFrom: 'events',
+    };
+  }
+  if (events) return { profile: events.profile, featuresFrom: 'events' };
+  if (scored) {
+    return {
+      profile: scored.profile,
+      featuresFrom: 'scored',
+      note: 'Features were read from scored records (the events hub is not captured): values outside the baseline range were clipped by scoreEvents, which hides part of any drift.',
+    };
+  }
+  return {
+    profile: emptyProfile(schema),
+    featuresFrom: null,
+    note: `No Capture blobs in the window for the ${hubs.join(' and ')} hub(s): check that Capture is enabled and MRM_CAPTURE_* match its container and name format.`,
+  };
+}
+
+async function weekTelemetry(source: ScoringTelemetrySource | undefined, window: DriftWindow): Promise<DriftTelemetry | undefined> {
+  if (!source) return undefined;
+  const result = await source.weekTelemetry(window);
+  if (!result.ok) return { available: false, reason: `${source.description}: ${result.error.code}: ${result.error.message}` };
+  return { available: true, source: 'log-analytics', ...result.value, from: source.description };
+}
+
+function captureSummary(hubs: Partial<Record<CapturedHub, HubWindow>>, skipped: CaptureSummary['skipped'], featuresFrom: CapturedHub | null): CaptureSummary {
+  const summary: CaptureSummary = { hubs: {}, skipped, featuresFrom };
+  for (const [hub, h] of Object.entries(hubs) as Array<[CapturedHub, HubWindow]>) {
+    summary.hubs[hub] = {
+      blobs: h.blobs,
+      folded: h.folded,
+      fromCache: h.fromCache,
+      records: h.records,
+      eventsProfiled: h.profile.events,
+      badBodies: h.profile.badBodies,
+      unparsedTimes: h.unparsedTimes,
+      firstEnqueued: h.firstEnqueuedInMs === null ? null : new Date(h.firstEnqueuedInMs).toISOString(),
+      lastEnqueued: h.lastEnqueuedInMs === null ? null : new Date(h.lastEnqueuedInMs).toISOString(),
+    };
+  }
+  return summary;
+}
+
+/** The drift metrics the alerts watch (names in monitoring.json), one value per run. */
+function emitMetrics(metrics: MetricsPort, report: DriftReport): void {
+  const psis = Object.values(report.features)
+    .map((f) => f.psi)
+    .filter((p): p is number => p !== null && Number.isFinite(p));
+  metrics.observe('driftMagnitude', report.drift.magnitude);
+  metrics.observe('driftShare', report.drift.share);
+  metrics.observe('driftedFeatures', report.drift.driftedFeatures.length);
+  metrics.observe('maxPsi', psis.length > 0 ? Math.max(...psis) : 0);
+  metrics.observe('eventsInWindow', report.events);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isoWeekLabel, previousIsoWeek } from '../../../../shared/drift/run/driftWindow.js';
+
+describe('previousIsoWeek', () => {
+  it('is the Monday-to-Monday UTC week before the invocation', () => {
+    // Monday 2024-01-22 03:00 UTC, the default schedule's tick.
+    expect(previousIsoWeek(Date.UTC(2024, 0, 22, 3))).toEqual({ fromInMs: Date.UTC(2024, 0, 15), toInMs: Date.UTC(2024, 0, 22), label: '2024-W03' });
+    // Any time in the following week gives the same window; Sunday night still belongs to it.
+    expect(previousIsoWeek(Date.UTC(2024, 0, 28, 23, 59, 59)).label).toBe('2024-W03');
+    expect(previousIsoWeek(Date.UTC(2024, 0, 29)).label).toBe('2024-W04');
+  });
+
+  it('always spans seven days starting on a Monday and ending at or before now', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), (now) => {
+        const window = previousIsoWeek(now);
+        expect(window.toInMs - window.fromInMs).toBe(7 * 86_400_000);
+        expect(new Date(window.fromInMs).getUTCDay()).toBe(1);
+        expect(window.toInMs).toBeLessThanOrEqual(now);
+        expect(now - window.toInMs).toBeLessThan(7 * 86_400_000);
+      }),
+    );
+  });
+});
+
+describe('isoWeekLabel', () => {
+  it.each([
+    [Date.UTC(2021, 0, 3), '2020-W53'], // Sunday 2021-01-03 belongs to 2020's last week
+    [Date.UTC(2021, 0, 4), '2021-W01'],
+    [Date.UTC(2024, 11, 30), '2025-W01'], // Monday 2024-12-30 starts 2025-W01
+    [Date.UTC(2026, 11, 31), '2026-W53'],
+    [Date.UTC(2027, 0, 1), '2026-W53'],
+  ])('labels %s as %s', (time, label) => {
+    expect(isoWeekLabel(time)).toBe(label);
+  });
+});

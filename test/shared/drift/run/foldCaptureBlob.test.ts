@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { captureEvent, encodeCaptureFile } from '../../../../shared/capture/captureFileWriter.js';
+import { foldCaptureBlob, BODY_REASONS } from '../../../../shared/drift/run/foldCaptureBlob.js';
+import { transactionBaseline } from '../../../helpers/baselineFixture.js';
+import { badBodyRecords, eventRecords, scoredRecords } from './fixtures/captureFixtures.js';
+
+const T0 = Date.UTC(2024, 0, 15, 10);
+
+describe('foldCaptureBlob', () => {
+  const baseline = transactionBaseline();
+
+  it('folds every good event body and counts bad ones per reason, never failing on them', async () => {
+    const file = encodeCaptureFile([...eventRecords(300, { seed: 1, startInMs: T0 }), ...badBodyRecords(T0 + 60_000)], { recordsPerBlock: 64 });
+    const result = await foldCaptureBlob([file], 'events', baseline.schema);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.records).toBe(305);
+    expect(result.value.profile.events).toBe(300);
+    expect(result.value.profile.badBodies).toEqual({
+      [BODY_REASONS.empty]: 1,
+      [BODY_REASONS.missingFeatures]: 1,
+      [BODY_REASONS.notJson]: 2,
+      [BODY_REASONS.notObject]: 1,
+    });
+    const amount = result.value.profile.features.amount!;
+    expect(amount.type === 'numeric' && amount.count + amount.missing).toBe(300);
+    expect(result.value.firstEnqueuedInMs).toBe(T0);
+    // Capture writes whole seconds.
+    expect(result.value.lastEnqueuedInMs).toBe(T0 + 60_000);
+  });
+
+  it('folds scored records into prediction, labels and performance, and refuses other bodies on the scored hub', async () => {
+    const file = encodeCaptureFile([...scoredRecords(400, { seed: 2, startInMs: T0, accuracy: 0.9 }), ...eventRecords(3, { seed: 3, startInMs: T0 })]);
+    const result = await foldCaptureBlob([file], 'scored', baseline.schema);
+    if (!result.ok) throw new Error(result.error.message);
+    const profile = result.value.profile;
+    expect(profile.events).toBe(400);
+    expect(profile.badBodies).toEqual({ [BODY_REASONS.notScoredRecord]: 3 });
+    expect(profile.performance?.labelled).toBe(400);
+    expect(profile.prediction!.classes.count).toBe(400);
+  });
+
+  it('counts records whose EnqueuedTimeUtc does not parse, and still folds them', async () => {
+    const records = eventRecords(4, { seed: 4, startInMs: T0 }).map((r, i) => (i < 2 ? { ...r, EnqueuedTimeUtc: 'not a time' } : r));
+    const result = await foldCaptureBlob([encodeCaptureFile(records)], 'events', baseline.schema);
+    expect(result.ok && [result.value.unparsedTimes, result.value.profile.events]).toEqual([2, 4]);
+  });
+
+  it('gives an empty profile for a header-only file', async () => {
+    const result = await foldCaptureBlob([encodeCaptureFile([])], 'events', baseline.schema);
+    expect(result.ok && [result.value.records, result.value.profile.events, result.value.firstEnqueuedInMs]).toEqual([0, 0, null]);
+  });
+
+  it('returns the decoder’s failure for a truncated file instead of a partial profile', async () => {
+    const file = encodeCaptureFile(eventRecords(50, { seed: 5, startInMs: T0 }), { recordsPerBlock: 10 });
+    const result = await foldCaptureBlob([file.subarray(0, file.length - 20)], 'events', baseline.schema);
+    expect(result).toMatchObject({ ok: false, error: { code: 'CAPTURE.TRUNCATED' } });
+  });
+
+  it('folds the same profile whichever way the file is split into chunks', async () => {
+    const file = encodeCaptureFile(eventRecords(200, { seed: 6, startInMs: T0 }), { codec: 'deflate', recordsPerBlock: 33 });
+    const whole = await foldCaptureBlob([file], 'events', baseline.schema);
+    const pieces = Array.from({ length: Math.ceil(file.length / 1000) }, (_, i) => file.subarray(i * 1000, (i + 1) * 1000));
+    const chunked = await foldCaptureBlob(pieces, 'events', baseline.schema);
+    expect(chunked).toEqual(whole);
+  });
+
+  it('treats a body of JSON null like any non-object body', async () => {
+    const file = encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: 'null' })]);
+    const result = await foldCaptureBlob([file], 'events', baseline.schema);
+    expect(result.ok && result.value.profile.badBodies).toEqual({ [BODY_REASONS.notObject]: 1 });
+  });
+});
