@@ -46,7 +46,12 @@ export function benchBaseline(columns: number): BaselineProfile {
       values: Float64Array.from({ length: training.rows }, (_, r) => training.values[r * columns + c]!),
     })),
   };
-  const built = buildBaseline(table, { seed: 1, createdAt: new Date(0).toISOString(), source: { file: 'bench', format: 'csv' }, columns: {} });
+  const built = buildBaseline(table, {
+    seed: 1,
+    createdAt: new Date(0).toISOString(),
+    source: { file: 'bench', format: 'csv' },
+    columns: {},
+  });
   if (!built.ok) throw new Error(built.error.message);
   return built.value;
 }
@@ -58,7 +63,12 @@ export function benchBodies(events: number, columns: number): string[] {
   for (let r = 0; r < events; r++) {
     const features: Record<string, number> = {};
     for (let c = 0; c < columns; c++) features[`f${c}`] = Math.round(rows.values[r * columns + c]! * 1e4) / 1e4;
-    bodies[r] = JSON.stringify({ id: `e${r}`, callerId: `caller-${r % 5000}`, timestamp: '2026-11-10T12:00:00Z', features });
+    bodies[r] = JSON.stringify({
+      id: `e${r}`,
+      callerId: `caller-${r % 5000}`,
+      timestamp: '2026-11-10T12:00:00Z',
+      features,
+    });
   }
   return bodies;
 }
@@ -99,7 +109,10 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     partitionKeyArray: Array.from({ length: batchSize }, () => 'k'),
   };
   const handlerPass = async (): Promise<number> => {
-    const handler = createScoreEventsHandler({ settings, profiles: { current: async () => profile }, metrics: noMetrics }, scoreEventsOutputs);
+    const handler = createScoreEventsHandler(
+      { settings, profiles: { current: async () => profile }, metrics: noMetrics },
+      scoreEventsOutputs,
+    );
     const started = performance.now();
     let scored = 0;
     for (let i = 0; i < events; i += batchSize) {

@@ -21,7 +21,8 @@ const program = new Command('mrm')
   .addCommand(settingsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const code = typeof error === 'object' && error && 'code' in error ? ` [${String((error as { code: unknown }).code)}]` : '';
+  const code =
+    typeof error === 'object' && error && 'code' in error ? ` [${String((error as { code: unknown }).code)}]` : '';
   process.stderr.write(`mrm: ${error instanceof Error ? error.message : String(error)}${code}\n`);
   process.exitCode = 1;
 });

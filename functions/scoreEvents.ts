@@ -92,7 +92,10 @@ function toJsonLines(letters: readonly DeadLetter[]): string {
 
 // Registration: settings are read and validated once, at cold start; a bad setting stops the app with its name.
 const settings = unwrap(loadSettings(process.env));
-const scoredOutput = output.eventHub({ connection: settings.scoring.eventHubConnection, eventHubName: settings.scoring.scoredHub });
+const scoredOutput = output.eventHub({
+  connection: settings.scoring.eventHubConnection,
+  eventHubName: settings.scoring.scoredHub,
+});
 const deadLetterOutput = output.storageBlob({
   connection: settings.core.storageConnection,
   path: `${settings.scoring.deadLetterContainer}/{DateTime:yyyy}/{DateTime:MM}/{DateTime:dd}/{DateTime:HH}/{rand-guid}.jsonl`,
@@ -103,11 +106,15 @@ function defaultHandler(): ReturnType<typeof createScoreEventsHandler> {
   // Built on first use so cold start stays small and tests can import this file without storage.
   if (!handler) {
     void startTelemetry(settings.core.appInsightsConnectionString);
-    const container = blobServiceClientFor(settings.core.storageConnection, process.env).getContainerClient(settings.core.baselineContainer);
+    const container = blobServiceClientFor(settings.core.storageConnection, process.env).getContainerClient(
+      settings.core.baselineContainer,
+    );
     handler = createScoreEventsHandler(
       {
         settings,
-        profiles: new BlobProfileSource(container, settings.core.baselineBlob, { reloadCheckInMs: settings.scoring.profileReloadCheckInMs }),
+        profiles: new BlobProfileSource(container, settings.core.baselineBlob, {
+          reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+        }),
         metrics: new OtelMetrics(),
         scorer: scorerFromSettings(settings, process.env),
       },

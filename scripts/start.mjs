@@ -22,16 +22,22 @@ if (func.error || func.status !== 0) {
   process.exit(1);
 }
 if (!existsSync('local.settings.json')) {
-  process.stderr.write('local.settings.json is missing: copy local.settings.sample.json to local.settings.json first (it is never committed).\n');
+  process.stderr.write(
+    'local.settings.json is missing: copy local.settings.sample.json to local.settings.json first (it is never committed).\n',
+  );
   process.exit(1);
 }
 
 const require = createRequire(import.meta.url);
 const azuriteMain = join(dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 // The standard ports, so `UseDevelopmentStorage=true` in local.settings.json reaches it.
-const azurite = spawn(process.execPath, [azuriteMain, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--location', '.azurite'], {
-  stdio: 'inherit',
-});
+const azurite = spawn(
+  process.execPath,
+  [azuriteMain, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--location', '.azurite'],
+  {
+    stdio: 'inherit',
+  },
+);
 const host = spawn('func', ['start'], { stdio: 'inherit' });
 const stop = () => {
   host.kill('SIGINT');

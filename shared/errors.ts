@@ -14,7 +14,11 @@ export interface Failure {
 }
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
-export const fail = (code: string, message: string, detail?: Record<string, unknown>): { ok: false; error: Failure } => ({
+export const fail = (
+  code: string,
+  message: string,
+  detail?: Record<string, unknown>,
+): { ok: false; error: Failure } => ({
   ok: false,
   error: detail === undefined ? { code, message } : { code, message, detail },
 });

@@ -19,13 +19,19 @@ export interface BaselineArguments {
 }
 
 /** The use case behind `mrm baseline`: read training data, build and write the profile; returns a summary line. */
-export async function runBaseline(args: BaselineArguments, env: NodeJS.ProcessEnv = process.env, now = () => new Date()): Promise<string> {
+export async function runBaseline(
+  args: BaselineArguments,
+  env: NodeJS.ProcessEnv = process.env,
+  now = () => new Date(),
+): Promise<string> {
   const format = args.format ?? (extname(args.input).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
   let text: string;
   try {
     text = await readFile(args.input, 'utf8');
   } catch (cause) {
-    throw new MrmError('BASELINE.INPUT', `Cannot read training data ${args.input}: ${(cause as Error).message}`, { cause });
+    throw new MrmError('BASELINE.INPUT', `Cannot read training data ${args.input}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const table = unwrap(
     readTrainingData(text, {
@@ -50,15 +56,21 @@ export async function runBaseline(args: BaselineArguments, env: NodeJS.ProcessEn
       `(${profile.model.inputs.length} numeric, ${profile.features.length - profile.model.inputs.length} categorical), written to ${args.out}`,
   ];
   if (table.skipped.length > 0) {
-    lines.push(`Skipped ${table.skipped.length} unreadable line(s), first: line ${table.skipped[0]!.line}: ${table.skipped[0]!.reason}`);
+    lines.push(
+      `Skipped ${table.skipped.length} unreadable line(s), first: line ${table.skipped[0]!.line}: ${table.skipped[0]!.reason}`,
+    );
   }
   if (profile.metrics) {
     const m = profile.metrics;
-    lines.push(`Embedded model on ${m.labelled} labelled rows: accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc.toFixed(3)}`);
+    lines.push(
+      `Embedded model on ${m.labelled} labelled rows: accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc.toFixed(3)}`,
+    );
   }
   if (args.upload) {
     const settings = unwrap(loadSettings(env));
-    const container = blobServiceClientFor(settings.core.storageConnection, env).getContainerClient(settings.core.baselineContainer);
+    const container = blobServiceClientFor(settings.core.storageConnection, env).getContainerClient(
+      settings.core.baselineContainer,
+    );
     await container.createIfNotExists();
     await container.getBlockBlobClient(settings.core.baselineBlob).upload(json, Buffer.byteLength(json), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
@@ -77,14 +89,25 @@ const integer = (value: string): number => {
 export function baselineCommand(): Command {
   return new Command('baseline')
     .description('Build the baseline profile from training data (CSV with a header, or JSONL events)')
-    .requiredOption('--input <file>', 'training data: .csv with a header, or .jsonl (events of the contract or flat objects)')
+    .requiredOption(
+      '--input <file>',
+      'training data: .csv with a header, or .jsonl (events of the contract or flat objects)',
+    )
     .requiredOption('--out <profile.json>', 'where to write the profile')
     .option('--label <column>', 'label column (enables calibration on labels and the baseline metrics)')
     .option('--id <column>', 'id column (not a feature)')
-    .option('--categorical <a,b>', 'columns to treat as categorical even when they look numeric', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--categorical <a,b>', 'columns to treat as categorical even when they look numeric', (v: string) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
-    .option('--upload', 'also upload it where the functions read it (MRM_BASELINE_CONTAINER/MRM_BASELINE_BLOB on the storage connection)')
+    .option(
+      '--upload',
+      'also upload it where the functions read it (MRM_BASELINE_CONTAINER/MRM_BASELINE_BLOB on the storage connection)',
+    )
     .action(async (options: BaselineArguments) => {
       if (options.format && options.format !== 'csv' && options.format !== 'jsonl') {
         throw new MrmError('CLI.ARGUMENT', `--format must be csv or jsonl, got ${String(options.format)}`);

@@ -29,7 +29,14 @@ export interface ScoreTotals {
   deadLetterReasons: Record<string, number>;
 }
 
-const noMetadata: EventMetadata = { partition: null, sequenceNumber: null, offset: null, enqueuedTime: null, partitionKey: null, properties: null };
+const noMetadata: EventMetadata = {
+  partition: null,
+  sequenceNumber: null,
+  offset: null,
+  enqueuedTime: null,
+  partitionKey: null,
+  properties: null,
+};
 
 /**
  * The use case behind `mrm score`: the same scoring as scoreEvents over a JSONL file, for offline scoring and for
@@ -42,13 +49,22 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
   try {
     json = JSON.parse(await readFile(args.baseline, 'utf8'));
   } catch (cause) {
-    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${args.baseline}: ${(cause as Error).message}`, { cause });
+    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${args.baseline}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const profile = unwrap(readBaselineProfile(json, args.baseline));
   const engine = createScoringEngine(profile, settings.scoring, { scorer: scorerFromSettings(settings, env) });
   const scoredOut = createWriteStream(args.out);
   const deadOut = createWriteStream(args.deadLetters ?? `${args.out}.deadletters.jsonl`);
-  const totals: ScoreTotals = { events: 0, scored: 0, deadLettered: 0, replayed: 0, decisions: {}, deadLetterReasons: {} };
+  const totals: ScoreTotals = {
+    events: 0,
+    scored: 0,
+    deadLettered: 0,
+    replayed: 0,
+    decisions: {},
+    deadLetterReasons: {},
+  };
   const batchSize = args.batchSize ?? 100;
   let bodies: unknown[] = [];
   let metadata: EventMetadata[] = [];
@@ -60,7 +76,8 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;
     for (const r of result.scored) totals.decisions[r.decision] = (totals.decisions[r.decision] ?? 0) + 1;
-    for (const d of result.deadLetters) totals.deadLetterReasons[d.reason] = (totals.deadLetterReasons[d.reason] ?? 0) + 1;
+    for (const d of result.deadLetters)
+      totals.deadLetterReasons[d.reason] = (totals.deadLetterReasons[d.reason] ?? 0) + 1;
     await write(scoredOut, result.scored.map((r) => JSON.stringify(r) + '\n').join(''));
     await write(deadOut, result.deadLetters.map((d) => JSON.stringify(d) + '\n').join(''));
     bodies = [];
@@ -120,8 +137,13 @@ export function scoreCommand(): Command {
     .option('--dead-letters <file>', 'dead letters, one per line (default: <out>.deadletters.jsonl)')
     .action(async (options: ScoreArguments) => {
       const t = await runScore(options);
-      const decisions = Object.entries(t.decisions).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-      const reasons = Object.entries(t.deadLetterReasons).map(([k, v]) => `${k} ${v}`).join(', ');
+      const decisions =
+        Object.entries(t.decisions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none';
+      const reasons = Object.entries(t.deadLetterReasons)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       process.stdout.write(
         `Scored ${t.scored} of ${t.events} events (${decisions}); dead-lettered ${t.deadLettered}${reasons ? ` (${reasons})` : ''}` +
           `${t.replayed ? `; ${t.replayed} replayed from dead letters` : ''}\n`,

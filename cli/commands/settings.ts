@@ -8,6 +8,10 @@ export function settingsCommand(): Command {
     .option('--sample', 'print local.settings.json content for func start with Azurite and the Event Hubs emulator')
     .action((options: { sample?: boolean }) => {
       const specs = allSettingSpecs();
-      process.stdout.write(options.sample ? `${JSON.stringify(localSettingsSample(specs), null, 2)}\n` : `${settingsMarkdownTable(specs)}\n`);
+      process.stdout.write(
+        options.sample
+          ? `${JSON.stringify(localSettingsSample(specs), null, 2)}\n`
+          : `${settingsMarkdownTable(specs)}\n`,
+      );
     });
 }

@@ -89,7 +89,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutInMs: number, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitForPort(
+  port: number,
+  timeoutInMs: number,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   const deadline = performance.now() + timeoutInMs;
   while (performance.now() < deadline) {
     if (child.exitCode !== null) {

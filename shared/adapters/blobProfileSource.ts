@@ -35,7 +35,8 @@ export class BlobProfileSource implements ProfileSource {
   }
 
   current(): Promise<BaselineProfile> {
-    if (this.loaded && this.now() - this.lastCheckAt < this.options.reloadCheckInMs) return Promise.resolve(this.loaded.profile);
+    if (this.loaded && this.now() - this.lastCheckAt < this.options.reloadCheckInMs)
+      return Promise.resolve(this.loaded.profile);
     // One refresh at a time, however many batches ask at once.
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = undefined;
@@ -69,11 +70,15 @@ export class BlobProfileSource implements ProfileSource {
     } catch (error) {
       if (this.loaded) {
         this.lastCheckAt = this.now();
-        this.options.onEvent?.(`Keeping profile ${this.loaded.profile.profileVersion}: reload of ${where} failed: ${errorMessage(error)}`);
+        this.options.onEvent?.(
+          `Keeping profile ${this.loaded.profile.profileVersion}: reload of ${where} failed: ${errorMessage(error)}`,
+        );
         return this.loaded.profile;
       }
       if (error instanceof MrmError) throw error;
-      throw new MrmError('PROFILE.UNAVAILABLE', `Baseline profile ${where} could not be read: ${errorMessage(error)}`, { cause: error });
+      throw new MrmError('PROFILE.UNAVAILABLE', `Baseline profile ${where} could not be read: ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
   }
 }

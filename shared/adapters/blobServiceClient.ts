@@ -17,12 +17,16 @@ export function blobServiceClientFor(connectionName: string, env: Environment): 
     try {
       return BlobServiceClient.fromConnectionString(connectionString.trim());
     } catch (cause) {
-      throw new MrmError('CONFIG.STORAGE_CONNECTION', `${connectionName} is not a valid storage connection string`, { cause });
+      throw new MrmError('CONFIG.STORAGE_CONNECTION', `${connectionName} is not a valid storage connection string`, {
+        cause,
+      });
     }
   }
   const serviceUri =
     env[`${connectionName}__blobServiceUri`] ??
-    (env[`${connectionName}__accountName`] ? `https://${env[`${connectionName}__accountName`]}.blob.core.windows.net` : undefined);
+    (env[`${connectionName}__accountName`]
+      ? `https://${env[`${connectionName}__accountName`]}.blob.core.windows.net`
+      : undefined);
   if (!serviceUri) {
     throw new MrmError(
       'CONFIG.STORAGE_CONNECTION',

@@ -8,7 +8,10 @@ import { credentialFor } from './blobServiceClient.js';
  * The scorer the settings ask for: undefined for the embedded forest (the engine builds it from the profile), or a
  * factory of the Azure ML endpoint scorer, authenticated with the managed identity (or a key, locally).
  */
-export function scorerFromSettings(settings: Settings, env: Environment): ((profile: BaselineProfile) => Scorer) | undefined {
+export function scorerFromSettings(
+  settings: Settings,
+  env: Environment,
+): ((profile: BaselineProfile) => Scorer) | undefined {
   const s = settings.scoring;
   if (s.scorer === 'forest') return undefined;
   const auth =

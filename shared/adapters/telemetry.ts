@@ -1,4 +1,10 @@
-import { metrics as otelMetrics, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
+import {
+  metrics as otelMetrics,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type MeterProvider,
+} from '@opentelemetry/api';
 import { METER_NAME, METRICS, type MetricKey } from '../config/monitoring.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 

@@ -43,7 +43,7 @@ function rankAuc(rows: Array<{ p: number; y: boolean }>): number {
   if (positives === 0 || negatives === 0) return 0.5;
   const sorted = [...rows].sort((a, b) => a.p - b.p);
   let rankSum = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]!.p === sorted[i]!.p) j++;
     const averageRank = (i + j) / 2 + 1;

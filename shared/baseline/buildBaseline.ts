@@ -31,7 +31,10 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const numericColumns = table.columns.filter((c) => c.type === 'numeric');
   const categoricalColumns = table.columns.filter((c) => c.type === 'categorical');
   if (numericColumns.length === 0) {
-    return fail('BASELINE.NO_NUMERIC_FEATURES', 'The embedded model needs at least one numeric feature; every column looked categorical');
+    return fail(
+      'BASELINE.NO_NUMERIC_FEATURES',
+      'The embedded model needs at least one numeric feature; every column looked categorical',
+    );
   }
   const numeric: Record<string, NumericStats> = {};
   for (const column of numericColumns) {
@@ -76,7 +79,14 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   } else {
     calibration = calibrateScores(scores, undefined, { threshold: forest.threshold });
   }
-  const model = { kind: 'isolation-forest' as const, version: fingerprint(forest), classes, inputs, forest, calibration };
+  const model = {
+    kind: 'isolation-forest' as const,
+    version: fingerprint(forest),
+    classes,
+    inputs,
+    forest,
+    calibration,
+  };
   const scorer = new ForestScorer(model, compiled, calibration);
   const predictions: string[] = new Array(table.rows);
   const positiveProbabilities = new Float64Array(table.rows);
@@ -85,7 +95,9 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
     predictions[i] = p.prediction;
     positiveProbabilities[i] = p.probabilities[classes[1]]!;
   }
-  const metrics = labelled.binary ? binaryMetrics(table.labels, predictions, positiveProbabilities, labelled.positive) : undefined;
+  const metrics = labelled.binary
+    ? binaryMetrics(table.labels, predictions, positiveProbabilities, labelled.positive)
+    : undefined;
 
   const schemaColumns: SchemaColumn[] = [...numericColumns, ...categoricalColumns];
   const schema = deriveSchema(schemaColumns, {

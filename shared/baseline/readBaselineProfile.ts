@@ -11,7 +11,8 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('not a JSON object');
   const v = value as Partial<BaselineProfile> & Record<string, unknown>;
   if (v.kind !== 'mrm.baseline') return invalid(`kind must be "mrm.baseline", got ${JSON.stringify(v.kind)}`);
-  if (v.formatVersion !== 1) return invalid(`formatVersion ${JSON.stringify(v.formatVersion)} is not supported (this build reads 1)`);
+  if (v.formatVersion !== 1)
+    return invalid(`formatVersion ${JSON.stringify(v.formatVersion)} is not supported (this build reads 1)`);
   if (typeof v.profileVersion !== 'string' || v.profileVersion === '') return invalid('profileVersion is missing');
   if (!Array.isArray(v.features) || v.features.length === 0) return invalid('features must be a non-empty array');
   for (const f of v.features) {
@@ -23,13 +24,15 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
     if (f.type === 'numeric') {
       const s = stats as BaselineProfile['numeric'][string];
       for (const key of ['min', 'max', 'mean', 'std'] as const) {
-        if (typeof s[key] !== 'number' || !Number.isFinite(s[key])) return invalid(`numeric.${f.name}.${key} must be a finite number`);
+        if (typeof s[key] !== 'number' || !Number.isFinite(s[key]))
+          return invalid(`numeric.${f.name}.${key} must be a finite number`);
       }
     }
   }
   const model = v.model;
   if (!model || model.kind !== 'isolation-forest') return invalid('model.kind must be "isolation-forest"');
-  if (!Array.isArray(model.classes) || model.classes.length !== 2) return invalid('model.classes must name two classes');
+  if (!Array.isArray(model.classes) || model.classes.length !== 2)
+    return invalid('model.classes must name two classes');
   if (!Array.isArray(model.inputs) || model.inputs.some((name) => !v.numeric?.[name])) {
     return invalid('model.inputs must name numeric features of the profile');
   }

@@ -38,7 +38,8 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
   const { rows, skipped } = read.value;
   const labelKey = options.label ?? (options.format === 'jsonl' ? EVENT_LABEL : undefined);
   const idKey = options.id ?? (options.format === 'jsonl' ? EVENT_ID : undefined);
-  if (rows.length < 2) return fail('BASELINE.TOO_FEW_ROWS', `Training data has ${rows.length} readable row(s); at least 2 are needed`);
+  if (rows.length < 2)
+    return fail('BASELINE.TOO_FEW_ROWS', `Training data has ${rows.length} readable row(s); at least 2 are needed`);
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -50,10 +51,17 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
     }
   }
   for (const name of options.categorical ?? []) {
-    if (!seen.has(name)) return fail('BASELINE.UNKNOWN_COLUMN', `--categorical names "${name}", which is not a column of the training data`);
+    if (!seen.has(name))
+      return fail(
+        'BASELINE.UNKNOWN_COLUMN',
+        `--categorical names "${name}", which is not a column of the training data`,
+      );
   }
   if (options.label && !rows.some((r) => r[options.label!] !== undefined)) {
-    return fail('BASELINE.UNKNOWN_COLUMN', `--label names "${options.label}", which is not a column of the training data`);
+    return fail(
+      'BASELINE.UNKNOWN_COLUMN',
+      `--label names "${options.label}", which is not a column of the training data`,
+    );
   }
   if (names.length === 0) return fail('BASELINE.NO_FEATURES', 'Training data has no feature columns');
   const forced = new Set(options.categorical ?? []);
@@ -116,7 +124,10 @@ function readCsv(text: string): Result<{ rows: RawRow[]; skipped: TrainingTable[
   }
 }
 
-function readJsonl(text: string, options: TrainingDataOptions): Result<{ rows: RawRow[]; skipped: TrainingTable['skipped'] }> {
+function readJsonl(
+  text: string,
+  options: TrainingDataOptions,
+): Result<{ rows: RawRow[]; skipped: TrainingTable['skipped'] }> {
   const rows: RawRow[] = [];
   const skipped: TrainingTable['skipped'] = [];
   const lines = text.split(/\r?\n/);

@@ -23,12 +23,30 @@ type Used = SettingSpec<unknown>['usedBy'];
 const okv = <T>(value: T): Result<T, string> => ({ ok: true, value });
 const bad = (message: string): Result<never, string> => ({ ok: false, error: message });
 
-export function text(env: string, doc: string, defaultValue: string, usedBy: Used, extra: Partial<SettingSpec<string>> = {}): SettingSpec<string> {
+export function text(
+  env: string,
+  doc: string,
+  defaultValue: string,
+  usedBy: Used,
+  extra: Partial<SettingSpec<string>> = {},
+): SettingSpec<string> {
   return { env, doc, defaultValue, usedBy, parse: (raw) => okv(raw.trim()), ...extra };
 }
 
-export function optionalText(env: string, doc: string, usedBy: Used, extra: Partial<SettingSpec<string | undefined>> = {}): SettingSpec<string | undefined> {
-  return { env, doc, defaultValue: undefined, usedBy, parse: (raw) => okv(raw.trim() === '' ? undefined : raw.trim()), ...extra };
+export function optionalText(
+  env: string,
+  doc: string,
+  usedBy: Used,
+  extra: Partial<SettingSpec<string | undefined>> = {},
+): SettingSpec<string | undefined> {
+  return {
+    env,
+    doc,
+    defaultValue: undefined,
+    usedBy,
+    parse: (raw) => okv(raw.trim() === '' ? undefined : raw.trim()),
+    ...extra,
+  };
 }
 
 export function number(
@@ -54,7 +72,13 @@ export function number(
   };
 }
 
-export function oneOf<const T extends string>(env: string, doc: string, defaultValue: T, choices: readonly T[], usedBy: Used): SettingSpec<T> {
+export function oneOf<const T extends string>(
+  env: string,
+  doc: string,
+  defaultValue: T,
+  choices: readonly T[],
+  usedBy: Used,
+): SettingSpec<T> {
   return {
     env,
     doc: `${doc} One of: ${choices.join(', ')}.`,
@@ -82,7 +106,12 @@ export function flag(env: string, doc: string, defaultValue: boolean, usedBy: Us
   };
 }
 
-export function url(env: string, doc: string, usedBy: Used, extra: Partial<SettingSpec<string | undefined>> = {}): SettingSpec<string | undefined> {
+export function url(
+  env: string,
+  doc: string,
+  usedBy: Used,
+  extra: Partial<SettingSpec<string | undefined>> = {},
+): SettingSpec<string | undefined> {
   return {
     env,
     doc,
@@ -92,7 +121,8 @@ export function url(env: string, doc: string, usedBy: Used, extra: Partial<Setti
       if (raw.trim() === '') return okv(undefined);
       try {
         const parsed = new URL(raw.trim());
-        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return bad(`expected an http(s) URL, got "${raw}"`);
+        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+          return bad(`expected an http(s) URL, got "${raw}"`);
         return okv(parsed.toString());
       } catch {
         return bad(`expected a URL, got "${raw}"`);

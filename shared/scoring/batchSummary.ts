@@ -54,7 +54,8 @@ export function summariseBatch(
     else if (r.decision === 'FLAG') s.flagged++;
     else if (r.decision === 'MANUAL_REVIEW') s.review++;
     else s.rejected++;
-    if (r.reasons.includes('EXTRACTION.RATE_LIMITED') || r.reasons.includes('EXTRACTION.PROBING')) s.extractionFlagged++;
+    if (r.reasons.includes('EXTRACTION.RATE_LIMITED') || r.reasons.includes('EXTRACTION.PROBING'))
+      s.extractionFlagged++;
     if (r.issues.some((i) => i.code === VALIDATION_CODES.anomaly)) s.anomalies++;
     if (r.prediction === null) continue;
     s.predicted++;

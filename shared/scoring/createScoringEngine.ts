@@ -40,7 +40,9 @@ export function createScoringEngine(
     contract: compileEventContract(profile.features, { maxBodyBytes: settings.maxBodyBytes }),
     validator,
     defence,
-    scorer: options.scorer ? options.scorer(profile) : new ForestScorer(profile.model, forest, profile.model.calibration),
+    scorer: options.scorer
+      ? options.scorer(profile)
+      : new ForestScorer(profile.model, forest, profile.model.calibration),
     confidence: { minConfidence: settings.minConfidence, maxEntropy: settings.maxEntropy },
     protection: { mode: settings.outputProtection, sigma: settings.outputNoiseSigma },
     includeProbabilities: settings.includeProbabilities,

@@ -21,7 +21,11 @@ export interface DeadLetter {
 
 export function encodeBody(body: unknown): Pick<DeadLetter, 'body' | 'bodyEncoding'> {
   if (typeof body === 'string') return { body, bodyEncoding: 'text' };
-  if (body instanceof Uint8Array) return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), bodyEncoding: 'base64' };
+  if (body instanceof Uint8Array)
+    return {
+      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
+      bodyEncoding: 'base64',
+    };
   try {
     return { body: JSON.stringify(body) ?? String(body), bodyEncoding: 'json' };
   } catch {

@@ -42,7 +42,10 @@ const NON_FINITE_TOKEN = /"((?:[^"\\]|\\.)*)"\s*:\s*(-?(?:NaN|Infinity))\s*[,}\]
  * structure is checked by a compiled JSON Schema (ajv, whose number type also refuses NaN and ±Infinity); size,
  * timestamps and the mapping of schema errors to stable reason codes are ours.
  */
-export function compileEventContract(features: readonly BaselineFeature[], options: EventContractOptions): EventContract {
+export function compileEventContract(
+  features: readonly BaselineFeature[],
+  options: EventContractOptions,
+): EventContract {
   const maxStringLength = options.maxStringLength ?? 256;
   const featureTypes = new Map(features.map((f) => [f.name, f.type]));
   const schema = {
@@ -60,7 +63,9 @@ export function compileEventContract(features: readonly BaselineFeature[], optio
         properties: Object.fromEntries(
           features.map((f) => [
             f.name,
-            f.type === 'numeric' ? { type: ['number', 'null'] } : { type: ['string', 'null'], maxLength: maxStringLength },
+            f.type === 'numeric'
+              ? { type: ['number', 'null'] }
+              : { type: ['string', 'null'], maxLength: maxStringLength },
           ]),
         ),
       },
@@ -76,11 +81,17 @@ export function compileEventContract(features: readonly BaselineFeature[], optio
     }
     if (!validate(value)) return schemaFailure(validate, featureTypes, value as { features?: Record<string, unknown> });
     const event = value as unknown as InputEvent;
-    if (event.timestamp !== undefined && (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp)))) {
+    if (
+      event.timestamp !== undefined &&
+      (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp)))
+    ) {
       return fail(EVENT_REASONS.badTimestamp, `timestamp "${event.timestamp}" is not an ISO-8601 date-time`);
     }
     if (typeof event.label === 'number' && !Number.isFinite(event.label)) {
-      return fail(EVENT_REASONS.badLabel, `label is ${String(event.label)}; only finite numbers or strings are accepted`);
+      return fail(
+        EVENT_REASONS.badLabel,
+        `label is ${String(event.label)}; only finite numbers or strings are accepted`,
+      );
     }
     return ok(event);
   };
@@ -94,9 +105,13 @@ export function compileEventContract(features: readonly BaselineFeature[], optio
       // Python's json.dumps writes NaN and Infinity by default: name the feature instead of "not JSON".
       const nonFinite = NON_FINITE_TOKEN.exec(text);
       if (nonFinite) {
-        return fail(EVENT_REASONS.notFinite, `Feature "${nonFinite[1]}" is ${nonFinite[2]}; only finite numbers are accepted`, {
-          feature: nonFinite[1],
-        });
+        return fail(
+          EVENT_REASONS.notFinite,
+          `Feature "${nonFinite[1]}" is ${nonFinite[2]}; only finite numbers are accepted`,
+          {
+            feature: nonFinite[1],
+          },
+        );
       }
       return fail(EVENT_REASONS.notJson, `Body is not valid JSON: ${(error as Error).message}`);
     }
@@ -128,10 +143,14 @@ export function compileEventContract(features: readonly BaselineFeature[], optio
 }
 
 function tooLarge(bytes: number, maxBodyBytes: number): { ok: false; error: Failure } {
-  return fail(EVENT_REASONS.tooLarge, `Body of ${bytes} bytes exceeds the limit of ${maxBodyBytes} bytes (MRM_MAX_BODY_BYTES)`, {
-    bytes,
-    maxBodyBytes,
-  });
+  return fail(
+    EVENT_REASONS.tooLarge,
+    `Body of ${bytes} bytes exceeds the limit of ${maxBodyBytes} bytes (MRM_MAX_BODY_BYTES)`,
+    {
+      bytes,
+      maxBodyBytes,
+    },
+  );
 }
 
 function describe(value: unknown): string {
@@ -154,14 +173,23 @@ function schemaFailure(
       ? fail(EVENT_REASONS.missingId, 'Body has no "id"')
       : fail(EVENT_REASONS.missingFeatures, 'Body has no "features" object');
   }
-  if (path === '/id') return fail(EVENT_REASONS.badId, `"id" ${error.message ?? 'is invalid'}; expected a non-empty string`);
-  if (path === '/callerId') return fail(EVENT_REASONS.badCaller, `"callerId" ${error.message ?? 'is invalid'}; expected a non-empty string`);
-  if (path === '/timestamp') return fail(EVENT_REASONS.badTimestamp, `"timestamp" ${error.message ?? 'is invalid'}; expected an ISO-8601 string`);
-  if (path === '/label') return fail(EVENT_REASONS.badLabel, `"label" ${error.message ?? 'is invalid'}; expected a number or a string`);
+  if (path === '/id')
+    return fail(EVENT_REASONS.badId, `"id" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+  if (path === '/callerId')
+    return fail(EVENT_REASONS.badCaller, `"callerId" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+  if (path === '/timestamp')
+    return fail(
+      EVENT_REASONS.badTimestamp,
+      `"timestamp" ${error.message ?? 'is invalid'}; expected an ISO-8601 string`,
+    );
+  if (path === '/label')
+    return fail(EVENT_REASONS.badLabel, `"label" ${error.message ?? 'is invalid'}; expected a number or a string`);
   if (path === '/features') {
     if (error.keyword === 'required') {
       const name = String(error.params.missingProperty);
-      return fail(EVENT_REASONS.missingFeature, `Feature "${name}" is missing (send null for a missing value)`, { feature: name });
+      return fail(EVENT_REASONS.missingFeature, `Feature "${name}" is missing (send null for a missing value)`, {
+        feature: name,
+      });
     }
     if (error.keyword === 'additionalProperties') {
       const name = String(error.params.additionalProperty);
@@ -174,11 +202,17 @@ function schemaFailure(
     const value = body.features?.[name];
     // ajv's number type excludes NaN and ±Infinity, which deserve their own reason.
     if (typeof value === 'number' && !Number.isFinite(value) && featureTypes.get(name) === 'numeric') {
-      return fail(EVENT_REASONS.notFinite, `Feature "${name}" is ${String(value)}; only finite numbers are accepted`, { feature: name });
+      return fail(EVENT_REASONS.notFinite, `Feature "${name}" is ${String(value)}; only finite numbers are accepted`, {
+        feature: name,
+      });
     }
     const expected = featureTypes.get(name) === 'numeric' ? 'a number or null' : 'a string or null';
     if (error.keyword === 'maxLength') {
-      return fail(EVENT_REASONS.wrongType, `Feature "${name}" is longer than ${String(error.params.limit)} characters`, { feature: name });
+      return fail(
+        EVENT_REASONS.wrongType,
+        `Feature "${name}" is longer than ${String(error.params.limit)} characters`,
+        { feature: name },
+      );
     }
     return fail(EVENT_REASONS.wrongType, `Feature "${name}" must be ${expected}`, { feature: name });
   }

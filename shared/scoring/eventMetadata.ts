@@ -15,10 +15,14 @@ const asArray = (value: unknown): unknown[] | undefined => (Array.isArray(value)
  * `offsetArray`, `enqueuedTimeUtcArray`, `partitionKeyArray`, `propertiesArray`). Missing or malformed metadata
  * yields nulls, never an error: metadata describes an event, it never decides whether it is kept.
  */
-export function readEventMetadata(triggerMetadata: Record<string, unknown> | undefined, count: number): EventMetadata[] {
+export function readEventMetadata(
+  triggerMetadata: Record<string, unknown> | undefined,
+  count: number,
+): EventMetadata[] {
   const meta = triggerMetadata ?? {};
   const partitionContext = meta.partitionContext as { partitionId?: unknown } | undefined;
-  const partition = partitionContext && partitionContext.partitionId !== undefined ? String(partitionContext.partitionId) : null;
+  const partition =
+    partitionContext && partitionContext.partitionId !== undefined ? String(partitionContext.partitionId) : null;
   const sequenceNumbers = asArray(meta.sequenceNumberArray);
   const offsets = asArray(meta.offsetArray);
   const enqueuedTimes = asArray(meta.enqueuedTimeUtcArray);
@@ -31,7 +35,12 @@ export function readEventMetadata(triggerMetadata: Record<string, unknown> | und
     const props = properties?.[i];
     result[i] = {
       partition,
-      sequenceNumber: typeof sequence === 'number' ? sequence : typeof sequence === 'string' && sequence !== '' ? Number(sequence) : null,
+      sequenceNumber:
+        typeof sequence === 'number'
+          ? sequence
+          : typeof sequence === 'string' && sequence !== ''
+            ? Number(sequence)
+            : null,
       offset: offsets?.[i] === undefined || offsets[i] === null ? null : String(offsets[i]),
       enqueuedTime: enqueued instanceof Date ? enqueued.toISOString() : typeof enqueued === 'string' ? enqueued : null,
       partitionKey: typeof partitionKeys?.[i] === 'string' ? (partitionKeys[i] as string) : null,

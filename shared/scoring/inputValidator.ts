@@ -88,14 +88,22 @@ export class InputValidator {
       const raw = event.features[name];
       if (typeof raw !== 'number') {
         vector[i] = this.means[i]!;
-        issues.push({ code: VALIDATION_CODES.missing, feature: name, message: `${name} is missing; imputed with the baseline mean` });
+        issues.push({
+          code: VALIDATION_CODES.missing,
+          feature: name,
+          message: `${name} is missing; imputed with the baseline mean`,
+        });
         continue;
       }
       const min = this.mins[i]!;
       const max = this.maxs[i]!;
       let value = raw;
       if (raw < min || raw > max) {
-        issues.push({ code: VALIDATION_CODES.outOfRange, feature: name, message: `${name}=${raw} is outside the baseline range [${min}, ${max}]` });
+        issues.push({
+          code: VALIDATION_CODES.outOfRange,
+          feature: name,
+          message: `${name}=${raw} is outside the baseline range [${min}, ${max}]`,
+        });
         value = raw < min ? min : max;
         sanitised[name] = value;
         clipped++;
@@ -104,7 +112,11 @@ export class InputValidator {
       if (std > 0) {
         const z = (raw - this.means[i]!) / std;
         if (Math.abs(z) > this.options.zScoreThreshold) {
-          issues.push({ code: VALIDATION_CODES.zScore, feature: name, message: `${name}=${raw} has |z| = ${Math.abs(z).toFixed(2)} > ${this.options.zScoreThreshold}` });
+          issues.push({
+            code: VALIDATION_CODES.zScore,
+            feature: name,
+            message: `${name}=${raw} has |z| = ${Math.abs(z).toFixed(2)} > ${this.options.zScoreThreshold}`,
+          });
         }
       }
       vector[i] = value;
@@ -114,7 +126,11 @@ export class InputValidator {
       if (value === null || value === undefined) {
         issues.push({ code: VALIDATION_CODES.missing, feature: name, message: `${name} is missing` });
       } else if (!known.has(String(value))) {
-        issues.push({ code: VALIDATION_CODES.unseenCategory, feature: name, message: `${name}="${String(value)}" was never seen in the baseline` });
+        issues.push({
+          code: VALIDATION_CODES.unseenCategory,
+          feature: name,
+          message: `${name}="${String(value)}" was never seen in the baseline`,
+        });
       }
     }
     const anomalyScore = this.model.score(vector);

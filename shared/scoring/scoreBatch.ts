@@ -52,7 +52,13 @@ export async function scoreBatch(
   const startedAt = clock.now();
   const scoredAt = new Date(startedAt).toISOString();
   const slots: Array<ScoredRecord | DeadLetter | undefined> = new Array(bodies.length);
-  const deadLetter = (i: number, reason: string, message: string, replayable: boolean, detail?: Record<string, unknown>): DeadLetter => ({
+  const deadLetter = (
+    i: number,
+    reason: string,
+    message: string,
+    replayable: boolean,
+    detail?: Record<string, unknown>,
+  ): DeadLetter => ({
     kind: 'mrm.deadletter',
     id: readableId(bodies[i]),
     reason,
@@ -89,7 +95,12 @@ export async function scoreBatch(
       }
       pending.push({ index: i, event, validated, verdict });
     } catch (error) {
-      slots[i] = deadLetter(i, 'INTERNAL.ERROR', `Unexpected error while checking the event: ${errorMessage(error)}`, true);
+      slots[i] = deadLetter(
+        i,
+        'INTERNAL.ERROR',
+        `Unexpected error while checking the event: ${errorMessage(error)}`,
+        true,
+      );
     }
   }
 
@@ -104,7 +115,10 @@ export async function scoreBatch(
   try {
     outcomes = requests.length > 0 ? await engine.scorer.scoreBatch(requests) : [];
   } catch (error) {
-    const failure = { ok: false as const, error: { code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` } };
+    const failure = {
+      ok: false as const,
+      error: { code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` },
+    };
     outcomes = requests.map(() => failure);
   }
   const scorerLatencyInMs = clock.now() - scorerStartedAt;
@@ -117,12 +131,23 @@ export async function scoreBatch(
         slots[p.index] = deadLetter(p.index, 'SCORER.UNAVAILABLE', 'Scorer returned no outcome for this event', true);
       } else if (!outcome.ok) {
         const replayable = outcome.error.code === 'SCORER.UNAVAILABLE';
-        slots[p.index] = deadLetter(p.index, outcome.error.code, outcome.error.message, replayable, outcome.error.detail);
+        slots[p.index] = deadLetter(
+          p.index,
+          outcome.error.code,
+          outcome.error.message,
+          replayable,
+          outcome.error.detail,
+        );
       } else {
         slots[p.index] = judged(engine, p, outcome.value, metadata[p.index] ?? emptyMetadata, scoredAt);
       }
     } catch (error) {
-      slots[p.index] = deadLetter(p.index, 'INTERNAL.ERROR', `Unexpected error while judging the prediction: ${errorMessage(error)}`, true);
+      slots[p.index] = deadLetter(
+        p.index,
+        'INTERNAL.ERROR',
+        `Unexpected error while judging the prediction: ${errorMessage(error)}`,
+        true,
+      );
     }
   }
 
@@ -158,7 +183,13 @@ function eventTime(event: InputEvent, meta: EventMetadata, fallback: number): nu
   return Number.isNaN(parsed) ? fallback : parsed;
 }
 
-function baseRecord(engine: ScoringEngine, event: InputEvent, validated: ValidatedEvent, meta: EventMetadata, scoredAt: string) {
+function baseRecord(
+  engine: ScoringEngine,
+  event: InputEvent,
+  validated: ValidatedEvent,
+  meta: EventMetadata,
+  scoredAt: string,
+) {
   return {
     kind: 'mrm.scored' as const,
     id: event.id,

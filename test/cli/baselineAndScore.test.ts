@@ -18,12 +18,25 @@ beforeAll(async () => {
 });
 
 const readLines = async <T>(file: string): Promise<T[]> =>
-  (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 
 describe('mrm baseline', () => {
   it('builds a readable profile from CSV and reports the model on the labels', async () => {
     const out = join(dir, 'profile.json');
-    const summary = await runBaseline({ input: join(dir, 'train.csv'), out, label: 'label', id: 'id', categorical: ['merchant_category', 'channel'], seed: 42 }, {});
+    const summary = await runBaseline(
+      {
+        input: join(dir, 'train.csv'),
+        out,
+        label: 'label',
+        id: 'id',
+        categorical: ['merchant_category', 'channel'],
+        seed: 42,
+      },
+      {},
+    );
     expect(summary).toMatch(/^Baseline [0-9a-f]{16}: 3000 rows, 9 features \(7 numeric, 2 categorical\), written to /);
     expect(summary).toMatch(/Embedded model on 3000 labelled rows: accuracy 0\.9\d\d/);
     const read = readBaselineProfile(JSON.parse(await readFile(out, 'utf8')), out);
@@ -32,7 +45,9 @@ describe('mrm baseline', () => {
 
   it('builds the same profile from JSONL events of the contract', async () => {
     const generator = new TransactionGenerator(5);
-    const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify(generator.event(`e${i}`, 'c', '2026-11-01T00:00:00Z')));
+    const lines = Array.from({ length: 500 }, (_, i) =>
+      JSON.stringify(generator.event(`e${i}`, 'c', '2026-11-01T00:00:00Z')),
+    );
     await writeFile(join(dir, 'train.jsonl'), lines.join('\n'));
     const summary = await runBaseline({ input: join(dir, 'train.jsonl'), out: join(dir, 'p2.json'), seed: 1 }, {});
     expect(summary).toContain('500 rows, 9 features (7 numeric, 2 categorical)');
@@ -50,19 +65,33 @@ describe('mrm baseline', () => {
   });
 
   it('fails clearly on a missing file, an unknown label column and unreadable data', async () => {
-    await expect(runBaseline({ input: join(dir, 'nope.csv'), out: join(dir, 'x.json'), seed: 1 }, {})).rejects.toThrow(/Cannot read training data .*nope\.csv/);
-    await expect(runBaseline({ input: join(dir, 'train.csv'), out: join(dir, 'x.json'), label: 'fraud', seed: 1 }, {})).rejects.toThrow(
-      '--label names "fraud", which is not a column of the training data',
+    await expect(runBaseline({ input: join(dir, 'nope.csv'), out: join(dir, 'x.json'), seed: 1 }, {})).rejects.toThrow(
+      /Cannot read training data .*nope\.csv/,
     );
+    await expect(
+      runBaseline({ input: join(dir, 'train.csv'), out: join(dir, 'x.json'), label: 'fraud', seed: 1 }, {}),
+    ).rejects.toThrow('--label names "fraud", which is not a column of the training data');
     await writeFile(join(dir, 'one.csv'), 'a,b\n1,2\n');
-    await expect(runBaseline({ input: join(dir, 'one.csv'), out: join(dir, 'x.json'), seed: 1 }, {})).rejects.toThrow('at least 2 are needed');
+    await expect(runBaseline({ input: join(dir, 'one.csv'), out: join(dir, 'x.json'), seed: 1 }, {})).rejects.toThrow(
+      'at least 2 are needed',
+    );
   });
 });
 
 describe('mrm score', () => {
   it('scores a file and writes scored records and dead letters; replaying the dead letters loses nothing', async () => {
     const profile = join(dir, 'profile.json');
-    await runBaseline({ input: join(dir, 'train.csv'), out: profile, label: 'label', id: 'id', categorical: ['merchant_category', 'channel'], seed: 42 }, {});
+    await runBaseline(
+      {
+        input: join(dir, 'train.csv'),
+        out: profile,
+        label: 'label',
+        id: 'id',
+        categorical: ['merchant_category', 'channel'],
+        seed: 42,
+      },
+      {},
+    );
     const events = [
       ...Array.from({ length: 250 }, (_, i) => JSON.stringify(goodBody(`g${i}`, {}, `caller-${i % 7}`))),
       '{"id": "nan", "features": {"amount": NaN}}',
@@ -70,15 +99,26 @@ describe('mrm score', () => {
       JSON.stringify({ id: 'unknown', features: { ...goodBody('x').features, colour: 'red' } }),
     ];
     await writeFile(join(dir, 'events.jsonl'), events.join('\n') + '\n');
-    const totals = await runScore({ baseline: profile, input: join(dir, 'events.jsonl'), out: join(dir, 'scored.jsonl') }, {});
-    expect(totals).toMatchObject({ events: 253, scored: 250, deadLettered: 3, deadLetterReasons: { 'EVENT.NOT_FINITE': 1, 'EVENT.NOT_JSON': 1, 'EVENT.UNKNOWN_FEATURE': 1 } });
+    const totals = await runScore(
+      { baseline: profile, input: join(dir, 'events.jsonl'), out: join(dir, 'scored.jsonl') },
+      {},
+    );
+    expect(totals).toMatchObject({
+      events: 253,
+      scored: 250,
+      deadLettered: 3,
+      deadLetterReasons: { 'EVENT.NOT_FINITE': 1, 'EVENT.NOT_JSON': 1, 'EVENT.UNKNOWN_FEATURE': 1 },
+    });
     const scored = await readLines<ScoredRecord>(join(dir, 'scored.jsonl'));
     expect(scored).toHaveLength(250);
     expect(scored[0]!.id).toBe('g0');
     const letters = await readLines<DeadLetter>(join(dir, 'scored.jsonl.deadletters.jsonl'));
     expect(letters.map((d) => d.reason)).toEqual(['EVENT.NOT_FINITE', 'EVENT.NOT_JSON', 'EVENT.UNKNOWN_FEATURE']);
 
-    const replay = await runScore({ baseline: profile, input: join(dir, 'scored.jsonl.deadletters.jsonl'), out: join(dir, 'replayed.jsonl') }, {});
+    const replay = await runScore(
+      { baseline: profile, input: join(dir, 'scored.jsonl.deadletters.jsonl'), out: join(dir, 'replayed.jsonl') },
+      {},
+    );
     expect(replay).toMatchObject({ events: 3, replayed: 3, scored: 0, deadLettered: 3 });
     const again = await readLines<DeadLetter>(join(dir, 'replayed.jsonl.deadletters.jsonl'));
     expect(again.map((d) => d.body)).toEqual(letters.map((d) => d.body));
@@ -86,8 +126,8 @@ describe('mrm score', () => {
 
   it('fails clearly when the baseline is not a profile', async () => {
     await writeFile(join(dir, 'bad.json'), '{"kind":"other"}');
-    await expect(runScore({ baseline: join(dir, 'bad.json'), input: join(dir, 'events.jsonl'), out: join(dir, 'o.jsonl') }, {})).rejects.toThrow(
-      'is not a usable baseline profile: kind must be "mrm.baseline"',
-    );
+    await expect(
+      runScore({ baseline: join(dir, 'bad.json'), input: join(dir, 'events.jsonl'), out: join(dir, 'o.jsonl') }, {}),
+    ).rejects.toThrow('is not a usable baseline profile: kind must be "mrm.baseline"');
   });
 });

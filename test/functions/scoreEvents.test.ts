@@ -68,7 +68,9 @@ describe('scoreEvents handler', () => {
 
   async function setUp() {
     const container = await freshContainer('baseline');
-    await container.getBlockBlobClient('profile.json').upload(JSON.stringify(profile), Buffer.byteLength(JSON.stringify(profile)));
+    await container
+      .getBlockBlobClient('profile.json')
+      .upload(JSON.stringify(profile), Buffer.byteLength(JSON.stringify(profile)));
     const metrics = new RecordingMetrics();
     const handler = createScoreEventsHandler(
       {
@@ -84,7 +86,12 @@ describe('scoreEvents handler', () => {
 
   it('scores a batch loaded from storage: scored records out, dead letters as JSON lines, telemetry per batch', async () => {
     const { handler, metrics } = await setUp();
-    const bodies = [goodBody('a'), { ...goodBody('b'), label: 0 }, '{"id":"c","features":{}}', Buffer.from('\u0000garbage')];
+    const bodies = [
+      goodBody('a'),
+      { ...goodBody('b'), label: 0 },
+      '{"id":"c","features":{}}',
+      Buffer.from('\u0000garbage'),
+    ];
     const context = contextFor(bodies.length, '2');
     await handler(bodies, context);
     const scored = context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[];
@@ -115,7 +122,9 @@ describe('scoreEvents handler', () => {
     const first = contextFor(1);
     await handler([goodBody('before')], first);
     const newer = transactionBaseline(3000, 11);
-    await container.getBlockBlobClient('profile.json').upload(JSON.stringify(newer), Buffer.byteLength(JSON.stringify(newer)));
+    await container
+      .getBlockBlobClient('profile.json')
+      .upload(JSON.stringify(newer), Buffer.byteLength(JSON.stringify(newer)));
     const second = contextFor(1);
     await handler([goodBody('after')], second);
     const before = (first.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!;
@@ -131,19 +140,28 @@ describe('scoreEvents handler', () => {
     await container.getBlockBlobClient('profile.json').upload('{"truncated":', 13);
     const context = contextFor(1);
     await handler([goodBody('still-scored')], context);
-    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!.profileVersion).toBe(profile.profileVersion);
+    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!.profileVersion).toBe(
+      profile.profileVersion,
+    );
   });
 
   it('dead-letters the whole batch, replayable, when no profile exists yet: nothing is lost', async () => {
     const container = await freshContainer('empty');
     const metrics = new RecordingMetrics();
     const handler = createScoreEventsHandler(
-      { settings: defaultSettings(), profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }), metrics },
+      {
+        settings: defaultSettings(),
+        profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
+        metrics,
+      },
       scoreEventsOutputs,
     );
     const context = contextFor(2);
     await handler([goodBody('a'), goodBody('b')], context);
-    const letters = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim().split('\n').map((l) => JSON.parse(l) as DeadLetter);
+    const letters = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DeadLetter);
     expect(letters.map((l) => [l.id, l.reason, l.replayable])).toEqual([
       ['a', 'PROFILE.UNAVAILABLE', true],
       ['b', 'PROFILE.UNAVAILABLE', true],

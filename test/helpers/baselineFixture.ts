@@ -11,7 +11,12 @@ export function transactionBaseline(rows = 4000, seed = 7): BaselineProfile {
   const cached = cache.get(key);
   if (cached) return cached;
   const csv = new TransactionGenerator(seed).csv(rows);
-  const table = readTrainingData(csv, { format: 'csv', id: 'id', label: 'label', categorical: ['merchant_category', 'channel'] });
+  const table = readTrainingData(csv, {
+    format: 'csv',
+    id: 'id',
+    label: 'label',
+    categorical: ['merchant_category', 'channel'],
+  });
   if (!table.ok) throw new Error(table.error.message);
   const built = buildBaseline(table.value, {
     seed,

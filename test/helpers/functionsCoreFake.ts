@@ -36,7 +36,10 @@ moduleWithLoad._load = function load(request: string, parent: unknown, isMain: b
 
 export function recordedRegistration(name: string): RecordedRegistration {
   const found = registrations.find((r) => r.metadata.name === name);
-  if (!found) throw new Error(`No function named ${name} was registered; saw ${registrations.map((r) => r.metadata.name).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `No function named ${name} was registered; saw ${registrations.map((r) => r.metadata.name).join(', ')}`,
+    );
   return found;
 }
 

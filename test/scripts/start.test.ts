@@ -5,9 +5,14 @@ import { describe, expect, it } from 'vitest';
 describe('npm start', () => {
   it('explains in one paragraph what to install when Core Tools are missing, and stops', () => {
     // A PATH with node and nothing else: no `func` anywhere.
-    const run = spawnSync(process.execPath, ['scripts/start.mjs'], { encoding: 'utf8', env: { PATH: dirname(process.execPath) } });
+    const run = spawnSync(process.execPath, ['scripts/start.mjs'], {
+      encoding: 'utf8',
+      env: { PATH: dirname(process.execPath) },
+    });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('npm start needs Azure Functions Core Tools 4 (the `func` command), which is not installed.');
+    expect(run.stderr).toContain(
+      'npm start needs Azure Functions Core Tools 4 (the `func` command), which is not installed.',
+    );
     expect(run.stderr).toContain('npm run demo');
   });
 });

@@ -8,8 +8,15 @@ export const coreSettings = {
     'AzureWebJobsStorage',
     ['all'],
   ),
-  baselineContainer: container('MRM_BASELINE_CONTAINER', 'Container holding the baseline profile.', 'baseline', ['all']),
-  baselineBlob: text('MRM_BASELINE_BLOB', 'Blob name of the baseline profile (written by `mrm baseline`).', 'profile.json', ['all']),
+  baselineContainer: container('MRM_BASELINE_CONTAINER', 'Container holding the baseline profile.', 'baseline', [
+    'all',
+  ]),
+  baselineBlob: text(
+    'MRM_BASELINE_BLOB',
+    'Blob name of the baseline profile (written by `mrm baseline`).',
+    'profile.json',
+    ['all'],
+  ),
   appInsightsConnectionString: optionalText(
     'APPLICATIONINSIGHTS_CONNECTION_STRING',
     'Application Insights connection string. When set, metrics are exported there through OpenTelemetry; when unset, not at all.',

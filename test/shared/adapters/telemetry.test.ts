@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { OtelMetrics } from '../../../shared/adapters/telemetry.js';
 import { METER_NAME, METRICS } from '../../../shared/config/monitoring.js';
 import { recordBatchMetrics, summariseBatch } from '../../../shared/scoring/batchSummary.js';
@@ -10,12 +15,34 @@ describe('OtelMetrics', () => {
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
     const provider = new MeterProvider({ readers: [reader] });
     const metrics = new OtelMetrics(provider);
-    const summary = summariseBatch([], [], { events: 10, batchLatencyInMs: 12, scorerLatencyInMs: 3, minConfidence: 0.7 });
-    recordBatchMetrics({ ...summary, accepted: 6, rejected: 2, deadLettered: 2, predicted: 6, lowConfidence: 3, meanEntropy: 0.4, labelled: 4, correct: 3 }, metrics);
+    const summary = summariseBatch([], [], {
+      events: 10,
+      batchLatencyInMs: 12,
+      scorerLatencyInMs: 3,
+      minConfidence: 0.7,
+    });
+    recordBatchMetrics(
+      {
+        ...summary,
+        accepted: 6,
+        rejected: 2,
+        deadLettered: 2,
+        predicted: 6,
+        lowConfidence: 3,
+        meanEntropy: 0.4,
+        labelled: 4,
+        correct: 3,
+      },
+      metrics,
+    );
     await reader.forceFlush();
-    const exported = exporter.getMetrics().flatMap((r) => r.scopeMetrics).filter((s) => s.scope.name === METER_NAME).flatMap((s) => s.metrics);
+    const exported = exporter
+      .getMetrics()
+      .flatMap((r) => r.scopeMetrics)
+      .filter((s) => s.scope.name === METER_NAME)
+      .flatMap((s) => s.metrics);
     const byName = new Map(exported.map((m) => [m.descriptor.name, m]));
-    const sum = (name: string) => (byName.get(name)!.dataPoints[0]!.value as number);
+    const sum = (name: string) => byName.get(name)!.dataPoints[0]!.value as number;
     const histogram = (name: string) => byName.get(name)!.dataPoints[0]!.value as { sum: number; count: number };
     expect(sum(METRICS.events)).toBe(10);
     expect(sum(METRICS.accepted)).toBe(6);
@@ -36,7 +63,10 @@ describe('OtelMetrics', () => {
     metrics.observe('driftMagnitude', NaN);
     metrics.observe('driftMagnitude', 0.4);
     await reader.forceFlush();
-    const point = exporter.getMetrics()[0]!.scopeMetrics[0]!.metrics[0]!.dataPoints[0]!.value as { sum: number; count: number };
+    const point = exporter.getMetrics()[0]!.scopeMetrics[0]!.metrics[0]!.dataPoints[0]!.value as {
+      sum: number;
+      count: number;
+    };
     expect(point).toMatchObject({ sum: 0.4, count: 1 });
     await provider.shutdown();
   });

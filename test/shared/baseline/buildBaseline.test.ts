@@ -10,7 +10,11 @@ describe('buildBaseline', () => {
 
   it('records per-feature statistics that match the data', () => {
     const csv = new TransactionGenerator(7).csv(4000);
-    const hours = csv.trim().split('\n').slice(1).map((line) => Number(line.split(',')[2]));
+    const hours = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => Number(line.split(',')[2]));
     const mean = hours.reduce((a, b) => a + b, 0) / hours.length;
     expect(profile.numeric.hour!.count).toBe(4000);
     expect(profile.numeric.hour!.mean).toBeCloseTo(mean, 9);
@@ -85,7 +89,10 @@ describe('readBaselineProfile', () => {
   it('names what is wrong with a file of another kind', () => {
     const read = readBaselineProfile({ kind: 'something' }, 'baseline/profile.json');
     expect(read.ok).toBe(false);
-    if (!read.ok) expect(read.error.message).toBe('baseline/profile.json is not a usable baseline profile: kind must be "mrm.baseline", got "something"');
+    if (!read.ok)
+      expect(read.error.message).toBe(
+        'baseline/profile.json is not a usable baseline profile: kind must be "mrm.baseline", got "something"',
+      );
   });
 
   it('rejects a profile whose forest does not match its inputs', () => {

@@ -24,7 +24,8 @@ describe('loadSettings', () => {
   it('requires the endpoint URL when the aml scorer is chosen', () => {
     const loaded = loadSettings({ MRM_SCORER: 'aml' });
     expect(loaded.ok).toBe(false);
-    if (!loaded.ok) expect(loaded.error.message).toBe('Invalid settings: MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
+    if (!loaded.ok)
+      expect(loaded.error.message).toBe('Invalid settings: MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
   });
 
   it('declares each environment name once', () => {

@@ -7,7 +7,13 @@ const features: BaselineFeature[] = [
   { name: 'channel', type: 'categorical' },
 ];
 const contract = compileEventContract(features, { maxBodyBytes: 200 });
-const good = { id: 'e1', callerId: 'c1', timestamp: '2026-11-10T12:00:00Z', features: { amount: 12.5, channel: 'web' }, label: 1 };
+const good = {
+  id: 'e1',
+  callerId: 'c1',
+  timestamp: '2026-11-10T12:00:00Z',
+  features: { amount: 12.5, channel: 'web' },
+  label: 1,
+};
 
 function reasonOf(body: unknown): string {
   const decoded = contract.decode(body);

@@ -41,7 +41,11 @@ describe('ExtractionDefence: probing detection', () => {
     const defence = new ExtractionDefence(generous, scales);
     const r = createRandom(3);
     let last;
-    for (let i = 0; i < 200; i++) last = defence.observe('honest', i, { vector: Float64Array.from([r.nextGaussian(), r.nextGaussian(), r.nextGaussian()]), outOfDistribution: r.nextFloat() < 0.1 });
+    for (let i = 0; i < 200; i++)
+      last = defence.observe('honest', i, {
+        vector: Float64Array.from([r.nextGaussian(), r.nextGaussian(), r.nextGaussian()]),
+        outOfDistribution: r.nextFloat() < 0.1,
+      });
     expect(last!.probing).toBe(false);
     expect(last!.suspiciousShare).toBeLessThan(0.2);
   });
@@ -58,7 +62,8 @@ describe('ExtractionDefence: probing detection', () => {
     const defence = new ExtractionDefence(generous, scales);
     const r = createRandom(4);
     let last;
-    for (let i = 0; i < 60; i++) last = defence.observe('repeater', i, q(1 + r.nextFloat() * 0.001, 2, -1 + r.nextFloat() * 0.001));
+    for (let i = 0; i < 60; i++)
+      last = defence.observe('repeater', i, q(1 + r.nextFloat() * 0.001, 2, -1 + r.nextFloat() * 0.001));
     expect(last!.probing).toBe(true);
   });
 
@@ -66,7 +71,11 @@ describe('ExtractionDefence: probing detection', () => {
     const defence = new ExtractionDefence(generous, scales);
     const r = createRandom(5);
     let last;
-    for (let i = 0; i < 60; i++) last = defence.observe('explorer', i, { vector: Float64Array.from([r.nextGaussian() * 9, r.nextGaussian() * 9, r.nextGaussian() * 9]), outOfDistribution: true });
+    for (let i = 0; i < 60; i++)
+      last = defence.observe('explorer', i, {
+        vector: Float64Array.from([r.nextGaussian() * 9, r.nextGaussian() * 9, r.nextGaussian() * 9]),
+        outOfDistribution: true,
+      });
     expect(last!.probing).toBe(true);
   });
 

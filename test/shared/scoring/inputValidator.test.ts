@@ -8,7 +8,8 @@ const profile = transactionBaseline();
 const forest = compileForest(profile.model.forest);
 const validator = new InputValidator(profile, forest, { zScoreThreshold: 3, rejectIssueCount: 3 });
 const event = (overrides: Record<string, number | string | null> = {}) => goodBody('e', overrides) as InputEvent;
-const codes = (e: InputEvent) => validator.validate(e).issues.map((i) => `${i.code}${i.feature ? `:${i.feature}` : ''}`);
+const codes = (e: InputEvent) =>
+  validator.validate(e).issues.map((i) => `${i.code}${i.feature ? `:${i.feature}` : ''}`);
 
 describe('InputValidator', () => {
   it('passes a typical transaction with no issue and LOW risk', () => {
@@ -29,10 +30,14 @@ describe('InputValidator', () => {
   it('clips an out-of-range value, and the forest scores the clipped vector exactly as the raw one', () => {
     const max = profile.numeric.amount!.max;
     const v = validator.validate(event({ amount: max * 10 }));
-    expect(v.issues.map((i) => i.code)).toEqual(expect.arrayContaining(['VALIDATION.OUT_OF_RANGE', 'VALIDATION.Z_SCORE']));
+    expect(v.issues.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['VALIDATION.OUT_OF_RANGE', 'VALIDATION.Z_SCORE']),
+    );
     expect(v.sanitised.amount).toBe(max);
     expect(v.clipped).toBe(1);
-    const raw = Float64Array.from(profile.model.inputs, (n) => (n === 'amount' ? max * 10 : (event().features[n] as number)));
+    const raw = Float64Array.from(profile.model.inputs, (n) =>
+      n === 'amount' ? max * 10 : (event().features[n] as number),
+    );
     expect(forest.score(raw)).toBe(v.anomalyScore);
   });
 
@@ -44,7 +49,9 @@ describe('InputValidator', () => {
   });
 
   it('flags a fraud-like transaction as an isolation-forest anomaly', () => {
-    const v = validator.validate(event({ amount: 900, hour: 3, distance_km: 400, account_age_days: 5, tx_count_24h: 14, device_trust: 0.2 }));
+    const v = validator.validate(
+      event({ amount: 900, hour: 3, distance_km: 400, account_age_days: 5, tx_count_24h: 14, device_trust: 0.2 }),
+    );
     expect(v.issues.map((i) => i.code)).toContain('VALIDATION.ANOMALY');
     expect(v.anomalyScore).toBeGreaterThan(forest.threshold);
   });

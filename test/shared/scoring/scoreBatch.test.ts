@@ -9,7 +9,6 @@ import type { Scorer } from '../../../shared/scoring/scorer.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();
-const settings = defaultSettings();
 const clock = { now: () => Date.parse('2026-11-10T12:00:00Z') };
 const engineWith = (overrides: Record<string, string> = {}, scorer?: (p: typeof profile) => Scorer) =>
   createScoringEngine(profile, defaultSettings(overrides).scoring, { scorer, random: () => 0.5 });
@@ -19,7 +18,9 @@ const meta = (n: number) =>
       partitionContext: { partitionId: '3' },
       sequenceNumberArray: Array.from({ length: n }, (_, i) => 100 + i),
       offsetArray: Array.from({ length: n }, (_, i) => String(5000 + i)),
-      enqueuedTimeUtcArray: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 10, 10, 12, 0, i)).toISOString()),
+      enqueuedTimeUtcArray: Array.from({ length: n }, (_, i) =>
+        new Date(Date.UTC(2026, 10, 10, 12, 0, i)).toISOString(),
+      ),
     },
     n,
   );
@@ -40,8 +41,18 @@ describe('scoreBatch', () => {
     const result = await scoreBatch(engineWith(), bodies, meta(bodies.length), clock);
     expect(result.scored.length + result.deadLetters.length).toBe(bodies.length);
     const decisions = Object.fromEntries(result.scored.map((r) => [r.id, r.decision]));
-    expect(decisions).toEqual({ 'good-1': 'ACCEPT', 'good-2': 'ACCEPT', 'good-3': 'ACCEPT', hostile: 'REJECT', unseen: 'FLAG' });
-    expect(result.deadLetters.map((d) => d.reason)).toEqual(['EVENT.MISSING_FEATURES', 'EVENT.NOT_FINITE', 'EVENT.NOT_UTF8']);
+    expect(decisions).toEqual({
+      'good-1': 'ACCEPT',
+      'good-2': 'ACCEPT',
+      'good-3': 'ACCEPT',
+      hostile: 'REJECT',
+      unseen: 'FLAG',
+    });
+    expect(result.deadLetters.map((d) => d.reason)).toEqual([
+      'EVENT.MISSING_FEATURES',
+      'EVENT.NOT_FINITE',
+      'EVENT.NOT_UTF8',
+    ]);
     const hostile = result.scored.find((r) => r.id === 'hostile')!;
     expect(hostile.prediction).toBeNull();
     expect(hostile.reasons[0]).toBe('VALIDATION.HIGH_RISK');
@@ -87,9 +98,15 @@ describe('scoreBatch', () => {
     const down: Scorer = {
       kind: 'aml',
       modelVersion: 'aml:test',
-      scoreBatch: async (requests) => requests.map(() => ({ ok: false, error: { code: 'SCORER.UNAVAILABLE', message: 'breaker open' } })),
+      scoreBatch: async (requests) =>
+        requests.map(() => ({ ok: false, error: { code: 'SCORER.UNAVAILABLE', message: 'breaker open' } })),
     };
-    const result = await scoreBatch(engineWith({}, () => down), [goodBody('a'), goodBody('b'), { id: 'bad' }], meta(3), clock);
+    const result = await scoreBatch(
+      engineWith({}, () => down),
+      [goodBody('a'), goodBody('b'), { id: 'bad' }],
+      meta(3),
+      clock,
+    );
     expect(result.scored).toEqual([]);
     expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([
       ['a', 'SCORER.UNAVAILABLE', true],
@@ -99,8 +116,19 @@ describe('scoreBatch', () => {
   });
 
   it('dead-letters every event when the scorer throws, instead of losing the batch', async () => {
-    const broken: Scorer = { kind: 'aml', modelVersion: 'x', scoreBatch: async () => { throw new Error('socket hang up'); } };
-    const result = await scoreBatch(engineWith({}, () => broken), [goodBody('a'), goodBody('b')], meta(2), clock);
+    const broken: Scorer = {
+      kind: 'aml',
+      modelVersion: 'x',
+      scoreBatch: async () => {
+        throw new Error('socket hang up');
+      },
+    };
+    const result = await scoreBatch(
+      engineWith({}, () => broken),
+      [goodBody('a'), goodBody('b')],
+      meta(2),
+      clock,
+    );
     expect(result.deadLetters.map((d) => d.reason)).toEqual(['SCORER.UNAVAILABLE', 'SCORER.UNAVAILABLE']);
     expect(result.deadLetters[0]!.message).toBe('Scorer failed: socket hang up');
   });
@@ -135,11 +163,25 @@ describe('scoreBatch', () => {
       fc.anything(),
       fc.string(),
       fc.uint8Array().map((a) => Buffer.from(a)),
-      fc.record({ id: fc.oneof(fc.string(), fc.integer()), features: fc.dictionary(fc.constantFrom('amount', 'hour', 'channel', 'zzz'), featureValue) }),
-      fc.record({ id: fc.string({ minLength: 1 }), callerId: fc.string({ minLength: 1 }), features: fc.record({
-        amount: fc.double(), hour: fc.double(), distance_km: fc.double(), account_age_days: fc.double(), tx_count_24h: fc.double(),
-        avg_amount_30d: fc.double(), device_trust: fc.double(), merchant_category: fc.string(), channel: fc.oneof(fc.string(), fc.constant(null)),
-      }) }),
+      fc.record({
+        id: fc.oneof(fc.string(), fc.integer()),
+        features: fc.dictionary(fc.constantFrom('amount', 'hour', 'channel', 'zzz'), featureValue),
+      }),
+      fc.record({
+        id: fc.string({ minLength: 1 }),
+        callerId: fc.string({ minLength: 1 }),
+        features: fc.record({
+          amount: fc.double(),
+          hour: fc.double(),
+          distance_km: fc.double(),
+          account_age_days: fc.double(),
+          tx_count_24h: fc.double(),
+          avg_amount_30d: fc.double(),
+          device_trust: fc.double(),
+          merchant_category: fc.string(),
+          channel: fc.oneof(fc.string(), fc.constant(null)),
+        }),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(body, { maxLength: 30 }), async (bodies) => {
