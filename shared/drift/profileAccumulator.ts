@@ -29,6 +29,7 @@ export class ProfileAccumulator {
   private readonly positiveClass: string | null;
   private readonly positives: Float64Array | null;
   private readonly negatives: Float64Array | null;
+  private readonly fold: (features: Readonly<Record<string, unknown>>) => void;
 
   constructor(schema: ProfileSchema) {
     this.schema = schema;
@@ -47,18 +48,13 @@ export class ProfileAccumulator {
     this.positiveClass = binary ? schema.labels!.positiveClass : null;
     this.positives = binary ? new Float64Array(AUC_BINS) : null;
     this.negatives = binary ? new Float64Array(AUC_BINS) : null;
+    this.fold = compileFold(this.slots);
   }
 
   /** One input event's features (the event contract's `features`). */
   addFeatures(features: Readonly<Record<string, unknown>>): void {
     this.events++;
-    const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      const value = features[slot.name];
-      if (slot.numeric !== null) slot.numeric.add(value);
-      else slot.categorical!.add(value);
-    }
+    this.fold(features);
   }
 
   /** One scored record: its features, predicted class and score, and (when labelled) the confusion and AUC counts. */
@@ -116,3 +112,20 @@ export class ProfileAccumulator {
   }
 }
 
+
+/**
+ * The per-event loop, generated once per schema with each feature name as a literal property access. Bodies parsed
+ * from JSON share a hidden class, so every access site stays monomorphic; a loop reading `features[name]` with a
+ * changing name is a megamorphic keyed load and made the fold several times slower than JSON.parse itself.
+ * Names enter the source only through JSON.stringify, which yields a valid, inert string literal for any name.
+ */
+function compileFold(slots: ReadonlyArray<Slot>): (features: Readonly<Record<string, unknown>>) => void {
+  const numeric = slots.map((s) => s.numeric);
+  const categorical = slots.map((s) => s.categorical);
+  const lines = slots.map((s, i) => `${s.numeric ? 'n' : 'c'}[${i}].add(f[${JSON.stringify(s.name)}]);`);
+  const factory = new Function('n', 'c', `return function fold(f) {\n${lines.join('\n')}\n};`) as (
+    n: ReadonlyArray<NumericAccumulator | null>,
+    c: ReadonlyArray<CategoricalAccumulator | null>,
+  ) => (features: Readonly<Record<string, unknown>>) => void;
+  return factory(numeric, categorical);
+}
