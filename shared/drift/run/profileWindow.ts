@@ -24,6 +24,7 @@ export interface HubWindow {
   blobs: number;
   /** Blobs folded in (read now or taken from the cache). */
   folded: number;
+  /** Blobs (folded or skipped) whose outcome came from the cache. */
   fromCache: number;
   skipped: SkippedBlob[];
   records: number;
@@ -163,13 +164,13 @@ function emptyHubWindow(schema: ProfileSchema, blobs: number): HubWindow {
 }
 
 function fold(hub: HubWindow, name: string, outcome: Outcome): void {
+  if (outcome.source === 'cache') hub.fromCache++;
   if (!outcome.ok) {
     hub.skipped.push({ name, reason: outcome.code, message: outcome.message });
     return;
   }
   hub.profile = mergeProfiles(hub.profile, outcome.profile);
   hub.folded++;
-  if (outcome.source === 'cache') hub.fromCache++;
   hub.records += outcome.records;
   hub.unparsedTimes += outcome.unparsedTimes;
   if (outcome.firstEnqueuedInMs !== null && (hub.firstEnqueuedInMs === null || outcome.firstEnqueuedInMs < hub.firstEnqueuedInMs)) {
