@@ -167,6 +167,13 @@ describe('alert routing', () => {
     }
   });
 
+  it('tags no other rule with a model (a tagged rule would also start retraining)', () => {
+    for (const rule of rules.filter((r) => !sendsTo(r, 'retrain'))) {
+      const tags = evaluated(rule).tags;
+      expect(isRecord(tags) && modelTag in tags, rule.symbol).toBe(false);
+    }
+  });
+
   it('tells the operators about every alert', () => {
     expect(rules.filter((r) => !sendsTo(r, 'operators')).map((r) => r.symbol)).toEqual([]);
   });
