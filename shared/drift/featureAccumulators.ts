@@ -76,12 +76,19 @@ export class NumericAccumulator {
   }
 }
 
-/** numpy.histogram's rule on interior edges: the number of edges <= x (bins are [a, b), the outer ones unbounded). */
+/**
+ * numpy.histogram's rule on interior edges: the number of edges <= x (bins are [a, b), the outer ones unbounded).
+ * Binary search (upper bound), so duplicate edges give empty bins exactly as numpy does.
+ */
 export function bucketOf(edges: Float64Array | ReadonlyArray<number>, x: number): number {
-  let b = 0;
-  const n = edges.length;
-  while (b < n && x >= edges[b]!) b++;
-  return b;
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x >= edges[mid]!) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Mutable counts of one categorical feature (baseline categories, `__other__`, `__missing__`). */
