@@ -105,7 +105,10 @@ let handler: ReturnType<typeof createScoreEventsHandler> | undefined;
 function defaultHandler(): ReturnType<typeof createScoreEventsHandler> {
   // Built on first use so cold start stays small and tests can import this file without storage.
   if (!handler) {
-    void startTelemetry(settings.core.appInsightsConnectionString);
+    void startTelemetry(settings.core.appInsightsConnectionString, {
+      authenticationString: settings.core.appInsightsAuthentication,
+      clientId: settings.core.managedIdentityClientId,
+    });
     const container = blobServiceClientFor(settings.core.storageConnection, process.env).getContainerClient(
       settings.core.baselineContainer,
     );

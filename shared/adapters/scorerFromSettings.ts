@@ -6,34 +6,19 @@ import { credentialFor } from './blobServiceClient.js';
 
 /**
  * The scorer the settings ask for: undefined for the embedded forest (the engine builds it from the profile), or a
- * factory of the Azure ML endpoint scorer, authenticated with the managed identity (or a key, locally).
+ * factory of the Azure ML endpoint scorer for each profile version (its columns and classes come from the profile).
+ * One credential serves every version, so its token cache survives profile reloads.
  */
 export function scorerFromSettings(
   settings: Settings,
   env: Environment,
 ): ((profile: BaselineProfile) => Scorer) | undefined {
-  const s = settings.scoring;
-  if (s.scorer === 'forest') return undefined;
-  const auth =
-    s.amlAuth === 'key'
-      ? { kind: 'key' as const, key: s.amlKey ?? '' }
-      : { kind: 'entra' as const, credential: credentialFor('MRM_AML', env) };
+  if (settings.scoring.scorer === 'forest') return undefined;
+  const credential = settings.scoring.amlAuth === 'entra' ? credentialFor('MRM_AML', env) : undefined;
   return (profile) =>
-    new AmlEndpointScorer({
-      endpointUrl: s.amlEndpointUrl ?? '',
-      auth,
-      deployment: s.amlDeployment,
-      columns: profile.features.map((f) => f.name),
-      classes: s.amlClasses ? s.amlClasses.split(',').map((c) => c.trim()) : profile.model.classes,
-      requestFormat: s.amlRequestFormat,
-      responseFormat: s.amlResponseFormat,
-      timeoutInMs: s.amlTimeoutInMs,
-      maxRetries: s.amlMaxRetries,
-      maxBatchSize: s.amlMaxBatchSize,
-      concurrency: s.amlConcurrency,
-      retryBaseDelayInMs: s.amlRetryBaseDelayInMs,
-      maxRetryWaitInMs: s.amlMaxRetryWaitInMs,
-      breakerFailures: s.amlBreakerFailures,
-      breakerCooldownInMs: s.amlBreakerCooldownInMs,
-    });
+    AmlEndpointScorer.fromSettings(
+      settings,
+      { columns: profile.features.map((f) => f.name), classes: profile.model.classes },
+      credential ? { credential } : {},
+    );
 }

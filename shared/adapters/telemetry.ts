@@ -47,12 +47,30 @@ let started: Promise<void> | undefined;
  * Starts export to Application Insights once per process when a connection string is set; otherwise metrics go
  * nowhere (the API's no-op provider). Loaded lazily so cold start without App Insights stays small.
  */
-export function startTelemetry(connectionString: string | undefined): Promise<void> {
+export function startTelemetry(
+  connectionString: string | undefined,
+  authentication: { authenticationString?: string | undefined; clientId?: string | undefined } = {},
+): Promise<void> {
   if (!connectionString) return Promise.resolve();
-  started ??= import('@azure/monitor-opentelemetry').then(({ useAzureMonitor }) => {
-    useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
-  });
+  started ??= Promise.all([import('@azure/monitor-opentelemetry'), import('@azure/identity')]).then(
+    ([{ useAzureMonitor }, { ManagedIdentityCredential }]) => {
+      // With local auth disabled, App Insights only takes Entra-authenticated telemetry (`Authorization=AAD;ClientId=…`).
+      const clientId = entraClientId(authentication.authenticationString) ?? authentication.clientId;
+      const credential = authentication.authenticationString
+        ? clientId
+          ? new ManagedIdentityCredential({ clientId })
+          : new ManagedIdentityCredential()
+        : undefined;
+      useAzureMonitor({ azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) } });
+    },
+  );
   return started;
+}
+
+/** The client id of `Authorization=AAD;ClientId=<id>`, if any. */
+export function entraClientId(authenticationString: string | undefined): string | undefined {
+  const match = /(?:^|;)\s*ClientId=([^;]+)/i.exec(authenticationString ?? '');
+  return match?.[1]?.trim();
 }
 
 /** Pushes buffered metrics out (timer functions end before the periodic export would run). */

@@ -71,3 +71,14 @@ describe('OtelMetrics', () => {
     await provider.shutdown();
   });
 });
+
+describe('entraClientId', () => {
+  it('reads the managed identity client id of an App Insights authentication string', async () => {
+    const { entraClientId } = await import('../../../shared/adapters/telemetry.js');
+    expect(entraClientId('Authorization=AAD;ClientId=0b1e2c3d-aaaa-bbbb-cccc-123456789012')).toBe(
+      '0b1e2c3d-aaaa-bbbb-cccc-123456789012',
+    );
+    expect(entraClientId('Authorization=AAD')).toBeUndefined();
+    expect(entraClientId(undefined)).toBeUndefined();
+  });
+});
