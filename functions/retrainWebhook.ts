@@ -1,4 +1,4 @@
-import { app, type HttpHandler, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { MrmError, errorMessage } from '../shared/errors.js';
 import { buildRetrainService, type RetrainService } from '../shared/adapters/retrainDependencies.js';
@@ -10,7 +10,8 @@ export function retrainSettings(env: NodeJS.ProcessEnv): Settings {
   const loaded = loadSettings(env);
   if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
   const problems = retrainingSettingsProblems(loaded.value);
-  if (problems.length > 0) throw new MrmError('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, { detail: { problems } });
+  if (problems.length > 0)
+    throw new MrmError('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, { detail: { problems } });
   return loaded.value;
 }
 
@@ -19,17 +20,27 @@ export function retrainSettings(env: NodeJS.ProcessEnv): Settings {
  * first call and reused by the instance. Faults nobody expected (storage down) answer 503, so action groups retry;
  * the claim makes retries safe.
  */
-export function createRetrainHandler(service: () => RetrainService): HttpHandler {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+export function createRetrainHandler(
+  service: () => RetrainService,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request, context) => {
     const log: Log = (level, message) => context[level](message);
     try {
-      const response = await service().handle({ header: (name) => request.headers.get(name), body: () => request.arrayBuffer() }, log);
+      const response = await service().handle(
+        { header: (name) => request.headers.get(name), body: () => request.arrayBuffer() },
+        log,
+      );
       return { status: response.status, jsonBody: response.body, headers: { ...(response.headers ?? {}) } };
     } catch (error) {
       context.error(`retrainWebhook failed: ${errorMessage(error)}`, error);
       const code = error instanceof MrmError ? error.code : 'WEBHOOK.TRANSIENT';
-      if (code.startsWith('CONFIG.')) return { status: 500, jsonBody: { error: { code, message: errorMessage(error) } } };
-      return { status: 503, jsonBody: { error: { code, message: `Temporary failure, retry: ${errorMessage(error)}` } }, headers: { 'Retry-After': '30' } };
+      if (code.startsWith('CONFIG.'))
+        return { status: 500, jsonBody: { error: { code, message: errorMessage(error) } } };
+      return {
+        status: 503,
+        jsonBody: { error: { code, message: `Temporary failure, retry: ${errorMessage(error)}` } },
+        headers: { 'Retry-After': '30' },
+      };
     }
   };
 }

@@ -29,9 +29,18 @@ const processIo: AlertCommandIo = {
  */
 export function alertCommand(io: AlertCommandIo = processIo): Command {
   return new Command('alert')
-    .description('Run an alert or direct payload through the retraining decision (as retrainWebhook would) and print the response')
-    .requiredOption('--payload <file>', 'JSON file: an Azure Monitor alert (common alert schema) or {"drift_magnitude": 0.4, "features": ["age"]}')
-    .option('--dry-run', 'record what would be submitted instead of submitting (kept apart from live claims and cooldowns)', false)
+    .description(
+      'Run an alert or direct payload through the retraining decision (as retrainWebhook would) and print the response',
+    )
+    .requiredOption(
+      '--payload <file>',
+      'JSON file: an Azure Monitor alert (common alert schema) or {"drift_magnitude": 0.4, "features": ["age"]}',
+    )
+    .option(
+      '--dry-run',
+      'record what would be submitted instead of submitting (kept apart from live claims and cooldowns)',
+      false,
+    )
     .action(async (opts: { payload: string; dryRun: boolean }) => {
       const loaded = loadSettings(io.env);
       if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
@@ -49,13 +58,19 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
       try {
         text = await readFile(opts.payload, 'utf8');
       } catch (error) {
-        throw new MrmError('CLI.PAYLOAD_UNREADABLE', `Cannot read payload file ${opts.payload}: ${errorMessage(error)}`);
+        throw new MrmError(
+          'CLI.PAYLOAD_UNREADABLE',
+          `Cannot read payload file ${opts.payload}: ${errorMessage(error)}`,
+        );
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch (error) {
-        throw new MrmError('CLI.PAYLOAD_NOT_JSON', `Payload file ${opts.payload} is not valid JSON: ${errorMessage(error)}`);
+        throw new MrmError(
+          'CLI.PAYLOAD_NOT_JSON',
+          `Payload file ${opts.payload} is not valid JSON: ${errorMessage(error)}`,
+        );
       }
 
       const service = buildRetrainService(loaded.value, io.env, { dryRun: opts.dryRun });
@@ -64,7 +79,9 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
       });
       io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
       if (response.status >= 300) {
-        io.stderr(`mrm alert: HTTP ${response.status}${response.headers?.['Retry-After'] ? ` (retry after ${response.headers['Retry-After']} s)` : ''}\n`);
+        io.stderr(
+          `mrm alert: HTTP ${response.status}${response.headers?.['Retry-After'] ? ` (retry after ${response.headers['Retry-After']} s)` : ''}\n`,
+        );
         io.setExitCode(1);
       }
     });

@@ -12,7 +12,13 @@ export interface JsonRequest {
 }
 
 export type JsonResponse =
-  | { kind: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string; json: unknown }
+  | {
+      kind: 'response';
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      text: string;
+      json: unknown;
+    }
   | { kind: 'timeout' }
   | { kind: 'network'; message: string };
 
@@ -40,7 +46,9 @@ export function sendJson(options: JsonRequest): Promise<JsonResponse> {
         headers: {
           authorization: `Bearer ${options.token}`,
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
         },
       },
       (res) => {
@@ -72,7 +80,8 @@ export function sendJson(options: JsonRequest): Promise<JsonResponse> {
 /** The service's own error text: ARM's `{ error: { code, message } }`, else the start of the body. */
 export function armErrorText(response: { status: number; json: unknown; text: string }): string {
   const error = (response.json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  if (error && (error.code || error.message)) return `${response.status} ${String(error.code ?? '')}: ${String(error.message ?? '')}`.trim();
+  if (error && (error.code || error.message))
+    return `${response.status} ${String(error.code ?? '')}: ${String(error.message ?? '')}`.trim();
   return `${response.status}${response.text ? `: ${response.text.slice(0, 300)}` : ''}`;
 }
 

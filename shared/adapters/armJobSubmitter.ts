@@ -16,7 +16,11 @@ export interface ArmJobSubmitterOptions {
   now?: () => number;
 }
 
-const WORKSPACE_SETTINGS = ['MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID', 'MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP', 'MRM_RETRAIN_WORKSPACE_NAME'];
+const WORKSPACE_SETTINGS = [
+  'MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID',
+  'MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP',
+  'MRM_RETRAIN_WORKSPACE_NAME',
+];
 
 /**
  * Submits Azure ML jobs with `PUT .../workspaces/{ws}/jobs/{name}`. The name comes from the claim, so a second PUT
@@ -45,14 +49,33 @@ export class ArmJobSubmitter implements RetrainSubmitter {
     if (!token.ok) return token.outcome;
     const { url } = this.describe(request.jobName);
     const target = `Azure ML workspace ${this.options.workspace} as job ${request.jobName}`;
-    const put = await sendJson({ method: 'PUT', url, token: token.value, body: request.body, timeoutInMs: this.options.timeoutInMs, agent: this.options.agent });
+    const put = await sendJson({
+      method: 'PUT',
+      url,
+      token: token.value,
+      body: request.body,
+      timeoutInMs: this.options.timeoutInMs,
+      agent: this.options.agent,
+    });
     if (put.kind !== 'response') return transport(put, 'Azure ML jobs API');
-    if (put.status >= 200 && put.status < 300) return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: false, dryRun: false, target };
+    if (put.status >= 200 && put.status < 300)
+      return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: false, dryRun: false, target };
     if (put.status === 400 || put.status === 409) {
-      const existing = await sendJson({ method: 'GET', url, token: token.value, timeoutInMs: this.options.timeoutInMs, agent: this.options.agent });
-      if (existing.kind === 'response' && existing.status === 200) return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: true, dryRun: false, target };
+      const existing = await sendJson({
+        method: 'GET',
+        url,
+        token: token.value,
+        timeoutInMs: this.options.timeoutInMs,
+        agent: this.options.agent,
+      });
+      if (existing.kind === 'response' && existing.status === 200)
+        return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: true, dryRun: false, target };
     }
-    return classify(put, `Azure ML refused job ${request.jobName} (${armErrorText(put)})`, this.options.now?.() ?? Date.now());
+    return classify(
+      put,
+      `Azure ML refused job ${request.jobName} (${armErrorText(put)})`,
+      this.options.now?.() ?? Date.now(),
+    );
   }
 }
 
@@ -60,9 +83,18 @@ function classify(response: Extract<JsonResponse, { kind: 'response' }>, what: s
   const status = response.status;
   if (status === 429 || status >= 500) {
     const retryAfter = retryAfterSeconds(response.headers['retry-after'], nowInMs);
-    return { kind: 'retryable', message: `${what}; will retry`, ...(retryAfter === undefined ? {} : { retryAfterInSeconds: retryAfter }) };
+    return {
+      kind: 'retryable',
+      message: `${what}; will retry`,
+      ...(retryAfter === undefined ? {} : { retryAfterInSeconds: retryAfter }),
+    };
   }
-  if (status === 401) return { kind: 'misconfigured', message: `${what}: the token was refused; check the app's identity (AZURE_CLIENT_ID)`, settings: ['AZURE_CLIENT_ID'] };
+  if (status === 401)
+    return {
+      kind: 'misconfigured',
+      message: `${what}: the token was refused; check the app's identity (AZURE_CLIENT_ID)`,
+      settings: ['AZURE_CLIENT_ID'],
+    };
   if (status === 403) {
     return {
       kind: 'misconfigured',
@@ -71,9 +103,17 @@ function classify(response: Extract<JsonResponse, { kind: 'response' }>, what: s
     };
   }
   if (status === 404) {
-    return { kind: 'misconfigured', message: `${what}: workspace not found; check ${WORKSPACE_SETTINGS.join(', ')}`, settings: WORKSPACE_SETTINGS };
+    return {
+      kind: 'misconfigured',
+      message: `${what}: workspace not found; check ${WORKSPACE_SETTINGS.join(', ')}`,
+      settings: WORKSPACE_SETTINGS,
+    };
   }
-  return { kind: 'misconfigured', message: `${what}: fix the job template (MRM_RETRAIN_JOB_TEMPLATE)`, settings: ['MRM_RETRAIN_JOB_TEMPLATE'] };
+  return {
+    kind: 'misconfigured',
+    message: `${what}: fix the job template (MRM_RETRAIN_JOB_TEMPLATE)`,
+    settings: ['MRM_RETRAIN_JOB_TEMPLATE'],
+  };
 }
 
 /** Timeouts and network failures are transient: the action group's retry is safe because of the claim. */
@@ -84,7 +124,10 @@ export function transport(outcome: Exclude<JsonResponse, { kind: 'response' }>, 
 }
 
 /** A token, or the outcome to answer: no identity at all is a configuration error, anything else transient. */
-export async function tokenFor(credential: TokenCredential, scope: string): Promise<{ ok: true; value: string } | { ok: false; outcome: SubmitOutcome }> {
+export async function tokenFor(
+  credential: TokenCredential,
+  scope: string,
+): Promise<{ ok: true; value: string } | { ok: false; outcome: SubmitOutcome }> {
   try {
     const token = await credential.getToken(scope);
     if (token?.token) return { ok: true, value: token.token };
@@ -92,9 +135,19 @@ export async function tokenFor(credential: TokenCredential, scope: string): Prom
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof Error && error.name === 'CredentialUnavailableError') {
-      return { ok: false, outcome: { kind: 'misconfigured', message: `No identity to get a token for ${scope} (${message}): assign a managed identity and set AZURE_CLIENT_ID`, settings: ['AZURE_CLIENT_ID'] } };
+      return {
+        ok: false,
+        outcome: {
+          kind: 'misconfigured',
+          message: `No identity to get a token for ${scope} (${message}): assign a managed identity and set AZURE_CLIENT_ID`,
+          settings: ['AZURE_CLIENT_ID'],
+        },
+      };
     }
-    return { ok: false, outcome: { kind: 'retryable', message: `Getting a token for ${scope} failed (${message}); will retry` } };
+    return {
+      ok: false,
+      outcome: { kind: 'retryable', message: `Getting a token for ${scope} failed (${message}); will retry` },
+    };
   }
 }
 

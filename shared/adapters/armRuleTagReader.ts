@@ -21,14 +21,20 @@ interface RuleRef {
   name: string;
 }
 
-const RULE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
+const RULE_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
 
 /** Parses a metric alert or log alert (scheduled query) rule id; other ids are not rules we can read. */
 export function parseRuleId(ruleId: string): RuleRef | undefined {
   const match = RULE_ID.exec(ruleId.trim());
   if (!match) return undefined;
   const type = match[3]!.toLowerCase() === 'metricalerts' ? 'metricAlerts' : 'scheduledQueryRules';
-  return { subscriptionId: match[1]!, resourceGroup: decodeURIComponent(match[2]!), type, name: decodeURIComponent(match[4]!) };
+  return {
+    subscriptionId: match[1]!,
+    resourceGroup: decodeURIComponent(match[2]!),
+    type,
+    name: decodeURIComponent(match[4]!),
+  };
 }
 
 /**
@@ -77,7 +83,11 @@ export class ArmRuleTagReader implements RuleTagReader {
       const status = isRestError(error) ? error.statusCode : undefined;
       const message = error instanceof Error ? error.message : String(error);
       if (status === 404) return { kind: 'unavailable', reason: `rule not found (404)` };
-      if (status === 401 || status === 403) return { kind: 'unavailable', reason: `no permission to read it (${status}); grant the app's identity Monitoring Reader` };
+      if (status === 401 || status === 403)
+        return {
+          kind: 'unavailable',
+          reason: `no permission to read it (${status}); grant the app's identity Monitoring Reader`,
+        };
       if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
         return { kind: 'unavailable', reason: `ARM answered ${status}: ${message}` };
       }

@@ -32,7 +32,9 @@ export class BlobAuditLog implements AuditLog {
   /** The entries of one day, oldest first (for tests and `mrm alert` users inspecting decisions). */
   async entriesOf(day: string): Promise<AuditEntry[]> {
     try {
-      const buffer = await this.container.getAppendBlobClient(`${this.prefix}${day.replace(/-/g, '/')}.jsonl`).downloadToBuffer();
+      const buffer = await this.container
+        .getAppendBlobClient(`${this.prefix}${day.replace(/-/g, '/')}.jsonl`)
+        .downloadToBuffer();
       return buffer
         .toString('utf8')
         .split('\n')

@@ -42,7 +42,11 @@ export class BlobStateStore implements StateStore {
     }
   }
 
-  private async upload(name: string, value: unknown, conditions: { ifNoneMatch?: string; ifMatch?: string }): Promise<{ ok: true; etag: string } | { ok: false }> {
+  private async upload(
+    name: string,
+    value: unknown,
+    conditions: { ifNoneMatch?: string; ifMatch?: string },
+  ): Promise<{ ok: true; etag: string } | { ok: false }> {
     const body = JSON.stringify(value);
     try {
       const response = await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), {
@@ -51,7 +55,8 @@ export class BlobStateStore implements StateStore {
       });
       return { ok: true, etag: response.etag! };
     } catch (error) {
-      if (isStatus(error, 409) || isStatus(error, 412) || (conditions.ifMatch && isStatus(error, 404))) return { ok: false };
+      if (isStatus(error, 409) || isStatus(error, 412) || (conditions.ifMatch && isStatus(error, 404)))
+        return { ok: false };
       throw error;
     }
   }
@@ -66,7 +71,9 @@ export class BlobStateStore implements StateStore {
 }
 
 export function isStatus(error: unknown, status: number): boolean {
-  return error instanceof RestError ? error.statusCode === status : (error as { statusCode?: unknown } | null)?.statusCode === status;
+  return error instanceof RestError
+    ? error.statusCode === status
+    : (error as { statusCode?: unknown } | null)?.statusCode === status;
 }
 
 async function streamToString(stream: NodeJS.ReadableStream | undefined): Promise<string> {

@@ -19,6 +19,12 @@ export class DryRunSubmitter implements RetrainSubmitter {
     const name = `dry-run/requests/${request.jobName}.json`;
     const record = { ...this.wouldSend(request.jobName), model: request.model, body: request.body };
     const created = await this.store.create(name, record);
-    return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: !created.ok, dryRun: true, target: `${this.containerName}/${name}` };
+    return {
+      kind: 'submitted',
+      jobName: request.jobName,
+      alreadySubmitted: !created.ok,
+      dryRun: true,
+      target: `${this.containerName}/${name}`,
+    };
   }
 }

@@ -40,7 +40,8 @@ export class EntraTokenVerifier implements TokenVerifier {
   }
 
   async verify(authorization: string | null): Promise<TokenOutcome> {
-    if (!authorization) return { kind: 'invalid', message: 'Missing Authorization header: a bearer token from Entra ID is required' };
+    if (!authorization)
+      return { kind: 'invalid', message: 'Missing Authorization header: a bearer token from Entra ID is required' };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return { kind: 'invalid', message: 'Authorization header must be "Bearer <token>"' };
     try {
@@ -54,11 +55,20 @@ export class EntraTokenVerifier implements TokenVerifier {
       const role = this.options.requiredRole;
       if (role) {
         const roles = Array.isArray(payload.roles) ? payload.roles : [];
-        if (!roles.includes(role)) return { kind: 'invalid', message: `Token lacks the app role ${role} (MRM_ENTRA_REQUIRED_ROLE)` };
+        if (!roles.includes(role))
+          return { kind: 'invalid', message: `Token lacks the app role ${role} (MRM_ENTRA_REQUIRED_ROLE)` };
       }
       return {
         kind: 'valid',
-        caller: { subject: payload.sub, appId: typeof payload.appid === 'string' ? payload.appid : typeof payload.azp === 'string' ? payload.azp : undefined },
+        caller: {
+          subject: payload.sub,
+          appId:
+            typeof payload.appid === 'string'
+              ? payload.appid
+              : typeof payload.azp === 'string'
+                ? payload.azp
+                : undefined,
+        },
       };
     } catch (error) {
       return outcomeOf(error);
@@ -68,13 +78,24 @@ export class EntraTokenVerifier implements TokenVerifier {
 
 function outcomeOf(error: unknown): TokenOutcome {
   if (error instanceof errors.JWTExpired) return { kind: 'invalid', message: 'Token expired' };
-  if (error instanceof errors.JWTClaimValidationFailed) return { kind: 'invalid', message: `Token rejected: ${error.claim} ${error.reason === 'check_failed' ? 'mismatch' : error.reason} (${error.message})` };
-  if (error instanceof errors.JWKSTimeout) return { kind: 'unavailable', message: 'Signing keys did not arrive in time' };
-  if (error instanceof errors.JWKSNoMatchingKey) return { kind: 'invalid', message: 'Token signed with a key the tenant does not publish' };
-  if (error instanceof errors.JWKSInvalid) return { kind: 'unavailable', message: 'Signing keys endpoint returned an invalid key set' };
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return {
+      kind: 'invalid',
+      message: `Token rejected: ${error.claim} ${error.reason === 'check_failed' ? 'mismatch' : error.reason} (${error.message})`,
+    };
+  if (error instanceof errors.JWKSTimeout)
+    return { kind: 'unavailable', message: 'Signing keys did not arrive in time' };
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return { kind: 'invalid', message: 'Token signed with a key the tenant does not publish' };
+  if (error instanceof errors.JWKSInvalid)
+    return { kind: 'unavailable', message: 'Signing keys endpoint returned an invalid key set' };
   // jose raises its generic error for a JWKS answer that is not 200 JSON: the key endpoint's fault, not the caller's.
-  if (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC') return { kind: 'unavailable', message: `Signing keys unavailable: ${error.message}` };
+  if (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')
+    return { kind: 'unavailable', message: `Signing keys unavailable: ${error.message}` };
   if (error instanceof errors.JOSEError) return { kind: 'invalid', message: `Invalid token: ${error.message}` };
   // Anything else is the key fetch failing (network, non-200): not the caller's fault.
-  return { kind: 'unavailable', message: `Signing keys unavailable: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    kind: 'unavailable',
+    message: `Signing keys unavailable: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

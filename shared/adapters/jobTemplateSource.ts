@@ -40,7 +40,11 @@ export class JobTemplateSource implements TemplateSource {
       this.cache.set(location, { value, until: now + this.options.cacheInMs });
       return ok(value);
     } catch (error) {
-      return fail('RETRAIN.TEMPLATE_NOT_JSON', `Job template ${location} (${SETTING}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { setting: SETTING });
+      return fail(
+        'RETRAIN.TEMPLATE_NOT_JSON',
+        `Job template ${location} (${SETTING}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        { setting: SETTING },
+      );
     }
   }
 
@@ -50,19 +54,37 @@ export class JobTemplateSource implements TemplateSource {
       return ok(await readFile(path, 'utf8'));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return fail('RETRAIN.TEMPLATE_MISSING', `Job template file ${path} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`, { setting: SETTING });
+      return fail(
+        'RETRAIN.TEMPLATE_MISSING',
+        `Job template file ${path} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`,
+        { setting: SETTING },
+      );
     }
   }
 
   private async readBlob(location: string): Promise<Result<string>> {
     const match = /^blob:([^/]+)\/(.+)$/.exec(location);
-    if (!match) return fail('RETRAIN.TEMPLATE_LOCATION', `${SETTING}: "${location}" must be blob:<container>/<name> or a file path`, { setting: SETTING });
-    if (!this.options.blobService) return fail('RETRAIN.TEMPLATE_LOCATION', `${SETTING}: ${location} needs a storage connection`, { setting: SETTING });
+    if (!match)
+      return fail(
+        'RETRAIN.TEMPLATE_LOCATION',
+        `${SETTING}: "${location}" must be blob:<container>/<name> or a file path`,
+        { setting: SETTING },
+      );
+    if (!this.options.blobService)
+      return fail('RETRAIN.TEMPLATE_LOCATION', `${SETTING}: ${location} needs a storage connection`, {
+        setting: SETTING,
+      });
     try {
-      const buffer = await this.options.blobService.getContainerClient(match[1]!).getBlobClient(match[2]!).downloadToBuffer();
+      const buffer = await this.options.blobService
+        .getContainerClient(match[1]!)
+        .getBlobClient(match[2]!)
+        .downloadToBuffer();
       return ok(buffer.toString('utf8'));
     } catch (error) {
-      if (isStatus(error, 404)) return fail('RETRAIN.TEMPLATE_MISSING', `Job template blob ${location} (${SETTING}) does not exist`, { setting: SETTING });
+      if (isStatus(error, 404))
+        return fail('RETRAIN.TEMPLATE_MISSING', `Job template blob ${location} (${SETTING}) does not exist`, {
+          setting: SETTING,
+        });
       throw error;
     }
   }

@@ -31,22 +31,52 @@ export class PipelineEndpointInvoker implements RetrainSubmitter {
   async submit(request: RetrainRequest): Promise<SubmitOutcome> {
     const token = await tokenFor(this.options.credential, AML_SCOPE);
     if (!token.ok) return token.outcome;
-    const response = await sendJson({ method: 'POST', url: this.options.endpointUrl, token: token.value, body: request.body, timeoutInMs: this.options.timeoutInMs, agent: this.options.agent });
+    const response = await sendJson({
+      method: 'POST',
+      url: this.options.endpointUrl,
+      token: token.value,
+      body: request.body,
+      timeoutInMs: this.options.timeoutInMs,
+      agent: this.options.agent,
+    });
     if (response.kind !== 'response') return transport(response, 'The pipeline endpoint');
     const status = response.status;
     if (status >= 200 && status < 300) {
       const started = (response.json as { name?: unknown } | undefined)?.name;
-      return { kind: 'submitted', jobName: request.jobName, alreadySubmitted: false, dryRun: false, target: `pipeline endpoint ${this.options.endpointUrl}${typeof started === 'string' ? ` (run ${started})` : ''}` };
+      return {
+        kind: 'submitted',
+        jobName: request.jobName,
+        alreadySubmitted: false,
+        dryRun: false,
+        target: `pipeline endpoint ${this.options.endpointUrl}${typeof started === 'string' ? ` (run ${started})` : ''}`,
+      };
     }
     const what = `The pipeline endpoint refused the invocation (${armErrorText(response)})`;
     if (status === 429 || status >= 500) {
       const retryAfter = retryAfterSeconds(response.headers['retry-after'], this.options.now?.() ?? Date.now());
-      return { kind: 'retryable', message: `${what}; will retry`, ...(retryAfter === undefined ? {} : { retryAfterInSeconds: retryAfter }) };
+      return {
+        kind: 'retryable',
+        message: `${what}; will retry`,
+        ...(retryAfter === undefined ? {} : { retryAfterInSeconds: retryAfter }),
+      };
     }
     if (status === 401 || status === 403) {
-      return { kind: 'misconfigured', message: `${what}: grant the app's identity (AZURE_CLIENT_ID) access to the endpoint's workspace`, settings: ['AZURE_CLIENT_ID'] };
+      return {
+        kind: 'misconfigured',
+        message: `${what}: grant the app's identity (AZURE_CLIENT_ID) access to the endpoint's workspace`,
+        settings: ['AZURE_CLIENT_ID'],
+      };
     }
-    if (status === 404) return { kind: 'misconfigured', message: `${what}: check MRM_RETRAIN_PIPELINE_ENDPOINT_URL`, settings: ['MRM_RETRAIN_PIPELINE_ENDPOINT_URL'] };
-    return { kind: 'misconfigured', message: `${what}: fix the template (MRM_RETRAIN_JOB_TEMPLATE)`, settings: ['MRM_RETRAIN_JOB_TEMPLATE'] };
+    if (status === 404)
+      return {
+        kind: 'misconfigured',
+        message: `${what}: check MRM_RETRAIN_PIPELINE_ENDPOINT_URL`,
+        settings: ['MRM_RETRAIN_PIPELINE_ENDPOINT_URL'],
+      };
+    return {
+      kind: 'misconfigured',
+      message: `${what}: fix the template (MRM_RETRAIN_JOB_TEMPLATE)`,
+      settings: ['MRM_RETRAIN_JOB_TEMPLATE'],
+    };
   }
 }

@@ -40,7 +40,11 @@ export interface RetrainService {
 const systemClock: Clock = { now: () => new Date() };
 
 /** Wires the retraining use case to storage, ARM, Azure ML and Entra from validated settings. */
-export function buildRetrainService(settings: Settings, env: Environment, overrides: RetrainOverrides = {}): RetrainService {
+export function buildRetrainService(
+  settings: Settings,
+  env: Environment,
+  overrides: RetrainOverrides = {},
+): RetrainService {
   const r = settings.retraining;
   const clock = overrides.clock ?? systemClock;
   const now = () => clock.now().getTime();
@@ -50,7 +54,9 @@ export function buildRetrainService(settings: Settings, env: Environment, overri
   const audit = new BlobAuditLog(blobService.getContainerClient(r.auditContainer));
   let credential: TokenCredential | undefined = overrides.credential;
   const identity = (): TokenCredential =>
-    (credential ??= settings.core.managedIdentityClientId ? new DefaultAzureCredential({ managedIdentityClientId: settings.core.managedIdentityClientId }) : new DefaultAzureCredential());
+    (credential ??= settings.core.managedIdentityClientId
+      ? new DefaultAzureCredential({ managedIdentityClientId: settings.core.managedIdentityClientId })
+      : new DefaultAzureCredential());
   const agent = overrides.agent;
 
   const live: RetrainSubmitter | undefined =
@@ -67,14 +73,23 @@ export function buildRetrainService(settings: Settings, env: Environment, overri
           ...(agent ? { agent } : {}),
         })
       : r.mode === 'pipeline-endpoint' && r.pipelineEndpointUrl
-        ? new PipelineEndpointInvoker({ endpointUrl: r.pipelineEndpointUrl, timeoutInMs: r.armTimeoutInMs, credential: lazyCredential(identity), now, ...(agent ? { agent } : {}) })
+        ? new PipelineEndpointInvoker({
+            endpointUrl: r.pipelineEndpointUrl,
+            timeoutInMs: r.armTimeoutInMs,
+            credential: lazyCredential(identity),
+            now,
+            ...(agent ? { agent } : {}),
+          })
         : undefined;
   const submitter: RetrainSubmitter = dryRun
     ? new DryRunSubmitter(state, r.stateContainer, (jobName) =>
         live
           ? live.describe(jobName)
           : r.mode === 'job'
-            ? { method: 'PUT', url: `(no workspace: set MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID, _RESOURCE_GROUP and _NAME) .../jobs/${jobName}` }
+            ? {
+                method: 'PUT',
+                url: `(no workspace: set MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID, _RESOURCE_GROUP and _NAME) .../jobs/${jobName}`,
+              }
             : { method: 'POST', url: '(no endpoint: set MRM_RETRAIN_PIPELINE_ENDPOINT_URL)' },
       )
     : live!;
@@ -105,7 +120,10 @@ export function buildRetrainService(settings: Settings, env: Environment, overri
       fallback:
         r.mode === 'job'
           ? { template: EXAMPLE_JOB_TEMPLATE, source: 'built-in example (examples/retrain-job.template.json)' }
-          : { template: EXAMPLE_ENDPOINT_TEMPLATE, source: 'built-in example (examples/retrain-endpoint.template.json)' },
+          : {
+              template: EXAMPLE_ENDPOINT_TEMPLATE,
+              source: 'built-in example (examples/retrain-endpoint.template.json)',
+            },
       blobService,
       baseDirectory: overrides.baseDirectory ?? process.cwd(),
       cacheInMs: 60_000,

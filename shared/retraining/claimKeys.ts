@@ -16,7 +16,10 @@ export function directClaimKey(payload: DirectPayload, model: string, at: Date, 
   const windowInMs = windowInMinutes * 60_000;
   const bucketStart = new Date(Math.floor(at.getTime() / windowInMs) * windowInMs);
   const content = JSON.stringify([payload.magnitude, [...payload.features].sort(), payload.reason ?? null, model]);
-  const stamp = bucketStart.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = bucketStart
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `direct-${stamp}-${sha256(content).slice(0, 32)}`;
 }
 
@@ -25,6 +28,11 @@ export function directClaimKey(payload: DirectPayload, model: string, at: Date, 
  * ML refuses a second job. Names are lowercase letters, digits, `-` and `_`.
  */
 export function retrainJobName(claimKey: string, model: string): string {
-  const slug = model.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'model';
+  const slug =
+    model
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'model';
   return `mrm-retrain-${slug}-${sha256(claimKey).slice(0, 16)}`;
 }

@@ -48,7 +48,9 @@ export class ClaimLedger {
     private readonly prefix: string,
   ) {}
 
-  async claim(fresh: Omit<ClaimRecord, 'version' | 'state' | 'claimedAt' | 'leaseUntil' | 'attempts'>): Promise<ClaimOutcome> {
+  async claim(
+    fresh: Omit<ClaimRecord, 'version' | 'state' | 'claimedAt' | 'leaseUntil' | 'attempts'>,
+  ): Promise<ClaimOutcome> {
     const name = this.nameOf(fresh.claimKey);
     for (let race = 0; race < MAX_RACES; race++) {
       const now = this.clock.now();
@@ -70,9 +72,18 @@ export class ClaimLedger {
       const current = existing.value as ClaimRecord;
       if (current.state !== 'claimed') return { kind: 'decided', record: current };
       const leaseLeftInMs = Date.parse(current.leaseUntil) - now.getTime();
-      if (leaseLeftInMs > 0) return { kind: 'in_progress', record: current, retryAfterInSeconds: Math.max(1, Math.ceil(leaseLeftInMs / 1000)) };
+      if (leaseLeftInMs > 0)
+        return {
+          kind: 'in_progress',
+          record: current,
+          retryAfterInSeconds: Math.max(1, Math.ceil(leaseLeftInMs / 1000)),
+        };
 
-      const takeover: ClaimRecord = { ...current, leaseUntil: new Date(now.getTime() + this.leaseInMs).toISOString(), attempts: current.attempts + 1 };
+      const takeover: ClaimRecord = {
+        ...current,
+        leaseUntil: new Date(now.getTime() + this.leaseInMs).toISOString(),
+        attempts: current.attempts + 1,
+      };
       const replaced = await this.store.replace(name, takeover, existing.etag);
       if (replaced.ok) return { kind: 'acquired', claim: { record: takeover, etag: replaced.etag, takenOver: true } };
     }

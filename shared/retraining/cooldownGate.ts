@@ -48,10 +48,15 @@ export class CooldownGate {
         if (now.getTime() < until) return { kind: 'cooling', holder, until: new Date(until).toISOString() };
       }
       const next: CooldownRecord = { model, claimKey, jobName, startedAt: now.toISOString() };
-      const written = current ? await this.store.replace(name, next, current.etag) : await this.store.create(name, next);
+      const written = current
+        ? await this.store.replace(name, next, current.etag)
+        : await this.store.create(name, next);
       if (written.ok) return { kind: 'passed', entry: { model, etag: written.etag, previous: holder } };
     }
-    throw new MrmError('RETRAIN.COOLDOWN_CONTENTION', `Cooldown of model ${model} kept changing under ${MAX_RACES} attempts`);
+    throw new MrmError(
+      'RETRAIN.COOLDOWN_CONTENTION',
+      `Cooldown of model ${model} kept changing under ${MAX_RACES} attempts`,
+    );
   }
 
   /** Puts back what was there before our entry, unless someone has moved on since. */

@@ -19,13 +19,19 @@ export const EXAMPLE_JOB_TEMPLATE = {
       'mrm-magnitude': '{{magnitude}}',
       'mrm-drifted-features': '{{features}}',
     },
-    computeId: '/subscriptions/<subscription>/resourceGroups/<resource-group>/providers/Microsoft.MachineLearningServices/workspaces/<workspace>/computes/<cpu-cluster>',
-    codeId: '/subscriptions/<subscription>/resourceGroups/<resource-group>/providers/Microsoft.MachineLearningServices/workspaces/<workspace>/codes/<retrain-code>/versions/<1>',
+    computeId:
+      '/subscriptions/<subscription>/resourceGroups/<resource-group>/providers/Microsoft.MachineLearningServices/workspaces/<workspace>/computes/<cpu-cluster>',
+    codeId:
+      '/subscriptions/<subscription>/resourceGroups/<resource-group>/providers/Microsoft.MachineLearningServices/workspaces/<workspace>/codes/<retrain-code>/versions/<1>',
     environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
     command:
       'python train.py --capture ${{inputs.capture}} --window-start ${{inputs.window_start}} --window-end ${{inputs.window_end}} --features ${{inputs.features}} --model-name ${{inputs.model}}',
     inputs: {
-      capture: { jobInputType: 'uri_folder', mode: 'ReadOnlyMount', uri: 'azureml://datastores/<capture-datastore>/paths/{{capturePrefix}}' },
+      capture: {
+        jobInputType: 'uri_folder',
+        mode: 'ReadOnlyMount',
+        uri: 'azureml://datastores/<capture-datastore>/paths/{{capturePrefix}}',
+      },
       window_start: { jobInputType: 'literal', value: '{{captureWindowStart}}' },
       window_end: { jobInputType: 'literal', value: '{{captureWindowEnd}}' },
       features: { jobInputType: 'literal', value: '{{featuresJson}}' },

@@ -38,12 +38,22 @@ const PLACEHOLDER = /(?<!\$)\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;
  * Fills a template (parsed JSON) by substituting placeholders inside string values only, so filled text never needs
  * escaping and can never change the JSON structure. An unknown placeholder is a configuration error, named.
  */
-export function fillJobTemplate(template: unknown, values: JobTemplateValues, source: string): Result<Record<string, unknown>> {
+export function fillJobTemplate(
+  template: unknown,
+  values: JobTemplateValues,
+  source: string,
+): Result<Record<string, unknown>> {
   if (typeof template !== 'object' || template === null || Array.isArray(template)) {
     return fail(TEMPLATE_CODES.notObject, `Job template ${source} must be a JSON object`);
   }
-  if (typeof (template as Record<string, unknown>).properties !== 'object' || (template as Record<string, unknown>).properties === null) {
-    return fail(TEMPLATE_CODES.noProperties, `Job template ${source} must have a "properties" object (the ARM request body)`);
+  if (
+    typeof (template as Record<string, unknown>).properties !== 'object' ||
+    (template as Record<string, unknown>).properties === null
+  ) {
+    return fail(
+      TEMPLATE_CODES.noProperties,
+      `Job template ${source} must have a "properties" object (the ARM request body)`,
+    );
   }
   const unknown = new Set<string>();
   const known = values as unknown as Record<string, string>;
@@ -57,7 +67,11 @@ export function fillJobTemplate(template: unknown, values: JobTemplateValues, so
     }
     if (Array.isArray(node)) return node.map(fill);
     if (typeof node === 'object' && node !== null) {
-      return Object.fromEntries(Object.entries(node).filter(([key]) => key !== '$comment').map(([key, value]) => [key, fill(value)]));
+      return Object.fromEntries(
+        Object.entries(node)
+          .filter(([key]) => key !== '$comment')
+          .map(([key, value]) => [key, fill(value)]),
+      );
     }
     return node;
   };

@@ -15,7 +15,14 @@ export interface StateStore {
 /** One line of the audit log. */
 export interface AuditEntry {
   at: string;
-  decision: 'retraining_triggered' | 'no_action_needed' | 'duplicate' | 'cooldown' | 'in_progress' | 'retry_later' | 'config_error';
+  decision:
+    | 'retraining_triggered'
+    | 'no_action_needed'
+    | 'duplicate'
+    | 'cooldown'
+    | 'in_progress'
+    | 'retry_later'
+    | 'config_error';
   httpStatus: number;
   source: 'alert' | 'direct';
   alertId: string | null;

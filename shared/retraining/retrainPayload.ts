@@ -149,7 +149,10 @@ const validateCriteria = ajv.compile(criteriaContextSchema);
  */
 export function parseRetrainPayload(body: unknown): Result<RetrainPayload> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return fail(PAYLOAD_CODES.notObject, `Body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`);
+    return fail(
+      PAYLOAD_CODES.notObject,
+      `Body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
+    );
   }
   if ('schemaId' in body) return parseAlert(body);
   return parseDirect(body);
@@ -157,10 +160,20 @@ export function parseRetrainPayload(body: unknown): Result<RetrainPayload> {
 
 function parseDirect(body: object): Result<DirectPayload> {
   if (!validateDirect(body)) {
-    return schemaFailure(validateDirect, '', 'Invalid direct payload {drift_magnitude: number, features: string[], reason?: string, model?: string}');
+    return schemaFailure(
+      validateDirect,
+      '',
+      'Invalid direct payload {drift_magnitude: number, features: string[], reason?: string, model?: string}',
+    );
   }
   const payload = body as { drift_magnitude: number; features: string[]; reason?: string; model?: string };
-  return ok({ kind: 'direct', magnitude: payload.drift_magnitude, features: payload.features, reason: payload.reason, model: payload.model });
+  return ok({
+    kind: 'direct',
+    magnitude: payload.drift_magnitude,
+    features: payload.features,
+    reason: payload.reason,
+    model: payload.model,
+  });
 }
 
 interface Essentials {
@@ -197,9 +210,13 @@ function parseAlert(body: object): Result<AlertPayload> {
   const data = (body as { data: { essentials: Essentials; alertContext?: Record<string, unknown> | null } }).data;
   const essentials = data.essentials;
   if (!ISO_DATE_TIME.test(essentials.firedDateTime) || Number.isNaN(Date.parse(essentials.firedDateTime))) {
-    return fail(PAYLOAD_CODES.invalid, `Invalid common alert schema payload: data.essentials.firedDateTime must be an ISO 8601 UTC date-time, got ${JSON.stringify(essentials.firedDateTime)}`, {
-      field: 'data.essentials.firedDateTime',
-    });
+    return fail(
+      PAYLOAD_CODES.invalid,
+      `Invalid common alert schema payload: data.essentials.firedDateTime must be an ISO 8601 UTC date-time, got ${JSON.stringify(essentials.firedDateTime)}`,
+      {
+        field: 'data.essentials.firedDateTime',
+      },
+    );
   }
   const context = data.alertContext ?? undefined;
   const conditionType = typeof context?.conditionType === 'string' ? context.conditionType : undefined;
@@ -208,7 +225,8 @@ function parseAlert(body: object): Result<AlertPayload> {
   let criteria: Criterion[] = [];
   // A resolved alert needs no context; a fired one we act on must say what was measured.
   if (family !== 'other' && essentials.monitorCondition === 'Fired') {
-    if (!validateCriteria(context)) return schemaFailure(validateCriteria, 'data.alertContext', 'Invalid common alert schema payload');
+    if (!validateCriteria(context))
+      return schemaFailure(validateCriteria, 'data.alertContext', 'Invalid common alert schema payload');
     criteria = (context as unknown as { condition: { allOf: Criterion[] } }).condition.allOf;
   }
   const measured = criteria.find((c) => typeof c.metricValue === 'number') ?? criteria[0];
@@ -216,7 +234,9 @@ function parseAlert(body: object): Result<AlertPayload> {
     kind: 'alert',
     alertId: essentials.alertId,
     rule: essentials.alertRule,
-    ruleId: (essentials.alertRuleID ?? essentials.alertRuleId ?? undefined) || ruleIdFromOrigin(essentials.originAlertId, essentials.alertRule),
+    ruleId:
+      (essentials.alertRuleID ?? essentials.alertRuleId ?? undefined) ||
+      ruleIdFromOrigin(essentials.originAlertId, essentials.alertRule),
     signalType: essentials.signalType,
     monitoringService: essentials.monitoringService ?? '',
     monitorCondition: essentials.monitorCondition,
@@ -250,7 +270,8 @@ function featuresOf(criteria: Criterion[]): string[] {
 }
 
 // Metric alerts' originAlertId reads `<subscription>_<resourceGroup>_microsoft.insights_metricAlerts_<rule>_<hash>`.
-const ORIGIN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)_microsoft\.insights_(metricalerts|scheduledqueryrules)_(.+)_-?\d+$/i;
+const ORIGIN =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(.+)_microsoft\.insights_(metricalerts|scheduledqueryrules)_(.+)_-?\d+$/i;
 
 function ruleIdFromOrigin(originAlertId: string | null | undefined, rule: string): string | undefined {
   const match = originAlertId ? ORIGIN.exec(originAlertId) : null;

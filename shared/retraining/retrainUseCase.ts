@@ -4,7 +4,16 @@ import { ClaimLedger, type HeldClaim } from './claimLedger.js';
 import { alertClaimKey, directClaimKey, retrainJobName } from './claimKeys.js';
 import { CooldownGate } from './cooldownGate.js';
 import { fillJobTemplate, type JobTemplateValues } from './jobTemplate.js';
-import type { AuditEntry, AuditLog, Clock, RetrainSubmitter, RuleTagReader, RuleTagsOutcome, StateStore, TemplateSource } from './ports.js';
+import type {
+  AuditEntry,
+  AuditLog,
+  Clock,
+  RetrainSubmitter,
+  RuleTagReader,
+  RuleTagsOutcome,
+  StateStore,
+  TemplateSource,
+} from './ports.js';
 import { parseRetrainPayload, type AlertPayload } from './retrainPayload.js';
 import { errorResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
@@ -53,14 +62,21 @@ interface Subject {
  * (exactly once), pass the model's cooldown, submit the job named after the claim, record the decision. Every
  * decision is appended to the audit log; bad input is answered before anything is written.
  */
-export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown, log?: Log) => Promise<WebhookResponse> {
+export function createRetrainUseCase(
+  deps: RetrainDependencies,
+): (body: unknown, log?: Log) => Promise<WebhookResponse> {
   const { options, clock } = deps;
   const prefix = options.dryRun ? 'dry-run/' : 'live/';
   const ledger = new ClaimLedger(deps.state, clock, options.claimLeaseInSeconds * 1000, prefix);
   const cooldowns = new CooldownGate(deps.state, clock, options.cooldownInHours * 3_600_000, prefix);
 
   return async function retrain(body, log = () => undefined) {
-    const audit = async (subject: Subject, response: WebhookResponse, decision: AuditEntry['decision'], extra: { claimKey?: string; jobName?: string; reason: string }) => {
+    const audit = async (
+      subject: Subject,
+      response: WebhookResponse,
+      decision: AuditEntry['decision'],
+      extra: { claimKey?: string; jobName?: string; reason: string },
+    ) => {
       const entry: AuditEntry = {
         at: clock.now().toISOString(),
         decision,
@@ -75,16 +91,44 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
         await deps.audit.append(entry);
       } catch (error) {
         // The decision stands (a job may already run); losing its audit line must not make the caller retry.
-        log('error', `Audit log append failed for ${decision} ${extra.claimKey ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          'error',
+          `Audit log append failed for ${decision} ${extra.claimKey ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       log(response.status >= 500 ? 'warn' : 'info', `retrainWebhook ${decision} (${response.status}): ${extra.reason}`);
       return response;
     };
-    const answer = (subject: Subject, status: 200, decision: 'no_action_needed' | 'duplicate' | 'cooldown', reason: string, extra: { claimKey?: string; jobName?: string } = {}) =>
-      audit(subject, { status, body: { status: decision, reason, ...(subject.model ? { model: subject.model } : {}), ...(extra.jobName ? { jobName: extra.jobName } : {}) } }, decision, { ...extra, reason });
+    const answer = (
+      subject: Subject,
+      status: 200,
+      decision: 'no_action_needed' | 'duplicate' | 'cooldown',
+      reason: string,
+      extra: { claimKey?: string; jobName?: string } = {},
+    ) =>
+      audit(
+        subject,
+        {
+          status,
+          body: {
+            status: decision,
+            reason,
+            ...(subject.model ? { model: subject.model } : {}),
+            ...(extra.jobName ? { jobName: extra.jobName } : {}),
+          },
+        },
+        decision,
+        { ...extra, reason },
+      );
 
     const parsed = parseRetrainPayload(body);
-    if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message, parsed.error.detail ? { detail: parsed.error.detail } : {});
+    if (!parsed.ok)
+      return errorResponse(
+        400,
+        parsed.error.code,
+        parsed.error.message,
+        parsed.error.detail ? { detail: parsed.error.detail } : {},
+      );
     const payload = parsed.value;
 
     // Decide: does this request retrain, and which model?
@@ -97,26 +141,50 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
       const model = payload.model ?? options.defaultModel;
       subject = { source: 'direct', alertId: null, rule: null, magnitude: payload.magnitude, model };
       if (!(payload.magnitude > options.threshold)) {
-        return answer(subject, 200, 'no_action_needed', `drift_magnitude ${payload.magnitude} does not exceed the retrain threshold ${options.threshold} (MRM_RETRAIN_THRESHOLD)`);
+        return answer(
+          subject,
+          200,
+          'no_action_needed',
+          `drift_magnitude ${payload.magnitude} does not exceed the retrain threshold ${options.threshold} (MRM_RETRAIN_THRESHOLD)`,
+        );
       }
       const now = clock.now();
       claimKey = directClaimKey(payload, model, now, options.dedupeWindowInMinutes);
-      reason = payload.reason ?? `drift_magnitude ${payload.magnitude} exceeds the retrain threshold ${options.threshold}`;
+      reason =
+        payload.reason ?? `drift_magnitude ${payload.magnitude} exceeds the retrain threshold ${options.threshold}`;
       features = payload.features;
       windowEnd = now;
     } else {
-      subject = { source: 'alert', alertId: payload.alertId, rule: payload.rule, magnitude: payload.value, model: null };
+      subject = {
+        source: 'alert',
+        alertId: payload.alertId,
+        rule: payload.rule,
+        magnitude: payload.value,
+        model: null,
+      };
       const ignored = whyIgnored(payload);
       if (ignored) return answer(subject, 200, 'no_action_needed', ignored);
       let tags: RuleTagsOutcome | undefined;
       if (payload.ruleId && deps.ruleTags) {
         tags = await deps.ruleTags.tagsOf(payload.ruleId);
         if (tags.kind === 'retryable') {
-          return audit(subject, retryLater('RETRAIN.RULE_TAGS_UNAVAILABLE', `Could not read alert rule ${payload.ruleId}: ${tags.message}`, 30), 'retry_later', { reason: tags.message });
+          return audit(
+            subject,
+            retryLater(
+              'RETRAIN.RULE_TAGS_UNAVAILABLE',
+              `Could not read alert rule ${payload.ruleId}: ${tags.message}`,
+              30,
+            ),
+            'retry_later',
+            { reason: tags.message },
+          );
         }
       }
       const route = routeAlert(payload.rule, tags, options);
-      if (!route.ok) return audit(subject, errorResponse(500, route.error.code, route.error.message), 'config_error', { reason: route.error.message });
+      if (!route.ok)
+        return audit(subject, errorResponse(500, route.error.code, route.error.message), 'config_error', {
+          reason: route.error.message,
+        });
       if (route.value.kind === 'ignore') return answer(subject, 200, 'no_action_needed', route.value.reason);
       subject.model = route.value.model;
       claimKey = alertClaimKey(payload.alertId);
@@ -129,7 +197,13 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
     // Build the request before claiming: a broken template is answered without leaving a claim behind.
     const jobName = retrainJobName(claimKey, model);
     const loaded = await deps.templates.load(model);
-    if (!loaded.ok) return audit(subject, errorResponse(500, loaded.error.code, loaded.error.message, detailOf(loaded.error.detail)), 'config_error', { claimKey, reason: loaded.error.message });
+    if (!loaded.ok)
+      return audit(
+        subject,
+        errorResponse(500, loaded.error.code, loaded.error.message, detailOf(loaded.error.detail)),
+        'config_error',
+        { claimKey, reason: loaded.error.message },
+      );
     const window = captureWindowEndingAt(windowEnd, options.captureDays);
     const values: JobTemplateValues = {
       jobName,
@@ -143,26 +217,58 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
       claimKey,
       triggeredAt: clock.now().toISOString(),
       captureContainer: options.captureContainer,
-      capturePrefix: capturePrefix(options.captureNameFormat, { namespace: options.captureNamespace, eventHub: options.eventsHub }),
-      scoredCapturePrefix: capturePrefix(options.captureNameFormat, { namespace: options.captureNamespace, eventHub: options.scoredHub }),
+      capturePrefix: capturePrefix(options.captureNameFormat, {
+        namespace: options.captureNamespace,
+        eventHub: options.eventsHub,
+      }),
+      scoredCapturePrefix: capturePrefix(options.captureNameFormat, {
+        namespace: options.captureNamespace,
+        eventHub: options.scoredHub,
+      }),
       captureWindowStart: window.start,
       captureWindowEnd: window.end,
       captureDays: String(options.captureDays),
     };
     const filled = fillJobTemplate(loaded.value.template, values, loaded.value.source);
     if (!filled.ok) {
-      return audit(subject, errorResponse(500, filled.error.code, filled.error.message, { detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' } }), 'config_error', { claimKey, reason: filled.error.message });
+      return audit(
+        subject,
+        errorResponse(500, filled.error.code, filled.error.message, {
+          detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' },
+        }),
+        'config_error',
+        { claimKey, reason: filled.error.message },
+      );
     }
 
     // Exactly once: claim, then the model's cooldown, then submit under the claim's job name.
-    const claimed = await ledger.claim({ claimKey, source: subject.source, alertId: subject.alertId, rule: subject.rule, model, magnitude: subject.magnitude, jobName, request: filled.value });
+    const claimed = await ledger.claim({
+      claimKey,
+      source: subject.source,
+      alertId: subject.alertId,
+      rule: subject.rule,
+      model,
+      magnitude: subject.magnitude,
+      jobName,
+      request: filled.value,
+    });
     if (claimed.kind === 'decided') {
       const earlier = claimed.record;
-      return answer(subject, 200, 'duplicate', `Already handled at ${earlier.decidedAt ?? earlier.claimedAt}: ${earlier.state} (${earlier.reason ?? earlier.jobName})`, { claimKey, jobName: earlier.jobName });
+      return answer(
+        subject,
+        200,
+        'duplicate',
+        `Already handled at ${earlier.decidedAt ?? earlier.claimedAt}: ${earlier.state} (${earlier.reason ?? earlier.jobName})`,
+        { claimKey, jobName: earlier.jobName },
+      );
     }
     if (claimed.kind === 'in_progress') {
       const message = `Another call holds this ${subject.source === 'alert' ? 'alert' : 'request'} (job ${claimed.record.jobName}); retry after its lease`;
-      return audit(subject, retryLater('RETRAIN.IN_PROGRESS', message, claimed.retryAfterInSeconds), 'in_progress', { claimKey, jobName: claimed.record.jobName, reason: message });
+      return audit(subject, retryLater('RETRAIN.IN_PROGRESS', message, claimed.retryAfterInSeconds), 'in_progress', {
+        claimKey,
+        jobName: claimed.record.jobName,
+        reason: message,
+      });
     }
     const claim = claimed.claim;
     const held = claim.record;
@@ -180,11 +286,21 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
         return triggered(claim, outcome.alreadySubmitted, outcome.target);
       case 'retryable':
         await ledger.releaseLease(claim);
-        return audit(subject, retryLater('RETRAIN.SUBMIT_RETRYABLE', outcome.message, outcome.retryAfterInSeconds ?? 30), 'retry_later', { claimKey, jobName: held.jobName, reason: outcome.message });
+        return audit(
+          subject,
+          retryLater('RETRAIN.SUBMIT_RETRYABLE', outcome.message, outcome.retryAfterInSeconds ?? 30),
+          'retry_later',
+          { claimKey, jobName: held.jobName, reason: outcome.message },
+        );
       case 'misconfigured':
         await cooldowns.undo(gate.entry);
         await ledger.release(claim);
-        return audit(subject, errorResponse(500, 'RETRAIN.MISCONFIGURED', outcome.message, { detail: { settings: outcome.settings } }), 'config_error', { claimKey, jobName: held.jobName, reason: outcome.message });
+        return audit(
+          subject,
+          errorResponse(500, 'RETRAIN.MISCONFIGURED', outcome.message, { detail: { settings: outcome.settings } }),
+          'config_error',
+          { claimKey, jobName: held.jobName, reason: outcome.message },
+        );
     }
 
     async function triggered(held: HeldClaim, alreadySubmitted: boolean, target: string): Promise<WebhookResponse> {
@@ -195,9 +311,20 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown,
           ? `Job ${jobName} was already submitted by an earlier attempt`
           : `Submitted to ${target}`;
       await ledger.decide(held, 'retraining_triggered', note);
-      const body: Record<string, unknown> = { status: 'retraining_triggered', jobName, model, magnitude: subject.magnitude, dryRun: options.dryRun, reason };
+      const body: Record<string, unknown> = {
+        status: 'retraining_triggered',
+        jobName,
+        model,
+        magnitude: subject.magnitude,
+        dryRun: options.dryRun,
+        reason,
+      };
       if (options.dryRun || alreadySubmitted) body.note = note;
-      return audit(subject, { status: 202, body }, 'retraining_triggered', { claimKey, jobName, reason: `${reason}; ${note}` });
+      return audit(subject, { status: 202, body }, 'retraining_triggered', {
+        claimKey,
+        jobName,
+        reason: `${reason}; ${note}`,
+      });
     }
   };
 }
@@ -211,11 +338,13 @@ function whyIgnored(alert: AlertPayload): string | undefined {
 }
 
 function describeAlert(alert: AlertPayload): string {
-  const measured = alert.value === null ? '' : `: ${alert.metricName ?? 'value'} ${alert.value}${alert.operator ? ` ${alert.operator}` : ''}${alert.threshold ? ` ${alert.threshold}` : ''}`;
+  const measured =
+    alert.value === null
+      ? ''
+      : `: ${alert.metricName ?? 'value'} ${alert.value}${alert.operator ? ` ${alert.operator}` : ''}${alert.threshold ? ` ${alert.threshold}` : ''}`;
   return `Alert rule "${alert.rule}" fired${measured}`;
 }
 
 function detailOf(detail: Record<string, unknown> | undefined): { detail?: Record<string, unknown> } {
   return detail ? { detail } : {};
 }
-

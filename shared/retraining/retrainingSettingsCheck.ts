@@ -4,7 +4,9 @@ import type { Settings } from '../config/settings.js';
 export function isDryRun(settings: Settings, forced = false): boolean {
   const r = settings.retraining;
   if (forced || r.dryRun) return true;
-  return r.mode === 'job' ? !(r.workspaceSubscriptionId && r.workspaceResourceGroup && r.workspaceName) : !r.pipelineEndpointUrl;
+  return r.mode === 'job'
+    ? !(r.workspaceSubscriptionId && r.workspaceResourceGroup && r.workspaceName)
+    : !r.pipelineEndpointUrl;
 }
 
 /**
@@ -22,16 +24,24 @@ export function retrainingSettingsProblems(settings: Settings): string[] {
   const set = workspace.filter(([, value]) => value);
   if (set.length > 0 && set.length < workspace.length) {
     const missing = workspace.filter(([, value]) => !value).map(([name]) => name);
-    problems.push(`${missing.join(', ')}: required with ${set.map(([name]) => name).join(', ')} (the workspace is named by all three, or none for dry runs)`);
+    problems.push(
+      `${missing.join(', ')}: required with ${set.map(([name]) => name).join(', ')} (the workspace is named by all three, or none for dry runs)`,
+    );
   }
   if (r.entraAudience && !r.entraTenantId && !(r.entraIssuers && r.entraJwksUrl)) {
-    problems.push('MRM_ENTRA_TENANT_ID: required when MRM_ENTRA_AUDIENCE is set (or set both MRM_ENTRA_ISSUERS and MRM_ENTRA_JWKS_URL)');
+    problems.push(
+      'MRM_ENTRA_TENANT_ID: required when MRM_ENTRA_AUDIENCE is set (or set both MRM_ENTRA_ISSUERS and MRM_ENTRA_JWKS_URL)',
+    );
   }
   if (!r.entraAudience && (r.entraRequiredRole || r.entraIssuers)) {
-    problems.push('MRM_ENTRA_AUDIENCE: required when MRM_ENTRA_REQUIRED_ROLE or MRM_ENTRA_ISSUERS is set (tokens are checked only with an audience)');
+    problems.push(
+      'MRM_ENTRA_AUDIENCE: required when MRM_ENTRA_REQUIRED_ROLE or MRM_ENTRA_ISSUERS is set (tokens are checked only with an audience)',
+    );
   }
   if (r.claimLeaseInSeconds * 1000 <= r.armTimeoutInMs) {
-    problems.push(`MRM_RETRAIN_CLAIM_LEASE_SECONDS: must exceed MRM_ARM_TIMEOUT_MS (${r.armTimeoutInMs} ms), or a slow submission could be taken over while it runs`);
+    problems.push(
+      `MRM_RETRAIN_CLAIM_LEASE_SECONDS: must exceed MRM_ARM_TIMEOUT_MS (${r.armTimeoutInMs} ms), or a slow submission could be taken over while it runs`,
+    );
   }
   if (!isDryRun(settings) && !r.jobTemplate) {
     problems.push(

@@ -9,7 +9,12 @@ import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/f
 function post(authorization?: string): HttpRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (authorization) headers.authorization = authorization;
-  return new HttpRequest({ method: 'POST', url: 'http://localhost/api/retrain', headers, body: { string: alertFixtureText('metric-fired.json') } });
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://localhost/api/retrain',
+    headers,
+    body: { string: alertFixtureText('metric-fired.json') },
+  });
 }
 
 const quiet = () => new InvocationContext({ logHandler: () => undefined });
@@ -46,7 +51,10 @@ describe('retrainWebhook with an Entra audience (secure webhook)', () => {
 
   it('accepts v2 tokens (issuer <authority>/<tenant>/v2.0) too', async () => {
     const handle = await handler();
-    const response = await handle(post(`Bearer ${await entra.token({ issuer: `${entra.url}/${TENANT}/v2.0` })}`), quiet());
+    const response = await handle(
+      post(`Bearer ${await entra.token({ issuer: `${entra.url}/${TENANT}/v2.0` })}`),
+      quiet(),
+    );
     expect(response.status).toBe(202);
   });
 
@@ -59,10 +67,16 @@ describe('retrainWebhook with an Entra audience (secure webhook)', () => {
       ['Bearer not.a.jwt', /^Invalid token: /],
       [`Bearer ${await entra.token({ expiresInSeconds: -3600 })}`, /^Token expired$/],
       [`Bearer ${await entra.token({ audience: 'api://someone-else' })}`, /^Token rejected: aud mismatch/],
-      [`Bearer ${await entra.token({ issuer: 'https://sts.windows.net/another-tenant/' })}`, /^Token rejected: iss mismatch/],
+      [
+        `Bearer ${await entra.token({ issuer: 'https://sts.windows.net/another-tenant/' })}`,
+        /^Token rejected: iss mismatch/,
+      ],
       [`Bearer ${await entra.token({ key: strangerKey })}`, /^Invalid token: signature verification failed$/],
       [`Bearer ${await entra.token({ kid: 'rotated-away' })}`, /^Token signed with a key the tenant does not publish$/],
-      [`Bearer ${await entra.token({ claims: { roles: ['Reader'] } })}`, /^Token lacks the app role ActionGroupsSecureWebhook \(MRM_ENTRA_REQUIRED_ROLE\)$/],
+      [
+        `Bearer ${await entra.token({ claims: { roles: ['Reader'] } })}`,
+        /^Token lacks the app role ActionGroupsSecureWebhook \(MRM_ENTRA_REQUIRED_ROLE\)$/,
+      ],
     ];
     for (const [authorization, message] of cases) {
       const response = await handle(post(authorization), quiet());
@@ -78,7 +92,12 @@ describe('retrainWebhook with an Entra audience (secure webhook)', () => {
 
   it('checks the token before the body: a stranger learns nothing about content type or size', async () => {
     const handle = await handler();
-    const request = new HttpRequest({ method: 'POST', url: 'http://localhost/api/retrain', headers: { 'content-type': 'text/plain' }, body: { string: 'x' } });
+    const request = new HttpRequest({
+      method: 'POST',
+      url: 'http://localhost/api/retrain',
+      headers: { 'content-type': 'text/plain' },
+      body: { string: 'x' },
+    });
     expect((await handle(request, quiet())).status).toBe(401);
   });
 

@@ -7,7 +7,9 @@ import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/f
 async function inWaves<T>(count: number, width: number, call: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   for (let start = 0; start < count; start += width) {
-    results.push(...(await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, k) => call(start + k)))));
+    results.push(
+      ...(await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, k) => call(start + k)))),
+    );
   }
   return results;
 }
@@ -30,7 +32,9 @@ describe('retrainWebhook, exactly once', () => {
     expect(first.status).toBe(202);
 
     const other = harness.anotherInstance();
-    const replays = await inWaves(999, 100, (i) => (i % 2 === 0 ? harness.service : other).retrain(structuredClone(alert)));
+    const replays = await inWaves(999, 100, (i) =>
+      (i % 2 === 0 ? harness.service : other).retrain(structuredClone(alert)),
+    );
 
     expect(statusesOf(replays)).toEqual({ '200 duplicate': 999 });
     expect(harness.arm.jobPuts()).toHaveLength(1);
@@ -43,7 +47,9 @@ describe('retrainWebhook, exactly once', () => {
   it('lets exactly one of 50 simultaneous deliveries of one alert submit; the others answer duplicate or retry-later', async () => {
     harness = await startRetrainHarness();
     const alert = alertFixture('metric-fired.json');
-    const responses = await Promise.all(Array.from({ length: 50 }, () => harness.service.retrain(structuredClone(alert))));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => harness.service.retrain(structuredClone(alert))),
+    );
     const counts = statusesOf(responses);
     expect(counts['202 retraining_triggered']).toBe(1);
     expect((counts['200 duplicate'] ?? 0) + (counts['503 RETRAIN.IN_PROGRESS'] ?? 0)).toBe(49);
@@ -53,13 +59,17 @@ describe('retrainWebhook, exactly once', () => {
   it('starts one job for 100 concurrent distinct alerts inside the cooldown; the rest answer cooldown', async () => {
     harness = await startRetrainHarness();
     const base = alertFixture('metric-fired.json');
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => harness.service.retrain(withAlertId(base, `storm-${i}`))));
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => harness.service.retrain(withAlertId(base, `storm-${i}`))),
+    );
 
     expect(statusesOf(responses)).toEqual({ '202 retraining_triggered': 1, '200 cooldown': 99 });
     expect(harness.arm.jobPuts()).toHaveLength(1);
     const winner = responses.find((r) => r.status === 202)!;
     const cooling = responses.find((r) => r.body.status === 'cooldown')!;
-    expect(String(cooling.body.reason)).toContain(`Model default is cooling down: job ${String(winner.body.jobName)} started at 2026-03-02T10:00:00.000Z`);
+    expect(String(cooling.body.reason)).toContain(
+      `Model default is cooling down: job ${String(winner.body.jobName)} started at 2026-03-02T10:00:00.000Z`,
+    );
 
     // Replays of a cooled-down alert stay answered; after the cooldown a new alert retrains again.
     expect((await harness.service.retrain(withAlertId(base, 'storm-7'))).body.status).toBe('duplicate');
@@ -113,18 +123,29 @@ describe('retrainWebhook, exactly once', () => {
     const first = await harness.service.retrain(alert);
     expect(first.status).toBe(202);
     // Simulate the crash after ARM accepted the job but before the claim recorded it: put the claim back to "claimed".
-    const state = (await import('../helpers/storage.js')).blobService().getContainerClient(harness.settings.retraining.stateContainer);
+    const state = (await import('../helpers/storage.js'))
+      .blobService()
+      .getContainerClient(harness.settings.retraining.stateContainer);
     const claims = [];
     for await (const blob of state.listBlobsFlat({ prefix: 'live/claims/' })) claims.push(blob.name);
     expect(claims).toHaveLength(1);
     const claimBlob = state.getBlockBlobClient(claims[0]!);
     const record = JSON.parse((await claimBlob.downloadToBuffer()).toString()) as Record<string, unknown>;
-    const reopened = JSON.stringify({ ...record, state: 'claimed', leaseUntil: record.claimedAt, decidedAt: undefined, reason: undefined });
+    const reopened = JSON.stringify({
+      ...record,
+      state: 'claimed',
+      leaseUntil: record.claimedAt,
+      decidedAt: undefined,
+      reason: undefined,
+    });
     await claimBlob.upload(reopened, Buffer.byteLength(reopened));
 
     const retry = await harness.service.retrain(structuredClone(alert));
     expect(retry.status).toBe(202);
-    expect(retry.body).toMatchObject({ jobName: first.body.jobName, note: `Job ${String(first.body.jobName)} was already submitted by an earlier attempt` });
+    expect(retry.body).toMatchObject({
+      jobName: first.body.jobName,
+      note: `Job ${String(first.body.jobName)} was already submitted by an earlier attempt`,
+    });
     expect(harness.arm.jobPuts()).toHaveLength(2); // the second PUT was refused by Azure ML ("already exists")
     expect(harness.arm.jobs.size).toBe(1);
   });

@@ -6,7 +6,8 @@ import { alertFixture } from '../shared/retraining/fakes/alertFixtures.js';
 import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
 import { blobService } from '../helpers/storage.js';
 
-const errorOf = (body: Record<string, unknown>) => body.error as { code: string; message: string; settings?: string[]; setting?: string };
+const errorOf = (body: Record<string, unknown>) =>
+  body.error as { code: string; message: string; settings?: string[]; setting?: string };
 
 async function blobNames(harness: RetrainHarness, prefix: string): Promise<string[]> {
   const container = blobService().getContainerClient(harness.settings.retraining.stateContainer);
@@ -25,23 +26,26 @@ describe('retrainWebhook when Azure ML or ARM fail', () => {
     [500, 'Retry-After', '30'],
     [503, 'Retry-After', '30'],
     ['reset', 'Retry-After', '30'],
-  ] as const)('answers 503 on ARM %s, keeps the claim, and the action group retry submits the same job', async (behaviour, header, value) => {
-    harness = await startRetrainHarness();
-    harness.arm.failJobs(behaviour);
-    const alert = alertFixture('metric-fired.json');
+  ] as const)(
+    'answers 503 on ARM %s, keeps the claim, and the action group retry submits the same job',
+    async (behaviour, header, value) => {
+      harness = await startRetrainHarness();
+      harness.arm.failJobs(behaviour);
+      const alert = alertFixture('metric-fired.json');
 
-    const first = await harness.service.retrain(alert);
-    expect(first.status).toBe(503);
-    expect(first.headers?.[header]).toBe(value);
-    expect(errorOf(first.body).code).toBe('RETRAIN.SUBMIT_RETRYABLE');
+      const first = await harness.service.retrain(alert);
+      expect(first.status).toBe(503);
+      expect(first.headers?.[header]).toBe(value);
+      expect(errorOf(first.body).code).toBe('RETRAIN.SUBMIT_RETRYABLE');
 
-    const retry = await harness.service.retrain(structuredClone(alert));
-    expect(retry.status).toBe(202);
-    const puts = harness.arm.jobPuts();
-    expect(puts).toHaveLength(2);
-    expect(puts[1]!.path).toBe(puts[0]!.path);
-    expect((await harness.audit()).map((e) => e.decision)).toEqual(['retry_later', 'retraining_triggered']);
-  });
+      const retry = await harness.service.retrain(structuredClone(alert));
+      expect(retry.status).toBe(202);
+      const puts = harness.arm.jobPuts();
+      expect(puts).toHaveLength(2);
+      expect(puts[1]!.path).toBe(puts[0]!.path);
+      expect((await harness.audit()).map((e) => e.decision)).toEqual(['retry_later', 'retraining_triggered']);
+    },
+  );
 
   it('answers 503 when ARM hangs past MRM_ARM_TIMEOUT_MS', async () => {
     harness = await startRetrainHarness({ env: { MRM_ARM_TIMEOUT_MS: '300' } });
@@ -53,44 +57,68 @@ describe('retrainWebhook when Azure ML or ARM fail', () => {
 
   it.each([
     [400, 'MRM_RETRAIN_JOB_TEMPLATE', /fix the job template \(MRM_RETRAIN_JOB_TEMPLATE\)$/],
-    [403, 'MRM_RETRAIN_WORKSPACE_NAME', /grant it a role such as AzureML Data Scientist on the workspace \(MRM_RETRAIN_WORKSPACE_NAME\)$/],
-    [404, 'MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP', /workspace not found; check MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID, MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP, MRM_RETRAIN_WORKSPACE_NAME$/],
+    [
+      403,
+      'MRM_RETRAIN_WORKSPACE_NAME',
+      /grant it a role such as AzureML Data Scientist on the workspace \(MRM_RETRAIN_WORKSPACE_NAME\)$/,
+    ],
+    [
+      404,
+      'MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP',
+      /workspace not found; check MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID, MRM_RETRAIN_WORKSPACE_RESOURCE_GROUP, MRM_RETRAIN_WORKSPACE_NAME$/,
+    ],
     [401, 'AZURE_CLIENT_ID', /the token was refused; check the app's identity \(AZURE_CLIENT_ID\)$/],
-  ] as const)('answers 500 naming the setting on ARM %s, releases the claim and the cooldown', async (status, setting, message) => {
-    harness = await startRetrainHarness();
-    harness.arm.failJobs(status);
-    const alert = alertFixture('metric-fired.json');
+  ] as const)(
+    'answers 500 naming the setting on ARM %s, releases the claim and the cooldown',
+    async (status, setting, message) => {
+      harness = await startRetrainHarness();
+      harness.arm.failJobs(status);
+      const alert = alertFixture('metric-fired.json');
 
-    const response = await harness.service.retrain(alert);
-    expect(response.status).toBe(500);
-    const error = errorOf(response.body);
-    expect(error.code).toBe('RETRAIN.MISCONFIGURED');
-    expect(error.message).toMatch(message);
-    expect(error.settings).toContain(setting);
-    expect(await blobNames(harness, 'live/')).toEqual([]);
+      const response = await harness.service.retrain(alert);
+      expect(response.status).toBe(500);
+      const error = errorOf(response.body);
+      expect(error.code).toBe('RETRAIN.MISCONFIGURED');
+      expect(error.message).toMatch(message);
+      expect(error.settings).toContain(setting);
+      expect(await blobNames(harness, 'live/')).toEqual([]);
 
-    // Once the setting is fixed, the same alert (and any other) retrains: nothing of the failure lingers.
-    const fixed = await harness.service.retrain(structuredClone(alert));
-    expect(fixed.status).toBe(202);
-  });
+      // Once the setting is fixed, the same alert (and any other) retrains: nothing of the failure lingers.
+      const fixed = await harness.service.retrain(structuredClone(alert));
+      expect(fixed.status).toBe(202);
+    },
+  );
 
   it('answers 500 naming AZURE_CLIENT_ID when there is no identity to get a token with', async () => {
     harness = await startRetrainHarness();
     harness.credential.unavailable = true;
     const response = await harness.service.retrain({ drift_magnitude: 0.5, features: ['age'] });
     expect(response.status).toBe(500);
-    expect(errorOf(response.body).message).toMatch(/^No identity to get a token for .*: assign a managed identity and set AZURE_CLIENT_ID$/);
+    expect(errorOf(response.body).message).toMatch(
+      /^No identity to get a token for .*: assign a managed identity and set AZURE_CLIENT_ID$/,
+    );
     expect(harness.arm.requests).toHaveLength(0);
   });
 
   it('answers 500 naming MRM_RETRAIN_JOB_TEMPLATE when the template is missing or broken, before claiming anything', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mrm-template-'));
-    await writeFile(join(dir, 'broken.json'), '{"properties": {"jobType": "Command", "command": "train {{learningRate}}"}}');
+    await writeFile(
+      join(dir, 'broken.json'),
+      '{"properties": {"jobType": "Command", "command": "train {{learningRate}}"}}',
+    );
     await writeFile(join(dir, 'not-json.json'), '{"properties": ');
 
     for (const [file, code, message] of [
-      ['missing.json', 'RETRAIN.TEMPLATE_MISSING', /^Job template file .*missing\.json \(MRM_RETRAIN_JOB_TEMPLATE\) cannot be read \(ENOENT\)$/],
-      ['broken.json', 'RETRAIN.TEMPLATE_PLACEHOLDER', /uses unknown placeholder \{\{learningRate\}\}; known: jobName, model, reason/],
+      [
+        'missing.json',
+        'RETRAIN.TEMPLATE_MISSING',
+        /^Job template file .*missing\.json \(MRM_RETRAIN_JOB_TEMPLATE\) cannot be read \(ENOENT\)$/,
+      ],
+      [
+        'broken.json',
+        'RETRAIN.TEMPLATE_PLACEHOLDER',
+        /uses unknown placeholder \{\{learningRate\}\}; known: jobName, model, reason/,
+      ],
       ['not-json.json', 'RETRAIN.TEMPLATE_NOT_JSON', /\(MRM_RETRAIN_JOB_TEMPLATE\) is not valid JSON/],
     ] as const) {
       harness = await startRetrainHarness({ env: { MRM_RETRAIN_JOB_TEMPLATE: join(dir, file) } });
@@ -130,7 +158,8 @@ describe('retrainWebhook when Azure ML or ARM fail', () => {
     expect(response.status).toBe(500);
     expect(errorOf(response.body)).toMatchObject({
       code: 'RETRAIN.BAD_MODEL_TAG',
-      message: 'Alert rule "mrm-drift-magnitude" has tag mrm-model="credit risk/v2", which is not a model name (letters, digits, ., _ and -, at most 63): fix the tag',
+      message:
+        'Alert rule "mrm-drift-magnitude" has tag mrm-model="credit risk/v2", which is not a model name (letters, digits, ., _ and -, at most 63): fix the tag',
     });
   });
 });

@@ -9,8 +9,21 @@ describe('ArmJobSubmitter against a fake ARM over TLS', () => {
   const credential = new FakeCredential();
   const agent = trustingAgent();
   const submitter = () =>
-    new ArmJobSubmitter({ armEndpoint: arm.url, subscriptionId: 'sub', resourceGroup: 'rg ml', workspace: 'mlw', apiVersion: '2025-01-01-preview', timeoutInMs: 1000, credential, agent });
-  const request = { jobName: 'mrm-retrain-default-00ff', model: 'default', body: { properties: { jobType: 'Command', command: 'python train.py' } } };
+    new ArmJobSubmitter({
+      armEndpoint: arm.url,
+      subscriptionId: 'sub',
+      resourceGroup: 'rg ml',
+      workspace: 'mlw',
+      apiVersion: '2025-01-01-preview',
+      timeoutInMs: 1000,
+      credential,
+      agent,
+    });
+  const request = {
+    jobName: 'mrm-retrain-default-00ff',
+    model: 'default',
+    body: { properties: { jobType: 'Command', command: 'python train.py' } },
+  };
 
   beforeEach(async () => {
     arm = await FakeArm.start({ tls: true });
@@ -19,7 +32,13 @@ describe('ArmJobSubmitter against a fake ARM over TLS', () => {
 
   it('PUTs the body to the job URL with the api-version and an ARM token', async () => {
     const outcome = await submitter().submit(request);
-    expect(outcome).toEqual({ kind: 'submitted', jobName: request.jobName, alreadySubmitted: false, dryRun: false, target: 'Azure ML workspace mlw as job mrm-retrain-default-00ff' });
+    expect(outcome).toEqual({
+      kind: 'submitted',
+      jobName: request.jobName,
+      alreadySubmitted: false,
+      dryRun: false,
+      target: 'Azure ML workspace mlw as job mrm-retrain-default-00ff',
+    });
     expect(arm.requests).toEqual([
       {
         method: 'PUT',
@@ -54,14 +73,21 @@ describe('ArmJobSubmitter against a fake ARM over TLS', () => {
     ] as const;
     for (const [behaviour, kind] of cases) {
       arm.failJobs(behaviour);
-      expect((await submitter().submit({ ...request, jobName: `job-${String(behaviour)}` })).kind, String(behaviour)).toBe(kind);
+      expect(
+        (await submitter().submit({ ...request, jobName: `job-${String(behaviour)}` })).kind,
+        String(behaviour),
+      ).toBe(kind);
     }
     expect(arm.jobs.size).toBe(0);
   });
 
   it('passes on Retry-After from a 429', async () => {
     arm.failJobs(429);
-    expect(await submitter().submit(request)).toMatchObject({ kind: 'retryable', retryAfterInSeconds: 7, message: 'Azure ML refused job mrm-retrain-default-00ff (429 TooManyRequests: fake 429); will retry' });
+    expect(await submitter().submit(request)).toMatchObject({
+      kind: 'retryable',
+      retryAfterInSeconds: 7,
+      message: 'Azure ML refused job mrm-retrain-default-00ff (429 TooManyRequests: fake 429); will retry',
+    });
   });
 });
 

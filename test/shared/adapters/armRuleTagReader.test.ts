@@ -3,15 +3,18 @@ import { ArmRuleTagReader, parseRuleId } from '../../../shared/adapters/armRuleT
 import { FakeArm, trustingAgent } from '../retraining/fakes/fakeArm.js';
 import { FakeCredential } from '../retraining/fakes/fakeCredential.js';
 
-const METRIC_RULE = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/mrm-drift';
-const LOG_RULE = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/scheduledqueryrules/mrm-drift-log';
+const METRIC_RULE =
+  '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/mrm-drift';
+const LOG_RULE =
+  '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/scheduledqueryrules/mrm-drift-log';
 
 describe('ArmRuleTagReader against a fake ARM over TLS', () => {
   let arm: FakeArm;
   let now = 0;
   const credential = new FakeCredential();
   const agent = trustingAgent();
-  const reader = (cacheInMs = 60_000) => new ArmRuleTagReader({ armEndpoint: arm.url, credential, cacheInMs, timeoutInMs: 2000, agent, now: () => now });
+  const reader = (cacheInMs = 60_000) =>
+    new ArmRuleTagReader({ armEndpoint: arm.url, credential, cacheInMs, timeoutInMs: 2000, agent, now: () => now });
 
   beforeEach(async () => {
     arm = await FakeArm.start({ tls: true });
@@ -50,9 +53,13 @@ describe('ArmRuleTagReader against a fake ARM over TLS', () => {
     expect(arm.requests).toHaveLength(1);
 
     arm.failRules(403);
-    expect(await r.tagsOf(LOG_RULE)).toEqual({ kind: 'unavailable', reason: "no permission to read it (403); grant the app's identity Monitoring Reader" });
+    expect(await r.tagsOf(LOG_RULE)).toEqual({
+      kind: 'unavailable',
+      reason: "no permission to read it (403); grant the app's identity Monitoring Reader",
+    });
 
-    const other = '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/other';
+    const other =
+      '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/other';
     arm.addRule(other, { 'mrm-model': 'x' });
     arm.failRules(503, 503);
     expect((await r.tagsOf(other)).kind).toBe('retryable');
@@ -60,15 +67,24 @@ describe('ArmRuleTagReader against a fake ARM over TLS', () => {
   });
 
   it('does not call ARM for ids that are not alert rules', async () => {
-    expect(await reader().tagsOf('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/activityLogAlerts/x')).toMatchObject({ kind: 'unavailable' });
+    expect(
+      await reader().tagsOf('/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/activityLogAlerts/x'),
+    ).toMatchObject({ kind: 'unavailable' });
     expect(arm.requests).toHaveLength(0);
   });
 });
 
 describe('parseRuleId', () => {
   it('reads subscription, resource group, type and name, in any case', () => {
-    expect(parseRuleId(LOG_RULE)).toEqual({ subscriptionId: '00000000-1111-2222-3333-444444444444', resourceGroup: 'rg-mrm', type: 'scheduledQueryRules', name: 'mrm-drift-log' });
-    expect(parseRuleId('/subscriptions/s/resourcegroups/RG/providers/MICROSOFT.INSIGHTS/METRICALERTS/a%20b')).toMatchObject({ type: 'metricAlerts', name: 'a b', resourceGroup: 'RG' });
+    expect(parseRuleId(LOG_RULE)).toEqual({
+      subscriptionId: '00000000-1111-2222-3333-444444444444',
+      resourceGroup: 'rg-mrm',
+      type: 'scheduledQueryRules',
+      name: 'mrm-drift-log',
+    });
+    expect(
+      parseRuleId('/subscriptions/s/resourcegroups/RG/providers/MICROSOFT.INSIGHTS/METRICALERTS/a%20b'),
+    ).toMatchObject({ type: 'metricAlerts', name: 'a b', resourceGroup: 'RG' });
     expect(parseRuleId('not an id')).toBeUndefined();
   });
 });

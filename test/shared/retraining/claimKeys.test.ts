@@ -2,13 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { alertClaimKey, directClaimKey, retrainJobName } from '../../../shared/retraining/claimKeys.js';
 import type { DirectPayload } from '../../../shared/retraining/retrainPayload.js';
 
-const direct = (over: Partial<DirectPayload> = {}): DirectPayload => ({ kind: 'direct', magnitude: 0.5, features: ['a', 'b'], reason: undefined, model: undefined, ...over });
+const direct = (over: Partial<DirectPayload> = {}): DirectPayload => ({
+  kind: 'direct',
+  magnitude: 0.5,
+  features: ['a', 'b'],
+  reason: undefined,
+  model: undefined,
+  ...over,
+});
 const at = (iso: string) => new Date(iso);
 
 describe('claim keys and job names', () => {
   it('gives one alert one key, and different alerts different keys', () => {
-    expect(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1')).toBe(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1'));
-    expect(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1')).not.toBe(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/2'));
+    expect(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1')).toBe(
+      alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1'),
+    );
+    expect(alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/1')).not.toBe(
+      alertClaimKey('/subscriptions/s/providers/Microsoft.AlertsManagement/alerts/2'),
+    );
     expect(alertClaimKey('x')).toMatch(/^alert-[0-9a-f]{40}$/);
   });
 

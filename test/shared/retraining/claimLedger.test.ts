@@ -35,7 +35,15 @@ describe('ClaimLedger on blob storage', () => {
     if (first.kind !== 'acquired') throw new Error('expected to acquire');
     await l.decide(first.claim, 'retraining_triggered', 'submitted');
     const again = await l.claim(claimOf('a'));
-    expect(again).toMatchObject({ kind: 'decided', record: { state: 'retraining_triggered', reason: 'submitted', jobName: 'job-a', decidedAt: '2026-03-02T10:00:00.000Z' } });
+    expect(again).toMatchObject({
+      kind: 'decided',
+      record: {
+        state: 'retraining_triggered',
+        reason: 'submitted',
+        jobName: 'job-a',
+        decidedAt: '2026-03-02T10:00:00.000Z',
+      },
+    });
   });
 
   it('tells a call inside the lease to come back when it ends, and lets one call past the lease take over', async () => {
@@ -44,11 +52,16 @@ describe('ClaimLedger on blob storage', () => {
     clock.advance(20_000);
     expect(await l.claim(claimOf('a'))).toMatchObject({ kind: 'in_progress', retryAfterInSeconds: 40 });
     clock.advance(40_000);
-    const takeovers = await Promise.all(Array.from({ length: 10 }, () => l.claim({ ...claimOf('a'), jobName: 'a-new-name' })));
+    const takeovers = await Promise.all(
+      Array.from({ length: 10 }, () => l.claim({ ...claimOf('a'), jobName: 'a-new-name' })),
+    );
     const won = takeovers.filter((o) => o.kind === 'acquired');
     expect(won).toHaveLength(1);
     // The takeover keeps the original job name and request: the retry sends exactly what the crashed call would have.
-    expect(won[0]).toMatchObject({ kind: 'acquired', claim: { takenOver: true, record: { jobName: 'job-a', attempts: 2, leaseUntil: '2026-03-02T10:02:00.000Z' } } });
+    expect(won[0]).toMatchObject({
+      kind: 'acquired',
+      claim: { takenOver: true, record: { jobName: 'job-a', attempts: 2, leaseUntil: '2026-03-02T10:02:00.000Z' } },
+    });
   });
 
   it('frees the claim at once after a retryable failure, and forgets it after a configuration error', async () => {
@@ -60,7 +73,10 @@ describe('ClaimLedger on blob storage', () => {
     expect(retry).toMatchObject({ kind: 'acquired', claim: { takenOver: true } });
     if (retry.kind !== 'acquired') return;
     await l.release(retry.claim);
-    expect(await l.claim(claimOf('a'))).toMatchObject({ kind: 'acquired', claim: { takenOver: false, record: { attempts: 1 } } });
+    expect(await l.claim(claimOf('a'))).toMatchObject({
+      kind: 'acquired',
+      claim: { takenOver: false, record: { attempts: 1 } },
+    });
   });
 
   it('records its decision even when a retry took the claim over meanwhile', async () => {

@@ -15,7 +15,9 @@ async function gate(cooldownInMs = 24 * HOUR) {
 describe('CooldownGate on blob storage', () => {
   it('lets exactly one of many concurrent claims for a model pass', async () => {
     const { gate: g } = await gate();
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => g.enter('default', `claim-${i}`, `job-${i}`)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => g.enter('default', `claim-${i}`, `job-${i}`)),
+    );
     expect(outcomes.filter((o) => o.kind === 'passed')).toHaveLength(1);
     const cooling = outcomes.filter((o) => o.kind === 'cooling');
     expect(cooling).toHaveLength(39);
@@ -36,7 +38,10 @@ describe('CooldownGate on blob storage', () => {
     clock.advance(24 * HOUR - 1);
     expect((await g.enter('default', 'c2', 'j2')).kind).toBe('cooling');
     clock.advance(1);
-    expect(await g.enter('default', 'c2', 'j2')).toMatchObject({ kind: 'passed', entry: { previous: { claimKey: 'c1', jobName: 'j1' } } });
+    expect(await g.enter('default', 'c2', 'j2')).toMatchObject({
+      kind: 'passed',
+      entry: { previous: { claimKey: 'c1', jobName: 'j1' } },
+    });
   });
 
   it('undoes an entry (configuration error): the previous holder, or nothing, is back', async () => {
@@ -49,7 +54,10 @@ describe('CooldownGate on blob storage', () => {
     const third = await g.enter('default', 'c3', 'j3');
     if (third.kind !== 'passed') throw new Error('expected to pass');
     await g.undo(third.entry);
-    expect(await g.enter('default', 'c4', 'j4')).toMatchObject({ kind: 'passed', entry: { previous: { claimKey: 'c2' } } });
+    expect(await g.enter('default', 'c4', 'j4')).toMatchObject({
+      kind: 'passed',
+      entry: { previous: { claimKey: 'c2' } },
+    });
   });
 
   it('never holds anything back with a cooldown of 0', async () => {

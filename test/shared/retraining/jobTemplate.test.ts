@@ -24,22 +24,43 @@ const values: JobTemplateValues = {
 
 describe('fillJobTemplate', () => {
   it('fills placeholders inside string values, any number per string, and leaves the JSON structure alone', () => {
-    const filled = fillJobTemplate({ properties: { a: '{{model}}-{{ magnitude }}', b: ['{{features}}', 3, null, { c: '{{reason}}' }], d: true } }, values, 't.json');
-    expect(filled).toEqual({ ok: true, value: { properties: { a: 'default-0.42', b: ['age,income', 3, null, { c: values.reason }], d: true } } });
+    const filled = fillJobTemplate(
+      { properties: { a: '{{model}}-{{ magnitude }}', b: ['{{features}}', 3, null, { c: '{{reason}}' }], d: true } },
+      values,
+      't.json',
+    );
+    expect(filled).toEqual({
+      ok: true,
+      value: { properties: { a: 'default-0.42', b: ['age,income', 3, null, { c: values.reason }], d: true } },
+    });
   });
 
   it("passes Azure ML's own ${{...}} expressions through untouched", () => {
-    const filled = fillJobTemplate({ properties: { command: 'python t.py --data ${{inputs.capture}} --m {{model}}' } }, values, 't.json');
-    expect(filled.ok && (filled.value.properties as { command: string }).command).toBe('python t.py --data ${{inputs.capture}} --m default');
+    const filled = fillJobTemplate(
+      { properties: { command: 'python t.py --data ${{inputs.capture}} --m {{model}}' } },
+      values,
+      't.json',
+    );
+    expect(filled.ok && (filled.value.properties as { command: string }).command).toBe(
+      'python t.py --data ${{inputs.capture}} --m default',
+    );
   });
 
   it('drops $comment keys, which document the template but are not part of the request', () => {
-    const filled = fillJobTemplate({ $comment: 'doc', properties: { $comment: 'x', jobType: 'Command' } }, values, 't.json');
+    const filled = fillJobTemplate(
+      { $comment: 'doc', properties: { $comment: 'x', jobType: 'Command' } },
+      values,
+      't.json',
+    );
     expect(filled).toEqual({ ok: true, value: { properties: { jobType: 'Command' } } });
   });
 
   it('names unknown placeholders and lists the known ones', () => {
-    const filled = fillJobTemplate({ properties: { a: '{{learningRate}} {{epochs}} {{model}}' } }, values, 'blob:templates/x.json');
+    const filled = fillJobTemplate(
+      { properties: { a: '{{learningRate}} {{epochs}} {{model}}' } },
+      values,
+      'blob:templates/x.json',
+    );
     expect(filled.ok).toBe(false);
     if (!filled.ok) {
       expect(filled.error.code).toBe('RETRAIN.TEMPLATE_PLACEHOLDER');
@@ -50,8 +71,14 @@ describe('fillJobTemplate', () => {
   });
 
   it('requires an object with a properties object (the ARM body)', () => {
-    expect(fillJobTemplate([], values, 'a.json')).toMatchObject({ ok: false, error: { code: 'RETRAIN.TEMPLATE_NOT_OBJECT' } });
-    expect(fillJobTemplate({ jobType: 'Command' }, values, 'a.json')).toMatchObject({ ok: false, error: { message: 'Job template a.json must have a "properties" object (the ARM request body)' } });
+    expect(fillJobTemplate([], values, 'a.json')).toMatchObject({
+      ok: false,
+      error: { code: 'RETRAIN.TEMPLATE_NOT_OBJECT' },
+    });
+    expect(fillJobTemplate({ jobType: 'Command' }, values, 'a.json')).toMatchObject({
+      ok: false,
+      error: { message: 'Job template a.json must have a "properties" object (the ARM request body)' },
+    });
   });
 
   it('fills the published examples completely (every placeholder they use is known)', () => {
@@ -64,6 +91,8 @@ describe('fillJobTemplate', () => {
 
   it('keeps examples/*.template.json equal to the built-in templates', () => {
     expect(JSON.parse(readFileSync('examples/retrain-job.template.json', 'utf8'))).toEqual(EXAMPLE_JOB_TEMPLATE);
-    expect(JSON.parse(readFileSync('examples/retrain-endpoint.template.json', 'utf8'))).toEqual(EXAMPLE_ENDPOINT_TEMPLATE);
+    expect(JSON.parse(readFileSync('examples/retrain-endpoint.template.json', 'utf8'))).toEqual(
+      EXAMPLE_ENDPOINT_TEMPLATE,
+    );
   });
 });

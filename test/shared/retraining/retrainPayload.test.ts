@@ -19,9 +19,11 @@ describe('parseRetrainPayload: common alert schema', () => {
   it('reads a fired metric alert: rule, rule id, measured value, threshold', () => {
     expect(alertOf('metric-fired.json')).toEqual({
       kind: 'alert',
-      alertId: '/subscriptions/00000000-1111-2222-3333-444444444444/providers/Microsoft.AlertsManagement/alerts/3f9c2a41-7d1e-4c55-9b0a-6e2d8c1f4a10',
+      alertId:
+        '/subscriptions/00000000-1111-2222-3333-444444444444/providers/Microsoft.AlertsManagement/alerts/3f9c2a41-7d1e-4c55-9b0a-6e2d8c1f4a10',
       rule: 'mrm-drift-magnitude',
-      ruleId: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/mrm-drift-magnitude',
+      ruleId:
+        '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/mrm-drift-magnitude',
       signalType: 'Metric',
       monitoringService: 'Platform',
       monitorCondition: 'Fired',
@@ -37,15 +39,30 @@ describe('parseRetrainPayload: common alert schema', () => {
   });
 
   it('reads a Log Alerts V2 alert: measured value, measure column, features from the feature dimension', () => {
-    expect(alertOf('log-v2-fired.json')).toMatchObject({ family: 'log', value: 0.37, metricName: 'magnitude', features: ['income'], monitoringService: 'Log Alerts V2' });
+    expect(alertOf('log-v2-fired.json')).toMatchObject({
+      family: 'log',
+      value: 0.37,
+      metricName: 'magnitude',
+      features: ['income'],
+      monitoringService: 'Log Alerts V2',
+    });
   });
 
   it('reads dynamic-threshold metric alerts as metric alerts', () => {
-    expect(alertOf('metric-dynamic-fired.json')).toMatchObject({ family: 'metric', conditionType: 'DynamicThresholdCriteria', value: 0.33, threshold: '0.21' });
+    expect(alertOf('metric-dynamic-fired.json')).toMatchObject({
+      family: 'metric',
+      conditionType: 'DynamicThresholdCriteria',
+      value: 0.33,
+      threshold: '0.21',
+    });
   });
 
   it('classifies activity-log alerts as other (acknowledged, not acted on)', () => {
-    expect(alertOf('activity-log-fired.json')).toMatchObject({ family: 'other', signalType: 'Activity Log', value: null });
+    expect(alertOf('activity-log-fired.json')).toMatchObject({
+      family: 'other',
+      signalType: 'Activity Log',
+      value: null,
+    });
   });
 
   it('reads resolved alerts without needing their context', () => {
@@ -69,13 +86,20 @@ describe('parseRetrainPayload: common alert schema', () => {
     const alert = alertFixture('metric-fired.json');
     alert.data.essentials.alertRuleId = alert.data.essentials.alertRuleID;
     delete alert.data.essentials.alertRuleID;
-    expect(parseRetrainPayload(alert)).toMatchObject({ ok: true, value: { ruleId: alert.data.essentials.alertRuleId } });
+    expect(parseRetrainPayload(alert)).toMatchObject({
+      ok: true,
+      value: { ruleId: alert.data.essentials.alertRuleId },
+    });
   });
 
   it('names the field at fault', () => {
     const missingRule = alertFixture('metric-fired.json');
     delete missingRule.data.essentials.alertRule;
-    expect(failureOf(missingRule)).toEqual({ code: 'WEBHOOK.INVALID_PAYLOAD', message: 'Invalid common alert schema payload: data.essentials.alertRule is required', field: 'data.essentials.alertRule' });
+    expect(failureOf(missingRule)).toEqual({
+      code: 'WEBHOOK.INVALID_PAYLOAD',
+      message: 'Invalid common alert schema payload: data.essentials.alertRule is required',
+      field: 'data.essentials.alertRule',
+    });
 
     const noCriteria = alertFixture('metric-fired.json');
     noCriteria.data.alertContext.condition.allOf = [];
@@ -83,7 +107,9 @@ describe('parseRetrainPayload: common alert schema', () => {
 
     const textValue = alertFixture('log-v2-fired.json');
     textValue.data.alertContext.condition.allOf[0].metricValue = 'high';
-    expect(failureOf(textValue).message).toBe('Invalid common alert schema payload: data.alertContext.condition.allOf[0].metricValue must be number or null');
+    expect(failureOf(textValue).message).toBe(
+      'Invalid common alert schema payload: data.alertContext.condition.allOf[0].metricValue must be number or null',
+    );
 
     const badDate = alertFixture('metric-fired.json');
     badDate.data.essentials.firedDateTime = '3/22/2019 1:36:31 PM';
@@ -93,14 +119,18 @@ describe('parseRetrainPayload: common alert schema', () => {
   it('refuses other schemas, pointing at the action group setting', () => {
     expect(failureOf({ schemaId: 'AzureMonitorMetricAlert', data: {} })).toMatchObject({
       code: 'WEBHOOK.UNSUPPORTED_SCHEMA',
-      message: expect.stringContaining('enable the common alert schema on the action group\'s webhook (useCommonAlertSchema: true)'),
+      message: expect.stringContaining(
+        "enable the common alert schema on the action group's webhook (useCommonAlertSchema: true)",
+      ),
     });
   });
 });
 
 describe('parseRetrainPayload: direct payload', () => {
   it('reads drift_magnitude, features, reason and model', () => {
-    expect(parseRetrainPayload({ drift_magnitude: 0.4, features: ['a', 'b'], reason: 'why', model: 'churn.v2' })).toEqual({
+    expect(
+      parseRetrainPayload({ drift_magnitude: 0.4, features: ['a', 'b'], reason: 'why', model: 'churn.v2' }),
+    ).toEqual({
       ok: true,
       value: { kind: 'direct', magnitude: 0.4, features: ['a', 'b'], reason: 'why', model: 'churn.v2' },
     });

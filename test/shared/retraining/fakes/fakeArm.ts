@@ -23,8 +23,10 @@ export interface RecordedRequest {
 /** How the fake answers the next job PUTs / endpoint POSTs / rule GETs: one behaviour each, consumed in order. */
 export type Behaviour = 'normal' | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503 | 'hang' | 'reset';
 
-const JOB_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/jobs\/([^/]+)$/i;
-const RULE_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/Microsoft\.Insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
+const JOB_PATH =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/jobs\/([^/]+)$/i;
+const RULE_PATH =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/Microsoft\.Insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
 const ENDPOINT_PATH = /^\/endpoints\/([^/]+)\/invoke$/;
 
 // Rule properties as ARM returns them (the SDK deserialises them, so they must be complete enough to read).
@@ -32,24 +34,62 @@ const METRIC_ALERT = {
   description: 'drift magnitude above the retrain threshold',
   severity: 2,
   enabled: true,
-  scopes: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm'],
+  scopes: [
+    '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm',
+  ],
   evaluationFrequency: 'PT1H',
   windowSize: 'PT1H',
   criteria: {
     'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria',
-    allOf: [{ criterionType: 'StaticThresholdCriterion', name: 'drift', metricName: 'mrm_drift_magnitude', metricNamespace: 'azure.applicationinsights', operator: 'GreaterThan', threshold: 0.3, timeAggregation: 'Maximum', dimensions: [], skipMetricValidation: true }],
+    allOf: [
+      {
+        criterionType: 'StaticThresholdCriterion',
+        name: 'drift',
+        metricName: 'mrm_drift_magnitude',
+        metricNamespace: 'azure.applicationinsights',
+        operator: 'GreaterThan',
+        threshold: 0.3,
+        timeAggregation: 'Maximum',
+        dimensions: [],
+        skipMetricValidation: true,
+      },
+    ],
   },
   autoMitigate: true,
-  actions: [{ actionGroupId: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain', webHookProperties: {} }],
+  actions: [
+    {
+      actionGroupId:
+        '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain',
+      webHookProperties: {},
+    },
+  ],
 };
 const LOG_ALERT = {
   severity: 2,
   enabled: true,
   evaluationFrequency: 'PT1H',
   windowSize: 'PT1H',
-  scopes: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm'],
-  criteria: { allOf: [{ query: 'customMetrics', timeAggregation: 'Maximum', metricMeasureColumn: 'magnitude', operator: 'GreaterThan', threshold: 0.3, dimensions: [], failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 } }] },
-  actions: { actionGroups: ['/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain'] },
+  scopes: [
+    '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/components/appi-mrm',
+  ],
+  criteria: {
+    allOf: [
+      {
+        query: 'customMetrics',
+        timeAggregation: 'Maximum',
+        metricMeasureColumn: 'magnitude',
+        operator: 'GreaterThan',
+        threshold: 0.3,
+        dimensions: [],
+        failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+      },
+    ],
+  },
+  actions: {
+    actionGroups: [
+      '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/microsoft.insights/actionGroups/ag-retrain',
+    ],
+  },
 };
 
 /**
@@ -130,7 +170,12 @@ export class FakeArm {
         req.socket.destroy();
         return true;
       }
-      send(behaviour, { error: { code: behaviour === 429 ? 'TooManyRequests' : behaviour >= 500 ? 'InternalServerError' : 'UserError', message: `fake ${behaviour}` } });
+      send(behaviour, {
+        error: {
+          code: behaviour === 429 ? 'TooManyRequests' : behaviour >= 500 ? 'InternalServerError' : 'UserError',
+          message: `fake ${behaviour}`,
+        },
+      });
       return true;
     };
 
@@ -139,11 +184,21 @@ export class FakeArm {
       if (misbehave(this.jobBehaviours.shift())) return;
       const key = job[4]!.toLowerCase();
       if (this.jobs.has(key)) {
-        send(400, { error: { code: 'UserError', message: 'A job with this name already exists. If you are trying to create a new job, use a different name.' } });
+        send(400, {
+          error: {
+            code: 'UserError',
+            message:
+              'A job with this name already exists. If you are trying to create a new job, use a different name.',
+          },
+        });
         return;
       }
       this.jobs.set(key, recorded.body);
-      send(201, { id: recorded.path, name: job[4], properties: { ...(recorded.body as { properties?: object }).properties, status: 'NotStarted' } });
+      send(201, {
+        id: recorded.path,
+        name: job[4],
+        properties: { ...(recorded.body as { properties?: object }).properties, status: 'NotStarted' },
+      });
       return;
     }
     if (job && recorded.method === 'GET') {
@@ -156,8 +211,16 @@ export class FakeArm {
     if (rule && recorded.method === 'GET') {
       if (misbehave(this.ruleBehaviours.shift())) return;
       const tags = this.rules.get(recorded.path.toLowerCase());
-      if (!tags) send(404, { error: { code: 'ResourceNotFound', message: `The Resource '${rule[4]}' was not found.` } });
-      else send(200, { id: recorded.path, name: rule[4], location: 'global', tags, properties: rule[3]!.toLowerCase() === 'metricalerts' ? METRIC_ALERT : LOG_ALERT });
+      if (!tags)
+        send(404, { error: { code: 'ResourceNotFound', message: `The Resource '${rule[4]}' was not found.` } });
+      else
+        send(200, {
+          id: recorded.path,
+          name: rule[4],
+          location: 'global',
+          tags,
+          properties: rule[3]!.toLowerCase() === 'metricalerts' ? METRIC_ALERT : LOG_ALERT,
+        });
       return;
     }
     if (ENDPOINT_PATH.test(recorded.path) && recorded.method === 'POST') {

@@ -50,9 +50,22 @@ export class FakeEntra {
   }
 
   /** A token as Entra issues it for the secure webhook (v1 issuer), with overrides for the failure cases. */
-  async token(options: { claims?: JWTPayload; expiresInSeconds?: number; kid?: string; key?: CryptoKey; issuer?: string; audience?: string } = {}): Promise<string> {
+  async token(
+    options: {
+      claims?: JWTPayload;
+      expiresInSeconds?: number;
+      kid?: string;
+      key?: CryptoKey;
+      issuer?: string;
+      audience?: string;
+    } = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ roles: ['ActionGroupsSecureWebhook'], appid: '461e8683-5575-4561-ac7f-899cc907d62a', ...options.claims })
+    return new SignJWT({
+      roles: ['ActionGroupsSecureWebhook'],
+      appid: '461e8683-5575-4561-ac7f-899cc907d62a',
+      ...options.claims,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'test-key-1', typ: 'JWT' })
       .setIssuer(options.issuer ?? `https://sts.windows.net/${TENANT}/`)
       .setAudience(options.audience ?? AUDIENCE)

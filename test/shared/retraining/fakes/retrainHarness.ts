@@ -33,7 +33,9 @@ export interface RetrainHarness {
  * The retraining service as the Function App builds it, against Azurite (fresh containers) and a fake ARM over TLS on
  * loopback; only the credential and clock are stand-ins. `live: false` leaves the workspace unset (dry run).
  */
-export async function startRetrainHarness(options: { live?: boolean; env?: Environment } = {}): Promise<RetrainHarness> {
+export async function startRetrainHarness(
+  options: { live?: boolean; env?: Environment } = {},
+): Promise<RetrainHarness> {
   const arm = await FakeArm.start({ tls: true });
   const credential = new FakeCredential();
   const clock = new ManualClock();
@@ -62,7 +64,10 @@ export async function startRetrainHarness(options: { live?: boolean; env?: Envir
     settings,
     service: build(),
     anotherInstance: build,
-    audit: () => new BlobAuditLog(blobService().getContainerClient(settings.retraining.auditContainer)).entriesOf(clock.now().toISOString().slice(0, 10)),
+    audit: () =>
+      new BlobAuditLog(blobService().getContainerClient(settings.retraining.auditContainer)).entriesOf(
+        clock.now().toISOString().slice(0, 10),
+      ),
     close: async () => {
       agent.destroy();
       await arm.close();
