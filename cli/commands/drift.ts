@@ -1,9 +1,222 @@
-import { Command } from 'commander';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { DefaultAzureCredential } from '@azure/identity';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadSettings, type Environment, type Settings } from '../../shared/config/settings.js';
+import { MrmError, unwrap } from '../../shared/errors.js';
+import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
+import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
+import type { CaptureStore } from '../../shared/capture/listCaptureBlobs.js';
+import { ContainerCaptureStore } from '../../shared/adapters/containerCaptureStore.js';
+import { LocalCaptureStore } from '../../shared/adapters/localCaptureStore.js';
+import { FileProfileCache } from '../../shared/adapters/fileProfileCache.js';
+import { LogAnalyticsTelemetry } from '../../shared/adapters/logAnalyticsTelemetry.js';
+import { captureSourceOf } from '../../shared/drift/run/captureSourceOf.js';
+import { previousIsoWeek, windowOf, type DriftWindow } from '../../shared/drift/run/driftWindow.js';
+import { driftOptionsFromSettings } from '../../shared/drift/driftOptions.js';
+import { noProfileCache, silentProgress, type DriftProgress } from '../../shared/drift/run/ports.js';
+import { runWeeklyDrift, type WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
+import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 
-// Placeholder until its issue lands: says so instead of pretending.
+export interface DriftArguments {
+  baseline: string;
+  /** A local folder, a container URL (with a SAS, or Entra via DefaultAzureCredential), or a connection string. */
+  capture: string;
+  /** With a connection string: the container (default MRM_CAPTURE_CONTAINER). */
+  container?: string;
+  hub?: 'events' | 'scored';
+  from?: string;
+  to?: string;
+  out?: string;
+  html?: string;
+  namespace?: string;
+  nameFormat?: string;
+  cache?: string;
+  concurrency?: number;
+  workspace?: string;
+  failOnDrift?: boolean;
+}
+
+/** Where progress and notes go: a progress bar when it is a terminal, nothing otherwise. */
+export interface DriftTerminal {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+export interface DriftRunResult {
+  report: WeeklyDriftReport;
+  html: string;
+  /** What `mrm drift` prints: the report JSON without --out, else a summary. */
+  stdout: string;
+  exitCode: number;
+}
+
+const WEEK_IN_MS = 7 * 86_400_000;
+
+/** The use case behind `mrm drift`: the same weekly drift as the function, over a chosen window and Capture location. */
+export async function runDrift(
+  args: DriftArguments,
+  env: Environment = process.env,
+  terminal: DriftTerminal = process.stderr,
+  now: () => number = () => Date.now(),
+): Promise<DriftRunResult> {
+  const settings = unwrap(loadSettings(env));
+  const baseline = await readBaseline(args.baseline);
+  const window = windowFromArguments(args, now());
+  const store = await captureStore(args, settings);
+  const format = unwrap(parseCaptureNameFormat(args.nameFormat ?? settings.drift.captureNameFormat));
+  const hubNames = args.hub
+    ? { [args.hub]: args.hub === 'events' ? settings.scoring.eventsHub : settings.scoring.scoredHub }
+    : { events: settings.scoring.eventsHub, scored: settings.scoring.scoredHub };
+  const workspace = args.workspace ?? settings.drift.logAnalyticsWorkspaceId;
+  const progress = terminal.isTTY ? progressBar(terminal) : quietProgress(terminal);
+  let outcome;
+  try {
+    outcome = await runWeeklyDrift(
+      {
+        source: captureSourceOf(store, { format, namespace: args.namespace ?? settings.drift.captureNamespace, hubNames }),
+        cache: args.cache ? new FileProfileCache(args.cache) : noProfileCache,
+        clock: { nowInMs: now },
+        progress: progress.port,
+        metrics: noMetrics,
+        telemetry: workspace ? new LogAnalyticsTelemetry(workspace, new DefaultAzureCredential()) : undefined,
+      },
+      { baseline, window, options: driftOptionsFromSettings(settings.drift), concurrency: args.concurrency ?? settings.drift.concurrency },
+    );
+  } finally {
+    progress.stop();
+  }
+  if (outcome.status !== 'complete') throw new MrmError('DRIFT.INCOMPLETE', 'The drift run stopped before reading every blob');
+  const { report, html } = outcome;
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (args.out) await writeFile(args.out, json);
+  if (args.html) await writeFile(args.html, html);
+  const exitCode = args.failOnDrift && (report.drift.drifted || report.retrainRecommended) ? 3 : 0;
+  return { report, html, stdout: args.out ? summary(report, window, args) : json, exitCode };
+}
+
+async function readBaseline(path: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${path}: ${(cause as Error).message}`, { cause });
+  }
+  return unwrap(readBaselineProfile(json, path));
+}
+
+/** --from/--to as ISO dates; one of them alone means a week from or to it; neither, the previous ISO week. */
+export function windowFromArguments(args: Pick<DriftArguments, 'from' | 'to'>, nowInMs: number): DriftWindow {
+  if (args.from === undefined && args.to === undefined) return previousIsoWeek(nowInMs);
+  const from = args.from === undefined ? undefined : isoTime('--from', args.from);
+  const to = args.to === undefined ? undefined : isoTime('--to', args.to);
+  const start = from ?? to! - WEEK_IN_MS;
+  const end = to ?? from! + WEEK_IN_MS;
+  if (!(start < end)) throw new MrmError('CLI.ARGUMENT', `--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`);
+  return windowOf(start, end);
+}
+
+function isoTime(flag: string, text: string): number {
+  // A date alone is midnight UTC; a date-time needs its zone, so nothing depends on the machine's time zone.
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const time = valid ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(time)) throw new MrmError('CLI.ARGUMENT', `${flag} must be an ISO date (2024-01-15) or date-time with a zone (2024-01-15T00:00:00Z), got "${text}"`);
+  return time;
+}
+
+async function captureStore(args: DriftArguments, settings: Settings): Promise<CaptureStore> {
+  const capture = args.capture.trim();
+  if (/^https?:\/\//i.test(capture)) {
+    // A SAS in the URL authorises by itself; otherwise Entra (az login, managed identity, environment).
+    const hasSas = /[?&]sig=/.test(capture);
+    return new ContainerCaptureStore(hasSas ? new ContainerClient(capture) : new ContainerClient(capture, new DefaultAzureCredential()));
+  }
+  if (/(^|;)\s*(AccountName|BlobEndpoint|UseDevelopmentStorage|SharedAccessSignature)\s*=/i.test(capture)) {
+    let service: BlobServiceClient;
+    try {
+      service = BlobServiceClient.fromConnectionString(capture);
+    } catch (cause) {
+      throw new MrmError('CLI.ARGUMENT', `--capture looks like a connection string but is not a valid one: ${(cause as Error).message}`, { cause });
+    }
+    return new ContainerCaptureStore(service.getContainerClient(args.container ?? settings.drift.captureContainer));
+  }
+  const info = await stat(capture).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new MrmError('CLI.ARGUMENT', `--capture ${capture} is neither a folder, a container URL (https://…) nor a storage connection string`);
+  }
+  return new LocalCaptureStore(capture);
+}
+
+function progressBar(terminal: DriftTerminal): { port: DriftProgress; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: terminal as NodeJS.WriteStream, format: 'drift [{bar}] {value}/{total} blobs | {events} events | {skipped} skipped', hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let events = 0;
+  let skipped = 0;
+  let started = false;
+  return {
+    port: {
+      listed: (counts) => {
+        bar.start(counts.events + counts.scored, 0, { events, skipped });
+        started = true;
+      },
+      blobDone: (event) => {
+        events += event.events;
+        if (event.skipped) skipped++;
+        bar.increment(1, { events, skipped });
+      },
+      note: () => undefined,
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function quietProgress(terminal: DriftTerminal): { port: DriftProgress; stop: () => void } {
+  return { port: { ...silentProgress, note: (message) => void terminal.write(`mrm drift: ${message}\n`) }, stop: () => undefined };
+}
+
+function summary(report: WeeklyDriftReport, window: DriftWindow, args: DriftArguments): string {
+  const lines = [
+    `Drift ${window.label} (${report.window.from} to ${report.window.to}): ${report.events} events, ${report.eventsProfiled} profiled, ` +
+      `${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped`,
+    `Dataset drift: ${report.drift.drifted ? 'YES' : 'no'} (share ${report.drift.share.toFixed(3)}; drifted: ${report.drift.driftedFeatures.join(', ') || 'none'}); ` +
+      `retraining ${report.retrainRecommended ? 'recommended' : 'not recommended'}`,
+    `Report written to ${args.out}${args.html ? ` and ${args.html}` : ''}`,
+  ];
+  for (const s of report.blobs.skipped) lines.push(`Skipped ${s.name}: ${s.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const positiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+};
+
 export function driftCommand(): Command {
-  return new Command('drift').description('(not built yet)').action(() => {
-    process.stderr.write('mrm drift: not built yet\n');
-    process.exitCode = 2;
-  });
+  return new Command('drift')
+    .description('Compare a window of Event Hubs Capture files with the baseline profile and report drift (the weeklyDrift use case)')
+    .requiredOption('--baseline <profile.json>', 'the baseline profile (from `mrm baseline`)')
+    .requiredOption('--capture <location>', 'Capture files: a local folder, a container URL (https://…, with a SAS or your Entra login), or a storage connection string')
+    .option('--container <name>', 'with a connection string: the Capture container (default MRM_CAPTURE_CONTAINER)')
+    .addOption(new Option('--hub <hub>', 'read only one captured hub (default both)').choices(['events', 'scored']))
+    .option('--from <iso>', 'window start, UTC (default: the previous ISO week)')
+    .option('--to <iso>', 'window end, exclusive (default: --from plus 7 days)')
+    .option('--out <report.json>', 'write the report JSON there (otherwise it is printed)')
+    .option('--html <report.html>', 'write the HTML report there')
+    .option('--namespace <name>', 'Event Hubs namespace in blob names (default MRM_CAPTURE_NAMESPACE, else discovered)')
+    .option('--name-format <format>', 'Capture archive name format (default MRM_CAPTURE_NAME_FORMAT)')
+    .option('--cache <dir>', 'keep per-blob profiles in this folder, so re-runs over the same files read nothing twice')
+    .option('--concurrency <n>', 'blobs read at once (default MRM_DRIFT_CONCURRENCY)', positiveInteger)
+    .option('--workspace <id>', 'Log Analytics workspace id for the week\'s scoring telemetry (default MRM_LOG_ANALYTICS_WORKSPACE_ID)')
+    .option('--fail-on-drift', 'exit with code 3 when the dataset drifts or retraining is recommended')
+    .action(async (options: DriftArguments) => {
+      const result = await runDrift(options);
+      process.stdout.write(result.stdout);
+      process.exitCode = result.exitCode;
+    });
 }
