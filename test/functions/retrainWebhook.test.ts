@@ -1,9 +1,10 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../functions/retrainWebhook.js';
+import { createRetrainHandler, retrainWebhookHandler } from '../../functions/retrainWebhook.js';
 import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
+import { azuriteConnectionString } from '../helpers/storage.js';
 import { alertFixture, alertFixtureText } from '../shared/retraining/fakes/alertFixtures.js';
 import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
 
@@ -27,6 +28,19 @@ describe('retrainWebhook registration', () => {
     expect(trigger.route).toBe('retrain');
     expect(trigger.methods).toEqual(['POST']);
     expect(trigger.authLevel).toBe('function');
+  });
+
+  it('builds its service on the first call from the environment, then reuses it', async () => {
+    process.env.AzureWebJobsStorage = azuriteConnectionString();
+    try {
+      const first = await retrainWebhookHandler(post(alertFixtureText('metric-resolved.json')), context());
+      expect(first).toMatchObject({ status: 200, jsonBody: { status: 'no_action_needed' } });
+      delete process.env.AzureWebJobsStorage; // a rebuild would now fail: the instance keeps the first one
+      const second = await retrainWebhookHandler(post(alertFixtureText('log-v2-resolved.json')), context());
+      expect(second).toMatchObject({ status: 200, jsonBody: { status: 'no_action_needed' } });
+    } finally {
+      delete process.env.AzureWebJobsStorage;
+    }
   });
 });
 
