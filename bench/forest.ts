@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import type { ForestLayout } from '../shared/baseline/compileForest.js';
 import { compileForest, trainIsolationForest, type NumericMatrix } from '../shared/baseline/isolationForest.js';
 import { createRandom } from '../shared/baseline/random.js';
 
@@ -39,6 +40,9 @@ export interface ForestBenchFigures {
   /** compileForest().score, one row at a time, as the scoring handler calls it. */
   scoreRowsPerSecond: number;
   scoreWallRowsPerSecond: number;
+  /** Layout score() used (`complete` for ψ = 256), and score() with the other layout, to show what the choice buys. */
+  layout: ForestLayout;
+  otherLayoutRowsPerSecond: number;
   /** compileForest().scoreMany over the whole matrix. */
   scoreManyRowsPerSecond: number;
   sklearn: SklearnFigures;
@@ -84,9 +88,10 @@ export async function benchForest(options: ForestBenchOptions = {}): Promise<For
 
   const rowViews = Array.from({ length: rows }, (_, r) => matrix.values.subarray(r * columns, (r + 1) * columns));
   let sink = 0;
-  const scoreOnePass = () =>
+  const otherLayout = compileForest(trained.value, { layout: forest.layout === 'complete' ? 'linked' : 'complete' });
+  const scoreOnePass = (compiled = forest) =>
     timed(() => {
-      for (let r = 0; r < rows; r++) sink += forest.score(rowViews[r]!);
+      for (let r = 0; r < rows; r++) sink += compiled.score(rowViews[r]!);
     });
   const out = new Float64Array(rows);
   const scoreManyPass = () =>
@@ -96,7 +101,9 @@ export async function benchForest(options: ForestBenchOptions = {}): Promise<For
     });
   scoreOnePass(); // warm-up: lets the JIT optimise the loop before timing
   scoreManyPass();
-  const scorePasses = Array.from({ length: repeats }, scoreOnePass);
+  const scorePasses = Array.from({ length: repeats }, () => scoreOnePass());
+  scoreOnePass(otherLayout);
+  const otherLayoutPasses = Array.from({ length: repeats }, () => scoreOnePass(otherLayout));
   const scoreManyPasses = Array.from({ length: repeats }, scoreManyPass);
   if (!Number.isFinite(sink)) throw new Error('benchForest: non-finite score');
   const best = (passes: Timing[], clock: keyof Timing) => rows / (Math.min(...passes.map((p) => p[clock])) / 1000);
@@ -113,6 +120,8 @@ export async function benchForest(options: ForestBenchOptions = {}): Promise<For
     trainMs,
     scoreRowsPerSecond,
     scoreWallRowsPerSecond: best(scorePasses, 'wallMs'),
+    layout: forest.layout,
+    otherLayoutRowsPerSecond: best(otherLayoutPasses, 'cpuMs'),
     scoreManyRowsPerSecond: best(scoreManyPasses, 'cpuMs'),
     sklearn,
     ratioToSklearn: 'rowsPerSecond' in sklearn ? scoreRowsPerSecond / sklearn.rowsPerSecond : null,
@@ -206,6 +215,7 @@ export function formatForestFigures(f: ForestBenchFigures): string[] {
     `isolation forest: ${f.trees} trees, ψ=${f.sampleSize}, ${f.columns} features, ${f.nodes.toLocaleString('en-US')} nodes, trained in ${f.trainMs.toFixed(0)} ms`,
     `  score (row by row):    ${rate(f.scoreRowsPerSecond)} per core over ${f.rows.toLocaleString('en-US')} rows (wall: ${rate(f.scoreWallRowsPerSecond)})`,
     `  scoreMany (batch):     ${rate(f.scoreManyRowsPerSecond)} per core`,
+    `  ${f.layout} layout; the ${f.layout === 'complete' ? 'linked' : 'complete'} one: ${rate(f.otherLayoutRowsPerSecond)} per core`,
   ];
   if ('rowsPerSecond' in f.sklearn) {
     lines.push(

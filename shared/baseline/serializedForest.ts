@@ -49,7 +49,8 @@ export function averagePathLength(n: number): number {
 
 /**
  * Checks an untrusted value (a profile read from storage) is a well-formed forest: array lengths agree, every feature
- * index is in range, every child comes after its parent and inside the node arrays (so scoring always terminates).
+ * index is in range, every child comes after its parent and inside the node arrays (so scoring always terminates),
+ * no tree is deeper than `heightLimit` (scoring walks exactly that many steps).
  */
 export function readSerializedForest(value: unknown): Result<SerializedForest> {
   const invalid = (why: string) => fail('FOREST.INVALID_MODEL', `Invalid isolation forest: ${why}`);
@@ -82,6 +83,12 @@ export function readSerializedForest(value: unknown): Result<SerializedForest> {
     if (!Number.isInteger(root) || root < 0 || root >= nodes)
       return invalid(`root ${root} is outside the ${nodes} nodes`);
   }
+  if (forest.heightLimit < 1 || forest.heightLimit > 30)
+    return invalid(`heightLimit ${forest.heightLimit} is outside 1..30`);
+  // Walks take exactly heightLimit steps, so no node may sit deeper; children come after parents, so one pass in
+  // index order sees every parent's depth before its children's.
+  const depth = new Int32Array(nodes).fill(-1);
+  for (const root of forest.roots) depth[root] = 0;
   for (let i = 0; i < nodes; i++) {
     const feature = forest.feature[i]!;
     const left = forest.left[i]!;
@@ -91,6 +98,10 @@ export function readSerializedForest(value: unknown): Result<SerializedForest> {
       return invalid(`node ${i} splits on feature ${feature}, outside 0..${forest.columns - 1}`);
     } else if (!Number.isInteger(left) || left <= i || left + 1 >= nodes) {
       return invalid(`node ${i} has children at ${left}, not after it and inside the ${nodes} nodes`);
+    } else if (depth[i]! >= 0) {
+      if (depth[i]! >= forest.heightLimit)
+        return invalid(`node ${i} splits at depth ${depth[i]}, the depth limit is ${forest.heightLimit}`);
+      depth[left] = depth[left + 1] = depth[i]! + 1;
     }
   }
   return ok(forest);

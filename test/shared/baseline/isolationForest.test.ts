@@ -299,14 +299,27 @@ describe('compileForest', () => {
       }
       return 2 ** (-total / f.trees / f.averagePathLength);
     };
-    for (const trees of [1, 3, 5, 30]) {
+    for (const trees of [1, 3, 5, 8, 9, 30]) {
       const f = train(data, { trees, seed: trees });
-      const c = compileForest(f);
+      const complete = compileForest(f, { layout: 'complete' });
+      const linked = compileForest(f, { layout: 'linked' });
       for (let r = 0; r < data.rows; r += 7) {
         const row = data.values.subarray(r * 3, r * 3 + 3);
-        expect(c.score(row)).toBeCloseTo(walk(f, row), 14);
+        expect(complete.score(row)).toBeCloseTo(walk(f, row), 14);
+        expect(linked.score(row)).toBe(complete.score(row));
       }
     }
+  });
+
+  it('pads shallow forests to complete trees and keeps deep ones (ψ > 4096) linked, with the same scores', () => {
+    expect(compiled.layout).toBe('complete');
+    const random = createRandom(17);
+    const wide = { rows: 9000, columns: 2, values: Float64Array.from({ length: 18_000 }, () => random.nextGaussian()) };
+    const deep = train(wide, { trees: 3, sampleSize: 8192 });
+    expect(deep.heightLimit).toBe(13);
+    const linked = compileForest(deep);
+    expect(linked.layout).toBe('linked');
+    expect(linked.scoreMany(wide)).toEqual(compileForest(deep, { layout: 'complete' }).scoreMany(wide));
   });
 
   it('throws for a row shorter than the forest, a matrix of another width, or a short output', () => {
@@ -368,6 +381,16 @@ describe('readSerializedForest', () => {
       { ...forest, left: forest.left.map((l, i) => (i === firstInternal ? forest.feature.length - 1 : l)) },
       `node ${firstInternal} has children at ${forest.feature.length - 1}, not after it and inside the ${forest.feature.length} nodes`,
     ],
+    ['a height limit of 0', { ...forest, heightLimit: 0 }, 'heightLimit 0 is outside 1..30'],
+    [
+      'a tree deeper than the height limit',
+      { ...forest, heightLimit: forest.heightLimit - 1 },
+      expect.stringMatching(
+        new RegExp(
+          `^node \\d+ splits at depth ${forest.heightLimit - 1}, the depth limit is ${forest.heightLimit - 1}$`,
+        ),
+      ),
+    ],
     [
       'an external node with a child',
       {
@@ -377,10 +400,11 @@ describe('readSerializedForest', () => {
       `external node ${forest.feature.lastIndexOf(-1)} has a child`,
     ],
   ])('refuses %s', (_what, value, why) => {
-    expect(readSerializedForest(value)).toEqual({
-      ok: false,
-      error: { code: 'FOREST.INVALID_MODEL', message: `Invalid isolation forest: ${why}` },
-    });
+    const read = readSerializedForest(value);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.error.code).toBe('FOREST.INVALID_MODEL');
+    expect(read.error.message.replace('Invalid isolation forest: ', '')).toEqual(why);
   });
 });
 
