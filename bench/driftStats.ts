@@ -40,8 +40,16 @@ export function benchDriftStats(options: DriftStatsBenchOptions = {}): DriftStat
   const r = createRandom(7);
   const draw = (j: number): number => Math.round((100 * j + 10 * r.nextGaussian()) * 1000) / 1000;
   const columns: SchemaColumn[] = [
-    ...Array.from({ length: numeric }, (_, j) => ({ name: `n${j}`, type: 'numeric' as const, values: Float64Array.from({ length: 50_000 }, () => draw(j)) })),
-    ...Array.from({ length: categorical }, (_, j) => ({ name: `c${j}`, type: 'categorical' as const, values: Array.from({ length: 50_000 }, () => CATEGORIES[r.nextInt(6)]!) })),
+    ...Array.from({ length: numeric }, (_, j) => ({
+      name: `n${j}`,
+      type: 'numeric' as const,
+      values: Float64Array.from({ length: 50_000 }, () => draw(j)),
+    })),
+    ...Array.from({ length: categorical }, (_, j) => ({
+      name: `c${j}`,
+      type: 'categorical' as const,
+      values: Array.from({ length: 50_000 }, () => CATEGORIES[r.nextInt(6)]!),
+    })),
   ];
   const schema = deriveSchema(columns);
   const bodies: string[] = [];
@@ -107,5 +115,6 @@ export function formatDriftStatsFigures(f: DriftStatsBenchFigures): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const line of formatDriftStatsFigures(benchDriftStats({ events: Number(process.argv[2] ?? 1_000_000) }))) console.log(line);
+  for (const line of formatDriftStatsFigures(benchDriftStats({ events: Number(process.argv[2] ?? 1_000_000) })))
+    console.log(line);
 }

@@ -74,25 +74,49 @@ export interface CompareOptions extends Partial<DriftOptions> {
  * chi-square rejects AND JS ≥ 0.1), dataset share and magnitude, prediction and performance drift. Throws
  * DRIFT.SCHEMA_MISMATCH when a profile was not counted on `options.schema`.
  */
-export function compareProfiles(reference: DatasetProfile, current: DatasetProfile, compareOptions: CompareOptions): DriftAssessment {
+export function compareProfiles(
+  reference: DatasetProfile,
+  current: DatasetProfile,
+  compareOptions: CompareOptions,
+): DriftAssessment {
   const { schema, baselineMetrics, ...overrides } = compareOptions;
   const options: DriftOptions = { ...DEFAULT_DRIFT_OPTIONS, ...stripUndefined(overrides) };
   for (const p of [reference, current]) {
     if (p.schemaId !== schema.id) {
-      throw new MrmError('DRIFT.SCHEMA_MISMATCH', `profile counted on schema ${p.schemaId}, baseline schema is ${schema.id}: rebuild the profiles`);
+      throw new MrmError(
+        'DRIFT.SCHEMA_MISMATCH',
+        `profile counted on schema ${p.schemaId}, baseline schema is ${schema.id}: rebuild the profiles`,
+      );
     }
   }
   const features = assessFamily(
-    schema.features.map((f) => ({ name: f.name, schema: f, reference: reference.features[f.name], current: current.features[f.name] })),
+    schema.features.map((f) => ({
+      name: f.name,
+      schema: f,
+      reference: reference.features[f.name],
+      current: current.features[f.name],
+    })),
     options,
   );
   let prediction: DriftAssessment['prediction'] = null;
   if (schema.prediction && reference.prediction && current.prediction) {
     const family = assessFamily(
       [
-        { name: 'prediction', schema: { name: 'prediction', type: 'categorical', categories: schema.prediction.classes }, reference: reference.prediction.classes, current: current.prediction.classes },
+        {
+          name: 'prediction',
+          schema: { name: 'prediction', type: 'categorical', categories: schema.prediction.classes },
+          reference: reference.prediction.classes,
+          current: current.prediction.classes,
+        },
         ...(schema.prediction.score && reference.prediction.score && current.prediction.score
-          ? [{ name: 'score', schema: schema.prediction.score as FeatureSchema, reference: reference.prediction.score, current: current.prediction.score }]
+          ? [
+              {
+                name: 'score',
+                schema: schema.prediction.score as FeatureSchema,
+                reference: reference.prediction.score,
+                current: current.prediction.score,
+              },
+            ]
           : []),
       ],
       options,
@@ -105,7 +129,13 @@ export function compareProfiles(reference: DatasetProfile, current: DatasetProfi
   const monitored = features.filter((f) => f.note === undefined);
   const driftedFeatures = monitored.filter((f) => f.drifted).map((f) => f.name);
   const share = monitored.length > 0 ? driftedFeatures.length / monitored.length : 0;
-  const drift = { share, magnitude: share, drifted: monitored.length > 0 && share >= options.datasetDriftShare, driftedFeatures, monitoredFeatures: monitored.length };
+  const drift = {
+    share,
+    magnitude: share,
+    drifted: monitored.length > 0 && share >= options.datasetDriftShare,
+    driftedFeatures,
+    monitoredFeatures: monitored.length,
+  };
   const retrainRecommended = drift.magnitude > options.retrainMagnitude || (performance?.conceptDrift ?? false);
   const assessment: DriftAssessment = {
     schemaId: schema.id,
@@ -134,7 +164,10 @@ interface FamilyMember {
 function assessFamily(members: FamilyMember[], options: DriftOptions): FeatureAssessment[] {
   const partial = members.map((m) => assessFeature(m, options));
   const tested = partial.filter((p) => p.pValue !== null);
-  const adjusted = options.falseDiscoveryControl === 'benjamini-hochberg' ? benjaminiHochberg(tested.map((p) => p.pValue!)) : tested.map((p) => p.pValue!);
+  const adjusted =
+    options.falseDiscoveryControl === 'benjamini-hochberg'
+      ? benjaminiHochberg(tested.map((p) => p.pValue!))
+      : tested.map((p) => p.pValue!);
   tested.forEach((p, i) => {
     const q = adjusted[i]!;
     if (p.assessment.ks) p.assessment.ks.pValueAdjusted = q;
@@ -143,7 +176,10 @@ function assessFamily(members: FamilyMember[], options: DriftOptions): FeatureAs
   return partial.map((p) => decide(p.assessment, options));
 }
 
-function assessFeature(member: FamilyMember, options: DriftOptions): { assessment: FeatureAssessment; pValue: number | null } {
+function assessFeature(
+  member: FamilyMember,
+  options: DriftOptions,
+): { assessment: FeatureAssessment; pValue: number | null } {
   const { name, schema: feature, reference, current } = member;
   if (!reference || !current || reference.type !== feature.type || current.type !== feature.type) {
     throw new MrmError('DRIFT.SCHEMA_MISMATCH', `feature "${name}" is missing from a profile or has another type`);
@@ -168,7 +204,10 @@ function assessFeature(member: FamilyMember, options: DriftOptions): { assessmen
   };
   const hasValues = (p: FeatureProfile): boolean => (p.type === 'numeric' ? p.count > 0 : p.count + p.missing > 0);
   if (!hasValues(reference) || !hasValues(current)) {
-    return { assessment: { ...base, note: hasValues(current) ? 'no values in the baseline' : 'no values in the window' }, pValue: null };
+    return {
+      assessment: { ...base, note: hasValues(current) ? 'no values in the baseline' : 'no values in the window' },
+      pValue: null,
+    };
   }
   const statOptions = { feature, psiBinning: options.psiBinning };
   base.psi = statTests.psi.run(reference, current, statOptions).score;
@@ -179,12 +218,25 @@ function assessFeature(member: FamilyMember, options: DriftOptions): { assessmen
     const w = statTests.wasserstein.run(reference, current, statOptions);
     base.meanShift = statTests.meanShift.run(reference, current, statOptions).score;
     base.ks = { statistic: ks.details.statistic as number, pValue: ks.score, pValueAdjusted: ks.score };
-    base.wasserstein = { raw: w.details.raw as number, perRange: w.details.perRange as number, perStd: w.details.perStd as number };
-    base.errorBound = { method: ks.details.method as 'exact' | 'sketch', ksStatistic: ks.details.errorBound as number, wasserstein: w.details.errorBound as number };
+    base.wasserstein = {
+      raw: w.details.raw as number,
+      perRange: w.details.perRange as number,
+      perStd: w.details.perStd as number,
+    };
+    base.errorBound = {
+      method: ks.details.method as 'exact' | 'sketch',
+      ksStatistic: ks.details.errorBound as number,
+      wasserstein: w.details.errorBound as number,
+    };
     return { assessment: base, pValue: ks.score };
   }
   const chi = statTests.chiSquare.run(reference, current, statOptions);
-  base.chiSquare = { statistic: chi.details.statistic as number, pValue: chi.score, pValueAdjusted: chi.score, dof: chi.details.dof as number };
+  base.chiSquare = {
+    statistic: chi.details.statistic as number,
+    pValue: chi.score,
+    pValueAdjusted: chi.score,
+    dof: chi.details.dof as number,
+  };
   return { assessment: base, pValue: chi.score };
 }
 
@@ -209,7 +261,10 @@ function decide(a: FeatureAssessment, o: DriftOptions): FeatureAssessment {
     high ||= (a.jensenShannon ?? 0) >= 3 * o.jensenShannonThreshold;
   }
   const drifted = decidedBy.length > 0;
-  const moderate = a.psi >= o.psiModerate || (a.jensenShannon ?? 0) >= o.jensenShannonThreshold || (a.ks?.statistic ?? 0) > o.ksMinStatistic;
+  const moderate =
+    a.psi >= o.psiModerate ||
+    (a.jensenShannon ?? 0) >= o.jensenShannonThreshold ||
+    (a.ks?.statistic ?? 0) > o.ksMinStatistic;
   const severity: Severity = drifted ? (high ? 'HIGH' : 'MEDIUM') : moderate ? 'LOW' : 'NONE';
   return { ...a, drifted, severity, decidedBy };
 }
@@ -223,9 +278,18 @@ function assessPerformance(
 ): PerformanceAssessment | null {
   if (!schema.labels || !current.performance) return null;
   const currentMetrics = performanceMetrics(current.performance, schema.labels);
-  const referenceMetrics = baselineMetrics ?? (reference.performance ? performanceMetrics(reference.performance, schema.labels) : null);
+  const referenceMetrics =
+    baselineMetrics ?? (reference.performance ? performanceMetrics(reference.performance, schema.labels) : null);
   const labelled = current.performance.labelled;
-  const result: PerformanceAssessment = { labelled, reference: referenceMetrics, current: currentMetrics, drops: {}, judged: false, conceptDrift: false, severity: 'NONE' };
+  const result: PerformanceAssessment = {
+    labelled,
+    reference: referenceMetrics,
+    current: currentMetrics,
+    drops: {},
+    judged: false,
+    conceptDrift: false,
+    severity: 'NONE',
+  };
   if (referenceMetrics && currentMetrics) {
     for (const key of ['accuracy', 'precision', 'recall', 'f1', 'auc'] as const) {
       const r = referenceMetrics[key];
@@ -233,31 +297,54 @@ function assessPerformance(
       if (typeof r === 'number' && typeof c === 'number') result.drops[key] = r - c;
     }
   }
-  if (labelled < o.minLabelled) return { ...result, reason: `${labelled} labelled records, fewer than the ${o.minLabelled} needed to judge performance` };
+  if (labelled < o.minLabelled)
+    return {
+      ...result,
+      reason: `${labelled} labelled records, fewer than the ${o.minLabelled} needed to judge performance`,
+    };
   if (!referenceMetrics) return { ...result, reason: 'no baseline performance metrics' };
   const worst = Math.max(...Object.values(result.drops));
   const conceptDrift = worst > o.performanceDrop;
-  return { ...result, judged: true, conceptDrift, severity: worst > o.performanceHighDrop ? 'HIGH' : conceptDrift ? 'MEDIUM' : 'NONE' };
+  return {
+    ...result,
+    judged: true,
+    conceptDrift,
+    severity: worst > o.performanceHighDrop ? 'HIGH' : conceptDrift ? 'MEDIUM' : 'NONE',
+  };
 }
 
 function recommend(a: DriftAssessment, current: DatasetProfile): string[] {
   const out: string[] = [];
   const fmt = (v: number): string => v.toFixed(3);
-  if (a.currentEvents === 0) out.push('No events in the window: check that Capture is enabled and the producers are sending.');
+  if (a.currentEvents === 0)
+    out.push('No events in the window: check that Capture is enabled and the producers are sending.');
   if (a.drift.magnitude > a.options.retrainMagnitude) {
-    out.push(`Retrain the model: drift magnitude ${fmt(a.drift.magnitude)} exceeds ${a.options.retrainMagnitude} (${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted).`);
+    out.push(
+      `Retrain the model: drift magnitude ${fmt(a.drift.magnitude)} exceeds ${a.options.retrainMagnitude} (${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted).`,
+    );
   } else if (a.drift.driftedFeatures.length > 0) {
-    out.push(`Monitor closely: ${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted, below the retraining magnitude ${a.options.retrainMagnitude}.`);
+    out.push(
+      `Monitor closely: ${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted, below the retraining magnitude ${a.options.retrainMagnitude}.`,
+    );
   }
   const byRank = [...a.features].filter((f) => f.severity === 'HIGH').sort((x, y) => (y.psi ?? 0) - (x.psi ?? 0));
-  for (const f of byRank.slice(0, 5)) out.push(`Investigate "${f.name}": HIGH drift (PSI ${fmt(f.psi ?? 0)}${f.ks ? `, KS D ${fmt(f.ks.statistic)}` : ''}${f.wasserstein ? `, W/range ${fmt(f.wasserstein.perRange)}` : ''}).`);
+  for (const f of byRank.slice(0, 5))
+    out.push(
+      `Investigate "${f.name}": HIGH drift (PSI ${fmt(f.psi ?? 0)}${f.ks ? `, KS D ${fmt(f.ks.statistic)}` : ''}${f.wasserstein ? `, W/range ${fmt(f.wasserstein.perRange)}` : ''}).`,
+    );
   for (const f of a.features) {
-    if (f.missingRate - f.referenceMissingRate > 0.05) out.push(`"${f.name}" is missing in ${(100 * f.missingRate).toFixed(1)}% of events (baseline ${(100 * f.referenceMissingRate).toFixed(1)}%): check the producer.`);
+    if (f.missingRate - f.referenceMissingRate > 0.05)
+      out.push(
+        `"${f.name}" is missing in ${(100 * f.missingRate).toFixed(1)}% of events (baseline ${(100 * f.referenceMissingRate).toFixed(1)}%): check the producer.`,
+      );
   }
-  if (a.prediction?.drifted) out.push('The model\'s predictions drifted: review the class balance and score distribution.');
+  if (a.prediction?.drifted)
+    out.push("The model's predictions drifted: review the class balance and score distribution.");
   if (a.performance?.conceptDrift) {
     const worst = Object.entries(a.performance.drops).sort((x, y) => y[1] - x[1])[0];
-    out.push(`Concept drift: ${worst?.[0]} dropped by ${fmt(worst?.[1] ?? 0)} against the baseline; retrain on recent labelled data.`);
+    out.push(
+      `Concept drift: ${worst?.[0]} dropped by ${fmt(worst?.[1] ?? 0)} against the baseline; retrain on recent labelled data.`,
+    );
   } else if (a.performance && !a.performance.judged && a.performance.reason) {
     out.push(`Performance not judged: ${a.performance.reason}.`);
   }

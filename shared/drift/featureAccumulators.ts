@@ -39,7 +39,9 @@ export class NumericAccumulator {
     this.addFinite(value);
   }
 
-  addFinite(x: number): void {
+  addFinite(value: number): void {
+    // −0 becomes 0: JSON cannot keep the sign of zero, and a profile must survive its JSON round trip unchanged.
+    const x = value === 0 ? 0 : value;
     this.count++;
     this.sum += x;
     const d = x - this.center;

@@ -10,10 +10,18 @@ import { binnedCounts, proportions } from './stats/binned.js';
  * bins; categorical: the categories). Every string from data is escaped. With `schema`, bins are labelled by
  * their edges; without, by their number.
  */
-export function renderDriftReportHtml(report: DriftReport, reference: DatasetProfile, current: DatasetProfile, schema?: ProfileSchema): string {
+export function renderDriftReportHtml(
+  report: DriftReport,
+  reference: DatasetProfile,
+  current: DatasetProfile,
+  schema?: ProfileSchema,
+): string {
   const features = Object.entries(report.features)
     .map(([name, f]) => ({ name, ...f }) as FeatureAssessment)
-    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (b.psi ?? -1) - (a.psi ?? -1) || cmp(a.name, b.name));
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (b.psi ?? -1) - (a.psi ?? -1) || cmp(a.name, b.name),
+    );
   const title = `Drift report ${report.window.from.slice(0, 10)} – ${report.window.to.slice(0, 10)}`;
   return `<!doctype html>
 <html lang="en">
@@ -49,10 +57,10 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bot
 .muted{color:var(--muted)}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px 12px}.card .v{font-size:20px;font-weight:600}.card .k{color:var(--muted);font-size:12px}
 .verdict{font-size:16px;padding:10px 14px;border-radius:6px;margin:0 0 12px;border:1px solid var(--line)}.verdict.bad{background:#fdecea;border-color:#f4c7c3}.verdict.ok{background:#edf7ee;border-color:#c8e6c9}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left;white-space:normal;word-break:break-word}thead th{background:#f4f6f8;position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:9em}thead th{background:#f4f6f8;position:sticky;top:0}
 .sev{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}.sev.HIGH{background:var(--high)}.sev.MEDIUM{background:var(--medium)}.sev.LOW{background:var(--low)}.sev.NONE{background:var(--none)}
-.chart{display:inline-block;vertical-align:top;width:calc(50% - 10px);margin:0 10px 16px 0;break-inside:avoid;page-break-inside:avoid}
+.chart{display:inline-block;vertical-align:top;width:calc(50% - 12px);margin:0 8px 16px 0;break-inside:avoid;page-break-inside:avoid}
 .chart svg{width:100%;height:auto;border:1px solid var(--line);border-radius:4px}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
 .swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
 @media (max-width:800px){.chart{width:100%}}
@@ -82,7 +90,12 @@ function summary(r: DriftReport): string {
     ['Blobs read / skipped', `${r.blobs.read} / ${r.blobs.skipped.length}`],
     ['Prediction drift', r.prediction ? (r.prediction.drifted ? 'yes' : 'no') : 'n/a'],
     ['Performance', perf],
-    ['Telemetry', r.telemetry.available ? `rejected ${pct(r.telemetry.rejectedRate)}, low confidence ${pct(r.telemetry.lowConfidenceRate)}` : 'not available'],
+    [
+      'Telemetry',
+      r.telemetry.available
+        ? `rejected ${pct(r.telemetry.rejectedRate)}, low confidence ${pct(r.telemetry.lowConfidenceRate)}`
+        : 'not available',
+    ],
   ];
   return `<section id="summary"><h2>Summary</h2>
 <p class="verdict ${r.drift.drifted || r.retrainRecommended ? 'bad' : 'ok'}">${esc(verdict)}${r.retrainRecommended ? ' Retraining recommended.' : ''}</p>
@@ -98,7 +111,9 @@ function recommendations(r: DriftReport): string {
 function featureTable(features: FeatureAssessment[]): string {
   const rows = features
     .map(
-      (f) => `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a></td><td>${esc(f.type)}</td><td>${badge(f.severity)}</td><td>${f.drifted ? 'yes' : 'no'}</td>
+      (
+        f,
+      ) => `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a></td><td>${esc(f.type)}</td><td>${badge(f.severity)}</td><td>${f.drifted ? 'yes' : 'no'}</td>
 <td>${num(f.psi)}</td><td>${f.ks ? `${fmt(f.ks.statistic)} <span class="muted">(p ${pFmt(f.ks.pValueAdjusted)})</span>` : f.chiSquare ? `χ² ${fmt(f.chiSquare.statistic)} <span class="muted">(p ${pFmt(f.chiSquare.pValueAdjusted)})</span>` : '–'}</td>
 <td>${f.wasserstein ? fmt(f.wasserstein.perRange) : '–'}</td><td>${num(f.jensenShannon)}</td><td>${num(f.hellinger)}</td><td>${num(f.meanShift)}</td><td>${pct(f.missingRate)}</td><td>${esc(f.decidedBy.join(', ') || (f.note ?? ''))}</td></tr>`,
     )
@@ -109,16 +124,34 @@ ${rows}
 </tbody></table>`;
 }
 
-function featureChart(f: FeatureAssessment, reference: FeatureProfile | undefined, current: FeatureProfile | undefined, schema?: ProfileSchema): string {
+function featureChart(
+  f: FeatureAssessment,
+  reference: FeatureProfile | undefined,
+  current: FeatureProfile | undefined,
+  schema?: ProfileSchema,
+): string {
   const featureSchema = schema?.features.find((s) => s.name === f.name);
   let labels: string[] = [];
   let p: number[] = [];
   let q: number[] = [];
   if (reference && current && reference.type === current.type) {
     const bins = binnedCounts(reference, current, {
-      feature: featureSchema ?? (reference.type === 'numeric' ? { name: f.name, type: 'numeric', psiEdges: [], decileEdges: [], sketch: { center: 0, scale: 1, relativeAccuracy: 0.005, linearLimit: 0.25 }, baselineMin: 0, baselineMax: 0 } : { name: f.name, type: 'categorical', categories: [] }),
+      feature:
+        featureSchema ??
+        (reference.type === 'numeric'
+          ? {
+              name: f.name,
+              type: 'numeric',
+              psiEdges: [],
+              decileEdges: [],
+              sketch: { center: 0, scale: 1, relativeAccuracy: 0.005, linearLimit: 0.25 },
+              baselineMin: 0,
+              baselineMax: 0,
+            }
+          : { name: f.name, type: 'categorical', categories: [] }),
     });
-    labels = featureSchema || reference.type === 'categorical' ? bins.labels : bins.reference.map((_, i) => `bin ${i + 1}`);
+    labels =
+      featureSchema || reference.type === 'categorical' ? bins.labels : bins.reference.map((_, i) => `bin ${i + 1}`);
     p = proportions(bins.reference);
     q = proportions(bins.current);
   }
@@ -131,8 +164,8 @@ ${histogramSvg(f.name, labels, p, q)}
 export function histogramSvg(feature: string, labels: string[], reference: number[], current: number[]): string {
   const width = 520;
   const height = 190;
-  const left = 36;
-  const bottom = 40;
+  const left = 48;
+  const bottom = 56;
   const top = 10;
   const n = Math.max(labels.length, 1);
   const plotW = width - left - 8;
@@ -143,16 +176,24 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
   const y = (v: number): number => top + plotH - (v / max) * plotH;
   const parts: string[] = [];
   parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - 8}" y2="${top + plotH}" stroke="#d8dde3"/>`);
-  parts.push(`<text x="${left - 4}" y="${top + 8}" text-anchor="end">${fmtPct(max)}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`);
+  parts.push(
+    `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${fmtPct(max)}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
+  );
   for (let i = 0; i < labels.length; i++) {
     const x = left + i * slot + slot * 0.1;
     const label = labels[i]!;
     const r = reference[i] ?? 0;
     const c = current[i] ?? 0;
-    parts.push(`<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(label)}: baseline ${fmtPct(r)}</title></rect>`);
-    parts.push(`<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(label)}: current ${fmtPct(c)}</title></rect>`);
+    parts.push(
+      `<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(label)}: baseline ${fmtPct(r)}</title></rect>`,
+    );
+    parts.push(
+      `<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(label)}: current ${fmtPct(c)}</title></rect>`,
+    );
     const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
-    parts.push(`<text x="${(x + bar).toFixed(1)}" y="${top + plotH + 12}" text-anchor="end" transform="rotate(-30 ${(x + bar).toFixed(1)} ${top + plotH + 12})">${esc(short)}</text>`);
+    parts.push(
+      `<text x="${(x + bar).toFixed(1)}" y="${top + plotH + 12}" text-anchor="end" transform="rotate(-30 ${(x + bar).toFixed(1)} ${top + plotH + 12})">${esc(short)}</text>`,
+    );
   }
   return `<svg class="hist" data-feature="${esc(feature)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`Histogram of ${feature}: baseline vs current`)}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
@@ -163,12 +204,14 @@ function predictionSection(r: DriftReport, reference: DatasetProfile, current: D
   const chart =
     reference.prediction && current.prediction
       ? (() => {
-          const bins = binnedCounts(reference.prediction.classes, current.prediction.classes, { feature: { name: 'prediction', type: 'categorical', categories: [] } });
+          const bins = binnedCounts(reference.prediction.classes, current.prediction.classes, {
+            feature: { name: 'prediction', type: 'categorical', categories: [] },
+          });
           return `<figure class="chart">${histogramSvg('prediction', bins.labels, proportions(bins.reference), proportions(bins.current))}<figcaption class="muted">Predicted classes</figcaption></figure>`;
         })()
       : '';
   return `<section id="prediction"><h2>Prediction drift</h2>
-<p>${r.prediction.drifted ? 'The model\'s outputs drifted.' : 'The model\'s outputs are stable.'}</p>
+<p>${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."}</p>
 <table><thead><tr><th>Output</th><th>Severity</th><th>PSI</th><th>JS</th><th>KS D / χ² p</th></tr></thead><tbody>
 ${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${num(f.psi)}</td><td>${num(f.jensenShannon)}</td><td>${f.ks ? fmt(f.ks.statistic) : f.chiSquare ? pFmt(f.chiSquare.pValueAdjusted) : '–'}</td></tr>`).join('')}
 </tbody></table>${chart}</section>`;
@@ -198,7 +241,7 @@ ${bad.length ? `<table><thead><tr><th>Bad body reason</th><th>Count</th></tr></t
 const badge = (s: Severity): string => `<span class="sev ${s}">${s}</span>`;
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(3));
 const num = (v: number | null): string => (v === null ? '–' : fmt(v));
-const pFmt = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+const pFmt = (p: number): string => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
 const fmtPct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -206,5 +249,10 @@ const anchor = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -45,11 +45,21 @@ export function performanceMetrics(state: PerformanceState, labels: LabelSchema)
     recall = mean(all.map((m) => m.recall));
     f1 = mean(all.map((m) => m.f1));
   }
-  return { labelled: state.labelled, accuracy: correct / state.labelled, precision, recall, f1, auc: state.scoreHistogram ? histogramAuc(state.scoreHistogram) : null };
+  return {
+    labelled: state.labelled,
+    accuracy: correct / state.labelled,
+    precision,
+    recall,
+    f1,
+    auc: state.scoreHistogram ? histogramAuc(state.scoreHistogram) : null,
+  };
 }
 
 /** AUC = P(score_pos > score_neg) + ½ P(equal bin), from the two score histograms (Mann–Whitney on bins). */
-export function histogramAuc(histogram: { positive: ReadonlyArray<number>; negative: ReadonlyArray<number> }): number | null {
+export function histogramAuc(histogram: {
+  positive: ReadonlyArray<number>;
+  negative: ReadonlyArray<number>;
+}): number | null {
   let positives = 0;
   let negatives = 0;
   for (let i = 0; i < AUC_BINS; i++) {

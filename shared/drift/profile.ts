@@ -99,16 +99,20 @@ export function emptyProfile(schema: ProfileSchema): DatasetProfile {
     features,
     badBodies: {},
     prediction: schema.prediction
-      ? { classes: emptyCategorical(schema.prediction.classes), score: schema.prediction.score ? emptyNumeric(schema.prediction.score) : null }
+      ? {
+          classes: emptyCategorical(schema.prediction.classes),
+          score: schema.prediction.score ? emptyNumeric(schema.prediction.score) : null,
+        }
       : null,
     labels: schema.labels ? emptyCategorical(schema.labels.classes) : null,
     performance: schema.labels
       ? {
           labelled: 0,
           confusion: new Array<number>(k * k).fill(0),
-          scoreHistogram: schema.labels.positiveClass !== null && schema.labels.classes.length === 2
-            ? { positive: new Array<number>(AUC_BINS).fill(0), negative: new Array<number>(AUC_BINS).fill(0) }
-            : null,
+          scoreHistogram:
+            schema.labels.positiveClass !== null && schema.labels.classes.length === 2
+              ? { positive: new Array<number>(AUC_BINS).fill(0), negative: new Array<number>(AUC_BINS).fill(0) }
+              : null,
         }
       : null,
   };
@@ -151,7 +155,8 @@ export function mergeProfiles(a: DatasetProfile, b: DatasetProfile): DatasetProf
   const features: Record<string, FeatureProfile> = {};
   for (const [name, fa] of Object.entries(a.features)) {
     const fb = b.features[name];
-    if (!fb || fb.type !== fa.type) throw new MrmError('PROFILE.SCHEMA_MISMATCH', `feature "${name}" differs between profiles`);
+    if (!fb || fb.type !== fa.type)
+      throw new MrmError('PROFILE.SCHEMA_MISMATCH', `feature "${name}" differs between profiles`);
     features[name] = mergeFeature(fa, fb, exactValueCap);
   }
   return {
@@ -165,7 +170,10 @@ export function mergeProfiles(a: DatasetProfile, b: DatasetProfile): DatasetProf
       a.prediction && b.prediction
         ? {
             classes: mergeCategorical(a.prediction.classes, b.prediction.classes),
-            score: a.prediction.score && b.prediction.score ? mergeNumeric(a.prediction.score, b.prediction.score, exactValueCap) : null,
+            score:
+              a.prediction.score && b.prediction.score
+                ? mergeNumeric(a.prediction.score, b.prediction.score, exactValueCap)
+                : null,
           }
         : null,
     labels: a.labels && b.labels ? mergeCategorical(a.labels, b.labels) : null,
@@ -209,8 +217,16 @@ export function mergeNumeric(a: NumericFeatureProfile, b: NumericFeatureProfile,
   };
 }
 
-export function mergeCategorical(a: CategoricalFeatureProfile, b: CategoricalFeatureProfile): CategoricalFeatureProfile {
-  return { type: 'categorical', count: a.count + b.count, missing: a.missing + b.missing, counts: addRecords(a.counts, b.counts) };
+export function mergeCategorical(
+  a: CategoricalFeatureProfile,
+  b: CategoricalFeatureProfile,
+): CategoricalFeatureProfile {
+  return {
+    type: 'categorical',
+    count: a.count + b.count,
+    missing: a.missing + b.missing,
+    counts: addRecords(a.counts, b.counts),
+  };
 }
 
 function addArrays(a: ReadonlyArray<number>, b: ReadonlyArray<number>): number[] {

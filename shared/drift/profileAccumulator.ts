@@ -1,6 +1,12 @@
 import type { ScoredRecord } from '../scoring/records.js';
 import { CategoricalAccumulator, NumericAccumulator } from './featureAccumulators.js';
-import { AUC_BINS, PROFILE_VERSION, type DatasetProfile, type FeatureProfile, type PerformanceState } from './profile.js';
+import {
+  AUC_BINS,
+  PROFILE_VERSION,
+  type DatasetProfile,
+  type FeatureProfile,
+  type PerformanceState,
+} from './profile.js';
 import type { ProfileSchema } from './schema.js';
 
 /** The fields of a ScoredRecord the profile reads. */
@@ -39,7 +45,9 @@ export class ProfileAccumulator {
       categorical: f.type === 'categorical' ? new CategoricalAccumulator(f.categories) : null,
     }));
     this.predictedClass = schema.prediction ? new CategoricalAccumulator(schema.prediction.classes) : null;
-    this.score = schema.prediction?.score ? new NumericAccumulator(schema.prediction.score, schema.exactValueCap) : null;
+    this.score = schema.prediction?.score
+      ? new NumericAccumulator(schema.prediction.score, schema.exactValueCap)
+      : null;
     this.labels = schema.labels ? new CategoricalAccumulator(schema.labels.classes) : null;
     schema.labels?.classes.forEach((c, i) => this.labelIndex.set(c, i));
     this.classCount = schema.labels ? schema.labels.classes.length + 1 : 0;
@@ -87,7 +95,8 @@ export class ProfileAccumulator {
 
   toProfile(): DatasetProfile {
     const features: Record<string, FeatureProfile> = {};
-    for (const slot of this.slots) features[slot.name] = slot.numeric ? slot.numeric.snapshot() : slot.categorical!.snapshot();
+    for (const slot of this.slots)
+      features[slot.name] = slot.numeric ? slot.numeric.snapshot() : slot.categorical!.snapshot();
     const badBodies: Record<string, number> = {};
     for (const key of [...this.badBodies.keys()].sort()) badBodies[key] = this.badBodies.get(key)!;
     let performance: PerformanceState | null = null;
@@ -95,7 +104,10 @@ export class ProfileAccumulator {
       performance = {
         labelled: this.labelled,
         confusion: Array.from(this.confusion),
-        scoreHistogram: this.positives && this.negatives ? { positive: Array.from(this.positives), negative: Array.from(this.negatives) } : null,
+        scoreHistogram:
+          this.positives && this.negatives
+            ? { positive: Array.from(this.positives), negative: Array.from(this.negatives) }
+            : null,
       };
     }
     return {
@@ -105,13 +117,14 @@ export class ProfileAccumulator {
       events: this.events,
       features,
       badBodies,
-      prediction: this.predictedClass ? { classes: this.predictedClass.snapshot(), score: this.score ? this.score.snapshot() : null } : null,
+      prediction: this.predictedClass
+        ? { classes: this.predictedClass.snapshot(), score: this.score ? this.score.snapshot() : null }
+        : null,
       labels: this.labels ? this.labels.snapshot() : null,
       performance,
     };
   }
 }
-
 
 /**
  * The per-event loop, generated once per schema with each feature name as a literal property access. Bodies parsed

@@ -19,10 +19,15 @@ export interface OutcomeColumns {
  * baseline profile and a weekly profile compare bucket for bucket. Every column must have the same length; columns
  * the schema does not know are ignored and schema features without a column count as missing.
  */
-export function profileFromColumns(schema: ProfileSchema, columns: ReadonlyArray<SchemaColumn>, outcome: OutcomeColumns = {}): DatasetProfile {
+export function profileFromColumns(
+  schema: ProfileSchema,
+  columns: ReadonlyArray<SchemaColumn>,
+  outcome: OutcomeColumns = {},
+): DatasetProfile {
   const rows = columns[0]?.values.length ?? outcome.labels?.length ?? outcome.predictions?.length ?? 0;
   for (const c of columns) {
-    if (c.values.length !== rows) throw new MrmError('PROFILE.COLUMN_LENGTH', `column "${c.name}" has ${c.values.length} rows, expected ${rows}`);
+    if (c.values.length !== rows)
+      throw new MrmError('PROFILE.COLUMN_LENGTH', `column "${c.name}" has ${c.values.length} rows, expected ${rows}`);
   }
   const accumulator = new ProfileAccumulator(schema);
   const byName = new Map(columns.map((c) => [c.name, c]));

@@ -28,7 +28,13 @@ export interface DriftReport {
 }
 
 export type DriftTelemetry =
-  | { available: true; source: 'log-analytics'; rejectedRate: number | null; lowConfidenceRate: number | null; [extra: string]: unknown }
+  | {
+      available: true;
+      source: 'log-analytics';
+      rejectedRate: number | null;
+      lowConfidenceRate: number | null;
+      [extra: string]: unknown;
+    }
   | { available: false; reason: string };
 
 export interface BuildDriftReportInput {
@@ -56,7 +62,11 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     version: 1,
     generatedAt: iso(input.generatedAt),
     window: { from: iso(input.window.from), to: iso(input.window.to) },
-    baseline: { schemaId: assessment.schemaId, profileVersion: input.baselineProfileVersion ?? null, events: assessment.referenceEvents },
+    baseline: {
+      schemaId: assessment.schemaId,
+      profileVersion: input.baselineProfileVersion ?? null,
+      events: assessment.referenceEvents,
+    },
     events: assessment.currentEvents + bad,
     eventsProfiled: assessment.currentEvents,
     blobs: { read: input.blobs.read, skipped: input.blobs.skipped.map((s) => ({ name: s.name, reason: s.reason })) },
@@ -67,7 +77,11 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     drift: { ...assessment.drift, driftedFeatures: [...assessment.drift.driftedFeatures] },
     retrainRecommended: assessment.retrainRecommended,
     recommendations: [...assessment.recommendations],
-    telemetry: input.telemetry ?? { available: false, reason: 'No Log Analytics workspace configured: scoring telemetry (rejected and low-confidence rates) not included.' },
+    telemetry: input.telemetry ?? {
+      available: false,
+      reason:
+        'No Log Analytics workspace configured: scoring telemetry (rejected and low-confidence rates) not included.',
+    },
     thresholds: { ...assessment.options },
   };
 }

@@ -1,4 +1,8 @@
-import { DEFAULT_SKETCH_LINEAR_LIMIT, DEFAULT_SKETCH_RELATIVE_ACCURACY, type SketchParams } from '../sketch/logBucketSketch.js';
+import {
+  DEFAULT_SKETCH_LINEAR_LIMIT,
+  DEFAULT_SKETCH_RELATIVE_ACCURACY,
+  type SketchParams,
+} from '../sketch/logBucketSketch.js';
 import { fingerprint } from './fingerprint.js';
 
 /**
@@ -96,7 +100,10 @@ export function deriveSchema(columns: ReadonlyArray<SchemaColumn>, options: Deri
       }
     : null;
   const labels: LabelSchema | null = options.labels
-    ? { classes: [...options.labels.classes], positiveClass: options.labels.positiveClass ?? defaultPositive(options.labels.classes) }
+    ? {
+        classes: [...options.labels.classes],
+        positiveClass: options.labels.positiveClass ?? defaultPositive(options.labels.classes),
+      }
     : null;
   const body = {
     version: 1 as const,
@@ -148,7 +155,11 @@ function numericSchema(name: string, values: Float64Array, options: DeriveSchema
   };
 }
 
-function categoricalSchema(name: string, values: ReadonlyArray<string | null>, maxCategories: number): CategoricalFeatureSchema {
+function categoricalSchema(
+  name: string,
+  values: ReadonlyArray<string | null>,
+  maxCategories: number,
+): CategoricalFeatureSchema {
   const counts = new Map<string, number>();
   for (const v of values) if (v !== null && v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
   const categories = [...counts.entries()]

@@ -47,8 +47,10 @@ export class SketchGrid {
   readonly maxIndex: number;
 
   constructor(params: SketchParams) {
-    if (!(params.scale > 0) || !Number.isFinite(params.scale)) throw new RangeError(`sketch scale must be > 0, got ${params.scale}`);
-    if (!(params.relativeAccuracy > 0 && params.relativeAccuracy < 0.5)) throw new RangeError('sketch relativeAccuracy must be in (0, 0.5)');
+    if (!(params.scale > 0) || !Number.isFinite(params.scale))
+      throw new RangeError(`sketch scale must be > 0, got ${params.scale}`);
+    if (!(params.relativeAccuracy > 0 && params.relativeAccuracy < 0.5))
+      throw new RangeError('sketch relativeAccuracy must be in (0, 0.5)');
     this.center = params.center;
     this.scale = params.scale;
     this.gamma = (1 + params.relativeAccuracy) / (1 - params.relativeAccuracy);

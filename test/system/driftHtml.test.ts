@@ -12,8 +12,17 @@ function columns(seed: number, shift: number): SchemaColumn[] {
   const r = createRandom(seed);
   const n = 5000;
   const out: SchemaColumn[] = [];
-  for (let j = 0; j < 8; j++) out.push({ name: `feature_${j}`, type: 'numeric', values: Float64Array.from({ length: n }, () => j * 10 + r.nextGaussian() + (j < 3 ? shift : 0)) });
-  out.push({ name: 'country <script>', type: 'categorical', values: Array.from({ length: n }, () => ['FR', 'DE', 'US'][r.nextInt(shift > 0 ? 2 : 3)]!) });
+  for (let j = 0; j < 8; j++)
+    out.push({
+      name: `feature_${j}`,
+      type: 'numeric',
+      values: Float64Array.from({ length: n }, () => j * 10 + r.nextGaussian() + (j < 3 ? shift : 0)),
+    });
+  out.push({
+    name: 'country <script>',
+    type: 'categorical',
+    values: Array.from({ length: n }, () => ['FR', 'DE', 'US'][r.nextInt(shift > 0 ? 2 : 3)]!),
+  });
   return out;
 }
 
@@ -34,7 +43,16 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -57,7 +75,7 @@ describe('drift report HTML in Chromium', () => {
     expect(requests).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(await page.locator('script').count()).toBe(0);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.locator('#summary').isVisible()).toBe(true);
     const charts = page.locator('#histograms svg.hist');

@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { checkCategoricalCase, checkNumericCase, checkSpecialFunctions, type GoldenFile } from '../shared/drift/stats/goldenCases.js';
+import {
+  checkCategoricalCase,
+  checkNumericCase,
+  checkSpecialFunctions,
+  type GoldenFile,
+} from '../shared/drift/stats/goldenCases.js';
 
 // Live variant of the golden test: regenerates the reference values with Debian's numpy/scipy right now.
 const dir = mkdtempSync(join(tmpdir(), 'mrm-drift-golden-'));

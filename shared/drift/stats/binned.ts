@@ -14,7 +14,8 @@ export interface BinnedCounts {
 export function binnedCounts(reference: FeatureProfile, current: FeatureProfile, options: StatOptions): BinnedCounts {
   if (reference.type === 'numeric' && current.type === 'numeric') {
     const decile = options.psiBinning === 'decile';
-    const edges = options.feature.type === 'numeric' ? (decile ? options.feature.decileEdges : options.feature.psiEdges) : [];
+    const edges =
+      options.feature.type === 'numeric' ? (decile ? options.feature.decileEdges : options.feature.psiEdges) : [];
     const labels = binLabels(edges);
     return decile
       ? { labels, reference: [...reference.decileCounts], current: [...current.decileCounts] }
@@ -26,7 +27,11 @@ export function binnedCounts(reference: FeatureProfile, current: FeatureProfile,
 
 function categoryCounts(reference: CategoricalFeatureProfile, current: CategoricalFeatureProfile): BinnedCounts {
   const labels = [...new Set([...Object.keys(reference.counts), ...Object.keys(current.counts)])];
-  return { labels, reference: labels.map((l) => reference.counts[l] ?? 0), current: labels.map((l) => current.counts[l] ?? 0) };
+  return {
+    labels,
+    reference: labels.map((l) => reference.counts[l] ?? 0),
+    current: labels.map((l) => current.counts[l] ?? 0),
+  };
 }
 
 function binLabels(edges: ReadonlyArray<number>): string[] {

@@ -10,7 +10,10 @@ export const CHI_SQUARE_SMOOTHING = 0.5;
  * scipy.stats.chisquare(current, expected) with dof = bins − 1. Bins empty on both sides carry no information and
  * are left out (they would only add degrees of freedom).
  */
-export function chiSquareOf(reference: ReadonlyArray<number>, current: ReadonlyArray<number>): { statistic: number; pValue: number; dof: number } {
+export function chiSquareOf(
+  reference: ReadonlyArray<number>,
+  current: ReadonlyArray<number>,
+): { statistic: number; pValue: number; dof: number } {
   const keep = reference.map((r, i) => r > 0 || current[i]! > 0);
   const ref = reference.filter((_, i) => keep[i]);
   const cur = current.filter((_, i) => keep[i]);

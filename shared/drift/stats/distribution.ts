@@ -23,16 +23,27 @@ export function compareDistributions(
   feature: NumericFeatureSchema,
 ): DistributionComparison | null {
   if (reference.count === 0 || current.count === 0) return null;
-  if (reference.values && current.values && reference.values.length === reference.count && current.values.length === current.count) {
+  if (
+    reference.values &&
+    current.values &&
+    reference.values.length === reference.count &&
+    current.values.length === current.count
+  ) {
     return { method: 'exact', ...exactStatistics(reference.values, current.values), ksBound: 0, wassersteinBound: 0 };
   }
   const globalMin = Math.min(reference.min!, current.min!);
   const globalMax = Math.max(reference.max!, current.max!);
-  return { method: 'sketch', ...sketchStatistics(new SketchGrid(feature.sketch), reference.sketch, current.sketch, globalMin, globalMax) };
+  return {
+    method: 'sketch',
+    ...sketchStatistics(new SketchGrid(feature.sketch), reference.sketch, current.sketch, globalMin, globalMax),
+  };
 }
 
 /** Two-sample KS statistic (right-continuous empirical CDFs) and W1, on sorted values, in one merge walk. */
-export function exactStatistics(a: ReadonlyArray<number>, b: ReadonlyArray<number>): { ksStatistic: number; wasserstein: number } {
+export function exactStatistics(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): { ksStatistic: number; wasserstein: number } {
   const n = a.length;
   const m = b.length;
   let i = 0;
@@ -87,7 +98,10 @@ export function sketchStatistics(
     const lower = index === lo ? globalMin : Math.max(grid.lower(index), globalMin);
     const upper = index === hi ? globalMax : Math.min(grid.upper(index), globalMax);
     const width = Math.max(0, upper - lower);
-    wasserstein += d0 * d1 >= 0 ? (width * (Math.abs(d0) + Math.abs(d1))) / 2 : (width * (d0 * d0 + d1 * d1)) / (2 * (Math.abs(d0) + Math.abs(d1)));
+    wasserstein +=
+      d0 * d1 >= 0
+        ? (width * (Math.abs(d0) + Math.abs(d1))) / 2
+        : (width * (d0 * d0 + d1 * d1)) / (2 * (Math.abs(d0) + Math.abs(d1)));
     wassersteinBound += width * (pa + pb);
     fa = nextA;
     fb = nextB;

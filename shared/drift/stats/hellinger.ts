@@ -22,6 +22,12 @@ export const hellingerTest: StatTest = {
     const bins = binnedCounts(reference, current, options);
     const score = hellingerOf(bins.reference, bins.current);
     const threshold = options.threshold ?? 0.1;
-    return { score, threshold, drifted: score >= threshold, direction: 'higher-is-worse', details: { bins: bins.labels.length } };
+    return {
+      score,
+      threshold,
+      drifted: score >= threshold,
+      direction: 'higher-is-worse',
+      details: { bins: bins.labels.length },
+    };
   },
 };

@@ -23,6 +23,12 @@ export const jensenShannonTest: StatTest = {
     const bins = binnedCounts(reference, current, options);
     const score = jensenShannonOf(bins.reference, bins.current);
     const threshold = options.threshold ?? 0.1;
-    return { score, threshold, drifted: score >= threshold, direction: 'higher-is-worse', details: { bins: bins.labels.length } };
+    return {
+      score,
+      threshold,
+      drifted: score >= threshold,
+      direction: 'higher-is-worse',
+      details: { bins: bins.labels.length },
+    };
   },
 };

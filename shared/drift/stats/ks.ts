@@ -29,14 +29,26 @@ export const ksTest: StatTest = {
       throw new TypeError('ks applies to numeric features');
     }
     const comparison = compareDistributions(reference, current, options.feature);
-    if (comparison === null) return { score: 1, threshold, drifted: false, direction: 'p-value', details: { statistic: null, method: 'none' } };
+    if (comparison === null)
+      return {
+        score: 1,
+        threshold,
+        drifted: false,
+        direction: 'p-value',
+        details: { statistic: null, method: 'none' },
+      };
     const pValue = ksPValue(comparison.ksStatistic, reference.count, current.count);
     return {
       score: pValue,
       threshold,
       drifted: pValue < threshold,
       direction: 'p-value',
-      details: { statistic: comparison.ksStatistic, errorBound: comparison.ksBound, method: comparison.method, nEff: effectiveSize(reference.count, current.count) },
+      details: {
+        statistic: comparison.ksStatistic,
+        errorBound: comparison.ksBound,
+        method: comparison.method,
+        nEff: effectiveSize(reference.count, current.count),
+      },
     };
   },
 };

@@ -16,7 +16,14 @@ export const meanShiftTest: StatTest = {
     const center = options.feature.sketch.center;
     const ref = moments(reference, center);
     const cur = moments(current, center);
-    if (ref === null || cur === null) return { score: 0, threshold, drifted: false, direction: 'higher-is-worse', details: { referenceMean: null, currentMean: null } };
+    if (ref === null || cur === null)
+      return {
+        score: 0,
+        threshold,
+        drifted: false,
+        direction: 'higher-is-worse',
+        details: { referenceMean: null, currentMean: null },
+      };
     const score = Math.abs(cur.mean - ref.mean) / Math.max(ref.std, MIN_NORMALISER);
     return {
       score,

@@ -26,6 +26,12 @@ export const psiTest: StatTest = {
     const bins = binnedCounts(reference, current, options);
     const score = psiOf(bins.reference, bins.current);
     const threshold = options.threshold ?? 0.2;
-    return { score, threshold, drifted: score >= threshold, direction: 'higher-is-worse', details: { bins: bins.labels.length, binning: options.psiBinning ?? 'equal-width' } };
+    return {
+      score,
+      threshold,
+      drifted: score >= threshold,
+      direction: 'higher-is-worse',
+      details: { bins: bins.labels.length, binning: options.psiBinning ?? 'equal-width' },
+    };
   },
 };

@@ -19,7 +19,13 @@ export const wassersteinTest: StatTest = {
     const comparison = compareDistributions(reference, current, feature);
     const refMoments = moments(reference, feature.sketch.center);
     if (comparison === null || refMoments === null) {
-      return { score: 0, threshold, drifted: false, direction: 'higher-is-worse', details: { raw: null, perRange: null, perStd: null, method: 'none' } };
+      return {
+        score: 0,
+        threshold,
+        drifted: false,
+        direction: 'higher-is-worse',
+        details: { raw: null, perRange: null, perStd: null, method: 'none' },
+      };
     }
     const range = Math.max(feature.baselineMax - feature.baselineMin, MIN_NORMALISER);
     const perRange = comparison.wasserstein / range;

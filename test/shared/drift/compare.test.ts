@@ -53,7 +53,13 @@ describe('compareProfiles at 1M vs 1M rows (large-sample safety)', () => {
     const current = profileFromColumns(schema, columns(2, ROWS));
     const a = compareProfiles(reference, current, { schema });
     expect(a.features.map((f) => [f.name, f.drifted])).toEqual(schema.features.map((f) => [f.name, false]));
-    expect(a.drift).toMatchObject({ share: 0, magnitude: 0, drifted: false, driftedFeatures: [], monitoredFeatures: 6 });
+    expect(a.drift).toMatchObject({
+      share: 0,
+      magnitude: 0,
+      drifted: false,
+      driftedFeatures: [],
+      monitoredFeatures: 6,
+    });
     expect(a.retrainRecommended).toBe(false);
     for (const f of a.features) {
       expect(f.psi!).toBeLessThan(0.01);
@@ -98,15 +104,34 @@ describe('decision rules', () => {
 
   it('every threshold is an option: a lower PSI threshold flags more', () => {
     const current = small(6, { incomeShift: 2500 });
-    const strict = compareProfiles(reference, current, { schema, psiThreshold: 0.01, wassersteinRangeThreshold: 1, ksMinStatistic: 1 });
-    const lax = compareProfiles(reference, current, { schema, psiThreshold: 5, wassersteinRangeThreshold: 1, ksMinStatistic: 1 });
+    const strict = compareProfiles(reference, current, {
+      schema,
+      psiThreshold: 0.01,
+      wassersteinRangeThreshold: 1,
+      ksMinStatistic: 1,
+    });
+    const lax = compareProfiles(reference, current, {
+      schema,
+      psiThreshold: 5,
+      wassersteinRangeThreshold: 1,
+      ksMinStatistic: 1,
+    });
     expect(strict.features.find((f) => f.name === 'income')!.decidedBy).toEqual(['psi']);
     expect(lax.features.find((f) => f.name === 'income')!.drifted).toBe(false);
   });
 
   it('reads its thresholds from the MRM_DRIFT_* settings', () => {
-    const settings = defaultSettings({ MRM_DRIFT_PSI_THRESHOLD: '0.3', MRM_DRIFT_PSI_BINNING: 'decile', MRM_DRIFT_MIN_LABELLED: '20' });
-    expect(driftOptionsFromSettings(settings.drift)).toEqual({ ...DEFAULT_DRIFT_OPTIONS, psiThreshold: 0.3, psiBinning: 'decile', minLabelled: 20 });
+    const settings = defaultSettings({
+      MRM_DRIFT_PSI_THRESHOLD: '0.3',
+      MRM_DRIFT_PSI_BINNING: 'decile',
+      MRM_DRIFT_MIN_LABELLED: '20',
+    });
+    expect(driftOptionsFromSettings(settings.drift)).toEqual({
+      ...DEFAULT_DRIFT_OPTIONS,
+      psiThreshold: 0.3,
+      psiBinning: 'decile',
+      minLabelled: 20,
+    });
   });
 
   it('a feature with no values in the window is reported, not tested, and not counted as monitored', () => {
@@ -142,10 +167,15 @@ describe('Benjamini–Hochberg', () => {
 });
 
 describe('prediction and performance drift', () => {
-  const labelled = deriveSchema(baselineColumns.slice(0, 2).map((c) => ({ ...c, values: (c.values as Float64Array).subarray(0, 5000) })), {
-    prediction: { classes: ['0', '1'], scores: Float64Array.from({ length: 1000 }, (_, i) => i / 1000) },
-    labels: { classes: ['0', '1'] },
-  });
+  const labelled = deriveSchema(
+    baselineColumns
+      .slice(0, 2)
+      .map((c) => ({ name: c.name, type: 'numeric' as const, values: (c.values as Float64Array).subarray(0, 5000) })),
+    {
+      prediction: { classes: ['0', '1'], scores: Float64Array.from({ length: 1000 }, (_, i) => i / 1000) },
+      labels: { classes: ['0', '1'] },
+    },
+  );
 
   function scored(seed: number, n: number, accuracy: number, positiveShare = 0.3): DatasetProfile {
     const r = createRandom(seed);
@@ -155,7 +185,13 @@ describe('prediction and performance drift', () => {
       const right = r.nextFloat() < accuracy;
       const prediction = right ? label : label === '1' ? '0' : '1';
       const p1 = prediction === '1' ? 0.5 + 0.5 * r.nextFloat() : 0.5 * r.nextFloat();
-      acc.addScored({ features: { income: 20000, age: 40 }, label: Number(label), prediction, score: p1, probabilities: { '0': 1 - p1, '1': p1 } });
+      acc.addScored({
+        features: { income: 20000, age: 40 },
+        label: Number(label),
+        prediction,
+        score: p1,
+        probabilities: { '0': 1 - p1, '1': p1 },
+      });
     }
     return acc.toProfile();
   }
@@ -177,7 +213,7 @@ describe('prediction and performance drift', () => {
     expect(a.performance!.reason).toMatch(/50 labelled records, fewer than the 100/);
   });
 
-  it('uses the baseline metrics when given (BaselineProfile.metrics) instead of the reference profile\'s', () => {
+  it("uses the baseline metrics when given (BaselineProfile.metrics) instead of the reference profile's", () => {
     const reference = scored(1, 5000, 0.95);
     const current = scored(3, 2000, 0.8);
     expect(compareProfiles(reference, current, { schema: labelled }).performance!.conceptDrift).toBe(true);

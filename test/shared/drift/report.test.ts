@@ -9,9 +9,17 @@ const EVIL = '<img src=x onerror="alert(1)">&';
 const baselineRows = 2000;
 const schema = deriveSchema(
   [
-    { name: 'stable', type: 'numeric', values: Float64Array.from({ length: baselineRows }, (_, i) => Math.sin(i) * 10) },
+    {
+      name: 'stable',
+      type: 'numeric',
+      values: Float64Array.from({ length: baselineRows }, (_, i) => Math.sin(i) * 10),
+    },
     { name: 'moved', type: 'numeric', values: Float64Array.from({ length: baselineRows }, (_, i) => (i % 100) / 10) },
-    { name: EVIL, type: 'categorical', values: Array.from({ length: baselineRows }, (_, i) => (i % 3 === 0 ? '<b>bold</b>' : 'plain')) },
+    {
+      name: EVIL,
+      type: 'categorical',
+      values: Array.from({ length: baselineRows }, (_, i) => (i % 3 === 0 ? '<b>bold</b>' : 'plain')),
+    },
   ],
   { prediction: { classes: ['ok', 'fraud'] }, labels: { classes: ['ok', 'fraud'] } },
 );
@@ -19,13 +27,27 @@ const schema = deriveSchema(
 function profile(rows: number, moved: (i: number) => number, category: (i: number) => string) {
   const acc = new ProfileAccumulator(schema);
   for (let i = 0; i < rows; i++) {
-    acc.addScored({ features: { stable: Math.sin(i + 0.5) * 10, moved: moved(i), [EVIL]: category(i) }, prediction: i % 5 === 0 ? 'fraud' : 'ok', label: null, score: null, probabilities: null });
+    acc.addScored({
+      features: { stable: Math.sin(i + 0.5) * 10, moved: moved(i), [EVIL]: category(i) },
+      prediction: i % 5 === 0 ? 'fraud' : 'ok',
+      label: null,
+      score: null,
+      probabilities: null,
+    });
   }
   return acc.toProfile();
 }
 
-const reference = profile(baselineRows, (i) => (i % 100) / 10, (i) => (i % 3 === 0 ? '<b>bold</b>' : 'plain'));
-const current = profile(1500, (i) => 5 + (i % 100) / 10, (i) => (i % 2 === 0 ? '<b>bold</b>' : '"quoted"'));
+const reference = profile(
+  baselineRows,
+  (i) => (i % 100) / 10,
+  (i) => (i % 3 === 0 ? '<b>bold</b>' : 'plain'),
+);
+const current = profile(
+  1500,
+  (i) => 5 + (i % 100) / 10,
+  (i) => (i % 2 === 0 ? '<b>bold</b>' : '"quoted"'),
+);
 const assessment = compareProfiles(reference, current, { schema });
 const report = buildDriftReport({
   window: { from: new Date('2026-11-09T00:00:00Z'), to: new Date('2026-11-16T00:00:00Z') },
@@ -41,18 +63,54 @@ describe('buildDriftReport', () => {
     expect(report.window).toEqual({ from: '2026-11-09T00:00:00.000Z', to: '2026-11-16T00:00:00.000Z' });
     expect(report.events).toBe(1504);
     expect(report.eventsProfiled).toBe(1500);
-    expect(report.blobs).toEqual({ read: 12, skipped: [{ name: 'ns/events/0/2026/11/10/03/00/00.avro', reason: 'CAPTURE.TRUNCATED' }] });
+    expect(report.blobs).toEqual({
+      read: 12,
+      skipped: [{ name: 'ns/events/0/2026/11/10/03/00/00.avro', reason: 'CAPTURE.TRUNCATED' }],
+    });
     expect(report.badBodies).toEqual({ 'EVENT.INVALID_JSON': 3, 'EVENT.NOT_FINITE': 1 });
     const moved = report.features.moved!;
     expect(Object.keys(moved)).toEqual(
-      expect.arrayContaining(['type', 'count', 'missing', 'psi', 'ks', 'wasserstein', 'jensenShannon', 'hellinger', 'meanShift', 'errorBound', 'drifted', 'severity', 'decidedBy']),
+      expect.arrayContaining([
+        'type',
+        'count',
+        'missing',
+        'psi',
+        'ks',
+        'wasserstein',
+        'jensenShannon',
+        'hellinger',
+        'meanShift',
+        'errorBound',
+        'drifted',
+        'severity',
+        'decidedBy',
+      ]),
     );
-    expect(moved.ks).toEqual({ statistic: expect.any(Number), pValue: expect.any(Number), pValueAdjusted: expect.any(Number) });
-    expect(moved.wasserstein).toEqual({ raw: expect.any(Number), perRange: expect.any(Number), perStd: expect.any(Number) });
+    expect(moved.ks).toEqual({
+      statistic: expect.any(Number),
+      pValue: expect.any(Number),
+      pValueAdjusted: expect.any(Number),
+    });
+    expect(moved.wasserstein).toEqual({
+      raw: expect.any(Number),
+      perRange: expect.any(Number),
+      perStd: expect.any(Number),
+    });
     expect(moved.drifted).toBe(true);
-    expect(report.features[EVIL]!.chiSquare).toEqual({ statistic: expect.any(Number), pValue: expect.any(Number), pValueAdjusted: expect.any(Number), dof: expect.any(Number) });
+    expect(report.features[EVIL]!.chiSquare).toEqual({
+      statistic: expect.any(Number),
+      pValue: expect.any(Number),
+      pValueAdjusted: expect.any(Number),
+      dof: expect.any(Number),
+    });
     expect(report.features.stable!.drifted).toBe(false);
-    expect(report.drift).toEqual({ share: 2 / 3, magnitude: 2 / 3, drifted: true, driftedFeatures: ['moved', EVIL], monitoredFeatures: 3 });
+    expect(report.drift).toEqual({
+      share: 2 / 3,
+      magnitude: 2 / 3,
+      drifted: true,
+      driftedFeatures: ['moved', EVIL],
+      monitoredFeatures: 3,
+    });
     expect(report.prediction).not.toBeNull();
     expect(report.performance).toMatchObject({ judged: false, labelled: 0 });
     expect(report.recommendations.length).toBeGreaterThan(0);
@@ -73,7 +131,12 @@ describe('buildDriftReport', () => {
       generatedAt: '2026-11-16T03:00:00.000Z',
       telemetry: { available: true, source: 'log-analytics', rejectedRate: 0.02, lowConfidenceRate: 0.1 },
     });
-    expect(withTelemetry.telemetry).toEqual({ available: true, source: 'log-analytics', rejectedRate: 0.02, lowConfidenceRate: 0.1 });
+    expect(withTelemetry.telemetry).toEqual({
+      available: true,
+      source: 'log-analytics',
+      rejectedRate: 0.02,
+      lowConfidenceRate: 0.1,
+    });
   });
 });
 
@@ -97,7 +160,9 @@ describe('renderDriftReportHtml', () => {
     expect(tableAt).toBeLessThan(chartsAt);
     const order = [...html.slice(tableAt, chartsAt).matchAll(/<tr data-feature="([^"]*)">/g)].map((m) => m[1]);
     const rank = { HIGH: 3, MEDIUM: 2, LOW: 1, NONE: 0 };
-    const severities = order.map((name) => rank[Object.entries(report.features).find(([n]) => escapeForTest(n) === name)![1].severity]);
+    const severities = order.map(
+      (name) => rank[Object.entries(report.features).find(([n]) => escapeForTest(n) === name)![1].severity],
+    );
     expect(severities).toEqual([...severities].sort((a, b) => b - a));
     expect(order).toHaveLength(3);
     expect(order[order.length - 1]).toBe('stable');
@@ -123,5 +188,10 @@ describe('renderDriftReportHtml', () => {
 });
 
 function escapeForTest(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

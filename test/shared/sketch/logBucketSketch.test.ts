@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SKETCH, mergeSketchCounts, SketchAccumulator, SketchGrid, sketchTotal, type SketchCounts } from '../../../shared/sketch/logBucketSketch.js';
+import {
+  EMPTY_SKETCH,
+  mergeSketchCounts,
+  SketchAccumulator,
+  SketchGrid,
+  sketchTotal,
+  type SketchCounts,
+} from '../../../shared/sketch/logBucketSketch.js';
 
 const params = { center: 50, scale: 4, relativeAccuracy: 0.005, linearLimit: 0.25 };
 const grid = new SketchGrid(params);
@@ -39,7 +46,9 @@ describe('SketchGrid', () => {
     for (const z of [0.3, 1, 3, 10, 1e3, 1e6, -0.3, -2, -1e4]) {
       const i = grid.index(params.center + z * params.scale);
       const widthInZ = (grid.upper(i) - grid.lower(i)) / params.scale;
-      expect(widthInZ / Math.abs(z)).toBeLessThanOrEqual((2 * params.relativeAccuracy) / (1 - params.relativeAccuracy) + 1e-9);
+      expect(widthInZ / Math.abs(z)).toBeLessThanOrEqual(
+        (2 * params.relativeAccuracy) / (1 - params.relativeAccuracy) + 1e-9,
+      );
     }
     const central = grid.index(params.center);
     expect((grid.upper(central) - grid.lower(central)) / params.scale).toBeLessThanOrEqual(0.0051);

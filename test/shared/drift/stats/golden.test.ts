@@ -3,7 +3,9 @@ import { describe, it } from 'vitest';
 import { checkCategoricalCase, checkNumericCase, checkSpecialFunctions, type GoldenFile } from './goldenCases.js';
 
 // Reference values committed with the script that made them: scripts/golden/drift_stats.py (numpy + scipy).
-const golden = JSON.parse(readFileSync(new URL('../../../fixtures/golden/drift_stats.json', import.meta.url), 'utf8')) as GoldenFile;
+const golden = JSON.parse(
+  readFileSync(new URL('../../../fixtures/golden/drift_stats.json', import.meta.url), 'utf8'),
+) as GoldenFile;
 
 describe('stat tests agree with the seed and scipy (committed golden values)', () => {
   for (const c of golden.numeric) {

@@ -25,7 +25,15 @@ export interface GoldenFile {
     referenceRange: number;
     referenceStd: number;
   }>;
-  categorical: Array<{ name: string; referenceCounts: number[]; currentCounts: number[]; chiSquareStatistic: number; chiSquarePValue: number; jensenShannon: number; psi: number }>;
+  categorical: Array<{
+    name: string;
+    referenceCounts: number[];
+    currentCounts: number[];
+    chiSquareStatistic: number;
+    chiSquarePValue: number;
+    jensenShannon: number;
+    psi: number;
+  }>;
   kolmogorov: Array<[number, number, number]>;
   chiSquare: Array<[number, number, number]>;
 }

@@ -7,11 +7,26 @@ import { compareDistributions, exactStatistics } from '../../../../shared/drift/
 const ROWS = 1_000_000;
 
 type Draw = (r: Random) => number;
-const normal = (mu: number, sigma: number): Draw => (r) => mu + sigma * r.nextGaussian();
-const lognormal = (mu: number, sigma: number, factor = 1): Draw => (r) => factor * Math.exp(mu + sigma * r.nextGaussian());
-const exponential = (rate: number): Draw => (r) => -Math.log(1 - r.nextFloat()) / rate;
-const uniform = (a: number, b: number): Draw => (r) => a + (b - a) * r.nextFloat();
-const mixture = (w: number): Draw => (r) => (r.nextFloat() < w ? -2 + 0.5 * r.nextGaussian() : 3 + r.nextGaussian());
+const normal =
+  (mu: number, sigma: number): Draw =>
+  (r) =>
+    mu + sigma * r.nextGaussian();
+const lognormal =
+  (mu: number, sigma: number, factor = 1): Draw =>
+  (r) =>
+    factor * Math.exp(mu + sigma * r.nextGaussian());
+const exponential =
+  (rate: number): Draw =>
+  (r) =>
+    -Math.log(1 - r.nextFloat()) / rate;
+const uniform =
+  (a: number, b: number): Draw =>
+  (r) =>
+    a + (b - a) * r.nextFloat();
+const mixture =
+  (w: number): Draw =>
+  (r) =>
+    r.nextFloat() < w ? -2 + 0.5 * r.nextGaussian() : 3 + r.nextGaussian();
 
 function sample(draw: Draw, seed: number): Float64Array {
   const r = createRandom(seed);
