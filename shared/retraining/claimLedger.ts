@@ -90,6 +90,11 @@ export class ClaimLedger {
     throw new MrmError('RETRAIN.CLAIM_CONTENTION', `Claim ${fresh.claimKey} kept changing under ${MAX_RACES} attempts`);
   }
 
+  /** The claim as stored, without taking it: lets replays of a decided alert be answered before any other work. */
+  async peek(claimKey: string): Promise<ClaimRecord | undefined> {
+    return (await this.store.read(this.nameOf(claimKey)))?.value as ClaimRecord | undefined;
+  }
+
   /** Records the final decision; replays of the alert then answer `duplicate`. */
   async decide(claim: HeldClaim, state: 'retraining_triggered' | 'cooldown', reason: string): Promise<void> {
     const name = this.nameOf(claim.record.claimKey);

@@ -1,6 +1,6 @@
 import { routeAlert } from './alertRouting.js';
 import { captureWindowEndingAt, capturePrefix } from './captureWindow.js';
-import { ClaimLedger, type HeldClaim } from './claimLedger.js';
+import { ClaimLedger, type ClaimRecord, type HeldClaim } from './claimLedger.js';
 import { alertClaimKey, directClaimKey, retrainJobName } from './claimKeys.js';
 import { CooldownGate } from './cooldownGate.js';
 import { fillJobTemplate, type JobTemplateValues } from './jobTemplate.js';
@@ -194,6 +194,10 @@ export function createRetrainUseCase(
     }
     const model = subject.model!;
 
+    // Replays of a decided request are the common case under retries: answer them before anything else.
+    const earlier = await ledger.peek(claimKey);
+    if (earlier && earlier.state !== 'claimed') return duplicate(earlier);
+
     // Build the request before claiming: a broken template is answered without leaving a claim behind.
     const jobName = retrainJobName(claimKey, model);
     const loaded = await deps.templates.load(model);
@@ -252,16 +256,7 @@ export function createRetrainUseCase(
       jobName,
       request: filled.value,
     });
-    if (claimed.kind === 'decided') {
-      const earlier = claimed.record;
-      return answer(
-        subject,
-        200,
-        'duplicate',
-        `Already handled at ${earlier.decidedAt ?? earlier.claimedAt}: ${earlier.state} (${earlier.reason ?? earlier.jobName})`,
-        { claimKey, jobName: earlier.jobName },
-      );
-    }
+    if (claimed.kind === 'decided') return duplicate(claimed.record);
     if (claimed.kind === 'in_progress') {
       const message = `Another call holds this ${subject.source === 'alert' ? 'alert' : 'request'} (job ${claimed.record.jobName}); retry after its lease`;
       return audit(subject, retryLater('RETRAIN.IN_PROGRESS', message, claimed.retryAfterInSeconds), 'in_progress', {
@@ -301,6 +296,19 @@ export function createRetrainUseCase(
           'config_error',
           { claimKey, jobName: held.jobName, reason: outcome.message },
         );
+    }
+
+    function duplicate(record: ClaimRecord): Promise<WebhookResponse> {
+      return answer(
+        subject,
+        200,
+        'duplicate',
+        `Already handled at ${record.decidedAt ?? record.claimedAt}: ${record.state} (${record.reason ?? record.jobName})`,
+        {
+          claimKey,
+          jobName: record.jobName,
+        },
+      );
     }
 
     async function triggered(held: HeldClaim, alreadySubmitted: boolean, target: string): Promise<WebhookResponse> {

@@ -1,4 +1,4 @@
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,6 +132,19 @@ describe('retrainWebhook when Azure ML or ARM fail', () => {
       await harness.close();
     }
     harness = await startRetrainHarness();
+  });
+
+  it('answers replays of a decided alert as duplicates even after its template went missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mrm-template-'));
+    const file = join(dir, 'job.json');
+    await writeFile(file, '{"properties": {"jobType": "Command", "displayName": "{{jobName}}"}}');
+    harness = await startRetrainHarness({ env: { MRM_RETRAIN_JOB_TEMPLATE: file } });
+    const alert = alertFixture('metric-fired.json');
+    expect((await harness.service.retrain(alert)).status).toBe(202);
+    await rm(file);
+    harness.clock.advance(3_600_000); // past the template cache
+    expect((await harness.service.retrain(structuredClone(alert))).body.status).toBe('duplicate');
+    expect((await harness.service.retrain(alertFixture('log-v2-fired.json'))).status).toBe(500);
   });
 
   it('answers 503 when the alert rule cannot be read for now (ARM 500), and routes normally on the retry', async () => {
