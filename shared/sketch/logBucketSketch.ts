@@ -45,6 +45,11 @@ export class SketchGrid {
   readonly linearLimit: number;
   /** Highest index on each side; the dense index range is [-maxIndex - 1, maxIndex]. */
   readonly maxIndex: number;
+  // Reciprocals and logs precomputed so the hot path multiplies instead of dividing.
+  private readonly inverseScale: number;
+  private readonly inverseLogGamma: number;
+  private readonly logLinearLimit: number;
+  private readonly inverseLinearWidth: number;
 
   constructor(params: SketchParams) {
     if (!(params.scale > 0) || !Number.isFinite(params.scale))
@@ -60,23 +65,27 @@ export class SketchGrid {
     this.linearLimit = params.linearLimit;
     this.linearWidth = params.linearLimit / this.linearBuckets;
     this.maxIndex = this.linearBuckets + Math.floor(Math.log(Z_LIMIT / params.linearLimit) / this.logGamma);
+    this.inverseScale = 1 / this.scale;
+    this.inverseLogGamma = 1 / this.logGamma;
+    this.logLinearLimit = Math.log(this.linearLimit);
+    this.inverseLinearWidth = 1 / this.linearWidth;
   }
 
   /** Bucket index of a finite value. */
   index(x: number): number {
-    let z = (x - this.center) / this.scale;
+    let z = (x - this.center) * this.inverseScale;
     if (z >= this.linearLimit) {
       if (z > Z_LIMIT) z = Z_LIMIT;
-      const k = Math.floor(Math.log(z / this.linearLimit) / this.logGamma);
+      const k = Math.floor((Math.log(z) - this.logLinearLimit) * this.inverseLogGamma);
       return Math.min(this.linearBuckets + k, this.maxIndex);
     }
     if (z < -this.linearLimit) {
       if (z < -Z_LIMIT) z = -Z_LIMIT;
-      const k = Math.floor(Math.log(-z / this.linearLimit) / this.logGamma);
+      const k = Math.floor((Math.log(-z) - this.logLinearLimit) * this.inverseLogGamma);
       return Math.max(-this.linearBuckets - 1 - k, -this.maxIndex - 1);
     }
     // Guards the rounding of z / width at the region's edge.
-    const j = Math.floor(z / this.linearWidth);
+    const j = Math.floor(z * this.inverseLinearWidth);
     return j < -this.linearBuckets ? -this.linearBuckets : j >= this.linearBuckets ? this.linearBuckets - 1 : j;
   }
 
