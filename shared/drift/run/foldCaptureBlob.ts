@@ -5,6 +5,7 @@ import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
 import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
+import { EventBodyScanner } from './eventBodyScanner.js';
 
 /** The two captured hubs: model inputs (data drift) and scored records (prediction and performance drift). */
 export type CapturedHub = 'events' | 'scored';
@@ -49,7 +50,7 @@ export async function foldCaptureBlob(
   let last = Number.NEGATIVE_INFINITY;
   let unparsedTimes = 0;
   let lastTimeText = '';
-  const addBody = hub === 'events' ? eventBodyFolder(accumulator) : scoredBodyFolder(accumulator);
+  const addBody = hub === 'events' ? eventBodyFolder(accumulator, schema) : scoredBodyFolder(accumulator);
   const onRecord = (record: CaptureRecord): void => {
     // Records of one file share a handful of distinct seconds: parse each distinct string once.
     const timeText = record.EnqueuedTimeUtc;
@@ -106,8 +107,15 @@ function hasFeatureObject(value: Record<string, unknown>): value is { features: 
   return typeof features === 'object' && features !== null && !Array.isArray(features);
 }
 
-function eventBodyFolder(accumulator: ProfileAccumulator): (body: string | null) => void {
+function eventBodyFolder(accumulator: ProfileAccumulator, schema: ProfileSchema): (body: string | null) => void {
+  const scanner = new EventBodyScanner(schema.features.map((f) => f.name));
   return (body) => {
+    // Well-formed bodies take the scanner; anything it does not vouch for gets JSON.parse and a reason.
+    const features = body === null ? undefined : scanner.scan(body);
+    if (features !== undefined) {
+      accumulator.addFeatures(features);
+      return;
+    }
     const event = parseObject(accumulator, body);
     if (event === undefined) return;
     if (!hasFeatureObject(event)) {
