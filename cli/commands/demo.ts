@@ -1,9 +1,121 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { startAzurite, type RunningAzurite } from '../../shared/adapters/azurite.js';
+import { BlobDemoStorage } from '../../shared/adapters/blobDemoStorage.js';
+import { loadSettings } from '../../shared/config/settings.js';
+import { planDemoScenario, type DemoScenario } from '../../shared/demo/demoScenario.js';
+import { formatDemoSummary } from '../../shared/demo/demoSummary.js';
+import { runDemo, type DemoResult } from '../../shared/demo/runDemo.js';
+import { MrmError, errorMessage, unwrap } from '../../shared/errors.js';
+import { folderOutput } from '../demo/folderOutput.js';
+import { startLocalFunctionHost } from '../demo/localFunctionHost.js';
+import { progressView, type ProgressStream } from '../demo/progressView.js';
 
-// Placeholder until its issue lands: says so instead of pretending.
-export function demoCommand(): Command {
-  return new Command('demo').description('(not built yet)').action(() => {
-    process.stderr.write('mrm demo: not built yet\n');
-    process.exitCode = 2;
+export interface DemoOptions {
+  events: number;
+  seed: number;
+  /** ISO date-time the demo pretends it is; the week before it is played. Default: now. */
+  date?: string;
+  out: string;
+  captureInterval: number;
+  verbose?: boolean;
+}
+
+export interface DemoIo {
+  stdout: ProgressStream;
+  stderr: (text: string) => void;
+  /** Registers the Ctrl-C handler; answers a function that removes it. */
+  onInterrupt: (handler: () => void) => () => void;
+  now: () => number;
+}
+
+const processIo: DemoIo = {
+  stdout: process.stdout,
+  stderr: (text) => process.stderr.write(text),
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
+  now: () => Date.now(),
+};
+
+/**
+ * `mrm demo`: the whole loop on a laptop. Starts Azurite on a free loopback port, runs the demo use case against it
+ * with the real function handlers, prints the summary and stops Azurite, also when interrupted (Ctrl-C stops
+ * Azurite and exits with 130).
+ */
+export async function runDemoCommand(options: DemoOptions, io: DemoIo = processIo): Promise<DemoResult> {
+  const nowInMs = options.date === undefined ? io.now() : Date.parse(options.date);
+  if (Number.isNaN(nowInMs)) throw new MrmError('CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
+  let scenario: DemoScenario;
+  try {
+    scenario = planDemoScenario({ events: options.events, seed: options.seed, nowInMs, captureIntervalInSeconds: options.captureInterval });
+  } catch (error) {
+    throw new MrmError('CLI.ARGUMENT', errorMessage(error));
+  }
+
+  const azurite: RunningAzurite = await startAzurite();
+  let stopping: Promise<void> | undefined;
+  const stopAzurite = () => (stopping ??= azurite.stop());
+  const removeInterrupt = io.onInterrupt(() => {
+    io.stderr('\nInterrupted: stopping Azurite...\n');
+    void stopAzurite().finally(() => process.exit(130));
   });
+  const progress = progressView(io.stdout);
+  try {
+    io.stdout.write(`Azurite (blob) on ${azurite.blobEndpoint}\n`);
+    // The demo runs on the defaults, whatever MRM_* settings the shell has: only the storage connection is its own.
+    const env = { AzureWebJobsStorage: azurite.connectionString };
+    const settings = unwrap(loadSettings(env));
+    const host = await startLocalFunctionHost({ settings, env, namespace: scenario.namespace, verbose: options.verbose ?? false });
+    const output = folderOutput(options.out);
+    const result = await runDemo(
+      {
+        storage: new BlobDemoStorage(BlobServiceClient.fromConnectionString(azurite.connectionString)),
+        scoreEvents: host.scoreEvents,
+        weeklyDrift: host.weeklyDrift,
+        retrainWebhook: host.retrainWebhook,
+        output,
+        progress,
+        elapsedInMs: () => performance.now(),
+      },
+      { scenario, settings },
+    );
+    progress.stop();
+    const logs = host.logs();
+    const logPath = await output.write('functions.log', logs.length > 0 ? `${logs.join('\n')}\n` : '');
+    io.stdout.write(`\n${formatDemoSummary(result)}\n`);
+    io.stdout.write(`Files            ${options.out}/ (report, alert, webhook response, baseline, training set; function logs in ${logPath})\n`);
+    return result;
+  } finally {
+    progress.stop();
+    removeInterrupt();
+    await stopAzurite();
+  }
+}
+
+const integer =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value.replace(/[_,]/g, ''));
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    return n;
+  };
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('Run the whole loop locally: Azurite, baseline, a week of events through scoreEvents, weeklyDrift, the retraining alert')
+    .option('--events <n>', 'events to stream through scoreEvents', integer(1000), 200_000)
+    .option('--seed <n>', 'seed of the synthetic data (same seed, same run)', integer(0), 42)
+    .option('--date <iso>', 'pretend it is this date-time (UTC); the ISO week before it is played (default: now)')
+    .option('--out <dir>', 'folder for the report and the other files', 'demo-output')
+    .option('--capture-interval <seconds>', 'Capture window per file (Azure: 60-900 s; the default hour keeps the blob count small)', integer(60), 3600)
+    .option('--verbose', 'keep every function log line in functions.log', false)
+    .action(async (options: DemoOptions) => {
+      await runDemoCommand(options);
+    });
 }

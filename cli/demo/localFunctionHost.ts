@@ -1,0 +1,221 @@
+// @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
+import functions from '@azure/functions';
+import type { Environment, Settings } from '../../shared/config/settings.js';
+import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
+import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
+import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
+import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
+import { noProfileCache, silentProgress, type CaptureSource, type DriftProgress, type ReportSink } from '../../shared/drift/run/ports.js';
+import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
+import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from '../../shared/demo/ports.js';
+import type { HostBatch } from '../../shared/demo/hostBatcher.js';
+import { MrmError } from '../../shared/errors.js';
+import type { ScoredRecord } from '../../shared/scoring/records.js';
+import { noMetrics } from '../../shared/telemetry/metricsPort.js';
+
+export interface LocalFunctionHost {
+  scoreEvents: ScoreEventsInvoker;
+  weeklyDrift: WeeklyDriftInvoker;
+  retrainWebhook: RetrainWebhookInvoker;
+  /** What the three functions logged, one line each (warnings and errors always; information when asked). */
+  logs(): string[];
+}
+
+export interface LocalFunctionHostOptions {
+  settings: Settings;
+  /** Where the connections (AzureWebJobsStorage) are read from. */
+  env: Environment;
+  /** The Event Hubs namespace the trigger metadata names. */
+  namespace: string;
+  /** Keep information-level log lines too (one per invocation). Default false. */
+  verbose?: boolean;
+}
+
+/**
+ * The three real functions, invoked the way the Functions host invokes them (InvocationContext with the trigger's
+ * metadata, Timer, HttpRequest), with the production dependencies except the edges a laptop replaces: the simulated
+ * clock, no telemetry export, no drift-profile cache (the demo reads its week once), Azure ML in dry run.
+ */
+export async function startLocalFunctionHost(options: LocalFunctionHostOptions): Promise<LocalFunctionHost> {
+  const { settings, env } = options;
+  const logs: string[] = [];
+  const logHandler =
+    (functionName: string) =>
+    (level: string, ...args: unknown[]): void => {
+      if (!options.verbose && (level === 'information' || level === 'debug' || level === 'trace')) return;
+      logs.push(`${functionName} ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
+    };
+  const [scoreModule, driftModule, retrainModule] = await quietly(() =>
+    Promise.all([import('../../functions/scoreEvents.js'), import('../../functions/weeklyDrift.js'), import('../../functions/retrainWebhook.js')]),
+  );
+  const service = blobServiceClientFor(settings.core.storageConnection, env);
+
+  let scoringNow = 0;
+  const scoreHandler = scoreModule.createScoreEventsHandler(
+    {
+      settings,
+      profiles: new BlobProfileSource(service.getContainerClient(settings.core.baselineContainer), settings.core.baselineBlob, {
+        reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+      }),
+      metrics: noMetrics,
+      now: () => scoringNow,
+    },
+    scoreModule.scoreEventsOutputs,
+  );
+  let invocation = 0;
+  const scoreEvents: ScoreEventsInvoker = {
+    async invoke(batch, processedAtInMs) {
+      scoringNow = processedAtInMs;
+      const context = new functions.InvocationContext({
+        invocationId: `demo-${++invocation}`,
+        functionName: 'scoreEvents',
+        triggerMetadata: triggerMetadataOf(batch, settings, options.namespace),
+        logHandler: logHandler('scoreEvents'),
+      });
+      await scoreHandler(batch.events.map((e) => hostBody(e.body)), context);
+      return {
+        scored: (context.extraOutputs.get(scoreModule.scoreEventsOutputs.scored) as ScoredRecord[] | undefined) ?? [],
+        deadLetterLines: context.extraOutputs.get(scoreModule.scoreEventsOutputs.deadLetters) as string | undefined,
+      };
+    },
+  };
+
+  let driftNow = 0;
+  let driftProgress: DriftProgress = silentProgress;
+  const written: { report?: { json: string; html: string } } = {};
+  const production = driftModule.weeklyDriftDependencies(settings, env);
+  const reports: ReportSink = {
+    async write(window, reportJson, html) {
+      const where = await production.reports.write(window, reportJson, html);
+      written.report = { json: reportJson, html };
+      return where;
+    },
+  };
+  const driftHandler = driftModule.createWeeklyDriftHandler({
+    ...production,
+    source: countingSource(production.source, () => driftProgress),
+    cache: noProfileCache,
+    reports,
+    metrics: noMetrics,
+    telemetry: undefined,
+    clock: { nowInMs: () => driftNow },
+    flush: undefined,
+  });
+  const weeklyDrift: WeeklyDriftInvoker = {
+    async invoke(nowInMs, progress) {
+      driftNow = nowInMs;
+      driftProgress = progress;
+      delete written.report;
+      const week = 7 * 86_400_000;
+      const timer = {
+        isPastDue: false,
+        schedule: { adjustForDST: false },
+        scheduleStatus: { last: new Date(nowInMs - week).toISOString(), next: new Date(nowInMs + week).toISOString(), lastUpdated: new Date(nowInMs - week).toISOString() },
+      };
+      await driftHandler(timer, new functions.InvocationContext({ invocationId: `demo-drift-${nowInMs}`, functionName: 'weeklyDrift', logHandler: logHandler('weeklyDrift') }));
+      // Read back through a function: the compiler cannot see that the handler wrote it meanwhile.
+      const report = ((): { json: string; html: string } | undefined => written.report)();
+      if (!report) throw new MrmError('DEMO.NO_REPORT', 'weeklyDrift finished without writing a report');
+      return { report: JSON.parse(report.json) as WeeklyDriftReport, html: report.html };
+    },
+  };
+
+  let webhookNow = 0;
+  const retrainService = buildRetrainService(settings, env, { dryRun: true, clock: { now: () => new Date(webhookNow) } });
+  const retrainHandler = retrainModule.createRetrainHandler(() => retrainService);
+  const retrainWebhook: RetrainWebhookInvoker = {
+    async post(body, atInMs) {
+      webhookNow = atInMs;
+      const request = new functions.HttpRequest({
+        method: 'POST',
+        url: `http://127.0.0.1:7071/api/${settings.retraining.route}`,
+        headers: { 'content-type': 'application/json' },
+        body: { string: body },
+      });
+      const response = await retrainHandler(request, new functions.InvocationContext({ functionName: 'retrainWebhook', logHandler: logHandler('retrainWebhook') }));
+      return { status: response.status ?? 200, body: response.jsonBody };
+    },
+  };
+
+  return { scoreEvents, weeklyDrift, retrainWebhook, logs: () => [...logs] };
+}
+
+/** The batch metadata the Event Hubs trigger passes (`context.triggerMetadata`), as the host fills it. */
+function triggerMetadataOf(batch: HostBatch, settings: Settings, namespace: string): Record<string, unknown> {
+  const events = batch.events;
+  const enqueued = events.map((e) => new Date(e.enqueuedTimeInMs).toISOString());
+  return {
+    partitionContext: {
+      partitionId: batch.partitionId,
+      eventHubName: settings.scoring.eventsHub,
+      consumerGroup: settings.scoring.consumerGroup,
+      fullyQualifiedNamespace: `${namespace}.servicebus.windows.net`,
+    },
+    sequenceNumberArray: events.map((e) => e.sequenceNumber),
+    offsetArray: events.map((e) => e.offset),
+    enqueuedTimeUtcArray: enqueued,
+    partitionKeyArray: events.map((e) => e.partitionKey),
+    propertiesArray: events.map((e) => e.properties),
+    systemPropertiesArray: events.map((e, i) => ({
+      SequenceNumber: e.sequenceNumber,
+      Offset: e.offset,
+      PartitionKey: e.partitionKey,
+      EnqueuedTimeUtc: enqueued[i],
+    })),
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A body as the trigger hands it over: parsed when it is JSON, a string when it is other text, bytes otherwise. */
+function hostBody(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return bytes;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The production Capture source, counting blobs for the progress bar (the handler logs its own progress). */
+function countingSource(source: CaptureSource, progress: () => DriftProgress): CaptureSource {
+  const listed: Record<CapturedHub, number> = { events: 0, scored: 0 };
+  const hubOf = new Map<string, CapturedHub>();
+  return {
+    hubs: source.hubs,
+    async *list(hub, window) {
+      for await (const blob of source.list(hub, window)) {
+        listed[hub]++;
+        hubOf.set(blob.name, hub);
+        yield blob;
+      }
+      progress().listed({ ...listed });
+    },
+    async *read(blob) {
+      yield* source.read(blob);
+      progress().blobDone({ hub: hubOf.get(blob.name) ?? 'events', name: blob.name, events: 0, source: 'read' });
+    },
+  };
+}
+
+/**
+ * Imports the function modules without the library's "test mode" warnings: outside the Functions host,
+ * `@azure/functions` skips registrations and says so on console.warn, which is expected here.
+ */
+async function quietly<T>(load: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('WARNING:') && args[0].includes('"@azure/functions"')) return;
+    warn(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.warn = warn;
+  }
+}
