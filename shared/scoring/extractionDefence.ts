@@ -97,7 +97,8 @@ export class ExtractionDefence {
     const hash = hashCells(signature);
     const duplicate = (state.hashCounts.get(hash) ?? 0) > 0;
     const sweep = state.previous !== undefined && differsInExactlyOne(state.previous, signature);
-    state.previous = signature;
+    if (state.previous === undefined || state.previous.length !== signature.length) state.previous = new Int32Array(signature.length);
+    state.previous.set(signature);
     this.remember(state, hash, duplicate || sweep || query.outOfDistribution);
     state.total++;
     const suspiciousShare = this.share(state);
@@ -121,8 +122,12 @@ export class ExtractionDefence {
     return state;
   }
 
+  /** Scratch space for the signature being judged; copied into the caller's state, never kept. */
+  private cells = new Int32Array(0);
+
   private quantise(vector: Float64Array): Int32Array {
-    const cells = new Int32Array(vector.length);
+    if (this.cells.length !== vector.length) this.cells = new Int32Array(vector.length);
+    const cells = this.cells;
     const { means, stds } = this.scales;
     for (let i = 0; i < vector.length; i++) {
       const std = stds[i]! > 0 ? stds[i]! : 1;

@@ -79,7 +79,8 @@ export class InputValidator {
 
   validate(event: InputEvent): ValidatedEvent {
     const issues: ValidationIssue[] = [];
-    const sanitised: Record<string, FeatureValue> = { ...event.features };
+    // Copy on write: most events need no clipping, and the copy would be most of the validator's allocation.
+    let sanitised: Record<string, FeatureValue> = event.features;
     const n = this.numericNames.length;
     const vector = new Float64Array(n);
     let clipped = 0;
@@ -105,6 +106,7 @@ export class InputValidator {
           message: `${name}=${raw} is outside the baseline range [${min}, ${max}]`,
         });
         value = raw < min ? min : max;
+        if (sanitised === event.features) sanitised = { ...event.features };
         sanitised[name] = value;
         clipped++;
       }

@@ -176,11 +176,19 @@ const emptyMetadata: EventMetadata = {
   properties: null,
 };
 
+let lastTimeText: string | undefined;
+let lastTimeInMs = NaN;
+
 function eventTime(event: InputEvent, meta: EventMetadata, fallback: number): number {
   // Enqueued time is the broker's clock: replays judge a caller as the live run did.
   const candidate = meta.enqueuedTime ?? event.timestamp;
-  const parsed = candidate ? Date.parse(candidate) : NaN;
-  return Number.isNaN(parsed) ? fallback : parsed;
+  if (candidate === undefined) return fallback;
+  // Events of a batch often share a timestamp string; parsing dates is a visible cost on the hot path.
+  if (candidate !== lastTimeText) {
+    lastTimeText = candidate;
+    lastTimeInMs = Date.parse(candidate);
+  }
+  return Number.isNaN(lastTimeInMs) ? fallback : lastTimeInMs;
 }
 
 function baseRecord(
