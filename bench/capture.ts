@@ -37,8 +37,7 @@ export interface CaptureBenchFigures {
   peakRssInMiB: { atEvents: number; fold: number; ceiling: number };
   large: { events: number; foldEventsPerSecond: number; peakRssInMiB: number } | null;
   python:
-    | { events: number; eventsPerSecond: number; readOnlyEventsPerSecond: number; speedUp: number }
-    | { skipped: string };
+    { events: number; eventsPerSecond: number; readOnlyEventsPerSecond: number; speedUp: number } | { skipped: string };
 }
 
 const WEEK_START = Date.UTC(2024, 0, 15);
@@ -71,7 +70,8 @@ export async function benchCapture(options: CaptureBenchOptions = {}): Promise<C
       if (!fold || f.seconds < fold.seconds) fold = f;
       if (!ceiling || c.seconds < ceiling.seconds) ceiling = c;
     }
-    if (fold!.events !== events || ceiling!.events !== events) throw new Error(`expected ${events} events, fold saw ${fold!.events}, ceiling ${ceiling!.events}`);
+    if (fold!.events !== events || ceiling!.events !== events)
+      throw new Error(`expected ${events} events, fold saw ${fold!.events}, ceiling ${ceiling!.events}`);
     const foldRate = events / fold!.seconds;
     const ceilingRate = events / ceiling!.seconds;
 
@@ -88,7 +88,11 @@ export async function benchCapture(options: CaptureBenchOptions = {}): Promise<C
       }
       const result = await inChild({ mode: 'fold', dir: largeDir, schemaPath, ...week });
       if (result.events !== events * largeMultiple) throw new Error(`large run saw ${result.events} events`);
-      large = { events: result.events, foldEventsPerSecond: Math.round(result.events / result.seconds), peakRssInMiB: mib(result.maxRssInBytes) };
+      large = {
+        events: result.events,
+        foldEventsPerSecond: Math.round(result.events / result.seconds),
+        peakRssInMiB: mib(result.maxRssInBytes),
+      };
     }
 
     return {
@@ -101,7 +105,12 @@ export async function benchCapture(options: CaptureBenchOptions = {}): Promise<C
       ratioToCeiling: round(foldRate / ceilingRate, 3),
       peakRssInMiB: { atEvents: events, fold: mib(fold!.maxRssInBytes), ceiling: mib(ceiling!.maxRssInBytes) },
       large,
-      python: await seedPythonPath(dir, baseline, names.slice(0, options.pythonFiles ?? 1).map((n) => join(dir, 'small', n)), foldRate),
+      python: await seedPythonPath(
+        dir,
+        baseline,
+        names.slice(0, options.pythonFiles ?? 1).map((n) => join(dir, 'small', n)),
+        foldRate,
+      ),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -116,7 +125,9 @@ export function formatCaptureFigures(f: CaptureBenchFigures): string[] {
     `capture peak RSS at ${f.peakRssInMiB.atEvents.toLocaleString('en-US')} events: fold ${f.peakRssInMiB.fold} MiB, ceiling ${f.peakRssInMiB.ceiling} MiB`,
   ];
   if (f.large) {
-    lines.push(`capture at ${f.large.events.toLocaleString('en-US')} events: ${f.large.foldEventsPerSecond.toLocaleString('en-US')} events/s, peak RSS ${f.large.peakRssInMiB} MiB (flat: streamed)`);
+    lines.push(
+      `capture at ${f.large.events.toLocaleString('en-US')} events: ${f.large.foldEventsPerSecond.toLocaleString('en-US')} events/s, peak RSS ${f.large.peakRssInMiB} MiB (flat: streamed)`,
+    );
   }
   if ('skipped' in f.python) lines.push(`capture seed Python path: skipped (${f.python.skipped})`);
   else {
@@ -136,7 +147,12 @@ function fileName(index: number): string {
 }
 
 /** Capture files with bodies of the event contract (values at 4 decimals, like the scoring benchmark's). */
-async function writeFiles(root: string, events: number, perFile: number, features: number): Promise<{ names: string[]; bytes: number }> {
+async function writeFiles(
+  root: string,
+  events: number,
+  perFile: number,
+  features: number,
+): Promise<{ names: string[]; bytes: number }> {
   const names: string[] = [];
   let bytes = 0;
   for (let file = 0, written = 0; written < events; file++) {
@@ -155,11 +171,24 @@ async function writeFiles(root: string, events: number, perFile: number, feature
         const values: Record<string, number> = {};
         for (let c = 0; c < features; c++) values[`f${c}`] = Math.round(matrix.values[r * features + c]! * 1e4) / 1e4;
         const sequence = written + r;
-        block.push(captureEvent({ sequenceNumber: sequence, enqueuedTimeInMs: start + r * 3, body: { id: `e${sequence}`, callerId: `caller-${sequence % 5000}`, timestamp: '2024-01-15T10:00:00Z', features: values } }));
+        block.push(
+          captureEvent({
+            sequenceNumber: sequence,
+            enqueuedTimeInMs: start + r * 3,
+            body: {
+              id: `e${sequence}`,
+              callerId: `caller-${sequence % 5000}`,
+              timestamp: '2024-01-15T10:00:00Z',
+              features: values,
+            },
+          }),
+        );
       }
       if (!out.write(writer.block(block))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     bytes += (await stat(path)).size;
     names.push(name);
     written += count;
@@ -198,14 +227,20 @@ async function seedPythonPath(
   const names = baseline.schema.features.map((f) => f.name);
   const matrix = makeBenchMatrix(10_000, names.length, 7);
   const rows = [names.join(',')];
-  for (let r = 0; r < matrix.rows; r++) rows.push(Array.from({ length: names.length }, (_, c) => matrix.values[r * names.length + c]).join(','));
+  for (let r = 0; r < matrix.rows; r++)
+    rows.push(Array.from({ length: names.length }, (_, c) => matrix.values[r * names.length + c]).join(','));
   const csv = join(dir, 'baseline.csv');
   await writeFile(csv, `${rows.join('\n')}\n`);
   const script = join(here, '..', '..', 'scripts', 'capture', 'seed_drift_path.py');
   const { stdout } = await run('/usr/bin/python3', [script, csv, ...files], { maxBuffer: 1024 * 1024 });
   const result = JSON.parse(stdout) as { events: number; seconds: number; readSeconds: number };
   const rate = result.events / result.seconds;
-  return { events: result.events, eventsPerSecond: Math.round(rate), readOnlyEventsPerSecond: Math.round(result.events / result.readSeconds), speedUp: round(foldRate / rate, 1) };
+  return {
+    events: result.events,
+    eventsPerSecond: Math.round(rate),
+    readOnlyEventsPerSecond: Math.round(result.events / result.readSeconds),
+    speedUp: round(foldRate / rate, 1),
+  };
 }
 
 function mib(bytes: number): number {

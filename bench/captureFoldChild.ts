@@ -35,7 +35,11 @@ const FORMAT = '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}
 async function measure(job: CaptureFoldJob): Promise<CaptureFoldResult> {
   const schema = (JSON.parse(await readFile(job.schemaPath, 'utf8')) as { schema: ProfileSchema }).schema;
   const store = new LocalCaptureStore(job.dir);
-  const source = captureSourceOf(store, { format: unwrap(parseCaptureNameFormat(FORMAT)), namespace: 'bench', hubNames: { events: 'events' } });
+  const source = captureSourceOf(store, {
+    format: unwrap(parseCaptureNameFormat(FORMAT)),
+    namespace: 'bench',
+    hubNames: { events: 'events' },
+  });
   const window = windowOf(job.fromInMs, job.toInMs);
   const started = performance.now();
   let events = 0;
@@ -68,6 +72,7 @@ async function measure(job: CaptureFoldJob): Promise<CaptureFoldResult> {
 process.once('message', (job: CaptureFoldJob) => {
   measure(job).then(
     (result) => process.send!({ ok: true, result }, () => process.exit(0)),
-    (error: unknown) => process.send!({ ok: false, error: String(error instanceof Error ? error.stack : error) }, () => process.exit(1)),
+    (error: unknown) =>
+      process.send!({ ok: false, error: String(error instanceof Error ? error.stack : error) }, () => process.exit(1)),
   );
 });

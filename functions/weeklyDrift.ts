@@ -14,7 +14,14 @@ import { captureSourceOf } from '../shared/drift/run/captureSourceOf.js';
 import { previousIsoWeek } from '../shared/drift/run/driftWindow.js';
 import { driftOptionsFromSettings } from '../shared/drift/driftOptions.js';
 import { runWeeklyDrift, type WeeklyDriftDeps } from '../shared/drift/run/runWeeklyDrift.js';
-import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from '../shared/drift/run/ports.js';
+import type {
+  CaptureSource,
+  Clock,
+  DriftProgress,
+  ProfileCache,
+  ReportSink,
+  ScoringTelemetrySource,
+} from '../shared/drift/run/ports.js';
 import type { MetricsPort } from '../shared/telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {
@@ -43,7 +50,8 @@ export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
     const window = previousIsoWeek(deps.clock.nowInMs());
     const retry = context.retryContext;
-    if (timer.isPastDue) context.warn(`weeklyDrift is past due (last scheduled ${timer.scheduleStatus?.last ?? 'unknown'}): running now`);
+    if (timer.isPastDue)
+      context.warn(`weeklyDrift is past due (last scheduled ${timer.scheduleStatus?.last ?? 'unknown'}): running now`);
     context.log(
       `weeklyDrift ${window.label}: ${new Date(window.fromInMs).toISOString()} to ${new Date(window.toInMs).toISOString()}` +
         (retry && retry.retryCount > 0 ? ` (continuation ${retry.retryCount} of at most ${retry.maxRetryCount})` : ''),
@@ -110,7 +118,9 @@ function logProgress(context: InvocationContext): DriftProgress {
  * stop the host).
  */
 export function weeklyDriftSchedule(env: Environment, settings: Settings): string {
-  return env.MRM_DRIFT_SCHEDULE && env.MRM_DRIFT_SCHEDULE.trim() !== '' ? '%MRM_DRIFT_SCHEDULE%' : settings.drift.driftSchedule;
+  return env.MRM_DRIFT_SCHEDULE && env.MRM_DRIFT_SCHEDULE.trim() !== ''
+    ? '%MRM_DRIFT_SCHEDULE%'
+    : settings.drift.driftSchedule;
 }
 
 /** The production dependencies, from settings and the Functions-style connections. */
@@ -121,7 +131,11 @@ export function weeklyDriftDependencies(settings: Settings, env: Environment): W
   const clientId = settings.core.managedIdentityClientId;
   return {
     settings,
-    baseline: new BlobProfileSource(service.getContainerClient(settings.core.baselineContainer), settings.core.baselineBlob, { reloadCheckInMs: 0 }),
+    baseline: new BlobProfileSource(
+      service.getContainerClient(settings.core.baselineContainer),
+      settings.core.baselineBlob,
+      { reloadCheckInMs: 0 },
+    ),
     source: captureSourceOf(new ContainerCaptureStore(service.getContainerClient(settings.drift.captureContainer)), {
       format,
       namespace: settings.drift.captureNamespace,
@@ -131,7 +145,10 @@ export function weeklyDriftDependencies(settings: Settings, env: Environment): W
     reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
     metrics: new OtelMetrics(),
     telemetry: workspace
-      ? new LogAnalyticsTelemetry(workspace, clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential())
+      ? new LogAnalyticsTelemetry(
+          workspace,
+          clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential(),
+        )
       : undefined,
     clock: { nowInMs: () => Date.now() },
     flush: flushTelemetry,

@@ -75,19 +75,29 @@ export async function runDrift(
   try {
     outcome = await runWeeklyDrift(
       {
-        source: captureSourceOf(store, { format, namespace: args.namespace ?? settings.drift.captureNamespace, hubNames }),
+        source: captureSourceOf(store, {
+          format,
+          namespace: args.namespace ?? settings.drift.captureNamespace,
+          hubNames,
+        }),
         cache: args.cache ? new FileProfileCache(args.cache) : noProfileCache,
         clock: { nowInMs: now },
         progress: progress.port,
         metrics: noMetrics,
         telemetry: workspace ? new LogAnalyticsTelemetry(workspace, new DefaultAzureCredential()) : undefined,
       },
-      { baseline, window, options: driftOptionsFromSettings(settings.drift), concurrency: args.concurrency ?? settings.drift.concurrency },
+      {
+        baseline,
+        window,
+        options: driftOptionsFromSettings(settings.drift),
+        concurrency: args.concurrency ?? settings.drift.concurrency,
+      },
     );
   } finally {
     progress.stop();
   }
-  if (outcome.status !== 'complete') throw new MrmError('DRIFT.INCOMPLETE', 'The drift run stopped before reading every blob');
+  if (outcome.status !== 'complete')
+    throw new MrmError('DRIFT.INCOMPLETE', 'The drift run stopped before reading every blob');
   const { report, html } = outcome;
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (args.out) await writeFile(args.out, json);
@@ -113,15 +123,25 @@ export function windowFromArguments(args: Pick<DriftArguments, 'from' | 'to'>, n
   const to = args.to === undefined ? undefined : isoTime('--to', args.to);
   const start = from ?? to! - WEEK_IN_MS;
   const end = to ?? from! + WEEK_IN_MS;
-  if (!(start < end)) throw new MrmError('CLI.ARGUMENT', `--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`);
+  if (!(start < end))
+    throw new MrmError(
+      'CLI.ARGUMENT',
+      `--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`,
+    );
   return windowOf(start, end);
 }
 
 function isoTime(flag: string, text: string): number {
   // A date alone is midnight UTC; a date-time needs its zone, so nothing depends on the machine's time zone.
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(text) ||
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
   const time = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(time)) throw new MrmError('CLI.ARGUMENT', `${flag} must be an ISO date (2024-01-15) or date-time with a zone (2024-01-15T00:00:00Z), got "${text}"`);
+  if (Number.isNaN(time))
+    throw new MrmError(
+      'CLI.ARGUMENT',
+      `${flag} must be an ISO date (2024-01-15) or date-time with a zone (2024-01-15T00:00:00Z), got "${text}"`,
+    );
   return time;
 }
 
@@ -130,27 +150,41 @@ async function captureStore(args: DriftArguments, settings: Settings): Promise<C
   if (/^https?:\/\//i.test(capture)) {
     // A SAS in the URL authorises by itself; otherwise Entra (az login, managed identity, environment).
     const hasSas = /[?&]sig=/.test(capture);
-    return new ContainerCaptureStore(hasSas ? new ContainerClient(capture) : new ContainerClient(capture, new DefaultAzureCredential()));
+    return new ContainerCaptureStore(
+      hasSas ? new ContainerClient(capture) : new ContainerClient(capture, new DefaultAzureCredential()),
+    );
   }
   if (/(^|;)\s*(AccountName|BlobEndpoint|UseDevelopmentStorage|SharedAccessSignature)\s*=/i.test(capture)) {
     let service: BlobServiceClient;
     try {
       service = BlobServiceClient.fromConnectionString(capture);
     } catch (cause) {
-      throw new MrmError('CLI.ARGUMENT', `--capture looks like a connection string but is not a valid one: ${(cause as Error).message}`, { cause });
+      throw new MrmError(
+        'CLI.ARGUMENT',
+        `--capture looks like a connection string but is not a valid one: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     return new ContainerCaptureStore(service.getContainerClient(args.container ?? settings.drift.captureContainer));
   }
   const info = await stat(capture).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new MrmError('CLI.ARGUMENT', `--capture ${capture} is neither a folder, a container URL (https://…) nor a storage connection string`);
+    throw new MrmError(
+      'CLI.ARGUMENT',
+      `--capture ${capture} is neither a folder, a container URL (https://…) nor a storage connection string`,
+    );
   }
   return new LocalCaptureStore(capture);
 }
 
 function progressBar(terminal: DriftTerminal): { port: DriftProgress; stop: () => void } {
   const bar = new cliProgress.SingleBar(
-    { stream: terminal as NodeJS.WriteStream, format: 'drift [{bar}] {value}/{total} blobs | {events} events | {skipped} skipped', hideCursor: true, clearOnComplete: false },
+    {
+      stream: terminal as NodeJS.WriteStream,
+      format: 'drift [{bar}] {value}/{total} blobs | {events} events | {skipped} skipped',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   let events = 0;
@@ -176,7 +210,10 @@ function progressBar(terminal: DriftTerminal): { port: DriftProgress; stop: () =
 }
 
 function quietProgress(terminal: DriftTerminal): { port: DriftProgress; stop: () => void } {
-  return { port: { ...silentProgress, note: (message) => void terminal.write(`mrm drift: ${message}\n`) }, stop: () => undefined };
+  return {
+    port: { ...silentProgress, note: (message) => void terminal.write(`mrm drift: ${message}\n`) },
+    stop: () => undefined,
+  };
 }
 
 function summary(report: WeeklyDriftReport, window: DriftWindow, args: DriftArguments): string {
@@ -199,9 +236,14 @@ const positiveInteger = (value: string): number => {
 
 export function driftCommand(): Command {
   return new Command('drift')
-    .description('Compare a window of Event Hubs Capture files with the baseline profile and report drift (the weeklyDrift use case)')
+    .description(
+      'Compare a window of Event Hubs Capture files with the baseline profile and report drift (the weeklyDrift use case)',
+    )
     .requiredOption('--baseline <profile.json>', 'the baseline profile (from `mrm baseline`)')
-    .requiredOption('--capture <location>', 'Capture files: a local folder, a container URL (https://…, with a SAS or your Entra login), or a storage connection string')
+    .requiredOption(
+      '--capture <location>',
+      'Capture files: a local folder, a container URL (https://…, with a SAS or your Entra login), or a storage connection string',
+    )
     .option('--container <name>', 'with a connection string: the Capture container (default MRM_CAPTURE_CONTAINER)')
     .addOption(new Option('--hub <hub>', 'read only one captured hub (default both)').choices(['events', 'scored']))
     .option('--from <iso>', 'window start, UTC (default: the previous ISO week)')
@@ -212,7 +254,10 @@ export function driftCommand(): Command {
     .option('--name-format <format>', 'Capture archive name format (default MRM_CAPTURE_NAME_FORMAT)')
     .option('--cache <dir>', 'keep per-blob profiles in this folder, so re-runs over the same files read nothing twice')
     .option('--concurrency <n>', 'blobs read at once (default MRM_DRIFT_CONCURRENCY)', positiveInteger)
-    .option('--workspace <id>', 'Log Analytics workspace id for the week\'s scoring telemetry (default MRM_LOG_ANALYTICS_WORKSPACE_ID)')
+    .option(
+      '--workspace <id>',
+      "Log Analytics workspace id for the week's scoring telemetry (default MRM_LOG_ANALYTICS_WORKSPACE_ID)",
+    )
     .option('--fail-on-drift', 'exit with code 3 when the dataset drifts or retraining is recommended')
     .action(async (options: DriftArguments) => {
       const result = await runDrift(options);

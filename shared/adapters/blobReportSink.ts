@@ -16,7 +16,8 @@ export class BlobReportSink implements ReportSink {
 
   private async upload(name: string, text: string, contentType: string): Promise<void> {
     const blob = this.container.getBlockBlobClient(name);
-    const upload = () => blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: contentType } });
+    const upload = () =>
+      blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: contentType } });
     try {
       await upload();
     } catch (error) {

@@ -37,7 +37,8 @@ export class LocalCaptureStore implements CaptureStore {
   }
 
   async *read(blob: StoredBlob): AsyncIterable<Uint8Array> {
-    for await (const chunk of createReadStream(this.pathOf(blob.name), { highWaterMark: 1024 * 1024 })) yield chunk as Buffer;
+    for await (const chunk of createReadStream(this.pathOf(blob.name), { highWaterMark: 1024 * 1024 }))
+      yield chunk as Buffer;
   }
 
   private pathOf(name: string): string {
@@ -46,10 +47,13 @@ export class LocalCaptureStore implements CaptureStore {
 
   private async entries(directory: string) {
     try {
-      const entries = await readdir(directory === '' ? this.root : this.pathOf(directory.slice(0, -1)), { withFileTypes: true });
+      const entries = await readdir(directory === '' ? this.root : this.pathOf(directory.slice(0, -1)), {
+        withFileTypes: true,
+      });
       return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return [];
       throw error;
     }
   }

@@ -1,4 +1,9 @@
-import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryClientOptions, type LogsTable } from '@azure/monitor-query-logs';
+import {
+  LogsQueryClient,
+  LogsQueryResultStatus,
+  type LogsQueryClientOptions,
+  type LogsTable,
+} from '@azure/monitor-query-logs';
 import type { TokenCredential } from '@azure/identity';
 import { errorMessage, fail, ok, type Result } from '../errors.js';
 import type { DriftWindow } from '../drift/run/driftWindow.js';
@@ -34,13 +39,21 @@ export class LogAnalyticsTelemetry implements ScoringTelemetrySource {
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
       const code = status === 401 || status === 403 ? 'TELEMETRY.FORBIDDEN' : 'TELEMETRY.QUERY_FAILED';
-      return fail(code, `Log Analytics query failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}`, status ? { status } : undefined);
+      return fail(
+        code,
+        `Log Analytics query failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}`,
+        status ? { status } : undefined,
+      );
     }
     if (result.status === LogsQueryResultStatus.PartialFailure) {
-      return fail('TELEMETRY.PARTIAL', `Log Analytics returned a partial result: ${result.partialError.message ?? result.partialError.code ?? ''}`);
+      return fail(
+        'TELEMETRY.PARTIAL',
+        `Log Analytics returned a partial result: ${result.partialError.message ?? result.partialError.code ?? ''}`,
+      );
     }
     const rows = result.status === LogsQueryResultStatus.Success ? metricTotals(result.tables[0]) : undefined;
-    if (!rows) return fail('TELEMETRY.UNEXPECTED', 'Log Analytics returned no table with Name, Total and Samples columns');
+    if (!rows)
+      return fail('TELEMETRY.UNEXPECTED', 'Log Analytics returned no table with Name, Total and Samples columns');
     return ok(readScoringTelemetry(rows));
   }
 }
@@ -50,5 +63,9 @@ function metricTotals(table: LogsTable | undefined): MetricTotal[] | undefined {
   const column = (name: string): number => table.columnDescriptors.findIndex((c) => c.name === name);
   const [name, total, samples] = [column('Name'), column('Total'), column('Samples')];
   if (name < 0 || total < 0 || samples < 0) return undefined;
-  return table.rows.map((row) => ({ name: String(row[name]), total: Number(row[total]) || 0, samples: Number(row[samples]) || 0 }));
+  return table.rows.map((row) => ({
+    name: String(row[name]),
+    total: Number(row[total]) || 0,
+    samples: Number(row[samples]) || 0,
+  }));
 }

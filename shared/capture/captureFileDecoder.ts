@@ -95,13 +95,19 @@ export class CaptureFileDecoder {
     if (this.failure) return { ok: false, error: this.failure };
     if (!this.resolved) {
       // A wrong magic already failed in push: what is left is a cut header (or no bytes at all).
-      return fail(CAPTURE_FAILURES.truncated, `File ends inside its Avro header (${this.bytes} bytes)`, { bytes: this.bytes });
+      return fail(CAPTURE_FAILURES.truncated, `File ends inside its Avro header (${this.bytes} bytes)`, {
+        bytes: this.bytes,
+      });
     }
     if (this.buffered > 0) {
-      return fail(CAPTURE_FAILURES.truncated, `File ends inside a block after ${this.blocks} complete blocks (${this.buffered} bytes left over)`, {
-        blocks: this.blocks,
-        leftOverBytes: this.buffered,
-      });
+      return fail(
+        CAPTURE_FAILURES.truncated,
+        `File ends inside a block after ${this.blocks} complete blocks (${this.buffered} bytes left over)`,
+        {
+          blocks: this.blocks,
+          leftOverBytes: this.buffered,
+        },
+      );
     }
     return ok({ records: this.records, blocks: this.blocks, codec: this.codec, bytes: this.bytes });
   }
@@ -175,7 +181,8 @@ export class CaptureFileDecoder {
     }
     this.codec = codec;
     const schema = meta.get('avro.schema');
-    if (!schema) throw new DecodeFailure({ code: CAPTURE_FAILURES.badSchema, message: 'Avro header has no avro.schema' });
+    if (!schema)
+      throw new DecodeFailure({ code: CAPTURE_FAILURES.badSchema, message: 'Avro header has no avro.schema' });
     this.resolved = resolve(schema.toString('utf8'));
     return cursor.pos + SYNC_SIZE;
   }
@@ -187,7 +194,11 @@ export class CaptureFileDecoder {
     const size = readLong(buffer, cursor);
     if (size === undefined) return this.needMore(0);
     if (count < 0 || size < 0) {
-      throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: `Block ${this.blocks} has a negative count or size`, detail: { block: this.blocks } });
+      throw new DecodeFailure({
+        code: CAPTURE_FAILURES.corrupt,
+        message: `Block ${this.blocks} has a negative count or size`,
+        detail: { block: this.blocks },
+      });
     }
     if (size > this.maxBlockSizeInBytes) {
       throw new DecodeFailure({
@@ -199,9 +210,16 @@ export class CaptureFileDecoder {
     const end = cursor.pos + size + SYNC_SIZE;
     if (buffer.length < end) return this.needMore(end - start);
     if (!buffer.subarray(end - SYNC_SIZE, end).equals(this.sync!)) {
-      throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: `Sync marker after block ${this.blocks} does not match the header's`, detail: { block: this.blocks } });
+      throw new DecodeFailure({
+        code: CAPTURE_FAILURES.corrupt,
+        message: `Sync marker after block ${this.blocks} does not match the header's`,
+        detail: { block: this.blocks },
+      });
     }
-    const data = this.codec === 'deflate' ? this.inflate(buffer.subarray(cursor.pos, end - SYNC_SIZE)) : buffer.subarray(cursor.pos, end - SYNC_SIZE);
+    const data =
+      this.codec === 'deflate'
+        ? this.inflate(buffer.subarray(cursor.pos, end - SYNC_SIZE))
+        : buffer.subarray(cursor.pos, end - SYNC_SIZE);
     this.decodeRecords(data, count);
     this.blocks++;
     return end;
@@ -240,7 +258,8 @@ export class CaptureFileDecoder {
       onRecord(decoded.value as CaptureRecord);
     }
     this.records += count;
-    if (pos !== data.length) throw this.recordFailure(count, `${data.length - pos} bytes left over after ${count} records`);
+    if (pos !== data.length)
+      throw this.recordFailure(count, `${data.length - pos} bytes left over after ${count} records`);
   }
 
   private recordFailure(index: number, reason: string): DecodeFailure {
@@ -263,7 +282,10 @@ function resolve(schemaText: string): Resolved {
     // schema in avsc 5.7; 'auto' wraps only those, and the reader schema skips them anyway.
     writer = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema, { wrapUnions: 'auto' });
   } catch (error) {
-    result = { code: CAPTURE_FAILURES.badSchema, message: `Embedded schema is not valid Avro: ${(error as Error).message}` };
+    result = {
+      code: CAPTURE_FAILURES.badSchema,
+      message: `Embedded schema is not valid Avro: ${(error as Error).message}`,
+    };
   }
   if (writer) {
     try {
@@ -314,7 +336,8 @@ function readBytes(buffer: Buffer, cursor: { pos: number }): Buffer | undefined 
   const start = cursor.pos;
   const length = readLong(buffer, cursor);
   if (length === undefined) return undefined;
-  if (length < 0) throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Negative length in the Avro header' });
+  if (length < 0)
+    throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Negative length in the Avro header' });
   if (buffer.length < cursor.pos + length) {
     cursor.pos = start;
     return undefined;

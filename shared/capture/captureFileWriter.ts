@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import avro from 'avsc';
-import { captureWriterSchema, type CaptureEventData, type CaptureSchemaVariant, type PropertyValue } from './captureSchema.js';
+import {
+  captureWriterSchema,
+  type CaptureEventData,
+  type CaptureSchemaVariant,
+  type PropertyValue,
+} from './captureSchema.js';
 import { formatEnqueuedTimeUtc } from './enqueuedTime.js';
 
 export interface CaptureFileWriterOptions {
@@ -59,7 +64,8 @@ export function encodeCaptureFile(
   const writer = new CaptureFileWriter(options);
   const perBlock = options.recordsPerBlock ?? 1000;
   const parts = [writer.header()];
-  for (let start = 0; start < records.length; start += perBlock) parts.push(writer.block(records.slice(start, start + perBlock)));
+  for (let start = 0; start < records.length; start += perBlock)
+    parts.push(writer.block(records.slice(start, start + perBlock)));
   return Buffer.concat(parts);
 }
 
@@ -72,12 +78,19 @@ export function captureEvent(input: {
   properties?: Record<string, PropertyValue | null>;
 }): CaptureEventData {
   const body =
-    input.body === null ? null : Buffer.isBuffer(input.body) ? input.body : Buffer.from(typeof input.body === 'string' ? input.body : JSON.stringify(input.body));
+    input.body === null
+      ? null
+      : Buffer.isBuffer(input.body)
+        ? input.body
+        : Buffer.from(typeof input.body === 'string' ? input.body : JSON.stringify(input.body));
   return {
     SequenceNumber: input.sequenceNumber,
     Offset: input.offset ?? String(input.sequenceNumber * 512),
     EnqueuedTimeUtc: formatEnqueuedTimeUtc(input.enqueuedTimeInMs),
-    SystemProperties: { 'x-opt-sequence-number': { long: input.sequenceNumber }, 'x-opt-enqueued-time': { long: input.enqueuedTimeInMs } },
+    SystemProperties: {
+      'x-opt-sequence-number': { long: input.sequenceNumber },
+      'x-opt-enqueued-time': { long: input.enqueuedTimeInMs },
+    },
     Properties: input.properties ?? {},
     Body: body,
   };

@@ -1,6 +1,16 @@
 import { fail, ok, type Result } from '../errors.js';
 
-export const CAPTURE_TOKENS = ['Namespace', 'EventHub', 'PartitionId', 'Year', 'Month', 'Day', 'Hour', 'Minute', 'Second'] as const;
+export const CAPTURE_TOKENS = [
+  'Namespace',
+  'EventHub',
+  'PartitionId',
+  'Year',
+  'Month',
+  'Day',
+  'Hour',
+  'Minute',
+  'Second',
+] as const;
 export type CaptureToken = (typeof CAPTURE_TOKENS)[number];
 export type CaptureTokenValues = Partial<Record<CaptureToken, string>>;
 
@@ -46,9 +56,12 @@ export function parseCaptureNameFormat(text: string): Result<CaptureNameFormat> 
   for (const match of text.matchAll(TOKEN)) {
     const name = match[1]!;
     if (!(CAPTURE_TOKENS as readonly string[]).includes(name)) {
-      return fail('CAPTURE.BAD_NAME_FORMAT', `Unknown token {${name}} in the Capture name format "${text}"`, { token: name });
+      return fail('CAPTURE.BAD_NAME_FORMAT', `Unknown token {${name}} in the Capture name format "${text}"`, {
+        token: name,
+      });
     }
-    if (seen.has(name)) return fail('CAPTURE.BAD_NAME_FORMAT', `Token {${name}} appears twice in "${text}"`, { token: name });
+    if (seen.has(name))
+      return fail('CAPTURE.BAD_NAME_FORMAT', `Token {${name}} appears twice in "${text}"`, { token: name });
     seen.add(name);
     if (match.index > last) parts.push({ literal: text.slice(last, match.index) });
     parts.push({ token: name as CaptureToken });
@@ -57,11 +70,17 @@ export function parseCaptureNameFormat(text: string): Result<CaptureNameFormat> 
   if (last < text.length) parts.push({ literal: text.slice(last) });
   const missing = CAPTURE_TOKENS.filter((t) => !seen.has(t));
   if (missing.length > 0) {
-    return fail('CAPTURE.BAD_NAME_FORMAT', `The Capture name format "${text}" lacks ${missing.map((t) => `{${t}}`).join(', ')} (Azure requires every token)`, {
-      missing,
-    });
+    return fail(
+      'CAPTURE.BAD_NAME_FORMAT',
+      `The Capture name format "${text}" lacks ${missing.map((t) => `{${t}}`).join(', ')} (Azure requires every token)`,
+      {
+        missing,
+      },
+    );
   }
-  const source = parts.map((p) => ('token' in p ? `(?<${p.token}>${VALUE_PATTERN[p.token]})` : escapeRegExp(p.literal))).join('');
+  const source = parts
+    .map((p) => ('token' in p ? `(?<${p.token}>${VALUE_PATTERN[p.token]})` : escapeRegExp(p.literal)))
+    .join('');
   return ok({ text, parts, pattern: new RegExp(`^${source}(?:\\.avro)?$`) });
 }
 
@@ -69,11 +88,19 @@ export function parseCaptureNameFormat(text: string): Result<CaptureNameFormat> 
 export function parseCaptureBlobName(format: CaptureNameFormat, name: string): CaptureBlobName | undefined {
   const groups = format.pattern.exec(name)?.groups;
   if (!groups) return undefined;
-  const [year, month, day, hour, minute, second] = (['Year', 'Month', 'Day', 'Hour', 'Minute', 'Second'] as const).map((t) => Number(groups[t]));
+  const [year, month, day, hour, minute, second] = (['Year', 'Month', 'Day', 'Hour', 'Minute', 'Second'] as const).map(
+    (t) => Number(groups[t]),
+  );
   const time = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
   const check = new Date(time);
-  if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day! || hour! > 23 || minute! > 59 || second! > 59) return undefined;
-  return { namespace: groups.Namespace!, eventHub: groups.EventHub!, partitionId: groups.PartitionId!, windowStartInMs: time };
+  if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day! || hour! > 23 || minute! > 59 || second! > 59)
+    return undefined;
+  return {
+    namespace: groups.Namespace!,
+    eventHub: groups.EventHub!,
+    partitionId: groups.PartitionId!,
+    windowStartInMs: time,
+  };
 }
 
 /** Year, Month and Day tokens of a UTC day, zero padded as Capture writes them. */

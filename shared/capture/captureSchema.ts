@@ -21,7 +21,10 @@ export function captureWriterSchema(variant: CaptureSchemaVariant = 'classic'): 
       { name: 'Offset', type: 'string' },
       { name: 'EnqueuedTimeUtc', type: 'string' },
       { name: 'SystemProperties', type: { type: 'map', values: PROPERTY_VALUE } },
-      { name: 'Properties', type: { type: 'map', values: variant === 'classic' ? PROPERTY_VALUE : [...PROPERTY_VALUE, 'null'] } },
+      {
+        name: 'Properties',
+        type: { type: 'map', values: variant === 'classic' ? PROPERTY_VALUE : [...PROPERTY_VALUE, 'null'] },
+      },
       { name: 'Body', type: ['null', 'bytes'] },
     ],
   };

@@ -29,7 +29,12 @@ export function parseEnqueuedTimeUtc(text: string): number | undefined {
   const time = Date.UTC(Number(year), monthIndex, dayOfMonth, hours, Number(minute), Number(second), milliseconds);
   const check = new Date(time);
   // Date.UTC rolls 2/30 over to 3/2: reject instead of silently moving the event.
-  if (check.getUTCMonth() !== monthIndex || check.getUTCDate() !== dayOfMonth || Number(minute) > 59 || Number(second) > 59) {
+  if (
+    check.getUTCMonth() !== monthIndex ||
+    check.getUTCDate() !== dayOfMonth ||
+    Number(minute) > 59 ||
+    Number(second) > 59
+  ) {
     return undefined;
   }
   return time;

@@ -1,4 +1,11 @@
-import { dayTokens, parseCaptureBlobName, renderPrefix, type CaptureNameFormat, type CaptureToken, type CaptureTokenValues } from './captureNameFormat.js';
+import {
+  dayTokens,
+  parseCaptureBlobName,
+  renderPrefix,
+  type CaptureNameFormat,
+  type CaptureToken,
+  type CaptureTokenValues,
+} from './captureNameFormat.js';
 
 /** A blob as a store lists it. */
 export interface StoredBlob {
@@ -43,9 +50,14 @@ const DISCOVERABLE: ReadonlySet<CaptureToken> = new Set(['Namespace', 'Partition
  * the known values fix; a token it cannot enumerate is covered by a prefix listing filtered by the name pattern.
  * A blob belongs to the window in which its Capture window starts (its name's time), so weeks never share a file.
  */
-export async function* listCaptureBlobs(listing: BlobListing, format: CaptureNameFormat, request: CaptureListingRequest): AsyncGenerator<CaptureBlobRef> {
+export async function* listCaptureBlobs(
+  listing: BlobListing,
+  format: CaptureNameFormat,
+  request: CaptureListingRequest,
+): AsyncGenerator<CaptureBlobRef> {
   const days: number[] = [];
-  for (let day = Math.floor(request.fromInMs / DAY_IN_MS) * DAY_IN_MS; day < request.toInMs; day += DAY_IN_MS) days.push(day);
+  for (let day = Math.floor(request.fromInMs / DAY_IN_MS) * DAY_IN_MS; day < request.toInMs; day += DAY_IN_MS)
+    days.push(day);
   const listedPrefixes = new Set<string>();
   const segmentCache = new Map<string, string[]>();
   const yielded = new Set<string>();
@@ -82,7 +94,12 @@ export async function* listCaptureBlobs(listing: BlobListing, format: CaptureNam
       if (request.namespace !== undefined && parsed.namespace !== request.namespace) continue;
       if (parsed.windowStartInMs < request.fromInMs || parsed.windowStartInMs >= request.toInMs) continue;
       yielded.add(blob.name);
-      yield { ...blob, eventHub: parsed.eventHub, partitionId: parsed.partitionId, windowStartInMs: parsed.windowStartInMs };
+      yield {
+        ...blob,
+        eventHub: parsed.eventHub,
+        partitionId: parsed.partitionId,
+        windowStartInMs: parsed.windowStartInMs,
+      };
     }
   }
 

@@ -6,7 +6,13 @@ import { ContainerSASPermissions } from '@azure/storage-blob';
 import { runDrift, windowFromArguments, type DriftArguments } from '../../cli/commands/drift.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { azuriteConnectionString, freshContainer } from '../helpers/storage.js';
-import { badBodyRecords, captureName, encodeCaptureFile, eventRecords, scoredRecords } from '../shared/drift/run/fixtures/captureFixtures.js';
+import {
+  badBodyRecords,
+  captureName,
+  encodeCaptureFile,
+  eventRecords,
+  scoredRecords,
+} from '../shared/drift/run/fixtures/captureFixtures.js';
 
 const WEEK_START = Date.UTC(2024, 0, 15);
 const NOW = Date.UTC(2024, 0, 24, 12);
@@ -16,13 +22,29 @@ function files(drift: number): Array<[string, Buffer]> {
   const out: Array<[string, Buffer]> = [];
   for (let i = 0; i < 6; i++) {
     const start = WEEK_START + i * 26 * 3_600_000;
-    out.push([captureName('ns', 'events', i % 2, start), encodeCaptureFile(eventRecords(250, { seed: 40 + i, drift, startInMs: start }), { codec: i % 2 ? 'deflate' : 'null' })]);
+    out.push([
+      captureName('ns', 'events', i % 2, start),
+      encodeCaptureFile(eventRecords(250, { seed: 40 + i, drift, startInMs: start }), {
+        codec: i % 2 ? 'deflate' : 'null',
+      }),
+    ]);
   }
-  out.push([captureName('ns', 'events', 0, WEEK_START + 6 * 86_400_000), encodeCaptureFile(badBodyRecords(WEEK_START + 6 * 86_400_000))]);
-  const cut = encodeCaptureFile(eventRecords(100, { seed: 60, startInMs: WEEK_START + 86_400_000 }), { recordsPerBlock: 10 });
+  out.push([
+    captureName('ns', 'events', 0, WEEK_START + 6 * 86_400_000),
+    encodeCaptureFile(badBodyRecords(WEEK_START + 6 * 86_400_000)),
+  ]);
+  const cut = encodeCaptureFile(eventRecords(100, { seed: 60, startInMs: WEEK_START + 86_400_000 }), {
+    recordsPerBlock: 10,
+  });
   out.push([captureName('ns', 'events', 1, WEEK_START + 86_400_000 + 600_000), cut.subarray(0, cut.length - 100)]);
-  out.push([captureName('ns', 'scored', 0, WEEK_START + 2 * 86_400_000), encodeCaptureFile(scoredRecords(600, { seed: 61, startInMs: WEEK_START + 2 * 86_400_000, accuracy: 1 }))]);
-  out.push([captureName('ns', 'events', 0, WEEK_START + 7 * 86_400_000), encodeCaptureFile(eventRecords(999, { seed: 62, startInMs: WEEK_START + 7 * 86_400_000 }))]);
+  out.push([
+    captureName('ns', 'scored', 0, WEEK_START + 2 * 86_400_000),
+    encodeCaptureFile(scoredRecords(600, { seed: 61, startInMs: WEEK_START + 2 * 86_400_000, accuracy: 1 })),
+  ]);
+  out.push([
+    captureName('ns', 'events', 0, WEEK_START + 7 * 86_400_000),
+    encodeCaptureFile(eventRecords(999, { seed: 62, startInMs: WEEK_START + 7 * 86_400_000 })),
+  ]);
   return out;
 }
 
@@ -45,7 +67,11 @@ describe('mrm drift', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const args = (extra: Partial<DriftArguments>): DriftArguments => ({ baseline: baselinePath, capture: captureDir, ...extra });
+  const args = (extra: Partial<DriftArguments>): DriftArguments => ({
+    baseline: baselinePath,
+    capture: captureDir,
+    ...extra,
+  });
 
   it('reports the previous ISO week of a local Capture folder, printing the report JSON', async () => {
     const result = await runDrift(args({}), {}, silent, () => NOW);
@@ -55,7 +81,9 @@ describe('mrm drift', () => {
     expect(result.report.eventsProfiled).toBe(1500);
     expect(result.report.events).toBe(1505);
     expect(result.report.blobs.read).toBe(8);
-    expect(result.report.blobs.skipped).toEqual([{ name: 'ns/events/1/2024/01/16/00/10/00.avro', reason: 'CAPTURE.TRUNCATED' }]);
+    expect(result.report.blobs.skipped).toEqual([
+      { name: 'ns/events/1/2024/01/16/00/10/00.avro', reason: 'CAPTURE.TRUNCATED' },
+    ]);
     expect(result.report.performance).toMatchObject({ labelled: 600 });
     expect(result.report.drift.drifted).toBe(false);
     expect(result.exitCode).toBe(0);
@@ -64,8 +92,15 @@ describe('mrm drift', () => {
   it('writes --out and --html and prints a summary; --from/--to choose the window; --hub reads one hub', async () => {
     const out = join(dir, 'report.json');
     const html = join(dir, 'report.html');
-    const result = await runDrift(args({ out, html, hub: 'events', from: '2024-01-15', to: '2024-01-17T00:00:00Z' }), {}, silent, () => NOW);
-    expect(result.stdout).toMatch(/^Drift 2024-W03 \(2024-01-15T00:00:00.000Z to 2024-01-17T00:00:00.000Z\): 500 events, 500 profiled, 2 blobs read, 1 skipped\n/);
+    const result = await runDrift(
+      args({ out, html, hub: 'events', from: '2024-01-15', to: '2024-01-17T00:00:00Z' }),
+      {},
+      silent,
+      () => NOW,
+    );
+    expect(result.stdout).toMatch(
+      /^Drift 2024-W03 \(2024-01-15T00:00:00.000Z to 2024-01-17T00:00:00.000Z\): 500 events, 500 profiled, 2 blobs read, 1 skipped\n/,
+    );
     expect(result.stdout).toContain(`Report written to ${out} and ${html}`);
     expect(result.stdout).toContain('Skipped ns/events/1/2024/01/16/00/10/00.avro: CAPTURE.TRUNCATED');
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(JSON.parse(JSON.stringify(result.report)));
@@ -78,10 +113,23 @@ describe('mrm drift', () => {
     const container = await freshContainer('capture');
     for (const [name, bytes] of files(0)) await container.getBlockBlobClient(name).uploadData(bytes);
     const local = await runDrift(args({}), {}, silent, () => NOW);
-    const byConnection = await runDrift(args({ capture: azuriteConnectionString(), container: container.containerName }), {}, silent, () => NOW);
-    const sas = await container.generateSasUrl({ permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) });
+    const byConnection = await runDrift(
+      args({ capture: azuriteConnectionString(), container: container.containerName }),
+      {},
+      silent,
+      () => NOW,
+    );
+    const sas = await container.generateSasUrl({
+      permissions: ContainerSASPermissions.parse('rl'),
+      expiresOn: new Date(Date.now() + 3_600_000),
+    });
     const bySas = await runDrift(args({ capture: sas }), {}, silent, () => NOW);
-    const comparable = (r: typeof local.report) => ({ ...r.drift, events: r.events, skipped: r.blobs.skipped, features: r.features });
+    const comparable = (r: typeof local.report) => ({
+      ...r.drift,
+      events: r.events,
+      skipped: r.blobs.skipped,
+      features: r.features,
+    });
     expect(comparable(byConnection.report)).toEqual(comparable(local.report));
     expect(comparable(bySas.report)).toEqual(comparable(local.report));
   });
@@ -92,7 +140,12 @@ describe('mrm drift', () => {
       await mkdir(dirname(join(drifted, name)), { recursive: true });
       await writeFile(join(drifted, name), bytes);
     }
-    const result = await runDrift(args({ capture: drifted, failOnDrift: true, out: join(dir, 'drifted.json') }), {}, silent, () => NOW);
+    const result = await runDrift(
+      args({ capture: drifted, failOnDrift: true, out: join(dir, 'drifted.json') }),
+      {},
+      silent,
+      () => NOW,
+    );
     expect(result.report.drift.drifted).toBe(true);
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain('Dataset drift: YES');
@@ -108,28 +161,60 @@ describe('mrm drift', () => {
 
   it('draws a progress bar on a terminal only', async () => {
     let drawn = '';
-    await runDrift(args({ out: join(dir, 'tty.json') }), {}, { isTTY: true, write: (t: string) => ((drawn += t), true) }, () => NOW);
+    await runDrift(
+      args({ out: join(dir, 'tty.json') }),
+      {},
+      { isTTY: true, write: (t: string) => ((drawn += t), true) },
+      () => NOW,
+    );
     expect(drawn).toContain('drift [');
     expect(drawn).toContain('9/9 blobs');
     let piped = '';
-    await runDrift(args({ out: join(dir, 'pipe.json') }), {}, { isTTY: false, write: (t: string) => ((piped += t), true) }, () => NOW);
+    await runDrift(
+      args({ out: join(dir, 'pipe.json') }),
+      {},
+      { isTTY: false, write: (t: string) => ((piped += t), true) },
+      () => NOW,
+    );
     expect(piped).toBe('');
   });
 
   it('names what is wrong with its arguments', async () => {
-    await expect(runDrift(args({ capture: join(dir, 'nowhere') }), {}, silent, () => NOW)).rejects.toMatchObject({ code: 'CLI.ARGUMENT', message: expect.stringContaining('neither a folder') });
-    await expect(runDrift(args({ baseline: join(dir, 'missing.json') }), {}, silent, () => NOW)).rejects.toMatchObject({ code: 'PROFILE.INVALID' });
-    await expect(runDrift(args({ capture: 'AccountName=x;AccountKey=not-base64!;' }), {}, silent, () => NOW)).rejects.toMatchObject({ code: 'CLI.ARGUMENT' });
-    await expect(runDrift(args({ nameFormat: '{Namespace}/{EventHub}' }), {}, silent, () => NOW)).rejects.toMatchObject({ code: 'CAPTURE.BAD_NAME_FORMAT' });
+    await expect(runDrift(args({ capture: join(dir, 'nowhere') }), {}, silent, () => NOW)).rejects.toMatchObject({
+      code: 'CLI.ARGUMENT',
+      message: expect.stringContaining('neither a folder'),
+    });
+    await expect(runDrift(args({ baseline: join(dir, 'missing.json') }), {}, silent, () => NOW)).rejects.toMatchObject({
+      code: 'PROFILE.INVALID',
+    });
+    await expect(
+      runDrift(args({ capture: 'AccountName=x;AccountKey=not-base64!;' }), {}, silent, () => NOW),
+    ).rejects.toMatchObject({ code: 'CLI.ARGUMENT' });
+    await expect(runDrift(args({ nameFormat: '{Namespace}/{EventHub}' }), {}, silent, () => NOW)).rejects.toMatchObject(
+      { code: 'CAPTURE.BAD_NAME_FORMAT' },
+    );
   });
 });
 
 describe('windowFromArguments', () => {
   it('defaults to the previous ISO week and completes a lone bound to a week', () => {
-    expect(windowFromArguments({}, NOW)).toMatchObject({ fromInMs: WEEK_START, toInMs: WEEK_START + 7 * 86_400_000, label: '2024-W03' });
-    expect(windowFromArguments({ from: '2024-01-15' }, NOW)).toMatchObject({ fromInMs: WEEK_START, toInMs: WEEK_START + 7 * 86_400_000 });
-    expect(windowFromArguments({ to: '2024-01-22T00:00:00Z' }, NOW)).toMatchObject({ fromInMs: WEEK_START, toInMs: WEEK_START + 7 * 86_400_000 });
-    expect(windowFromArguments({ from: '2024-01-15T02:00:00+02:00', to: '2024-01-16' }, NOW)).toMatchObject({ fromInMs: WEEK_START, toInMs: WEEK_START + 86_400_000 });
+    expect(windowFromArguments({}, NOW)).toMatchObject({
+      fromInMs: WEEK_START,
+      toInMs: WEEK_START + 7 * 86_400_000,
+      label: '2024-W03',
+    });
+    expect(windowFromArguments({ from: '2024-01-15' }, NOW)).toMatchObject({
+      fromInMs: WEEK_START,
+      toInMs: WEEK_START + 7 * 86_400_000,
+    });
+    expect(windowFromArguments({ to: '2024-01-22T00:00:00Z' }, NOW)).toMatchObject({
+      fromInMs: WEEK_START,
+      toInMs: WEEK_START + 7 * 86_400_000,
+    });
+    expect(windowFromArguments({ from: '2024-01-15T02:00:00+02:00', to: '2024-01-16' }, NOW)).toMatchObject({
+      fromInMs: WEEK_START,
+      toInMs: WEEK_START + 86_400_000,
+    });
   });
 
   it.each([

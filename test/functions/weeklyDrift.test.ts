@@ -17,14 +17,19 @@ import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
-const { createWeeklyDriftHandler, weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../functions/weeklyDrift.js');
+const { createWeeklyDriftHandler, weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } =
+  await import('../../functions/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);
 const baseline = transactionBaseline();
 
 function timer(isPastDue = false): Timer {
-  return { isPastDue, schedule: { adjustForDST: false }, scheduleStatus: { last: '2024-01-15T03:00:00Z', next: '2024-01-22T03:00:00Z', lastUpdated: '2024-01-15T03:00:00Z' } };
+  return {
+    isPastDue,
+    schedule: { adjustForDST: false },
+    scheduleStatus: { last: '2024-01-15T03:00:00Z', next: '2024-01-22T03:00:00Z', lastUpdated: '2024-01-15T03:00:00Z' },
+  };
 }
 
 function context(logs: string[], retryCount = 0): InvocationContext {
@@ -39,13 +44,26 @@ function context(logs: string[], retryCount = 0): InvocationContext {
 describe('weeklyDrift registration', () => {
   it('is a timer on the MRM_DRIFT_SCHEDULE app setting, not run on startup, with continuations as retries', () => {
     const registration = recordedRegistration('weeklyDrift');
-    expect(triggerBinding(registration)).toMatchObject({ type: 'timerTrigger', direction: 'in', schedule: '%MRM_DRIFT_SCHEDULE%', runOnStartup: false });
-    expect(registration.metadata.retryOptions).toMatchObject({ strategy: 'fixedDelay', maxRetryCount: WEEKLY_DRIFT_RETRY.maxRetryCount });
+    expect(triggerBinding(registration)).toMatchObject({
+      type: 'timerTrigger',
+      direction: 'in',
+      schedule: '%MRM_DRIFT_SCHEDULE%',
+      runOnStartup: false,
+    });
+    expect(registration.metadata.retryOptions).toMatchObject({
+      strategy: 'fixedDelay',
+      maxRetryCount: WEEKLY_DRIFT_RETRY.maxRetryCount,
+    });
   });
 
   it('falls back to the default schedule itself when the app setting is absent (a dangling expression would stop the host)', () => {
     expect(weeklyDriftSchedule({}, defaultSettings())).toBe('0 0 3 * * 1');
-    expect(weeklyDriftSchedule({ MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' }, defaultSettings({ MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' }))).toBe('%MRM_DRIFT_SCHEDULE%');
+    expect(
+      weeklyDriftSchedule(
+        { MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' },
+        defaultSettings({ MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' }),
+      ),
+    ).toBe('%MRM_DRIFT_SCHEDULE%');
   });
 });
 
@@ -67,24 +85,36 @@ describe('weeklyDrift handler', () => {
     capture = await freshContainer('capture');
     for (let i = 0; i < 8; i++) {
       const start = WEEK_START + i * 20 * 3_600_000;
-      await upload(capture, captureName('mrm-ns', 'events', i % 2, start), encodeCaptureFile(eventRecords(150, { seed: 500 + i, startInMs: start }), { codec: i % 2 ? 'deflate' : 'null' }));
+      await upload(
+        capture,
+        captureName('mrm-ns', 'events', i % 2, start),
+        encodeCaptureFile(eventRecords(150, { seed: 500 + i, startInMs: start }), {
+          codec: i % 2 ? 'deflate' : 'null',
+        }),
+      );
     }
   });
 
-  async function dependencies(options: { budgetInMs?: number; clock?: () => number; onRead?: () => void; baselineBlob?: string } = {}) {
+  async function dependencies(
+    options: { budgetInMs?: number; clock?: () => number; onRead?: () => void; baselineBlob?: string } = {},
+  ) {
     const baselineContainer = await freshContainer('baseline');
     const text = JSON.stringify(baseline);
     await baselineContainer.getBlockBlobClient('profile.json').upload(text, Buffer.byteLength(text));
     const reports = await freshContainer('reports');
     const cache = await freshContainer('drift-cache');
     const observed: Array<[MetricKey, number]> = [];
-    const settings = defaultSettings(options.budgetInMs ? { MRM_DRIFT_TIME_BUDGET_MS: String(options.budgetInMs), MRM_DRIFT_CONCURRENCY: '1' } : {});
+    const settings = defaultSettings(
+      options.budgetInMs ? { MRM_DRIFT_TIME_BUDGET_MS: String(options.budgetInMs), MRM_DRIFT_CONCURRENCY: '1' } : {},
+    );
     return {
       reports,
       observed,
       deps: {
         settings,
-        baseline: new BlobProfileSource(baselineContainer, options.baselineBlob ?? 'profile.json', { reloadCheckInMs: 0 }),
+        baseline: new BlobProfileSource(baselineContainer, options.baselineBlob ?? 'profile.json', {
+          reloadCheckInMs: 0,
+        }),
         source: captureSourceOf(readHook(new ContainerCaptureStore(capture), options.onRead), {
           format: unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat)),
           namespace: 'mrm-ns',
@@ -92,7 +122,10 @@ describe('weeklyDrift handler', () => {
         }),
         cache: new BlobProfileCache(cache),
         reports: new BlobReportSink(reports),
-        metrics: { count: () => undefined, observe: (metric: MetricKey, value: number) => void observed.push([metric, value]) },
+        metrics: {
+          count: () => undefined,
+          observe: (metric: MetricKey, value: number) => void observed.push([metric, value]),
+        },
         clock: { nowInMs: options.clock ?? (() => TICK) },
       },
     };
@@ -107,8 +140,16 @@ describe('weeklyDrift handler', () => {
     expect(logs[0]).toBe('information: weeklyDrift 2024-W03: 2024-01-15T00:00:00.000Z to 2024-01-22T00:00:00.000Z');
     expect(logs).toContain('information: Capture blobs in the window: 8 events, 0 scored');
     expect(logs.some((l) => l.startsWith('information: Profiled 8/8 blobs, 1200 events'))).toBe(true);
-    expect(logs.at(-1)).toMatch(/^information: weeklyDrift 2024-W03: 1200 events \(1200 profiled\), 8 blobs read, 0 skipped; .* report reports-[a-z0-9]+\/2024-W03\/report\.json$/);
-    expect(observed.map(([m]) => m).sort()).toEqual(['driftMagnitude', 'driftShare', 'driftedFeatures', 'eventsInWindow', 'maxPsi']);
+    expect(logs.at(-1)).toMatch(
+      /^information: weeklyDrift 2024-W03: 1200 events \(1200 profiled\), 8 blobs read, 0 skipped; .* report reports-[a-z0-9]+\/2024-W03\/report\.json$/,
+    );
+    expect(observed.map(([m]) => m).sort()).toEqual([
+      'driftMagnitude',
+      'driftShare',
+      'driftedFeatures',
+      'eventsInWindow',
+      'maxPsi',
+    ]);
   });
 
   it('runs a past-due tick all the same, and says so', async () => {
@@ -122,10 +163,17 @@ describe('weeklyDrift handler', () => {
   it('fails with DRIFT.INCOMPLETE when the budget runs out, and the retry finishes from the cached profiles', async () => {
     // Reading a blob takes 10 s of clock time; the 25 s budget covers three reads per invocation.
     let now = TICK;
-    const { deps, reports } = await dependencies({ budgetInMs: 25_000, clock: () => now, onRead: () => void (now += 10_000) });
+    const { deps, reports } = await dependencies({
+      budgetInMs: 25_000,
+      clock: () => now,
+      onRead: () => void (now += 10_000),
+    });
     const handler = createWeeklyDriftHandler(deps);
     const logs: string[] = [];
-    await expect(handler(timer(), context(logs))).rejects.toMatchObject({ code: 'DRIFT.INCOMPLETE', message: expect.stringMatching(/^Profiled 3 of 8 Capture blobs of 2024-W03/) });
+    await expect(handler(timer(), context(logs))).rejects.toMatchObject({
+      code: 'DRIFT.INCOMPLETE',
+      message: expect.stringMatching(/^Profiled 3 of 8 Capture blobs of 2024-W03/),
+    });
     expect(logs.some((l) => l.startsWith('warning: Time budget used up after'))).toBe(true);
     expect(await reports.getBlobClient('2024-W03/report.json').exists()).toBe(false);
 
@@ -152,6 +200,8 @@ describe('weeklyDrift handler', () => {
 
   it('fails (so the host retries) when the baseline profile cannot be loaded', async () => {
     const { deps } = await dependencies({ baselineBlob: 'missing.json' });
-    await expect(createWeeklyDriftHandler(deps)(timer(), context([]))).rejects.toMatchObject({ code: 'PROFILE.UNAVAILABLE' });
+    await expect(createWeeklyDriftHandler(deps)(timer(), context([]))).rejects.toMatchObject({
+      code: 'PROFILE.UNAVAILABLE',
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('python3-avro reads the files our Capture writer makes', () => {
         sequenceNumber: i,
         enqueuedTimeInMs: Date.UTC(2024, 0, 15, 10) + i * 1000,
         body: i % 100 === 3 ? null : { id: `js-${i}`, features: { x: i * 0.25, c: i % 2 ? 'a' : 'é€' } },
-        properties: { source: { string: 'node' }, n: { long: i }, ...(variant === 'nullable-properties' ? { gone: null } : {}) },
+        properties: {
+          source: { string: 'node' },
+          n: { long: i },
+          ...(variant === 'nullable-properties' ? { gone: null } : {}),
+        },
       }),
     );
     const path = join(dir, `${codec}-${variant}.avro`);
@@ -36,7 +40,17 @@ describe('python3-avro reads the files our Capture writer makes', () => {
     const read = python('read', path)
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { SequenceNumber: number; Offset: string; EnqueuedTimeUtc: string; Body: string | null; Properties: Record<string, unknown>; codec: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            SequenceNumber: number;
+            Offset: string;
+            EnqueuedTimeUtc: string;
+            Body: string | null;
+            Properties: Record<string, unknown>;
+            codec: string;
+          },
+      );
     expect(read).toHaveLength(1234);
     read.forEach((r, i) => {
       expect(r.codec).toBe(codec);
@@ -44,7 +58,11 @@ describe('python3-avro reads the files our Capture writer makes', () => {
       expect(r.Offset).toBe(records[i]!.Offset);
       expect(r.EnqueuedTimeUtc).toBe(records[i]!.EnqueuedTimeUtc);
       expect(r.Body).toBe(records[i]!.Body === null ? null : records[i]!.Body!.toString('utf8'));
-      expect(r.Properties).toEqual({ source: 'node', n: i, ...(variant === 'nullable-properties' ? { gone: null } : {}) });
+      expect(r.Properties).toEqual({
+        source: 'node',
+        n: i,
+        ...(variant === 'nullable-properties' ? { gone: null } : {}),
+      });
     });
   });
 });
@@ -57,14 +75,19 @@ describe('our decoder reads the Capture files python3-avro writes', () => {
     const decoder = new CaptureFileDecoder((r) => records.push(r));
     const bytes = readFileSync(path);
     // Delivered in odd-sized chunks, as a blob download would.
-    for (let pos = 0; pos < bytes.length; pos += 4093) expect(decoder.push(bytes.subarray(pos, pos + 4093))).toBeUndefined();
+    for (let pos = 0; pos < bytes.length; pos += 4093)
+      expect(decoder.push(bytes.subarray(pos, pos + 4093))).toBeUndefined();
     const summary = decoder.end();
     expect(summary).toMatchObject({ ok: true, value: { records: 1000, codec } });
     expect(summary.ok && summary.value.blocks).toBeGreaterThanOrEqual(10);
     records.forEach((r, i) => {
       expect(r.SequenceNumber).toBe(i);
-      expect(r.EnqueuedTimeUtc).toBe(`1/15/2024 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} AM`);
-      expect(r.Body === null ? null : JSON.parse(r.Body)).toEqual(i % 50 === 7 ? null : { id: `py-${i}`, features: { x: i / 4, c: i % 2 ? 'a' : 'b' } });
+      expect(r.EnqueuedTimeUtc).toBe(
+        `1/15/2024 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} AM`,
+      );
+      expect(r.Body === null ? null : JSON.parse(r.Body)).toEqual(
+        i % 50 === 7 ? null : { id: `py-${i}`, features: { x: i / 4, c: i % 2 ? 'a' : 'b' } },
+      );
     });
   });
 });

@@ -12,7 +12,10 @@ export interface CachedBlobEntry {
  * quoted hex strings in Azure; anything outside `[A-Za-z0-9._-]` is replaced so the name stays a plain path.
  */
 export function blobProfileCacheName(key: BlobProfileKey): string {
-  const etag = key.etag.replace(/^W\//, '').replace(/"/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
+  const etag = key.etag
+    .replace(/^W\//, '')
+    .replace(/"/g, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_');
   return `profiles/${key.schemaId}/v${key.foldVersion}/${key.hub}/${key.blobName}@${etag}.json`;
 }
 
@@ -28,8 +31,16 @@ export function readCachedBlobEntry(text: string, key: BlobProfileKey): CachedBl
   const e = entry as Partial<CachedBlobEntry>;
   if (e.kind !== 'mrm.blobProfile' || !e.key || !e.outcome) return undefined;
   const k = e.key;
-  if (k.schemaId !== key.schemaId || k.hub !== key.hub || k.blobName !== key.blobName || k.etag !== key.etag || k.foldVersion !== key.foldVersion) return undefined;
-  if (e.outcome.ok === true && (typeof e.outcome.profile !== 'object' || e.outcome.profile?.schemaId !== key.schemaId)) return undefined;
+  if (
+    k.schemaId !== key.schemaId ||
+    k.hub !== key.hub ||
+    k.blobName !== key.blobName ||
+    k.etag !== key.etag ||
+    k.foldVersion !== key.foldVersion
+  )
+    return undefined;
+  if (e.outcome.ok === true && (typeof e.outcome.profile !== 'object' || e.outcome.profile?.schemaId !== key.schemaId))
+    return undefined;
   if (e.outcome.ok === false && typeof e.outcome.code !== 'string') return undefined;
   return e.outcome;
 }

@@ -47,7 +47,12 @@ export class EventBodyScanner {
   private readonly numbers: Float64Array;
   private readonly strings: Array<string | undefined>;
   private readonly features: Record<string, unknown>;
-  private readonly publish: (features: Record<string, unknown>, kinds: Uint8Array, numbers: Float64Array, strings: Array<string | undefined>) => void;
+  private readonly publish: (
+    features: Record<string, unknown>,
+    kinds: Uint8Array,
+    numbers: Float64Array,
+    strings: Array<string | undefined>,
+  ) => void;
   private text = '';
   private number = 0;
   private stringHasEscape = false;
@@ -62,7 +67,10 @@ export class EventBodyScanner {
     // One object of fixed shape, written by generated code with literal property names, so the profile's own
     // generated reader sees a single hidden class.
     const keys = featureNames.map((name) => JSON.stringify(name));
-    this.features = new Function(`return {${keys.map((k) => `${k}: undefined`).join(', ')}};`)() as Record<string, unknown>;
+    this.features = new Function(`return {${keys.map((k) => `${k}: undefined`).join(', ')}};`)() as Record<
+      string,
+      unknown
+    >;
     this.publish = new Function(
       'o',
       'k',
@@ -134,13 +142,20 @@ export class EventBodyScanner {
       let slot = -1;
       let keyEnd: number;
       const guess = names[expected];
-      if (guess !== undefined && this.plainNames[expected] && text.startsWith(guess, i + 1) && text.charCodeAt(i + 1 + guess.length) === QUOTE) {
+      if (
+        guess !== undefined &&
+        this.plainNames[expected] &&
+        text.startsWith(guess, i + 1) &&
+        text.charCodeAt(i + 1 + guess.length) === QUOTE
+      ) {
         slot = expected;
         keyEnd = i + guess.length + 2;
       } else {
         keyEnd = this.string(i);
         if (keyEnd === FAIL) return FAIL;
-        const key = this.stringHasEscape ? (JSON.parse(text.slice(i, keyEnd)) as string) : text.slice(i + 1, keyEnd - 1);
+        const key = this.stringHasEscape
+          ? (JSON.parse(text.slice(i, keyEnd)) as string)
+          : text.slice(i + 1, keyEnd - 1);
         slot = this.slotByName.get(key) ?? -1;
       }
       expected = slot + 1;
@@ -164,7 +179,9 @@ export class EventBodyScanner {
       const end = this.string(i);
       if (end === FAIL) return FAIL;
       this.kinds[slot] = Kind.String;
-      this.strings[slot] = this.stringHasEscape ? (JSON.parse(text.slice(i, end)) as string) : text.slice(i + 1, end - 1);
+      this.strings[slot] = this.stringHasEscape
+        ? (JSON.parse(text.slice(i, end)) as string)
+        : text.slice(i + 1, end - 1);
       return end;
     }
     if (c === MINUS || (c >= ZERO && c <= NINE)) {
@@ -256,7 +273,16 @@ export class EventBodyScanner {
         if (e === 117 /* u */) {
           for (let h = 1; h <= 4; h++) if (!isHex(text.charCodeAt(j + h))) return FAIL;
           j += 4;
-        } else if (e !== QUOTE && e !== BACKSLASH && e !== 47 && e !== 98 && e !== 102 && e !== 110 && e !== 114 && e !== 116) {
+        } else if (
+          e !== QUOTE &&
+          e !== BACKSLASH &&
+          e !== 47 &&
+          e !== 98 &&
+          e !== 102 &&
+          e !== 110 &&
+          e !== 114 &&
+          e !== 116
+        ) {
           return FAIL;
         }
       }

@@ -52,12 +52,22 @@ export interface DriftProgress {
   /** Every blob of the window has been listed. */
   listed(counts: Record<CapturedHub, number>): void;
   /** One blob was folded, taken from the cache, or skipped. */
-  blobDone(event: { hub: CapturedHub; name: string; events: number; source: 'read' | 'cache'; skipped?: { code: string; message: string } }): void;
+  blobDone(event: {
+    hub: CapturedHub;
+    name: string;
+    events: number;
+    source: 'read' | 'cache';
+    skipped?: { code: string; message: string };
+  }): void;
   /** Something worth a log line (a cache write that failed, the budget running out). */
   note(message: string): void;
 }
 
-export const silentProgress: DriftProgress = { listed: () => undefined, blobDone: () => undefined, note: () => undefined };
+export const silentProgress: DriftProgress = {
+  listed: () => undefined,
+  blobDone: () => undefined,
+  note: () => undefined,
+};
 
 /** The week's scoring telemetry, from Log Analytics (AppMetrics); see ScoringTelemetrySource. */
 export interface ScoringTelemetry {

@@ -63,7 +63,10 @@ type Outcome = CachedBlobOutcome & { source: 'read' | 'cache'; transient?: boole
  * finish in, so a resumed or re-run week gives bit-identical profiles. Memory: one merged profile per hub plus the
  * blobs in flight (a bounded number of finished-but-unmerged profiles waits for a slower predecessor).
  */
-export async function profileWindow(deps: ProfileWindowDeps, request: ProfileWindowRequest): Promise<ProfileWindowOutcome> {
+export async function profileWindow(
+  deps: ProfileWindowDeps,
+  request: ProfileWindowRequest,
+): Promise<ProfileWindowOutcome> {
   const { source, cache, clock, progress } = deps;
   const { schema, window } = request;
   const refs: Array<CaptureBlobRef & { hub: CapturedHub }> = [];
@@ -90,7 +93,13 @@ export async function profileWindow(deps: ProfileWindowDeps, request: ProfileWin
   let wake: Array<() => void> = [];
 
   const profileOne = async (ref: CaptureBlobRef & { hub: CapturedHub }): Promise<Outcome> => {
-    const key: BlobProfileKey = { schemaId: schema.id, hub: ref.hub, blobName: ref.name, etag: ref.etag, foldVersion: FOLD_VERSION };
+    const key: BlobProfileKey = {
+      schemaId: schema.id,
+      hub: ref.hub,
+      blobName: ref.name,
+      etag: ref.etag,
+      foldVersion: FOLD_VERSION,
+    };
     const cached = await cache.get(key);
     if (cached) return { ...cached, source: 'cache' };
     let folded;
@@ -100,13 +109,23 @@ export async function profileWindow(deps: ProfileWindowDeps, request: ProfileWin
       if (error instanceof MrmError || !isStoreFault(error)) throw error;
       unreadable ??= error;
       // Not cached: a store fault may be gone by the next run.
-      return { ok: false, code: CAPTURE_FAILURES.unreadable, message: `Could not read the blob: ${errorMessage(error)}`, source: 'read', transient: true };
+      return {
+        ok: false,
+        code: CAPTURE_FAILURES.unreadable,
+        message: `Could not read the blob: ${errorMessage(error)}`,
+        source: 'read',
+        transient: true,
+      };
     }
-    const outcome: CachedBlobOutcome = folded.ok ? { ok: true, ...folded.value } : { ok: false, code: folded.error.code, message: folded.error.message };
+    const outcome: CachedBlobOutcome = folded.ok
+      ? { ok: true, ...folded.value }
+      : { ok: false, code: folded.error.code, message: folded.error.message };
     try {
       await cache.put(key, outcome);
     } catch (error) {
-      progress.note(`Could not cache the profile of ${ref.name} (a resumed run will read it again): ${errorMessage(error)}`);
+      progress.note(
+        `Could not cache the profile of ${ref.name} (a resumed run will read it again): ${errorMessage(error)}`,
+      );
     }
     return { ...outcome, source: 'read' };
   };
@@ -147,20 +166,39 @@ export async function profileWindow(deps: ProfileWindowDeps, request: ProfileWin
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, refs.length)) }, worker));
 
   if (outOfTime) {
-    progress.note(`Time budget used up after ${mergeAt} of ${refs.length} blobs; the next run resumes from the cached profiles`);
+    progress.note(
+      `Time budget used up after ${mergeAt} of ${refs.length} blobs; the next run resumes from the cached profiles`,
+    );
     return { status: 'incomplete', blobsDone: mergeAt, blobsTotal: refs.length };
   }
-  const unreadableCount = Object.values(hubs).reduce((n, h) => n + h.skipped.filter((s) => s.reason === CAPTURE_FAILURES.unreadable).length, 0);
+  const unreadableCount = Object.values(hubs).reduce(
+    (n, h) => n + h.skipped.filter((s) => s.reason === CAPTURE_FAILURES.unreadable).length,
+    0,
+  );
   if (refs.length > 0 && unreadableCount === refs.length) {
-    throw new MrmError(CAPTURE_FAILURES.unreadable, `None of the ${refs.length} Capture blobs of ${window.label} could be read: ${errorMessage(unreadable)}`, {
-      cause: unreadable,
-    });
+    throw new MrmError(
+      CAPTURE_FAILURES.unreadable,
+      `None of the ${refs.length} Capture blobs of ${window.label} could be read: ${errorMessage(unreadable)}`,
+      {
+        cause: unreadable,
+      },
+    );
   }
   return { status: 'complete', hubs };
 }
 
 function emptyHubWindow(schema: ProfileSchema, blobs: number): HubWindow {
-  return { profile: emptyProfile(schema), blobs, folded: 0, fromCache: 0, skipped: [], records: 0, firstEnqueuedInMs: null, lastEnqueuedInMs: null, unparsedTimes: 0 };
+  return {
+    profile: emptyProfile(schema),
+    blobs,
+    folded: 0,
+    fromCache: 0,
+    skipped: [],
+    records: 0,
+    firstEnqueuedInMs: null,
+    lastEnqueuedInMs: null,
+    unparsedTimes: 0,
+  };
 }
 
 function fold(hub: HubWindow, name: string, outcome: Outcome): void {
@@ -173,10 +211,16 @@ function fold(hub: HubWindow, name: string, outcome: Outcome): void {
   hub.folded++;
   hub.records += outcome.records;
   hub.unparsedTimes += outcome.unparsedTimes;
-  if (outcome.firstEnqueuedInMs !== null && (hub.firstEnqueuedInMs === null || outcome.firstEnqueuedInMs < hub.firstEnqueuedInMs)) {
+  if (
+    outcome.firstEnqueuedInMs !== null &&
+    (hub.firstEnqueuedInMs === null || outcome.firstEnqueuedInMs < hub.firstEnqueuedInMs)
+  ) {
     hub.firstEnqueuedInMs = outcome.firstEnqueuedInMs;
   }
-  if (outcome.lastEnqueuedInMs !== null && (hub.lastEnqueuedInMs === null || outcome.lastEnqueuedInMs > hub.lastEnqueuedInMs)) {
+  if (
+    outcome.lastEnqueuedInMs !== null &&
+    (hub.lastEnqueuedInMs === null || outcome.lastEnqueuedInMs > hub.lastEnqueuedInMs)
+  ) {
     hub.lastEnqueuedInMs = outcome.lastEnqueuedInMs;
   }
 }
@@ -185,5 +229,10 @@ function fold(hub: HubWindow, name: string, outcome: Outcome): void {
 function isStoreFault(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const e = error as Error & { statusCode?: unknown; code?: unknown };
-  return e.name === 'RestError' || typeof e.statusCode === 'number' || (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) || e.name === 'AbortError';
+  return (
+    e.name === 'RestError' ||
+    typeof e.statusCode === 'number' ||
+    (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) ||
+    e.name === 'AbortError'
+  );
 }

@@ -84,11 +84,17 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     ...(request.timeBudgetInMs !== undefined ? { deadlineInMs: startedAt + request.timeBudgetInMs } : {}),
     ...(request.decoder ? { decoder: request.decoder } : {}),
   });
-  if (profiled.status === 'incomplete') return { status: 'incomplete', window, blobsDone: profiled.blobsDone, blobsTotal: profiled.blobsTotal };
+  if (profiled.status === 'incomplete')
+    return { status: 'incomplete', window, blobsDone: profiled.blobsDone, blobsTotal: profiled.blobsTotal };
 
   // A hub counts as captured when the window has blobs for it; with none at all, the report says so.
   const captured = (hub: HubWindow | undefined): HubWindow | undefined => (hub && hub.blobs > 0 ? hub : undefined);
-  const current = combine(captured(profiled.hubs.events), captured(profiled.hubs.scored), baseline.schema, deps.source.hubs);
+  const current = combine(
+    captured(profiled.hubs.events),
+    captured(profiled.hubs.scored),
+    baseline.schema,
+    deps.source.hubs,
+  );
   const assessment = compareProfiles(baseline.data, current.profile, {
     ...request.options,
     schema: baseline.schema,
@@ -130,7 +136,12 @@ function combine(
 ): { profile: DatasetProfile; featuresFrom: CapturedHub | null; note?: string } {
   if (events && scored) {
     return {
-      profile: { ...events.profile, prediction: scored.profile.prediction, labels: scored.profile.labels, performance: scored.profile.performance },
+      profile: {
+        ...events.profile,
+        prediction: scored.profile.prediction,
+        labels: scored.profile.labels,
+        performance: scored.profile.performance,
+      },
       featuresFrom: 'events',
     };
   }
@@ -149,14 +160,22 @@ function combine(
   };
 }
 
-async function weekTelemetry(source: ScoringTelemetrySource | undefined, window: DriftWindow): Promise<DriftTelemetry | undefined> {
+async function weekTelemetry(
+  source: ScoringTelemetrySource | undefined,
+  window: DriftWindow,
+): Promise<DriftTelemetry | undefined> {
   if (!source) return undefined;
   const result = await source.weekTelemetry(window);
-  if (!result.ok) return { available: false, reason: `${source.description}: ${result.error.code}: ${result.error.message}` };
+  if (!result.ok)
+    return { available: false, reason: `${source.description}: ${result.error.code}: ${result.error.message}` };
   return { available: true, source: 'log-analytics', ...result.value, from: source.description };
 }
 
-function captureSummary(hubs: Partial<Record<CapturedHub, HubWindow>>, skipped: CaptureSummary['skipped'], featuresFrom: CapturedHub | null): CaptureSummary {
+function captureSummary(
+  hubs: Partial<Record<CapturedHub, HubWindow>>,
+  skipped: CaptureSummary['skipped'],
+  featuresFrom: CapturedHub | null,
+): CaptureSummary {
   const summary: CaptureSummary = { hubs: {}, skipped, featuresFrom };
   for (const [hub, h] of Object.entries(hubs) as Array<[CapturedHub, HubWindow]>) {
     summary.hubs[hub] = {

@@ -7,8 +7,21 @@ import { transactionBaseline } from '../../helpers/baselineFixture.js';
 import { blobService, uniqueContainerName } from '../../helpers/storage.js';
 
 const schema = transactionBaseline().schema;
-const key: BlobProfileKey = { schemaId: schema.id, hub: 'events', blobName: 'ns/events/0/2024/01/15/10/00/00.avro', etag: '"0x8DC1"', foldVersion: 1 };
-const outcome: CachedBlobOutcome = { ok: true, profile: emptyProfile(schema), records: 0, firstEnqueuedInMs: null, lastEnqueuedInMs: null, unparsedTimes: 0 };
+const key: BlobProfileKey = {
+  schemaId: schema.id,
+  hub: 'events',
+  blobName: 'ns/events/0/2024/01/15/10/00/00.avro',
+  etag: '"0x8DC1"',
+  foldVersion: 1,
+};
+const outcome: CachedBlobOutcome = {
+  ok: true,
+  profile: emptyProfile(schema),
+  records: 0,
+  firstEnqueuedInMs: null,
+  lastEnqueuedInMs: null,
+  unparsedTimes: 0,
+};
 
 describe('BlobProfileCache (Azurite)', () => {
   it('creates its container on first write and reads back what it wrote', async () => {
@@ -17,7 +30,11 @@ describe('BlobProfileCache (Azurite)', () => {
     expect(await cache.get(key)).toBeUndefined();
     await cache.put(key, outcome);
     expect(await cache.get(key)).toEqual(outcome);
-    expect(await container.getBlobClient('profiles/' + schema.id + '/v1/events/ns/events/0/2024/01/15/10/00/00.avro@0x8DC1.json').exists()).toBe(true);
+    expect(
+      await container
+        .getBlobClient('profiles/' + schema.id + '/v1/events/ns/events/0/2024/01/15/10/00/00.avro@0x8DC1.json')
+        .exists(),
+    ).toBe(true);
   });
 
   it('misses for another ETag, schema or fold version, and for an entry that is not ours', async () => {

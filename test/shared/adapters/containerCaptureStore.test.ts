@@ -11,13 +11,20 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 describe('ContainerCaptureStore (Azurite)', () => {
   it('lists by prefix and by path level, and reads the listed version of a blob', async () => {
     const container = await freshContainer('capture-store');
-    for (const name of ['ns/events/0/2024/01/15/10/00/00.avro', 'ns/events/1/2024/01/15/10/00/00.avro', 'ns/scored/0/2024/01/15/10/00/00.avro']) {
+    for (const name of [
+      'ns/events/0/2024/01/15/10/00/00.avro',
+      'ns/events/1/2024/01/15/10/00/00.avro',
+      'ns/scored/0/2024/01/15/10/00/00.avro',
+    ]) {
       await container.getBlockBlobClient(name).upload(name, name.length);
     }
     const store = new ContainerCaptureStore(container);
     expect(await collect(store.listPrefixes('ns/events/'))).toEqual(['ns/events/0/', 'ns/events/1/']);
     const listed = await collect(store.listBlobs('ns/events/'));
-    expect(listed.map((b) => b.name)).toEqual(['ns/events/0/2024/01/15/10/00/00.avro', 'ns/events/1/2024/01/15/10/00/00.avro']);
+    expect(listed.map((b) => b.name)).toEqual([
+      'ns/events/0/2024/01/15/10/00/00.avro',
+      'ns/events/1/2024/01/15/10/00/00.avro',
+    ]);
     expect(listed[0]).toMatchObject({ sizeInBytes: 36, etag: expect.any(String) });
     expect(Buffer.concat(await collect(store.read(listed[0]!))).toString()).toBe(listed[0]!.name);
   });

@@ -6,7 +6,13 @@ import { FileProfileCache } from '../../../shared/adapters/fileProfileCache.js';
 import { blobProfileCacheName } from '../../../shared/drift/run/blobProfileCacheKey.js';
 import type { BlobProfileKey } from '../../../shared/drift/run/ports.js';
 
-const key: BlobProfileKey = { schemaId: 's1', hub: 'scored', blobName: 'ns/scored/3/2024/01/15/10/00/00.avro', etag: '"12-345"', foldVersion: 1 };
+const key: BlobProfileKey = {
+  schemaId: 's1',
+  hub: 'scored',
+  blobName: 'ns/scored/3/2024/01/15/10/00/00.avro',
+  etag: '"12-345"',
+  foldVersion: 1,
+};
 
 describe('FileProfileCache', () => {
   let root: string;

@@ -12,7 +12,13 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 describe('LocalCaptureStore', () => {
   let root: string;
-  const names = ['ns/events/0/2024/01/15/10/00/00.avro', 'ns/events/0/2024/01/15/10/05/00.avro', 'ns/events/1/2024/01/16/00/00/00.avro', 'ns/events10/0/x.avro', 'ns/scored/0/2024/01/15/10/00/00.avro'];
+  const names = [
+    'ns/events/0/2024/01/15/10/00/00.avro',
+    'ns/events/0/2024/01/15/10/05/00.avro',
+    'ns/events/1/2024/01/16/00/00/00.avro',
+    'ns/events10/0/x.avro',
+    'ns/scored/0/2024/01/15/10/00/00.avro',
+  ];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'mrm-local-capture-'));

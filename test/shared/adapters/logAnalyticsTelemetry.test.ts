@@ -33,8 +33,16 @@ class FakeLogAnalytics {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () => {
-        this.requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: JSON.parse(text || '{}') });
-        const answer = this.answers.shift() ?? { status: 500, body: { error: { code: 'NoAnswer', message: 'no answer queued' } } };
+        this.requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: JSON.parse(text || '{}'),
+        });
+        const answer = this.answers.shift() ?? {
+          status: 500,
+          body: { error: { code: 'NoAnswer', message: 'no answer queued' } },
+        };
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       });
@@ -49,7 +57,10 @@ class FakeLogAnalytics {
 }
 
 const credential: TokenCredential = {
-  getToken: async (scopes): Promise<AccessToken> => ({ token: `token-for-${[scopes].flat().join(' ')}`, expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: async (scopes): Promise<AccessToken> => ({
+    token: `token-for-${[scopes].flat().join(' ')}`,
+    expiresOnTimestamp: Date.now() + 3_600_000,
+  }),
 };
 
 const WINDOW = windowOf(Date.UTC(2024, 0, 15), Date.UTC(2024, 0, 22));
@@ -76,12 +87,23 @@ describe('LogAnalyticsTelemetry', () => {
 
   beforeAll(async () => {
     await fake.start();
-    source = new LogAnalyticsTelemetry('ws-123', credential, { endpoint: fake.url, agent: new Agent({ ca: cert }), retryOptions: { maxRetries: 0 } });
+    source = new LogAnalyticsTelemetry('ws-123', credential, {
+      endpoint: fake.url,
+      agent: new Agent({ ca: cert }),
+      retryOptions: { maxRetries: 0 },
+    });
   });
   afterAll(() => fake.stop());
 
   it('queries AppMetrics of the workspace over the window with an Entra token, and turns sums into rates', async () => {
-    fake.answers.push({ status: 200, body: table([['mrm_events', 20000, 400], ['mrm_events_rejected', 500, 400], ['mrm_low_confidence_rate', 48, 400]]) });
+    fake.answers.push({
+      status: 200,
+      body: table([
+        ['mrm_events', 20000, 400],
+        ['mrm_events_rejected', 500, 400],
+        ['mrm_low_confidence_rate', 48, 400],
+      ]),
+    });
     const result = await source.weekTelemetry(WINDOW);
     expect(result).toEqual({ ok: true, value: { events: 20000, rejectedRate: 0.025, lowConfidenceRate: 0.12 } });
     const request = fake.requests.at(-1)!;
@@ -96,20 +118,46 @@ describe('LogAnalyticsTelemetry', () => {
 
   it('gives null rates for a week without scoring', async () => {
     fake.answers.push({ status: 200, body: table([]) });
-    expect(await source.weekTelemetry(WINDOW)).toEqual({ ok: true, value: { events: 0, rejectedRate: null, lowConfidenceRate: null } });
+    expect(await source.weekTelemetry(WINDOW)).toEqual({
+      ok: true,
+      value: { events: 0, rejectedRate: null, lowConfidenceRate: null },
+    });
   });
 
   it('turns a refused query into TELEMETRY.FORBIDDEN and other errors into TELEMETRY.QUERY_FAILED', async () => {
-    fake.answers.push({ status: 403, body: { error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' } } });
-    expect(await source.weekTelemetry(WINDOW)).toMatchObject({ ok: false, error: { code: 'TELEMETRY.FORBIDDEN', detail: { status: 403 } } });
-    fake.answers.push({ status: 400, body: { error: { code: 'BadArgumentError', message: 'Failed to resolve table' } } });
-    expect(await source.weekTelemetry(WINDOW)).toMatchObject({ ok: false, error: { code: 'TELEMETRY.QUERY_FAILED', message: expect.stringContaining('HTTP 400') } });
+    fake.answers.push({
+      status: 403,
+      body: {
+        error: { code: 'InsufficientAccessError', message: 'The provided credentials have insufficient access' },
+      },
+    });
+    expect(await source.weekTelemetry(WINDOW)).toMatchObject({
+      ok: false,
+      error: { code: 'TELEMETRY.FORBIDDEN', detail: { status: 403 } },
+    });
+    fake.answers.push({
+      status: 400,
+      body: { error: { code: 'BadArgumentError', message: 'Failed to resolve table' } },
+    });
+    expect(await source.weekTelemetry(WINDOW)).toMatchObject({
+      ok: false,
+      error: { code: 'TELEMETRY.QUERY_FAILED', message: expect.stringContaining('HTTP 400') },
+    });
   });
 
   it('refuses a partial result and a table without the expected columns', async () => {
-    fake.answers.push({ status: 200, body: { ...table([['mrm_events', 1, 1]]), error: { code: 'PartialError', message: 'query exceeded limits' } } });
-    expect(await source.weekTelemetry(WINDOW)).toMatchObject({ ok: false, error: { code: 'TELEMETRY.PARTIAL', message: expect.stringContaining('exceeded limits') } });
-    fake.answers.push({ status: 200, body: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Other', type: 'string' }], rows: [['x']] }] } });
+    fake.answers.push({
+      status: 200,
+      body: { ...table([['mrm_events', 1, 1]]), error: { code: 'PartialError', message: 'query exceeded limits' } },
+    });
+    expect(await source.weekTelemetry(WINDOW)).toMatchObject({
+      ok: false,
+      error: { code: 'TELEMETRY.PARTIAL', message: expect.stringContaining('exceeded limits') },
+    });
+    fake.answers.push({
+      status: 200,
+      body: { tables: [{ name: 'PrimaryResult', columns: [{ name: 'Other', type: 'string' }], rows: [['x']] }] },
+    });
     expect(await source.weekTelemetry(WINDOW)).toMatchObject({ ok: false, error: { code: 'TELEMETRY.UNEXPECTED' } });
   });
 });

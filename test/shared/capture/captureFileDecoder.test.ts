@@ -36,17 +36,20 @@ function decode(file: Buffer, chunkSizes: number[] = [file.length], options?: Ca
 }
 
 describe('CaptureFileDecoder', () => {
-  it.each(['null', 'deflate'] as const)('reads back what the Capture writer wrote, codec %s, block by block', (codec) => {
-    const written = events(2500);
-    const { records, result } = decode(encodeCaptureFile(written, { codec, recordsPerBlock: 1000 }));
-    expect(result).toEqual({ ok: true, value: expect.objectContaining({ records: 2500, blocks: 3, codec }) });
-    expect(records).toHaveLength(2500);
-    expect(records[1234]).toEqual({
-      SequenceNumber: 1234,
-      EnqueuedTimeUtc: written[1234]!.EnqueuedTimeUtc,
-      Body: JSON.stringify({ id: 'e1234', features: { x: 1234, c: 'b' } }),
-    });
-  });
+  it.each(['null', 'deflate'] as const)(
+    'reads back what the Capture writer wrote, codec %s, block by block',
+    (codec) => {
+      const written = events(2500);
+      const { records, result } = decode(encodeCaptureFile(written, { codec, recordsPerBlock: 1000 }));
+      expect(result).toEqual({ ok: true, value: expect.objectContaining({ records: 2500, blocks: 3, codec }) });
+      expect(records).toHaveLength(2500);
+      expect(records[1234]).toEqual({
+        SequenceNumber: 1234,
+        EnqueuedTimeUtc: written[1234]!.EnqueuedTimeUtc,
+        Body: JSON.stringify({ id: 'e1234', features: { x: 1234, c: 'b' } }),
+      });
+    },
+  );
 
   it('reads files of the newer schema whose Properties union includes null', () => {
     const written = events(10).map((e) => ({ ...e, Properties: { maybe: null, n: { double: 1.5 } } }));
@@ -62,7 +65,9 @@ describe('CaptureFileDecoder', () => {
   });
 
   it('keeps a null body as null', () => {
-    const { records } = decode(encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: null })]));
+    const { records } = decode(
+      encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: null })]),
+    );
     expect(records[0]!.Body).toBeNull();
   });
 
@@ -114,14 +119,23 @@ describe('CaptureFileDecoder', () => {
     const file = encodeCaptureFile(events(20), { recordsPerBlock: 10 });
     file[file.length - 3]! ^= 0xff;
     const { result } = decode(file);
-    expect(result.ok ? undefined : result.error).toMatchObject({ code: CAPTURE_FAILURES.corrupt, message: expect.stringContaining('Sync marker after block 1') });
+    expect(result.ok ? undefined : result.error).toMatchObject({
+      code: CAPTURE_FAILURES.corrupt,
+      message: expect.stringContaining('Sync marker after block 1'),
+    });
   });
 
   it('names a deflate block that does not inflate CAPTURE.CORRUPT', () => {
     const writer = new CaptureFileWriter({ codec: 'deflate' });
     const long = avro.Type.forSchema('long');
     const garbage = Buffer.from('definitely not deflate data');
-    const file = Buffer.concat([writer.header(), long.toBuffer(3), long.toBuffer(garbage.length), garbage, writer.syncMarker]);
+    const file = Buffer.concat([
+      writer.header(),
+      long.toBuffer(3),
+      long.toBuffer(garbage.length),
+      garbage,
+      writer.syncMarker,
+    ]);
     const { result } = decode(file);
     expect(result.ok ? undefined : result.error.code).toBe(CAPTURE_FAILURES.corrupt);
   });
@@ -133,7 +147,10 @@ describe('CaptureFileDecoder', () => {
     const long = avro.Type.forSchema('long');
     const tampered = Buffer.concat([long.toBuffer(5), block.subarray(long.toBuffer(4).length)]);
     const { result } = decode(Buffer.concat([writer.header(), tampered]));
-    expect(result.ok ? undefined : result.error).toMatchObject({ code: CAPTURE_FAILURES.corrupt, message: expect.stringContaining('Record 4 of block 0') });
+    expect(result.ok ? undefined : result.error).toMatchObject({
+      code: CAPTURE_FAILURES.corrupt,
+      message: expect.stringContaining('Record 4 of block 0'),
+    });
   });
 
   it('skips a file that is not Avro with CAPTURE.NOT_AVRO, as soon as the first bytes arrive', () => {
@@ -144,7 +161,11 @@ describe('CaptureFileDecoder', () => {
   });
 
   it('skips an Avro file of another record type with CAPTURE.FOREIGN_SCHEMA', () => {
-    const type = avro.Type.forSchema({ type: 'record', name: 'Telemetry', fields: [{ name: 'Body', type: ['null', 'bytes'] }] });
+    const type = avro.Type.forSchema({
+      type: 'record',
+      name: 'Telemetry',
+      fields: [{ name: 'Body', type: ['null', 'bytes'] }],
+    });
     const long = avro.Type.forSchema('long');
     const meta = avro.Type.forSchema({ type: 'map', values: 'bytes' });
     const sync = Buffer.alloc(16, 7);
@@ -159,13 +180,20 @@ describe('CaptureFileDecoder', () => {
       sync,
     ]);
     const { records, result } = decode(file);
-    expect(result.ok ? undefined : result.error).toMatchObject({ code: CAPTURE_FAILURES.foreignSchema, message: expect.stringContaining('Telemetry') });
+    expect(result.ok ? undefined : result.error).toMatchObject({
+      code: CAPTURE_FAILURES.foreignSchema,
+      message: expect.stringContaining('Telemetry'),
+    });
     expect(records).toEqual([]);
   });
 
   it('skips a file whose embedded schema is not Avro with CAPTURE.BAD_SCHEMA', () => {
     const meta = avro.Type.forSchema({ type: 'map', values: 'bytes' });
-    const file = Buffer.concat([Buffer.from('Obj\x01', 'latin1'), meta.toBuffer({ 'avro.schema': Buffer.from('{"type":"nonsense"}') }), Buffer.alloc(16)]);
+    const file = Buffer.concat([
+      Buffer.from('Obj\x01', 'latin1'),
+      meta.toBuffer({ 'avro.schema': Buffer.from('{"type":"nonsense"}') }),
+      Buffer.alloc(16),
+    ]);
     expect(decode(file).result).toMatchObject({ ok: false, error: { code: CAPTURE_FAILURES.badSchema } });
   });
 
@@ -173,10 +201,16 @@ describe('CaptureFileDecoder', () => {
     const meta = avro.Type.forSchema({ type: 'map', values: 'bytes' });
     const file = Buffer.concat([
       Buffer.from('Obj\x01', 'latin1'),
-      meta.toBuffer({ 'avro.schema': Buffer.from(JSON.stringify(captureWriterSchema())), 'avro.codec': Buffer.from('snappy') }),
+      meta.toBuffer({
+        'avro.schema': Buffer.from(JSON.stringify(captureWriterSchema())),
+        'avro.codec': Buffer.from('snappy'),
+      }),
       Buffer.alloc(16),
     ]);
-    expect(decode(file).result).toMatchObject({ ok: false, error: { code: CAPTURE_FAILURES.unsupportedCodec, detail: { codec: 'snappy' } } });
+    expect(decode(file).result).toMatchObject({
+      ok: false,
+      error: { code: CAPTURE_FAILURES.unsupportedCodec, detail: { codec: 'snappy' } },
+    });
   });
 
   it('bounds memory: a block above the limit is refused before it is buffered', () => {
@@ -185,7 +219,10 @@ describe('CaptureFileDecoder', () => {
     const decoder = new CaptureFileDecoder((r) => records.push(r), { maxBlockSizeInBytes: 1024 });
     const headerLength = new CaptureFileWriter().header().length;
     // The header and the first block's count and size: the block itself never has to arrive.
-    expect(decoder.push(file.subarray(0, headerLength + 8))).toMatchObject({ code: CAPTURE_FAILURES.blockTooLarge, detail: { maxBlockSizeInBytes: 1024 } });
+    expect(decoder.push(file.subarray(0, headerLength + 8))).toMatchObject({
+      code: CAPTURE_FAILURES.blockTooLarge,
+      detail: { maxBlockSizeInBytes: 1024 },
+    });
     expect(records).toEqual([]);
   });
 

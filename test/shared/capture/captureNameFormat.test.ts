@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaptureBlobName, parseCaptureNameFormat, renderPrefix, type CaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
+import {
+  parseCaptureBlobName,
+  parseCaptureNameFormat,
+  renderPrefix,
+  type CaptureNameFormat,
+} from '../../../shared/capture/captureNameFormat.js';
 
 const DEFAULT = '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}';
 
@@ -15,8 +20,14 @@ describe('parseCaptureNameFormat', () => {
       ok: false,
       error: { code: 'CAPTURE.BAD_NAME_FORMAT', detail: { missing: ['PartitionId', 'Hour', 'Minute', 'Second'] } },
     });
-    expect(parseCaptureNameFormat(`${DEFAULT}/{Week}`)).toMatchObject({ ok: false, error: { code: 'CAPTURE.BAD_NAME_FORMAT', detail: { token: 'Week' } } });
-    expect(parseCaptureNameFormat(`${DEFAULT}/{Day}`)).toMatchObject({ ok: false, error: { code: 'CAPTURE.BAD_NAME_FORMAT', detail: { token: 'Day' } } });
+    expect(parseCaptureNameFormat(`${DEFAULT}/{Week}`)).toMatchObject({
+      ok: false,
+      error: { code: 'CAPTURE.BAD_NAME_FORMAT', detail: { token: 'Week' } },
+    });
+    expect(parseCaptureNameFormat(`${DEFAULT}/{Day}`)).toMatchObject({
+      ok: false,
+      error: { code: 'CAPTURE.BAD_NAME_FORMAT', detail: { token: 'Day' } },
+    });
   });
 });
 
@@ -40,25 +51,41 @@ describe('parseCaptureBlobName', () => {
     });
   });
 
-  it.each(['mrm-ns/events/3/2024/01/15/10/05.avro', 'mrm-ns/events/3/2023/02/29/10/05/00.avro', 'mrm-ns/events/3/2024/01/15/25/05/00.avro', 'x/mrm-ns/events/3/2024/01/15/10/05/00.avro'])(
-    'rejects %j',
-    (name) => {
-      expect(parseCaptureBlobName(format(DEFAULT), name)).toBeUndefined();
-    },
-  );
+  it.each([
+    'mrm-ns/events/3/2024/01/15/10/05.avro',
+    'mrm-ns/events/3/2023/02/29/10/05/00.avro',
+    'mrm-ns/events/3/2024/01/15/25/05/00.avro',
+    'x/mrm-ns/events/3/2024/01/15/10/05/00.avro',
+  ])('rejects %j', (name) => {
+    expect(parseCaptureBlobName(format(DEFAULT), name)).toBeUndefined();
+  });
 });
 
 describe('renderPrefix', () => {
   it('renders up to the first unknown token and says whether it fills a path segment', () => {
     const f = format(DEFAULT);
-    expect(renderPrefix(f, { EventHub: 'events' })).toEqual({ prefix: '', next: 'Namespace', nextIsWholeSegment: true });
-    expect(renderPrefix(f, { Namespace: 'ns', EventHub: 'events' })).toEqual({ prefix: 'ns/events/', next: 'PartitionId', nextIsWholeSegment: true });
-    expect(renderPrefix(f, { Namespace: 'ns', EventHub: 'events', PartitionId: '0', Year: '2024', Month: '01', Day: '15' })).toEqual({
+    expect(renderPrefix(f, { EventHub: 'events' })).toEqual({
+      prefix: '',
+      next: 'Namespace',
+      nextIsWholeSegment: true,
+    });
+    expect(renderPrefix(f, { Namespace: 'ns', EventHub: 'events' })).toEqual({
+      prefix: 'ns/events/',
+      next: 'PartitionId',
+      nextIsWholeSegment: true,
+    });
+    expect(
+      renderPrefix(f, { Namespace: 'ns', EventHub: 'events', PartitionId: '0', Year: '2024', Month: '01', Day: '15' }),
+    ).toEqual({
       prefix: 'ns/events/0/2024/01/15/',
       next: 'Hour',
       nextIsWholeSegment: true,
     });
     const custom = format('archive/{Namespace}.{EventHub}/p{PartitionId}/{Year}/{Month}/{Day}/{Hour}{Minute}{Second}');
-    expect(renderPrefix(custom, { Namespace: 'ns', EventHub: 'e' })).toEqual({ prefix: 'archive/ns.e/p', next: 'PartitionId', nextIsWholeSegment: false });
+    expect(renderPrefix(custom, { Namespace: 'ns', EventHub: 'e' })).toEqual({
+      prefix: 'archive/ns.e/p',
+      next: 'PartitionId',
+      nextIsWholeSegment: false,
+    });
   });
 });

@@ -30,12 +30,17 @@ describe('parseEnqueuedTimeUtc', () => {
     expect(parseEnqueuedTimeUtc('2024-01-15T10:00:00')).toBeUndefined();
   });
 
-  it.each(['', 'yesterday', '2/30/2024 1:00:00 PM', '13/1/2024 1:00:00 PM', '1/1/2024 13:00:00 PM', '1/1/2024 0:00:00 AM', '1/1/2024 1:60:00 AM'])(
-    'rejects %j',
-    (text) => {
-      expect(parseEnqueuedTimeUtc(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'yesterday',
+    '2/30/2024 1:00:00 PM',
+    '13/1/2024 1:00:00 PM',
+    '1/1/2024 13:00:00 PM',
+    '1/1/2024 0:00:00 AM',
+    '1/1/2024 1:60:00 AM',
+  ])('rejects %j', (text) => {
+    expect(parseEnqueuedTimeUtc(text)).toBeUndefined();
+  });
 
   it('round-trips every second the writer formats', () => {
     fc.assert(

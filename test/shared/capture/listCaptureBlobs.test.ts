@@ -12,7 +12,8 @@ class RecordingListing implements BlobListing {
 
   async *listBlobs(prefix: string): AsyncIterable<StoredBlob> {
     this.blobCalls.push(prefix);
-    for (const name of [...this.names].sort()) if (name.startsWith(prefix)) yield { name, etag: `"${name.length}"`, sizeInBytes: 10 };
+    for (const name of [...this.names].sort())
+      if (name.startsWith(prefix)) yield { name, etag: `"${name.length}"`, sizeInBytes: 10 };
   }
 
   async *listPrefixes(prefix: string): AsyncIterable<string> {
@@ -57,13 +58,19 @@ describe('listCaptureBlobs', () => {
 
   it('returns only the hub’s blobs of the window, listing per partition and day', async () => {
     const listing = new RecordingListing(names);
-    const blobs = await collect(listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }));
+    const blobs = await collect(
+      listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }),
+    );
     expect(blobs.map((b) => b.name)).toEqual([
       'ns/events/0/2024/01/15/00/00/00.avro',
       'ns/events/0/2024/01/17/12/05/00.avro',
       'ns/events/1/2024/01/21/23/55/00.avro',
     ]);
-    expect(blobs[2]).toMatchObject({ eventHub: 'events', partitionId: '1', windowStartInMs: Date.UTC(2024, 0, 21, 23, 55) });
+    expect(blobs[2]).toMatchObject({
+      eventHub: 'events',
+      partitionId: '1',
+      windowStartInMs: Date.UTC(2024, 0, 21, 23, 55),
+    });
     // Partitions are discovered once with a delimiter listing; blobs are listed by partition-and-day prefixes only.
     expect(listing.prefixCalls).toEqual(['ns/events/']);
     expect(listing.blobCalls).toHaveLength(2 * 7);
@@ -73,7 +80,9 @@ describe('listCaptureBlobs', () => {
 
   it('discovers the namespace when none is configured', async () => {
     const listing = new RecordingListing(names);
-    const blobs = await collect(listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'events', fromInMs: FROM, toInMs: TO }));
+    const blobs = await collect(
+      listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'events', fromInMs: FROM, toInMs: TO }),
+    );
     expect(blobs.map((b) => b.name)).toContain('other-ns/events/0/2024/01/16/00/00/00.avro');
     expect(blobs).toHaveLength(4);
     expect(listing.prefixCalls).toEqual(['', 'ns/events/', 'other-ns/events/']);
@@ -82,7 +91,12 @@ describe('listCaptureBlobs', () => {
   it('lists a partial window (CLI --from/--to) by the days it touches', async () => {
     const listing = new RecordingListing(names);
     const blobs = await collect(
-      listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'events', namespace: 'ns', fromInMs: Date.UTC(2024, 0, 17, 12), toInMs: Date.UTC(2024, 0, 17, 13) }),
+      listCaptureBlobs(listing, format(DEFAULT), {
+        eventHub: 'events',
+        namespace: 'ns',
+        fromInMs: Date.UTC(2024, 0, 17, 12),
+        toInMs: Date.UTC(2024, 0, 17, 13),
+      }),
     );
     expect(blobs.map((b) => b.name)).toEqual(['ns/events/0/2024/01/17/12/05/00.avro']);
     expect(listing.blobCalls).toEqual(['ns/events/0/2024/01/17/', 'ns/events/1/2024/01/17/']);
@@ -90,21 +104,45 @@ describe('listCaptureBlobs', () => {
 
   it('follows a format that puts the date first, and one whose partition token shares its segment', async () => {
     const dateFirst = format('{Year}/{Month}/{Day}/{Namespace}/{EventHub}/{PartitionId}/{Hour}/{Minute}/{Second}');
-    const listing = new RecordingListing(['2024/01/16/ns/events/0/10/00/00.avro', '2024/01/16/ns/events/7/10/00/00.avro', '2024/01/23/ns/events/0/10/00/00.avro']);
-    const blobs = await collect(listCaptureBlobs(listing, dateFirst, { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }));
+    const listing = new RecordingListing([
+      '2024/01/16/ns/events/0/10/00/00.avro',
+      '2024/01/16/ns/events/7/10/00/00.avro',
+      '2024/01/23/ns/events/0/10/00/00.avro',
+    ]);
+    const blobs = await collect(
+      listCaptureBlobs(listing, dateFirst, { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }),
+    );
     expect(blobs.map((b) => b.partitionId)).toEqual(['0', '7']);
     expect(listing.prefixCalls).toHaveLength(7);
 
     const shared = format('c/{Namespace}/{EventHub}/p{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}');
-    const sharedListing = new RecordingListing(['c/ns/events/p0/2024/01/16/10/00/00.avro', 'c/ns/events/p1/2024/01/16/10/00/00.avro', 'c/ns/events/p1/2024/01/26/10/00/00.avro']);
-    const found = await collect(listCaptureBlobs(sharedListing, shared, { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }));
-    expect(found.map((b) => b.name)).toEqual(['c/ns/events/p0/2024/01/16/10/00/00.avro', 'c/ns/events/p1/2024/01/16/10/00/00.avro']);
+    const sharedListing = new RecordingListing([
+      'c/ns/events/p0/2024/01/16/10/00/00.avro',
+      'c/ns/events/p1/2024/01/16/10/00/00.avro',
+      'c/ns/events/p1/2024/01/26/10/00/00.avro',
+    ]);
+    const found = await collect(
+      listCaptureBlobs(sharedListing, shared, { eventHub: 'events', namespace: 'ns', fromInMs: FROM, toInMs: TO }),
+    );
+    expect(found.map((b) => b.name)).toEqual([
+      'c/ns/events/p0/2024/01/16/10/00/00.avro',
+      'c/ns/events/p1/2024/01/16/10/00/00.avro',
+    ]);
     // No delimiter listing can enumerate "p{PartitionId}": one prefix listing of the hub, filtered by the name pattern.
     expect(sharedListing.blobCalls).toEqual(['c/ns/events/p']);
   });
 
   it('finds nothing, without error, when the hub was never captured', async () => {
     const listing = new RecordingListing(names);
-    expect(await collect(listCaptureBlobs(listing, format(DEFAULT), { eventHub: 'nothing', namespace: 'ns', fromInMs: FROM, toInMs: TO }))).toEqual([]);
+    expect(
+      await collect(
+        listCaptureBlobs(listing, format(DEFAULT), {
+          eventHub: 'nothing',
+          namespace: 'ns',
+          fromInMs: FROM,
+          toInMs: TO,
+        }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -5,7 +5,11 @@ import { isoWeekLabel, previousIsoWeek } from '../../../../shared/drift/run/drif
 describe('previousIsoWeek', () => {
   it('is the Monday-to-Monday UTC week before the invocation', () => {
     // Monday 2024-01-22 03:00 UTC, the default schedule's tick.
-    expect(previousIsoWeek(Date.UTC(2024, 0, 22, 3))).toEqual({ fromInMs: Date.UTC(2024, 0, 15), toInMs: Date.UTC(2024, 0, 22), label: '2024-W03' });
+    expect(previousIsoWeek(Date.UTC(2024, 0, 22, 3))).toEqual({
+      fromInMs: Date.UTC(2024, 0, 15),
+      toInMs: Date.UTC(2024, 0, 22),
+      label: '2024-W03',
+    });
     // Any time in the following week gives the same window; Sunday night still belongs to it.
     expect(previousIsoWeek(Date.UTC(2024, 0, 28, 23, 59, 59)).label).toBe('2024-W03');
     expect(previousIsoWeek(Date.UTC(2024, 0, 29)).label).toBe('2024-W04');

@@ -17,7 +17,9 @@ function viaJsonParse(body: string): Record<string, unknown> | undefined {
   if (typeof features !== 'object' || features === null || Array.isArray(features)) return undefined;
   const out: Record<string, unknown> = {};
   for (const name of NAMES) {
-    const v = Object.prototype.hasOwnProperty.call(features, name) ? (features as Record<string, unknown>)[name] : undefined;
+    const v = Object.prototype.hasOwnProperty.call(features, name)
+      ? (features as Record<string, unknown>)[name]
+      : undefined;
     out[name] = typeof v === 'object' && v !== null ? null : v;
   }
   return out;
@@ -30,21 +32,46 @@ function scanned(scanner: EventBodyScanner, body: string): Record<string, unknow
 
 /** Exactly equal, -0 and 0 told apart (the profile's sketch and sums must see what JSON.parse gives). */
 function expectSame(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
-  for (const name of NAMES) expect(Object.is(actual[name], expected[name]), `${name}: ${String(actual[name])} vs ${String(expected[name])}`).toBe(true);
+  for (const name of NAMES)
+    expect(
+      Object.is(actual[name], expected[name]),
+      `${name}: ${String(actual[name])} vs ${String(expected[name])}`,
+    ).toBe(true);
 }
 
 /** JSON number tokens in every shape the grammar allows, including ones the fast path must hand to Number(). */
 const numberToken = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => JSON.stringify(x)),
   fc.integer().map(String),
-  fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 25n }), fc.nat(30), fc.integer({ min: -400, max: 400 }), fc.constantFrom('e', 'E', 'e+', 'E-', ''))
+  fc
+    .tuple(
+      fc.boolean(),
+      fc.bigInt({ min: 0n, max: 10n ** 25n }),
+      fc.nat(30),
+      fc.integer({ min: -400, max: 400 }),
+      fc.constantFrom('e', 'E', 'e+', 'E-', ''),
+    )
     .map(([negative, digits, point, exponent, e]) => {
       const text = digits.toString();
       const withPoint = point > 0 && point < text.length ? `${text.slice(0, point)}.${text.slice(point)}` : text;
       const mark = e === '' ? '' : `${e}${e.endsWith('+') || e.endsWith('-') ? Math.abs(exponent) : exponent}`;
       return `${negative ? '-' : ''}${withPoint}${mark}`;
     }),
-  fc.constantFrom('0', '-0', '-0.0', '0.1', '1e22', '1e23', '9007199254740993', '0.30000000000000004', '123456789012345.6', '1.7976931348623157e308', '5e-324', '1e-400', '2e400'),
+  fc.constantFrom(
+    '0',
+    '-0',
+    '-0.0',
+    '0.1',
+    '1e22',
+    '1e23',
+    '9007199254740993',
+    '0.30000000000000004',
+    '123456789012345.6',
+    '1.7976931348623157e308',
+    '5e-324',
+    '1e-400',
+    '2e400',
+  ),
 );
 
 const valueToken: fc.Arbitrary<string> = fc.oneof(
@@ -67,7 +94,9 @@ const bodyText = fc
   .map(([features, others, s, featuresFirst]) => {
     const featureText = `{${s}${features.map(([k, v, a, b]) => `${a}${JSON.stringify(k)}${b}:${a}${v}${b}`).join(',')}${s}}`;
     const members = others.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`);
-    const all = featuresFirst ? [`"features":${s}${featureText}`, ...members] : [...members, `"features"${s}:${featureText}`];
+    const all = featuresFirst
+      ? [`"features":${s}${featureText}`, ...members]
+      : [...members, `"features"${s}:${featureText}`];
     return `${s}{${all.join(`,${s}`)}}${s}`;
   });
 
@@ -83,7 +112,8 @@ describe('EventBodyScanner', () => {
           return;
         }
         // Well-formed bodies without a repeated top-level key are never sent to the slow path.
-        if (!/"features"[\s\S]*"features"\s*:/.test(body.replace(/"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"/g, ''))) expect(actual).toBeDefined();
+        if (!/"features"[\s\S]*"features"\s*:/.test(body.replace(/"(?:[^"\\]|\\.)*"\s*:\s*"(?:[^"\\]|\\.)*"/g, '')))
+          expect(actual).toBeDefined();
         if (actual) expectSame(actual, expected);
       }),
       { numRuns: 3000 },
@@ -93,16 +123,28 @@ describe('EventBodyScanner', () => {
   it('never vouches for a body JSON.parse refuses or reads differently (mutated bodies)', () => {
     const scanner = new EventBodyScanner(NAMES);
     fc.assert(
-      fc.property(bodyText, fc.nat(), fc.constantFrom('delete', 'insert', 'replace', 'cut'), fc.constantFrom(...'{}[]",:0-.eE\\ntfu\u0001 x'.split('')), (body, at, how, char) => {
-        const p = body.length === 0 ? 0 : at % body.length;
-        const mutated =
-          how === 'delete' ? body.slice(0, p) + body.slice(p + 1) : how === 'insert' ? body.slice(0, p) + char + body.slice(p) : how === 'replace' ? body.slice(0, p) + char + body.slice(p + 1) : body.slice(0, p);
-        const actual = scanned(scanner, mutated);
-        if (actual === undefined) return;
-        const expected = viaJsonParse(mutated);
-        expect(expected).toBeDefined();
-        expectSame(actual, expected!);
-      }),
+      fc.property(
+        bodyText,
+        fc.nat(),
+        fc.constantFrom('delete', 'insert', 'replace', 'cut'),
+        fc.constantFrom(...'{}[]",:0-.eE\\ntfu\u0001 x'.split('')),
+        (body, at, how, char) => {
+          const p = body.length === 0 ? 0 : at % body.length;
+          const mutated =
+            how === 'delete'
+              ? body.slice(0, p) + body.slice(p + 1)
+              : how === 'insert'
+                ? body.slice(0, p) + char + body.slice(p)
+                : how === 'replace'
+                  ? body.slice(0, p) + char + body.slice(p + 1)
+                  : body.slice(0, p);
+          const actual = scanned(scanner, mutated);
+          if (actual === undefined) return;
+          const expected = viaJsonParse(mutated);
+          expect(expected).toBeDefined();
+          expectSame(actual, expected!);
+        },
+      ),
       { numRuns: 5000 },
     );
   });
@@ -129,7 +171,9 @@ describe('EventBodyScanner', () => {
   });
 
   it('decodes escaped feature names and values, and hands nested values over as null', () => {
-    const features = new EventBodyScanner(NAMES).scan('{"features":{"\\u0061mount":2,"channel":"w\\u00e9b\\n","hour":{"nested":[1]},"quote\\"d":true}}')!;
+    const features = new EventBodyScanner(NAMES).scan(
+      '{"features":{"\\u0061mount":2,"channel":"w\\u00e9b\\n","hour":{"nested":[1]},"quote\\"d":true}}',
+    )!;
     expect(features).toMatchObject({ amount: 2, channel: 'wéb\n', hour: null, 'quote"d': true });
   });
 

@@ -10,7 +10,9 @@ describe('foldCaptureBlob', () => {
   const baseline = transactionBaseline();
 
   it('folds every good event body and counts bad ones per reason, never failing on them', async () => {
-    const file = encodeCaptureFile([...eventRecords(300, { seed: 1, startInMs: T0 }), ...badBodyRecords(T0 + 60_000)], { recordsPerBlock: 64 });
+    const file = encodeCaptureFile([...eventRecords(300, { seed: 1, startInMs: T0 }), ...badBodyRecords(T0 + 60_000)], {
+      recordsPerBlock: 64,
+    });
     const result = await foldCaptureBlob([file], 'events', baseline.schema);
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.records).toBe(305);
@@ -29,7 +31,10 @@ describe('foldCaptureBlob', () => {
   });
 
   it('folds scored records into prediction, labels and performance, and refuses other bodies on the scored hub', async () => {
-    const file = encodeCaptureFile([...scoredRecords(400, { seed: 2, startInMs: T0, accuracy: 0.9 }), ...eventRecords(3, { seed: 3, startInMs: T0 })]);
+    const file = encodeCaptureFile([
+      ...scoredRecords(400, { seed: 2, startInMs: T0, accuracy: 0.9 }),
+      ...eventRecords(3, { seed: 3, startInMs: T0 }),
+    ]);
     const result = await foldCaptureBlob([file], 'scored', baseline.schema);
     if (!result.ok) throw new Error(result.error.message);
     const profile = result.value.profile;
@@ -40,14 +45,20 @@ describe('foldCaptureBlob', () => {
   });
 
   it('counts records whose EnqueuedTimeUtc does not parse, and still folds them', async () => {
-    const records = eventRecords(4, { seed: 4, startInMs: T0 }).map((r, i) => (i < 2 ? { ...r, EnqueuedTimeUtc: 'not a time' } : r));
+    const records = eventRecords(4, { seed: 4, startInMs: T0 }).map((r, i) =>
+      i < 2 ? { ...r, EnqueuedTimeUtc: 'not a time' } : r,
+    );
     const result = await foldCaptureBlob([encodeCaptureFile(records)], 'events', baseline.schema);
     expect(result.ok && [result.value.unparsedTimes, result.value.profile.events]).toEqual([2, 4]);
   });
 
   it('gives an empty profile for a header-only file', async () => {
     const result = await foldCaptureBlob([encodeCaptureFile([])], 'events', baseline.schema);
-    expect(result.ok && [result.value.records, result.value.profile.events, result.value.firstEnqueuedInMs]).toEqual([0, 0, null]);
+    expect(result.ok && [result.value.records, result.value.profile.events, result.value.firstEnqueuedInMs]).toEqual([
+      0,
+      0,
+      null,
+    ]);
   });
 
   it('returns the decoder’s failure for a truncated file instead of a partial profile', async () => {
@@ -57,9 +68,14 @@ describe('foldCaptureBlob', () => {
   });
 
   it('folds the same profile whichever way the file is split into chunks', async () => {
-    const file = encodeCaptureFile(eventRecords(200, { seed: 6, startInMs: T0 }), { codec: 'deflate', recordsPerBlock: 33 });
+    const file = encodeCaptureFile(eventRecords(200, { seed: 6, startInMs: T0 }), {
+      codec: 'deflate',
+      recordsPerBlock: 33,
+    });
     const whole = await foldCaptureBlob([file], 'events', baseline.schema);
-    const pieces = Array.from({ length: Math.ceil(file.length / 1000) }, (_, i) => file.subarray(i * 1000, (i + 1) * 1000));
+    const pieces = Array.from({ length: Math.ceil(file.length / 1000) }, (_, i) =>
+      file.subarray(i * 1000, (i + 1) * 1000),
+    );
     const chunked = await foldCaptureBlob(pieces, 'events', baseline.schema);
     expect(chunked).toEqual(whole);
   });

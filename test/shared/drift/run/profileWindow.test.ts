@@ -6,11 +6,19 @@ import { profileWindow, type ProfileWindowOutcome } from '../../../../shared/dri
 import { silentProgress, type DriftProgress } from '../../../../shared/drift/run/ports.js';
 import { unwrap } from '../../../../shared/errors.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
-import { MemoryCaptureStore, MemoryProfileCache, captureName, encodeCaptureFile, eventRecords } from './fixtures/captureFixtures.js';
+import {
+  MemoryCaptureStore,
+  MemoryProfileCache,
+  captureName,
+  encodeCaptureFile,
+  eventRecords,
+} from './fixtures/captureFixtures.js';
 
 const FROM = Date.UTC(2024, 0, 15);
 const WINDOW = windowOf(FROM, FROM + 7 * 86_400_000);
-const FORMAT = unwrap(parseCaptureNameFormat('{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}'));
+const FORMAT = unwrap(
+  parseCaptureNameFormat('{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}'),
+);
 const baseline = transactionBaseline();
 
 /** Twelve blobs over three partitions and four days, one of them truncated. */
@@ -18,13 +26,20 @@ function week(): MemoryCaptureStore {
   const store = new MemoryCaptureStore();
   for (let i = 0; i < 12; i++) {
     const start = FROM + (i % 4) * 86_400_000 + i * 300_000;
-    const file = encodeCaptureFile(eventRecords(60 + i, { seed: 100 + i, startInMs: start }), { codec: i % 2 ? 'deflate' : 'null', recordsPerBlock: 25 });
+    const file = encodeCaptureFile(eventRecords(60 + i, { seed: 100 + i, startInMs: start }), {
+      codec: i % 2 ? 'deflate' : 'null',
+      recordsPerBlock: 25,
+    });
     store.put(captureName('ns', 'events', i % 3, start), i === 7 ? file.subarray(0, file.length - 9) : file);
   }
   return store;
 }
 
-function run(store: MemoryCaptureStore, cache: MemoryProfileCache, options: { concurrency?: number; deadlineInMs?: number; now?: () => number; progress?: DriftProgress } = {}) {
+function run(
+  store: MemoryCaptureStore,
+  cache: MemoryProfileCache,
+  options: { concurrency?: number; deadlineInMs?: number; now?: () => number; progress?: DriftProgress } = {},
+) {
   return profileWindow(
     {
       source: captureSourceOf(store, { format: FORMAT, namespace: 'ns', hubNames: { events: 'events' } }),
@@ -32,7 +47,12 @@ function run(store: MemoryCaptureStore, cache: MemoryProfileCache, options: { co
       clock: { nowInMs: options.now ?? (() => 0) },
       progress: options.progress ?? silentProgress,
     },
-    { schema: baseline.schema, window: WINDOW, concurrency: options.concurrency ?? 4, ...(options.deadlineInMs !== undefined ? { deadlineInMs: options.deadlineInMs } : {}) },
+    {
+      schema: baseline.schema,
+      window: WINDOW,
+      concurrency: options.concurrency ?? 4,
+      ...(options.deadlineInMs !== undefined ? { deadlineInMs: options.deadlineInMs } : {}),
+    },
   );
 }
 
@@ -48,14 +68,17 @@ describe('profileWindow', () => {
     expect(events.blobs).toBe(12);
     expect(events.folded).toBe(11);
     expect(events.profile.events).toBe(expectedEvents);
-    expect(events.skipped).toEqual([{ name: expect.stringMatching(/^ns\/events\/1\//), reason: 'CAPTURE.TRUNCATED', message: expect.any(String) }]);
+    expect(events.skipped).toEqual([
+      { name: expect.stringMatching(/^ns\/events\/1\//), reason: 'CAPTURE.TRUNCATED', message: expect.any(String) },
+    ]);
   });
 
   it('merges in blob-name order whatever order reads finish in: the same profile, bit for bit', async () => {
     const serial = complete(await run(week(), new MemoryProfileCache(), { concurrency: 1 }));
     const store = week();
     // Later blobs finish first.
-    store.onRead = (name) => new Promise((resolve) => setTimeout(resolve, 40 - (name.length + store.reads.length * 3) % 40));
+    store.onRead = (name) =>
+      new Promise((resolve) => setTimeout(resolve, 40 - ((name.length + store.reads.length * 3) % 40)));
     const parallel = complete(await run(store, new MemoryProfileCache(), { concurrency: 6 }));
     expect(JSON.stringify(parallel.profile)).toBe(JSON.stringify(serial.profile));
   });
@@ -100,7 +123,11 @@ describe('profileWindow', () => {
     const victim = [...store.files.keys()].sort()[2]!;
     store.failReads.add(victim);
     const first = complete(await run(store, cache));
-    expect(first.skipped).toContainEqual({ name: victim, reason: 'CAPTURE.UNREADABLE', message: expect.stringContaining('connection reset') });
+    expect(first.skipped).toContainEqual({
+      name: victim,
+      reason: 'CAPTURE.UNREADABLE',
+      message: expect.stringContaining('connection reset'),
+    });
     store.failReads.clear();
     store.reads.length = 0;
     const second = complete(await run(store, cache));
@@ -127,7 +154,9 @@ describe('profileWindow', () => {
   it('reports progress per blob, in merge order', async () => {
     const done: string[] = [];
     let listed: unknown;
-    await run(week(), new MemoryProfileCache(), { progress: { listed: (c) => (listed = c), blobDone: (e) => done.push(e.name), note: () => undefined } });
+    await run(week(), new MemoryProfileCache(), {
+      progress: { listed: (c) => (listed = c), blobDone: (e) => done.push(e.name), note: () => undefined },
+    });
     expect(listed).toEqual({ events: 12, scored: 0 });
     expect(done).toEqual([...done].sort());
     expect(done).toHaveLength(12);

@@ -7,20 +7,33 @@ import { parseCaptureNameFormat } from '../../../../shared/capture/captureNameFo
 import { captureSourceOf } from '../../../../shared/drift/run/captureSourceOf.js';
 import { previousIsoWeek } from '../../../../shared/drift/run/driftWindow.js';
 import { silentProgress, type Clock } from '../../../../shared/drift/run/ports.js';
-import { runWeeklyDrift, type WeeklyDriftOutcome, type WeeklyDriftReport } from '../../../../shared/drift/run/runWeeklyDrift.js';
+import {
+  runWeeklyDrift,
+  type WeeklyDriftOutcome,
+  type WeeklyDriftReport,
+} from '../../../../shared/drift/run/runWeeklyDrift.js';
 import { DEFAULT_DRIFT_OPTIONS } from '../../../../shared/drift/driftOptions.js';
 import { unwrap } from '../../../../shared/errors.js';
 import type { MetricKey } from '../../../../shared/config/monitoring.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
 import { blobService, freshContainer } from '../../../helpers/storage.js';
-import { badBodyRecords, captureName, encodeCaptureFile, eventRecords, scoredRecords, upload } from './fixtures/captureFixtures.js';
+import {
+  badBodyRecords,
+  captureName,
+  encodeCaptureFile,
+  eventRecords,
+  scoredRecords,
+  upload,
+} from './fixtures/captureFixtures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 // The timer's tick on Monday 2024-01-22 03:00 UTC reports ISO week 2024-W03 (Monday 15th to Monday 22nd).
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WINDOW = previousIsoWeek(TICK);
-const FORMAT = unwrap(parseCaptureNameFormat('{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}'));
+const FORMAT = unwrap(
+  parseCaptureNameFormat('{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}'),
+);
 const baseline = transactionBaseline();
 
 interface WeekLayout {
@@ -40,9 +53,17 @@ async function writeWeek(container: ContainerClient, layout: WeekLayout) {
   let goodEvents = 0;
   for (let partition = 0; partition < 3; partition++) {
     for (let slot = 0; slot < 4; slot++) {
-      const start = WINDOW.fromInMs + (slot * 2 + partition) * DAY / 2 + slot * 5 * HOUR;
-      const records = eventRecords(layout.eventsPerFile, { seed: 1000 + partition * 10 + slot, drift: layout.drift, startInMs: start });
-      await upload(container, captureName('mrm-ns', 'events', partition, start), encodeCaptureFile(records, { codec: (partition + slot) % 2 ? 'deflate' : 'null', recordsPerBlock: 97 }));
+      const start = WINDOW.fromInMs + ((slot * 2 + partition) * DAY) / 2 + slot * 5 * HOUR;
+      const records = eventRecords(layout.eventsPerFile, {
+        seed: 1000 + partition * 10 + slot,
+        drift: layout.drift,
+        startInMs: start,
+      });
+      await upload(
+        container,
+        captureName('mrm-ns', 'events', partition, start),
+        encodeCaptureFile(records, { codec: (partition + slot) % 2 ? 'deflate' : 'null', recordsPerBlock: 97 }),
+      );
       goodFiles++;
       goodEvents += layout.eventsPerFile;
     }
@@ -50,14 +71,35 @@ async function writeWeek(container: ContainerClient, layout: WeekLayout) {
   const emptyName = captureName('mrm-ns', 'events', 0, WINDOW.fromInMs + 2 * DAY + 7 * HOUR);
   await upload(container, emptyName, encodeCaptureFile([]));
   const truncatedName = captureName('mrm-ns', 'events', 1, WINDOW.fromInMs + 3 * DAY + 9 * HOUR);
-  const truncated = encodeCaptureFile(eventRecords(200, { seed: 77, drift: layout.drift, startInMs: WINDOW.fromInMs + 3 * DAY }), { recordsPerBlock: 50 });
+  const truncated = encodeCaptureFile(
+    eventRecords(200, { seed: 77, drift: layout.drift, startInMs: WINDOW.fromInMs + 3 * DAY }),
+    { recordsPerBlock: 50 },
+  );
   await upload(container, truncatedName, truncated.subarray(0, Math.floor(truncated.length * 0.6)));
   const outsideName = captureName('mrm-ns', 'events', 2, WINDOW.fromInMs - 5 * 60_000);
-  await upload(container, outsideName, encodeCaptureFile(eventRecords(500, { seed: 78, drift: 1, startInMs: WINDOW.fromInMs - 5 * 60_000 })));
+  await upload(
+    container,
+    outsideName,
+    encodeCaptureFile(eventRecords(500, { seed: 78, drift: 1, startInMs: WINDOW.fromInMs - 5 * 60_000 })),
+  );
   const badName = captureName('mrm-ns', 'events', 2, WINDOW.fromInMs + 5 * DAY + 11 * HOUR);
-  await upload(container, badName, encodeCaptureFile([...eventRecords(20, { seed: 79, drift: layout.drift, startInMs: WINDOW.fromInMs + 5 * DAY }), ...badBodyRecords(WINDOW.fromInMs + 5 * DAY)]));
+  await upload(
+    container,
+    badName,
+    encodeCaptureFile([
+      ...eventRecords(20, { seed: 79, drift: layout.drift, startInMs: WINDOW.fromInMs + 5 * DAY }),
+      ...badBodyRecords(WINDOW.fromInMs + 5 * DAY),
+    ]),
+  );
   const scoredName = captureName('mrm-ns', 'scored', 0, WINDOW.fromInMs + 4 * DAY);
-  await upload(container, scoredName, encodeCaptureFile(scoredRecords(1500, { seed: 80, startInMs: WINDOW.fromInMs + 4 * DAY, accuracy: layout.scoredAccuracy }), { codec: 'deflate' }));
+  await upload(
+    container,
+    scoredName,
+    encodeCaptureFile(
+      scoredRecords(1500, { seed: 80, startInMs: WINDOW.fromInMs + 4 * DAY, accuracy: layout.scoredAccuracy }),
+      { codec: 'deflate' },
+    ),
+  );
   return {
     blobsRead: goodFiles + 1 /* empty */ + 1 /* bad bodies */ + 1 /* scored */,
     eventsProfiled: goodEvents + 20,
@@ -76,9 +118,19 @@ class RecordingMetrics {
   }
 }
 
-function deps(capture: ContainerClient, cache: ContainerClient, reports: ContainerClient, clock: Clock, metrics = new RecordingMetrics()) {
+function deps(
+  capture: ContainerClient,
+  cache: ContainerClient,
+  reports: ContainerClient,
+  clock: Clock,
+  metrics = new RecordingMetrics(),
+) {
   return {
-    source: captureSourceOf(new ContainerCaptureStore(capture), { format: FORMAT, namespace: 'mrm-ns', hubNames: { events: 'events', scored: 'scored' } }),
+    source: captureSourceOf(new ContainerCaptureStore(capture), {
+      format: FORMAT,
+      namespace: 'mrm-ns',
+      hubNames: { events: 'events', scored: 'scored' },
+    }),
     cache: new BlobProfileCache(cache),
     clock,
     progress: silentProgress,
@@ -119,8 +171,16 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     expect(report.window).toEqual({ from: '2024-01-15T00:00:00.000Z', to: '2024-01-22T00:00:00.000Z' });
     expect(report.eventsProfiled).toBe(stable.expected.eventsProfiled);
     expect(report.events).toBe(stable.expected.eventsProfiled + 5);
-    expect(report.badBodies).toEqual({ 'EVENT.EMPTY': 1, 'EVENT.MISSING_FEATURES': 1, 'EVENT.NOT_JSON': 2, 'EVENT.NOT_OBJECT': 1 });
-    expect(report.blobs).toEqual({ read: stable.expected.blobsRead, skipped: [{ name: stable.expected.truncatedName, reason: 'CAPTURE.TRUNCATED' }] });
+    expect(report.badBodies).toEqual({
+      'EVENT.EMPTY': 1,
+      'EVENT.MISSING_FEATURES': 1,
+      'EVENT.NOT_JSON': 2,
+      'EVENT.NOT_OBJECT': 1,
+    });
+    expect(report.blobs).toEqual({
+      read: stable.expected.blobsRead,
+      skipped: [{ name: stable.expected.truncatedName, reason: 'CAPTURE.TRUNCATED' }],
+    });
     expect(report.capture.hubs.events).toMatchObject({ blobs: 15, folded: 14, fromCache: 0 });
     expect(report.capture.hubs.scored).toMatchObject({ blobs: 1, folded: 1, eventsProfiled: 1500 });
     expect(report.capture.featuresFrom).toBe('events');
@@ -130,13 +190,20 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     expect(report.telemetry).toMatchObject({ available: false });
 
     // Written beside each other under the ISO week, and the HTML is the same report.
-    const json = JSON.parse((await reports.getBlobClient('2024-W03/report.json').downloadToBuffer()).toString()) as WeeklyDriftReport;
+    const json = JSON.parse(
+      (await reports.getBlobClient('2024-W03/report.json').downloadToBuffer()).toString(),
+    ) as WeeklyDriftReport;
     expect(json).toEqual(report);
     const html = (await reports.getBlobClient('2024-W03/report.html').downloadToBuffer()).toString();
     expect(html).toBe(outcome.html);
     expect(html).toContain('<svg');
-    expect((await reports.getBlobClient('2024-W03/report.html').getProperties()).contentType).toBe('text/html; charset=utf-8');
-    expect(outcome.written).toEqual({ json: `${reports.containerName}/2024-W03/report.json`, html: `${reports.containerName}/2024-W03/report.html` });
+    expect((await reports.getBlobClient('2024-W03/report.html').getProperties()).contentType).toBe(
+      'text/html; charset=utf-8',
+    );
+    expect(outcome.written).toEqual({
+      json: `${reports.containerName}/2024-W03/report.json`,
+      html: `${reports.containerName}/2024-W03/report.html`,
+    });
 
     expect(Object.fromEntries(metrics.observed)).toEqual({
       driftMagnitude: 0,
@@ -149,11 +216,14 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
 
   it('flags data drift, prediction drift and concept drift in shifted traffic', async () => {
     const outcome = completed(
-      await runWeeklyDrift(deps(drifted.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock), {
-        baseline,
-        window: WINDOW,
-        options: DEFAULT_DRIFT_OPTIONS,
-      }),
+      await runWeeklyDrift(
+        deps(drifted.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock),
+        {
+          baseline,
+          window: WINDOW,
+          options: DEFAULT_DRIFT_OPTIONS,
+        },
+      ),
     );
     const report = outcome.report;
     expect(report.drift.drifted).toBe(true);
@@ -169,27 +239,53 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     // Each look at the clock moves it a minute: the 10-minute budget covers a few blobs.
     let now = TICK;
     const ticking: Clock = { nowInMs: () => (now += 60_000) };
-    const first = await runWeeklyDrift(deps(drifted.capture, cache, reports, ticking), { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS, concurrency: 1, timeBudgetInMs: 10 * 60_000 });
+    const first = await runWeeklyDrift(deps(drifted.capture, cache, reports, ticking), {
+      baseline,
+      window: WINDOW,
+      options: DEFAULT_DRIFT_OPTIONS,
+      concurrency: 1,
+      timeBudgetInMs: 10 * 60_000,
+    });
     expect(first).toMatchObject({ status: 'incomplete', blobsTotal: 16 });
     expect(first.status === 'incomplete' && first.blobsDone).toBeGreaterThan(0);
     expect(first.status === 'incomplete' && first.blobsDone).toBeLessThan(16);
     expect(await reports.getBlobClient('2024-W03/report.json').exists()).toBe(false);
 
-    const resumed = completed(await runWeeklyDrift(deps(drifted.capture, cache, reports, fixedClock), { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS }));
+    const resumed = completed(
+      await runWeeklyDrift(deps(drifted.capture, cache, reports, fixedClock), {
+        baseline,
+        window: WINDOW,
+        options: DEFAULT_DRIFT_OPTIONS,
+      }),
+    );
     const done = first.status === 'incomplete' ? first.blobsDone : 0;
-    const fromCache = (resumed.report.capture.hubs.events?.fromCache ?? 0) + (resumed.report.capture.hubs.scored?.fromCache ?? 0);
+    const fromCache =
+      (resumed.report.capture.hubs.events?.fromCache ?? 0) + (resumed.report.capture.hubs.scored?.fromCache ?? 0);
     expect(fromCache).toBe(done);
     const fresh = completed(
-      await runWeeklyDrift(deps(drifted.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock), { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS }),
+      await runWeeklyDrift(
+        deps(drifted.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock),
+        { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS },
+      ),
     );
-    const withoutCacheCounts = (r: WeeklyDriftReport) => ({ ...r, capture: { ...r.capture, hubs: Object.fromEntries(Object.entries(r.capture.hubs).map(([k, h]) => [k, { ...h, fromCache: 0 }])) } });
+    const withoutCacheCounts = (r: WeeklyDriftReport) => ({
+      ...r,
+      capture: {
+        ...r.capture,
+        hubs: Object.fromEntries(Object.entries(r.capture.hubs).map(([k, h]) => [k, { ...h, fromCache: 0 }])),
+      },
+    });
     expect(withoutCacheCounts(resumed.report)).toEqual(withoutCacheCounts(fresh.report));
   });
 
   it('reports an empty window (nothing captured) with zero events and says what to check', async () => {
     const empty = await freshContainer('capture-empty');
     const outcome = completed(
-      await runWeeklyDrift(deps(empty, await freshContainer('cache'), await freshContainer('reports'), fixedClock), { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS }),
+      await runWeeklyDrift(deps(empty, await freshContainer('cache'), await freshContainer('reports'), fixedClock), {
+        baseline,
+        window: WINDOW,
+        options: DEFAULT_DRIFT_OPTIONS,
+      }),
     );
     expect(outcome.report.events).toBe(0);
     expect(outcome.report.drift).toMatchObject({ drifted: false, monitoredFeatures: 0 });
@@ -217,14 +313,29 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
       ),
     );
     expect(seen).toEqual([window]);
-    expect(withTelemetry.report.telemetry).toMatchObject({ available: true, source: 'log-analytics', rejectedRate: 0.02, lowConfidenceRate: 0.1, events: 1000 });
+    expect(withTelemetry.report.telemetry).toMatchObject({
+      available: true,
+      source: 'log-analytics',
+      rejectedRate: 0.02,
+      lowConfidenceRate: 0.1,
+      events: 1000,
+    });
     const failing = completed(
       await runWeeklyDrift(
-        { ...base, telemetry: { description: 'log-analytics:ws-1', weekTelemetry: async () => ({ ok: false, error: { code: 'TELEMETRY.FORBIDDEN', message: 'HTTP 403' } }) } },
+        {
+          ...base,
+          telemetry: {
+            description: 'log-analytics:ws-1',
+            weekTelemetry: async () => ({ ok: false, error: { code: 'TELEMETRY.FORBIDDEN', message: 'HTTP 403' } }),
+          },
+        },
         { baseline, window, options: DEFAULT_DRIFT_OPTIONS },
       ),
     );
-    expect(failing.report.telemetry).toEqual({ available: false, reason: 'log-analytics:ws-1: TELEMETRY.FORBIDDEN: HTTP 403' });
+    expect(failing.report.telemetry).toEqual({
+      available: false,
+      reason: 'log-analytics:ws-1: TELEMETRY.FORBIDDEN: HTTP 403',
+    });
   });
 
   it('takes features from the scored hub when the inputs hub is not captured, and says so', async () => {
@@ -232,7 +343,11 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
       await runWeeklyDrift(
         {
           ...deps(stable.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock),
-          source: captureSourceOf(new ContainerCaptureStore(stable.capture), { format: FORMAT, namespace: 'mrm-ns', hubNames: { scored: 'scored' } }),
+          source: captureSourceOf(new ContainerCaptureStore(stable.capture), {
+            format: FORMAT,
+            namespace: 'mrm-ns',
+            hubNames: { scored: 'scored' },
+          }),
         },
         { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS },
       ),
