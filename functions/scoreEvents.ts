@@ -64,7 +64,12 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies, outputs:
         context.log(`Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion}`);
       }
     } catch (error) {
-      deadLetterAll('PROFILE.UNAVAILABLE', error);
+      // No profile, or a scorer that cannot be built from the settings: nothing can be scored until an operator acts.
+      const code = (error as { code?: unknown }).code;
+      deadLetterAll(
+        typeof code === 'string' && code.startsWith('CONFIG.AML') ? 'SCORER.UNAVAILABLE' : 'PROFILE.UNAVAILABLE',
+        error,
+      );
       return;
     }
     let result: Awaited<ReturnType<typeof scoreBatch>>;
@@ -101,30 +106,41 @@ const deadLetterOutput = output.storageBlob({
   path: `${settings.scoring.deadLetterContainer}/{DateTime:yyyy}/{DateTime:MM}/{DateTime:dd}/{DateTime:HH}/{rand-guid}.jsonl`,
 });
 
-let handler: ReturnType<typeof createScoreEventsHandler> | undefined;
-function defaultHandler(): ReturnType<typeof createScoreEventsHandler> {
-  // Built on first use so cold start stays small and tests can import this file without storage.
-  if (!handler) {
-    void startTelemetry(settings.core.appInsightsConnectionString, {
-      authenticationString: settings.core.appInsightsAuthentication,
-      clientId: settings.core.managedIdentityClientId,
-    });
+let handler: Promise<ReturnType<typeof createScoreEventsHandler>> | undefined;
+function defaultHandler(): Promise<ReturnType<typeof createScoreEventsHandler>> {
+  // Built on first use so cold start stays small and tests can import this file without storage. Telemetry starts
+  // before the metrics port is made, so its instruments bind to the Azure Monitor provider rather than the no-op one.
+  // Nothing here may reject: a failing batch would be lost, so a broken setup dead-letters instead.
+  handler ??= startTelemetry(settings.core.appInsightsConnectionString, {
+    authenticationString: settings.core.appInsightsAuthentication,
+    clientId: settings.core.managedIdentityClientId,
+  })
+    .catch((error: unknown) => console.error(`Telemetry not started: ${errorMessage(error)}`))
+    .then(() =>
+      createScoreEventsHandler(
+        {
+          settings,
+          profiles: profileSource(),
+          metrics: new OtelMetrics(),
+          scorer: scorerFromSettings(settings, process.env),
+        },
+        { scored: scoredOutput, deadLetters: deadLetterOutput },
+      ),
+    );
+  return handler;
+}
+
+function profileSource(): ProfileSource {
+  try {
     const container = blobServiceClientFor(settings.core.storageConnection, process.env).getContainerClient(
       settings.core.baselineContainer,
     );
-    handler = createScoreEventsHandler(
-      {
-        settings,
-        profiles: new BlobProfileSource(container, settings.core.baselineBlob, {
-          reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
-        }),
-        metrics: new OtelMetrics(),
-        scorer: scorerFromSettings(settings, process.env),
-      },
-      { scored: scoredOutput, deadLetters: deadLetterOutput },
-    );
+    return new BlobProfileSource(container, settings.core.baselineBlob, {
+      reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+    });
+  } catch (error) {
+    return { current: () => Promise.reject(error instanceof Error ? error : new Error(String(error))) };
   }
-  return handler;
 }
 
 app.eventHub('scoreEvents', {
@@ -133,7 +149,7 @@ app.eventHub('scoreEvents', {
   consumerGroup: settings.scoring.consumerGroup,
   cardinality: 'many',
   extraOutputs: [scoredOutput, deadLetterOutput],
-  handler: (messages, context) => defaultHandler()(messages, context),
+  handler: async (messages, context) => (await defaultHandler())(messages, context),
 });
 
 export const scoreEventsOutputs: ScoreEventsOutputs = { scored: scoredOutput, deadLetters: deadLetterOutput };

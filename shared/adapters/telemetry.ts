@@ -13,12 +13,17 @@ import type { MetricsPort } from '../telemetry/metricsPort.js';
  * purpose: Azure Monitor alerts only on dimensionless custom metrics unless custom-metric dimensions are enabled.
  */
 export class OtelMetrics implements MetricsPort {
-  private readonly meter: Meter;
+  private meterOfProvider: Meter | undefined;
   private readonly counters = new Map<MetricKey, Counter>();
   private readonly histograms = new Map<MetricKey, Histogram>();
 
-  constructor(provider: MeterProvider = otelMetrics.getMeterProvider()) {
-    this.meter = provider.getMeter(METER_NAME);
+  /** Without a provider, the global one is looked up at first use: OpenTelemetry has no proxy for metrics, so a meter
+   * taken before `useAzureMonitor` registers its provider would stay a no-op forever. */
+  constructor(private readonly provider?: MeterProvider) {}
+
+  private get meter(): Meter {
+    this.meterOfProvider ??= (this.provider ?? otelMetrics.getMeterProvider()).getMeter(METER_NAME);
+    return this.meterOfProvider;
   }
 
   count(metric: MetricKey, value: number): void {

@@ -171,3 +171,30 @@ describe('scoreEvents handler', () => {
     expect(metrics.counts).toMatchObject({ events: 2, deadLettered: 2 });
   });
 });
+
+describe('scoreEvents with a broken scorer setup', () => {
+  it('dead-letters the batch as SCORER.UNAVAILABLE when the aml scorer cannot be built, naming why', async () => {
+    const profile = transactionBaseline();
+    const handler = createScoreEventsHandler(
+      {
+        settings: defaultSettings(),
+        profiles: { current: async () => profile },
+        metrics: new RecordingMetrics(),
+        scorer: () => {
+          throw Object.assign(new Error('The Azure ML endpoint URL "nope" is not a URL'), {
+            code: 'CONFIG.AML_SCORER',
+          });
+        },
+      },
+      scoreEventsOutputs,
+    );
+    const context = contextFor(1);
+    await handler([goodBody('a')], context);
+    const letter = JSON.parse(String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim()) as DeadLetter;
+    expect([letter.reason, letter.replayable, letter.message]).toEqual([
+      'SCORER.UNAVAILABLE',
+      true,
+      'The Azure ML endpoint URL "nope" is not a URL',
+    ]);
+  });
+});
