@@ -1,3 +1,5 @@
+import { benchCapture, formatCaptureFigures } from './capture.js';
+import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
 
@@ -7,7 +9,7 @@ import { benchScoring, formatScoringFigures } from './scoring.js';
  */
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
-const figures: Record<string, unknown> = { node: process.version, cores: 1 };
+const figures: Record<string, unknown> = { node: process.version };
 
 const scoring = await benchScoring(quick ? { events: 20_000, repeats: 1 } : {});
 figures.scoring = scoring;
@@ -17,7 +19,14 @@ const forest = await benchForest(quick ? { rows: 20_000, repeats: 1 } : {});
 figures.forest = forest;
 for (const line of formatForestFigures(forest)) console.log(line);
 
-const peakRssInBytes = process.resourceUsage().maxRSS * 1024;
-figures.peakRssInMiB = Math.round(peakRssInBytes / 1048576);
-console.log(`peak RSS: ${figures.peakRssInMiB} MiB`);
+const driftStats = benchDriftStats(quick ? { events: 100_000, repeats: 1 } : {});
+figures.driftStats = driftStats;
+for (const line of formatDriftStatsFigures(driftStats)) console.log(line);
+
+const capture = await benchCapture(quick ? { events: 100_000, eventsPerFile: 50_000, largeMultiple: 0, repeats: 1 } : {});
+figures.capture = capture;
+for (const line of formatCaptureFigures(capture)) console.log(line);
+
+figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
+console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);
 if (json) console.log(JSON.stringify(figures));
