@@ -50,10 +50,16 @@ const processIo: DemoIo = {
  */
 export async function runDemoCommand(options: DemoOptions, io: DemoIo = processIo): Promise<DemoResult> {
   const nowInMs = options.date === undefined ? io.now() : Date.parse(options.date);
-  if (Number.isNaN(nowInMs)) throw new MrmError('CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
+  if (Number.isNaN(nowInMs))
+    throw new MrmError('CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
   let scenario: DemoScenario;
   try {
-    scenario = planDemoScenario({ events: options.events, seed: options.seed, nowInMs, captureIntervalInSeconds: options.captureInterval });
+    scenario = planDemoScenario({
+      events: options.events,
+      seed: options.seed,
+      nowInMs,
+      captureIntervalInSeconds: options.captureInterval,
+    });
   } catch (error) {
     throw new MrmError('CLI.ARGUMENT', errorMessage(error));
   }
@@ -71,7 +77,12 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
     // The demo runs on the defaults, whatever MRM_* settings the shell has: only the storage connection is its own.
     const env = { AzureWebJobsStorage: azurite.connectionString };
     const settings = unwrap(loadSettings(env));
-    const host = await startLocalFunctionHost({ settings, env, namespace: scenario.namespace, verbose: options.verbose ?? false });
+    const host = await startLocalFunctionHost({
+      settings,
+      env,
+      namespace: scenario.namespace,
+      verbose: options.verbose ?? false,
+    });
     const output = folderOutput(options.out);
     const result = await runDemo(
       {
@@ -89,7 +100,9 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
     const logs = host.logs();
     const logPath = await output.write('functions.log', logs.length > 0 ? `${logs.join('\n')}\n` : '');
     io.stdout.write(`\n${formatDemoSummary(result)}\n`);
-    io.stdout.write(`Files            ${options.out}/ (report, alert, webhook response, baseline, training set; function logs in ${logPath})\n`);
+    io.stdout.write(
+      `Files            ${options.out}/ (report, alert, webhook response, baseline, training set; function logs in ${logPath})\n`,
+    );
     return result;
   } finally {
     progress.stop();
@@ -108,12 +121,19 @@ const integer =
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('Run the whole loop locally: Azurite, baseline, a week of events through scoreEvents, weeklyDrift, the retraining alert')
+    .description(
+      'Run the whole loop locally: Azurite, baseline, a week of events through scoreEvents, weeklyDrift, the retraining alert',
+    )
     .option('--events <n>', 'events to stream through scoreEvents', integer(1000), 200_000)
     .option('--seed <n>', 'seed of the synthetic data (same seed, same run)', integer(0), 42)
     .option('--date <iso>', 'pretend it is this date-time (UTC); the ISO week before it is played (default: now)')
     .option('--out <dir>', 'folder for the report and the other files', 'demo-output')
-    .option('--capture-interval <seconds>', 'Capture window per file (Azure: 60-900 s; the default hour keeps the blob count small)', integer(60), 3600)
+    .option(
+      '--capture-interval <seconds>',
+      'Capture window per file (Azure: 60-900 s; the default hour keeps the blob count small)',
+      integer(60),
+      3600,
+    )
     .option('--verbose', 'keep every function log line in functions.log', false)
     .action(async (options: DemoOptions) => {
       await runDemoCommand(options);

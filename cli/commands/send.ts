@@ -2,7 +2,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DefaultAzureCredential } from '@azure/identity';
 import { EventHubSender, type EventHubTarget } from '../../shared/adapters/eventHubSender.js';
 import { loadSettings, type Environment } from '../../shared/config/settings.js';
-import { sendTraffic, type EventSender, type SendClock, type SendOptions, type SendReport } from '../../shared/demo/sendTraffic.js';
+import {
+  sendTraffic,
+  type EventSender,
+  type SendClock,
+  type SendOptions,
+  type SendReport,
+} from '../../shared/demo/sendTraffic.js';
 import { MrmError, errorMessage, unwrap } from '../../shared/errors.js';
 
 export interface SendCommandOptions {
@@ -55,7 +61,10 @@ export async function runSend(options: SendCommandOptions, io: SendIo = processI
     probes: options.attack,
   };
   const sender = io.open(target);
-  const where = target.kind === 'identity' ? `${target.fullyQualifiedNamespace}/${target.eventHub}` : `hub ${target.eventHub ?? '(EntityPath)'}`;
+  const where =
+    target.kind === 'identity'
+      ? `${target.fullyQualifiedNamespace}/${target.eventHub}`
+      : `hub ${target.eventHub ?? '(EntityPath)'}`;
   let nextLine = 0.1;
   try {
     const report = await sendTraffic(sender, io.clock, sendOptions, (progress) => {
@@ -85,8 +94,15 @@ function targetOf(options: SendCommandOptions, env: Environment): EventHubTarget
     throw new MrmError('CLI.ARGUMENT', 'Give either --connection-string or --namespace, not both');
   }
   if (options.namespace) {
-    const fullyQualifiedNamespace = options.namespace.includes('.') ? options.namespace : `${options.namespace}.servicebus.windows.net`;
-    return { kind: 'identity', fullyQualifiedNamespace, eventHub: hub ?? settings.scoring.eventsHub, credential: new DefaultAzureCredential() };
+    const fullyQualifiedNamespace = options.namespace.includes('.')
+      ? options.namespace
+      : `${options.namespace}.servicebus.windows.net`;
+    return {
+      kind: 'identity',
+      fullyQualifiedNamespace,
+      eventHub: hub ?? settings.scoring.eventsHub,
+      credential: new DefaultAzureCredential(),
+    };
   }
   const fromEnv = env[settings.scoring.eventHubConnection];
   const connectionString = options.connectionString ?? fromEnv;
@@ -122,21 +138,43 @@ const rate = (value: string): number => {
 
 export function sendCommand(io?: SendIo): Command {
   return new Command('send')
-    .description('Send synthetic transactions (with drift, broken bodies and an extraction attack if asked) to an Event Hub or the emulator')
-    .option('--connection-string <cs>', 'Event Hubs connection string (default: the app\'s Event Hubs connection setting, EventHubConnection)')
-    .option('--namespace <name>', 'Event Hubs namespace (name or FQDN) reached with your Entra identity (DefaultAzureCredential)')
-    .option('--hub <name>', 'Event Hub to send to (default: EntityPath of the connection string, else MRM_EVENTS_HUB, "events")')
+    .description(
+      'Send synthetic transactions (with drift, broken bodies and an extraction attack if asked) to an Event Hub or the emulator',
+    )
+    .option(
+      '--connection-string <cs>',
+      "Event Hubs connection string (default: the app's Event Hubs connection setting, EventHubConnection)",
+    )
+    .option(
+      '--namespace <name>',
+      'Event Hubs namespace (name or FQDN) reached with your Entra identity (DefaultAzureCredential)',
+    )
+    .option(
+      '--hub <name>',
+      'Event Hub to send to (default: EntityPath of the connection string, else MRM_EVENTS_HUB, "events")',
+    )
     .option('--events <n>', 'events to send', whole(1), 10_000)
     .option('--rate <per-second>', 'events per second at most (0: as fast as the hub accepts)', rate, 200)
     .option('--chunk <n>', 'events gathered per send, then grouped into one batch per partition key', whole(1), 500)
-    .option('--callers <n>', 'distinct caller ids (the partition key); fewer callers make fuller batches', whole(1), 200)
+    .option(
+      '--callers <n>',
+      'distinct caller ids (the partition key); fewer callers make fuller batches',
+      whole(1),
+      200,
+    )
     .option('--drift <strength>', 'drift strength in [0, 1] (amounts, hours, categories, channel)', share, 0)
     .option('--drift-after <n>', 'events sent before the drift starts', whole(0), 0)
     .option('--malformed <share>', 'share of broken bodies (dead-letter material)', share, 0.002)
-    .option('--attack <probes>', 'probes of a model-extraction attacker, spread through the run (1,000 within an hour trips the rate limit)', whole(0), 0)
+    .option(
+      '--attack <probes>',
+      'probes of a model-extraction attacker, spread through the run (1,000 within an hour trips the rate limit)',
+      whole(0),
+      0,
+    )
     .option('--seed <n>', 'seed of the generator', whole(0), 42)
     .action(async (options: SendCommandOptions) => {
-      if (options.attack > options.events) throw new MrmError('CLI.ARGUMENT', `--attack (${options.attack}) cannot exceed --events (${options.events})`);
+      if (options.attack > options.events)
+        throw new MrmError('CLI.ARGUMENT', `--attack (${options.attack}) cannot exceed --events (${options.events})`);
       try {
         await runSend(options, io);
       } catch (error) {

@@ -5,7 +5,13 @@ import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
 import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
-import { noProfileCache, silentProgress, type CaptureSource, type DriftProgress, type ReportSink } from '../../shared/drift/run/ports.js';
+import {
+  noProfileCache,
+  silentProgress,
+  type CaptureSource,
+  type DriftProgress,
+  type ReportSink,
+} from '../../shared/drift/run/ports.js';
 import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
 import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from '../../shared/demo/ports.js';
 import type { HostBatch } from '../../shared/demo/hostBatcher.js';
@@ -46,7 +52,11 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
       logs.push(`${functionName} ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
     };
   const [scoreModule, driftModule, retrainModule] = await quietly(() =>
-    Promise.all([import('../../functions/scoreEvents.js'), import('../../functions/weeklyDrift.js'), import('../../functions/retrainWebhook.js')]),
+    Promise.all([
+      import('../../functions/scoreEvents.js'),
+      import('../../functions/weeklyDrift.js'),
+      import('../../functions/retrainWebhook.js'),
+    ]),
   );
   const service = blobServiceClientFor(settings.core.storageConnection, env);
 
@@ -54,9 +64,13 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
   const scoreHandler = scoreModule.createScoreEventsHandler(
     {
       settings,
-      profiles: new BlobProfileSource(service.getContainerClient(settings.core.baselineContainer), settings.core.baselineBlob, {
-        reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
-      }),
+      profiles: new BlobProfileSource(
+        service.getContainerClient(settings.core.baselineContainer),
+        settings.core.baselineBlob,
+        {
+          reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+        },
+      ),
       metrics: noMetrics,
       now: () => scoringNow,
     },
@@ -72,7 +86,10 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
         triggerMetadata: triggerMetadataOf(batch, settings, options.namespace),
         logHandler: logHandler('scoreEvents'),
       });
-      await scoreHandler(batch.events.map((e) => hostBody(e.body)), context);
+      await scoreHandler(
+        batch.events.map((e) => hostBody(e.body)),
+        context,
+      );
       return {
         scored: (context.extraOutputs.get(scoreModule.scoreEventsOutputs.scored) as ScoredRecord[] | undefined) ?? [],
         deadLetterLines: context.extraOutputs.get(scoreModule.scoreEventsOutputs.deadLetters) as string | undefined,
@@ -110,9 +127,20 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
       const timer = {
         isPastDue: false,
         schedule: { adjustForDST: false },
-        scheduleStatus: { last: new Date(nowInMs - week).toISOString(), next: new Date(nowInMs + week).toISOString(), lastUpdated: new Date(nowInMs - week).toISOString() },
+        scheduleStatus: {
+          last: new Date(nowInMs - week).toISOString(),
+          next: new Date(nowInMs + week).toISOString(),
+          lastUpdated: new Date(nowInMs - week).toISOString(),
+        },
       };
-      await driftHandler(timer, new functions.InvocationContext({ invocationId: `demo-drift-${nowInMs}`, functionName: 'weeklyDrift', logHandler: logHandler('weeklyDrift') }));
+      await driftHandler(
+        timer,
+        new functions.InvocationContext({
+          invocationId: `demo-drift-${nowInMs}`,
+          functionName: 'weeklyDrift',
+          logHandler: logHandler('weeklyDrift'),
+        }),
+      );
       // Read back through a function: the compiler cannot see that the handler wrote it meanwhile.
       const report = ((): { json: string; html: string } | undefined => written.report)();
       if (!report) throw new MrmError('DEMO.NO_REPORT', 'weeklyDrift finished without writing a report');
@@ -121,7 +149,10 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
   };
 
   let webhookNow = 0;
-  const retrainService = buildRetrainService(settings, env, { dryRun: true, clock: { now: () => new Date(webhookNow) } });
+  const retrainService = buildRetrainService(settings, env, {
+    dryRun: true,
+    clock: { now: () => new Date(webhookNow) },
+  });
   const retrainHandler = retrainModule.createRetrainHandler(() => retrainService);
   const retrainWebhook: RetrainWebhookInvoker = {
     async post(body, atInMs) {
@@ -132,7 +163,10 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
         headers: { 'content-type': 'application/json' },
         body: { string: body },
       });
-      const response = await retrainHandler(request, new functions.InvocationContext({ functionName: 'retrainWebhook', logHandler: logHandler('retrainWebhook') }));
+      const response = await retrainHandler(
+        request,
+        new functions.InvocationContext({ functionName: 'retrainWebhook', logHandler: logHandler('retrainWebhook') }),
+      );
       return { status: response.status ?? 200, body: response.jsonBody };
     },
   };

@@ -32,7 +32,8 @@ function barsView(stream: ProgressStream): DemoProgress & { stop(): void } {
       stopOnComplete: false,
       autopadding: true,
       barsize: 30,
-      formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? Number(value).toLocaleString('en-US') : String(value)),
+      formatValue: (value, _options, type) =>
+        type === 'value' || type === 'total' ? Number(value).toLocaleString('en-US') : String(value),
     },
     cliProgress.Presets.shades_classic,
   );
@@ -73,7 +74,9 @@ function linesView(stream: ProgressStream): DemoProgress & { stop(): void } {
       if (whole <= 0 || done < whole * mark) return;
       while (done >= whole * mark) mark = mark < 1 ? mark + 0.25 : Infinity;
       next.set(stage, mark);
-      stream.write(`  ${LABELS[stage]}: ${done.toLocaleString('en-US')}/${whole.toLocaleString('en-US')} ${UNITS[stage] ?? ''}\n`);
+      stream.write(
+        `  ${LABELS[stage]}: ${done.toLocaleString('en-US')}/${whole.toLocaleString('en-US')} ${UNITS[stage] ?? ''}\n`,
+      );
     },
     end(_stage, message) {
       stream.write(`- ${message}\n`);

@@ -12,6 +12,8 @@ export class BlobDemoStorage implements DemoStorage {
     let created = this.containers.get(container);
     if (!created) this.containers.set(container, (created = client.createIfNotExists()));
     await created;
-    await client.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), { blobHTTPHeaders: { blobContentType: contentType } });
+    await client
+      .getBlockBlobClient(name)
+      .upload(content, Buffer.byteLength(content), { blobHTTPHeaders: { blobContentType: contentType } });
   }
 }

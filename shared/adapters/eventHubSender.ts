@@ -33,28 +33,55 @@ export class EventHubSender implements EventSender {
 
   /** The sender, or SEND.BAD_CONNECTION_STRING / SEND.NO_EVENT_HUB when the target cannot describe a hub. */
   static open(target: EventHubTarget, options: EventHubSenderOptions = {}): Result<EventHubSender> {
-    const clientOptions = { retryOptions: { maxRetries: options.maxRetries ?? 3, timeoutInMs: options.timeoutInMs ?? 30_000 } };
+    const clientOptions = {
+      retryOptions: { maxRetries: options.maxRetries ?? 3, timeoutInMs: options.timeoutInMs ?? 30_000 },
+    };
     try {
       if (target.kind === 'identity') {
-        const producer = new EventHubProducerClient(target.fullyQualifiedNamespace, target.eventHub, target.credential, clientOptions);
-        return ok(new EventHubSender(producer, `${target.fullyQualifiedNamespace}/${target.eventHub}`, options.concurrency ?? 8));
+        const producer = new EventHubProducerClient(
+          target.fullyQualifiedNamespace,
+          target.eventHub,
+          target.credential,
+          clientOptions,
+        );
+        return ok(
+          new EventHubSender(
+            producer,
+            `${target.fullyQualifiedNamespace}/${target.eventHub}`,
+            options.concurrency ?? 8,
+          ),
+        );
       }
       const endpoint = describeConnectionString(target.connectionString);
       if (!endpoint.ok) return endpoint;
       if (!target.eventHub && !endpoint.value.entityPath) {
-        return fail('SEND.NO_EVENT_HUB', 'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>');
+        return fail(
+          'SEND.NO_EVENT_HUB',
+          'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>',
+        );
       }
       const producer = target.eventHub
         ? new EventHubProducerClient(target.connectionString, target.eventHub, clientOptions)
         : new EventHubProducerClient(target.connectionString, clientOptions);
-      return ok(new EventHubSender(producer, `${endpoint.value.host}/${target.eventHub ?? endpoint.value.entityPath}`, options.concurrency ?? 8));
+      return ok(
+        new EventHubSender(
+          producer,
+          `${endpoint.value.host}/${target.eventHub ?? endpoint.value.entityPath}`,
+          options.concurrency ?? 8,
+        ),
+      );
     } catch (error) {
-      return fail('SEND.BAD_CONNECTION_STRING', `The Event Hubs connection string is not usable: ${errorMessage(error)}`);
+      return fail(
+        'SEND.BAD_CONNECTION_STRING',
+        `The Event Hubs connection string is not usable: ${errorMessage(error)}`,
+      );
     }
   }
 
   async send(groups: readonly KeyedEvents[]): Promise<{ batches: number }> {
-    const counts = await mapWithConcurrency(groups, this.concurrency, (group) => this.sendGroup(group).catch((error: unknown) => Promise.reject(this.explain(error))));
+    const counts = await mapWithConcurrency(groups, this.concurrency, (group) =>
+      this.sendGroup(group).catch((error: unknown) => Promise.reject(this.explain(error))),
+    );
     return { batches: counts.reduce((sum, n) => sum + n, 0) };
   }
 
@@ -66,13 +93,25 @@ export class EventHubSender implements EventSender {
     let batches = 0;
     let batch: EventDataBatch = await this.producer.createBatch({ partitionKey: group.partitionKey });
     for (const event of group.events) {
-      const data: EventData = { body: event.body, properties: event.properties, ...(event.kind === 'malformed' ? {} : { contentType: 'application/json' }) };
+      const data: EventData = {
+        body: event.body,
+        properties: event.properties,
+        ...(event.kind === 'malformed' ? {} : { contentType: 'application/json' }),
+      };
       if (batch.tryAdd(data)) continue;
-      if (batch.count === 0) throw new SendError('SEND.EVENT_TOO_LARGE', `An event of ${event.body.length} bytes does not fit in an empty batch (at most ${batch.maxSizeInBytes} bytes)`);
+      if (batch.count === 0)
+        throw new SendError(
+          'SEND.EVENT_TOO_LARGE',
+          `An event of ${event.body.length} bytes does not fit in an empty batch (at most ${batch.maxSizeInBytes} bytes)`,
+        );
       await this.producer.sendBatch(batch);
       batches++;
       batch = await this.producer.createBatch({ partitionKey: group.partitionKey });
-      if (!batch.tryAdd(data)) throw new SendError('SEND.EVENT_TOO_LARGE', `An event of ${event.body.length} bytes does not fit in an empty batch (at most ${batch.maxSizeInBytes} bytes)`);
+      if (!batch.tryAdd(data))
+        throw new SendError(
+          'SEND.EVENT_TOO_LARGE',
+          `An event of ${event.body.length} bytes does not fit in an empty batch (at most ${batch.maxSizeInBytes} bytes)`,
+        );
     }
     if (batch.count > 0) {
       await this.producer.sendBatch(batch);
@@ -83,16 +122,29 @@ export class EventHubSender implements EventSender {
 
   private explain(error: unknown): Error {
     if (error instanceof SendError) return error;
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
     const message = errorMessage(error);
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(`${code} ${message}`)) {
-      return new SendError('SEND.UNREACHABLE', `Cannot reach Event Hubs at ${this.endpoint} (${code || 'network error'}): is the emulator running (docker compose up -d) or the namespace right? ${message}`, error);
+      return new SendError(
+        'SEND.UNREACHABLE',
+        `Cannot reach Event Hubs at ${this.endpoint} (${code || 'network error'}): is the emulator running (docker compose up -d) or the namespace right? ${message}`,
+        error,
+      );
     }
     if (/Unauthorized|401|403|InvalidSignature|claims|Put token failed/i.test(`${code} ${message}`)) {
-      return new SendError('SEND.UNAUTHORIZED', `Event Hubs refused the credentials for ${this.endpoint}: check the key, or grant the identity "Azure Event Hubs Data Sender". ${message}`, error);
+      return new SendError(
+        'SEND.UNAUTHORIZED',
+        `Event Hubs refused the credentials for ${this.endpoint}: check the key, or grant the identity "Azure Event Hubs Data Sender". ${message}`,
+        error,
+      );
     }
     if (/MessagingEntityNotFound|could not be found|not found/i.test(`${code} ${message}`)) {
-      return new SendError('SEND.NO_EVENT_HUB', `No Event Hub at ${this.endpoint}: check --hub (the emulator's Config.json declares "events" and "scored"). ${message}`, error);
+      return new SendError(
+        'SEND.NO_EVENT_HUB',
+        `No Event Hub at ${this.endpoint}: check --hub (the emulator's Config.json declares "events" and "scored"). ${message}`,
+        error,
+      );
     }
     return error instanceof Error ? error : new Error(message);
   }
@@ -116,17 +168,30 @@ function describeConnectionString(text: string): Result<{ host: string; entityPa
   for (const piece of text.split(';')) {
     if (piece.trim() === '') continue;
     const at = piece.indexOf('=');
-    if (at <= 0) return fail('SEND.BAD_CONNECTION_STRING', `The Event Hubs connection string is malformed near "${piece.slice(0, 24)}": expected Key=Value pairs separated by ";"`);
+    if (at <= 0)
+      return fail(
+        'SEND.BAD_CONNECTION_STRING',
+        `The Event Hubs connection string is malformed near "${piece.slice(0, 24)}": expected Key=Value pairs separated by ";"`,
+      );
     parts.set(piece.slice(0, at).trim().toLowerCase(), piece.slice(at + 1).trim());
   }
   const endpoint = parts.get('endpoint');
   if (!endpoint || !/^sb:\/\/[^/;]+\/?$/i.test(endpoint)) {
-    return fail('SEND.BAD_CONNECTION_STRING', `The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got ${endpoint ? `"${endpoint}"` : 'none'}`);
+    return fail(
+      'SEND.BAD_CONNECTION_STRING',
+      `The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got ${endpoint ? `"${endpoint}"` : 'none'}`,
+    );
   }
   if (!parts.get('sharedaccesskeyname') || !parts.get('sharedaccesskey')) {
     if (!parts.get('sharedaccesssignature')) {
-      return fail('SEND.BAD_CONNECTION_STRING', 'The Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); for Entra ID use --namespace instead');
+      return fail(
+        'SEND.BAD_CONNECTION_STRING',
+        'The Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); for Entra ID use --namespace instead',
+      );
     }
   }
-  return ok({ host: endpoint.replace(/^sb:\/\//i, '').replace(/\/$/, ''), entityPath: parts.get('entitypath') || undefined });
+  return ok({
+    host: endpoint.replace(/^sb:\/\//i, '').replace(/\/$/, ''),
+    entityPath: parts.get('entitypath') || undefined,
+  });
 }

@@ -93,7 +93,8 @@ export class CaptureArchiver {
 
   private encode(records: readonly CaptureEventData[]): Buffer {
     const parts = [this.writer.header()];
-    for (let start = 0; start < records.length; start += RECORDS_PER_BLOCK) parts.push(this.writer.block(records.slice(start, start + RECORDS_PER_BLOCK)));
+    for (let start = 0; start < records.length; start += RECORDS_PER_BLOCK)
+      parts.push(this.writer.block(records.slice(start, start + RECORDS_PER_BLOCK)));
     return Buffer.concat(parts);
   }
 }

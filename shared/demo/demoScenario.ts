@@ -42,12 +42,15 @@ export interface DemoScenarioOptions {
  * hours) in the amounts, hours, activity counts, merchant categories and channels.
  */
 export function planDemoScenario(options: DemoScenarioOptions): DemoScenario {
-  if (!Number.isSafeInteger(options.events) || options.events < 1000) throw new RangeError(`events must be a whole number >= 1000, got ${options.events}`);
+  if (!Number.isSafeInteger(options.events) || options.events < 1000)
+    throw new RangeError(`events must be a whole number >= 1000, got ${options.events}`);
   const window = previousIsoWeek(options.nowInMs);
   const monday = window.fromInMs;
   const interval = options.captureIntervalInSeconds ?? 3600;
   if (!Number.isInteger(interval) || interval < 60 || 86_400 % interval !== 0) {
-    throw new RangeError(`captureIntervalInSeconds must be a whole number of seconds >= 60 that divides a day, got ${interval}`);
+    throw new RangeError(
+      `captureIntervalInSeconds must be a whole number of seconds >= 60 that divides a day, got ${interval}`,
+    );
   }
   return {
     window,
@@ -58,7 +61,12 @@ export function planDemoScenario(options: DemoScenarioOptions): DemoScenario {
     // Some 40 transactions per cardholder a week; never so few that one caller nears the query limit.
     callers: Math.min(20_000, Math.max(200, Math.round(options.events / 40))),
     drift: { onsetInMs: monday + 2 * DAY_IN_MS + 12 * HOUR_IN_MS, rampInMs: 6 * HOUR_IN_MS, strength: 1 },
-    malformed: { fromInMs: monday + DAY_IN_MS + 9 * HOUR_IN_MS, toInMs: monday + DAY_IN_MS + 10 * HOUR_IN_MS, share: 0.3, backgroundShare: 0.0002 },
+    malformed: {
+      fromInMs: monday + DAY_IN_MS + 9 * HOUR_IN_MS,
+      toInMs: monday + DAY_IN_MS + 10 * HOUR_IN_MS,
+      share: 0.3,
+      backgroundShare: 0.0002,
+    },
     // Enough queries to cross the 1,000-per-hour limit at the default size; fewer (flagged, not limited) for small runs.
     probe: {
       callerId: 'partner-api-7f3a',

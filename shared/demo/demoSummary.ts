@@ -2,7 +2,8 @@ import type { DemoResult } from './runDemo.js';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(1)}%`);
-const fixed = (value: number | null | undefined, digits = 3): string => (value === null || value === undefined ? '–' : value.toFixed(digits));
+const fixed = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '–' : value.toFixed(digits);
 const pValue = (p: number): string => (p === 0 ? '<1e-300' : p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -10,10 +11,13 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export function formatDemoSummary(result: DemoResult): string {
   const { counts, report, scenario } = result;
   const lines: string[] = [];
-  lines.push(`Model Risk Monitor demo: week ${scenario.window.label} (${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}), ${scenario.partitions} partitions`);
+  lines.push(
+    `Model Risk Monitor demo: week ${scenario.window.label} (${report.window.from.slice(0, 10)} to ${report.window.to.slice(0, 10)}), ${scenario.partitions} partitions`,
+  );
   lines.push('');
   lines.push(`Events in        ${n(counts.events).padStart(9)}`);
-  const row = (label: string, value: number, extra = ''): string => `  ${label.padEnd(15)}${n(value).padStart(9)}  ${pct(value, counts.events).padStart(6)}${extra}`;
+  const row = (label: string, value: number, extra = ''): string =>
+    `  ${label.padEnd(15)}${n(value).padStart(9)}  ${pct(value, counts.events).padStart(6)}${extra}`;
   lines.push(row('accepted', counts.accepted));
   lines.push(row('flagged', counts.flagged));
   if (counts.review > 0) lines.push(row('manual review', counts.review));
@@ -38,7 +42,11 @@ export function formatDemoSummary(result: DemoResult): string {
   if (drifted.length > 0) {
     lines.push(`  ${'feature'.padEnd(20)}${'PSI'.padStart(8)}   ${'KS D (p) / chi-square p'.padEnd(24)} severity`);
     for (const [name, f] of drifted) {
-      const test = f?.ks ? `${fixed(f.ks.statistic)} (p ${pValue(f.ks.pValueAdjusted)})` : f?.chiSquare ? `chi-square p ${pValue(f.chiSquare.pValueAdjusted)}` : '–';
+      const test = f?.ks
+        ? `${fixed(f.ks.statistic)} (p ${pValue(f.ks.pValueAdjusted)})`
+        : f?.chiSquare
+          ? `chi-square p ${pValue(f.chiSquare.pValueAdjusted)}`
+          : '–';
       lines.push(`  ${name.padEnd(20)}${fixed(f?.psi).padStart(8)}   ${test.padEnd(24)} ${f?.severity ?? ''}`);
     }
   }
@@ -46,16 +54,23 @@ export function formatDemoSummary(result: DemoResult): string {
 
   const alert = result.alert;
   if (!alert.fired) {
-    lines.push(`Retraining       not requested: drift magnitude ${alert.magnitude.toFixed(2)} does not exceed the alert threshold ${alert.threshold}`);
+    lines.push(
+      `Retraining       not requested: drift magnitude ${alert.magnitude.toFixed(2)} does not exceed the alert threshold ${alert.threshold}`,
+    );
   } else {
     const body = (alert.response?.body ?? {}) as Record<string, unknown>;
     const decision = typeof body.status === 'string' ? body.status : JSON.stringify(body);
     const job = typeof body.jobName === 'string' ? `, job ${body.jobName}` : '';
-    const dry = body.dryRun === true ? ' (dry run: no Azure ML workspace configured, the request was recorded, not sent)' : '';
-    lines.push(`Retraining       alert fired (${alert.magnitude.toFixed(2)} > ${alert.threshold}); retrainWebhook answered ${alert.response?.status}: ${decision}${job}${dry}`);
+    const dry =
+      body.dryRun === true ? ' (dry run: no Azure ML workspace configured, the request was recorded, not sent)' : '';
+    lines.push(
+      `Retraining       alert fired (${alert.magnitude.toFixed(2)} > ${alert.threshold}); retrainWebhook answered ${alert.response?.status}: ${decision}${job}${dry}`,
+    );
   }
   lines.push(`Report           ${result.files.reportHtml}`);
   const t = result.timingsInMs;
-  lines.push(`Done in ${seconds(t.total)} (baseline ${seconds(t.baseline)}, stream ${seconds(t.stream)}, drift ${seconds(t.drift)}, retrain ${seconds(t.retrain)})`);
+  lines.push(
+    `Done in ${seconds(t.total)} (baseline ${seconds(t.baseline)}, stream ${seconds(t.stream)}, drift ${seconds(t.drift)}, retrain ${seconds(t.retrain)})`,
+  );
   return lines.join('\n');
 }

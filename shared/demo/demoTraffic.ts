@@ -8,7 +8,10 @@ import { TrafficSource, type TrafficEvent } from './trafficSource.js';
  * `scenario.events` events in all.
  */
 export function* demoTraffic(scenario: DemoScenario): Generator<TrafficEvent> {
-  const source = new TrafficSource(scenario.seed, { callers: scenario.callers, probeCallerId: scenario.probe.callerId });
+  const source = new TrafficSource(scenario.seed, {
+    callers: scenario.callers,
+    probeCallerId: scenario.probe.callerId,
+  });
   const random = createRandom(scenario.seed + 1);
   const { fromInMs, toInMs } = scenario.window;
   const probes = scenario.probe.queries;

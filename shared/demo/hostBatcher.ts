@@ -14,7 +14,8 @@ export class HostBatcher {
   private readonly pending = new Map<string, SentEvent[]>();
 
   constructor(private readonly maxBatchSize = 100) {
-    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new RangeError(`maxBatchSize must be a whole number >= 1, got ${maxBatchSize}`);
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
+      throw new RangeError(`maxBatchSize must be a whole number >= 1, got ${maxBatchSize}`);
   }
 
   /** Takes one stored event; answers its partition's batch when this event filled it. */

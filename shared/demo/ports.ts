@@ -12,7 +12,10 @@ export interface DemoStorage {
 /** The real scoreEvents handler, invoked the way the Functions host invokes it. */
 export interface ScoreEventsInvoker {
   /** One invocation on a host batch at the simulated time; answers what the handler set on its outputs. */
-  invoke(batch: HostBatch, processedAtInMs: number): Promise<{ scored: ScoredRecord[]; deadLetterLines: string | undefined }>;
+  invoke(
+    batch: HostBatch,
+    processedAtInMs: number,
+  ): Promise<{ scored: ScoredRecord[]; deadLetterLines: string | undefined }>;
 }
 
 /** The real weeklyDrift, run at a simulated time against the demo's storage. */
@@ -42,7 +45,11 @@ export interface DemoProgress {
   end(stage: DemoStage, message: string): void;
 }
 
-export const silentDemoProgress: DemoProgress = { begin: () => undefined, update: () => undefined, end: () => undefined };
+export const silentDemoProgress: DemoProgress = {
+  begin: () => undefined,
+  update: () => undefined,
+  end: () => undefined,
+};
 
 export interface DemoPorts {
   storage: DemoStorage;

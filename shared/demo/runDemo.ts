@@ -55,7 +55,10 @@ export interface DemoResult {
   blobs: { events: number; scored: number; deadLetters: number };
   report: WeeklyDriftReport;
   alert: { fired: boolean; magnitude: number; threshold: number; response?: { status: number; body: unknown } };
-  files: Record<'training' | 'baseline' | 'reportHtml' | 'reportJson', string> & { alert?: string; webhookResponse?: string };
+  files: Record<'training' | 'baseline' | 'reportHtml' | 'reportJson', string> & {
+    alert?: string;
+    webhookResponse?: string;
+  };
   timingsInMs: Record<'baseline' | 'stream' | 'drift' | 'retrain' | 'total', number>;
 }
 
@@ -82,9 +85,17 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     training: await ports.output.write('training.csv', csv),
     baseline: await ports.output.write('baseline.json', profileJson),
   };
-  await ports.storage.upload(settings.core.baselineContainer, settings.core.baselineBlob, profileJson, 'application/json');
+  await ports.storage.upload(
+    settings.core.baselineContainer,
+    settings.core.baselineBlob,
+    profileJson,
+    'application/json',
+  );
   timings.baseline = ports.elapsedInMs() - startedAt;
-  ports.progress.end('baseline', `Baseline ${profile.profileVersion} from ${rows.toLocaleString('en-US')} training rows (${profile.features.length} features)`);
+  ports.progress.end(
+    'baseline',
+    `Baseline ${profile.profileVersion} from ${rows.toLocaleString('en-US')} training rows (${profile.features.length} features)`,
+  );
 
   const streamStartedAt = ports.elapsedInMs();
   const { counts, blobs } = await streamWeek(ports, request);
@@ -102,7 +113,10 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     reportJson: await ports.output.write('report.json', `${JSON.stringify(report.report, null, 2)}\n`),
     reportHtml: await ports.output.write('report.html', report.html),
   };
-  ports.progress.end('drift', `Week ${scenario.window.label}: ${report.report.drift.driftedFeatures.length} of ${report.report.drift.monitoredFeatures} features drifted (magnitude ${report.report.drift.magnitude.toFixed(2)})`);
+  ports.progress.end(
+    'drift',
+    `Week ${scenario.window.label}: ${report.report.drift.driftedFeatures.length} of ${report.report.drift.monitoredFeatures} features drifted (magnitude ${report.report.drift.magnitude.toFixed(2)})`,
+  );
 
   const retrainStartedAt = ports.elapsedInMs();
   ports.progress.begin('retrain', 1);
@@ -113,15 +127,28 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   if (alert.fired) {
     // The rule evaluates every 15 minutes; the alert fires at the first evaluation after weeklyDrift's metric lands.
     const firedAtInMs = scenario.nowInMs + 15 * 60_000;
-    const payload = driftAlert({ magnitude, threshold, firedAtInMs, runKey: `${scenario.window.label}:${scenario.seed}:${scenario.nowInMs}` });
+    const payload = driftAlert({
+      magnitude,
+      threshold,
+      firedAtInMs,
+      runKey: `${scenario.window.label}:${scenario.seed}:${scenario.nowInMs}`,
+    });
     const body = JSON.stringify(payload, null, 2);
     alertFiles.alert = await ports.output.write('alert.json', `${body}\n`);
     // The action group delivers within seconds of the alert firing.
     alert.response = await ports.retrainWebhook.post(body, firedAtInMs + 2_000);
-    alertFiles.webhookResponse = await ports.output.write('webhook-response.json', `${JSON.stringify(alert.response, null, 2)}\n`);
+    alertFiles.webhookResponse = await ports.output.write(
+      'webhook-response.json',
+      `${JSON.stringify(alert.response, null, 2)}\n`,
+    );
   }
   timings.retrain = ports.elapsedInMs() - retrainStartedAt;
-  ports.progress.end('retrain', alert.fired ? `Alert fired; retrainWebhook answered ${alert.response!.status}` : 'No alert: the drift magnitude stayed within the threshold');
+  ports.progress.end(
+    'retrain',
+    alert.fired
+      ? `Alert fired; retrainWebhook answered ${alert.response!.status}`
+      : 'No alert: the drift magnitude stayed within the threshold',
+  );
   timings.total = ports.elapsedInMs() - startedAt;
 
   return {
@@ -139,7 +166,9 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
 function trainBaseline(scenario: DemoScenario, rows: number): { profile: BaselineProfile; rows: number; csv: string } {
   // Its own seed: the training set and the week's traffic are different draws of the same distribution.
   const csv = new TransactionGenerator(scenario.seed + 7919).csv(rows);
-  const table = unwrap(readTrainingData(csv, { format: 'csv', id: 'id', label: 'label', categorical: ['merchant_category', 'channel'] }));
+  const table = unwrap(
+    readTrainingData(csv, { format: 'csv', id: 'id', label: 'label', categorical: ['merchant_category', 'channel'] }),
+  );
   const profile = unwrap(
     buildBaseline(table, {
       seed: scenario.seed,
@@ -152,10 +181,19 @@ function trainBaseline(scenario: DemoScenario, rows: number): { profile: Baselin
   return { profile, rows: table.rows, csv };
 }
 
-async function streamWeek(ports: DemoPorts, request: DemoRequest): Promise<{ counts: DemoCounts; blobs: DemoResult['blobs'] }> {
+async function streamWeek(
+  ports: DemoPorts,
+  request: DemoRequest,
+): Promise<{ counts: DemoCounts; blobs: DemoResult['blobs'] }> {
   const { scenario, settings } = request;
   const format = unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat));
-  const archive = (eventHub: string) => new CaptureArchiver({ namespace: scenario.namespace, eventHub, format, intervalInMs: scenario.captureIntervalInMs });
+  const archive = (eventHub: string) =>
+    new CaptureArchiver({
+      namespace: scenario.namespace,
+      eventHub,
+      format,
+      intervalInMs: scenario.captureIntervalInMs,
+    });
   const eventsArchive = archive(settings.scoring.eventsHub);
   const scoredArchive = archive(settings.scoring.scoredHub);
   const eventsHub = new SimulatedEventHub({ partitions: scenario.partitions });
@@ -187,7 +225,16 @@ async function streamWeek(ports: DemoPorts, request: DemoRequest): Promise<{ cou
     const outputs = await ports.scoreEvents.invoke(batch, processedAtInMs);
     counts.invocations++;
     const deadLetters = parseDeadLetters(outputs.deadLetterLines);
-    tally(counts, summariseBatch(outputs.scored, deadLetters, { events: batch.events.length, batchLatencyInMs: 0, scorerLatencyInMs: null, minConfidence: 0 }), outputs.scored);
+    tally(
+      counts,
+      summariseBatch(outputs.scored, deadLetters, {
+        events: batch.events.length,
+        batchLatencyInMs: 0,
+        scorerLatencyInMs: null,
+        minConfidence: 0,
+      }),
+      outputs.scored,
+    );
     if (outputs.deadLetterLines !== undefined) {
       const lines = outputs.deadLetterLines;
       // The dead-letter binding's path: {container}/{yyyy}/{MM}/{dd}/{HH}/{rand-guid}.jsonl.
@@ -200,7 +247,10 @@ async function streamWeek(ports: DemoPorts, request: DemoRequest): Promise<{ cou
     // The scored output binding sends the records without a partition key; here they stay on the input's partition.
     for (const record of outputs.scored) {
       const body = Buffer.from(JSON.stringify(record));
-      const sent = scoredHub.enqueue({ body, partitionKey: '', timeInMs: processedAtInMs, kind: 'ordinary', properties: {} }, batch.partitionId);
+      const sent = scoredHub.enqueue(
+        { body, partitionKey: '', timeInMs: processedAtInMs, kind: 'ordinary', properties: {} },
+        batch.partitionId,
+      );
       const closed = scoredArchive.add(sent.partitionId, captureRecordOf(sent, false), sent.enqueuedTimeInMs);
       if (closed) await uploadCapture(closed, 'scored');
     }
@@ -241,7 +291,10 @@ async function weeklyDrift(ports: DemoPorts, scenario: DemoScenario) {
   };
   const written = await ports.weeklyDrift.invoke(scenario.nowInMs, progress);
   if (written.report.window.from !== new Date(scenario.window.fromInMs).toISOString()) {
-    throw new MrmError('DEMO.WRONG_WEEK', `weeklyDrift reported on ${written.report.window.from}, not on the demo's week ${scenario.window.label}`);
+    throw new MrmError(
+      'DEMO.WRONG_WEEK',
+      `weeklyDrift reported on ${written.report.window.from}, not on the demo's week ${scenario.window.label}`,
+    );
   }
   return written;
 }
@@ -276,7 +329,8 @@ function tally(counts: DemoCounts, summary: ReturnType<typeof summariseBatch>, s
   counts.rejected += summary.rejected;
   counts.deadLettered += summary.deadLettered;
   counts.extractionFlagged += summary.extractionFlagged;
-  for (const [reason, n] of Object.entries(summary.deadLetterReasons)) counts.deadLetterReasons[reason] = (counts.deadLetterReasons[reason] ?? 0) + n;
+  for (const [reason, n] of Object.entries(summary.deadLetterReasons))
+    counts.deadLetterReasons[reason] = (counts.deadLetterReasons[reason] ?? 0) + n;
   for (const record of scored) {
     if (record.callerId !== counts.probe.callerId) continue;
     counts.probe.queries++;

@@ -50,13 +50,25 @@ export interface SendReport {
  * ones and the attacker's probes, mixed as asked), groups them by partition key (the caller id, so one caller's
  * events stay in order on one partition), sends, and then waits as long as the rate limit requires.
  */
-export async function sendTraffic(sender: EventSender, clock: SendClock, options: SendOptions, onProgress?: (report: SendReport) => void): Promise<SendReport> {
+export async function sendTraffic(
+  sender: EventSender,
+  clock: SendClock,
+  options: SendOptions,
+  onProgress?: (report: SendReport) => void,
+): Promise<SendReport> {
   checkOptions(options);
   const source = new TrafficSource(options.seed, { callers: options.callers });
   const random = createRandom(options.seed + 1);
   const startedAt = clock.nowInMs();
   const keys = new Set<string>();
-  const report: SendReport = { sent: 0, batches: 0, sends: 0, kinds: { ordinary: 0, malformed: 0, probe: 0 }, partitionKeys: 0, elapsedInMs: 0 };
+  const report: SendReport = {
+    sent: 0,
+    batches: 0,
+    sends: 0,
+    kinds: { ordinary: 0, malformed: 0, probe: 0 },
+    partitionKeys: 0,
+    elapsedInMs: 0,
+  };
 
   for (let start = 0; start < options.events; start += options.chunkSize) {
     const end = Math.min(options.events, start + options.chunkSize);
@@ -64,7 +76,8 @@ export async function sendTraffic(sender: EventSender, clock: SendClock, options
     const chunk: TrafficEvent[] = [];
     for (let i = start; i < end; i++) {
       // Probe i lands where i * probes / events crosses a whole number: evenly spread, exactly `probes` of them.
-      const probe = Math.floor(((i + 1) * options.probes) / options.events) > Math.floor((i * options.probes) / options.events);
+      const probe =
+        Math.floor(((i + 1) * options.probes) / options.events) > Math.floor((i * options.probes) / options.events);
       const event = probe
         ? source.probe(now)
         : random.nextFloat() < options.malformedShare
@@ -105,16 +118,19 @@ export function groupByKey(events: readonly TrafficEvent[]): KeyedEvents[] {
 function checkOptions(o: SendOptions): void {
   const problems: string[] = [];
   const whole = (name: string, value: number, min: number) => {
-    if (!Number.isSafeInteger(value) || value < min) problems.push(`${name} must be a whole number >= ${min}, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < min)
+      problems.push(`${name} must be a whole number >= ${min}, got ${value}`);
   };
   whole('events', o.events, 1);
   whole('chunkSize', o.chunkSize, 1);
   whole('callers', o.callers, 1);
   whole('driftAfter', o.driftAfter, 0);
   whole('probes', o.probes, 0);
-  if (!(o.ratePerSecond >= 0) || !Number.isFinite(o.ratePerSecond)) problems.push(`ratePerSecond must be a number >= 0, got ${o.ratePerSecond}`);
+  if (!(o.ratePerSecond >= 0) || !Number.isFinite(o.ratePerSecond))
+    problems.push(`ratePerSecond must be a number >= 0, got ${o.ratePerSecond}`);
   if (!(o.drift >= 0 && o.drift <= 1)) problems.push(`drift must be in [0, 1], got ${o.drift}`);
-  if (!(o.malformedShare >= 0 && o.malformedShare <= 1)) problems.push(`malformedShare must be in [0, 1], got ${o.malformedShare}`);
+  if (!(o.malformedShare >= 0 && o.malformedShare <= 1))
+    problems.push(`malformedShare must be in [0, 1], got ${o.malformedShare}`);
   if (o.probes > o.events) problems.push(`probes (${o.probes}) cannot exceed events (${o.events})`);
   if (problems.length > 0) throw new RangeError(problems.join('; '));
 }

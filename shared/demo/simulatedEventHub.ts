@@ -39,10 +39,17 @@ export class SimulatedEventHub {
   enqueue(event: TrafficEvent, partitionId?: string): SentEvent {
     const partition = partitionId ?? partitionForKey(event.partitionKey, this.options.partitions);
     const p = Number(partition);
-    if (!Number.isInteger(p) || p < 0 || p >= this.options.partitions) throw new RangeError(`No partition "${partition}" in a hub of ${this.options.partitions}`);
+    if (!Number.isInteger(p) || p < 0 || p >= this.options.partitions)
+      throw new RangeError(`No partition "${partition}" in a hub of ${this.options.partitions}`);
     const enqueuedTimeInMs = Math.max(event.timeInMs + this.latency, this.lastEnqueued[p]!);
     this.lastEnqueued[p] = enqueuedTimeInMs;
-    const sent: SentEvent = { ...event, partitionId: partition, sequenceNumber: this.sequence[p]!, offset: String(this.offset[p]!), enqueuedTimeInMs };
+    const sent: SentEvent = {
+      ...event,
+      partitionId: partition,
+      sequenceNumber: this.sequence[p]!,
+      offset: String(this.offset[p]!),
+      enqueuedTimeInMs,
+    };
     this.sequence[p]!++;
     this.offset[p]! += event.body.length + OVERHEAD_IN_BYTES;
     return sent;

@@ -38,7 +38,8 @@ export class TrafficSource {
     seed: number,
     private readonly options: TrafficSourceOptions,
   ) {
-    if (!Number.isInteger(options.callers) || options.callers < 1) throw new RangeError(`callers must be a whole number >= 1, got ${options.callers}`);
+    if (!Number.isInteger(options.callers) || options.callers < 1)
+      throw new RangeError(`callers must be a whole number >= 1, got ${options.callers}`);
     this.transactions = new TransactionGenerator(seed);
     this.random = createRandom(seed ^ 0x5eed);
     this.prober = new ProbingCaller(options.probeCallerId ?? 'partner-api-7f3a');
@@ -50,20 +51,42 @@ export class TrafficSource {
 
   ordinary(timeInMs: number, drift = 0): TrafficEvent {
     const callerId = this.callerId();
-    const event = this.transactions.event(this.nextId(), callerId, producerTimestamp(timeInMs), { drift, fraudRate: this.options.fraudRate ?? 0.03 });
-    return { body: Buffer.from(JSON.stringify(event)), partitionKey: callerId, timeInMs, kind: 'ordinary', properties: { source: 'card-gateway' } };
+    const event = this.transactions.event(this.nextId(), callerId, producerTimestamp(timeInMs), {
+      drift,
+      fraudRate: this.options.fraudRate ?? 0.03,
+    });
+    return {
+      body: Buffer.from(JSON.stringify(event)),
+      partitionKey: callerId,
+      timeInMs,
+      kind: 'ordinary',
+      properties: { source: 'card-gateway' },
+    };
   }
 
   malformed(timeInMs: number, kind?: MalformedKind): TrafficEvent {
     const callerId = this.callerId();
     const event = this.transactions.event(this.nextId(), callerId, producerTimestamp(timeInMs));
     const broken = malformedBody(this.random, event, kind);
-    return { body: broken.body, partitionKey: callerId, timeInMs, kind: 'malformed', malformed: broken.kind, properties: { source: 'card-gateway' } };
+    return {
+      body: broken.body,
+      partitionKey: callerId,
+      timeInMs,
+      kind: 'malformed',
+      malformed: broken.kind,
+      properties: { source: 'card-gateway' },
+    };
   }
 
   probe(timeInMs: number): TrafficEvent {
     const event = this.prober.next(this.nextId(), producerTimestamp(timeInMs));
-    return { body: Buffer.from(JSON.stringify(event)), partitionKey: this.prober.callerId, timeInMs, kind: 'probe', properties: { source: 'partner-api' } };
+    return {
+      body: Buffer.from(JSON.stringify(event)),
+      partitionKey: this.prober.callerId,
+      timeInMs,
+      kind: 'probe',
+      properties: { source: 'partner-api' },
+    };
   }
 
   private callerId(): string {

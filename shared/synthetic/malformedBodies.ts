@@ -27,7 +27,11 @@ export type MalformedKind = keyof typeof MALFORMED_KINDS;
 const KINDS = Object.keys(MALFORMED_KINDS) as MalformedKind[];
 
 /** A broken version of `event` as bytes on the wire, of a kind drawn at random (or the one asked for). */
-export function malformedBody(random: Random, event: InputEvent, kind: MalformedKind = KINDS[random.nextInt(KINDS.length)]!): { kind: MalformedKind; body: Buffer } {
+export function malformedBody(
+  random: Random,
+  event: InputEvent,
+  kind: MalformedKind = KINDS[random.nextInt(KINDS.length)]!,
+): { kind: MalformedKind; body: Buffer } {
   const json = JSON.stringify(event);
   switch (kind) {
     case 'truncated':
@@ -39,8 +43,12 @@ export function malformedBody(random: Random, event: InputEvent, kind: Malformed
       return { kind, body: Buffer.from(JSON.stringify({ ...event, features })) };
     }
     case 'wrongType': {
-      const amount = typeof event.features.amount === 'number' ? event.features.amount.toFixed(2).replace('.', ',') : '0,00';
-      return { kind, body: Buffer.from(JSON.stringify({ ...event, features: { ...event.features, amount: `${amount} EUR` } })) };
+      const amount =
+        typeof event.features.amount === 'number' ? event.features.amount.toFixed(2).replace('.', ',') : '0,00';
+      return {
+        kind,
+        body: Buffer.from(JSON.stringify({ ...event, features: { ...event.features, amount: `${amount} EUR` } })),
+      };
     }
     case 'empty':
       return { kind, body: Buffer.alloc(0) };

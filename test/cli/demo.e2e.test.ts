@@ -10,18 +10,20 @@ const root = join(import.meta.dirname, '..', '..');
 const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, FORCE_COLOR: '0' };
 
 function run(command: string, args: string[], onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onOutput?.(stdout, child);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        onOutput?.(stdout, child);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    },
+  );
 }
 
 const portAccepts = (port: number) =>
@@ -36,7 +38,18 @@ describe('npm run demo -- --events 20000', () => {
   let result: Awaited<ReturnType<typeof run>>;
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'mrm-demo-e2e-'));
-    result = await run('npm', ['run', '--silent', 'demo', '--', '--events', '20000', '--out', folder, '--date', '2026-03-04T10:00:00Z']);
+    result = await run('npm', [
+      'run',
+      '--silent',
+      'demo',
+      '--',
+      '--events',
+      '20000',
+      '--out',
+      folder,
+      '--date',
+      '2026-03-04T10:00:00Z',
+    ]);
   }, 300_000);
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
@@ -48,11 +61,14 @@ describe('npm run demo -- --events 20000', () => {
     const out = result.stdout;
     expect(out).toMatch(/^Model Risk Monitor demo: week 2026-W09 \(2026-02-23 to 2026-03-02\), 4 partitions$/m);
     expect(out).toMatch(/^Events in\s+20,000$/m);
-    const count = (label: string) => Number(new RegExp(`^  ${label}\\s+([\\d,]+)`, 'm').exec(out)![1]!.replace(/,/g, ''));
+    const count = (label: string) =>
+      Number(new RegExp(`^  ${label}\\s+([\\d,]+)`, 'm').exec(out)![1]!.replace(/,/g, ''));
     const review = /^ {2}manual review/m.test(out) ? count('manual review') : 0;
     expect(count('accepted') + count('flagged') + review + count('rejected') + count('dead-lettered')).toBe(20_000);
     expect(out).toMatch(/^Extraction\s+caller partner-api-7f3a: 150 queries, \d+ flagged as probing/m);
-    expect(out).toMatch(/^Drift\s+\d of 9 features drifted, magnitude 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files\)$/m);
+    expect(out).toMatch(
+      /^Drift\s+\d of 9 features drifted, magnitude 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files\)$/m,
+    );
     expect(out).toMatch(/^ {2}tx_count_24h\s+\d\.\d{3}\s+0\.\d{3} \(p [^)]+\)/m);
     expect(out).toMatch(/^Retraining\s+alert fired .* retrainWebhook answered 202: retraining_triggered/m);
     const reportPath = /^Report\s+(\S+)$/m.exec(out)![1]!;
@@ -66,15 +82,19 @@ describe('mrm demo interrupted with Ctrl-C', () => {
     const folder = await mkdtemp(join(tmpdir(), 'mrm-demo-int-'));
     let port = 0;
     let sent = false;
-    const result = await run(process.execPath, ['dist/cli/mrm.js', 'demo', '--events', '200000', '--out', folder], (stdout, child) => {
-      const match = /127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (match) port = Number(match[1]);
-      // Interrupt while events are being scored, with Azurite busy.
-      if (!sent && /Scoring a week of events: /.test(stdout)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
+    const result = await run(
+      process.execPath,
+      ['dist/cli/mrm.js', 'demo', '--events', '200000', '--out', folder],
+      (stdout, child) => {
+        const match = /127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (match) port = Number(match[1]);
+        // Interrupt while events are being scored, with Azurite busy.
+        if (!sent && /Scoring a week of events: /.test(stdout)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
     await rm(folder, { recursive: true, force: true });
     expect(sent).toBe(true);
     expect(result.code).toBe(130);

@@ -35,7 +35,10 @@ describe('mrm demo, in process', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'mrm-demo-test-'));
-    result = await runDemoCommand({ events: 6000, seed: 42, out: folder, captureInterval: 86_400 }, io(out, interrupts));
+    result = await runDemoCommand(
+      { events: 6000, seed: 42, out: folder, captureInterval: 86_400 },
+      io(out, interrupts),
+    );
   }, 240_000);
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
@@ -78,7 +81,11 @@ describe('mrm demo, in process', () => {
   it('posts the fired alert to the real retrainWebhook, which decides to retrain in dry run', () => {
     expect(result.alert.fired).toBe(true);
     expect(result.alert.response?.status).toBe(202);
-    expect(result.alert.response?.body).toMatchObject({ status: 'retraining_triggered', model: 'default', dryRun: true });
+    expect(result.alert.response?.body).toMatchObject({
+      status: 'retraining_triggered',
+      model: 'default',
+      dryRun: true,
+    });
   });
 
   it('leaves the report and its companions in the output folder', async () => {
@@ -86,9 +93,13 @@ describe('mrm demo, in process', () => {
     expect(html).toContain('<section id="summary">');
     const report = JSON.parse(await readFile(result.files.reportJson, 'utf8')) as { window: unknown };
     expect(report.window).toEqual(result.report.window);
-    const alert = JSON.parse(await readFile(result.files.alert!, 'utf8')) as { data: { essentials: { monitorCondition: string } } };
+    const alert = JSON.parse(await readFile(result.files.alert!, 'utf8')) as {
+      data: { essentials: { monitorCondition: string } };
+    };
     expect(alert.data.essentials.monitorCondition).toBe('Fired');
-    expect((await readFile(result.files.training, 'utf8')).split('\n')[0]).toBe('id,amount,hour,distance_km,account_age_days,tx_count_24h,avg_amount_30d,device_trust,merchant_category,channel,label');
+    expect((await readFile(result.files.training, 'utf8')).split('\n')[0]).toBe(
+      'id,amount,hour,distance_km,account_age_days,tx_count_24h,avg_amount_30d,device_trust,merchant_category,channel,label',
+    );
   });
 
   it('prints plain progress lines and a summary with the counts, the drifted features, the decision and the report path', () => {
@@ -97,9 +108,12 @@ describe('mrm demo, in process', () => {
     expect(text).toContain('Scoring a week of events...');
     expect(text).toMatch(/Scoring a week of events: 6,000\/6,000 events/);
     expect(text).toMatch(/^Events in\s+6,000$/m);
-    for (const label of ['accepted', 'flagged', 'rejected', 'dead-lettered']) expect(text).toMatch(new RegExp(`^  ${label}\\s+[\\d,]+\\s+[\\d.]+%`, 'm'));
-    expect(text).toMatch(/^  hour\s+\d\.\d{3}\s+0\.\d{3} \(p [^)]+\)\s+(LOW|MEDIUM|HIGH)$/m);
-    expect(text).toMatch(/^Retraining\s+alert fired \(0\.\d\d > 0\.3\); retrainWebhook answered 202: retraining_triggered, job mrm-retrain-default-[0-9a-f]+ \(dry run/m);
+    for (const label of ['accepted', 'flagged', 'rejected', 'dead-lettered'])
+      expect(text).toMatch(new RegExp(`^  ${label}\\s+[\\d,]+\\s+[\\d.]+%`, 'm'));
+    expect(text).toMatch(/^ {2}hour\s+\d\.\d{3}\s+0\.\d{3} \(p [^)]+\)\s+(LOW|MEDIUM|HIGH)$/m);
+    expect(text).toMatch(
+      /^Retraining\s+alert fired \(0\.\d\d > 0\.3\); retrainWebhook answered 202: retraining_triggered, job mrm-retrain-default-[0-9a-f]+ \(dry run/m,
+    );
     expect(text).toContain(`Report           ${result.files.reportHtml}`);
   });
 
@@ -114,10 +128,15 @@ describe('mrm demo arguments', () => {
   it.each([
     [{ date: 'next tuesday' }, '--date must be an ISO-8601 date-time, got "next tuesday"'],
     [{ events: 500 }, 'events must be a whole number >= 1000, got 500'],
-    [{ captureInterval: 7 }, 'captureIntervalInSeconds must be a whole number of seconds >= 60 that divides a day, got 7'],
+    [
+      { captureInterval: 7 },
+      'captureIntervalInSeconds must be a whole number of seconds >= 60 that divides a day, got 7',
+    ],
   ])('refuses %j before starting anything', async (override, message) => {
     const out: string[] = [];
-    await expect(runDemoCommand({ events: 5000, seed: 1, out: 'unused', captureInterval: 3600, ...override }, io(out))).rejects.toMatchObject({ code: 'CLI.ARGUMENT', message });
+    await expect(
+      runDemoCommand({ events: 5000, seed: 1, out: 'unused', captureInterval: 3600, ...override }, io(out)),
+    ).rejects.toMatchObject({ code: 'CLI.ARGUMENT', message });
     expect(out).toEqual([]);
   });
 });

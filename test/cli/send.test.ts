@@ -19,12 +19,20 @@ function harness(env: Record<string, string> = {}, connect = true) {
     stdout: { isTTY: false, write: (text: string) => out.push(text) },
     clock: { nowInMs: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     open: (target) => {
-      opened.push(target.kind === 'identity' ? `identity:${target.fullyQualifiedNamespace}/${target.eventHub}` : `cs:${target.eventHub ?? '(EntityPath)'}`);
+      opened.push(
+        target.kind === 'identity'
+          ? `identity:${target.fullyQualifiedNamespace}/${target.eventHub}`
+          : `cs:${target.eventHub ?? '(EntityPath)'}`,
+      );
       if (!connect) return { send: async (groups) => ({ batches: groups.length }), close: async () => undefined };
       return unwrap(EventHubSender.open(target, { maxRetries: 0, timeoutInMs: 5000 }));
     },
   };
-  const run = (args: string[]) => sendCommand(io).exitOverride().configureOutput({ writeErr: () => undefined }).parseAsync(args, { from: 'user' });
+  const run = (args: string[]) =>
+    sendCommand(io)
+      .exitOverride()
+      .configureOutput({ writeErr: () => undefined })
+      .parseAsync(args, { from: 'user' });
   return { run, out, opened };
 }
 
@@ -32,13 +40,34 @@ describe('mrm send', () => {
   it('sends the asked traffic to the hub, keyed by caller, and says what it sent', async () => {
     broker = await startFakeEventHubs({ hubs: ['events'] });
     const { run, out } = harness();
-    await run(['--connection-string', broker.connectionString(), '--events', '1200', '--rate', '0', '--chunk', '300', '--callers', '25', '--attack', '120', '--malformed', '0.05', '--drift', '0.8', '--drift-after', '600']);
+    await run([
+      '--connection-string',
+      broker.connectionString(),
+      '--events',
+      '1200',
+      '--rate',
+      '0',
+      '--chunk',
+      '300',
+      '--callers',
+      '25',
+      '--attack',
+      '120',
+      '--malformed',
+      '0.05',
+      '--drift',
+      '0.8',
+      '--drift-after',
+      '600',
+    ]);
     expect(broker.events).toHaveLength(1200);
     const keys = new Set(broker.events.map((e) => e.partitionKey));
     expect(keys.size).toBe(26);
     expect(broker.events.filter((e) => e.partitionKey === 'partner-api-7f3a')).toHaveLength(120);
     const summary = out.join('');
-    expect(summary).toMatch(/Sent 1,200 events to hub events \(\d{1,3}(,\d{3})* ordinary, \d+ malformed, 120 probes\) in \d+ batches, 26 partition keys/);
+    expect(summary).toMatch(
+      /Sent 1,200 events to hub events \(\d{1,3}(,\d{3})* ordinary, \d+ malformed, 120 probes\) in \d+ batches, 26 partition keys/,
+    );
     // Progress lines while sending (not a terminal: plain lines).
     expect(summary).toContain('Sent 600/1,200 events in');
   });
@@ -71,8 +100,21 @@ describe('mrm send', () => {
   it.each([
     [[], /No Event Hub to send to: pass --connection-string/],
     [['--connection-string', 'x=y', '--namespace', 'n'], /Give either --connection-string or --namespace, not both/],
-    [['--connection-string', 'garbage', '--events', '5'], /The Event Hubs connection string is malformed near "garbage"/],
-    [['--connection-string', 'Endpoint=sb://localhost;SharedAccessKeyName=a;SharedAccessKey=b', '--events', '5', '--attack', '6'], /--attack \(6\) cannot exceed --events \(5\)/],
+    [
+      ['--connection-string', 'garbage', '--events', '5'],
+      /The Event Hubs connection string is malformed near "garbage"/,
+    ],
+    [
+      [
+        '--connection-string',
+        'Endpoint=sb://localhost;SharedAccessKeyName=a;SharedAccessKey=b',
+        '--events',
+        '5',
+        '--attack',
+        '6',
+      ],
+      /--attack \(6\) cannot exceed --events \(5\)/,
+    ],
     [['--events', '0'], /expected a whole number >= 1/],
     [['--drift', '1.5'], /expected a number between 0 and 1/],
     [['--rate', '-3'], /expected events per second >= 0/],
@@ -83,6 +125,8 @@ describe('mrm send', () => {
 
   it('fails with a stable code when the connection string is broken', async () => {
     const { run } = harness();
-    await expect(run(['--connection-string', 'Endpoint=sb://x.servicebus.windows.net/;EntityPath=events'])).rejects.toMatchObject({ code: 'SEND.BAD_CONNECTION_STRING' });
+    await expect(
+      run(['--connection-string', 'Endpoint=sb://x.servicebus.windows.net/;EntityPath=events']),
+    ).rejects.toMatchObject({ code: 'SEND.BAD_CONNECTION_STRING' });
   });
 });

@@ -11,7 +11,11 @@ const settings = defaultSettings();
 
 interface EmulatorConfig {
   UserConfig: {
-    NamespaceConfig: Array<{ Type: string; Name: string; Entities: Array<{ Name: string; PartitionCount: string; ConsumerGroups?: Array<{ Name: string }> }> }>;
+    NamespaceConfig: Array<{
+      Type: string;
+      Name: string;
+      Entities: Array<{ Name: string; PartitionCount: string; ConsumerGroups?: Array<{ Name: string }> }>;
+    }>;
     LoggingConfig: { Type: string };
   };
 }
@@ -43,16 +47,31 @@ describe('emulator/Config.json', async () => {
 
 describe('docker-compose.yml', async () => {
   const compose = parse(await readFile(join(root, 'docker-compose.yml'), 'utf8')) as {
-    services: Record<string, { image: string; ports?: string[]; volumes?: string[]; environment?: Record<string, string>; depends_on?: string[] }>;
+    services: Record<
+      string,
+      {
+        image: string;
+        ports?: string[];
+        volumes?: string[];
+        environment?: Record<string, string>;
+        depends_on?: string[];
+      }
+    >;
   };
-  const emulator = Object.values(compose.services).find((s) => s.image.startsWith('mcr.microsoft.com/azure-messaging/eventhubs-emulator'))!;
-  const storage = Object.entries(compose.services).find(([, s]) => s.image.startsWith('mcr.microsoft.com/azure-storage/azurite'))!;
+  const emulator = Object.values(compose.services).find((s) =>
+    s.image.startsWith('mcr.microsoft.com/azure-messaging/eventhubs-emulator'),
+  )!;
+  const storage = Object.entries(compose.services).find(([, s]) =>
+    s.image.startsWith('mcr.microsoft.com/azure-storage/azurite'),
+  )!;
 
   it('runs the emulator on the AMQP port the sample connection string points at, with Config.json mounted', () => {
     expect(emulator.ports).toEqual(expect.arrayContaining(['5672:5672']));
     expect(emulator.volumes).toEqual(['./emulator/Config.json:/Eventhubs_Emulator/ConfigFiles/Config.json:ro']);
     const sample = localSettingsSample(allSettingSpecs()) as { Values: Record<string, string> };
-    expect(sample.Values[settings.scoring.eventHubConnection]).toMatch(/^Endpoint=sb:\/\/localhost;.*UseDevelopmentEmulator=true;$/);
+    expect(sample.Values[settings.scoring.eventHubConnection]).toMatch(
+      /^Endpoint=sb:\/\/localhost;.*UseDevelopmentEmulator=true;$/,
+    );
   });
 
   it('gives the emulator its own Azurite, publishing no port, so it never collides with the app’s (npm start)', () => {

@@ -19,14 +19,28 @@ beforeAll(async () => {
   profile = await mkdtemp(join(tmpdir(), 'mrm-chromium-'));
   result = await runDemoCommand(
     { events: 20_000, seed: 42, date: '2026-03-04T10:00:00Z', out: folder, captureInterval: 3600 },
-    { stdout: { isTTY: false, write: () => true }, stderr: () => undefined, onInterrupt: () => () => undefined, now: () => Date.now() },
+    {
+      stdout: { isTTY: false, write: () => true },
+      stderr: () => undefined,
+      onInterrupt: () => () => undefined,
+      now: () => Date.now(),
+    },
   );
   // A fresh user-data-dir: no cache, no extension, no state from another run.
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1366, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 300_000);
 
@@ -70,7 +84,11 @@ describe('the demo report in Chromium', () => {
     expect(box!.height).toBeGreaterThan(50);
     expect(await first.locator('rect.ref').count()).toBeGreaterThan(1);
     expect(await first.locator('rect.cur').count()).toBeGreaterThan(1);
-    const drawn = await first.locator('rect.cur').evaluateAll((bars) => bars.filter((b) => (b as SVGRectElement).getBBox().height > 0).length);
+    const drawn = await first
+      .locator('rect.cur')
+      .evaluateAll(
+        (bars) => bars.filter((b) => (b as unknown as { getBBox(): { height: number } }).getBBox().height > 0).length,
+      );
     expect(drawn).toBeGreaterThan(1);
 
     await mkdir(join(root, 'test-output'), { recursive: true });

@@ -19,7 +19,11 @@ function traffic(count: number, callers = 5): TrafficEvent[] {
   return Array.from({ length: count }, (_, i) => (i % 10 === 9 ? source.malformed(i) : source.ordinary(i)));
 }
 
-function open(connectionString: string, eventHub?: string, options = { maxRetries: 0, timeoutInMs: 5000 }): EventHubSender {
+function open(
+  connectionString: string,
+  eventHub?: string,
+  options = { maxRetries: 0, timeoutInMs: 5000 },
+): EventHubSender {
   const opened = EventHubSender.open({ kind: 'connectionString', connectionString, eventHub }, options);
   if (!opened.ok) throw new Error(opened.error.message);
   return (sender = opened.value);
@@ -43,7 +47,9 @@ describe('EventHubSender against a loopback AMQP broker', () => {
       expect(received.contentType).toBe(original.kind === 'malformed' ? undefined : 'application/json');
     }
     // A SAS token for the hub was presented before sending.
-    expect(broker.tokens.some((t) => t.name.endsWith('/events') && t.type === 'servicebus.windows.net:sastoken')).toBe(true);
+    expect(broker.tokens.some((t) => t.name.endsWith('/events') && t.type === 'servicebus.windows.net:sastoken')).toBe(
+      true,
+    );
   });
 
   it('takes the hub from EntityPath when no hub is named', async () => {
@@ -63,8 +69,16 @@ describe('EventHubSender against a loopback AMQP broker', () => {
 
   it('refuses an event larger than an empty batch with SEND.EVENT_TOO_LARGE', async () => {
     broker = await startFakeEventHubs({ hubs: ['events'], maxMessageSizeInBytes: 1024 });
-    const huge: TrafficEvent = { body: Buffer.alloc(4000, 0x61), partitionKey: 'k', timeInMs: 0, kind: 'ordinary', properties: {} };
-    await expect(open(broker.connectionString(), 'events').send([{ partitionKey: 'k', events: [huge] }])).rejects.toMatchObject({
+    const huge: TrafficEvent = {
+      body: Buffer.alloc(4000, 0x61),
+      partitionKey: 'k',
+      timeInMs: 0,
+      kind: 'ordinary',
+      properties: {},
+    };
+    await expect(
+      open(broker.connectionString(), 'events').send([{ partitionKey: 'k', events: [huge] }]),
+    ).rejects.toMatchObject({
       code: 'SEND.EVENT_TOO_LARGE',
       message: expect.stringMatching(/^An event of 4000 bytes does not fit in an empty batch \(at most 1024 bytes\)$/),
     });
@@ -96,33 +110,61 @@ describe('EventHubSender against a loopback AMQP broker', () => {
     const cs = `Endpoint=sb://127.0.0.1:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`;
     await expect(open(cs, 'events').send(groupByKey(traffic(1)))).rejects.toMatchObject({
       code: 'SEND.UNREACHABLE',
-      message: expect.stringMatching(new RegExp(`^Cannot reach Event Hubs at 127\\.0\\.0\\.1:${port}/events \\(ECONNREFUSED\\): is the emulator running`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `^Cannot reach Event Hubs at 127\\.0\\.0\\.1:${port}/events \\(ECONNREFUSED\\): is the emulator running`,
+        ),
+      ),
     });
   });
 });
 
 describe('EventHubSender.open', () => {
   it.each([
-    ['not a connection string', 'The Event Hubs connection string is malformed near "not a connection string": expected Key=Value pairs separated by ";"'],
-    ['SharedAccessKeyName=a;SharedAccessKey=b', 'The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got none'],
-    ['Endpoint=https://x.servicebus.windows.net/;SharedAccessKeyName=a;SharedAccessKey=b', 'The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got "https://x.servicebus.windows.net/"'],
-    ['Endpoint=sb://x.servicebus.windows.net/;EntityPath=events', 'The Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); for Entra ID use --namespace instead'],
+    [
+      'not a connection string',
+      'The Event Hubs connection string is malformed near "not a connection string": expected Key=Value pairs separated by ";"',
+    ],
+    [
+      'SharedAccessKeyName=a;SharedAccessKey=b',
+      'The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got none',
+    ],
+    [
+      'Endpoint=https://x.servicebus.windows.net/;SharedAccessKeyName=a;SharedAccessKey=b',
+      'The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got "https://x.servicebus.windows.net/"',
+    ],
+    [
+      'Endpoint=sb://x.servicebus.windows.net/;EntityPath=events',
+      'The Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); for Entra ID use --namespace instead',
+    ],
   ])('refuses %j with SEND.BAD_CONNECTION_STRING and says what is wrong', (connectionString, message) => {
-    expect(EventHubSender.open({ kind: 'connectionString', connectionString, eventHub: 'events' })).toEqual({ ok: false, error: { code: 'SEND.BAD_CONNECTION_STRING', message } });
+    expect(EventHubSender.open({ kind: 'connectionString', connectionString, eventHub: 'events' })).toEqual({
+      ok: false,
+      error: { code: 'SEND.BAD_CONNECTION_STRING', message },
+    });
   });
 
   it('asks for a hub when neither the connection string nor the caller names one (SEND.NO_EVENT_HUB)', () => {
-    const cs = 'Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;';
+    const cs =
+      'Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;';
     expect(EventHubSender.open({ kind: 'connectionString', connectionString: cs })).toEqual({
       ok: false,
-      error: { code: 'SEND.NO_EVENT_HUB', message: 'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>' },
+      error: {
+        code: 'SEND.NO_EVENT_HUB',
+        message: 'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>',
+      },
     });
   });
 
   it('opens a namespace target with an identity without connecting (tokens are asked for on the first send)', async () => {
     let asked = 0;
     const credential = { getToken: async () => (asked++, null) };
-    const opened = EventHubSender.open({ kind: 'identity', fullyQualifiedNamespace: 'evhns-x.servicebus.windows.net', eventHub: 'events', credential });
+    const opened = EventHubSender.open({
+      kind: 'identity',
+      fullyQualifiedNamespace: 'evhns-x.servicebus.windows.net',
+      eventHub: 'events',
+      credential,
+    });
     expect(opened.ok).toBe(true);
     if (opened.ok) await opened.value.close();
     expect(asked).toBe(0);

@@ -16,7 +16,14 @@ describe('planDemoScenario', () => {
   it('puts every incident inside the week: the faulty release, the probe burst, then drift from mid-week', () => {
     const s = planDemoScenario({ events: 200_000, seed: 1, nowInMs: NOW });
     const inWeek = (t: number) => t >= s.window.fromInMs && t < s.window.toInMs;
-    for (const t of [s.malformed.fromInMs, s.malformed.toInMs, s.probe.fromInMs, s.probe.toInMs, s.drift.onsetInMs + s.drift.rampInMs]) expect(inWeek(t)).toBe(true);
+    for (const t of [
+      s.malformed.fromInMs,
+      s.malformed.toInMs,
+      s.probe.fromInMs,
+      s.probe.toInMs,
+      s.drift.onsetInMs + s.drift.rampInMs,
+    ])
+      expect(inWeek(t)).toBe(true);
     expect(s.drift.onsetInMs - s.window.fromInMs).toBe(2.5 * 24 * HOUR);
     expect(s.probe.toInMs - s.probe.fromInMs).toBe(HOUR);
   });
@@ -34,15 +41,21 @@ describe('planDemoScenario', () => {
 
   it('uses hour-long Capture files unless told otherwise, and refuses intervals that do not divide a day', () => {
     expect(planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW }).captureIntervalInMs).toBe(HOUR);
-    expect(planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW, captureIntervalInSeconds: 300 }).captureIntervalInMs).toBe(300_000);
+    expect(
+      planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW, captureIntervalInSeconds: 300 }).captureIntervalInMs,
+    ).toBe(300_000);
     expect(() => planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW, captureIntervalInSeconds: 7 })).toThrow(
       'captureIntervalInSeconds must be a whole number of seconds >= 60 that divides a day, got 7',
     );
-    expect(() => planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW, captureIntervalInSeconds: 7000 })).toThrow(RangeError);
+    expect(() => planDemoScenario({ events: 5000, seed: 1, nowInMs: NOW, captureIntervalInSeconds: 7000 })).toThrow(
+      RangeError,
+    );
   });
 
   it('refuses fewer than 1,000 events', () => {
-    expect(() => planDemoScenario({ events: 999, seed: 1, nowInMs: NOW })).toThrow('events must be a whole number >= 1000, got 999');
+    expect(() => planDemoScenario({ events: 999, seed: 1, nowInMs: NOW })).toThrow(
+      'events must be a whole number >= 1000, got 999',
+    );
     expect(() => planDemoScenario({ events: 1500.5, seed: 1, nowInMs: NOW })).toThrow(RangeError);
   });
 });

@@ -5,7 +5,8 @@ import type { TrafficEvent } from '../../../shared/demo/trafficSource.js';
 
 const scenario = planDemoScenario({ events: 30_000, seed: 9, nowInMs: Date.UTC(2026, 2, 4, 10) });
 const events: TrafficEvent[] = [...demoTraffic(scenario)];
-const bodyOf = (e: TrafficEvent) => JSON.parse(e.body.toString('utf8')) as { id: string; callerId: string; features: Record<string, number | string> };
+const bodyOf = (e: TrafficEvent) =>
+  JSON.parse(e.body.toString('utf8')) as { id: string; callerId: string; features: Record<string, number | string> };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe('demoTraffic', () => {
@@ -38,11 +39,16 @@ describe('demoTraffic', () => {
   });
 
   it('breaks about 30% of the bodies during the faulty release and almost none otherwise', () => {
-    const during = events.filter((e) => e.kind !== 'probe' && e.timeInMs >= scenario.malformed.fromInMs && e.timeInMs < scenario.malformed.toInMs);
+    const during = events.filter(
+      (e) => e.kind !== 'probe' && e.timeInMs >= scenario.malformed.fromInMs && e.timeInMs < scenario.malformed.toInMs,
+    );
     const share = during.filter((e) => e.kind === 'malformed').length / during.length;
     expect(share).toBeGreaterThan(0.15);
     expect(share).toBeLessThan(0.45);
-    const outside = events.filter((e) => e.kind !== 'probe' && (e.timeInMs < scenario.malformed.fromInMs || e.timeInMs >= scenario.malformed.toInMs));
+    const outside = events.filter(
+      (e) =>
+        e.kind !== 'probe' && (e.timeInMs < scenario.malformed.fromInMs || e.timeInMs >= scenario.malformed.toInMs),
+    );
     expect(outside.filter((e) => e.kind === 'malformed').length / outside.length).toBeLessThan(0.002);
   });
 
@@ -52,7 +58,9 @@ describe('demoTraffic', () => {
     const after = ordinary.filter((e) => e.timeInMs >= scenario.drift.onsetInMs + scenario.drift.rampInMs).map(bodyOf);
     const amount = (xs: typeof before) => mean(xs.map((b) => Number(b.features.amount)));
     expect(amount(after) / amount(before)).toBeGreaterThan(1.4);
-    const online = (xs: typeof before) => xs.filter((b) => b.features.merchant_category === 'online' || b.features.merchant_category === 'electronics').length / xs.length;
+    const online = (xs: typeof before) =>
+      xs.filter((b) => b.features.merchant_category === 'online' || b.features.merchant_category === 'electronics')
+        .length / xs.length;
     expect(online(after) - online(before)).toBeGreaterThan(0.15);
   });
 

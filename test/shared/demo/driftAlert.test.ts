@@ -7,7 +7,12 @@ const FIRED = Date.UTC(2026, 2, 4, 10, 15);
 
 describe('driftAlert', () => {
   it('is a fired metric alert in the common alert schema that retrainWebhook’s parser reads as such', () => {
-    const payload = driftAlert({ magnitude: 0.56, threshold: THRESHOLDS.retrainDriftMagnitude, firedAtInMs: FIRED, runKey: 'w09' });
+    const payload = driftAlert({
+      magnitude: 0.56,
+      threshold: THRESHOLDS.retrainDriftMagnitude,
+      firedAtInMs: FIRED,
+      runKey: 'w09',
+    });
     const parsed = parseRetrainPayload(JSON.parse(JSON.stringify(payload)));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok || parsed.value.kind !== 'alert') throw new Error('expected an alert payload');
@@ -30,9 +35,16 @@ describe('driftAlert', () => {
   });
 
   it('gives each run its own stable alert id (the webhook dedupes by it)', () => {
-    const id = (runKey: string) => ((driftAlert({ magnitude: 0.4, threshold: 0.3, firedAtInMs: FIRED, runKey }).data as { essentials: { alertId: string } }).essentials.alertId);
+    const id = (runKey: string) =>
+      (
+        driftAlert({ magnitude: 0.4, threshold: 0.3, firedAtInMs: FIRED, runKey }).data as {
+          essentials: { alertId: string };
+        }
+      ).essentials.alertId;
     expect(id('a')).toBe(id('a'));
     expect(id('a')).not.toBe(id('b'));
-    expect(id('a')).toMatch(/^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.AlertsManagement\/alerts\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(id('a')).toMatch(
+      /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.AlertsManagement\/alerts\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { groupByKey, sendTraffic, type EventSender, type KeyedEvents, type SendClock, type SendOptions } from '../../../shared/demo/sendTraffic.js';
+import {
+  groupByKey,
+  sendTraffic,
+  type EventSender,
+  type KeyedEvents,
+  type SendClock,
+  type SendOptions,
+} from '../../../shared/demo/sendTraffic.js';
 
 /** A sender that records what it was given; can fail on a chosen call. */
 class RecordingSender implements EventSender {
@@ -25,14 +32,29 @@ class ManualClock implements SendClock {
   }
 }
 
-const base: SendOptions = { events: 2000, ratePerSecond: 0, chunkSize: 250, seed: 3, callers: 40, drift: 0, driftAfter: 0, malformedShare: 0, probes: 0 };
+const base: SendOptions = {
+  events: 2000,
+  ratePerSecond: 0,
+  chunkSize: 250,
+  seed: 3,
+  callers: 40,
+  drift: 0,
+  driftAfter: 0,
+  malformedShare: 0,
+  probes: 0,
+};
 const bodies = (sender: RecordingSender) => sender.calls.flat().flatMap((g) => g.events);
 
 describe('sendTraffic', () => {
   it('sends every event exactly once, in chunks, one group per partition key with the key’s events in order', async () => {
     const sender = new RecordingSender();
     const report = await sendTraffic(sender, new ManualClock(), base);
-    expect(report).toMatchObject({ sent: 2000, sends: 8, kinds: { ordinary: 2000, malformed: 0, probe: 0 }, partitionKeys: 40 });
+    expect(report).toMatchObject({
+      sent: 2000,
+      sends: 8,
+      kinds: { ordinary: 2000, malformed: 0, probe: 0 },
+      partitionKeys: 40,
+    });
     expect(report.batches).toBe(sender.calls.reduce((n, c) => n + c.length, 0));
     for (const call of sender.calls) {
       expect(call.reduce((n, g) => n + g.events.length, 0)).toBe(250);
@@ -70,12 +92,24 @@ describe('sendTraffic', () => {
     expect(report.kinds.probe).toBe(200);
     const perCall = sender.calls.map((call) => call.flatMap((g) => g.events).filter((e) => e.kind === 'probe').length);
     expect(perCall).toEqual(new Array(8).fill(25));
-    expect(new Set(bodies(sender).filter((e) => e.kind === 'probe').map((e) => e.partitionKey)).size).toBe(1);
+    expect(
+      new Set(
+        bodies(sender)
+          .filter((e) => e.kind === 'probe')
+          .map((e) => e.partitionKey),
+      ).size,
+    ).toBe(1);
   });
 
   it('mixes in broken bodies at the asked share and drifts only after driftAfter', async () => {
     const sender = new RecordingSender();
-    const report = await sendTraffic(sender, new ManualClock(), { ...base, events: 4000, malformedShare: 0.05, drift: 1, driftAfter: 2000 });
+    const report = await sendTraffic(sender, new ManualClock(), {
+      ...base,
+      events: 4000,
+      malformedShare: 0.05,
+      drift: 1,
+      driftAfter: 2000,
+    });
     expect(report.kinds.malformed / 4000).toBeGreaterThan(0.03);
     expect(report.kinds.malformed / 4000).toBeLessThan(0.07);
     const all = bodies(sender);
@@ -96,16 +130,32 @@ describe('sendTraffic', () => {
   });
 
   it('refuses impossible options, naming each', async () => {
-    await expect(sendTraffic(new RecordingSender(), new ManualClock(), { ...base, events: 0, drift: 2, probes: -1, ratePerSecond: -5 })).rejects.toThrow(
+    await expect(
+      sendTraffic(new RecordingSender(), new ManualClock(), {
+        ...base,
+        events: 0,
+        drift: 2,
+        probes: -1,
+        ratePerSecond: -5,
+      }),
+    ).rejects.toThrow(
       'events must be a whole number >= 1, got 0; probes must be a whole number >= 0, got -1; ratePerSecond must be a number >= 0, got -5; drift must be in [0, 1], got 2',
     );
-    await expect(sendTraffic(new RecordingSender(), new ManualClock(), { ...base, events: 10, probes: 11 })).rejects.toThrow('probes (11) cannot exceed events (10)');
+    await expect(
+      sendTraffic(new RecordingSender(), new ManualClock(), { ...base, events: 10, probes: 11 }),
+    ).rejects.toThrow('probes (11) cannot exceed events (10)');
   });
 });
 
 describe('groupByKey', () => {
   it('keeps keys in order of first appearance and each key’s events in order', () => {
-    const e = (key: string, n: number) => ({ body: Buffer.from(String(n)), partitionKey: key, timeInMs: n, kind: 'ordinary' as const, properties: {} });
+    const e = (key: string, n: number) => ({
+      body: Buffer.from(String(n)),
+      partitionKey: key,
+      timeInMs: n,
+      kind: 'ordinary' as const,
+      properties: {},
+    });
     const groups = groupByKey([e('b', 1), e('a', 2), e('b', 3), e('c', 4), e('a', 5)]);
     expect(groups.map((g) => [g.partitionKey, g.events.map((x) => x.timeInMs)])).toEqual([
       ['b', [1, 3]],

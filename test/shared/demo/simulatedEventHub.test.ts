@@ -48,33 +48,37 @@ describe('SimulatedEventHub', () => {
 describe('HostBatcher', () => {
   it('hands over full batches of one partition, in order, and the rest when drained: every event exactly once', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 50 })), { maxLength: 600 }), fc.integer({ min: 1, max: 40 }), (draws, size) => {
-        const hub = new SimulatedEventHub({ partitions: 4 });
-        const batcher = new HostBatcher(size);
-        const batches = [];
-        const stored: SentEvent[] = [];
-        let time = 0;
-        for (const [caller, gap] of draws) {
-          time += gap;
-          const sent = hub.enqueue(event(`caller-${caller}`, time));
-          stored.push(sent);
-          const batch = batcher.add(sent);
-          if (batch) {
-            expect(batch.events).toHaveLength(size);
-            batches.push(batch);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 50 })), { maxLength: 600 }),
+        fc.integer({ min: 1, max: 40 }),
+        (draws, size) => {
+          const hub = new SimulatedEventHub({ partitions: 4 });
+          const batcher = new HostBatcher(size);
+          const batches = [];
+          const stored: SentEvent[] = [];
+          let time = 0;
+          for (const [caller, gap] of draws) {
+            time += gap;
+            const sent = hub.enqueue(event(`caller-${caller}`, time));
+            stored.push(sent);
+            const batch = batcher.add(sent);
+            if (batch) {
+              expect(batch.events).toHaveLength(size);
+              batches.push(batch);
+            }
           }
-        }
-        const rest = batcher.drain();
-        for (const b of rest) expect(b.events.length).toBeLessThan(size);
-        expect(batcher.drain()).toEqual([]);
-        const all = [...batches, ...rest];
-        for (const b of all) for (const e of b.events) expect(e.partitionId).toBe(b.partitionId);
-        // Per partition, batches concatenated are exactly the partition's events in sequence order.
-        for (const p of ['0', '1', '2', '3']) {
-          const seen = all.filter((b) => b.partitionId === p).flatMap((b) => b.events.map((e) => e.sequenceNumber));
-          expect(seen).toEqual(stored.filter((s) => s.partitionId === p).map((s) => s.sequenceNumber));
-        }
-      }),
+          const rest = batcher.drain();
+          for (const b of rest) expect(b.events.length).toBeLessThan(size);
+          expect(batcher.drain()).toEqual([]);
+          const all = [...batches, ...rest];
+          for (const b of all) for (const e of b.events) expect(e.partitionId).toBe(b.partitionId);
+          // Per partition, batches concatenated are exactly the partition's events in sequence order.
+          for (const p of ['0', '1', '2', '3']) {
+            const seen = all.filter((b) => b.partitionId === p).flatMap((b) => b.events.map((e) => e.sequenceNumber));
+            expect(seen).toEqual(stored.filter((s) => s.partitionId === p).map((s) => s.sequenceNumber));
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -25,15 +25,18 @@ function asDelivered(bytes: Buffer): unknown {
 }
 
 describe('malformedBody', () => {
-  it.each(Object.entries(MALFORMED_KINDS) as Array<[MalformedKind, string]>)('breaks an event as "%s", which the event contract refuses with %s', (kind, code) => {
-    for (let seed = 0; seed < 20; seed++) {
-      const { kind: made, body } = malformedBody(createRandom(seed), event, kind);
-      expect(made).toBe(kind);
-      const decoded = engine.contract.decode(asDelivered(body));
-      expect(decoded.ok).toBe(false);
-      if (!decoded.ok) expect(decoded.error.code).toBe(code);
-    }
-  });
+  it.each(Object.entries(MALFORMED_KINDS) as Array<[MalformedKind, string]>)(
+    'breaks an event as "%s", which the event contract refuses with %s',
+    (kind, code) => {
+      for (let seed = 0; seed < 20; seed++) {
+        const { kind: made, body } = malformedBody(createRandom(seed), event, kind);
+        expect(made).toBe(kind);
+        const decoded = engine.contract.decode(asDelivered(body));
+        expect(decoded.ok).toBe(false);
+        if (!decoded.ok) expect(decoded.error.code).toBe(code);
+      }
+    },
+  );
 
   it('draws every kind when none is asked for, and leaves the original event untouched', () => {
     const before = JSON.stringify(event);

@@ -23,7 +23,12 @@ async function score(events: InputEvent[], spacingInMs: number) {
   const scored = [];
   for (let start = 0; start < events.length; start += 100) {
     const batch = events.slice(start, start + 100);
-    const result = await scoreBatch(engine, batch, batch.map((_, k) => meta(start + k, spacingInMs)), { now: () => T0 });
+    const result = await scoreBatch(
+      engine,
+      batch,
+      batch.map((_, k) => meta(start + k, spacingInMs)),
+      { now: () => T0 },
+    );
     scored.push(...result.scored);
   }
   return scored;
@@ -61,7 +66,9 @@ describe('ProbingCaller', () => {
 
   it('stands out: the same number of ordinary transactions from one caller raises no extraction flag', async () => {
     const generator = new TransactionGenerator(21);
-    const ordinary = Array.from({ length: 600 }, (_, i) => generator.event(`t${i}`, 'cardholder', new Date(T0 + i * 6000).toISOString()));
+    const ordinary = Array.from({ length: 600 }, (_, i) =>
+      generator.event(`t${i}`, 'cardholder', new Date(T0 + i * 6000).toISOString()),
+    );
     const scored = await score(ordinary, 6000);
     expect(scored.filter((r) => r.reasons.some((reason) => reason.startsWith('EXTRACTION.')))).toHaveLength(0);
   });

@@ -57,10 +57,14 @@ export async function startFakeEventHubs(options: FakeEventHubsOptions): Promise
     if (address === '$cbs') return;
     const hub = address.split('/')[0]!;
     if (!options.hubs.includes(hub)) {
-      receiver.close({ condition: 'amqp:not-found', description: `The messaging entity 'sb://127.0.0.1/${hub}' could not be found.` });
+      receiver.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity 'sb://127.0.0.1/${hub}' could not be found.`,
+      });
       return;
     }
-    (receiver as unknown as { local: { attach: { max_message_size: number } } }).local.attach.max_message_size = options.maxMessageSizeInBytes ?? 1024 * 1024;
+    (receiver as unknown as { local: { attach: { max_message_size: number } } }).local.attach.max_message_size =
+      options.maxMessageSizeInBytes ?? 1024 * 1024;
   });
   container.on('message', (context: EventContext) => {
     const address = context.receiver?.target?.address ?? '';
@@ -68,9 +72,18 @@ export async function startFakeEventHubs(options: FakeEventHubsOptions): Promise
     if (address === '$cbs') {
       const props = (message.application_properties ?? {}) as Record<string, string>;
       tokens.push({ name: props.name ?? '', type: props.type ?? '' });
-      const reply = [...replyLinks.values()].find((link) => link.source?.address === message.reply_to) ?? [...replyLinks.values()][0];
-      const [status, description] = options.rejectTokens ? [401, 'InvalidSignature: The token has an invalid signature.'] : [202, 'Accepted'];
-      reply?.send({ to: message.reply_to, correlation_id: message.message_id, application_properties: { 'status-code': status, 'status-description': description }, body: '' } as Message);
+      const reply =
+        [...replyLinks.values()].find((link) => link.source?.address === message.reply_to) ??
+        [...replyLinks.values()][0];
+      const [status, description] = options.rejectTokens
+        ? [401, 'InvalidSignature: The token has an invalid signature.']
+        : [202, 'Accepted'];
+      reply?.send({
+        to: message.reply_to,
+        correlation_id: message.message_id,
+        application_properties: { 'status-code': status, 'status-description': description },
+        body: '',
+      } as Message);
       return;
     }
     transfers++;
@@ -79,7 +92,9 @@ export async function startFakeEventHubs(options: FakeEventHubsOptions): Promise
     // A batch is one message whose body is a list of data sections, each an encoded event.
     const inner =
       body?.multiple && Array.isArray(body.content)
-        ? (body.content as Array<Buffer | { content: Buffer }>).map((section) => decode(Buffer.isBuffer(section) ? section : section.content))
+        ? (body.content as Array<Buffer | { content: Buffer }>).map((section) =>
+            decode(Buffer.isBuffer(section) ? section : section.content),
+          )
         : [message];
     for (const event of inner) {
       const payload = event.body as { content?: Buffer } | Buffer | undefined;
