@@ -46,6 +46,8 @@ class CallerState {
   suspiciousCount = 0;
   total = 0;
   previous: Int32Array | undefined;
+  /** When the state was last (re)inserted into the callers map, in insertions. */
+  order = 0;
 
   constructor(history: number) {
     this.hashes = new Float64Array(history);
@@ -62,6 +64,8 @@ class CallerState {
  */
 export class ExtractionDefence {
   private readonly callers = new Map<string, CallerState>();
+  private insertions = 0;
+  private readonly cellsPerUnit: Float64Array;
   private readonly windowInMs: number;
   private readonly maxCallers: number;
   private readonly historySize: number;
@@ -73,6 +77,7 @@ export class ExtractionDefence {
     this.windowInMs = options.queryWindowInSeconds * 1000;
     this.maxCallers = options.maxCallers ?? 10_000;
     this.historySize = options.historySize ?? 100;
+    this.cellsPerUnit = scales.stds.map((std) => CELLS_PER_STD / (std > 0 ? std : 1));
   }
 
   get trackedCallers(): number {
@@ -97,7 +102,8 @@ export class ExtractionDefence {
     const hash = hashCells(signature);
     const duplicate = (state.hashCounts.get(hash) ?? 0) > 0;
     const sweep = state.previous !== undefined && differsInExactlyOne(state.previous, signature);
-    if (state.previous === undefined || state.previous.length !== signature.length) state.previous = new Int32Array(signature.length);
+    if (state.previous === undefined || state.previous.length !== signature.length)
+      state.previous = new Int32Array(signature.length);
     state.previous.set(signature);
     this.remember(state, hash, duplicate || sweep || query.outOfDistribution);
     state.total++;
@@ -109,7 +115,10 @@ export class ExtractionDefence {
   private stateOf(callerKey: string): CallerState {
     let state = this.callers.get(callerKey);
     if (state) {
-      // Re-insert to keep the Map in least-recently-seen order.
+      // The map is kept in (nearly) least-recently-seen order by re-inserting a caller when it is seen, but only once it
+      // has drifted half the map towards the front: that halves the map work on the hot path, and a caller is only
+      // forgotten after maxCallers / 2 newer callers arrived without it being seen.
+      if (this.insertions - state.order <= this.maxCallers / 2) return state;
       this.callers.delete(callerKey);
     } else {
       state = new CallerState(this.historySize);
@@ -118,6 +127,7 @@ export class ExtractionDefence {
         if (oldest !== undefined) this.callers.delete(oldest);
       }
     }
+    state.order = ++this.insertions;
     this.callers.set(callerKey, state);
     return state;
   }
@@ -128,11 +138,9 @@ export class ExtractionDefence {
   private quantise(vector: Float64Array): Int32Array {
     if (this.cells.length !== vector.length) this.cells = new Int32Array(vector.length);
     const cells = this.cells;
-    const { means, stds } = this.scales;
-    for (let i = 0; i < vector.length; i++) {
-      const std = stds[i]! > 0 ? stds[i]! : 1;
-      cells[i] = Math.round(((vector[i]! - means[i]!) / std) * CELLS_PER_STD);
-    }
+    const means = this.scales.means;
+    const cellsPerUnit = this.cellsPerUnit;
+    for (let i = 0; i < vector.length; i++) cells[i] = Math.round((vector[i]! - means[i]!) * cellsPerUnit[i]!);
     return cells;
   }
 
@@ -175,16 +183,12 @@ function differsInExactlyOne(a: Int32Array, b: Int32Array): boolean {
   return differences === 1;
 }
 
-/** FNV-1a over the cells, as a non-negative 32-bit number. */
+/** A 32-bit multiplicative hash of the cells (one mixing step per cell), as a non-negative number. */
 function hashCells(cells: Int32Array): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < cells.length; i++) {
-    let v = cells[i]!;
-    for (let byte = 0; byte < 4; byte++) {
-      hash ^= v & 0xff;
-      hash = Math.imul(hash, 0x01000193);
-      v >>>= 8;
-    }
+    hash = Math.imul(hash ^ cells[i]!, 0x9e3779b1);
+    hash ^= hash >>> 15;
   }
   return hash >>> 0;
 }
