@@ -27,7 +27,7 @@ const acceptingScorer = (batches: Array<{ batch: HostBatch; processedAtInMs: num
         body = undefined;
       }
       if (body && typeof body === 'object' && !Array.isArray(body) && 'features' in body) {
-        const b = body as { id: string; callerId: string };
+        const b = body as unknown as { id: string; callerId: string };
         scored.push({
           kind: 'mrm.scored',
           id: b.id,
