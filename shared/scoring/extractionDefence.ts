@@ -38,9 +38,9 @@ class CallerState {
   times = new Float64Array(8);
   head = 0;
   size = 0;
-  readonly hashes: Float64Array;
+  /** Recent signatures' hashes; scanned linearly (a few cache lines), so a caller costs under a kilobyte. */
+  readonly hashes: Uint32Array;
   readonly suspicious: Uint8Array;
-  readonly hashCounts = new Map<number, number>();
   historyHead = 0;
   historySize = 0;
   suspiciousCount = 0;
@@ -50,7 +50,7 @@ class CallerState {
   order = 0;
 
   constructor(history: number) {
-    this.hashes = new Float64Array(history);
+    this.hashes = new Uint32Array(history);
     this.suspicious = new Uint8Array(history);
   }
 }
@@ -100,7 +100,7 @@ export class ExtractionDefence {
 
     const signature = this.quantise(query.vector);
     const hash = hashCells(signature);
-    const duplicate = (state.hashCounts.get(hash) ?? 0) > 0;
+    const duplicate = seen(state, hash);
     const sweep = state.previous !== undefined && differsInExactlyOne(state.previous, signature);
     if (state.previous === undefined || state.previous.length !== signature.length)
       state.previous = new Int32Array(signature.length);
@@ -147,10 +147,6 @@ export class ExtractionDefence {
   private remember(state: CallerState, hash: number, suspicious: boolean): void {
     const capacity = this.historySize;
     if (state.historySize === capacity) {
-      const evicted = state.hashes[state.historyHead]!;
-      const left = (state.hashCounts.get(evicted) ?? 1) - 1;
-      if (left <= 0) state.hashCounts.delete(evicted);
-      else state.hashCounts.set(evicted, left);
       state.suspiciousCount -= state.suspicious[state.historyHead]!;
       state.historyHead = (state.historyHead + 1) % capacity;
       state.historySize--;
@@ -159,13 +155,22 @@ export class ExtractionDefence {
     state.hashes[slot] = hash;
     state.suspicious[slot] = suspicious ? 1 : 0;
     state.suspiciousCount += suspicious ? 1 : 0;
-    state.hashCounts.set(hash, (state.hashCounts.get(hash) ?? 0) + 1);
     state.historySize++;
   }
 
   private share(state: CallerState): number {
     return state.historySize === 0 ? 0 : state.suspiciousCount / state.historySize;
   }
+}
+
+/**
+ * Whether a recent query of the caller had this signature hash. Until the ring is full its head stays at 0, and once
+ * full every slot is recent, so the first `historySize` slots are exactly the recent ones, in whatever order.
+ */
+function seen(state: CallerState, hash: number): boolean {
+  const hashes = state.hashes;
+  for (let i = 0; i < state.historySize; i++) if (hashes[i] === hash) return true;
+  return false;
 }
 
 function grow(state: CallerState, limit: number): void {
