@@ -23,7 +23,9 @@ const driftStats = benchDriftStats(quick ? { events: 100_000, repeats: 1 } : {})
 figures.driftStats = driftStats;
 for (const line of formatDriftStatsFigures(driftStats)) console.log(line);
 
-const capture = await benchCapture(quick ? { events: 100_000, eventsPerFile: 50_000, largeMultiple: 0, repeats: 1 } : {});
+const capture = await benchCapture(
+  quick ? { events: 100_000, eventsPerFile: 50_000, largeMultiple: 0, repeats: 1 } : {},
+);
 figures.capture = capture;
 for (const line of formatCaptureFigures(capture)) console.log(line);
 

@@ -13,5 +13,8 @@ if (!section.test(readme)) {
   process.stderr.write('README.md has no <!-- settings:start --> ... <!-- settings:end --> section\n');
   process.exit(1);
 }
-writeFileSync('README.md', readme.replace(section, () => `<!-- settings:start -->\n${settingsMarkdownTable(specs)}\n<!-- settings:end -->`));
+writeFileSync(
+  'README.md',
+  readme.replace(section, () => `<!-- settings:start -->\n${settingsMarkdownTable(specs)}\n<!-- settings:end -->`),
+);
 process.stdout.write(`Documented ${specs.length} settings in README.md and local.settings.sample.json\n`);

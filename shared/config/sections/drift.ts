@@ -3,25 +3,102 @@ import { THRESHOLDS } from '../monitoring.js';
 
 /** Settings of weeklyDrift (and `mrm drift`). Thresholds: drift-methods.md "Decisions". */
 export const driftSettings = {
-  captureContainer: container('MRM_CAPTURE_CONTAINER', 'Container Event Hubs Capture writes Avro files to.', 'capture', ['weeklyDrift']),
+  captureContainer: container(
+    'MRM_CAPTURE_CONTAINER',
+    'Container Event Hubs Capture writes Avro files to.',
+    'capture',
+    ['weeklyDrift'],
+  ),
   captureNameFormat: text(
     'MRM_CAPTURE_NAME_FORMAT',
     'Capture archive name format, as configured on the hubs (every token must stay).',
     '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
     ['weeklyDrift'],
   ),
-  psiThreshold: number('MRM_DRIFT_PSI_THRESHOLD', 'A feature drifts when its PSI is at least this (seed: 0.2).', 0.2, ['weeklyDrift'], { min: 0 }),
-  psiBinning: oneOf('MRM_DRIFT_PSI_BINNING', 'PSI bins: the seed\'s 10 equal-width buckets over the baseline range, or baseline deciles.', 'equal-width', ['equal-width', 'decile'] as const, ['weeklyDrift']),
-  ksAlpha: number('MRM_DRIFT_KS_ALPHA', 'Significance level of the KS and chi-square tests, after Benjamini-Hochberg across features (seed: 0.05).', 0.05, ['weeklyDrift'], { min: 0, max: 1 }),
-  ksMinStatistic: number('MRM_DRIFT_KS_MIN_STATISTIC', 'Effect-size gate: a KS rejection counts only when the statistic D exceeds this (large samples reject everything).', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
-  wassersteinRangeThreshold: number('MRM_DRIFT_WASSERSTEIN_RANGE_THRESHOLD', 'A feature drifts when Wasserstein / baseline range exceeds this (seed: 0.1).', 0.1, ['weeklyDrift'], { min: 0 }),
-  jensenShannonThreshold: number('MRM_DRIFT_JS_THRESHOLD', 'Jensen-Shannon distance (base 2) reported as high from this; also the effect-size gate of the chi-square test.', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
-  falseDiscoveryControl: oneOf('MRM_DRIFT_FDR', 'Multiple-testing control of p-value tests across features.', 'benjamini-hochberg', ['benjamini-hochberg', 'none'] as const, ['weeklyDrift']),
-  datasetDriftShare: number('MRM_DRIFT_DATASET_SHARE', 'The dataset drifts when the share of drifted features is at least this.', 0.5, ['weeklyDrift'], { min: 0, max: 1 }),
-  retrainMagnitude: number('MRM_DRIFT_RETRAIN_MAGNITUDE', 'Retraining is recommended when the drift magnitude exceeds this (seed: 0.3).', THRESHOLDS.retrainDriftMagnitude, ['weeklyDrift'], { min: 0, max: 1 }),
-  performanceDrop: number('MRM_DRIFT_PERFORMANCE_DROP', 'Concept drift when a performance metric drops by more than this against the baseline (seed: 0.05).', 0.05, ['weeklyDrift'], { min: 0, max: 1 }),
-  performanceHighDrop: number('MRM_DRIFT_PERFORMANCE_HIGH_DROP', 'A drop above this is HIGH severity (seed: 0.10).', 0.1, ['weeklyDrift'], { min: 0, max: 1 }),
-  minLabelled: number('MRM_DRIFT_MIN_LABELLED', 'Performance is not judged below this many labelled records in the window.', 100, ['weeklyDrift'], { min: 1, integer: true }),
+  psiThreshold: number(
+    'MRM_DRIFT_PSI_THRESHOLD',
+    'A feature drifts when its PSI is at least this (seed: 0.2).',
+    0.2,
+    ['weeklyDrift'],
+    { min: 0 },
+  ),
+  psiBinning: oneOf(
+    'MRM_DRIFT_PSI_BINNING',
+    "PSI bins: the seed's 10 equal-width buckets over the baseline range, or baseline deciles.",
+    'equal-width',
+    ['equal-width', 'decile'] as const,
+    ['weeklyDrift'],
+  ),
+  ksAlpha: number(
+    'MRM_DRIFT_KS_ALPHA',
+    'Significance level of the KS and chi-square tests, after Benjamini-Hochberg across features (seed: 0.05).',
+    0.05,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  ksMinStatistic: number(
+    'MRM_DRIFT_KS_MIN_STATISTIC',
+    'Effect-size gate: a KS rejection counts only when the statistic D exceeds this (large samples reject everything).',
+    0.1,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  wassersteinRangeThreshold: number(
+    'MRM_DRIFT_WASSERSTEIN_RANGE_THRESHOLD',
+    'A feature drifts when Wasserstein / baseline range exceeds this (seed: 0.1).',
+    0.1,
+    ['weeklyDrift'],
+    { min: 0 },
+  ),
+  jensenShannonThreshold: number(
+    'MRM_DRIFT_JS_THRESHOLD',
+    'Jensen-Shannon distance (base 2) reported as high from this; also the effect-size gate of the chi-square test.',
+    0.1,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  falseDiscoveryControl: oneOf(
+    'MRM_DRIFT_FDR',
+    'Multiple-testing control of p-value tests across features.',
+    'benjamini-hochberg',
+    ['benjamini-hochberg', 'none'] as const,
+    ['weeklyDrift'],
+  ),
+  datasetDriftShare: number(
+    'MRM_DRIFT_DATASET_SHARE',
+    'The dataset drifts when the share of drifted features is at least this.',
+    0.5,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  retrainMagnitude: number(
+    'MRM_DRIFT_RETRAIN_MAGNITUDE',
+    'Retraining is recommended when the drift magnitude exceeds this (seed: 0.3).',
+    THRESHOLDS.retrainDriftMagnitude,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  performanceDrop: number(
+    'MRM_DRIFT_PERFORMANCE_DROP',
+    'Concept drift when a performance metric drops by more than this against the baseline (seed: 0.05).',
+    0.05,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  performanceHighDrop: number(
+    'MRM_DRIFT_PERFORMANCE_HIGH_DROP',
+    'A drop above this is HIGH severity (seed: 0.10).',
+    0.1,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  minLabelled: number(
+    'MRM_DRIFT_MIN_LABELLED',
+    'Performance is not judged below this many labelled records in the window.',
+    100,
+    ['weeklyDrift'],
+    { min: 1, integer: true },
+  ),
   // Reading Capture, caching, scheduling and reporting (weeklyDrift and `mrm drift`).
   captureNamespace: optionalText(
     'MRM_CAPTURE_NAMESPACE',
@@ -29,14 +106,33 @@ export const driftSettings = {
     ['weeklyDrift'],
     { sample: '' },
   ),
-  driftSchedule: text('MRM_DRIFT_SCHEDULE', 'NCRONTAB schedule (with seconds, UTC) of weeklyDrift; each run reports the previous ISO week.', '0 0 3 * * 1', ['weeklyDrift'], {
-    parse: (raw) =>
-      /^\s*\S+(\s+\S+){5}\s*$/.test(raw) && /^[\d*/,\-\sA-Za-z]+$/.test(raw)
-        ? { ok: true, value: raw.trim().replace(/\s+/g, ' ') }
-        : { ok: false, error: `expected an NCRONTAB expression with six fields (second minute hour day month weekday), got "${raw}"` },
-  }),
-  cacheContainer: container('MRM_DRIFT_CACHE_CONTAINER', 'Container of per-blob drift profiles (keyed by blob name and ETag), so an interrupted run resumes.', 'drift-cache', ['weeklyDrift']),
-  reportsContainer: container('MRM_REPORTS_CONTAINER', 'Container drift reports are written to (`<YYYY>-W<ww>/report.json` and `report.html`).', 'reports', ['weeklyDrift']),
+  driftSchedule: text(
+    'MRM_DRIFT_SCHEDULE',
+    'NCRONTAB schedule (with seconds, UTC) of weeklyDrift; each run reports the previous ISO week.',
+    '0 0 3 * * 1',
+    ['weeklyDrift'],
+    {
+      parse: (raw) =>
+        /^\s*\S+(\s+\S+){5}\s*$/.test(raw) && /^[\d*/,\-\sA-Za-z]+$/.test(raw)
+          ? { ok: true, value: raw.trim().replace(/\s+/g, ' ') }
+          : {
+              ok: false,
+              error: `expected an NCRONTAB expression with six fields (second minute hour day month weekday), got "${raw}"`,
+            },
+    },
+  ),
+  cacheContainer: container(
+    'MRM_DRIFT_CACHE_CONTAINER',
+    'Container of per-blob drift profiles (keyed by blob name and ETag), so an interrupted run resumes.',
+    'drift-cache',
+    ['weeklyDrift'],
+  ),
+  reportsContainer: container(
+    'MRM_REPORTS_CONTAINER',
+    'Container drift reports are written to (`<YYYY>-W<ww>/report.json` and `report.html`).',
+    'reports',
+    ['weeklyDrift'],
+  ),
   timeBudgetInMs: number(
     'MRM_DRIFT_TIME_BUDGET_MS',
     'How long one weeklyDrift invocation starts new blobs, in milliseconds; keep it below the function timeout (Flex Consumption: 30 min by default). When it runs out, the invocation stops cleanly and a retry resumes from the cached profiles.',
@@ -44,10 +140,14 @@ export const driftSettings = {
     ['weeklyDrift'],
     { min: 10_000, integer: true },
   ),
-  concurrency: number('MRM_DRIFT_CONCURRENCY', 'Capture blobs read at once by weeklyDrift.', 4, ['weeklyDrift'], { min: 1, max: 64, integer: true }),
+  concurrency: number('MRM_DRIFT_CONCURRENCY', 'Capture blobs read at once by weeklyDrift.', 4, ['weeklyDrift'], {
+    min: 1,
+    max: 64,
+    integer: true,
+  }),
   logAnalyticsWorkspaceId: optionalText(
     'MRM_LOG_ANALYTICS_WORKSPACE_ID',
-    'Log Analytics workspace (customer) id of Application Insights; when set, the report adds the week\'s rejected and low-confidence rates. Unset: the report says telemetry is not included.',
+    "Log Analytics workspace (customer) id of Application Insights; when set, the report adds the week's rejected and low-confidence rates. Unset: the report says telemetry is not included.",
     ['weeklyDrift'],
     { sample: '' },
   ),
