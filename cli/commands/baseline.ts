@@ -63,7 +63,7 @@ export async function runBaseline(
   if (profile.metrics) {
     const m = profile.metrics;
     lines.push(
-      `Embedded model on ${m.labelled} labelled rows: accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc.toFixed(3)}`,
+      `Embedded model on ${m.labelled} labelled rows: accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
     );
   }
   if (args.upload) {

@@ -9,7 +9,7 @@ import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.j
 import { createScoringEngine } from '../../shared/scoring/createScoringEngine.js';
 import { scoreBatch } from '../../shared/scoring/scoreBatch.js';
 import { decodeBody, type DeadLetter } from '../../shared/scoring/deadLetter.js';
-import type { EventMetadata } from '../../shared/scoring/eventMetadata.js';
+import { UNKNOWN_METADATA, type EventMetadata } from '../../shared/scoring/eventMetadata.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 
 export interface ScoreArguments {
@@ -28,15 +28,6 @@ export interface ScoreTotals {
   decisions: Record<string, number>;
   deadLetterReasons: Record<string, number>;
 }
-
-const noMetadata: EventMetadata = {
-  partition: null,
-  sequenceNumber: null,
-  offset: null,
-  enqueuedTime: null,
-  partitionKey: null,
-  properties: null,
-};
 
 /**
  * The use case behind `mrm score`: the same scoring as scoreEvents over a JSONL file, for offline scoring and for
@@ -96,12 +87,12 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     const replay = asDeadLetter(line);
     if (replay) {
       bodies.push(decodeBody(replay));
-      metadata.push(replay.metadata ?? noMetadata);
+      metadata.push(replay.metadata ?? UNKNOWN_METADATA);
       totals.replayed++;
     } else {
       // The line is handed over as text, as a trigger hands over a body it could not parse: the contract decides.
       bodies.push(line);
-      metadata.push(noMetadata);
+      metadata.push(UNKNOWN_METADATA);
     }
     if (bodies.length >= batchSize) await flush();
   }

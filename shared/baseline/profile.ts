@@ -2,6 +2,7 @@ import type { SerializedForest } from './isolationForest.js';
 import type { ScoreCalibration } from './calibration.js';
 import type { ProfileSchema } from '../drift/schema.js';
 import type { DatasetProfile } from '../drift/profile.js';
+import type { PerformanceMetrics } from '../drift/performance.js';
 
 /**
  * The baseline profile: the one reference the validator, the embedded scorer and the drift job all read. Built from
@@ -62,11 +63,5 @@ export interface EmbeddedModel {
   calibration: ScoreCalibration;
 }
 
-export interface PerformanceMetrics {
-  labelled: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  auc: number;
-}
+/** The drift job compares a week's performance with these, so both use one shape. */
+export type { PerformanceMetrics } from '../drift/performance.js';

@@ -8,6 +8,16 @@ export interface EventMetadata {
   properties: Record<string, unknown> | null;
 }
 
+/** Metadata of an event whose origin is unknown (a file line, a replay without metadata). */
+export const UNKNOWN_METADATA: EventMetadata = Object.freeze({
+  partition: null,
+  sequenceNumber: null,
+  offset: null,
+  enqueuedTime: null,
+  partitionKey: null,
+  properties: null,
+});
+
 const asArray = (value: unknown): unknown[] | undefined => (Array.isArray(value) ? value : undefined);
 
 /**

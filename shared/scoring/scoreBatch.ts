@@ -8,7 +8,7 @@ import type { Scorer, ScoreRequest } from './scorer.js';
 import { judgeConfidence, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
 import { encodeBody, readableId, type DeadLetter } from './deadLetter.js';
-import type { EventMetadata } from './eventMetadata.js';
+import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
 import { summariseBatch, type BatchSummary } from './batchSummary.js';
 
 /** Everything scoring needs, built once per profile version and reused across batches. */
@@ -66,7 +66,7 @@ export async function scoreBatch(
     ...(detail ? { detail } : {}),
     replayable,
     ...encodeBody(bodies[i]),
-    metadata: metadata[i] ?? emptyMetadata,
+    metadata: metadata[i] ?? UNKNOWN_METADATA,
     profileVersion: engine.profileVersion,
     deadLetteredAt: scoredAt,
   });
@@ -81,7 +81,7 @@ export async function scoreBatch(
       }
       const event = decoded.value;
       const validated = engine.validator.validate(event);
-      const meta = metadata[i] ?? emptyMetadata;
+      const meta = metadata[i] ?? UNKNOWN_METADATA;
       const verdict =
         event.callerId === undefined
           ? undefined
@@ -139,7 +139,7 @@ export async function scoreBatch(
           outcome.error.detail,
         );
       } else {
-        slots[p.index] = judged(engine, p, outcome.value, metadata[p.index] ?? emptyMetadata, scoredAt);
+        slots[p.index] = judged(engine, p, outcome.value, metadata[p.index] ?? UNKNOWN_METADATA, scoredAt);
       }
     } catch (error) {
       slots[p.index] = deadLetter(
@@ -166,15 +166,6 @@ export async function scoreBatch(
   });
   return { scored, deadLetters, summary };
 }
-
-const emptyMetadata: EventMetadata = {
-  partition: null,
-  sequenceNumber: null,
-  offset: null,
-  enqueuedTime: null,
-  partitionKey: null,
-  properties: null,
-};
 
 let lastTimeText: string | undefined;
 let lastTimeInMs = NaN;
