@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent } from 'node:https';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { LogAnalyticsTelemetry } from '../../../shared/adapters/logAnalyticsTelemetry.js';
 import { windowOf } from '../../../shared/drift/run/driftWindow.js';
+import { loopbackTls } from '../../helpers/loopbackTls.js';
 
-// The loopback certificate of the retraining fakes: trusted per client through an agent, never globally.
-const tls = join(dirname(fileURLToPath(import.meta.url)), '..', 'retraining', 'fakes', 'tls');
-const cert = readFileSync(join(tls, 'loopback.crt'));
-const key = readFileSync(join(tls, 'loopback.key'));
+// A loopback certificate made for this run: trusted per client through an agent, never globally.
+const { cert, key } = await loopbackTls();
 
 interface Recorded {
   method: string;

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent, createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loopbackTls } from '../../../helpers/loopbackTls.js';
 
-const tlsDir = join(dirname(fileURLToPath(import.meta.url)), 'tls');
+const tls = await loopbackTls();
 /** The loopback certificate's CA (it is self-signed): trust it per client through this agent, never globally. */
-export const loopbackCa = readFileSync(join(tlsDir, 'loopback.crt'));
+export const loopbackCa = Buffer.from(tls.cert);
 export function trustingAgent(): Agent {
   return new Agent({ ca: loopbackCa, keepAlive: false });
 }
@@ -111,7 +109,7 @@ export class FakeArm {
     const fake = new FakeArm();
     const handler = (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res);
     fake.server = options.tls
-      ? createHttpsServer({ cert: loopbackCa, key: readFileSync(join(tlsDir, 'loopback.key')) }, handler)
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
       : createHttpServer(handler);
     fake.server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       fake.sockets.add(socket);
