@@ -169,7 +169,10 @@ app.timer('weeklyDrift', {
     // Built on first use so cold start stays small and tests can import this file without storage. Telemetry starts
     // first: meters taken from the global provider before it is registered would stay no-ops.
     if (!handler) {
-      await startTelemetry(settings.core.appInsightsConnectionString);
+      await startTelemetry(settings.core.appInsightsConnectionString, {
+        authenticationString: settings.core.appInsightsAuthentication,
+        clientId: settings.core.managedIdentityClientId,
+      }).catch((error: unknown) => context.error(`Telemetry not started: ${String(error)}`));
       handler = createWeeklyDriftHandler(weeklyDriftDependencies(settings, process.env));
     }
     return handler(timer, context);
