@@ -50,9 +50,13 @@ let service: Promise<RetrainService> | undefined;
 /** The handler the host calls. ARM, identity and JOSE libraries load on its first call, not at cold start (~0.8 s). */
 export const retrainWebhookHandler = createRetrainHandler(
   () =>
-    (service ??= import('../shared/adapters/retrainDependencies.js').then((m) =>
-      m.buildRetrainService(settings, process.env),
-    )),
+    (service ??= import('../shared/adapters/retrainDependencies.js')
+      .then((m) => m.buildRetrainService(settings, process.env))
+      .catch((error: unknown) => {
+        // Not cached: a transient failure while building must not answer 503 until the instance is recycled.
+        service = undefined;
+        throw error;
+      })),
 );
 
 app.http('retrainWebhook', {
