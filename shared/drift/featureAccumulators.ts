@@ -113,17 +113,22 @@ export class CategoricalAccumulator {
 
   /** Strings, numbers and booleans are categories (numbers as their decimal text); null/undefined/NaN are missing. */
   add(value: unknown): void {
-    let key: string;
-    if (typeof value === 'string') key = value;
-    else if ((typeof value === 'number' && !Number.isNaN(value)) || typeof value === 'boolean') key = String(value);
-    else {
-      this.missing++;
-      this.counts[this.missingSlot]! += 1;
-      return;
-    }
+    if (typeof value === 'string') this.addKey(value);
+    else if ((typeof value === 'number' && !Number.isNaN(value)) || typeof value === 'boolean')
+      this.addKey(String(value));
+    else this.addMissing();
+  }
+
+  /** A value already known to be a category, as its text. */
+  addKey(key: string): void {
     this.count++;
     const slot = this.index.get(key);
     this.counts[slot === undefined ? this.otherSlot : slot]! += 1;
+  }
+
+  addMissing(): void {
+    this.missing++;
+    this.counts[this.missingSlot]! += 1;
   }
 
   snapshot(): CategoricalFeatureProfile {

@@ -1,5 +1,6 @@
 import type { ScoredRecord } from '../scoring/records.js';
 import { CategoricalAccumulator, NumericAccumulator } from './featureAccumulators.js';
+import { SCANNED_KIND, type ScannedFeatures } from './scannedFeatures.js';
 import {
   AUC_BINS,
   PROFILE_VERSION,
@@ -36,6 +37,11 @@ export class ProfileAccumulator {
   private readonly positives: Float64Array | null;
   private readonly negatives: Float64Array | null;
   private readonly fold: (features: Readonly<Record<string, unknown>>) => void;
+  /** Per schema slot, the feature's accumulator of its type (the other is null): the loop of addScanned. */
+  private readonly numericBySlot: Array<NumericAccumulator | null>;
+  private readonly categoricalBySlot: Array<CategoricalAccumulator | null>;
+  /** Schema feature names in slot order: what a body scanner feeding addScanned must be built with. */
+  readonly featureNames: readonly string[];
 
   constructor(schema: ProfileSchema) {
     this.schema = schema;
@@ -57,12 +63,43 @@ export class ProfileAccumulator {
     this.positives = binary ? new Float64Array(AUC_BINS) : null;
     this.negatives = binary ? new Float64Array(AUC_BINS) : null;
     this.fold = compileFold(this.slots);
+    this.numericBySlot = this.slots.map((s) => s.numeric);
+    this.categoricalBySlot = this.slots.map((s) => s.categorical);
+    this.featureNames = this.slots.map((s) => s.name);
   }
 
   /** One input event's features (the event contract's `features`). */
   addFeatures(features: Readonly<Record<string, unknown>>): void {
     this.events++;
     this.fold(features);
+  }
+
+  /**
+   * One input event's features as a body scanner read them, slot i being `featureNames[i]`: the same counts as
+   * addFeatures of the parsed object, without building one.
+   */
+  addScanned(values: ScannedFeatures): void {
+    this.events++;
+    const { kinds, numbers, strings } = values;
+    const numeric = this.numericBySlot;
+    const categorical = this.categoricalBySlot;
+    for (let i = 0; i < numeric.length; i++) {
+      const kind = kinds[i];
+      const n = numeric[i];
+      if (n) {
+        const x = numbers[i]!;
+        if (kind === SCANNED_KIND.number && Number.isFinite(x)) n.addFinite(x);
+        else n.addMissing();
+        continue;
+      }
+      const c = categorical[i]!;
+      // JSON has no NaN, so every number is a category, by its decimal text as add() writes it.
+      if (kind === SCANNED_KIND.string) c.addKey(strings[i]!);
+      else if (kind === SCANNED_KIND.number) c.addKey(String(numbers[i]));
+      else if (kind === SCANNED_KIND.true) c.addKey('true');
+      else if (kind === SCANNED_KIND.false) c.addKey('false');
+      else c.addMissing();
+    }
   }
 
   /** One scored record: its features, predicted class and score, and (when labelled) the confusion and AUC counts. */

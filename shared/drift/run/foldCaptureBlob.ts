@@ -1,6 +1,9 @@
 import { ok, type Result } from '../../errors.js';
-import { CaptureFileDecoder, type CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
-import type { CaptureRecord } from '../../capture/captureSchema.js';
+import {
+  CaptureFileDecoder,
+  type CaptureFileDecoderOptions,
+  type CaptureRecordView,
+} from '../../capture/captureFileDecoder.js';
 import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
 import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
 import type { DatasetProfile } from '../profile.js';
@@ -50,10 +53,10 @@ export async function foldCaptureBlob(
   let last = Number.NEGATIVE_INFINITY;
   let unparsedTimes = 0;
   let lastTimeText = '';
-  const addBody = hub === 'events' ? eventBodyFolder(accumulator, schema) : scoredBodyFolder(accumulator);
-  const onRecord = (record: CaptureRecord): void => {
-    // Records of one file share a handful of distinct seconds: parse each distinct string once.
-    const timeText = record.EnqueuedTimeUtc;
+  const addBody = hub === 'events' ? eventBodyFolder(accumulator) : scoredBodyFolder(accumulator);
+  const onView = (view: CaptureRecordView): void => {
+    // Records of one file share a handful of distinct seconds (the decoder reuses their strings): parse each once.
+    const timeText = view.enqueuedTimeUtc;
     if (timeText !== lastTimeText) {
       lastTimeText = timeText;
       const time = parseEnqueuedTimeUtc(timeText);
@@ -65,9 +68,9 @@ export async function foldCaptureBlob(
         if (time > last) last = time;
       }
     }
-    addBody(record.Body);
+    addBody(view);
   };
-  const decoder = new CaptureFileDecoder(onRecord, options);
+  const decoder = CaptureFileDecoder.ofViews(onView, options);
   for await (const chunk of chunks) {
     const failure = decoder.push(chunk);
     if (failure) return { ok: false, error: failure };
@@ -83,14 +86,15 @@ export async function foldCaptureBlob(
   });
 }
 
-function parseObject(accumulator: ProfileAccumulator, body: string | null): Record<string, unknown> | undefined {
-  if (body === null || body.length === 0) {
+/** The body's JSON object, or undefined after counting why it is not one. */
+function parseObject(accumulator: ProfileAccumulator, view: CaptureRecordView): Record<string, unknown> | undefined {
+  if (view.bodyStart < 0 || view.bodyEnd === view.bodyStart) {
     accumulator.addBadBody(BODY_REASONS.empty);
     return undefined;
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = JSON.parse(view.block.toString('utf8', view.bodyStart, view.bodyEnd));
   } catch {
     accumulator.addBadBody(BODY_REASONS.notJson);
     return undefined;
@@ -107,16 +111,15 @@ function hasFeatureObject(value: Record<string, unknown>): value is { features: 
   return typeof features === 'object' && features !== null && !Array.isArray(features);
 }
 
-function eventBodyFolder(accumulator: ProfileAccumulator, schema: ProfileSchema): (body: string | null) => void {
-  const scanner = new EventBodyScanner(schema.features.map((f) => f.name));
-  return (body) => {
+function eventBodyFolder(accumulator: ProfileAccumulator): (view: CaptureRecordView) => void {
+  const scanner = new EventBodyScanner(accumulator.featureNames);
+  return (view) => {
     // Well-formed bodies take the scanner; anything it does not vouch for gets JSON.parse and a reason.
-    const features = body === null ? undefined : scanner.scan(body);
-    if (features !== undefined) {
-      accumulator.addFeatures(features);
+    if (view.bodyStart >= 0 && scanner.scan(view.block, view.bodyStart, view.bodyEnd)) {
+      accumulator.addScanned(scanner.values);
       return;
     }
-    const event = parseObject(accumulator, body);
+    const event = parseObject(accumulator, view);
     if (event === undefined) return;
     if (!hasFeatureObject(event)) {
       accumulator.addBadBody(BODY_REASONS.missingFeatures);
@@ -126,9 +129,9 @@ function eventBodyFolder(accumulator: ProfileAccumulator, schema: ProfileSchema)
   };
 }
 
-function scoredBodyFolder(accumulator: ProfileAccumulator): (body: string | null) => void {
-  return (body) => {
-    const record = parseObject(accumulator, body);
+function scoredBodyFolder(accumulator: ProfileAccumulator): (view: CaptureRecordView) => void {
+  return (view) => {
+    const record = parseObject(accumulator, view);
     if (record === undefined) return;
     if (record.kind !== 'mrm.scored') {
       accumulator.addBadBody(BODY_REASONS.notScoredRecord);

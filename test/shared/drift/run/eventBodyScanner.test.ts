@@ -4,11 +4,14 @@ import { EventBodyScanner } from '../../../../shared/drift/run/eventBodyScanner.
 
 const NAMES = ['amount', 'hour', 'channel', 'é-名', 'quote"d', 'back\\slash', 'f0'];
 
-/** What the profile sees from JSON.parse: the features object's value per schema name, nested values as null. */
-function viaJsonParse(body: string): Record<string, unknown> | undefined {
+/**
+ * What the profile sees from the general path (the body's bytes decoded as UTF-8, then JSON.parse): the features
+ * object's value per schema name, nested values as null.
+ */
+function viaJsonParse(body: Buffer): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }
@@ -25,9 +28,15 @@ function viaJsonParse(body: string): Record<string, unknown> | undefined {
   return out;
 }
 
-function scanned(scanner: EventBodyScanner, body: string): Record<string, unknown> | undefined {
-  const features = scanner.scan(body);
-  return features === undefined ? undefined : Object.fromEntries(NAMES.map((n) => [n, features[n]]));
+/** The scanner's slots as the values they stand for, read from `body` placed inside other bytes (as in a block). */
+function scanned(scanner: EventBodyScanner, body: Buffer | string): Record<string, unknown> | undefined {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  // Bytes around the body that would change the result if the scanner read past its end.
+  const block = Buffer.concat([Buffer.from('1,"x'), bytes, Buffer.from('1} "')]);
+  if (!scanner.scan(block, 4, 4 + bytes.length)) return undefined;
+  const { kinds, numbers, strings } = scanner.values;
+  const valueOf = (i: number): unknown => [undefined, numbers[i], strings[i], null, true, false][kinds[i]!];
+  return Object.fromEntries(NAMES.map((n, i) => [n, valueOf(i)]));
 }
 
 /** Exactly equal, -0 and 0 told apart (the profile's sketch and sums must see what JSON.parse gives). */
@@ -105,7 +114,7 @@ describe('EventBodyScanner', () => {
     const scanner = new EventBodyScanner(NAMES);
     fc.assert(
       fc.property(bodyText, (body) => {
-        const expected = viaJsonParse(body);
+        const expected = viaJsonParse(Buffer.from(body));
         const actual = scanned(scanner, body);
         if (expected === undefined) {
           expect(actual).toBeUndefined();
@@ -140,7 +149,7 @@ describe('EventBodyScanner', () => {
                   : body.slice(0, p);
           const actual = scanned(scanner, mutated);
           if (actual === undefined) return;
-          const expected = viaJsonParse(mutated);
+          const expected = viaJsonParse(Buffer.from(mutated));
           expect(expected).toBeDefined();
           expectSame(actual, expected!);
         },
@@ -149,10 +158,42 @@ describe('EventBodyScanner', () => {
     );
   });
 
+  it('reads bodies of any bytes exactly as UTF-8 decoding then JSON.parse does (invalid UTF-8 included)', () => {
+    const scanner = new EventBodyScanner(NAMES);
+    // Raw bytes spliced into a well-formed body: inside strings, in keys, or anywhere.
+    const raw = fc.uint8Array({ maxLength: 6 }).map((b) => Buffer.from(b));
+    fc.assert(
+      fc.property(bodyText, raw, fc.nat(), fc.boolean(), (body, bytes, at, insideString) => {
+        const text = Buffer.from(body);
+        const quotes = [...text.keys()].filter((i) => text[i] === 34);
+        const p = insideString && quotes.length > 0 ? quotes[at % quotes.length]! + 1 : at % (text.length + 1);
+        const mutated = Buffer.concat([text.subarray(0, p), bytes, text.subarray(p)]);
+        const actual = scanned(scanner, mutated);
+        if (actual === undefined) return;
+        const expected = viaJsonParse(mutated);
+        expect(expected).toBeDefined();
+        expectSame(actual, expected!);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads a feature string of invalid UTF-8 as the decoder’s replacement characters', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"features":{"channel":"w'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('b"}}'),
+    ]);
+    expect(scanned(new EventBodyScanner(NAMES), body)).toMatchObject({ channel: 'w\ufffd\ufffdb' });
+  });
+
   it('resets between bodies: a feature absent from this body is undefined, not the last body’s value', () => {
     const scanner = new EventBodyScanner(NAMES);
-    expect(scanner.scan('{"features":{"amount":1.5,"channel":"web"}}')).toMatchObject({ amount: 1.5, channel: 'web' });
-    const second = scanner.scan('{"features":{"hour":3}}')!;
+    expect(scanned(scanner, '{"features":{"amount":1.5,"channel":"web"}}')).toMatchObject({
+      amount: 1.5,
+      channel: 'web',
+    });
+    const second = scanned(scanner, '{"features":{"hour":3}}')!;
     expect([second.amount, second.channel, second.hour]).toEqual([undefined, undefined, 3]);
   });
 
@@ -167,17 +208,28 @@ describe('EventBodyScanner', () => {
     ['raw control character', '{"features":{"channel":"a\u0001b"}}'],
     ['deep nesting', `{"features":{"amount":${'['.repeat(100)}${']'.repeat(100)}}}`],
   ])('leaves %s to the general path', (_, body) => {
-    expect(new EventBodyScanner(NAMES).scan(body)).toBeUndefined();
+    expect(scanned(new EventBodyScanner(NAMES), body)).toBeUndefined();
   });
 
   it('decodes escaped feature names and values, and hands nested values over as null', () => {
-    const features = new EventBodyScanner(NAMES).scan(
+    const features = scanned(
+      new EventBodyScanner(NAMES),
       '{"features":{"\\u0061mount":2,"channel":"w\\u00e9b\\n","hour":{"nested":[1]},"quote\\"d":true}}',
     )!;
     expect(features).toMatchObject({ amount: 2, channel: 'wéb\n', hour: null, 'quote"d': true });
   });
 
-  it('refuses to run for a schema with a __proto__ feature (an object literal cannot hold it)', () => {
-    expect(new EventBodyScanner(['__proto__']).scan('{"features":{"__proto__":1}}')).toBeUndefined();
+  it('reads a feature named __proto__ like any other (slots, not object properties)', () => {
+    const scanner = new EventBodyScanner(['__proto__', 'amount']);
+    expect(scanner.scan(Buffer.from('{"features":{"__proto__":1,"amount":2}}'))).toBe(true);
+    expect(Array.from(scanner.values.numbers)).toEqual([1, 2]);
+  });
+
+  it('never reads past the end it is given', () => {
+    const scanner = new EventBodyScanner(NAMES);
+    const block = Buffer.from('{"features":{"amount":12}}');
+    // Cut inside the number, inside a key, and before the closing braces: each a truncated body.
+    for (const end of [23, 16, block.length - 1]) expect(scanner.scan(block, 0, end)).toBe(false);
+    expect(scanner.scan(block, 0, block.length)).toBe(true);
   });
 });

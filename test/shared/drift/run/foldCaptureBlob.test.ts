@@ -1,10 +1,41 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { CaptureFileDecoder } from '../../../../shared/capture/captureFileDecoder.js';
 import { captureEvent, encodeCaptureFile } from '../../../../shared/capture/captureFileWriter.js';
+import { ProfileAccumulator } from '../../../../shared/drift/profileAccumulator.js';
+import type { DatasetProfile } from '../../../../shared/drift/profile.js';
+import type { ProfileSchema } from '../../../../shared/drift/schema.js';
 import { foldCaptureBlob, BODY_REASONS } from '../../../../shared/drift/run/foldCaptureBlob.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
 import { badBodyRecords, eventRecords, scoredRecords } from './fixtures/captureFixtures.js';
 
 const T0 = Date.UTC(2024, 0, 15, 10);
+
+/**
+ * The fold without any fast path, as the profile's definition: avsc records, JSON.parse of each body, the parsed
+ * features object to addFeatures, the same bad-body reasons.
+ */
+function referenceProfile(file: Buffer, schema: ProfileSchema): DatasetProfile {
+  const accumulator = new ProfileAccumulator(schema);
+  const decoder = new CaptureFileDecoder(({ Body }) => {
+    if (Body === null || Body.length === 0) return accumulator.addBadBody(BODY_REASONS.empty);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Body);
+    } catch {
+      return accumulator.addBadBody(BODY_REASONS.notJson);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return accumulator.addBadBody(BODY_REASONS.notObject);
+    const features = (parsed as { features?: unknown }).features;
+    if (typeof features !== 'object' || features === null || Array.isArray(features))
+      return accumulator.addBadBody(BODY_REASONS.missingFeatures);
+    accumulator.addFeatures(features as Record<string, unknown>);
+  });
+  decoder.push(file);
+  if (!decoder.end().ok) throw new Error('reference file does not decode');
+  return accumulator.toProfile();
+}
 
 describe('foldCaptureBlob', () => {
   const baseline = transactionBaseline();
@@ -78,6 +109,37 @@ describe('foldCaptureBlob', () => {
     );
     const chunked = await foldCaptureBlob(pieces, 'events', baseline.schema);
     expect(chunked).toEqual(whole);
+  });
+
+  it('folds exactly the profile of JSON.parse + addFeatures, whatever the bodies hold', async () => {
+    const names = baseline.schema.features.map((f) => f.name);
+    const value = fc.oneof(
+      { weight: 4, arbitrary: fc.double().map((x) => JSON.stringify(x)) },
+      { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1e400', '-1e400', '12.50', '1e-7', '123456789012345678') },
+      { weight: 3, arbitrary: fc.constantFrom('"grocery"', '"pos"', '"web"', '"caf\u00e9"', '""', '"1.5"') },
+      { weight: 1, arbitrary: fc.constantFrom('null', 'true', 'false', '[1]', '{"a":2}') },
+    );
+    const body = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc
+          .array(fc.tuple(fc.constantFrom(...names, 'unknown'), value), { maxLength: names.length + 2 })
+          .map((pairs) => `{"id":"e","features":{${pairs.map(([k, v]) => `"${k}": ${v}`).join(',')}}}`),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('', '{"features":1}', '[]', '{"features":{}', 'null', '{"id":1}') },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(body, { freq: 10 }), { maxLength: 60 }), async (bodies) => {
+        const file = encodeCaptureFile(
+          bodies.map((b, i) => captureEvent({ sequenceNumber: i, enqueuedTimeInMs: T0 + i * 400, body: b })),
+          { recordsPerBlock: 16 },
+        );
+        const result = await foldCaptureBlob([file], 'events', baseline.schema);
+        expect(result.ok && result.value.profile).toEqual(referenceProfile(file, baseline.schema));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('treats a body of JSON null like any non-object body', async () => {
