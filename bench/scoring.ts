@@ -109,11 +109,14 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     enqueuedTimeUtcArray: Array.from({ length: batchSize }, () => '2026-11-10T12:00:00.000Z'),
     partitionKeyArray: Array.from({ length: batchSize }, () => 'k'),
   };
+  const handler = createScoreEventsHandler(
+    { settings, profiles: { current: async () => profile }, metrics: noMetrics },
+    scoreEventsOutputs,
+  );
+  // An instance builds its scoring engine (ajv contract, compiled forest) once per profile version, as the ceiling
+  // compiles its forest once before timing: an empty batch builds it here, so the passes time steady-state scoring.
+  await handler([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
   const handlerPass = async (): Promise<number> => {
-    const handler = createScoreEventsHandler(
-      { settings, profiles: { current: async () => profile }, metrics: noMetrics },
-      scoreEventsOutputs,
-    );
     const started = process.cpuUsage();
     let scored = 0;
     for (let i = 0; i < events; i += batchSize) {
@@ -127,19 +130,19 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
   };
 
   let ceiling = 0;
-  let handler = 0;
+  let throughHandler = 0;
   for (let i = 0; i < repeats; i++) {
     ceiling = Math.max(ceiling, ceilingPass());
-    handler = Math.max(handler, await handlerPass());
+    throughHandler = Math.max(throughHandler, await handlerPass());
   }
   return {
     events,
     columns,
     trees: profile.model.forest.trees,
     batchSize,
-    handlerEventsPerSecond: handler,
+    handlerEventsPerSecond: throughHandler,
     ceilingEventsPerSecond: ceiling,
-    ratioToCeiling: handler / ceiling,
+    ratioToCeiling: throughHandler / ceiling,
   };
 }
 
