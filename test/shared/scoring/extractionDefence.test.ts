@@ -87,3 +87,36 @@ describe('ExtractionDefence: probing detection', () => {
     expect(defence.observe('early', 19, q(1.9, 0, 0)).probing).toBe(true);
   });
 });
+
+describe('ExtractionDefence: bounded memory per caller', () => {
+  const generous = { ...options, queryLimit: 10_000 };
+  const varied = (r: ReturnType<typeof createRandom>) => ({
+    vector: Float64Array.from([r.nextGaussian() * 5, r.nextGaussian() * 5, r.nextGaussian() * 5]),
+    outOfDistribution: false,
+  });
+
+  it('judges only the last historySize queries: old suspicious queries age out', () => {
+    const defence = new ExtractionDefence({ ...generous, historySize: 40 }, scales);
+    const r = createRandom(6);
+    for (let i = 0; i < 40; i++) defence.observe('reformed', i, { ...varied(r), outOfDistribution: true });
+    expect(defence.observe('reformed', 40, varied(r)).suspiciousShare).toBeCloseTo(39 / 40);
+    let last;
+    for (let i = 41; i < 80; i++) last = defence.observe('reformed', i, varied(r));
+    expect(last!.suspiciousShare).toBe(0);
+    expect(last!.probing).toBe(false);
+  });
+
+  it('gives a newcomer that replaces a forgotten caller a clean history', () => {
+    const defence = new ExtractionDefence({ ...generous, maxCallers: 2, probingMinQueries: 1 }, scales);
+    for (let i = 0; i < 30; i++) defence.observe('repeater', i, q(1, 2, 3));
+    defence.observe('other', 30, q(0, 0, 0));
+    // 'repeater' is the least recently inserted: the newcomer takes its place and must not inherit its queries.
+    const first = defence.observe('newcomer', 31, q(1, 2, 3));
+    expect(defence.trackedCallers).toBe(2);
+    expect(first.queriesInWindow).toBe(1);
+    expect(first.suspiciousShare).toBe(0);
+    expect(first.probing).toBe(false);
+    // Its second identical query is a duplicate of its own first, not of the forgotten caller's.
+    expect(defence.observe('newcomer', 32, q(1, 2, 3)).suspiciousShare).toBe(0.5);
+  });
+});
