@@ -1,4 +1,6 @@
 import { SketchAccumulator, SketchGrid } from '../sketch/logBucketSketch.js';
+import { BinsBySketchSlot } from './binsBySketchSlot.js';
+import { SCANNED_KIND } from './scannedFeatures.js';
 import { MISSING, OTHER, type NumericFeatureSchema } from './schema.js';
 import type { CategoricalFeatureProfile, NumericFeatureProfile } from './profile.js';
 
@@ -10,8 +12,8 @@ export class NumericAccumulator {
   private centeredSumSquares = 0;
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
-  private readonly psiEdges: Float64Array;
-  private readonly decileEdges: Float64Array;
+  private readonly psiBins: BinsBySketchSlot;
+  private readonly decileBins: BinsBySketchSlot;
   private readonly psiCounts: Float64Array;
   private readonly decileCounts: Float64Array;
   private readonly sketch: SketchAccumulator;
@@ -22,11 +24,14 @@ export class NumericAccumulator {
     schema: NumericFeatureSchema,
     private readonly exactValueCap: number,
   ) {
-    this.psiEdges = Float64Array.from(schema.psiEdges);
-    this.decileEdges = Float64Array.from(schema.decileEdges);
     this.psiCounts = new Float64Array(schema.psiEdges.length + 1);
     this.decileCounts = new Float64Array(schema.decileEdges.length + 1);
-    this.sketch = new SketchAccumulator(new SketchGrid(schema.sketch));
+    const grid = new SketchGrid(schema.sketch);
+    this.sketch = new SketchAccumulator(grid);
+    const binsOf = (edges: number[]) =>
+      new BinsBySketchSlot(Float64Array.from(edges), grid, this.sketch.zeroSlot, this.sketch.slots);
+    this.psiBins = binsOf(schema.psiEdges);
+    this.decileBins = binsOf(schema.decileEdges);
     this.center = schema.sketch.center;
   }
 
@@ -48,13 +53,17 @@ export class NumericAccumulator {
     this.centeredSumSquares += d * d;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    this.psiCounts[bucketOf(this.psiEdges, x)]! += 1;
-    this.decileCounts[bucketOf(this.decileEdges, x)]! += 1;
-    this.sketch.add(x);
-    if (this.values !== null) {
-      if (this.values.length < this.exactValueCap) this.values.push(x);
-      else this.values = null;
-    }
+    // The sketch bucket first: the PSI and decile bins are looked up from it.
+    const slot = this.sketch.add(x);
+    this.psiCounts[this.psiBins.binOf(slot, x)]! += 1;
+    this.decileCounts[this.decileBins.binOf(slot, x)]! += 1;
+    if (this.values !== null) this.keep(x);
+  }
+
+  /** Raw values while they fit the cap; out of addFinite, which runs for every value long after the cap is hit. */
+  private keep(x: number): void {
+    if (this.values!.length < this.exactValueCap) this.values!.push(x);
+    else this.values = null;
   }
 
   addMissing(n = 1): void {
@@ -76,21 +85,6 @@ export class NumericAccumulator {
       values: this.values === null ? null : Array.from(Float64Array.from(this.values).sort()),
     };
   }
-}
-
-/**
- * numpy.histogram's rule on interior edges: the number of edges <= x (bins are [a, b), the outer ones unbounded).
- * Binary search (upper bound), so duplicate edges give empty bins exactly as numpy does.
- */
-export function bucketOf(edges: Float64Array | ReadonlyArray<number>, x: number): number {
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x >= edges[mid]!) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Mutable counts of one categorical feature (baseline categories, `__other__`, `__missing__`). */
@@ -129,6 +123,16 @@ export class CategoricalAccumulator {
   addMissing(): void {
     this.missing++;
     this.counts[this.missingSlot]! += 1;
+  }
+
+  /** A value as a body scanner reports it (see ScannedFeatures): the same category add() gives the parsed value. */
+  addScanned(kind: number, number: number, string: string | undefined): void {
+    // JSON has no NaN, so every number is a category, by its decimal text as add() writes it.
+    if (kind === SCANNED_KIND.string) this.addKey(string!);
+    else if (kind === SCANNED_KIND.number) this.addKey(String(number));
+    else if (kind === SCANNED_KIND.true) this.addKey('true');
+    else if (kind === SCANNED_KIND.false) this.addKey('false');
+    else this.addMissing();
   }
 
   snapshot(): CategoricalFeatureProfile {
