@@ -96,16 +96,21 @@ export class InputValidator {
 
   validate(event: InputEvent): ValidatedEvent {
     const issues: ValidationIssue[] = [];
+    const features = event.features;
     // Copy on write: most events need no clipping, and the copy would be most of the validator's allocation.
-    let sanitised: Record<string, FeatureValue> = event.features;
-    const n = this.numericNames.length;
+    let sanitised: Record<string, FeatureValue> = features;
+    // Fields in locals: `issues.push` is a call, after which the optimiser would reload every field of `this`.
+    const names = this.numericNames;
+    const { mins, maxs, means, stds } = this;
+    const zScoreThreshold = this.options.zScoreThreshold;
+    const n = names.length;
     const vector = this.nextVector(n);
     let clipped = 0;
     for (let i = 0; i < n; i++) {
-      const name = this.numericNames[i]!;
-      const raw = event.features[name];
+      const name = names[i]!;
+      const raw = features[name];
       if (typeof raw !== 'number') {
-        vector[i] = this.means[i]!;
+        vector[i] = means[i]!;
         issues.push({
           code: VALIDATION_CODES.missing,
           feature: name,
@@ -113,8 +118,8 @@ export class InputValidator {
         });
         continue;
       }
-      const min = this.mins[i]!;
-      const max = this.maxs[i]!;
+      const min = mins[i]!;
+      const max = maxs[i]!;
       let value = raw;
       if (raw < min || raw > max) {
         issues.push({
@@ -123,25 +128,25 @@ export class InputValidator {
           message: `${name}=${raw} is outside the baseline range [${min}, ${max}]`,
         });
         value = raw < min ? min : max;
-        if (sanitised === event.features) sanitised = { ...event.features };
+        if (sanitised === features) sanitised = { ...features };
         sanitised[name] = value;
         clipped++;
       }
-      const std = this.stds[i]!;
+      const std = stds[i]!;
       if (std > 0) {
-        const z = (raw - this.means[i]!) / std;
-        if (Math.abs(z) > this.options.zScoreThreshold) {
+        const z = (raw - means[i]!) / std;
+        if (Math.abs(z) > zScoreThreshold) {
           issues.push({
             code: VALIDATION_CODES.zScore,
             feature: name,
-            message: `${name}=${raw} has |z| = ${Math.abs(z).toFixed(2)} > ${this.options.zScoreThreshold}`,
+            message: `${name}=${raw} has |z| = ${Math.abs(z).toFixed(2)} > ${zScoreThreshold}`,
           });
         }
       }
       vector[i] = value;
     }
     for (const { name, known } of this.categorical) {
-      const value = event.features[name];
+      const value = features[name];
       if (value === null || value === undefined) {
         issues.push({ code: VALIDATION_CODES.missing, feature: name, message: `${name} is missing` });
       } else if (!known.has(String(value))) {
