@@ -60,6 +60,51 @@ export class NumericAccumulator {
     if (this.values !== null) this.keep(x);
   }
 
+  /**
+   * Adds `count` values read from `values` at offset, offset + stride, …, exactly as addFinite/addMissing one by one
+   * would (same order, so the same floating-point sums): NaN and ±Infinity count as missing. One feature's values in
+   * a tight loop keep the running statistics in registers instead of object fields: the fold's hot loop.
+   */
+  addColumn(values: Float64Array, offset: number, stride: number, count: number): void {
+    let n = this.count;
+    let missing = this.missing;
+    let sum = this.sum;
+    let centeredSumSquares = this.centeredSumSquares;
+    let min = this.min;
+    let max = this.max;
+    const center = this.center;
+    const sketch = this.sketch;
+    const psiBins = this.psiBins;
+    const decileBins = this.decileBins;
+    const psiCounts = this.psiCounts;
+    const decileCounts = this.decileCounts;
+    for (let r = 0, p = offset; r < count; r++, p += stride) {
+      const value = values[p]!;
+      if (!Number.isFinite(value)) {
+        missing++;
+        continue;
+      }
+      // −0 becomes 0, as in addFinite.
+      const x = value === 0 ? 0 : value;
+      n++;
+      sum += x;
+      const d = x - center;
+      centeredSumSquares += d * d;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      const slot = sketch.add(x);
+      psiCounts[psiBins.binOf(slot, x)]! += 1;
+      decileCounts[decileBins.binOf(slot, x)]! += 1;
+      if (this.values !== null) this.keep(x);
+    }
+    this.count = n;
+    this.missing = missing;
+    this.sum = sum;
+    this.centeredSumSquares = centeredSumSquares;
+    this.min = min;
+    this.max = max;
+  }
+
   /** Raw values while they fit the cap; out of addFinite, which runs for every value long after the cap is hit. */
   private keep(x: number): void {
     if (this.values!.length < this.exactValueCap) this.values!.push(x);

@@ -55,7 +55,7 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
 );
 const property = fc.oneof(
-  fc.record({ long: fc.maxSafeInteger() }),
+  fc.record({ long: fc.integer({ min: -(2 ** 53 - 2), max: 2 ** 53 - 2 }) }),
   fc.record({ double: fc.double() }),
   fc.record({ string: fc.string({ maxLength: 8 }) }),
   fc.record({ bytes: fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)) }),
@@ -67,7 +67,8 @@ describe('CaptureFileDecoder.ofViews', () => {
       fc.property(
         fc.array(
           fc.record({
-            sequence: fc.maxSafeNat(),
+            // avsc writes longs up to 2^53 - 2.
+            sequence: fc.integer({ min: 0, max: 2 ** 53 - 2 }),
             second: fc.nat(5),
             body,
             properties: fc.dictionary(fc.string({ maxLength: 6 }), property, { maxKeys: 3 }),
