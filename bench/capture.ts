@@ -217,6 +217,7 @@ async function seedPythonPath(
   files: string[],
   foldRate: number,
 ): Promise<CaptureBenchFigures['python']> {
+  if (files.length === 0) return { skipped: 'no files given to the Python path (pythonFiles: 0)' };
   const run = promisify(execFile);
   try {
     await run('/usr/bin/python3', ['-c', 'import avro.datafile, numpy, scipy.stats']);
