@@ -1,4 +1,4 @@
-import { LogSteps } from './logSteps.js';
+import { MagnitudeBuckets } from './magnitudeBuckets.js';
 
 /**
  * A mergeable quantile sketch for KS and Wasserstein: a DDSketch-style histogram of z = (x - center) / scale, with
@@ -62,8 +62,8 @@ export class SketchGrid {
   private readonly inverseLogGamma: number;
   private readonly logLinearLimit: number;
   private readonly inverseLinearWidth: number;
-  /** The logarithmic region's bucket without Math.log, for most values (see LogSteps). */
-  private readonly logSteps: LogSteps | undefined;
+  /** Buckets of |z| by table, without Math.log, for nearly every value (see MagnitudeBuckets). */
+  private readonly buckets: MagnitudeBuckets | undefined;
 
   constructor(params: SketchParams) {
     if (!(params.scale > 0) || !Number.isFinite(params.scale))
@@ -83,29 +83,40 @@ export class SketchGrid {
     this.inverseLogGamma = 1 / this.logGamma;
     this.logLinearLimit = Math.log(this.linearLimit);
     this.inverseLinearWidth = 1 / this.linearWidth;
-    this.logSteps = LogSteps.of(this.linearLimit, this.gamma, this.logGamma, Z_LIMIT);
+    // Bucket lower edges of |z|: linear ones, then geometric ones, as the formula of indexByFormula draws them.
+    const edges = Float64Array.from({ length: this.maxIndex + 1 }, (_, m) =>
+      m < this.linearBuckets
+        ? m * this.linearWidth
+        : this.linearLimit * Math.exp((m - this.linearBuckets) * this.logGamma),
+    );
+    this.buckets = MagnitudeBuckets.of(`${params.relativeAccuracy}:${params.linearLimit}`, edges, Z_LIMIT);
   }
 
   /** Bucket index of a finite value. */
   index(x: number): number {
     const z = (x - this.center) * this.inverseScale;
-    const magnitude = Math.abs(z);
-    // z >= linearLimit or z < -linearLimit: the logarithmic region, one code path for both signs.
-    if (magnitude > this.linearLimit || z === this.linearLimit) {
-      const m = Math.min(this.linearBuckets + this.logStep(Math.min(magnitude, Z_LIMIT)), this.maxIndex);
-      // Bucket -linearBuckets - 1 - k mirrors linearBuckets + k, and -m - 1 is ~m: taking the sign from the bits
-      // instead of branching on it spares a mispredicted branch for every other value.
-      return m ^ signMaskOf(z);
+    const m = this.buckets === undefined ? -1 : this.buckets.find(Math.abs(z));
+    // Bucket -1 - m mirrors bucket m, and -1 - m is ~m: the sign comes from the bits, not from a branch.
+    return m >= 0 ? m ^ signMaskOf(z) : this.indexByFormula(z);
+  }
+
+  /** The definition of the buckets, for values the table leaves undecided (a hair from an edge, or out of range). */
+  private indexByFormula(z: number): number {
+    if (z >= this.linearLimit) {
+      if (z > Z_LIMIT) z = Z_LIMIT;
+      return Math.min(this.linearBuckets + this.logStep(z), this.maxIndex);
+    }
+    if (z < -this.linearLimit) {
+      if (z < -Z_LIMIT) z = -Z_LIMIT;
+      return Math.max(-this.linearBuckets - 1 - this.logStep(-z), -this.maxIndex - 1);
     }
     // Guards the rounding of z / width at the region's edge.
     const j = Math.floor(z * this.inverseLinearWidth);
     return j < -this.linearBuckets ? -this.linearBuckets : j >= this.linearBuckets ? this.linearBuckets - 1 : j;
   }
 
-  /** Buckets past the linear limit, for linearLimit <= z <= Z_LIMIT; LogSteps gives the formula's own result. */
   private logStep(z: number): number {
-    const k = this.logSteps === undefined ? -1 : this.logSteps.find(z);
-    return k >= 0 ? k : Math.floor((Math.log(z) - this.logLinearLimit) * this.inverseLogGamma);
+    return Math.floor((Math.log(z) - this.logLinearLimit) * this.inverseLogGamma);
   }
 
   /** Lower edge of bucket `i`, in value units. */

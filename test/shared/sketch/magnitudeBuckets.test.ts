@@ -43,7 +43,7 @@ const params = fc.record({
   linearLimit: fc.constantFrom(0.25, 0.1, 1, 0.3),
 });
 
-describe('SketchGrid.index without a logarithm per value', () => {
+describe('SketchGrid.index by the MagnitudeBuckets table', () => {
   it('equals the Math.log formula for any value, any grid', () => {
     fc.assert(
       fc.property(params, fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 50 }), (p, xs) => {
