@@ -1,5 +1,5 @@
 import type { CategoricalFeatureProfile, FeatureProfile } from '../profile.js';
-import type { StatOptions } from './statTest.js';
+import type { StatName, StatOptions, StatTest } from './statTest.js';
 
 /**
  * Reference and current counts on the same bins: for numeric features the schema's PSI bins (or deciles), for
@@ -50,4 +50,34 @@ export function proportions(counts: ReadonlyArray<number>): number[] {
   let total = 0;
   for (const c of counts) total += c;
   return counts.map((c) => (total > 0 ? c / total : 0));
+}
+
+/**
+ * A stat test that compares the two profiles' bins with a distance where higher is worse (PSI, Jensen–Shannon,
+ * Hellinger): they differ only in the distance, its name and default threshold, and what they add to the details.
+ */
+export function binnedDistanceTest(
+  name: StatName,
+  distance: (reference: ReadonlyArray<number>, current: ReadonlyArray<number>) => number,
+  defaultThreshold: number,
+  extraDetails: (options: StatOptions) => Record<string, unknown> = () => ({}),
+): StatTest {
+  return {
+    name,
+    appliesTo: ['numeric', 'categorical'],
+    direction: 'higher-is-worse',
+    defaultThreshold,
+    run(reference, current, options) {
+      const bins = binnedCounts(reference, current, options);
+      const score = distance(bins.reference, bins.current);
+      const threshold = options.threshold ?? defaultThreshold;
+      return {
+        score,
+        threshold,
+        drifted: score >= threshold,
+        direction: 'higher-is-worse',
+        details: { bins: bins.labels.length, ...extraDetails(options) },
+      };
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { binnedCounts, proportions } from './binned.js';
+import { binnedDistanceTest, proportions } from './binned.js';
 import type { StatTest } from './statTest.js';
 
 /** Hellinger distance sqrt(½ Σ (√p − √q)²), in [0, 1], over the same bins and raw proportions as JS. */
@@ -13,21 +13,4 @@ export function hellingerOf(reference: ReadonlyArray<number>, current: ReadonlyA
   return Math.sqrt(sum / 2);
 }
 
-export const hellingerTest: StatTest = {
-  name: 'hellinger',
-  appliesTo: ['numeric', 'categorical'],
-  direction: 'higher-is-worse',
-  defaultThreshold: 0.1,
-  run(reference, current, options) {
-    const bins = binnedCounts(reference, current, options);
-    const score = hellingerOf(bins.reference, bins.current);
-    const threshold = options.threshold ?? 0.1;
-    return {
-      score,
-      threshold,
-      drifted: score >= threshold,
-      direction: 'higher-is-worse',
-      details: { bins: bins.labels.length },
-    };
-  },
-};
+export const hellingerTest: StatTest = binnedDistanceTest('hellinger', hellingerOf, 0.1);

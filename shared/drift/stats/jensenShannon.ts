@@ -1,4 +1,4 @@
-import { binnedCounts, proportions } from './binned.js';
+import { binnedDistanceTest, proportions } from './binned.js';
 import type { StatTest } from './statTest.js';
 
 /** Jensen–Shannon distance, base 2 (scipy.spatial.distance.jensenshannon(p, q, base=2)), on raw proportions. */
@@ -14,21 +14,4 @@ export function jensenShannonOf(reference: ReadonlyArray<number>, current: Reado
   return Math.sqrt(Math.max(0, divergence / Math.LN2 / 2));
 }
 
-export const jensenShannonTest: StatTest = {
-  name: 'jensenShannon',
-  appliesTo: ['numeric', 'categorical'],
-  direction: 'higher-is-worse',
-  defaultThreshold: 0.1,
-  run(reference, current, options) {
-    const bins = binnedCounts(reference, current, options);
-    const score = jensenShannonOf(bins.reference, bins.current);
-    const threshold = options.threshold ?? 0.1;
-    return {
-      score,
-      threshold,
-      drifted: score >= threshold,
-      direction: 'higher-is-worse',
-      details: { bins: bins.labels.length },
-    };
-  },
-};
+export const jensenShannonTest: StatTest = binnedDistanceTest('jensenShannon', jensenShannonOf, 0.1);

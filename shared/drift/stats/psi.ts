@@ -1,4 +1,4 @@
-import { binnedCounts, proportions } from './binned.js';
+import { binnedDistanceTest, proportions } from './binned.js';
 import type { StatTest } from './statTest.js';
 
 /** Any zero proportion becomes this (the seed's rule), so the log stays finite. */
@@ -17,21 +17,6 @@ export function psiOf(reference: ReadonlyArray<number>, current: ReadonlyArray<n
   return psi;
 }
 
-export const psiTest: StatTest = {
-  name: 'psi',
-  appliesTo: ['numeric', 'categorical'],
-  direction: 'higher-is-worse',
-  defaultThreshold: 0.2,
-  run(reference, current, options) {
-    const bins = binnedCounts(reference, current, options);
-    const score = psiOf(bins.reference, bins.current);
-    const threshold = options.threshold ?? 0.2;
-    return {
-      score,
-      threshold,
-      drifted: score >= threshold,
-      direction: 'higher-is-worse',
-      details: { bins: bins.labels.length, binning: options.psiBinning ?? 'equal-width' },
-    };
-  },
-};
+export const psiTest: StatTest = binnedDistanceTest('psi', psiOf, 0.2, (options) => ({
+  binning: options.psiBinning ?? 'equal-width',
+}));
