@@ -1,5 +1,6 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
+import { deliveredBody } from '../../shared/demo/deliveredBody.js';
 import type { Environment, Settings } from '../../shared/config/settings.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
@@ -87,7 +88,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
         logHandler: logHandler('scoreEvents'),
       });
       await scoreHandler(
-        batch.events.map((e) => hostBody(e.body)),
+        batch.events.map((e) => deliveredBody(e.body)),
         context,
       );
       return {
@@ -197,23 +198,6 @@ function triggerMetadataOf(batch: HostBatch, settings: Settings, namespace: stri
       EnqueuedTimeUtc: enqueued[i],
     })),
   };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A body as the trigger hands it over: parsed when it is JSON, a string when it is other text, bytes otherwise. */
-function hostBody(bytes: Buffer): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return bytes;
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** The production Capture source, counting blobs for the progress bar (the handler logs its own progress). */

@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings.js';
 import type { WeeklyDriftReport } from '../drift/run/runWeeklyDrift.js';
 import type { DriftProgress } from '../drift/run/ports.js';
 import { MrmError, unwrap } from '../errors.js';
-import { summariseBatch } from '../scoring/batchSummary.js';
+import { summariseBatch, type BatchSummary } from '../scoring/batchSummary.js';
 import type { DeadLetter } from '../scoring/deadLetter.js';
 import type { ScoredRecord } from '../scoring/records.js';
 import { TransactionGenerator } from '../synthetic/transactions.js';
@@ -34,15 +34,11 @@ export interface DemoRequest {
   uploadConcurrency?: number;
 }
 
-export interface DemoCounts {
-  events: number;
-  accepted: number;
-  flagged: number;
-  review: number;
-  rejected: number;
-  deadLettered: number;
-  extractionFlagged: number;
-  deadLetterReasons: Record<string, number>;
+/** The week's totals: the batch summaries' counts added up, and what the defence did to the attacker. */
+export interface DemoCounts extends Pick<
+  BatchSummary,
+  'events' | 'accepted' | 'flagged' | 'review' | 'rejected' | 'deadLettered' | 'extractionFlagged' | 'deadLetterReasons'
+> {
   /** What the defence did to the attacker's queries. */
   probe: { callerId: string; queries: number; probing: number; rateLimited: number };
   invocations: number;
@@ -321,7 +317,7 @@ function parseDeadLetters(lines: string | undefined): DeadLetter[] {
     .map((line) => JSON.parse(line) as DeadLetter);
 }
 
-function tally(counts: DemoCounts, summary: ReturnType<typeof summariseBatch>, scored: readonly ScoredRecord[]): void {
+function tally(counts: DemoCounts, summary: BatchSummary, scored: readonly ScoredRecord[]): void {
   counts.events += summary.events;
   counts.accepted += summary.accepted;
   counts.flagged += summary.flagged;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deliveredBody } from '../../../shared/demo/deliveredBody.js';
 import { createRandom } from '../../../shared/baseline/random.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
@@ -9,21 +10,6 @@ import { transactionBaseline } from '../../helpers/baselineFixture.js';
 const engine = createScoringEngine(transactionBaseline(), defaultSettings().scoring);
 const event = new TransactionGenerator(3).event('tx-1', 'caller-1', '2026-03-03T10:00:00.000Z');
 
-/** What the scoreEvents trigger would hand over for these bytes: parsed JSON, else text, else the bytes. */
-function asDelivered(bytes: Buffer): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return bytes;
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 describe('malformedBody', () => {
   it.each(Object.entries(MALFORMED_KINDS) as Array<[MalformedKind, string]>)(
     'breaks an event as "%s", which the event contract refuses with %s',
@@ -31,7 +17,7 @@ describe('malformedBody', () => {
       for (let seed = 0; seed < 20; seed++) {
         const { kind: made, body } = malformedBody(createRandom(seed), event, kind);
         expect(made).toBe(kind);
-        const decoded = engine.contract.decode(asDelivered(body));
+        const decoded = engine.contract.decode(deliveredBody(body));
         expect(decoded.ok).toBe(false);
         if (!decoded.ok) expect(decoded.error.code).toBe(code);
       }
