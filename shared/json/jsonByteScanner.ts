@@ -1,0 +1,231 @@
+export const QUOTE = 34;
+const BACKSLASH = 92;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+export const COMMA = 44;
+export const COLON = 58;
+export const MINUS = 45;
+const PLUS = 43;
+const DOT = 46;
+export const ZERO = 48;
+export const NINE = 57;
+/** What `at` gives past the body's end: no JSON token starts with it, so every check against it fails. */
+export const END = -1;
+/** Positions are returned on success; FAIL says the bytes are not what the caller vouches for. */
+export const FAIL = -1;
+const MAX_DEPTH = 64;
+
+/** 10^0 … 10^22: every one exactly representable, which is what makes the fast number path exact. */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The JSON grammar over UTF-8 bytes, for scanners that read one known document shape straight from a body's bytes
+ * (no string of the body, no JSON.parse) and hand anything unusual to the general path. Every method validates what
+ * it passes over and returns the position after it, or FAIL. Numbers get the value JSON.parse would give (up to 15
+ * significant digits by the exact Clinger fast path, others by Number()); strings are decoded as UTF-8 and, with
+ * escapes, by JSON.parse of the token. UTF-8 decoding is local at ASCII bytes, so decoding a string token alone gives
+ * what decoding the whole body gives.
+ */
+export class JsonByteScanner {
+  protected bytes: Buffer = Buffer.alloc(0);
+  protected end = 0;
+  /** The value of the number `numberAt` just read. */
+  protected number = 0;
+  /** Whether the string `string` just read had an escape. */
+  protected stringHasEscape = false;
+  /**
+   * Whether any string since `reset` held a byte of 0x80 or above. Outside strings such a byte is never valid JSON,
+   * so a scan that ends without it read pure ASCII: no invalid UTF-8 can have passed unseen.
+   */
+  protected sawNonAscii = false;
+
+  /** Starts a scan of `bytes` up to `end`. */
+  protected reset(bytes: Buffer, end: number): void {
+    this.bytes = bytes;
+    this.end = end;
+    this.sawNonAscii = false;
+  }
+
+  protected at(i: number): number {
+    return i < this.end ? this.bytes[i]! : END;
+  }
+
+  protected skipSpace(i: number): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    while (i < end) {
+      const c = bytes[i]!;
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
+      i++;
+    }
+    return i;
+  }
+
+  /** Whether `token` sits at `i`, wholly inside the body. */
+  protected matches(token: Buffer, i: number): boolean {
+    const n = token.length;
+    if (i + n > this.end) return false;
+    const bytes = this.bytes;
+    for (let k = 0; k < n; k++) if (bytes[i + k] !== token[k]) return false;
+    return true;
+  }
+
+  protected literal(i: number, word: 'null' | 'true' | 'false'): number {
+    for (let k = 0; k < word.length; k++) if (this.at(i + k) !== word.charCodeAt(k)) return FAIL;
+    return i + word.length;
+  }
+
+  /** The text of the string token [start, end) that `string` just validated. */
+  protected stringAt(start: number, end: number): string {
+    return this.stringHasEscape
+      ? (JSON.parse(this.bytes.toString('utf8', start, end)) as string)
+      : this.bytes.toString('utf8', start + 1, end - 1);
+  }
+
+  /** Validates any JSON value; returns the position after it. */
+  protected value(i: number, depth: number): number {
+    const c = this.at(i);
+    if (c === QUOTE) return this.string(i);
+    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.numberAt(i);
+    if (c === 110) return this.literal(i, 'null');
+    if (c === 116) return this.literal(i, 'true');
+    if (c === 102) return this.literal(i, 'false');
+    if (depth >= MAX_DEPTH) return FAIL;
+    if (c === OPEN_BRACE) {
+      let j = this.skipSpace(i + 1);
+      if (this.at(j) === CLOSE_BRACE) return j + 1;
+      for (;;) {
+        if (this.at(j) !== QUOTE) return FAIL;
+        j = this.string(j);
+        if (j === FAIL) return FAIL;
+        j = this.skipSpace(j);
+        if (this.at(j) !== COLON) return FAIL;
+        j = this.value(this.skipSpace(j + 1), depth + 1);
+        if (j === FAIL) return FAIL;
+        j = this.skipSpace(j);
+        const d = this.at(j);
+        if (d === CLOSE_BRACE) return j + 1;
+        if (d !== COMMA) return FAIL;
+        j = this.skipSpace(j + 1);
+      }
+    }
+    if (c === OPEN_BRACKET) {
+      let j = this.skipSpace(i + 1);
+      if (this.at(j) === CLOSE_BRACKET) return j + 1;
+      for (;;) {
+        j = this.value(j, depth + 1);
+        if (j === FAIL) return FAIL;
+        j = this.skipSpace(j);
+        const d = this.at(j);
+        if (d === CLOSE_BRACKET) return j + 1;
+        if (d !== COMMA) return FAIL;
+        j = this.skipSpace(j + 1);
+      }
+    }
+    return FAIL;
+  }
+
+  /**
+   * A JSON string starting at the quote at `i`; the position after its closing quote. Sets stringHasEscape. Bytes
+   * of 0x80 and above are always inside a string's UTF-8 (a sequence the decoder replaces with U+FFFD included), so
+   * only control bytes and escapes need checking; such bytes set sawNonAscii for scanners that must refuse them.
+   */
+  protected string(i: number): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    let escaped = false;
+    for (let j = i + 1; j < end; j++) {
+      const c = bytes[j]!;
+      if (c === QUOTE) {
+        this.stringHasEscape = escaped;
+        return j + 1;
+      }
+      if (c < 32) return FAIL;
+      if (c >= 128) this.sawNonAscii = true;
+      else if (c === BACKSLASH) {
+        escaped = true;
+        const e = this.at(++j);
+        if (e === 117 /* u */) {
+          for (let h = 1; h <= 4; h++) if (!isHex(this.at(j + h))) return FAIL;
+          j += 4;
+        } else if (
+          e !== QUOTE &&
+          e !== BACKSLASH &&
+          e !== 47 &&
+          e !== 98 &&
+          e !== 102 &&
+          e !== 110 &&
+          e !== 114 &&
+          e !== 116
+        ) {
+          return FAIL;
+        }
+      }
+    }
+    return FAIL;
+  }
+
+  /** A JSON number at `start`; the position after it, its value in this.number. */
+  protected numberAt(start: number): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    let i = start;
+    const negative = bytes[i] === MINUS;
+    if (negative) i++;
+    let mantissa = 0;
+    let significant = 0;
+    let scale = 0;
+    let c = i < end ? bytes[i]! : END;
+    if (c === ZERO) {
+      c = ++i < end ? bytes[i]! : END;
+    } else if (c > ZERO && c <= NINE) {
+      do {
+        mantissa = mantissa * 10 + (c - ZERO);
+        significant++;
+        c = ++i < end ? bytes[i]! : END;
+      } while (c >= ZERO && c <= NINE);
+    } else {
+      return FAIL;
+    }
+    if (c === DOT) {
+      c = ++i < end ? bytes[i]! : END;
+      if (!(c >= ZERO && c <= NINE)) return FAIL;
+      do {
+        if (mantissa !== 0 || c !== ZERO) significant++;
+        mantissa = mantissa * 10 + (c - ZERO);
+        scale++;
+        c = ++i < end ? bytes[i]! : END;
+      } while (c >= ZERO && c <= NINE);
+    }
+    let exponent = 0;
+    if (c === 101 || c === 69 /* e E */) {
+      c = ++i < end ? bytes[i]! : END;
+      let exponentSign = 1;
+      if (c === PLUS || c === MINUS) {
+        if (c === MINUS) exponentSign = -1;
+        c = ++i < end ? bytes[i]! : END;
+      }
+      if (!(c >= ZERO && c <= NINE)) return FAIL;
+      do {
+        if (exponent < 100_000) exponent = exponent * 10 + (c - ZERO);
+        c = ++i < end ? bytes[i]! : END;
+      } while (c >= ZERO && c <= NINE);
+      exponent *= exponentSign;
+    }
+    const power = exponent - scale;
+    if (significant <= 15 && power >= -22 && power <= 22) {
+      // Clinger's fast path: mantissa and 10^|power| are exact doubles, so one IEEE operation rounds correctly.
+      const magnitude = power >= 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
+      this.number = negative ? -magnitude : magnitude;
+    } else {
+      this.number = Number(bytes.toString('latin1', start, i));
+    }
+    return i;
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= ZERO && c <= NINE) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
