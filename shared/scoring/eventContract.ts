@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import type { BaselineFeature } from '../baseline/profile.js';
+import { ContractScanner } from './contractScanner.js';
 import type { InputEvent } from './records.js';
 
 /** Stable reason codes of contract failures; dead letters carry them. */
@@ -76,12 +77,10 @@ export function compileEventContract(
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let lastGoodTimestamp: string | undefined;
 
-  const check = (value: unknown): Result<InputEvent> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return fail(EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
-    }
-    if (!validate(value)) return schemaFailure(validate, featureTypes, value as { features?: Record<string, unknown> });
-    const event = value as unknown as InputEvent;
+  const scanner = new ContractScanner(features, maxStringLength);
+
+  /** What the schema cannot say: the timestamp is a date, a numeric label is finite. */
+  const accept = (event: InputEvent): Result<InputEvent> => {
     // Producers batch events with equal timestamps; remembering the last good one skips a regex and a date parse.
     if (event.timestamp !== undefined && event.timestamp !== lastGoodTimestamp) {
       if (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
@@ -96,6 +95,14 @@ export function compileEventContract(
       );
     }
     return ok(event);
+  };
+
+  const check = (value: unknown): Result<InputEvent> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail(EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
+    }
+    if (!validate(value)) return schemaFailure(validate, featureTypes, value as { features?: Record<string, unknown> });
+    return accept(value as unknown as InputEvent);
   };
 
   const parseText = (text: string): Result<InputEvent> => {
@@ -131,6 +138,10 @@ export function compileEventContract(
       }
       if (body instanceof Uint8Array) {
         if (body.byteLength > options.maxBodyBytes) return tooLarge(body.byteLength, options.maxBodyBytes);
+        // Bytes as the binary trigger delivers them: a body that plainly keeps the contract is read in one pass.
+        const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+        const scanned = scanner.scan(bytes);
+        if (scanned !== undefined) return accept(scanned);
         let text: string;
         try {
           text = decoder.decode(body);

@@ -1,0 +1,231 @@
+import type { BaselineFeature } from '../baseline/profile.js';
+import {
+  CLOSE_BRACE,
+  COLON,
+  COMMA,
+  FAIL,
+  JsonByteScanner,
+  MINUS,
+  NINE,
+  OPEN_BRACE,
+  QUOTE,
+  ZERO,
+} from '../json/jsonByteScanner.js';
+import type { FeatureValue, InputEvent } from './records.js';
+
+const KEY = {
+  id: Buffer.from('"id"'),
+  callerId: Buffer.from('"callerId"'),
+  timestamp: Buffer.from('"timestamp"'),
+  label: Buffer.from('"label"'),
+  features: Buffer.from('"features"'),
+} as const;
+const NUL = 110; /* n */
+/** The contract's limit on `timestamp`, as its JSON Schema states it. */
+const MAX_TIMESTAMP_LENGTH = 64;
+
+/**
+ * Reads a body that plainly keeps the event contract straight from its bytes, without JSON.parse or the JSON Schema:
+ * the hot path of scoreEvents. It vouches only for what it can judge exactly as the general path (JSON.parse, then
+ * the compiled schema) would: a pure-ASCII JSON object, each of `id`, `callerId`, `timestamp`, `label` and
+ * `features` at most once and of an accepted type and length, no escape in a string the event keeps, every
+ * baseline feature present exactly once with a finite number or null (numeric) or a string or null (categorical),
+ * and no other feature. Anything else returns undefined, and the general path decides the body's fate and reason
+ * (a property test holds the two paths to the same answer on arbitrary bodies).
+ *
+ * ASCII alone, because then bytes are characters: the UTF-8 check and the schema's lengths in code points need no
+ * decoding. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and dropped.
+ */
+export class ContractScanner extends JsonByteScanner {
+  /** Feature names in profile order, and whether each is numeric. */
+  private readonly names: readonly string[];
+  private readonly numeric: readonly boolean[];
+  private readonly slotByName = new Map<string, number>();
+  /** Each name's JSON key token (quotes included) when it needs no escape: compared in place, byte by byte. */
+  private readonly keyTokens: Array<Buffer | undefined>;
+  private readonly seen: Uint8Array;
+  /** A features object with every name, in order: copying it gives each event's object its final shape at once. */
+  private readonly template: Record<string, FeatureValue>;
+  /** Whether building objects by name is safe (no feature is called `__proto__`, which assignment would not keep). */
+  readonly usable: boolean;
+  private features: Record<string, FeatureValue> = {};
+  private id: string | undefined;
+  private callerId: string | undefined;
+  private timestamp: string | undefined;
+  private label: number | string | undefined;
+  private sawFeatures = false;
+  private sawLabel = false;
+
+  constructor(
+    features: readonly BaselineFeature[],
+    private readonly maxStringLength: number,
+  ) {
+    super();
+    this.names = features.map((f) => f.name);
+    this.numeric = features.map((f) => f.type === 'numeric');
+    this.names.forEach((name, i) => this.slotByName.set(name, i));
+    this.keyTokens = this.names.map((name) => {
+      const token = JSON.stringify(name);
+      return token === `"${name}"` ? Buffer.from(token, 'utf8') : undefined;
+    });
+    this.seen = new Uint8Array(this.names.length);
+    this.template = Object.fromEntries(this.names.map((name) => [name, null]));
+    this.usable = !this.names.includes('__proto__');
+  }
+
+  /** The event in `bytes`, or undefined when the general path must decide. */
+  scan(bytes: Buffer): InputEvent | undefined {
+    if (!this.usable) return undefined;
+    this.reset(bytes, bytes.length);
+    this.id = undefined;
+    this.callerId = undefined;
+    this.timestamp = undefined;
+    this.label = undefined;
+    this.sawFeatures = false;
+    this.sawLabel = false;
+    const after = this.topLevel(this.skipSpace(0));
+    if (after === FAIL || this.skipSpace(after) !== bytes.length || this.sawNonAscii) return undefined;
+    if (this.id === undefined || !this.sawFeatures) return undefined;
+    const event: InputEvent = { id: this.id, features: this.features };
+    if (this.callerId !== undefined) event.callerId = this.callerId;
+    if (this.timestamp !== undefined) event.timestamp = this.timestamp;
+    if (this.label !== undefined) event.label = this.label;
+    return event;
+  }
+
+  private topLevel(start: number): number {
+    if (this.at(start) !== OPEN_BRACE) return FAIL;
+    let i = this.skipSpace(start + 1);
+    if (this.at(i) === CLOSE_BRACE) return FAIL;
+    for (;;) {
+      if (this.at(i) !== QUOTE) return FAIL;
+      const keyStart = i;
+      const keyEnd = this.string(i);
+      if (keyEnd === FAIL || this.stringHasEscape) return FAIL;
+      i = this.skipSpace(keyEnd);
+      if (this.at(i) !== COLON) return FAIL;
+      i = this.member(keyStart, keyEnd - keyStart, this.skipSpace(i + 1));
+      if (i === FAIL) return FAIL;
+      i = this.skipSpace(i);
+      const c = this.at(i);
+      if (c === CLOSE_BRACE) return i + 1;
+      if (c !== COMMA) return FAIL;
+      i = this.skipSpace(i + 1);
+    }
+  }
+
+  /** The value of the top-level key token at `keyAt` (of `keyLength` bytes), starting at `i`. */
+  private member(keyAt: number, keyLength: number, i: number): number {
+    if (keyLength === KEY.id.length && this.matches(KEY.id, keyAt)) {
+      if (this.id !== undefined) return FAIL;
+      const end = this.plainString(i, 1, this.maxStringLength);
+      if (end !== FAIL) this.id = this.bytes.toString('latin1', i + 1, end - 1);
+      return end;
+    }
+    if (keyLength === KEY.features.length && this.matches(KEY.features, keyAt)) {
+      if (this.sawFeatures) return FAIL;
+      this.sawFeatures = true;
+      return this.featureObject(i);
+    }
+    if (keyLength === KEY.callerId.length && this.matches(KEY.callerId, keyAt)) {
+      if (this.callerId !== undefined) return FAIL;
+      const end = this.plainString(i, 1, this.maxStringLength);
+      if (end !== FAIL) this.callerId = this.bytes.toString('latin1', i + 1, end - 1);
+      return end;
+    }
+    if (keyLength === KEY.timestamp.length && this.matches(KEY.timestamp, keyAt)) {
+      if (this.timestamp !== undefined) return FAIL;
+      const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH);
+      if (end !== FAIL) this.timestamp = this.bytes.toString('latin1', i + 1, end - 1);
+      return end;
+    }
+    if (keyLength === KEY.label.length && this.matches(KEY.label, keyAt)) {
+      if (this.sawLabel) return FAIL;
+      this.sawLabel = true;
+      const c = this.at(i);
+      if (c === QUOTE) {
+        const end = this.plainString(i, 0, this.maxStringLength);
+        if (end !== FAIL) this.label = this.bytes.toString('latin1', i + 1, end - 1);
+        return end;
+      }
+      const end = this.finiteNumber(i);
+      if (end !== FAIL) this.label = this.number;
+      return end;
+    }
+    return this.value(i, 1);
+  }
+
+  /** A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII). */
+  private plainString(i: number, minLength: number, maxLength: number): number {
+    if (this.at(i) !== QUOTE) return FAIL;
+    const end = this.string(i);
+    if (end === FAIL || this.stringHasEscape) return FAIL;
+    const length = end - i - 2;
+    return length < minLength || length > maxLength ? FAIL : end;
+  }
+
+  private finiteNumber(i: number): number {
+    const c = this.at(i);
+    if (c !== MINUS && !(c >= ZERO && c <= NINE)) return FAIL;
+    const end = this.numberAt(i);
+    // A literal beyond the double range parses to ±Infinity, which the contract names as not finite.
+    return end !== FAIL && Number.isFinite(this.number) ? end : FAIL;
+  }
+
+  private featureObject(start: number): number {
+    if (this.at(start) !== OPEN_BRACE) return FAIL;
+    const names = this.names;
+    const tokens = this.keyTokens;
+    const seen = this.seen;
+    seen.fill(0);
+    const features = { ...this.template };
+    this.features = features;
+    let i = this.skipSpace(start + 1);
+    let count = 0;
+    if (this.at(i) !== CLOSE_BRACE) {
+      let expected = 0;
+      for (;;) {
+        if (this.at(i) !== QUOTE) return FAIL;
+        // Producers list features in the same order event after event: try the next expected name in place first.
+        let slot: number;
+        let keyEnd: number;
+        const guess = tokens[expected];
+        if (guess !== undefined && this.matches(guess, i)) {
+          slot = expected;
+          keyEnd = i + guess.length;
+        } else {
+          keyEnd = this.string(i);
+          if (keyEnd === FAIL) return FAIL;
+          slot = this.slotByName.get(this.stringAt(i, keyEnd)) ?? -1;
+          // An unknown feature is a contract failure the general path names.
+          if (slot < 0) return FAIL;
+        }
+        if (seen[slot] === 1) return FAIL;
+        seen[slot] = 1;
+        count++;
+        expected = slot + 1;
+        i = this.skipSpace(keyEnd);
+        if (this.at(i) !== COLON) return FAIL;
+        i = this.skipSpace(i + 1);
+        if (this.at(i) === NUL) {
+          i = this.literal(i, 'null');
+        } else if (this.numeric[slot]) {
+          i = this.finiteNumber(i);
+          if (i !== FAIL) features[names[slot]!] = this.number;
+        } else {
+          const valueStart = i;
+          i = this.plainString(i, 0, this.maxStringLength);
+          if (i !== FAIL) features[names[slot]!] = this.bytes.toString('latin1', valueStart + 1, i - 1);
+        }
+        if (i === FAIL) return FAIL;
+        i = this.skipSpace(i);
+        const c = this.at(i);
+        if (c === CLOSE_BRACE) break;
+        if (c !== COMMA) return FAIL;
+        i = this.skipSpace(i + 1);
+      }
+    }
+    // A missing feature is a contract failure the general path names.
+    return count === names.length ? i + 1 : FAIL;
+  }
+}

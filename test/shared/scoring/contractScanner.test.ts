@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { BaselineFeature } from '../../../shared/baseline/profile.js';
+import { ContractScanner } from '../../../shared/scoring/contractScanner.js';
+import { compileEventContract } from '../../../shared/scoring/eventContract.js';
+
+const FEATURES: BaselineFeature[] = [
+  { name: 'amount', type: 'numeric' },
+  { name: 'hour', type: 'numeric' },
+  { name: 'channel', type: 'categorical' },
+  { name: 'f0', type: 'numeric' },
+];
+const MAX_STRING_LENGTH = 12;
+const contract = compileEventContract(FEATURES, { maxBodyBytes: 1 << 20, maxStringLength: MAX_STRING_LENGTH });
+
+/** A decoded body as scoring reads it: the contract's fields (other top-level keys are allowed and never read). */
+function outcome(decoded: ReturnType<typeof contract.decode>): unknown {
+  if (!decoded.ok) return decoded.error.code;
+  const { id, callerId, timestamp, features, label } = decoded.value;
+  return Object.fromEntries(
+    Object.entries({ id, callerId, timestamp, features, label }).filter(([, v]) => v !== undefined),
+  );
+}
+
+const space = fc.constantFrom('', ' ', '\n', '\t ', '\r\n');
+const numberText = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => JSON.stringify(x)),
+  fc.integer().map(String),
+  fc.constantFrom('-0', '0.1', '1e400', '-1e400', '1E-5', '123456789012345678', '0.30000000000000004', '01', '1.'),
+);
+const shortText = fc.oneof(
+  fc.string({ maxLength: MAX_STRING_LENGTH + 2 }),
+  fc.constantFrom('', 'web', 'é', 'a"b', 'a\\b', 'x'.repeat(MAX_STRING_LENGTH), 'x'.repeat(MAX_STRING_LENGTH + 1)),
+);
+/** Strings as a producer may write them: plain, or with needless escapes. */
+const stringText = fc
+  .tuple(shortText, fc.boolean())
+  .map(([s, escape]) =>
+    escape ? JSON.stringify(s).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : JSON.stringify(s),
+  );
+const anyValue = fc.oneof(
+  { weight: 4, arbitrary: numberText },
+  { weight: 3, arbitrary: stringText },
+  { weight: 2, arbitrary: fc.constantFrom('null', 'true', 'false', '[]', '{}', '[1,{"a":null}]', '{"x":[2]}') },
+);
+const featureName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...FEATURES.map((f) => f.name)) },
+  { weight: 1, arbitrary: fc.constantFrom('colour', '__proto__', 'amount ', 'f\\u0030') },
+);
+const topKey = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('id', 'callerId', 'timestamp', 'label') },
+  { weight: 1, arbitrary: fc.constantFrom('extra', '__proto__', 'i\\u0064', 'features') },
+);
+const topValue = fc.oneof(
+  anyValue,
+  fc.constantFrom(
+    '"2026-11-10T12:00:00Z"',
+    '"2026-11-10"',
+    '"yesterday"',
+    '"c-1"',
+    '"e-1"',
+    '"' + 'x'.repeat(70) + '"',
+  ),
+);
+
+const NAMES = FEATURES.map((f) => f.name);
+const validTop = fc.constantFrom(
+  '"callerId":"c-1"',
+  `"callerId":"${'c'.repeat(MAX_STRING_LENGTH)}"`,
+  `"label":"${'l'.repeat(MAX_STRING_LENGTH + 1)}"`,
+  '"timestamp":"2026-11-10T12:00:00Z"',
+  '"label":1',
+  '"label":"yes"',
+  '"trace":{"a":[1,"x"]}',
+);
+
+/**
+ * Bodies near the contract. Half keep it (every feature once, in any order, well-typed values, valid fields), so the
+ * scanner's reading is compared often; the other half also get features missing, repeated, unknown or mistyped, and
+ * top-level fields of any kind.
+ */
+const bodyText = fc
+  .tuple(
+    fc.boolean(),
+    fc.shuffledSubarray(NAMES, { minLength: 0 }),
+    fc.shuffledSubarray(NAMES, { minLength: NAMES.length }),
+    fc.array(fc.tuple(featureName, anyValue), { maxLength: 2 }),
+    fc.array(fc.tuple(fc.nat(), numberText), { maxLength: 4 }),
+    fc.array(fc.tuple(topKey, topValue), { maxLength: 4 }),
+    fc.array(validTop, { maxLength: 3 }),
+    fc.boolean(),
+    space,
+  )
+  .map(([keeps, someNames, allNames, odd, numbers, members, valid, withId, s]) => {
+    const names = keeps ? allNames : someNames;
+    const values = new Map<string, string>(names.map((n, i) => [n, i % 3 === 2 ? 'null' : '1.5']));
+    for (const [k, v] of numbers) {
+      const name = names[k % Math.max(names.length, 1)]!;
+      if (name !== undefined) values.set(name, name === 'channel' ? `"w${v.length}"` : v);
+    }
+    const entries = [...values].map(([k, v]) => `${s}"${k}"${s}:${s}${v}`);
+    const top = [...valid.map((m) => m.replace(':', `${s}:${s}`))];
+    if (!keeps) {
+      for (const [k, v] of odd) entries.splice(entries.length >> 1, 0, `"${k}":${v}`);
+      top.push(...members.map(([k, v]) => `"${k}":${s}${v}`));
+    }
+    if (withId || keeps) top.unshift('"id":"e-1"');
+    top.splice(top.length >> 1, 0, `"features":${s}{${entries.join(',')}}`);
+    return `${s}{${top.join(`,${s}`)}}${s}`;
+  });
+
+describe('ContractScanner', () => {
+  it('gives the contract the same answer for a body’s bytes (scanned) as for its text (JSON.parse and the schema)', () => {
+    // Text bodies never take the scanner; bytes take it whenever it vouches for them.
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    let vouched = 0;
+    fc.assert(
+      fc.property(bodyText, (body) => {
+        const bytes = Buffer.from(body);
+        if (scanner.scan(bytes) !== undefined) vouched++;
+        expect(outcome(contract.decode(bytes))).toStrictEqual(outcome(contract.decode(body)));
+      }),
+      { numRuns: 4000 },
+    );
+    // The generator must reach the fast path, or the property holds vacuously.
+    expect(vouched).toBeGreaterThan(200);
+  });
+
+  it('reads a well-formed event, whitespace, extra keys and nulls included', () => {
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    const body =
+      ' { "trace": {"a": [1, "x"]}, "id" : "e-1", "callerId":"c-9", "timestamp":"2026-11-10T12:00:00Z",\n' +
+      '"features": {"hour": 3, "amount": -0.25e1, "channel": null, "f0": -0}, "label": "yes" } ';
+    expect(scanner.scan(Buffer.from(body))).toStrictEqual({
+      id: 'e-1',
+      callerId: 'c-9',
+      timestamp: '2026-11-10T12:00:00Z',
+      features: { amount: -2.5, hour: 3, channel: null, f0: -0 },
+      label: 'yes',
+    });
+  });
+
+  it.each([
+    ['a missing feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w"}}'],
+    ['an unknown feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1,"x":1}}'],
+    ['a repeated feature', '{"id":"e","features":{"amount":1,"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a repeated id', '{"id":"e","id":"f","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a number beyond the double range', '{"id":"e","features":{"amount":1e999,"hour":2,"channel":"w","f0":1}}'],
+    ['a string where a number belongs', '{"id":"e","features":{"amount":"1","hour":2,"channel":"w","f0":1}}'],
+    ['an escaped id', '{"id":"\\u0065","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a non-ASCII category', '{"id":"e","features":{"amount":1,"hour":2,"channel":"wé","f0":1}}'],
+    [
+      'an over-long caller',
+      `{"id":"e","callerId":"${'c'.repeat(13)}","features":{"amount":1,"hour":2,"channel":"w","f0":1}}`,
+    ],
+    ['a null label', '{"id":"e","label":null,"features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['no features', '{"id":"e"}'],
+    ['trailing bytes', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1}} x'],
+  ])('leaves %s to the general path', (_name, body) => {
+    expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(Buffer.from(body))).toBeUndefined();
+  });
+
+  it('leaves bytes that are not UTF-8 to the general path, which names them', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"id":"e'),
+      Buffer.from([0xff]),
+      Buffer.from('","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'),
+    ]);
+    expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(body)).toBeUndefined();
+    expect(outcome(contract.decode(body))).toBe('EVENT.NOT_UTF8');
+  });
+
+  it('steps aside for a profile with a feature called __proto__, which an object built by name cannot hold', () => {
+    const scanner = new ContractScanner([{ name: '__proto__', type: 'numeric' }], MAX_STRING_LENGTH);
+    expect(scanner.usable).toBe(false);
+    expect(scanner.scan(Buffer.from('{"id":"e","features":{"__proto__":1}}'))).toBeUndefined();
+  });
+});
