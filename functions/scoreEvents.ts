@@ -1,4 +1,4 @@
-import { app, output, type InvocationContext } from '@azure/functions';
+import { app, output, type EventHubFunctionOptions, type InvocationContext } from '@azure/functions';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { unwrap, errorMessage } from '../shared/errors.js';
 import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
@@ -143,13 +143,18 @@ function profileSource(): ProfileSource {
   }
 }
 
-app.eventHub('scoreEvents', {
+// `dataType` is a binding property the v4 option types do not list; the library passes every option to the host.
+const triggerOptions: EventHubFunctionOptions & { dataType: 'binary' } = {
   connection: settings.scoring.eventHubConnection,
   eventHubName: settings.scoring.eventsHub,
   consumerGroup: settings.scoring.consumerGroup,
   cardinality: 'many',
+  // Bodies as the producer's bytes: the worker does not JSON.parse them, the contract's scanner reads them in one
+  // pass, and a dead letter keeps exactly what was sent. Parsed objects and strings are still accepted.
+  dataType: 'binary',
   extraOutputs: [scoredOutput, deadLetterOutput],
   handler: async (messages, context) => (await defaultHandler())(messages, context),
-});
+};
+app.eventHub('scoreEvents', triggerOptions);
 
 export const scoreEventsOutputs: ScoreEventsOutputs = { scored: scoredOutput, deadLetters: deadLetterOutput };

@@ -38,7 +38,7 @@ function contextFor(count: number, partitionId = '0') {
 }
 
 describe('scoreEvents registration', () => {
-  it('is an Event Hub trigger on the events hub, batched, with the scored hub and dead-letter blob outputs', () => {
+  it('is an Event Hub trigger on the events hub, batched, delivering bodies as bytes, with the scored hub and dead-letter blob outputs', () => {
     const registration = recordedRegistration('scoreEvents');
     const trigger = triggerBinding(registration);
     expect(trigger).toMatchObject({
@@ -48,6 +48,7 @@ describe('scoreEvents registration', () => {
       connection: 'EventHubConnection',
       consumerGroup: 'scoreevents',
       cardinality: 'many',
+      dataType: 'binary',
     });
     const outputs = Object.values(registration.metadata.bindings).filter((b) => b.direction === 'out');
     expect(outputs).toEqual(
@@ -86,11 +87,13 @@ describe('scoreEvents handler', () => {
 
   it('scores a batch loaded from storage: scored records out, dead letters as JSON lines, telemetry per batch', async () => {
     const { handler, metrics } = await setUp();
+    // Bytes, as the binary trigger delivers them, beside the parsed objects and text other settings would give.
     const bodies = [
-      goodBody('a'),
+      Buffer.from(JSON.stringify(goodBody('a'))),
       { ...goodBody('b'), label: 0 },
       '{"id":"c","features":{}}',
-      Buffer.from('\u0000garbage'),
+      Buffer.from([0x7b, 0xff, 0x00]),
+      Buffer.from('{"id":"d","features":{}}'),
     ];
     const context = contextFor(bodies.length, '2');
     await handler(bodies, context);
@@ -101,13 +104,14 @@ describe('scoreEvents handler', () => {
       ['a', '2', 'ACCEPT'],
       ['b', '2', 'ACCEPT'],
     ]);
-    expect(deadLetters.map((d) => [d.reason, d.metadata.sequenceNumber, d.bodyEncoding])).toEqual([
-      ['EVENT.MISSING_FEATURE', 2, 'text'],
-      ['EVENT.NOT_JSON', 3, 'base64'],
+    expect(deadLetters.map((d) => [d.reason, d.id, d.metadata.sequenceNumber, d.bodyEncoding, d.body])).toEqual([
+      ['EVENT.MISSING_FEATURE', 'c', 2, 'text', '{"id":"c","features":{}}'],
+      ['EVENT.NOT_UTF8', null, 3, 'base64', Buffer.from([0x7b, 0xff, 0x00]).toString('base64')],
+      ['EVENT.MISSING_FEATURE', 'd', 4, 'text', '{"id":"d","features":{}}'],
     ]);
-    expect(metrics.counts).toMatchObject({ events: 4, accepted: 2, deadLettered: 2, labelled: 1 });
+    expect(metrics.counts).toMatchObject({ events: 5, accepted: 2, deadLettered: 3, labelled: 1 });
     expect(metrics.observed.accuracy).toEqual([1]);
-    expect(metrics.observed.deadLetterRate).toEqual([0.5]);
+    expect(metrics.observed.deadLetterRate).toEqual([0.6]);
   });
 
   it('accepts a single event (cardinality one) as a batch of one', async () => {
