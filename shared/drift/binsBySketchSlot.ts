@@ -44,16 +44,23 @@ export class BinsBySketchSlot {
   }
 
   private classify(slot: number): number {
-    const index = slot - this.zeroSlot;
-    if (index >= this.grid.maxIndex || index <= -this.grid.maxIndex - 1) return STRADDLES;
-    const lower = this.grid.lower(index);
-    const upper = this.grid.upper(index);
-    const slack =
-      RELATIVE_SLACK * (upper - lower) +
-      ABSOLUTE_SLACK * (Math.abs(lower) + Math.abs(upper) + Math.abs(this.grid.center));
-    const first = bucketOf(this.edges, lower - slack);
-    return first === bucketOf(this.edges, upper + slack) ? first + 2 : STRADDLES;
+    const bin = binOfBucket(this.edges, this.grid, slot - this.zeroSlot);
+    return bin < 0 ? STRADDLES : bin + 2;
   }
+}
+
+/**
+ * The bin every value of sketch bucket `index` falls in, or -1 when the bucket straddles an edge (or is one of the
+ * two unbounded outermost buckets): then only the value itself can say.
+ */
+export function binOfBucket(edges: Float64Array, grid: SketchGrid, index: number): number {
+  if (index >= grid.maxIndex || index <= -grid.maxIndex - 1) return -1;
+  const lower = grid.lower(index);
+  const upper = grid.upper(index);
+  const slack =
+    RELATIVE_SLACK * (upper - lower) + ABSOLUTE_SLACK * (Math.abs(lower) + Math.abs(upper) + Math.abs(grid.center));
+  const first = bucketOf(edges, lower - slack);
+  return first === bucketOf(edges, upper + slack) ? first : -1;
 }
 
 /**

@@ -1,8 +1,12 @@
 import { SketchAccumulator, SketchGrid } from '../sketch/logBucketSketch.js';
-import { BinsBySketchSlot } from './binsBySketchSlot.js';
+import { BinPairBySketchSlot } from './binPairBySketchSlot.js';
 import { SCANNED_KIND } from './scannedFeatures.js';
 import { MISSING, OTHER, type NumericFeatureSchema } from './schema.js';
 import type { CategoricalFeatureProfile, NumericFeatureProfile } from './profile.js';
+
+/** addColumn's finite values and their sketch slots: one pair of arrays for all features keeps them in L1. */
+let finiteScratch = new Float64Array(256);
+let slotScratch = new Int32Array(256);
 
 /** Mutable counts of one numeric feature; the hot loop calls `add` once per value. */
 export class NumericAccumulator {
@@ -12,8 +16,8 @@ export class NumericAccumulator {
   private centeredSumSquares = 0;
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
-  private readonly psiBins: BinsBySketchSlot;
-  private readonly decileBins: BinsBySketchSlot;
+  /** PSI bin and decile bin of a value, packed, from one lookup by its sketch slot. */
+  private readonly bins: BinPairBySketchSlot;
   private readonly psiCounts: Float64Array;
   private readonly decileCounts: Float64Array;
   private readonly sketch: SketchAccumulator;
@@ -28,10 +32,13 @@ export class NumericAccumulator {
     this.decileCounts = new Float64Array(schema.decileEdges.length + 1);
     const grid = new SketchGrid(schema.sketch);
     this.sketch = new SketchAccumulator(grid);
-    const binsOf = (edges: number[]) =>
-      new BinsBySketchSlot(Float64Array.from(edges), grid, this.sketch.zeroSlot, this.sketch.slots);
-    this.psiBins = binsOf(schema.psiEdges);
-    this.decileBins = binsOf(schema.decileEdges);
+    this.bins = new BinPairBySketchSlot(
+      Float64Array.from(schema.psiEdges),
+      Float64Array.from(schema.decileEdges),
+      grid,
+      this.sketch.zeroSlot,
+      this.sketch.slots,
+    );
     this.center = schema.sketch.center;
   }
 
@@ -54,55 +61,53 @@ export class NumericAccumulator {
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
     // The sketch bucket first: the PSI and decile bins are looked up from it.
-    const slot = this.sketch.add(x);
-    this.psiCounts[this.psiBins.binOf(slot, x)]! += 1;
-    this.decileCounts[this.decileBins.binOf(slot, x)]! += 1;
+    const bins = this.bins.binsOf(this.sketch.add(x), x);
+    this.psiCounts[bins & 0xffff]! += 1;
+    this.decileCounts[bins >>> 16]! += 1;
     if (this.values !== null) this.keep(x);
   }
 
   /**
    * Adds `count` values read from `values` at offset, offset + stride, …, exactly as addFinite/addMissing one by one
-   * would (same order, so the same floating-point sums): NaN and ±Infinity count as missing. One feature's values in
-   * a tight loop keep the running statistics in registers instead of object fields: the fold's hot loop.
+   * would (same order, so the same floating-point sums): NaN and ±Infinity count as missing. The fold's hot loop, in
+   * passes over the column, each a loop small enough to compile flat: running statistics in registers (finite values
+   * gathered), sketch buckets, bins from the buckets, raw values while kept. One loop doing all of it exceeded
+   * V8's inlining budget, and the bin lookup then cost a call per value.
    */
   addColumn(values: Float64Array, offset: number, stride: number, count: number): void {
-    let n = this.count;
-    let missing = this.missing;
+    if (finiteScratch.length < count) {
+      finiteScratch = new Float64Array(count);
+      slotScratch = new Int32Array(count);
+    }
+    const finite = finiteScratch;
+    let n = 0;
     let sum = this.sum;
     let centeredSumSquares = this.centeredSumSquares;
     let min = this.min;
     let max = this.max;
     const center = this.center;
-    const sketch = this.sketch;
-    const psiBins = this.psiBins;
-    const decileBins = this.decileBins;
-    const psiCounts = this.psiCounts;
-    const decileCounts = this.decileCounts;
     for (let r = 0, p = offset; r < count; r++, p += stride) {
       const value = values[p]!;
-      if (!Number.isFinite(value)) {
-        missing++;
-        continue;
-      }
+      if (!Number.isFinite(value)) continue;
       // −0 becomes 0, as in addFinite.
       const x = value === 0 ? 0 : value;
-      n++;
+      finite[n++] = x;
       sum += x;
       const d = x - center;
       centeredSumSquares += d * d;
       if (x < min) min = x;
       if (x > max) max = x;
-      const slot = sketch.add(x);
-      psiCounts[psiBins.binOf(slot, x)]! += 1;
-      decileCounts[decileBins.binOf(slot, x)]! += 1;
-      if (this.values !== null) this.keep(x);
     }
-    this.count = n;
-    this.missing = missing;
+    this.count += n;
+    this.missing += count - n;
     this.sum = sum;
     this.centeredSumSquares = centeredSumSquares;
     this.min = min;
     this.max = max;
+    const slots = slotScratch;
+    this.sketch.addAll(finite, n, slots);
+    this.bins.countAll(finite, slots, n, this.psiCounts, this.decileCounts);
+    for (let r = 0; r < n && this.values !== null; r++) this.keep(finite[r]!);
   }
 
   /** Raw values while they fit the cap; out of addFinite, which runs for every value long after the cap is hit. */

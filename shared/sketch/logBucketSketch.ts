@@ -37,12 +37,6 @@ const float = new Float64Array(1);
 const words = new Int32Array(float.buffer);
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
-/** -1 for a negative double, 0 otherwise (its sign bit, spread). */
-function signMaskOf(z: number): number {
-  float[0] = z;
-  return words[HIGH_WORD]! >> 31;
-}
-
 export const EMPTY_SKETCH: SketchCounts = Object.freeze({ offset: 0, counts: [] }) as SketchCounts;
 
 /** Derived constants of a grid, computed once per feature and reused in the hot loop. */
@@ -95,9 +89,12 @@ export class SketchGrid {
   /** Bucket index of a finite value. */
   index(x: number): number {
     const z = (x - this.center) * this.inverseScale;
-    const m = this.buckets === undefined ? -1 : this.buckets.find(Math.abs(z));
+    // One trip through memory gives both the sign and the table key of |z| (its exponent and top mantissa bits).
+    float[0] = z;
+    const high = words[HIGH_WORD]!;
+    const m = this.buckets === undefined ? -1 : this.buckets.findByHighWord(Math.abs(z), high & 0x7fffffff);
     // Bucket -1 - m mirrors bucket m, and -1 - m is ~m: the sign comes from the bits, not from a branch.
-    return m >= 0 ? m ^ signMaskOf(z) : this.indexByFormula(z);
+    return m >= 0 ? m ^ (high >> 31) : this.indexByFormula(z);
   }
 
   /** The definition of the buckets, for values the table leaves undecided (a hair from an edge, or out of range). */
@@ -159,15 +156,13 @@ export function sketchTotal(sketch: SketchCounts): number {
 }
 
 /**
- * Mutable, dense counterpart of SketchCounts for the hot loop: one Float64Array over the whole bounded index range,
- * with the touched range tracked so the snapshot costs only what was used.
+ * Mutable, dense counterpart of SketchCounts for the hot loop: one Float64Array over the whole bounded index range.
+ * The used range is found by the snapshot (a few thousand slots, once per blob) rather than tracked per value.
  */
 export class SketchAccumulator {
   readonly grid: SketchGrid;
   private readonly counts: Float64Array;
   private readonly zero: number;
-  private lo = Number.POSITIVE_INFINITY;
-  private hi = Number.NEGATIVE_INFINITY;
 
   constructor(grid: SketchGrid) {
     this.grid = grid;
@@ -179,9 +174,19 @@ export class SketchAccumulator {
   add(x: number): number {
     const slot = this.grid.index(x) + this.zero;
     this.counts[slot]! += 1;
-    if (slot < this.lo) this.lo = slot;
-    if (slot > this.hi) this.hi = slot;
     return slot;
+  }
+
+  /** add() of `values[0, count)`, in order, writing each value's slot to `slots`. */
+  addAll(values: Float64Array, count: number, slots: Int32Array): void {
+    const grid = this.grid;
+    const counts = this.counts;
+    const zero = this.zero;
+    for (let r = 0; r < count; r++) {
+      const slot = grid.index(values[r]!) + zero;
+      counts[slot]! += 1;
+      slots[r] = slot;
+    }
   }
 
   /** Slot of bucket index 0: slot = index + zero. */
@@ -198,15 +203,18 @@ export class SketchAccumulator {
     for (let i = 0; i < sketch.counts.length; i++) {
       const c = sketch.counts[i]!;
       if (c === 0) continue;
-      const slot = sketch.offset + i + this.zero;
-      this.counts[slot]! += c;
-      if (slot < this.lo) this.lo = slot;
-      if (slot > this.hi) this.hi = slot;
+      this.counts[sketch.offset + i + this.zero]! += c;
     }
   }
 
   snapshot(): SketchCounts {
-    if (this.hi < this.lo) return { offset: 0, counts: [] };
-    return { offset: this.lo - this.zero, counts: Array.from(this.counts.subarray(this.lo, this.hi + 1)) };
+    // Counts only grow, and only by positive amounts: the used range is the one between the outer non-zero slots.
+    const counts = this.counts;
+    let lo = 0;
+    while (lo < counts.length && counts[lo] === 0) lo++;
+    if (lo === counts.length) return { offset: 0, counts: [] };
+    let hi = counts.length - 1;
+    while (counts[hi] === 0) hi--;
+    return { offset: lo - this.zero, counts: Array.from(counts.subarray(lo, hi + 1)) };
   }
 }

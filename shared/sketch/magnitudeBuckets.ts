@@ -63,7 +63,12 @@ export class MagnitudeBuckets {
   /** The bucket of a magnitude a = |z|, or -1 when the caller must compute it. */
   find(a: number): number {
     float[0] = a;
-    const at = (words[HIGH_WORD]! >> this.shift) - this.firstKey;
+    return this.findByHighWord(a, words[HIGH_WORD]!);
+  }
+
+  /** `find` for callers that already hold the high 32 bits of a's double (sign cleared). */
+  findByHighWord(a: number, highWord: number): number {
+    const at = (highWord >> this.shift) - this.firstKey;
     // One unsigned comparison rejects keys below and above the table.
     if (at >>> 0 >= this.bucketAtKey.length) return -1;
     let m = this.bucketAtKey[at]!;

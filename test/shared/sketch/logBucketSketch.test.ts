@@ -65,6 +65,34 @@ describe('SketchGrid', () => {
   });
 });
 
+describe('SketchAccumulator', () => {
+  it('adds a column as add() does value by value, and snapshots exactly the range between its outer counts', () => {
+    fc.assert(
+      fc.property(fc.array(finite, { maxLength: 80 }), fc.array(finite, { maxLength: 20 }), (xs, earlier) => {
+        const one = new SketchAccumulator(grid);
+        const column = new SketchAccumulator(grid);
+        column.addCounts(sketchOf(earlier));
+        for (const x of earlier) one.add(x);
+        const expectedSlots = xs.map((x) => one.add(x));
+        const slots = new Int32Array(xs.length);
+        column.addAll(Float64Array.from(xs), xs.length, slots);
+        expect(Array.from(slots)).toEqual(expectedSlots);
+        const snapshot = column.snapshot();
+        expect(snapshot).toEqual(one.snapshot());
+        const all = [...earlier, ...xs];
+        if (all.length === 0) expect(snapshot).toEqual({ offset: 0, counts: [] });
+        else {
+          const indexes = all.map((x) => grid.index(x));
+          expect(snapshot.offset).toBe(Math.min(...indexes));
+          expect(snapshot.offset + snapshot.counts.length - 1).toBe(Math.max(...indexes));
+          expect(sketchTotal(snapshot)).toBe(all.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('mergeSketchCounts', () => {
   const values = fc.array(finite, { maxLength: 50 });
   it('is exactly associative and commutative, with the empty sketch as identity, and equals sketching the union', () => {

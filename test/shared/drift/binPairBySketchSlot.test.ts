@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BinPairBySketchSlot } from '../../../shared/drift/binPairBySketchSlot.js';
+import { bucketOf } from '../../../shared/drift/binsBySketchSlot.js';
+import { SketchAccumulator, SketchGrid } from '../../../shared/sketch/logBucketSketch.js';
+
+const params = fc.record({
+  center: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+  scale: fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+  relativeAccuracy: fc.constantFrom(0.005, 0.01, 0.3),
+  linearLimit: fc.constantFrom(0.25, 1),
+});
+
+/** Sorted edges, some on sketch bucket edges (where a looked-up bin could be wrong), one repeated. */
+function edgesOf(grid: SketchGrid, specs: Array<{ value: number } | { bucket: number }>): Float64Array {
+  const raw = specs.map((e) => ('value' in e ? e.value : grid.lower(e.bucket)));
+  return Float64Array.from([...raw, raw[0]!].sort((a, b) => a - b));
+}
+
+const edgeSpecs = fc.array(
+  fc.oneof(
+    fc.record({ value: fc.double({ min: -1e7, max: 1e7, noNaN: true }) }),
+    fc.record({ bucket: fc.integer({ min: -400, max: 400 }) }),
+  ),
+  { minLength: 1, maxLength: 12 },
+);
+
+describe('BinPairBySketchSlot', () => {
+  it('gives every value both bins of the binary searches, one at a time and a column at a time', () => {
+    fc.assert(
+      fc.property(
+        params,
+        edgeSpecs,
+        edgeSpecs,
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 30 }),
+        (p, firstSpecs, secondSpecs, xs) => {
+          const grid = new SketchGrid(p);
+          const sketch = new SketchAccumulator(grid);
+          const first = edgesOf(grid, firstSpecs);
+          const second = edgesOf(grid, secondSpecs);
+          const bins = new BinPairBySketchSlot(first, second, grid, sketch.zeroSlot, sketch.slots);
+          const values = Float64Array.from([...xs, ...first, ...second, ...xs]);
+          const slots = new Int32Array(values.length);
+          sketch.addAll(values, values.length, slots);
+          const firstCounts = new Float64Array(first.length + 1);
+          const secondCounts = new Float64Array(second.length + 1);
+          bins.countAll(values, slots, values.length, firstCounts, secondCounts);
+          const expectedFirst = new Float64Array(first.length + 1);
+          const expectedSecond = new Float64Array(second.length + 1);
+          values.forEach((x, r) => {
+            const pair = bins.binsOf(slots[r]!, x);
+            expect([pair & 0xffff, pair >>> 16]).toEqual([bucketOf(first, x), bucketOf(second, x)]);
+            expectedFirst[bucketOf(first, x)]! += 1;
+            expectedSecond[bucketOf(second, x)]! += 1;
+          });
+          expect(firstCounts).toEqual(expectedFirst);
+          expect(secondCounts).toEqual(expectedSecond);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('bins past the table’s 15 bits by binary search, and refuses more edges than a packed pair can carry', () => {
+    const grid = new SketchGrid({ center: 0, scale: 1, relativeAccuracy: 0.005, linearLimit: 0.25 });
+    const sketch = new SketchAccumulator(grid);
+    // 40,000 edges 1e-4 apart: bins well past 0x7fff in the first set.
+    const many = Float64Array.from({ length: 40_000 }, (_, i) => i * 1e-4);
+    const few = Float64Array.from([0.5]);
+    const bins = new BinPairBySketchSlot(many, few, grid, sketch.zeroSlot, sketch.slots);
+    for (const x of [3.5, 3.99995, 0.25, -1, 10]) {
+      const pair = bins.binsOf(sketch.add(x), x);
+      expect([pair & 0xffff, pair >>> 16]).toEqual([bucketOf(many, x), bucketOf(few, x)]);
+    }
+    const tooMany = new Float64Array(0x10000);
+    expect(() => new BinPairBySketchSlot(few, tooMany, grid, sketch.zeroSlot, sketch.slots)).toThrow(RangeError);
+  });
+});
