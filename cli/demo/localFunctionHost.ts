@@ -17,7 +17,6 @@ import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js
 import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from '../../shared/demo/ports.js';
 import type { HostBatch } from '../../shared/demo/hostBatcher.js';
 import { MrmError } from '../../shared/errors.js';
-import type { ScoredRecord } from '../../shared/scoring/records.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 
 export interface LocalFunctionHost {
@@ -87,12 +86,12 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
         triggerMetadata: triggerMetadataOf(batch, settings, options.namespace),
         logHandler: logHandler('scoreEvents'),
       });
-      await scoreHandler(
+      const scored = await scoreHandler(
         batch.events.map((e) => deliveredBody(e.body)),
         context,
       );
       return {
-        scored: (context.extraOutputs.get(scoreModule.scoreEventsOutputs.scored) as ScoredRecord[] | undefined) ?? [],
+        scored,
         deadLetterLines: context.extraOutputs.get(scoreModule.scoreEventsOutputs.deadLetters) as string | undefined,
       };
     },

@@ -6,7 +6,6 @@ import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import type { MetricKey } from '../../shared/config/monitoring.js';
 import type { MetricsPort } from '../../shared/telemetry/metricsPort.js';
-import type { ScoredRecord } from '../../shared/scoring/records.js';
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import { freshContainer } from '../helpers/storage.js';
 import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
@@ -50,10 +49,17 @@ describe('scoreEvents registration', () => {
       cardinality: 'many',
       dataType: 'binary',
     });
+    // Scored records are the return value; dead letters the one extra output.
+    expect(registration.metadata.bindings.$return).toMatchObject({
+      type: 'eventHub',
+      direction: 'out',
+      eventHubName: 'scored',
+      connection: 'EventHubConnection',
+    });
     const outputs = Object.values(registration.metadata.bindings).filter((b) => b.direction === 'out');
+    expect(outputs).toHaveLength(2);
     expect(outputs).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'eventHub', eventHubName: 'scored', connection: 'EventHubConnection' }),
         expect.objectContaining({
           type: 'blob',
           connection: 'AzureWebJobsStorage',
@@ -96,8 +102,7 @@ describe('scoreEvents handler', () => {
       Buffer.from('{"id":"d","features":{}}'),
     ];
     const context = contextFor(bodies.length, '2');
-    await handler(bodies, context);
-    const scored = context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[];
+    const scored = await handler(bodies, context);
     const deadLines = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim().split('\n');
     const deadLetters = deadLines.map((l) => JSON.parse(l) as DeadLetter);
     expect(scored.map((r) => [r.id, r.partition, r.decision])).toEqual([
@@ -117,36 +122,28 @@ describe('scoreEvents handler', () => {
   it('accepts a single event (cardinality one) as a batch of one', async () => {
     const { handler } = await setUp();
     const context = contextFor(1);
-    await handler(goodBody('solo'), context);
-    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[]).map((r) => r.id)).toEqual(['solo']);
+    expect((await handler(goodBody('solo'), context)).map((r) => r.id)).toEqual(['solo']);
   });
 
   it('reloads the profile when its blob changes (ETag), and scores with the new version', async () => {
     const { handler, container } = await setUp();
-    const first = contextFor(1);
-    await handler([goodBody('before')], first);
+    const [before] = await handler([goodBody('before')], contextFor(1));
     const newer = transactionBaseline(3000, 11);
     await container
       .getBlockBlobClient('profile.json')
       .upload(JSON.stringify(newer), Buffer.byteLength(JSON.stringify(newer)));
-    const second = contextFor(1);
-    await handler([goodBody('after')], second);
-    const before = (first.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!;
-    const after = (second.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!;
-    expect(before.profileVersion).toBe(profile.profileVersion);
-    expect(after.profileVersion).toBe(newer.profileVersion);
-    expect(after.profileVersion).not.toBe(before.profileVersion);
+    const [after] = await handler([goodBody('after')], contextFor(1));
+    expect(before!.profileVersion).toBe(profile.profileVersion);
+    expect(after!.profileVersion).toBe(newer.profileVersion);
+    expect(after!.profileVersion).not.toBe(before!.profileVersion);
   });
 
   it('keeps the last good profile when a broken one is uploaded', async () => {
     const { handler, container } = await setUp();
     await handler([goodBody('warm')], contextFor(1));
     await container.getBlockBlobClient('profile.json').upload('{"truncated":', 13);
-    const context = contextFor(1);
-    await handler([goodBody('still-scored')], context);
-    expect((context.extraOutputs.get(scoreEventsOutputs.scored) as ScoredRecord[])[0]!.profileVersion).toBe(
-      profile.profileVersion,
-    );
+    const [scored] = await handler([goodBody('still-scored')], contextFor(1));
+    expect(scored!.profileVersion).toBe(profile.profileVersion);
   });
 
   it('dead-letters the whole batch, replayable, when no profile exists yet: nothing is lost', async () => {
@@ -161,7 +158,7 @@ describe('scoreEvents handler', () => {
       scoreEventsOutputs,
     );
     const context = contextFor(2);
-    await handler([goodBody('a'), goodBody('b')], context);
+    const scored = await handler([goodBody('a'), goodBody('b')], context);
     const letters = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters))
       .trim()
       .split('\n')
@@ -171,7 +168,7 @@ describe('scoreEvents handler', () => {
       ['b', 'PROFILE.UNAVAILABLE', true],
     ]);
     expect(letters[0]!.message).toContain(`${container.containerName}/profile.json could not be read`);
-    expect(context.extraOutputs.get(scoreEventsOutputs.scored)).toBeUndefined();
+    expect(scored).toEqual([]);
     expect(metrics.counts).toMatchObject({ events: 2, deadLettered: 2 });
   });
 });
