@@ -139,8 +139,23 @@ export class CaptureFileDecoder {
   }
 
   private drain(): void {
-    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    let buffer: Buffer;
     let pos = 0;
+    const last = this.chunks[this.chunks.length - 1]!;
+    const before = this.buffered - last.length;
+    const pendingBlock = this.chunks.length > 1 && this.resolved !== undefined && this.needed > before;
+    // A block begun in earlier chunks and ending in this one: copy only its bytes, then read on inside the chunk.
+    // Joining the whole chunk to the left-over bytes copied every byte of the file once more.
+    const head = pendingBlock
+      ? Buffer.concat([...this.chunks.slice(0, -1), last.subarray(0, this.needed - before)], this.needed)
+      : undefined;
+    if (head !== undefined && this.readBlock(head, 0) === head.length) {
+      buffer = last;
+      pos = head.length - before;
+    } else {
+      // Not yet resolved, or the pending block's size was not known (its header was cut): join it all.
+      buffer = this.chunks.length === 1 ? last : Buffer.concat(this.chunks, this.buffered);
+    }
     if (!this.resolved) {
       const afterHeader = this.readHeader(buffer);
       if (afterHeader === NEED_MORE) {
