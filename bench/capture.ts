@@ -29,7 +29,10 @@ export interface CaptureBenchFigures {
   features: number;
   files: number;
   bytesPerEvent: number;
-  /** Capture files on local disk → merged profile, as weeklyDrift folds them (one blob at a time, one core). */
+  /**
+   * Capture files on local disk → merged profile, as weeklyDrift folds them (one blob at a time, one core), per
+   * CPU-second of the process: other load on the machine does not skew it (rates below likewise).
+   */
   foldEventsPerSecond: number;
   /** Same files: block decode with avsc + JSON.parse of each Body, nothing else. */
   ceilingEventsPerSecond: number;
