@@ -1,4 +1,4 @@
-import { MagnitudeBuckets } from './magnitudeBuckets.js';
+import { HIGH_WORD, MagnitudeBuckets, UNDECIDED } from './magnitudeBuckets.js';
 
 /**
  * A mergeable quantile sketch for KS and Wasserstein: a DDSketch-style histogram of z = (x - center) / scale, with
@@ -35,7 +35,9 @@ const Z_LIMIT = 1e12;
 
 const float = new Float64Array(1);
 const words = new Int32Array(float.buffer);
-const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** indexAll's z values, and the same bytes as 32-bit words. */
+let zScratch = new Float64Array(256);
+let zWordScratch = new Int32Array(zScratch.buffer);
 
 export const EMPTY_SKETCH: SketchCounts = Object.freeze({ offset: 0, counts: [] }) as SketchCounts;
 
@@ -95,6 +97,21 @@ export class SketchGrid {
     const m = this.buckets === undefined ? -1 : this.buckets.findByHighWord(Math.abs(z), high & 0x7fffffff);
     // Bucket -1 - m mirrors bucket m, and -1 - m is ~m: the sign comes from the bits, not from a branch.
     return m >= 0 ? m ^ (high >> 31) : this.indexByFormula(z);
+  }
+
+  /** index() of each of `values[0, count)`, into `out`. */
+  indexAll(values: Float64Array, count: number, out: Int32Array): void {
+    if (zScratch.length < count) {
+      zScratch = new Float64Array(count);
+      zWordScratch = new Int32Array(zScratch.buffer);
+    }
+    const zs = zScratch;
+    const center = this.center;
+    const inverseScale = this.inverseScale;
+    for (let r = 0; r < count; r++) zs[r] = (values[r]! - center) * inverseScale;
+    if (this.buckets === undefined) out.fill(UNDECIDED, 0, count);
+    else this.buckets.findAllSigned(zs, zWordScratch, count, out);
+    for (let r = 0; r < count; r++) if (out[r] === UNDECIDED) out[r] = this.indexByFormula(zs[r]!);
   }
 
   /** The definition of the buckets, for values the table leaves undecided (a hair from an edge, or out of range). */
@@ -179,11 +196,11 @@ export class SketchAccumulator {
 
   /** add() of `values[0, count)`, in order, writing each value's slot to `slots`. */
   addAll(values: Float64Array, count: number, slots: Int32Array): void {
-    const grid = this.grid;
+    this.grid.indexAll(values, count, slots);
     const counts = this.counts;
     const zero = this.zero;
     for (let r = 0; r < count; r++) {
-      const slot = grid.index(values[r]!) + zero;
+      const slot = slots[r]! + zero;
       counts[slot]! += 1;
       slots[r] = slot;
     }

@@ -1,5 +1,7 @@
 /** Which 32-bit word of a Float64Array element holds its sign, exponent and top mantissa bits. */
-const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+export const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** What findAllSigned gives where the caller must compute the bucket: no bucket index is this large. */
+export const UNDECIDED = 0x7fffffff;
 const float = new Float64Array(1);
 const words = new Int32Array(float.buffer);
 /**
@@ -64,6 +66,33 @@ export class MagnitudeBuckets {
   find(a: number): number {
     float[0] = a;
     return this.findByHighWord(a, words[HIGH_WORD]!);
+  }
+
+  /**
+   * For each z of `zs[0, count)` (whose bits `zWords` views: zWords[2r + HIGH_WORD] is z's high word), the bucket of
+   * |z| mirrored for negative z (~m, that is -1 - m), or UNDECIDED where `find` would give up. Reading a double's
+   * bits right after writing it stalls on store forwarding; values written a whole column earlier do not.
+   */
+  findAllSigned(zs: Float64Array, zWords: Int32Array, count: number, out: Int32Array): void {
+    const shift = this.shift;
+    const firstKey = this.firstKey;
+    const bucketAtKey = this.bucketAtKey;
+    const lowEdge = this.lowEdge;
+    const highEdge = this.highEdge;
+    for (let r = 0; r < count; r++) {
+      const high = zWords[2 * r + HIGH_WORD]!;
+      const at = ((high & 0x7fffffff) >> shift) - firstKey;
+      if (at >>> 0 >= bucketAtKey.length) {
+        out[r] = UNDECIDED;
+        continue;
+      }
+      const a = Math.abs(zs[r]!);
+      let m = bucketAtKey[at]!;
+      // The next bucket or this one, by arithmetic: which one is close to a coin flip, a poor branch. (V8 compiles
+      // +boolean without a branch; `cond ? 1 : 0` becomes one.)
+      m += +(a >= highEdge[m]!);
+      out[r] = a >= lowEdge[m]! && a < highEdge[m]! ? m ^ (high >> 31) : UNDECIDED;
+    }
   }
 
   /** `find` for callers that already hold the high 32 bits of a's double (sign cleared). */

@@ -71,6 +71,29 @@ describe('SketchGrid.index by the MagnitudeBuckets table', () => {
     );
   });
 
+  it('gives a whole column the indexes index() gives one value at a time (edges, extremes, both signs, -0)', () => {
+    fc.assert(
+      fc.property(
+        params,
+        fc.array(fc.integer({ min: -4000, max: 4000 }), { maxLength: 8 }),
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 40 }),
+        (p, buckets, xs) => {
+          const grid = new SketchGrid(p);
+          const edgeValues = buckets.flatMap((bucket) => {
+            const i = Math.max(-grid.maxIndex - 1, Math.min(grid.maxIndex, bucket));
+            return [...around(grid.lower(i)), ...around(grid.upper(i))];
+          });
+          const values = Float64Array.from([...xs, ...edgeValues, 0, -0, grid.center, 1e300, -1e300, 5e-324]);
+          const out = new Int32Array(values.length);
+          grid.indexAll(values, values.length, out);
+          // + 0: the formula's Math.floor gives -0 for -0, an index of 0 all the same.
+          expect(Array.from(out)).toEqual(Array.from(values, (x) => formulaIndex(grid, x) + 0));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('gives the linear limit itself to the logarithmic region and its negative to the linear one, as the formula does', () => {
     const grid = new SketchGrid({ center: 0, scale: 1, relativeAccuracy: 0.005, linearLimit: 0.25 });
     expect(grid.index(0.25)).toBe(grid.linearBuckets);
