@@ -8,6 +8,13 @@ import type { CategoricalFeatureProfile, NumericFeatureProfile } from './profile
 let finiteScratch = new Float64Array(256);
 let slotScratch = new Int32Array(256);
 
+/**
+ * The sketch grid and bin table of each numeric feature schema, shared by all its accumulators: a weekly fold builds
+ * one accumulator per blob, and building the grid's edges and classifying the buckets a blob touches again for each
+ * cost about 5% of folding a 100k-event blob. Both are pure functions of the schema, which is never mutated.
+ */
+const binningBySchema = new WeakMap<NumericFeatureSchema, { grid: SketchGrid; bins: BinPairBySketchSlot }>();
+
 /** Mutable counts of one numeric feature; the hot loop calls `add` once per value. */
 export class NumericAccumulator {
   private count = 0;
@@ -30,15 +37,22 @@ export class NumericAccumulator {
   ) {
     this.psiCounts = new Float64Array(schema.psiEdges.length + 1);
     this.decileCounts = new Float64Array(schema.decileEdges.length + 1);
-    const grid = new SketchGrid(schema.sketch);
-    this.sketch = new SketchAccumulator(grid);
-    this.bins = new BinPairBySketchSlot(
-      Float64Array.from(schema.psiEdges),
-      Float64Array.from(schema.decileEdges),
-      grid,
-      this.sketch.zeroSlot,
-      this.sketch.slots,
-    );
+    let binning = binningBySchema.get(schema);
+    if (binning === undefined) {
+      const grid = new SketchGrid(schema.sketch);
+      const sketch = new SketchAccumulator(grid);
+      const bins = new BinPairBySketchSlot(
+        Float64Array.from(schema.psiEdges),
+        Float64Array.from(schema.decileEdges),
+        grid,
+        sketch.zeroSlot,
+        sketch.slots,
+      );
+      binning = { grid, bins };
+      binningBySchema.set(schema, binning);
+    }
+    this.sketch = new SketchAccumulator(binning.grid);
+    this.bins = binning.bins;
     this.center = schema.sketch.center;
   }
 

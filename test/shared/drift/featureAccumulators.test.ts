@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bucketOf } from '../../../shared/drift/binsBySketchSlot.js';
 import { NumericAccumulator } from '../../../shared/drift/featureAccumulators.js';
+import { SketchGrid } from '../../../shared/sketch/logBucketSketch.js';
 import type { NumericFeatureSchema } from '../../../shared/drift/schema.js';
 
 const feature: NumericFeatureSchema = {
@@ -45,6 +47,44 @@ describe('NumericAccumulator.addColumn', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('counts each schema by its own edges and grid, with accumulators of several schemas built in turns', () => {
+    // Equal-looking schemas as distinct objects, and ones differing only in edges or grid: what the shared per-schema
+    // binning must keep apart.
+    const variants: NumericFeatureSchema[] = [
+      feature,
+      { ...feature },
+      { ...feature, psiEdges: [-1, 1] },
+      { ...feature, decileEdges: [0.5] },
+      { ...feature, sketch: { ...feature.sketch, center: -40, scale: 0.5 } },
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(variants.length - 1), fc.array(value, { maxLength: 40 })), { maxLength: 12 }),
+        (runs) => {
+          for (const [which, values] of runs) {
+            const schema = variants[which]!;
+            const accumulator = new NumericAccumulator(schema, 0);
+            const column = Float64Array.from(values);
+            accumulator.addColumn(column, 0, 1, column.length);
+            const finite = values.filter(Number.isFinite).map((x) => (x === 0 ? 0 : x));
+            const histogram = (edges: number[]) => {
+              const counts = new Array<number>(edges.length + 1).fill(0);
+              for (const x of finite) counts[bucketOf(edges, x)]! += 1;
+              return counts;
+            };
+            const snapshot = accumulator.snapshot();
+            expect(snapshot.psiCounts).toEqual(histogram(schema.psiEdges));
+            expect(snapshot.decileCounts).toEqual(histogram(schema.decileEdges));
+            const grid = new SketchGrid(schema.sketch);
+            const indexes = finite.map((x) => grid.index(x));
+            if (finite.length > 0) expect(snapshot.sketch.offset).toBe(Math.min(...indexes));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
