@@ -151,6 +151,52 @@ describe('CaptureFileDecoder.ofViews', () => {
     expect(views.records.map((r) => r.Body)).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
   });
 
+  it('reads SequenceNumber longs of either sign and any varint length as avsc does, and refuses an 11-byte varint', () => {
+    const type = avro.Type.forSchema({
+      type: 'record',
+      name: 'EventData',
+      namespace: 'Microsoft.ServiceBus.Messaging',
+      fields: [
+        { name: 'SequenceNumber', type: 'long' },
+        { name: 'EnqueuedTimeUtc', type: 'string' },
+        { name: 'Body', type: 'bytes' },
+      ],
+    });
+    const record = (n: number) => ({
+      SequenceNumber: n,
+      EnqueuedTimeUtc: '1/15/2024 10:00:00 AM',
+      Body: Buffer.from('{}'),
+    });
+    // Varints of 1 to 8 bytes at their boundaries (±2^(7k - 1)), both signs, up to avsc's limit of ±(2^53 - 2)
+    // (avsc writes -(2^53 - 2) as +(2^53 - 2): a double cannot hold its zig-zag code, so avsc's reading is the truth).
+    const boundaries = [
+      ...Array.from({ length: 7 }, (_, k) => 2 ** (7 * (k + 1) - 1)).flatMap((b) => [b - 1, b, -b, -b - 1]),
+      2 ** 53 - 2,
+      -(2 ** 53 - 2),
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 53 - 2), max: 2 ** 53 - 2 }), { maxLength: 20 }), (numbers) => {
+        const file = fileOf(type, [...boundaries, 0, -1, ...numbers].map(record));
+        const views = viewsOf(file);
+        expect(views.result.ok).toBe(true);
+        expect(views.records).toEqual(recordsOf(file).records);
+      }),
+      { numRuns: 100 },
+    );
+    // Ten continuation bytes where the one-byte SequenceNumber was (the block size, zig-zag, grows by 2 per byte).
+    const file = fileOf(type, [record(1)]);
+    const at = file.indexOf(type.toBuffer(record(1)));
+    const tooLong = Buffer.concat([
+      file.subarray(0, at - 1),
+      Buffer.from([file[at - 1]! + 2 * 9]),
+      Buffer.alloc(10, 0x80),
+      file.subarray(at + 1),
+    ]);
+    const views = viewsOf(tooLong);
+    expect(views.result.ok).toBe(false);
+    expect(!views.result.ok && views.result.error.message).toContain('varint longer than 10 bytes');
+  });
+
   it('reads array and map blocks written with a negative count and a byte size', () => {
     const writer = new CaptureFileWriter();
     const header = writer.header();
