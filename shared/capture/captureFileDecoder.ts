@@ -57,6 +57,8 @@ export class CaptureFileDecoder {
   private readonly maxBlockSizeInBytes: number;
   private readonly maxHeaderSizeInBytes: number;
   private chunks: Buffer[] = [];
+  /** Where a block split across chunks is joined (see joinPendingBlock). */
+  private joined: Buffer = Buffer.alloc(0);
   private buffered = 0;
   /** Bytes needed before the next parse attempt can succeed (0: unknown, try with what is there). */
   private needed = 0;
@@ -146,9 +148,7 @@ export class CaptureFileDecoder {
     const pendingBlock = this.chunks.length > 1 && this.resolved !== undefined && this.needed > before;
     // A block begun in earlier chunks and ending in this one: copy only its bytes, then read on inside the chunk.
     // Joining the whole chunk to the left-over bytes copied every byte of the file once more.
-    const head = pendingBlock
-      ? Buffer.concat([...this.chunks.slice(0, -1), last.subarray(0, this.needed - before)], this.needed)
-      : undefined;
+    const head = pendingBlock ? this.joinPendingBlock(last, before) : undefined;
     if (head !== undefined && this.readBlock(head, 0) === head.length) {
       buffer = last;
       pos = head.length - before;
@@ -176,6 +176,21 @@ export class CaptureFileDecoder {
       pos = next;
     }
     this.keep(buffer, pos, this.needed);
+  }
+
+  /**
+   * The pending block's bytes, copied into a buffer the decoder keeps for the purpose: a fresh one per chunk was
+   * about a quarter of the file again in allocations the garbage collector must account for. Its records are read
+   * before the next join, and nothing keeps a view of them (views are valid only during the callback).
+   */
+  private joinPendingBlock(last: Buffer, before: number): Buffer {
+    if (this.joined.length < this.needed)
+      this.joined = Buffer.allocUnsafe(Math.max(this.needed, 2 * this.joined.length));
+    const head = this.joined.subarray(0, this.needed);
+    let at = 0;
+    for (let k = 0; k < this.chunks.length - 1; k++) at += this.chunks[k]!.copy(head, at);
+    last.copy(head, at, 0, this.needed - before);
+    return head;
   }
 
   /** Keeps the unread tail as the only chunk and remembers how many bytes the next step needs. */
