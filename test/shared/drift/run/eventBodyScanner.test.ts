@@ -178,6 +178,71 @@ describe('EventBodyScanner', () => {
     );
   });
 
+  it('reads compact bodies (schema names in order, no spaces: the inline number path) exactly as JSON.parse does', () => {
+    const scanner = new EventBodyScanner(NAMES);
+    // Numbers at the inline path's limits (9, 15, 16, 17 digits; exponents; -0; leading zeros, which JSON refuses),
+    // and cut or odd ones, beside every shape numberToken draws.
+    const edgeNumber = fc.constantFrom(
+      '123456789',
+      '-987654321',
+      '123456789012345',
+      '999999999999999',
+      '1234567890123456',
+      '9999999999999999',
+      '12345678901234567',
+      '0.12345678901234',
+      '0.123456789012345',
+      '0.1234567890123456',
+      '1.23456789012345',
+      '12345678.9012345',
+      '-1234567.89012345',
+      '0.000000000000001',
+      '0.0000000000000001',
+      '-0',
+      '-0.0',
+      '0',
+      '0.5',
+      '01',
+      '-01',
+      '00.5',
+      '1e5',
+      '1E-5',
+      '-2.5e+3',
+      '1.',
+      '.5',
+      '-',
+      '1.5.5',
+      '--1',
+      '21.2201',
+      '-0.0261',
+    );
+    const member = fc.oneof(
+      { weight: 6, arbitrary: fc.oneof(numberToken, edgeNumber) },
+      { weight: 1, arbitrary: valueToken },
+    );
+    fc.assert(
+      fc.property(
+        fc.nat(NAMES.length - 1),
+        fc.array(member, { minLength: 1, maxLength: NAMES.length }),
+        fc.constantFrom(':', ':', ':', ':', ' :', ': ', '', '::'),
+        fc.constantFrom(',', ',', ',', ' ,', ', '),
+        fc.constantFrom('}}', '}}', '} }', ' }}', ',}}', '}'),
+        (from, values, colon, separator, close) => {
+          const members = values.map((v, k) => `${JSON.stringify(NAMES[(from + k) % NAMES.length])}${colon}${v}`);
+          const body = Buffer.from(`{"features":{${members.join(separator)}${close}`);
+          const expected = viaJsonParse(body);
+          const actual = scanned(scanner, body);
+          if (expected === undefined) expect(actual).toBeUndefined();
+          else {
+            expect(actual).toBeDefined();
+            expectSame(actual!, expected);
+          }
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('reads a feature string of invalid UTF-8 as the decoder’s replacement characters', () => {
     const body = Buffer.concat([
       Buffer.from('{"features":{"channel":"w'),
