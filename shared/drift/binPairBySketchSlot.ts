@@ -11,7 +11,7 @@ const MAX_PACKED_BIN = 0xffff;
 
 /**
  * Two binnings of the same values (a numeric feature's PSI bins and decile bins) looked up from the value's sketch
- * bucket with one table read, as BinsBySketchSlot does for one: the pair comes packed, `first | second << 16`.
+ * bucket with one table read, as binOfBucket classifies one: the pair comes packed, `first | second << 16`.
  * Buckets that straddle an edge of either set (and bins past 15 bits) take the binary search of both, so every
  * value gets exactly the bins bucketOf(edges, x) gives. The table is filled lazily. Sets of more than 65,535 edges
  * (no binning a profile would keep) are refused.
