@@ -17,6 +17,24 @@ export const END = -1;
 export const FAIL = -1;
 const MAX_DEPTH = 64;
 
+/** What `slotOfKey` gives for a valid key that names none of the table's names. */
+export const UNKNOWN_KEY = -2;
+
+/** Names a scanner reads as object keys: each name's JSON token for comparison in place, and each name's slot. */
+export class KeyTable {
+  /** Each name's key token (quotes included) when it needs no escape. */
+  readonly tokens: ReadonlyArray<Buffer | undefined>;
+  readonly slots = new Map<string, number>();
+
+  constructor(names: readonly string[]) {
+    names.forEach((name, i) => this.slots.set(name, i));
+    this.tokens = names.map((name) => {
+      const token = JSON.stringify(name);
+      return token === `"${name}"` ? Buffer.from(token, 'utf8') : undefined;
+    });
+  }
+}
+
 /** 10^0 … 10^22: every one exactly representable, which is what makes the fast number path exact. */
 const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
@@ -40,6 +58,9 @@ export class JsonByteScanner {
    * so a scan that ends without it read pure ASCII: no invalid UTF-8 can have passed unseen.
    */
   protected sawNonAscii = false;
+
+  /** Where the key `slotOfKey` just read ends. */
+  protected keyEnd = 0;
 
   /** Starts a scan of `bytes` up to `end`. */
   protected reset(bytes: Buffer, end: number): void {
@@ -75,6 +96,23 @@ export class JsonByteScanner {
   protected literal(i: number, word: 'null' | 'true' | 'false'): number {
     for (let k = 0; k < word.length; k++) if (this.at(i + k) !== word.charCodeAt(k)) return FAIL;
     return i + word.length;
+  }
+
+  /**
+   * The slot of the key string at `i`: the `expected` name's when its token sits there (bodies list names in the same
+   * order event after event, so one comparison in place usually decides), else the slot of the key's text;
+   * UNKNOWN_KEY for a name not in the table, FAIL for an invalid string. Sets keyEnd.
+   */
+  protected slotOfKey(i: number, expected: number, keys: KeyTable): number {
+    const guess = keys.tokens[expected];
+    if (guess !== undefined && this.matches(guess, i)) {
+      this.keyEnd = i + guess.length;
+      return expected;
+    }
+    const end = this.string(i);
+    if (end === FAIL) return FAIL;
+    this.keyEnd = end;
+    return keys.slots.get(this.stringAt(i, end)) ?? UNKNOWN_KEY;
   }
 
   /** The text of the string token [start, end) that `string` just validated. */

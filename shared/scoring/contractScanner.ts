@@ -5,6 +5,7 @@ import {
   COMMA,
   FAIL,
   JsonByteScanner,
+  KeyTable,
   MINUS,
   NINE,
   OPEN_BRACE,
@@ -40,9 +41,7 @@ export class ContractScanner extends JsonByteScanner {
   /** Feature names in profile order, and whether each is numeric. */
   private readonly names: readonly string[];
   private readonly numeric: readonly boolean[];
-  private readonly slotByName = new Map<string, number>();
-  /** Each name's JSON key token (quotes included) when it needs no escape: compared in place, byte by byte. */
-  private readonly keyTokens: Array<Buffer | undefined>;
+  private readonly keys: KeyTable;
   private readonly seen: Uint8Array;
   /** A features object with every name, in order: copying it gives each event's object its final shape at once. */
   private readonly template: Record<string, FeatureValue>;
@@ -63,11 +62,7 @@ export class ContractScanner extends JsonByteScanner {
     super();
     this.names = features.map((f) => f.name);
     this.numeric = features.map((f) => f.type === 'numeric');
-    this.names.forEach((name, i) => this.slotByName.set(name, i));
-    this.keyTokens = this.names.map((name) => {
-      const token = JSON.stringify(name);
-      return token === `"${name}"` ? Buffer.from(token, 'utf8') : undefined;
-    });
+    this.keys = new KeyTable(this.names);
     this.seen = new Uint8Array(this.names.length);
     this.template = Object.fromEntries(this.names.map((name) => [name, null]));
     this.usable = !this.names.includes('__proto__');
@@ -175,7 +170,6 @@ export class ContractScanner extends JsonByteScanner {
   private featureObject(start: number): number {
     if (this.at(start) !== OPEN_BRACE) return FAIL;
     const names = this.names;
-    const tokens = this.keyTokens;
     const seen = this.seen;
     seen.fill(0);
     const features = { ...this.template };
@@ -186,25 +180,14 @@ export class ContractScanner extends JsonByteScanner {
       let expected = 0;
       for (;;) {
         if (this.at(i) !== QUOTE) return FAIL;
-        // Producers list features in the same order event after event: try the next expected name in place first.
-        let slot: number;
-        let keyEnd: number;
-        const guess = tokens[expected];
-        if (guess !== undefined && this.matches(guess, i)) {
-          slot = expected;
-          keyEnd = i + guess.length;
-        } else {
-          keyEnd = this.string(i);
-          if (keyEnd === FAIL) return FAIL;
-          slot = this.slotByName.get(this.stringAt(i, keyEnd)) ?? -1;
-          // An unknown feature is a contract failure the general path names.
-          if (slot < 0) return FAIL;
-        }
+        const slot = this.slotOfKey(i, expected, this.keys);
+        // An unknown feature is a contract failure the general path names.
+        if (slot < 0) return FAIL;
         if (seen[slot] === 1) return FAIL;
         seen[slot] = 1;
         count++;
         expected = slot + 1;
-        i = this.skipSpace(keyEnd);
+        i = this.skipSpace(this.keyEnd);
         if (this.at(i) !== COLON) return FAIL;
         i = this.skipSpace(i + 1);
         if (this.at(i) === NUL) {

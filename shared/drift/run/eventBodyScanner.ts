@@ -6,6 +6,7 @@ import {
   END,
   FAIL,
   JsonByteScanner,
+  KeyTable,
   MINUS,
   NINE,
   OPEN_BRACE,
@@ -32,20 +33,14 @@ const FEATURES_KEY = Buffer.from('"features"', 'latin1');
  */
 export class EventBodyScanner extends JsonByteScanner {
   readonly values: ScannedFeatures;
-  private readonly slotByName = new Map<string, number>();
-  /** Each name's JSON key token (quotes included) when it needs no escape: compared in place, byte by byte. */
-  private readonly keyTokens: Array<Buffer | undefined>;
+  private readonly keys: KeyTable;
   private readonly kinds: Uint8Array;
   private readonly numbers: Float64Array;
   private readonly strings: Array<string | undefined>;
 
   constructor(featureNames: readonly string[]) {
     super();
-    featureNames.forEach((name, i) => this.slotByName.set(name, i));
-    this.keyTokens = featureNames.map((name) => {
-      const token = JSON.stringify(name);
-      return token === `"${name}"` ? Buffer.from(token, 'utf8') : undefined;
-    });
+    this.keys = new KeyTable(featureNames);
     this.kinds = new Uint8Array(featureNames.length);
     this.numbers = new Float64Array(featureNames.length);
     this.strings = new Array<string | undefined>(featureNames.length).fill(undefined);
@@ -93,7 +88,7 @@ export class EventBodyScanner extends JsonByteScanner {
   }
 
   private featureObject(start: number): number {
-    const tokens = this.keyTokens;
+    const tokens = this.keys.tokens;
     const bytes = this.bytes;
     const end = this.end;
     const kinds = this.kinds;
@@ -160,20 +155,10 @@ export class EventBodyScanner extends JsonByteScanner {
     if (expected === 0 && this.at(i) === CLOSE_BRACE) return i + 1;
     for (;;) {
       if (this.at(i) !== QUOTE) return FAIL;
-      // Bodies list features in the same order event after event: try the next expected name in place first.
-      let slot: number;
-      let keyEnd: number;
-      const guess = tokens[expected];
-      if (guess !== undefined && this.matches(guess, i)) {
-        slot = expected;
-        keyEnd = i + guess.length;
-      } else {
-        keyEnd = this.string(i);
-        if (keyEnd === FAIL) return FAIL;
-        slot = this.slotByName.get(this.stringAt(i, keyEnd)) ?? -1;
-      }
+      const slot = this.slotOfKey(i, expected, this.keys);
+      if (slot === FAIL) return FAIL;
       expected = slot + 1;
-      i = this.skipSpace(keyEnd);
+      i = this.skipSpace(this.keyEnd);
       if (this.at(i) !== COLON) return FAIL;
       i = this.skipSpace(i + 1);
       i = slot < 0 ? this.value(i, 2) : this.featureValue(i, slot);
