@@ -1,5 +1,5 @@
 import type { SketchGrid } from '../sketch/logBucketSketch.js';
-import { binOfBucket, bucketOf } from './binsBySketchSlot.js';
+import { binOfBucket, bucketOf } from './bucketOf.js';
 
 /** Table entries: not yet known, and a sketch bucket that straddles an edge of either set. Others hold 1 + pair. */
 const UNKNOWN = 0;

@@ -54,6 +54,8 @@ export class ContractScanner extends JsonByteScanner {
   private label: number | string | undefined;
   private sawFeatures = false;
   private sawLabel = false;
+  /** The text of the string `plainString` just read. */
+  private text: string | undefined;
 
   constructor(
     features: readonly BaselineFeature[],
@@ -114,7 +116,7 @@ export class ContractScanner extends JsonByteScanner {
     if (keyLength === KEY.id.length && this.matches(KEY.id, keyAt)) {
       if (this.id !== undefined) return FAIL;
       const end = this.plainString(i, 1, this.maxStringLength);
-      if (end !== FAIL) this.id = this.bytes.toString('latin1', i + 1, end - 1);
+      this.id = this.text;
       return end;
     }
     if (keyLength === KEY.features.length && this.matches(KEY.features, keyAt)) {
@@ -125,13 +127,13 @@ export class ContractScanner extends JsonByteScanner {
     if (keyLength === KEY.callerId.length && this.matches(KEY.callerId, keyAt)) {
       if (this.callerId !== undefined) return FAIL;
       const end = this.plainString(i, 1, this.maxStringLength);
-      if (end !== FAIL) this.callerId = this.bytes.toString('latin1', i + 1, end - 1);
+      this.callerId = this.text;
       return end;
     }
     if (keyLength === KEY.timestamp.length && this.matches(KEY.timestamp, keyAt)) {
       if (this.timestamp !== undefined) return FAIL;
       const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH);
-      if (end !== FAIL) this.timestamp = this.bytes.toString('latin1', i + 1, end - 1);
+      this.timestamp = this.text;
       return end;
     }
     if (keyLength === KEY.label.length && this.matches(KEY.label, keyAt)) {
@@ -140,7 +142,7 @@ export class ContractScanner extends JsonByteScanner {
       const c = this.at(i);
       if (c === QUOTE) {
         const end = this.plainString(i, 0, this.maxStringLength);
-        if (end !== FAIL) this.label = this.bytes.toString('latin1', i + 1, end - 1);
+        this.label = this.text;
         return end;
       }
       const end = this.finiteNumber(i);
@@ -150,13 +152,19 @@ export class ContractScanner extends JsonByteScanner {
     return this.value(i, 1);
   }
 
-  /** A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII). */
+  /**
+   * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); its
+   * text in `text`, undefined when it is not one (the scan then fails as a whole, so nothing keeps that undefined).
+   */
   private plainString(i: number, minLength: number, maxLength: number): number {
+    this.text = undefined;
     if (this.at(i) !== QUOTE) return FAIL;
     const end = this.string(i);
     if (end === FAIL || this.stringHasEscape) return FAIL;
     const length = end - i - 2;
-    return length < minLength || length > maxLength ? FAIL : end;
+    if (length < minLength || length > maxLength) return FAIL;
+    this.text = this.bytes.toString('latin1', i + 1, end - 1);
+    return end;
   }
 
   private finiteNumber(i: number): number {
@@ -196,9 +204,8 @@ export class ContractScanner extends JsonByteScanner {
           i = this.finiteNumber(i);
           if (i !== FAIL) features[names[slot]!] = this.number;
         } else {
-          const valueStart = i;
           i = this.plainString(i, 0, this.maxStringLength);
-          if (i !== FAIL) features[names[slot]!] = this.bytes.toString('latin1', valueStart + 1, i - 1);
+          if (i !== FAIL) features[names[slot]!] = this.text!;
         }
         if (i === FAIL) return FAIL;
         i = this.skipSpace(i);

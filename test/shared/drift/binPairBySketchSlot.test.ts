@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BinPairBySketchSlot } from '../../../shared/drift/binPairBySketchSlot.js';
-import { bucketOf } from '../../../shared/drift/binsBySketchSlot.js';
+import { bucketOf } from '../../../shared/drift/bucketOf.js';
 import { SketchAccumulator, SketchGrid } from '../../../shared/sketch/logBucketSketch.js';
 
 const params = fc.record({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketOf } from '../../../shared/drift/binsBySketchSlot.js';
+import { bucketOf } from '../../../shared/drift/bucketOf.js';
 import { NumericAccumulator } from '../../../shared/drift/featureAccumulators.js';
 import { SketchGrid } from '../../../shared/sketch/logBucketSketch.js';
 import type { NumericFeatureSchema } from '../../../shared/drift/schema.js';

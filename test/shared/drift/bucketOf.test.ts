@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf } from '../../../shared/drift/binsBySketchSlot.js';
+import { bucketOf } from '../../../shared/drift/bucketOf.js';
 
 describe('bucketOf', () => {
   it('counts as numpy.histogram does on interior edges: x on an edge goes to the bin above it', () => {
