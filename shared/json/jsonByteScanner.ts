@@ -37,6 +37,8 @@ export class KeyTable {
 
 /** 10^0 … 10^22: every one exactly representable, which is what makes the fast number path exact. */
 const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** Most significant digits the compact path reads: up to 15, mantissa and 10^scale are exact doubles. */
+const MAX_COMPACT_DIGITS = 15;
 
 /**
  * The JSON grammar over UTF-8 bytes, for scanners that read one known document shape straight from a body's bytes
@@ -61,6 +63,10 @@ export class JsonByteScanner {
 
   /** Where the key `slotOfKey` just read ends. */
   protected keyEnd = 0;
+
+  /** The slot after the last member `compactNumbers` read, and whether it read the object's closing brace. */
+  protected compactNext = 0;
+  protected compactClosed = false;
 
   /** Starts a scan of `bytes` up to `end`. */
   protected reset(bytes: Buffer, end: number): void {
@@ -113,6 +119,82 @@ export class JsonByteScanner {
     if (end === FAIL) return FAIL;
     this.keyEnd = end;
     return keys.slots.get(this.stringAt(i, end)) ?? UNKNOWN_KEY;
+  }
+
+  /**
+   * Reads object members in the shape serializers write, from `i` (just after `{` or a `,`): `"name":number` with the
+   * names of `tokens` in order from slot `expected`, no space, plain numbers (no exponent, at most 15 digits), each
+   * value into `numbers[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the
+   * cursor going through fields, it costs half as much again. Stops at the first member that is anything else (a
+   * slot whose token is undefined included) and returns that member's start, for the caller's general loop to read
+   * it and what follows; or returns the position after the `}` that ends the object. Sets compactNext and
+   * compactClosed.
+   */
+  protected compactNumbers(
+    i: number,
+    expected: number,
+    tokens: ReadonlyArray<Buffer | undefined>,
+    numbers: Float64Array,
+  ): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    this.compactClosed = false;
+    for (;;) {
+      const token = tokens[expected];
+      if (token === undefined) break;
+      const keyLength = token.length;
+      if (i + keyLength >= end) break;
+      let k = 0;
+      while (k < keyLength && bytes[i + k] === token[k]) k++;
+      if (k < keyLength || bytes[i + keyLength] !== COLON) break;
+      let j = i + keyLength + 1;
+      // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
+      const minus = +(j < end && bytes[j] === MINUS);
+      j += minus;
+      let mantissa = 0;
+      let digits = 0;
+      let scale = 0;
+      // Bytes as digit values (byte - ZERO): END and every byte but a digit fall outside 0…9 (unsigned).
+      let d = j < end ? bytes[j]! - ZERO : END - ZERO;
+      if (d === 0) {
+        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+      } else if (d >>> 0 <= 9) {
+        const first = j;
+        do {
+          mantissa = mantissa * 10 + d;
+          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+        } while (d >>> 0 <= 9);
+        digits = j - first;
+      } else break;
+      if (d === DOT - ZERO) {
+        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+        if (d >>> 0 > 9) break;
+        const first = j;
+        do {
+          mantissa = mantissa * 10 + d;
+          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+        } while (d >>> 0 <= 9);
+        scale = j - first;
+        digits += scale;
+      }
+      // Clinger's fast path, as numberAt takes it: one division of exact doubles rounds correctly, so the value is
+      // JSON.parse's. Leading zeros of a fraction count as digits here, which only sends more numbers to numberAt.
+      if (digits > MAX_COMPACT_DIGITS) break;
+      // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) is left to
+      // the general loop, which reads the member again from its start.
+      const next = d + ZERO;
+      if (next !== COMMA && next !== CLOSE_BRACE) break;
+      // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
+      numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
+      expected++;
+      i = j + 1;
+      if (next === CLOSE_BRACE) {
+        this.compactClosed = true;
+        break;
+      }
+    }
+    this.compactNext = expected;
+    return i;
   }
 
   /** The text of the string token [start, end) that `string` just validated. */

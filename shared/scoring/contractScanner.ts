@@ -12,7 +12,13 @@ import {
   QUOTE,
   ZERO,
 } from '../json/jsonByteScanner.js';
-import type { FeatureValue, InputEvent } from './records.js';
+import {
+  compileFeatureObjectBuilder,
+  SCANNED_VALUE,
+  type FeatureObjectBuilder,
+  type ScannedValues,
+} from './featureObjectBuilder.js';
+import type { InputEvent } from './records.js';
 
 const KEY = {
   id: Buffer.from('"id"'),
@@ -38,16 +44,14 @@ const MAX_TIMESTAMP_LENGTH = 64;
  * decoding. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and dropped.
  */
 export class ContractScanner extends JsonByteScanner {
-  /** Feature names in profile order, and whether each is numeric. */
-  private readonly names: readonly string[];
+  /** Whether each feature, in profile order, is numeric. */
   private readonly numeric: readonly boolean[];
   private readonly keys: KeyTable;
-  private readonly seen: Uint8Array;
-  /** A features object with every name, in order: copying it gives each event's object its final shape at once. */
-  private readonly template: Record<string, FeatureValue>;
-  /** Whether building objects by name is safe (no feature is called `__proto__`, which assignment would not keep). */
-  readonly usable: boolean;
-  private features: Record<string, FeatureValue> = {};
+  /** The key tokens of numeric features, undefined for categorical ones: the compact path reads numbers only. */
+  private readonly numericTokens: ReadonlyArray<Buffer | undefined>;
+  /** What the scan found per feature (`kinds` also tells a repeated feature), reused from event to event. */
+  private readonly values: ScannedValues;
+  private readonly build: FeatureObjectBuilder;
   private id: string | undefined;
   private callerId: string | undefined;
   private timestamp: string | undefined;
@@ -62,17 +66,19 @@ export class ContractScanner extends JsonByteScanner {
     private readonly maxStringLength: number,
   ) {
     super();
-    this.names = features.map((f) => f.name);
     this.numeric = features.map((f) => f.type === 'numeric');
-    this.keys = new KeyTable(this.names);
-    this.seen = new Uint8Array(this.names.length);
-    this.template = Object.fromEntries(this.names.map((name) => [name, null]));
-    this.usable = !this.names.includes('__proto__');
+    this.keys = new KeyTable(features.map((f) => f.name));
+    this.numericTokens = this.keys.tokens.map((token, slot) => (this.numeric[slot] ? token : undefined));
+    this.values = {
+      kinds: new Uint8Array(features.length),
+      numbers: new Float64Array(features.length),
+      strings: new Array<string | undefined>(features.length).fill(undefined),
+    };
+    this.build = compileFeatureObjectBuilder(features);
   }
 
   /** The event in `bytes`, or undefined when the general path must decide. */
   scan(bytes: Buffer): InputEvent | undefined {
-    if (!this.usable) return undefined;
     this.reset(bytes, bytes.length);
     this.id = undefined;
     this.callerId = undefined;
@@ -83,7 +89,7 @@ export class ContractScanner extends JsonByteScanner {
     const after = this.topLevel(this.skipSpace(0));
     if (after === FAIL || this.skipSpace(after) !== bytes.length || this.sawNonAscii) return undefined;
     if (this.id === undefined || !this.sawFeatures) return undefined;
-    const event: InputEvent = { id: this.id, features: this.features };
+    const event: InputEvent = { id: this.id, features: this.build(this.values) };
     if (this.callerId !== undefined) event.callerId = this.callerId;
     if (this.timestamp !== undefined) event.timestamp = this.timestamp;
     if (this.label !== undefined) event.label = this.label;
@@ -177,22 +183,23 @@ export class ContractScanner extends JsonByteScanner {
 
   private featureObject(start: number): number {
     if (this.at(start) !== OPEN_BRACE) return FAIL;
-    const names = this.names;
-    const seen = this.seen;
-    seen.fill(0);
-    const features = { ...this.template };
-    this.features = features;
-    let i = this.skipSpace(start + 1);
-    let count = 0;
-    if (this.at(i) !== CLOSE_BRACE) {
-      let expected = 0;
+    const { kinds, numbers } = this.values;
+    const n = kinds.length;
+    kinds.fill(SCANNED_VALUE.absent);
+    // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
+    let i = this.compactNumbers(start + 1, 0, this.numericTokens, numbers);
+    let expected = this.compactNext;
+    kinds.fill(SCANNED_VALUE.number, 0, expected);
+    if (this.compactClosed) return expected === n ? i : FAIL;
+    let count = expected;
+    i = this.skipSpace(i);
+    if (expected > 0 || this.at(i) !== CLOSE_BRACE) {
       for (;;) {
         if (this.at(i) !== QUOTE) return FAIL;
         const slot = this.slotOfKey(i, expected, this.keys);
         // An unknown feature is a contract failure the general path names.
         if (slot < 0) return FAIL;
-        if (seen[slot] === 1) return FAIL;
-        seen[slot] = 1;
+        if (kinds[slot] !== SCANNED_VALUE.absent) return FAIL;
         count++;
         expected = slot + 1;
         i = this.skipSpace(this.keyEnd);
@@ -200,12 +207,15 @@ export class ContractScanner extends JsonByteScanner {
         i = this.skipSpace(i + 1);
         if (this.at(i) === NUL) {
           i = this.literal(i, 'null');
+          kinds[slot] = SCANNED_VALUE.null;
         } else if (this.numeric[slot]) {
           i = this.finiteNumber(i);
-          if (i !== FAIL) features[names[slot]!] = this.number;
+          kinds[slot] = SCANNED_VALUE.number;
+          numbers[slot] = this.number;
         } else {
           i = this.plainString(i, 0, this.maxStringLength);
-          if (i !== FAIL) features[names[slot]!] = this.text!;
+          kinds[slot] = SCANNED_VALUE.string;
+          this.values.strings[slot] = this.text;
         }
         if (i === FAIL) return FAIL;
         i = this.skipSpace(i);
@@ -216,6 +226,6 @@ export class ContractScanner extends JsonByteScanner {
       }
     }
     // A missing feature is a contract failure the general path names.
-    return count === names.length ? i + 1 : FAIL;
+    return count === n ? i + 1 : FAIL;
   }
 }

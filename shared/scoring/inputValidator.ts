@@ -1,4 +1,5 @@
 import type { BaselineProfile } from '../baseline/profile.js';
+import { compileInputReader, type InputReader } from './inputReader.js';
 import type { FeatureValue, InputEvent, Risk, ValidationIssue } from './records.js';
 
 export const VALIDATION_CODES = {
@@ -48,6 +49,7 @@ export class InputValidator {
   private readonly means: Float64Array;
   private readonly stds: Float64Array;
   private readonly categorical: Array<{ name: string; known: ReadonlySet<string> }>;
+  private readonly readInputs: InputReader;
 
   constructor(
     profile: Pick<BaselineProfile, 'numeric' | 'categorical' | 'features' | 'model'>,
@@ -55,6 +57,7 @@ export class InputValidator {
     private readonly options: ValidationOptions,
   ) {
     this.numericNames = profile.model.inputs;
+    this.readInputs = compileInputReader(this.numericNames);
     const n = this.numericNames.length;
     this.mins = new Float64Array(n);
     this.maxs = new Float64Array(n);
@@ -105,11 +108,13 @@ export class InputValidator {
     const zScoreThreshold = this.options.zScoreThreshold;
     const n = names.length;
     const vector = this.nextVector(n);
+    // The raw inputs first, NaN where not a number (a decoded event never holds NaN itself): then clipped in place.
+    this.readInputs(features, vector);
     let clipped = 0;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
-      const raw = features[name];
-      if (typeof raw !== 'number') {
+      const raw = vector[i]!;
+      if (Number.isNaN(raw)) {
         vector[i] = means[i]!;
         issues.push({
           code: VALIDATION_CODES.missing,

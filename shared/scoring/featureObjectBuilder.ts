@@ -1,0 +1,56 @@
+import type { BaselineFeature } from '../baseline/profile.js';
+import type { FeatureValue } from './records.js';
+
+/** What a scan found for each feature, in the parallel arrays a builder reads. */
+export const SCANNED_VALUE = { absent: 0, number: 1, string: 2, null: 3 } as const;
+
+/** One slot per baseline feature, in profile order. */
+export interface ScannedValues {
+  kinds: Uint8Array;
+  numbers: Float64Array;
+  strings: Array<string | undefined>;
+}
+
+export type FeatureObjectBuilder = (values: ScannedValues) => Record<string, FeatureValue>;
+
+/** Above this many features the generic loop is used: a very long generated function is not optimised by V8. */
+const MAX_GENERATED_FEATURES = 512;
+
+/**
+ * The features object of a scanned event: every baseline feature in profile order, a number or string where the
+ * scan found one and null otherwise. It is compiled to one object literal (`{"f0": …, "f1": …}`): built that way an
+ * object takes its final shape at once, where a copy of a template filled in by name goes through a keyed store per
+ * feature that sees every name, and cost three times as much (measured: about 100 ns against 330 ns for 20 numbers).
+ * Names enter the code only as JSON string literals, which are valid JavaScript string literals; a feature called
+ * `__proto__`, which a literal would take as the prototype, gets the generic loop.
+ */
+export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]): FeatureObjectBuilder {
+  const names = features.map((f) => f.name);
+  if (names.length > MAX_GENERATED_FEATURES || names.includes('__proto__')) return genericBuilder(names);
+  const members = features.map((feature, slot) => {
+    const kind = feature.type === 'numeric' ? SCANNED_VALUE.number : SCANNED_VALUE.string;
+    const source = feature.type === 'numeric' ? 'n' : 's';
+    return `${JSON.stringify(feature.name)}: k[${slot}] === ${kind} ? ${source}[${slot}] : null`;
+  });
+  // Generated from JSON string literals only (see above).
+  const build = new Function('k', 'n', 's', `"use strict"; return { ${members.join(', ')} };`) as (
+    kinds: Uint8Array,
+    numbers: Float64Array,
+    strings: Array<string | undefined>,
+  ) => Record<string, FeatureValue>;
+  return (values) => build(values.kinds, values.numbers, values.strings);
+}
+
+function genericBuilder(names: readonly string[]): FeatureObjectBuilder {
+  return ({ kinds, numbers, strings }) => {
+    const features: Record<string, FeatureValue> = {};
+    names.forEach((name, slot) => {
+      const kind = kinds[slot];
+      const value =
+        kind === SCANNED_VALUE.number ? numbers[slot]! : kind === SCANNED_VALUE.string ? strings[slot]! : null;
+      // defineProperty, not assignment: assigning `__proto__` would set the prototype instead of a feature.
+      Object.defineProperty(features, name, { value, enumerable: true, writable: true, configurable: true });
+    });
+    return features;
+  };
+}
