@@ -17,7 +17,10 @@ export interface CompiledForest {
    * `row` holds at least `columns` values; NaN fails every `x > split` test and so always goes left, like −Infinity.
    */
   score(row: ArrayLike<number>): number;
-  /** Scores every row; writes into `out` when given (length ≥ rows), else into a new array. */
+  /**
+   * Scores every row, equal to the bit to `score` of each; writes into `out` when given (length ≥ rows), else into a
+   * new array. Faster per row than `score`: rows are walked a block at a time, tree by tree.
+   */
   scoreMany(matrix: NumericMatrix, out?: Float64Array): Float64Array;
   isAnomaly(score: number): boolean;
 }
@@ -27,6 +30,9 @@ export interface CompiledForest {
  * 2^heightLimit slots per tree. `linked`: the serialised nodes with child indices, for deep trees.
  */
 export type ForestLayout = 'complete' | 'linked';
+
+/** Rows scored together by scoreMany: 128 rows of 20 inputs are 20 KB, which stays in cache beside the tree walked. */
+const BLOCK_ROWS = 128;
 
 /** Deepest trees given the complete layout by default: 2^12 slots × 20 bytes ≈ 80 KB per tree. */
 const MAX_COMPLETE_HEIGHT = 12;
@@ -40,7 +46,8 @@ export function compileForest(forest: SerializedForest, options: { layout?: Fore
   const checked = readSerializedForest(forest);
   if (!checked.ok) throw MrmError.fromFailure(checked.error);
   const layout = options.layout ?? (forest.heightLimit <= MAX_COMPLETE_HEIGHT ? 'complete' : 'linked');
-  const totalPathLength = layout === 'complete' ? completeTreeKernel(forest) : linkedTreeKernel(forest);
+  const kernel = layout === 'complete' ? completeTreeKernel(forest) : linkedTreeKernel(forest);
+  const totalPathLength = kernel.pathLength;
   const columns = forest.columns;
   const threshold = forest.threshold;
   // s = 2^(−mean(h) / c) = exp(sum(h) · k) with k folding the mean, the normalisation and ln 2 into one factor.
@@ -56,9 +63,6 @@ export function compileForest(forest: SerializedForest, options: { layout?: Fore
     return Math.exp(totalPathLength(row) * exponentPerPathLength);
   };
 
-  // Rows are copied into one scratch array rather than viewed through subarrays: no allocation per row, and the
-  // kernel keeps seeing one kind of array.
-  const scratch = new Float64Array(columns);
   const scoreMany = (matrix: NumericMatrix, out?: Float64Array): Float64Array => {
     if (matrix.columns !== columns) {
       throw new MrmError(
@@ -71,9 +75,15 @@ export function compileForest(forest: SerializedForest, options: { layout?: Fore
     const scores = out ?? new Float64Array(rows);
     if (scores.length < rows)
       throw new MrmError('FOREST.OUTPUT_TOO_SHORT', `Output of ${scores.length} for ${rows} rows`);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0, offset = r * columns; c < columns; c++) scratch[c] = values[offset + c]!;
-      scores[r] = Math.exp(totalPathLength(scratch) * exponentPerPathLength);
+    if (values.length < rows * columns) {
+      throw new MrmError('FOREST.ROW_TOO_SHORT', `A matrix of ${values.length} values cannot hold ${rows} rows`);
+    }
+    // In blocks of rows, so a block's rows stay in cache while every tree walks them.
+    for (let start = 0; start < rows; start += BLOCK_ROWS) {
+      const end = Math.min(rows, start + BLOCK_ROWS);
+      const part = scores.subarray(start, end);
+      kernel.pathLengths(values.subarray(start * columns, end * columns), end - start, columns, part);
+      for (let r = 0; r < part.length; r++) part[r] = Math.exp(part[r]! * exponentPerPathLength);
     }
     return scores;
   };

@@ -1,3 +1,4 @@
+import { rowByRow, type ForestKernel } from './forestKernel.js';
 import type { SerializedForest } from './serializedForest.js';
 
 // 16 bytes per node, four to a cache line: split value (f64) at byte 0, feature (i32) at 8, left child (i32) at 12.
@@ -9,7 +10,7 @@ const NODE_BYTES = 16;
  * (left child = itself, split +Infinity) so every walk takes exactly `heightLimit` steps without an exit test; the
  * comparison is made a number without a branch, and four trees walk side by side (see completeTreeKernel for why).
  */
-export function linkedTreeKernel(forest: SerializedForest): (row: ArrayLike<number>) => number {
+export function linkedTreeKernel(forest: SerializedForest): ForestKernel {
   const nodeCount = forest.feature.length;
   const buffer = new ArrayBuffer(nodeCount * NODE_BYTES);
   const splits = new Float64Array(buffer);
@@ -27,7 +28,7 @@ export function linkedTreeKernel(forest: SerializedForest): (row: ArrayLike<numb
   const grouped = trees - (trees % 4);
   const steps = forest.heightLimit;
 
-  return (row: ArrayLike<number>): number => {
+  return rowByRow((row: ArrayLike<number>): number => {
     let total = 0;
     let t = 0;
     for (; t < grouped; t += 4) {
@@ -52,5 +53,5 @@ export function linkedTreeKernel(forest: SerializedForest): (row: ArrayLike<numb
       total += pathLengths[a]!;
     }
     return total;
-  };
+  });
 }

@@ -71,29 +71,49 @@ export async function scoreBatch(
     deadLetteredAt: scoredAt,
   });
 
-  const pending: Pending[] = [];
+  // Decoded first, then validated together (one forest pass for the batch), then judged per caller, in body order.
+  const decoded: InputEvent[] = [];
+  const decodedAt: number[] = [];
   for (let i = 0; i < bodies.length; i++) {
     try {
-      const decoded = engine.contract.decode(bodies[i]);
-      if (!decoded.ok) {
-        slots[i] = deadLetter(i, decoded.error.code, decoded.error.message, false, decoded.error.detail);
-        continue;
+      const outcome = engine.contract.decode(bodies[i]);
+      if (outcome.ok) {
+        decoded.push(outcome.value);
+        decodedAt.push(i);
+      } else {
+        slots[i] = deadLetter(i, outcome.error.code, outcome.error.message, false, outcome.error.detail);
       }
-      const event = decoded.value;
-      const validated = engine.validator.validate(event);
+    } catch (error) {
+      slots[i] = deadLetter(
+        i,
+        'INTERNAL.ERROR',
+        `Unexpected error while decoding the event: ${errorMessage(error)}`,
+        true,
+      );
+    }
+  }
+  const validated = validateAll(engine, decoded);
+
+  const pending: Pending[] = [];
+  for (let k = 0; k < decoded.length; k++) {
+    const i = decodedAt[k]!;
+    try {
+      const v = validated[k]!;
+      if (v instanceof Error) throw v;
+      const event = decoded[k]!;
       const meta = metadata[i] ?? UNKNOWN_METADATA;
       const verdict =
         event.callerId === undefined
           ? undefined
           : engine.defence.observe(event.callerId, eventTime(event, meta, startedAt), {
-              vector: validated.vector,
-              outOfDistribution: validated.issues.some((issue) => issue.code !== VALIDATION_CODES.missing),
+              vector: v.vector,
+              outOfDistribution: v.issues.some((issue) => issue.code !== VALIDATION_CODES.missing),
             });
-      if (validated.risk === 'HIGH' || verdict?.rateLimited) {
-        slots[i] = rejected(engine, event, validated, verdict, meta, scoredAt);
+      if (v.risk === 'HIGH' || verdict?.rateLimited) {
+        slots[i] = rejected(engine, event, v, verdict, meta, scoredAt);
         continue;
       }
-      pending.push({ index: i, event, validated, verdict });
+      pending.push({ index: i, event, validated: v, verdict });
     } catch (error) {
       slots[i] = deadLetter(
         i,
@@ -165,6 +185,24 @@ export async function scoreBatch(
     minConfidence: engine.confidence.minConfidence,
   });
   return { scored, deadLetters, summary };
+}
+
+/**
+ * The batch's validation, or, should it throw (a bug), each event's alone: an event whose validation throws gets its
+ * error in its place, to be dead-lettered alone while the rest of the batch goes on.
+ */
+function validateAll(engine: ScoringEngine, events: readonly InputEvent[]): Array<ValidatedEvent | Error> {
+  try {
+    return engine.validator.validateMany(events);
+  } catch {
+    return events.map((event) => {
+      try {
+        return engine.validator.validate(event);
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+      }
+    });
+  }
 }
 
 let lastTimeText: string | undefined;

@@ -276,6 +276,23 @@ describe('compileForest', () => {
     }
   });
 
+  it('scores any number of rows in a batch as it scores each alone, in blocks and in the rows past a multiple of 8', () => {
+    for (const layout of ['complete', 'linked'] as const) {
+      const forestOf = compileForest(forest, { layout });
+      for (const rows of [0, 1, 7, 8, 9, 127, 128, 129, 300]) {
+        const part = { rows, columns: 3, values: data.values.subarray(0, rows * 3) };
+        const alone = Array.from({ length: rows }, (_, r) => forestOf.score(data.values.subarray(r * 3, r * 3 + 3)));
+        expect(Array.from(forestOf.scoreMany(part))).toStrictEqual(alone);
+      }
+    }
+  });
+
+  it('refuses a matrix whose values cannot hold its rows', () => {
+    expect(() => compiled.scoreMany({ rows: 4, columns: 3, values: new Float64Array(11) })).toThrow(
+      expect.objectContaining({ code: 'FOREST.ROW_TOO_SHORT' }),
+    );
+  });
+
   it('writes into a given output array', () => {
     const out = new Float64Array(data.rows + 5).fill(-1);
     expect(compiled.scoreMany(data, out)).toBe(out);

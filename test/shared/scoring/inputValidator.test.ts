@@ -67,4 +67,26 @@ describe('InputValidator', () => {
   it('raises an issue for a category never seen in the baseline', () => {
     expect(codes(event({ channel: 'carrier-pigeon' }))).toEqual(['VALIDATION.UNSEEN_CATEGORY:channel']);
   });
+
+  it('validates a batch as it validates each event alone, each with its own vector, the forest score included', () => {
+    const amount = profile.numeric.amount!;
+    const events = [
+      event(),
+      event({ hour: null }),
+      event({ amount: amount.max * 50, distance_km: 1e6, tx_count_24h: 500 }),
+      event({ channel: 'fax' }),
+      ...Array.from({ length: 11 }, (_, i) => event({ amount: amount.min + ((amount.max - amount.min) * i) / 10 })),
+    ];
+    const batch = validator.validateMany(events);
+    expect(batch).toHaveLength(events.length);
+    events.forEach((e, i) => {
+      const alone = validator.validate(e);
+      expect(batch[i]!.issues).toEqual(alone.issues);
+      expect(batch[i]!.risk).toBe(alone.risk);
+      expect(batch[i]!.anomalyScore).toBe(forest.score(alone.vector));
+      expect(Array.from(batch[i]!.vector)).toEqual(Array.from(alone.vector));
+    });
+    expect(new Set(batch.map((v) => v.risk))).toEqual(new Set(['LOW', 'MEDIUM', 'HIGH']));
+    expect(validator.validateMany([])).toEqual([]);
+  });
 });

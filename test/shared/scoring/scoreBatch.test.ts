@@ -6,6 +6,9 @@ import { defaultSettings } from '../../../shared/config/settings.js';
 import { readEventMetadata } from '../../../shared/scoring/eventMetadata.js';
 import { decodeBody } from '../../../shared/scoring/deadLetter.js';
 import type { Scorer } from '../../../shared/scoring/scorer.js';
+import { compileForest } from '../../../shared/baseline/compileForest.js';
+import { InputValidator } from '../../../shared/scoring/inputValidator.js';
+import type { InputEvent } from '../../../shared/scoring/records.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();
@@ -131,6 +134,46 @@ describe('scoreBatch', () => {
     );
     expect(result.deadLetters.map((d) => d.reason)).toEqual(['SCORER.UNAVAILABLE', 'SCORER.UNAVAILABLE']);
     expect(result.deadLetters[0]!.message).toBe('Scorer failed: socket hang up');
+  });
+
+  it('dead-letters as INTERNAL.ERROR (replayable) only the event whose validation hits a bug; the batch goes on', async () => {
+    const engine = engineWith();
+    // A validator with a bug on one event: the batch pass throws, so every event is validated again on its own.
+    class BuggyValidator extends InputValidator {
+      override validate(event: InputEvent) {
+        if (event.id === 'bug') throw new Error('index out of range');
+        return super.validate(event);
+      }
+      override validateMany(events: readonly InputEvent[]) {
+        if (events.some((e) => e.id === 'bug')) throw new Error('index out of range');
+        return super.validateMany(events);
+      }
+    }
+    const options = { zScoreThreshold: 3, rejectIssueCount: 3 };
+    const buggy = { ...engine, validator: new BuggyValidator(profile, compileForest(profile.model.forest), options) };
+    const result = await scoreBatch(buggy, [goodBody('a'), goodBody('bug'), goodBody('c')], meta(3), clock);
+    expect(result.scored.map((r) => r.id)).toEqual(['a', 'c']);
+    expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([['bug', 'INTERNAL.ERROR', true]]);
+    expect(result.deadLetters[0]!.message).toContain('index out of range');
+  });
+
+  it('dead-letters as SCORER.UNAVAILABLE an event the scorer returned no outcome for', async () => {
+    const short: Scorer = {
+      kind: 'aml',
+      modelVersion: 'aml:test',
+      scoreBatch: async (requests) =>
+        requests
+          .slice(1)
+          .map(() => ({ ok: true, value: { prediction: '1', probabilities: { '0': 0.2, '1': 0.8 }, score: null } })),
+    };
+    const result = await scoreBatch(
+      engineWith({}, () => short),
+      [goodBody('a'), goodBody('b')],
+      meta(2),
+      clock,
+    );
+    expect(result.scored.map((r) => r.id)).toEqual(['a']);
+    expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([['b', 'SCORER.UNAVAILABLE', true]]);
   });
 
   it('rejects a caller over its query limit, with the reason', async () => {
