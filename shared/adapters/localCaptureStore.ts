@@ -1,7 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaptureStore, StoredBlob } from '../capture/listCaptureBlobs.js';
+
+/** Bytes read at a time. */
+const READ_CHUNK_IN_BYTES = 1024 * 1024;
 
 /**
  * Capture files copied to a local folder (e.g. with `azcopy`), laid out like the container: the blob name is the
@@ -36,9 +38,23 @@ export class LocalCaptureStore implements CaptureStore {
     }
   }
 
+  /**
+   * Every chunk is read into the same buffer (valid until the next is asked for, as CaptureStore.read allows): a
+   * fresh megabyte per read, as a read stream allocates, is memory the kernel must map and zero each time, which cost
+   * the fold about twice the CPU of the reads themselves.
+   */
   async *read(blob: StoredBlob): AsyncIterable<Uint8Array> {
-    for await (const chunk of createReadStream(this.pathOf(blob.name), { highWaterMark: 1024 * 1024 }))
-      yield chunk as Buffer;
+    const file = await open(this.pathOf(blob.name), 'r');
+    try {
+      const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_IN_BYTES);
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await file.close();
+    }
   }
 
   private pathOf(name: string): string {

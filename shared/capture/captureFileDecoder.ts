@@ -56,11 +56,14 @@ const readerType = avro.Type.forSchema(CAPTURE_READER_SCHEMA as unknown as avro.
 export class CaptureFileDecoder {
   private readonly maxBlockSizeInBytes: number;
   private readonly maxHeaderSizeInBytes: number;
-  private chunks: Buffer[] = [];
-  /** Where a block split across chunks is joined (see joinPendingBlock). */
-  private joined: Buffer = Buffer.alloc(0);
-  private buffered = 0;
-  /** Bytes needed before the next parse attempt can succeed (0: unknown, try with what is there). */
+  /**
+   * The bytes of a header or block begun in earlier chunks, copied out of them (`pending[0, pendingLength)`): chunks
+   * are the caller's again once push returns (a store may read the next one into the same memory). One buffer, kept
+   * and grown as needed: a fresh one per chunk was about a quarter of the file again in allocations.
+   */
+  private pending: Buffer = Buffer.alloc(0);
+  private pendingLength = 0;
+  /** Bytes the pending part must reach before the next parse attempt can succeed (0: unknown, try with each chunk). */
   private needed = 0;
   private sync: Buffer | undefined;
   private resolved: Resolved | undefined;
@@ -96,21 +99,21 @@ export class CaptureFileDecoder {
     return decoder;
   }
 
-  /** Feeds the next bytes of the file. Returns the failure that stops decoding, if any. */
+  /**
+   * Feeds the next bytes of the file. Returns the failure that stops decoding, if any. The decoder keeps no reference
+   * to `chunk` once this returns: the caller may reuse its memory for the next chunk.
+   */
   push(chunk: Uint8Array): Failure | undefined {
     if (this.failure) return this.failure;
     if (chunk.byteLength === 0) return undefined;
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.bytes += buffer.byteLength;
-    this.chunks.push(buffer);
-    this.buffered += buffer.byteLength;
-    if (this.buffered < this.needed) return undefined;
     try {
-      this.drain();
+      this.consume(buffer);
     } catch (error) {
       if (error instanceof DecodeFailure) {
         this.failure = error.failure;
-        this.chunks = [];
+        this.pendingLength = 0;
         return this.failure;
       }
       throw error;
@@ -127,78 +130,76 @@ export class CaptureFileDecoder {
         bytes: this.bytes,
       });
     }
-    if (this.buffered > 0) {
+    if (this.pendingLength > 0) {
       return fail(
         CAPTURE_FAILURES.truncated,
-        `File ends inside a block after ${this.blocks} complete blocks (${this.buffered} bytes left over)`,
+        `File ends inside a block after ${this.blocks} complete blocks (${this.pendingLength} bytes left over)`,
         {
           blocks: this.blocks,
-          leftOverBytes: this.buffered,
+          leftOverBytes: this.pendingLength,
         },
       );
     }
     return ok({ records: this.records, blocks: this.blocks, codec: this.codec, bytes: this.bytes });
   }
 
-  private drain(): void {
-    let buffer: Buffer;
-    let pos = 0;
-    const last = this.chunks[this.chunks.length - 1]!;
-    const before = this.buffered - last.length;
-    const pendingBlock = this.chunks.length > 1 && this.resolved !== undefined && this.needed > before;
-    // A block begun in earlier chunks and ending in this one: copy only its bytes, then read on inside the chunk.
-    // Joining the whole chunk to the left-over bytes copied every byte of the file once more.
-    const head = pendingBlock ? this.joinPendingBlock(last, before) : undefined;
-    if (head !== undefined && this.readBlock(head, 0) === head.length) {
-      buffer = last;
-      pos = head.length - before;
-    } else {
-      // Not yet resolved, or the pending block's size was not known (its header was cut): join it all.
-      buffer = this.chunks.length === 1 ? last : Buffer.concat(this.chunks, this.buffered);
+  /**
+   * Decodes what `chunk` completes: first the pending header or block (only the bytes it lacks are copied to it, or
+   * the whole chunk while its size is unknown), then every block lying wholly in the chunk, read in place; the tail
+   * that begins another block is copied to the pending part.
+   */
+  private consume(chunk: Buffer): void {
+    let from = 0;
+    while (this.pendingLength > 0 && from < chunk.length) {
+      const lacking = this.needed > this.pendingLength ? this.needed - this.pendingLength : chunk.length - from;
+      const take = Math.min(lacking, chunk.length - from);
+      this.append(chunk, from, take);
+      from += take;
+      if (this.pendingLength < this.needed) return;
+      const decoded = this.decode(this.pending.subarray(0, this.pendingLength), 0);
+      this.pending.copyWithin(0, decoded, this.pendingLength);
+      this.pendingLength -= decoded;
     }
+    if (from === chunk.length) return;
+    const decoded = this.decode(chunk, from);
+    this.append(chunk, decoded, chunk.length - decoded);
+  }
+
+  /** Decodes the header (when not yet read) and whole blocks from `start`; returns the position after the last. */
+  private decode(buffer: Buffer, start: number): number {
+    let pos = start;
     if (!this.resolved) {
-      const afterHeader = this.readHeader(buffer);
+      const afterHeader = this.readHeader(buffer.subarray(start));
       if (afterHeader === NEED_MORE) {
-        if (this.buffered > this.maxHeaderSizeInBytes) {
+        if (buffer.length - start > this.maxHeaderSizeInBytes) {
           throw new DecodeFailure({
             code: CAPTURE_FAILURES.corrupt,
             message: `Avro header longer than ${this.maxHeaderSizeInBytes} bytes`,
           });
         }
-        this.keep(buffer, 0, 0);
-        return;
+        this.needed = 0;
+        return start;
       }
-      pos = afterHeader;
+      pos = start + afterHeader;
     }
     for (;;) {
       const next = this.readBlock(buffer, pos);
-      if (next === NEED_MORE) break;
+      if (next === NEED_MORE) return pos;
       pos = next;
     }
-    this.keep(buffer, pos, this.needed);
   }
 
-  /**
-   * The pending block's bytes, copied into a buffer the decoder keeps for the purpose: a fresh one per chunk was
-   * about a quarter of the file again in allocations the garbage collector must account for. Its records are read
-   * before the next join, and nothing keeps a view of them (views are valid only during the callback).
-   */
-  private joinPendingBlock(last: Buffer, before: number): Buffer {
-    if (this.joined.length < this.needed)
-      this.joined = Buffer.allocUnsafe(Math.max(this.needed, 2 * this.joined.length));
-    const head = this.joined.subarray(0, this.needed);
-    let at = 0;
-    for (let k = 0; k < this.chunks.length - 1; k++) at += this.chunks[k]!.copy(head, at);
-    last.copy(head, at, 0, this.needed - before);
-    return head;
-  }
-
-  /** Keeps the unread tail as the only chunk and remembers how many bytes the next step needs. */
-  private keep(buffer: Buffer, pos: number, needed: number): void {
-    const rest = buffer.subarray(pos);
-    this.chunks = rest.length === 0 ? [] : [rest];
-    this.buffered = rest.length;
-    this.needed = Math.max(needed, rest.length + 1);
+  /** Copies `source[from, from + length)` to the end of the pending part, growing it (by doubling) when full. */
+  private append(source: Buffer, from: number, length: number): void {
+    if (length === 0) return;
+    const total = this.pendingLength + length;
+    if (this.pending.length < total) {
+      const grown = Buffer.allocUnsafe(Math.max(total, 2 * this.pending.length));
+      this.pending.copy(grown, 0, 0, this.pendingLength);
+      this.pending = grown;
+    }
+    source.copy(this.pending, this.pendingLength, from, from + length);
+    this.pendingLength = total;
   }
 
   private readHeader(buffer: Buffer): number {

@@ -112,6 +112,10 @@ export async function* listCaptureBlobs(
 export interface CaptureStore extends BlobListing {
   /** Human-readable location for messages (`container capture`, `folder /data/capture`). */
   readonly description: string;
-  /** The blob's bytes, in chunks; the version listed (same ETag) or a fault. Throws on store faults. */
+  /**
+   * The blob's bytes, in chunks; the version listed (same ETag) or a fault. Throws on store faults. A chunk is valid
+   * until the next one is asked for (a store may read each into the same memory): a reader that keeps bytes copies
+   * them, as CaptureFileDecoder does.
+   */
   read(blob: StoredBlob): AsyncIterable<Uint8Array>;
 }

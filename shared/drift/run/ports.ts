@@ -10,7 +10,10 @@ export interface CaptureSource {
   readonly hubs: ReadonlyArray<CapturedHub>;
   /** The hub's blobs of the window, any order. */
   list(hub: CapturedHub, window: DriftWindow): AsyncIterable<CaptureBlobRef>;
-  /** The blob's bytes, streamed. Throws on faults of the store (after its own retries). */
+  /**
+   * The blob's bytes, streamed. Throws on faults of the store (after its own retries). A chunk is valid until the
+   * next one is asked for (see CaptureStore.read).
+   */
   read(blob: CaptureBlobRef): AsyncIterable<Uint8Array>;
 }
 

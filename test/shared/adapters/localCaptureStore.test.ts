@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LocalCaptureStore } from '../../../shared/adapters/localCaptureStore.js';
+
+/** Each chunk copied before the next is asked for, as a reader that keeps bytes must. */
+async function* copies(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+  for await (const chunk of chunks) yield Buffer.from(chunk);
+}
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -50,7 +56,24 @@ describe('LocalCaptureStore', () => {
   it('streams a file’s bytes', async () => {
     const store = new LocalCaptureStore(root);
     const [blob] = await collect(store.listBlobs(names[2]!));
-    const chunks = await collect(store.read(blob!));
+    const chunks = await collect(copies(store.read(blob!)));
     expect(Buffer.concat(chunks).toString()).toBe(names[2]);
+  });
+
+  it('streams a file of several chunks, each valid until the next is asked for', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'mrm-local-capture-large-'));
+    try {
+      const content = randomBytes(2.5 * 1024 * 1024);
+      const name = 'ns/events/0/2024/01/15/10/00/00.avro';
+      await mkdir(dirname(join(own, name)), { recursive: true });
+      await writeFile(join(own, name), content);
+      const store = new LocalCaptureStore(own);
+      const [blob] = await collect(store.listBlobs(name));
+      const chunks = await collect(copies(store.read(blob!)));
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(Buffer.concat(chunks).equals(content)).toBe(true);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });

@@ -84,6 +84,41 @@ describe('CaptureFileDecoder', () => {
     );
   });
 
+  it('keeps no reference to a chunk once push returns: the caller may read the next chunk into the same memory', () => {
+    const file = encodeCaptureFile(events(300), { codec: 'null', recordsPerBlock: 37 });
+    const whole = decode(file).records;
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+        // One buffer for every chunk, as a store reading into the same memory gives them; scribbled over after use.
+        const memory = Buffer.alloc(3000);
+        const records: CaptureRecord[] = [];
+        const decoder = new CaptureFileDecoder((r) => records.push(r));
+        const viewed: CaptureRecord[] = [];
+        const viewer = CaptureFileDecoder.ofViews((v) =>
+          viewed.push({
+            SequenceNumber: v.sequenceNumber,
+            EnqueuedTimeUtc: v.enqueuedTimeUtc,
+            Body: v.bodyStart < 0 ? null : v.block.toString('utf8', v.bodyStart, v.bodyEnd),
+          }),
+        );
+        for (let pos = 0, i = 0; pos < file.length; i++) {
+          const size = Math.min(sizes[i % sizes.length]!, file.length - pos);
+          const chunk = memory.subarray(0, size);
+          file.copy(chunk, 0, pos, pos + size);
+          expect(decoder.push(chunk)).toBeUndefined();
+          expect(viewer.push(chunk)).toBeUndefined();
+          chunk.fill(0xff);
+          pos += size;
+        }
+        expect(decoder.end().ok).toBe(true);
+        expect(viewer.end().ok).toBe(true);
+        expect(records).toEqual(whole);
+        expect(viewed).toEqual(whole);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('reads files written by avsc’s own container encoder (an independent writer)', async () => {
     const type = avro.Type.forSchema(captureWriterSchema() as avro.Schema, { wrapUnions: 'auto' });
     const encoder = new avro.streams.BlockEncoder(type, { codec: 'deflate', blockSize: 2048 });
