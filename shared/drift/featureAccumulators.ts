@@ -29,7 +29,13 @@ export class NumericAccumulator {
   private readonly decileCounts: Float64Array;
   private readonly sketch: SketchAccumulator;
   private readonly center: number;
-  private values: number[] | null = [];
+  /**
+   * Raw values while they fit the cap: `kept[0, keptCount)`, grown by doubling; keptCount -1 once the cap is passed.
+   * A count going to -1 keeps every field's type, where an array set to null changed one and threw the fold's
+   * optimised code away in the middle of the first blob (the buffer itself goes with the accumulator).
+   */
+  private kept = new Float64Array(0);
+  private keptCount = 0;
 
   constructor(
     schema: NumericFeatureSchema,
@@ -78,7 +84,7 @@ export class NumericAccumulator {
     const bins = this.bins.binsOf(this.sketch.add(x), x);
     this.psiCounts[bins & 0xffff]! += 1;
     this.decileCounts[bins >>> 16]! += 1;
-    if (this.values !== null) this.keep(x);
+    if (this.keptCount >= 0) this.keepOne(x);
   }
 
   /**
@@ -121,13 +127,35 @@ export class NumericAccumulator {
     const slots = slotScratch;
     this.sketch.addAll(finite, n, slots);
     this.bins.countAll(finite, slots, n, this.psiCounts, this.decileCounts);
-    for (let r = 0; r < n && this.values !== null; r++) this.keep(finite[r]!);
+    if (this.keptCount >= 0 && n > 0) this.keepAll(finite, n);
   }
 
-  /** Raw values while they fit the cap; out of addFinite, which runs for every value long after the cap is hit. */
-  private keep(x: number): void {
-    if (this.values!.length < this.exactValueCap) this.values!.push(x);
-    else this.values = null;
+  /**
+   * Keeps `values[0, count)` while all of them fit the cap, else stops keeping for good; out of the hot loops. Giving
+   * up is a value stored by the same statement as every other count: a branch first taken in the middle of a blob
+   * (at the cap) has no type feedback, and reaching it threw the fold's optimised code away.
+   */
+  private keepAll(values: Float64Array, count: number): void {
+    const total = this.keptCount + count;
+    const fits = total <= this.exactValueCap;
+    if (fits && this.kept.length < total) this.grow(total);
+    if (fits) this.kept.set(values.subarray(0, count), this.keptCount);
+    this.keptCount = fits ? total : -1;
+  }
+
+  private keepOne(x: number): void {
+    const total = this.keptCount + 1;
+    const fits = total <= this.exactValueCap;
+    if (fits && this.kept.length < total) this.grow(total);
+    if (fits) this.kept[total - 1] = x;
+    this.keptCount = fits ? total : -1;
+  }
+
+  /** Room in `kept` for `total` values (at most the cap), by doubling. */
+  private grow(total: number): void {
+    const grown = new Float64Array(Math.min(this.exactValueCap, Math.max(total, 2 * this.kept.length, 256)));
+    grown.set(this.kept.subarray(0, this.keptCount));
+    this.kept = grown;
   }
 
   addMissing(n = 1): void {
@@ -146,7 +174,7 @@ export class NumericAccumulator {
       psiCounts: Array.from(this.psiCounts),
       decileCounts: Array.from(this.decileCounts),
       sketch: this.sketch.snapshot(),
-      values: this.values === null ? null : Array.from(Float64Array.from(this.values).sort()),
+      values: this.keptCount < 0 ? null : Array.from(this.kept.slice(0, this.keptCount).sort()),
     };
   }
 }

@@ -53,7 +53,8 @@ export async function foldCaptureBlob(
   let last = Number.NEGATIVE_INFINITY;
   let unparsedTimes = 0;
   let lastTimeText = '';
-  const addBody = hub === 'events' ? eventBodyFolder(accumulator) : scoredBodyFolder(accumulator);
+  const addBody =
+    hub === 'events' ? eventBodyFolder(accumulator, scannerOf(schema, accumulator)) : scoredBodyFolder(accumulator);
   const onView = (view: CaptureRecordView): void => {
     // Records of one file share a handful of distinct seconds (the decoder reuses their strings): parse each once.
     const timeText = view.enqueuedTimeUtc;
@@ -111,8 +112,27 @@ function hasFeatureObject(value: Record<string, unknown>): value is { features: 
   return typeof features === 'object' && features !== null && !Array.isArray(features);
 }
 
-function eventBodyFolder(accumulator: ProfileAccumulator): (view: CaptureRecordView) => void {
-  const scanner = new EventBodyScanner(accumulator.featureNames);
+/**
+ * One body scanner per schema for every blob: a scan and the read of its values are one synchronous step, so folds
+ * running side by side can share it. A new scanner per blob changed the type V8 had recorded for its fields when the
+ * second blob began, which threw away the fold's optimised code and compiled it again.
+ */
+const scannerBySchema = new WeakMap<ProfileSchema, EventBodyScanner>();
+
+/** The schema's scanner, built for the slots of its accumulators (the same for every accumulator of the schema). */
+function scannerOf(schema: ProfileSchema, accumulator: ProfileAccumulator): EventBodyScanner {
+  let scanner = scannerBySchema.get(schema);
+  if (scanner === undefined) {
+    scanner = new EventBodyScanner(accumulator.featureNames);
+    scannerBySchema.set(schema, scanner);
+  }
+  return scanner;
+}
+
+function eventBodyFolder(
+  accumulator: ProfileAccumulator,
+  scanner: EventBodyScanner,
+): (view: CaptureRecordView) => void {
   return (view) => {
     // Well-formed bodies take the scanner; anything it does not vouch for gets JSON.parse and a reason.
     if (view.bodyStart >= 0 && scanner.scan(view.block, view.bodyStart, view.bodyEnd)) {

@@ -44,6 +44,11 @@ describe('NumericAccumulator.addColumn', () => {
             columns.addColumn(laid, from * stride, stride, count);
           }
           expect(columns.snapshot()).toEqual(reference.snapshot());
+          // Raw values: every finite one (−0 as 0), sorted, while they fit the cap; none at all beyond.
+          const finite = values.filter((v) => Number.isFinite(v)).map((v) => (v === 0 ? 0 : v));
+          expect(reference.snapshot().values).toEqual(
+            finite.length <= exactValueCap ? finite.sort((a, b) => a - b) : null,
+          );
         },
       ),
       { numRuns: 500 },
