@@ -120,14 +120,32 @@ export class ExtractionDefence {
     meta[row + TIMES_HEAD] = head;
     meta[row + TIMES_SIZE] = size;
 
-    const signature = this.quantise(query.vector);
-    const hash = hashCells(signature);
     const base = slot * this.stride;
     const previousAt = base + this.historySize;
-    const sweep = meta[row + HAS_PREVIOUS] === 1 && differsInExactlyOne(this.cells, previousAt, signature);
+    // One pass: each input quantised to its cell, hashed, compared with the previous query's cell, then kept as the
+    // new previous signature in the caller's row.
+    const vector = query.vector;
+    if (vector.length !== this.columns) {
+      throw new Error(`A query of ${vector.length} values reached a defence scaled for ${this.columns} columns`);
+    }
+    const cells = this.cells;
+    const means = this.scales.means;
+    const cellsPerUnit = this.cellsPerUnit;
+    let hash = 0x811c9dc5;
+    let differences = 0;
+    for (let i = 0; i < vector.length; i++) {
+      // `| 0` is the int32 the row stores, as hashing and comparing always saw it.
+      const cell = Math.round((vector[i]! - means[i]!) * cellsPerUnit[i]!) | 0;
+      if (cells[previousAt + i] !== cell) differences++;
+      cells[previousAt + i] = cell;
+      hash = Math.imul(hash ^ cell, 0x9e3779b1);
+      hash ^= hash >>> 15;
+    }
+    hash >>>= 0;
+    // A sweep moves along one feature at a time: exactly one cell differs from the previous query.
+    const sweep = meta[row + HAS_PREVIOUS] === 1 && differences === 1;
     // An out-of-distribution query or a sweep is suspicious already; only otherwise is the history worth scanning.
-    const suspicious = query.outOfDistribution || sweep || seen(this.cells, base, meta[row + HISTORY_SIZE]!, hash);
-    this.cells.set(signature, previousAt);
+    const suspicious = query.outOfDistribution || sweep || seen(cells, base, meta[row + HISTORY_SIZE]!, hash);
     meta[row + HAS_PREVIOUS] = 1;
     this.remember(row, base, hash, suspicious);
     const total = ++meta[row + TOTAL]!;
@@ -182,21 +200,6 @@ export class ExtractionDefence {
     this.capacity = capacity;
   }
 
-  /** Scratch space for the signature being judged; copied into the caller's row, never kept. */
-  private signature = new Int32Array(0);
-
-  private quantise(vector: Float64Array): Int32Array {
-    if (vector.length !== this.columns) {
-      throw new Error(`A query of ${vector.length} values reached a defence scaled for ${this.columns} columns`);
-    }
-    if (this.signature.length !== vector.length) this.signature = new Int32Array(vector.length);
-    const cells = this.signature;
-    const means = this.scales.means;
-    const cellsPerUnit = this.cellsPerUnit;
-    for (let i = 0; i < vector.length; i++) cells[i] = Math.round((vector[i]! - means[i]!) * cellsPerUnit[i]!);
-    return cells;
-  }
-
   private remember(row: number, base: number, hash: number, suspicious: boolean): void {
     const meta = this.meta;
     const cells = this.cells;
@@ -240,22 +243,4 @@ function grown(times: Float64Array, head: number, size: number, limit: number): 
   const copy = new Float64Array(Math.min(limit, times.length * 2));
   for (let i = 0; i < size; i++) copy[i] = times[(head + i) % times.length]!;
   return copy;
-}
-
-function differsInExactlyOne(cells: Int32Array, at: number, signature: Int32Array): boolean {
-  let differences = 0;
-  for (let i = 0; i < signature.length; i++) {
-    if (cells[at + i] !== signature[i] && ++differences > 1) return false;
-  }
-  return differences === 1;
-}
-
-/** A 32-bit multiplicative hash of the cells (one mixing step per cell), as a non-negative number. */
-function hashCells(cells: Int32Array): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < cells.length; i++) {
-    hash = Math.imul(hash ^ cells[i]!, 0x9e3779b1);
-    hash ^= hash >>> 15;
-  }
-  return hash >>> 0;
 }
