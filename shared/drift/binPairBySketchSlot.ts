@@ -10,11 +10,12 @@ const MAX_TABLE_BIN = 0x7fff;
 const MAX_PACKED_BIN = 0xffff;
 
 /**
- * Two binnings of the same values (a numeric feature's PSI bins and decile bins) looked up from the value's sketch
- * bucket with one table read, as binOfBucket classifies one: the pair comes packed, `first | second << 16`.
- * Buckets that straddle an edge of either set (and bins past 15 bits) take the binary search of both, so every
- * value gets exactly the bins bucketOf(edges, x) gives. The table is filled lazily. Sets of more than 65,535 edges
- * (no binning a profile would keep) are refused.
+ * Two binnings of the same values (a numeric feature's PSI bins and decile bins) derived from their sketch buckets:
+ * a table by sketch slot holds both bins of a bucket, as binOfBucket classifies it (packed, `first | second << 16`),
+ * so the values of a bucket are counted in its bins all at once, from the sketch's count. Values of buckets that
+ * straddle an edge of either set (and bins past 15 bits) are counted one by one by the binary search of both, so
+ * every value is counted exactly in the bins bucketOf(edges, x) gives. The table is filled lazily and may be shared
+ * by the accumulators of one schema. Sets of more than 65,535 edges (no binning a profile would keep) are refused.
  */
 export class BinPairBySketchSlot {
   private readonly table: Int32Array;
@@ -32,17 +33,13 @@ export class BinPairBySketchSlot {
     this.table = new Int32Array(slots);
   }
 
-  /** The bins of x, whose sketch slot is `slot`, packed: `first | second << 16` (read `& 0xffff`, `>>> 16`). */
-  binsOf(slot: number, x: number): number {
-    const entry = this.table[slot]!;
-    return entry > UNKNOWN ? entry - 1 : this.slowBinsOf(slot, x);
-  }
-
   /**
-   * Counts `values[0, count)`, whose sketch slots are `slots[0, count)`, into `firstCounts` and `secondCounts` by
-   * their bins: binsOf over a column, with the table read in the loop itself.
+   * Counts into `firstCounts` and `secondCounts`, of `values[0, count)` whose sketch slots are `slots[0, count)`,
+   * only those whose slot straddles an edge: the others are counted a slot at a time by `addSlotCounts`, from the
+   * sketch's counts. Per value, the fold then reads one table entry and increments nothing, where two increments of
+   * one bin after another (a value's bin is often the last one's) waited on each other's stores.
    */
-  countAll(
+  countStraddling(
     values: Float64Array,
     slots: Int32Array,
     count: number,
@@ -52,18 +49,35 @@ export class BinPairBySketchSlot {
     const table = this.table;
     for (let r = 0; r < count; r++) {
       const slot = slots[r]!;
-      const entry = table[slot]!;
-      const pair = entry > UNKNOWN ? entry - 1 : this.slowBinsOf(slot, values[r]!);
-      firstCounts[pair & 0xffff]! += 1;
-      secondCounts[pair >>> 16]! += 1;
+      if (table[slot]! <= UNKNOWN) this.countOne(slot, values[r]!, firstCounts, secondCounts);
     }
   }
 
-  /** Kept out of binsOf so that binsOf stays small enough to be inlined into the fold. */
-  private slowBinsOf(slot: number, x: number): number {
+  /** countStraddling of one value x, whose sketch slot is `slot`. */
+  countOne(slot: number, x: number, firstCounts: Float64Array, secondCounts: Float64Array): void {
     let entry = this.table[slot]!;
     if (entry === UNKNOWN) entry = this.table[slot] = this.classify(slot);
-    return entry > UNKNOWN ? entry - 1 : bucketOf(this.firstEdges, x) | (bucketOf(this.secondEdges, x) << 16);
+    if (entry !== STRADDLES) return;
+    firstCounts[bucketOf(this.firstEdges, x)]! += 1;
+    secondCounts[bucketOf(this.secondEdges, x)]! += 1;
+  }
+
+  /**
+   * Adds the bins of the values countStraddling left out: `slotCounts[s]` values in each slot s that does not
+   * straddle an edge, all in the slot's bins. Every value of the counts must have gone through countStraddling or
+   * countOne (which classified its slot).
+   */
+  addSlotCounts(slotCounts: Float64Array, firstCounts: Float64Array, secondCounts: Float64Array): void {
+    const table = this.table;
+    for (let slot = 0; slot < slotCounts.length; slot++) {
+      const n = slotCounts[slot]!;
+      if (n === 0) continue;
+      const entry = table[slot]!;
+      if (entry <= UNKNOWN) continue;
+      const pair = entry - 1;
+      firstCounts[pair & 0xffff]! += n;
+      secondCounts[pair >>> 16]! += n;
+    }
   }
 
   private classify(slot: number): number {

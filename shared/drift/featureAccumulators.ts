@@ -25,6 +25,10 @@ export class NumericAccumulator {
   private max = Number.NEGATIVE_INFINITY;
   /** PSI bin and decile bin of a value, packed, from one lookup by its sketch slot. */
   private readonly bins: BinPairBySketchSlot;
+  /**
+   * Only the values of sketch slots that straddle a PSI or decile edge, counted one by one; the snapshot adds every
+   * other slot's count to its bins.
+   */
   private readonly psiCounts: Float64Array;
   private readonly decileCounts: Float64Array;
   private readonly sketch: SketchAccumulator;
@@ -80,10 +84,8 @@ export class NumericAccumulator {
     this.centeredSumSquares += d * d;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    // The sketch bucket first: the PSI and decile bins are looked up from it.
-    const bins = this.bins.binsOf(this.sketch.add(x), x);
-    this.psiCounts[bins & 0xffff]! += 1;
-    this.decileCounts[bins >>> 16]! += 1;
+    // The sketch bucket first: the PSI and decile bins come from it (see countStraddling).
+    this.bins.countOne(this.sketch.add(x), x, this.psiCounts, this.decileCounts);
     if (this.keptCount >= 0) this.keepOne(x);
   }
 
@@ -126,7 +128,7 @@ export class NumericAccumulator {
     this.max = max;
     const slots = slotScratch;
     this.sketch.addAll(finite, n, slots);
-    this.bins.countAll(finite, slots, n, this.psiCounts, this.decileCounts);
+    this.bins.countStraddling(finite, slots, n, this.psiCounts, this.decileCounts);
     if (this.keptCount >= 0 && n > 0) this.keepAll(finite, n);
   }
 
@@ -163,6 +165,9 @@ export class NumericAccumulator {
   }
 
   snapshot(): NumericFeatureProfile {
+    const psiCounts = Float64Array.from(this.psiCounts);
+    const decileCounts = Float64Array.from(this.decileCounts);
+    this.bins.addSlotCounts(this.sketch.slotCounts, psiCounts, decileCounts);
     return {
       type: 'numeric',
       count: this.count,
@@ -171,8 +176,8 @@ export class NumericAccumulator {
       centeredSumSquares: this.centeredSumSquares,
       min: this.count > 0 ? this.min : null,
       max: this.count > 0 ? this.max : null,
-      psiCounts: Array.from(this.psiCounts),
-      decileCounts: Array.from(this.decileCounts),
+      psiCounts: Array.from(psiCounts),
+      decileCounts: Array.from(decileCounts),
       sketch: this.sketch.snapshot(),
       values: this.keptCount < 0 ? null : Array.from(this.kept.slice(0, this.keptCount).sort()),
     };

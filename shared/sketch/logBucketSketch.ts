@@ -216,6 +216,11 @@ export class SketchAccumulator {
     return this.counts.length;
   }
 
+  /** The live count of every dense slot (read only): what other binnings of the same values are derived from. */
+  get slotCounts(): Float64Array {
+    return this.counts;
+  }
+
   addCounts(sketch: SketchCounts): void {
     for (let i = 0; i < sketch.counts.length; i++) {
       const c = sketch.counts[i]!;

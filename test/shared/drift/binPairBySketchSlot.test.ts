@@ -26,33 +26,37 @@ const edgeSpecs = fc.array(
 );
 
 describe('BinPairBySketchSlot', () => {
-  it('gives every value both bins of the binary searches, one at a time and a column at a time', () => {
+  it('counts values in the bins of the binary searches, a column or one value at a time, with the sketch’s counts', () => {
     fc.assert(
       fc.property(
         params,
         edgeSpecs,
         edgeSpecs,
         fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 30 }),
-        (p, firstSpecs, secondSpecs, xs) => {
+        fc.boolean(),
+        (p, firstSpecs, secondSpecs, xs, oneByOne) => {
           const grid = new SketchGrid(p);
           const sketch = new SketchAccumulator(grid);
           const first = edgesOf(grid, firstSpecs);
           const second = edgesOf(grid, secondSpecs);
           const bins = new BinPairBySketchSlot(first, second, grid, sketch.zeroSlot, sketch.slots);
           const values = Float64Array.from([...xs, ...first, ...second, ...xs]);
-          const slots = new Int32Array(values.length);
-          sketch.addAll(values, values.length, slots);
           const firstCounts = new Float64Array(first.length + 1);
           const secondCounts = new Float64Array(second.length + 1);
-          bins.countAll(values, slots, values.length, firstCounts, secondCounts);
+          if (oneByOne) {
+            for (const x of values) bins.countOne(sketch.add(x), x, firstCounts, secondCounts);
+          } else {
+            const slots = new Int32Array(values.length);
+            sketch.addAll(values, values.length, slots);
+            bins.countStraddling(values, slots, values.length, firstCounts, secondCounts);
+          }
+          bins.addSlotCounts(sketch.slotCounts, firstCounts, secondCounts);
           const expectedFirst = new Float64Array(first.length + 1);
           const expectedSecond = new Float64Array(second.length + 1);
-          values.forEach((x, r) => {
-            const pair = bins.binsOf(slots[r]!, x);
-            expect([pair & 0xffff, pair >>> 16]).toEqual([bucketOf(first, x), bucketOf(second, x)]);
+          for (const x of values) {
             expectedFirst[bucketOf(first, x)]! += 1;
             expectedSecond[bucketOf(second, x)]! += 1;
-          });
+          }
           expect(firstCounts).toEqual(expectedFirst);
           expect(secondCounts).toEqual(expectedSecond);
         },
@@ -68,10 +72,19 @@ describe('BinPairBySketchSlot', () => {
     const many = Float64Array.from({ length: 40_000 }, (_, i) => i * 1e-4);
     const few = Float64Array.from([0.5]);
     const bins = new BinPairBySketchSlot(many, few, grid, sketch.zeroSlot, sketch.slots);
-    for (const x of [3.5, 3.99995, 0.25, -1, 10]) {
-      const pair = bins.binsOf(sketch.add(x), x);
-      expect([pair & 0xffff, pair >>> 16]).toEqual([bucketOf(many, x), bucketOf(few, x)]);
+    const xs = [3.5, 3.99995, 0.25, -1, 10];
+    const manyCounts = new Float64Array(many.length + 1);
+    const fewCounts = new Float64Array(few.length + 1);
+    for (const x of xs) bins.countOne(sketch.add(x), x, manyCounts, fewCounts);
+    bins.addSlotCounts(sketch.slotCounts, manyCounts, fewCounts);
+    const expectedMany = new Float64Array(many.length + 1);
+    const expectedFew = new Float64Array(few.length + 1);
+    for (const x of xs) {
+      expectedMany[bucketOf(many, x)]! += 1;
+      expectedFew[bucketOf(few, x)]! += 1;
     }
+    expect(manyCounts).toEqual(expectedMany);
+    expect(fewCounts).toEqual(expectedFew);
     const tooMany = new Float64Array(0x10000);
     expect(() => new BinPairBySketchSlot(few, tooMany, grid, sketch.zeroSlot, sketch.slots)).toThrow(RangeError);
   });
