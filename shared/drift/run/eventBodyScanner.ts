@@ -3,7 +3,6 @@ import {
   CLOSE_BRACE,
   COLON,
   COMMA,
-  END,
   FAIL,
   JsonByteScanner,
   KeyTable,
@@ -14,7 +13,19 @@ import {
   ZERO,
 } from '../../json/jsonByteScanner.js';
 
-const DOT = 46;
+const ABSENT = SCANNED_KIND.absent;
+
+/**
+ * The bytes the compact path compares with, as literals in its compiled code: a module's constants (and imports) are
+ * loads from the module's context, each checked for initialisation, in every turn of the digit loops.
+ */
+const enum Byte {
+  Comma = 44,
+  Minus = 45,
+  Dot = 46,
+  Zero = 48,
+  CloseBrace = 125,
+}
 /** 10^0 … 10^15: exact doubles, the divisors of the plain-number path (at most 15 digits). */
 const POW10 = Float64Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
@@ -34,6 +45,17 @@ const FEATURES_KEY = Buffer.from('"features"', 'latin1');
 export class EventBodyScanner extends JsonByteScanner {
   readonly values: ScannedFeatures;
   private readonly keys: KeyTable;
+  /**
+   * Each schema name's `"name":` (quotes and colon), all in one array: name k is memberKeys[memberKeyStarts[k],
+   * memberKeyStarts[k + 1]), empty for a name that needs an escape (the compact path then stops at it).
+   */
+  private readonly memberKeys: Uint8Array;
+  private readonly memberKeyStarts: Int32Array;
+  /**
+   * Whether the body's last byte but white space is `}`: then no run of digits or key comparison that starts inside
+   * the body can leave it, and the compact path reads bytes without checking the end.
+   */
+  private closedByBrace = false;
   private readonly kinds: Uint8Array;
   private readonly numbers: Float64Array;
   private readonly strings: Array<string | undefined>;
@@ -41,6 +63,12 @@ export class EventBodyScanner extends JsonByteScanner {
   constructor(featureNames: readonly string[]) {
     super();
     this.keys = new KeyTable(featureNames);
+    const memberKeys = this.keys.tokens.map((t) =>
+      t === undefined ? Buffer.alloc(0) : Buffer.concat([t, Buffer.of(COLON)]),
+    );
+    this.memberKeys = Uint8Array.from(Buffer.concat(memberKeys));
+    this.memberKeyStarts = new Int32Array(featureNames.length + 1);
+    memberKeys.forEach((k, i) => (this.memberKeyStarts[i + 1] = this.memberKeyStarts[i]! + k.length));
     this.kinds = new Uint8Array(featureNames.length);
     this.numbers = new Float64Array(featureNames.length);
     this.strings = new Array<string | undefined>(featureNames.length).fill(undefined);
@@ -53,7 +81,11 @@ export class EventBodyScanner extends JsonByteScanner {
    */
   scan(bytes: Buffer, start = 0, end = bytes.length): boolean {
     this.reset(bytes, end);
-    this.kinds.fill(SCANNED_KIND.absent);
+    let last = end - 1;
+    while (last > start && isSpace(bytes[last]!)) last--;
+    this.closedByBrace = last > start && bytes[last] === CLOSE_BRACE;
+    // No fill of the slots here: featureObject marks those it does not write absent (a body without features is
+    // refused, and its slots are never read).
     const after = this.topLevel(this.skipSpace(start));
     return after !== FAIL && this.skipSpace(after) === end;
   }
@@ -88,69 +120,17 @@ export class EventBodyScanner extends JsonByteScanner {
   }
 
   private featureObject(start: number): number {
-    const tokens = this.keys.tokens;
-    const bytes = this.bytes;
-    const end = this.end;
-    const kinds = this.kinds;
-    const numbers = this.numbers;
     let i = start + 1;
     let expected = 0;
-    // The shape serializers write, member after member: `"name":number` with the schema's names in order, no space,
-    // and plain numbers (no exponent, at most 15 digits), read in this one loop with the number parsed inline. As a
-    // call to numberAt per value, with the cursor going through fields, it cost half as much again. The first member
-    // that is anything else, and everything after it, is left to the general loop below, from that member's start.
-    for (;;) {
-      const token = tokens[expected];
-      if (token === undefined) break;
-      const keyLength = token.length;
-      if (i + keyLength >= end) break;
-      let k = 0;
-      while (k < keyLength && bytes[i + k] === token[k]) k++;
-      if (k < keyLength || bytes[i + keyLength] !== COLON) break;
-      let j = i + keyLength + 1;
-      // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
-      const minus = +(j < end && bytes[j] === MINUS);
-      j += minus;
-      let mantissa = 0;
-      let digits = 0;
-      let scale = 0;
-      // Bytes as digit values (byte - ZERO): END and every byte but a digit fall outside 0…9 (unsigned).
-      let d = j < end ? bytes[j]! - ZERO : END - ZERO;
-      if (d === 0) {
-        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
-      } else if (d >>> 0 <= 9) {
-        const first = j;
-        do {
-          mantissa = mantissa * 10 + d;
-          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
-        } while (d >>> 0 <= 9);
-        digits = j - first;
-      } else break;
-      if (d === DOT - ZERO) {
-        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
-        if (d >>> 0 > 9) break;
-        const first = j;
-        do {
-          mantissa = mantissa * 10 + d;
-          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
-        } while (d >>> 0 <= 9);
-        scale = j - first;
-        digits += scale;
-      }
-      // Long numbers go to numberAt. Up to 15 digits, mantissa and 10^scale are exact doubles: one division rounds
-      // correctly (Clinger's fast path, as numberAt takes it), so the value is JSON.parse's.
-      if (digits > 15) break;
-      // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) goes to the
-      // general path too, which reads the member again from its start.
-      const next = d + ZERO;
-      if (next !== COMMA && next !== CLOSE_BRACE) break;
-      kinds[expected] = SCANNED_KIND.number;
-      // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
-      numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
-      expected++;
-      if (next === CLOSE_BRACE) return j + 1;
-      i = j + 1;
+    if (this.closedByBrace) {
+      const compact = this.compactMembers(i);
+      if (compact < 0) return -compact;
+      expected = compact;
+      i = this.compactEnd;
     }
+    // The slots the compact members did not write are absent unless the rest of the object names them.
+    const kinds = this.kinds;
+    if (expected < kinds.length) kinds.fill(ABSENT, expected);
     i = this.skipSpace(i);
     if (expected === 0 && this.at(i) === CLOSE_BRACE) return i + 1;
     for (;;) {
@@ -169,6 +149,87 @@ export class EventBodyScanner extends JsonByteScanner {
       if (c !== COMMA) return FAIL;
       i = this.skipSpace(i + 1);
     }
+  }
+
+  /** Where compactMembers stopped: the first byte it left to the general loop. */
+  private compactEnd = 0;
+
+  /**
+   * The shape serializers write, member after member from `start`: `"name":number` with the schema's names in order,
+   * no space, and plain numbers (no exponent, at most 15 digits), read in this one loop with the number parsed
+   * inline. As a call to numberAt per value, with the cursor going through fields, it cost half as much again. The
+   * first member that is anything else, and everything after it, is left to the general loop, from that member's
+   * start (`compactEnd`); returns the number of slots written, or minus the position after the object when it
+   * closed. Only for bodies closedByBrace: no read here goes past the body's last `}`.
+   */
+  private compactMembers(start: number): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    const kinds = this.kinds;
+    const numbers = this.numbers;
+    const keys = this.memberKeys;
+    const keyStarts = this.memberKeyStarts;
+    const slots = kinds.length;
+    const number = SCANNED_KIND.number;
+    let i = start;
+    let expected = 0;
+    for (; expected < slots; expected++) {
+      const from = keyStarts[expected]!;
+      const keyLength = keyStarts[expected + 1]! - from;
+      // A name that needs an escape has no compact key; `i + keyLength < end` keeps the value's first byte inside.
+      if (keyLength === 0 || i + keyLength >= end) break;
+      let k = 0;
+      while (k < keyLength && bytes[i + k] === keys[from + k]) k++;
+      if (k < keyLength) break;
+      let j = i + keyLength;
+      // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
+      const minus = +(bytes[j] === Byte.Minus);
+      j += minus;
+      let mantissa = 0;
+      let digits = 0;
+      let scale = 0;
+      // Bytes as digit values (byte - Byte.Zero): every byte but a digit falls outside 0…9 (unsigned). The body's last
+      // `}` stops every run before its end.
+      let d = bytes[j]! - Byte.Zero;
+      if (d === 0) {
+        d = bytes[++j]! - Byte.Zero;
+      } else if (d >>> 0 <= 9) {
+        const first = j;
+        do {
+          mantissa = mantissa * 10 + d;
+          d = bytes[++j]! - Byte.Zero;
+        } while (d >>> 0 <= 9);
+        digits = j - first;
+      } else break;
+      if (d === Byte.Dot - Byte.Zero) {
+        d = bytes[++j]! - Byte.Zero;
+        if (d >>> 0 > 9) break;
+        const first = j;
+        do {
+          mantissa = mantissa * 10 + d;
+          d = bytes[++j]! - Byte.Zero;
+        } while (d >>> 0 <= 9);
+        scale = j - first;
+        digits += scale;
+      }
+      // Long numbers go to numberAt. Up to 15 digits, mantissa and 10^scale are exact doubles: one division rounds
+      // correctly (Clinger's fast path, as numberAt takes it), so the value is JSON.parse's.
+      if (digits > 15) break;
+      // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) goes to the
+      // general path too, which reads the member again from its start.
+      const next = d + Byte.Zero;
+      if (next !== Byte.Comma && next !== Byte.CloseBrace) break;
+      kinds[expected] = number;
+      // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
+      numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
+      if (next === Byte.CloseBrace) {
+        if (expected + 1 < slots) kinds.fill(ABSENT, expected + 1);
+        return -(j + 1);
+      }
+      i = j + 1;
+    }
+    this.compactEnd = i;
+    return expected;
   }
 
   private featureValue(i: number, slot: number): number {
@@ -202,4 +263,8 @@ export class EventBodyScanner extends JsonByteScanner {
     this.kinds[slot] = SCANNED_KIND.null;
     return this.value(i, 2);
   }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
