@@ -20,6 +20,24 @@ const MAX_DEPTH = 64;
 /** What `slotOfKey` gives for a valid key that names none of the table's names. */
 export const UNKNOWN_KEY = -2;
 
+/**
+ * Each name's `"name":` (quotes and colon) in one array, for compactNumbers: name k is bytes[starts[k], starts[k + 1]),
+ * empty for a name left out (compactNumbers stops at it).
+ */
+export class CompactKeys {
+  readonly bytes: Uint8Array;
+  readonly starts: Int32Array;
+
+  constructor(tokens: ReadonlyArray<Buffer | undefined>) {
+    const keys = tokens.map((token) =>
+      token === undefined ? Buffer.alloc(0) : Buffer.concat([token, Buffer.of(COLON)]),
+    );
+    this.bytes = Uint8Array.from(Buffer.concat(keys));
+    this.starts = new Int32Array(tokens.length + 1);
+    keys.forEach((key, k) => (this.starts[k + 1] = this.starts[k]! + key.length));
+  }
+}
+
 /** Names a scanner reads as object keys: each name's JSON token for comparison in place, and each name's slot. */
 export class KeyTable {
   /** Each name's key token (quotes included) when it needs no escape. */
@@ -37,8 +55,17 @@ export class KeyTable {
 
 /** 10^0 … 10^22: every one exactly representable, which is what makes the fast number path exact. */
 const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-/** Most significant digits the compact path reads: up to 15, mantissa and 10^scale are exact doubles. */
-const MAX_COMPACT_DIGITS = 15;
+/**
+ * The bytes compactNumbers compares with, as literals in its compiled code: a module's constants are loads from the
+ * module's context, each checked for initialisation, in every turn of the digit loops.
+ */
+const enum Byte {
+  Comma = 44,
+  Minus = 45,
+  Dot = 46,
+  Zero = 48,
+  CloseBrace = 125,
+}
 
 /**
  * The JSON grammar over UTF-8 bytes, for scanners that read one known document shape straight from a body's bytes
@@ -64,15 +91,21 @@ export class JsonByteScanner {
   /** Where the key `slotOfKey` just read ends. */
   protected keyEnd = 0;
 
-  /** The slot after the last member `compactNumbers` read, and whether it read the object's closing brace. */
-  protected compactNext = 0;
+  /** Whether the body's last byte but white space is `}` (see compactNumbers). */
+  protected endsWithBrace = false;
+  /** Where compactNumbers stopped: the first byte it left to the general loop, or after the `}` that closed. */
+  protected compactAt = 0;
+  /** Whether compactNumbers read the object's closing `}`. */
   protected compactClosed = false;
 
-  /** Starts a scan of `bytes` up to `end`. */
-  protected reset(bytes: Buffer, end: number): void {
+  /** Starts a scan of `bytes[start, end)`. */
+  protected reset(bytes: Buffer, end: number, start = 0): void {
     this.bytes = bytes;
     this.end = end;
     this.sawNonAscii = false;
+    let last = end - 1;
+    while (last > start && isSpace(bytes[last]!)) last--;
+    this.endsWithBrace = last > start && bytes[last] === CLOSE_BRACE;
   }
 
   protected at(i: number): number {
@@ -122,79 +155,83 @@ export class JsonByteScanner {
   }
 
   /**
-   * Reads object members in the shape serializers write, from `i` (just after `{` or a `,`): `"name":number` with the
-   * names of `tokens` in order from slot `expected`, no space, plain numbers (no exponent, at most 15 digits), each
-   * value into `numbers[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the
-   * cursor going through fields, it costs half as much again. Stops at the first member that is anything else (a
-   * slot whose token is undefined included) and returns that member's start, for the caller's general loop to read
-   * it and what follows; or returns the position after the `}` that ends the object. Sets compactNext and
-   * compactClosed.
+   * Reads object members in the shape serializers write, from `start` (just after the object's `{`): `"name":number`
+   * with the names of `keys` in order from slot 0, no space, plain numbers (no exponent, at most 15 digits), each value
+   * into `numbers[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the cursor
+   * going through fields, it costs half as much again. Stops at the first member that is anything else (a name with
+   * no compact key included), leaving that member's start in compactAt for the caller's general loop; when the
+   * object closed, compactAt is the position after its `}` and compactClosed is set. Returns how many slots it
+   * wrote (slots 0 to the result, exclusive). Reads nothing unless the body ends with `}` (endsWithBrace): then no
+   * run of digits or key comparison can leave it, and bytes are read without checking the end.
    */
-  protected compactNumbers(
-    i: number,
-    expected: number,
-    tokens: ReadonlyArray<Buffer | undefined>,
-    numbers: Float64Array,
-  ): number {
+  protected compactNumbers(start: number, keys: CompactKeys, numbers: Float64Array): number {
+    this.compactAt = start;
+    this.compactClosed = false;
+    if (!this.endsWithBrace) return 0;
     const bytes = this.bytes;
     const end = this.end;
-    this.compactClosed = false;
-    for (;;) {
-      const token = tokens[expected];
-      if (token === undefined) break;
-      const keyLength = token.length;
-      if (i + keyLength >= end) break;
+    const keyBytes = keys.bytes;
+    const keyStarts = keys.starts;
+    const slots = keyStarts.length - 1;
+    let i = start;
+    let expected = 0;
+    for (; expected < slots; expected++) {
+      const from = keyStarts[expected]!;
+      const keyLength = keyStarts[expected + 1]! - from;
+      // `i + keyLength < end` keeps the value's first byte inside the body.
+      if (keyLength === 0 || i + keyLength >= end) break;
       let k = 0;
-      while (k < keyLength && bytes[i + k] === token[k]) k++;
-      if (k < keyLength || bytes[i + keyLength] !== COLON) break;
-      let j = i + keyLength + 1;
+      while (k < keyLength && bytes[i + k] === keyBytes[from + k]) k++;
+      if (k < keyLength) break;
+      let j = i + keyLength;
       // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
-      const minus = +(j < end && bytes[j] === MINUS);
+      const minus = +(bytes[j] === Byte.Minus);
       j += minus;
       let mantissa = 0;
       let digits = 0;
       let scale = 0;
-      // Bytes as digit values (byte - ZERO): END and every byte but a digit fall outside 0…9 (unsigned).
-      let d = j < end ? bytes[j]! - ZERO : END - ZERO;
+      // Bytes as digit values (byte - Byte.Zero): every byte but a digit falls outside 0…9 (unsigned). The body's
+      // last `}` stops every run before its end.
+      let d = bytes[j]! - Byte.Zero;
       if (d === 0) {
-        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+        d = bytes[++j]! - Byte.Zero;
       } else if (d >>> 0 <= 9) {
         const first = j;
         do {
           mantissa = mantissa * 10 + d;
-          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+          d = bytes[++j]! - Byte.Zero;
         } while (d >>> 0 <= 9);
         digits = j - first;
       } else break;
-      if (d === DOT - ZERO) {
-        d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+      if (d === Byte.Dot - Byte.Zero) {
+        d = bytes[++j]! - Byte.Zero;
         if (d >>> 0 > 9) break;
         const first = j;
         do {
           mantissa = mantissa * 10 + d;
-          d = ++j < end ? bytes[j]! - ZERO : END - ZERO;
+          d = bytes[++j]! - Byte.Zero;
         } while (d >>> 0 <= 9);
         scale = j - first;
         digits += scale;
       }
       // Clinger's fast path, as numberAt takes it: one division of exact doubles rounds correctly, so the value is
       // JSON.parse's. Leading zeros of a fraction count as digits here, which only sends more numbers to numberAt.
-      if (digits > MAX_COMPACT_DIGITS) break;
+      if (digits > 15) break;
       // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) is left to
       // the general loop, which reads the member again from its start.
-      const next = d + ZERO;
-      if (next !== COMMA && next !== CLOSE_BRACE) break;
+      const next = d + Byte.Zero;
+      if (next !== Byte.Comma && next !== Byte.CloseBrace) break;
       // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
       numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
-      expected++;
       i = j + 1;
-      if (next === CLOSE_BRACE) {
+      if (next === Byte.CloseBrace) {
         this.compactClosed = true;
+        expected++;
         break;
       }
     }
-    this.compactNext = expected;
-    return i;
+    this.compactAt = i;
+    return expected;
   }
 
   /** The text of the string token [start, end) that `string` just validated. */
@@ -344,6 +381,10 @@ export class JsonByteScanner {
     }
     return i;
   }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function isHex(c: number): boolean {

@@ -3,6 +3,7 @@ import {
   CLOSE_BRACE,
   COLON,
   COMMA,
+  CompactKeys,
   FAIL,
   JsonByteScanner,
   KeyTable,
@@ -48,8 +49,8 @@ export class ContractScanner extends JsonByteScanner {
   /** Whether each feature, in profile order, is numeric. */
   private readonly numeric: readonly boolean[];
   private readonly keys: KeyTable;
-  /** The key tokens of numeric features, undefined for categorical ones: the compact path reads numbers only. */
-  private readonly numericTokens: ReadonlyArray<Buffer | undefined>;
+  /** The compact keys of numeric features, none for categorical ones: the compact path reads numbers only. */
+  private readonly numericKeys: CompactKeys;
   /** What the scan found per feature (`kinds` also tells a repeated feature), reused from event to event. */
   private readonly values: ScannedValues;
   private readonly build: FeatureObjectBuilder;
@@ -71,7 +72,7 @@ export class ContractScanner extends JsonByteScanner {
     super();
     this.numeric = features.map((f) => f.type === 'numeric');
     this.keys = new KeyTable(features.map((f) => f.name));
-    this.numericTokens = this.keys.tokens.map((token, slot) => (this.numeric[slot] ? token : undefined));
+    this.numericKeys = new CompactKeys(this.keys.tokens.map((token, slot) => (this.numeric[slot] ? token : undefined)));
     this.values = {
       kinds: new Uint8Array(features.length),
       numbers: new Float64Array(features.length),
@@ -188,14 +189,14 @@ export class ContractScanner extends JsonByteScanner {
     if (this.at(start) !== OPEN_BRACE) return FAIL;
     const { kinds, numbers } = this.values;
     const n = kinds.length;
-    kinds.fill(SCANNED_VALUE.absent);
     // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
-    let i = this.compactNumbers(start + 1, 0, this.numericTokens, numbers);
-    let expected = this.compactNext;
+    let expected = this.compactNumbers(start + 1, this.numericKeys, numbers);
     kinds.fill(SCANNED_VALUE.number, 0, expected);
-    if (this.compactClosed) return expected === n ? i : FAIL;
+    // A missing feature is a contract failure the general path names.
+    if (this.compactClosed) return expected === n ? this.compactAt : FAIL;
+    kinds.fill(SCANNED_VALUE.absent, expected);
     let count = expected;
-    i = this.skipSpace(i);
+    let i = this.skipSpace(this.compactAt);
     if (expected > 0 || this.at(i) !== CLOSE_BRACE) {
       for (;;) {
         if (this.at(i) !== QUOTE) return FAIL;

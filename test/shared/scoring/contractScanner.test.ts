@@ -171,15 +171,19 @@ describe('ContractScanner', () => {
     );
     let vouched = 0;
     fc.assert(
-      fc.property(fc.array(member, { minLength: NAMES.length, maxLength: NAMES.length }), (values) => {
-        const features = NAMES.map((name, i) => `"${name}":${name === 'channel' ? '"web"' : values[i]}`).join(',');
-        const body = `{"id":"e-1","features":{${features}}}`;
-        if (scanner.scan(Buffer.from(body)) !== undefined) vouched++;
-        expect(outcome(contract.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
-      }),
+      fc.property(
+        fc.array(member, { minLength: NAMES.length, maxLength: NAMES.length }),
+        fc.constantFrom('', ' ', '\r\n', ' x', '}', ','),
+        (values, after) => {
+          const features = NAMES.map((name, i) => `"${name}":${name === 'channel' ? '"web"' : values[i]}`).join(',');
+          const body = `{"id":"e-1","features":{${features}}}${after}`;
+          if (scanner.scan(Buffer.from(body)) !== undefined) vouched++;
+          expect(outcome(contract.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
+        },
+      ),
       { numRuns: 3000 },
     );
-    expect(vouched).toBeGreaterThan(300);
+    expect(vouched).toBeGreaterThan(200);
   });
 
   it('reads a profile of numbers only straight through, and a body cut anywhere as the general path does', () => {
