@@ -20,7 +20,6 @@ import {
   type ScannedValues,
 } from './featureObjectBuilder.js';
 import type { InputEvent } from './records.js';
-import { AsciiInterner } from '../json/asciiInterner.js';
 
 const KEY = {
   id: Buffer.from('"id"'),
@@ -54,8 +53,6 @@ export class ContractScanner extends JsonByteScanner {
   /** What the scan found per feature (`kinds` also tells a repeated feature), reused from event to event. */
   private readonly values: ScannedValues;
   private readonly build: FeatureObjectBuilder;
-  /** Caller ids recur event after event: each is decoded once and then shared. */
-  private readonly callers = new AsciiInterner();
   private id: string | undefined;
   private callerId: string | undefined;
   private timestamp: string | undefined;
@@ -136,7 +133,7 @@ export class ContractScanner extends JsonByteScanner {
     }
     if (keyLength === KEY.callerId.length && this.matches(KEY.callerId, keyAt)) {
       if (this.callerId !== undefined) return FAIL;
-      const end = this.plainString(i, 1, this.maxStringLength, this.callers);
+      const end = this.plainString(i, 1, this.maxStringLength);
       this.callerId = this.text;
       return end;
     }
@@ -166,14 +163,14 @@ export class ContractScanner extends JsonByteScanner {
    * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); its
    * text in `text`, undefined when it is not one (the scan then fails as a whole, so nothing keeps that undefined).
    */
-  private plainString(i: number, minLength: number, maxLength: number, interner?: AsciiInterner): number {
+  private plainString(i: number, minLength: number, maxLength: number): number {
     this.text = undefined;
     if (this.at(i) !== QUOTE) return FAIL;
     const end = this.string(i);
     if (end === FAIL || this.stringHasEscape) return FAIL;
     const length = end - i - 2;
     if (length < minLength || length > maxLength) return FAIL;
-    this.text = interner ? interner.intern(this.bytes, i + 1, end - 1) : this.bytes.toString('latin1', i + 1, end - 1);
+    this.text = this.bytes.toString('latin1', i + 1, end - 1);
     return end;
   }
 
