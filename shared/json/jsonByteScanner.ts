@@ -187,18 +187,20 @@ export class JsonByteScanner {
       // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
       const minus = +(bytes[j] === Byte.Minus);
       j += minus;
+      // The digits accumulate in an int32, whose multiply-add is a short chain where a double's is a long one: most
+      // numbers have at most 9 digits, which an int32 holds exactly; a longer one is read again as a double below.
       let mantissa = 0;
       let digits = 0;
       let scale = 0;
+      const first = j;
       // Bytes as digit values (byte - Byte.Zero): every byte but a digit falls outside 0…9 (unsigned). The body's
       // last `}` stops every run before its end.
       let d = bytes[j]! - Byte.Zero;
       if (d === 0) {
         d = bytes[++j]! - Byte.Zero;
       } else if (d >>> 0 <= 9) {
-        const first = j;
         do {
-          mantissa = mantissa * 10 + d;
+          mantissa = (mantissa * 10 + d) | 0;
           d = bytes[++j]! - Byte.Zero;
         } while (d >>> 0 <= 9);
         digits = j - first;
@@ -206,23 +208,24 @@ export class JsonByteScanner {
       if (d === Byte.Dot - Byte.Zero) {
         d = bytes[++j]! - Byte.Zero;
         if (d >>> 0 > 9) break;
-        const first = j;
+        const fraction = j;
         do {
-          mantissa = mantissa * 10 + d;
+          mantissa = (mantissa * 10 + d) | 0;
           d = bytes[++j]! - Byte.Zero;
         } while (d >>> 0 <= 9);
-        scale = j - first;
+        scale = j - fraction;
         digits += scale;
       }
       // Clinger's fast path, as numberAt takes it: one division of exact doubles rounds correctly, so the value is
       // JSON.parse's. Leading zeros of a fraction count as digits here, which only sends more numbers to numberAt.
       if (digits > 15) break;
+      const value = digits > 9 ? digitsValue(bytes, first, j) : mantissa;
       // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) is left to
       // the general loop, which reads the member again from its start.
       const next = d + Byte.Zero;
       if (next !== Byte.Comma && next !== Byte.CloseBrace) break;
       // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
-      numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
+      numbers[expected] = (value / POW10[scale]!) * (1 - 2 * minus);
       i = j + 1;
       if (next === Byte.CloseBrace) {
         this.compactClosed = true;
@@ -381,6 +384,16 @@ export class JsonByteScanner {
     }
     return i;
   }
+}
+
+/** The digits of bytes[from, to) as one integer, the `.` skipped: exact for up to 15 digits. */
+function digitsValue(bytes: Buffer, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = bytes[i]! - ZERO;
+    if (d >>> 0 <= 9) value = value * 10 + d;
+  }
+  return value;
 }
 
 function isSpace(c: number): boolean {

@@ -133,6 +133,11 @@ describe('ContractScanner', () => {
     const edgeNumber = fc.constantFrom(
       '123456789',
       '-987654321',
+      // Past an int32, where the inline path reads the digits again as a double.
+      '2147483648',
+      '9876543210',
+      '-4294967296.5',
+      '98765.43210',
       '123456789012345',
       '999999999999999',
       '1234567890123456',
