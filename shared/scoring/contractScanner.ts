@@ -56,6 +56,8 @@ export class ContractScanner extends JsonByteScanner {
   private id: string | undefined;
   private callerId: string | undefined;
   private timestamp: string | undefined;
+  /** The last timestamp read: producers send runs of events with one timestamp, read then without decoding. */
+  private lastTimestamp = '';
   private label: number | string | undefined;
   private sawFeatures = false;
   private sawLabel = false;
@@ -139,8 +141,9 @@ export class ContractScanner extends JsonByteScanner {
     }
     if (keyLength === KEY.timestamp.length && this.matches(KEY.timestamp, keyAt)) {
       if (this.timestamp !== undefined) return FAIL;
-      const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH);
+      const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH, this.lastTimestamp);
       this.timestamp = this.text;
+      if (this.text !== undefined) this.lastTimestamp = this.text;
       return end;
     }
     if (keyLength === KEY.label.length && this.matches(KEY.label, keyAt)) {
@@ -163,15 +166,23 @@ export class ContractScanner extends JsonByteScanner {
    * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); its
    * text in `text`, undefined when it is not one (the scan then fails as a whole, so nothing keeps that undefined).
    */
-  private plainString(i: number, minLength: number, maxLength: number): number {
+  private plainString(i: number, minLength: number, maxLength: number, previous = ''): number {
     this.text = undefined;
     if (this.at(i) !== QUOTE) return FAIL;
     const end = this.string(i);
     if (end === FAIL || this.stringHasEscape) return FAIL;
     const length = end - i - 2;
     if (length < minLength || length > maxLength) return FAIL;
-    this.text = this.bytes.toString('latin1', i + 1, end - 1);
+    this.text = this.holds(previous, i + 1, length) ? previous : this.bytes.toString('latin1', i + 1, end - 1);
     return end;
+  }
+
+  /** Whether the `length` bytes at `at` are the characters of `text` (a non-empty one). */
+  private holds(text: string, at: number, length: number): boolean {
+    if (text.length !== length || length === 0) return false;
+    const bytes = this.bytes;
+    for (let k = 0; k < length; k++) if (bytes[at + k] !== text.charCodeAt(k)) return false;
+    return true;
   }
 
   private finiteNumber(i: number): number {

@@ -206,6 +206,21 @@ describe('ContractScanner', () => {
     }
   });
 
+  it('gives each event its own timestamp, whether it repeats the last one or differs from it in any character', () => {
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    const body = (timestamp: string) =>
+      Buffer.from(`{"id":"e","timestamp":"${timestamp}","features":{"amount":1,"hour":2,"channel":"w","f0":1}}`);
+    const timestamps = [
+      '2026-11-10T12:00:00Z',
+      '2026-11-10T12:00:00Z',
+      '2026-11-10T12:00:01Z',
+      '3026-11-10T12:00:01Z',
+      '2026-11-10',
+      '2026-11-10T12:00:01Z',
+    ];
+    for (const timestamp of timestamps) expect(scanner.scan(body(timestamp))?.timestamp).toBe(timestamp);
+  });
+
   it('reads a well-formed event, whitespace, extra keys and nulls included', () => {
     const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
     const body =
