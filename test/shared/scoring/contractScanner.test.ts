@@ -217,6 +217,8 @@ describe('ContractScanner', () => {
       '3026-11-10T12:00:01Z',
       '2026-11-10',
       '2026-11-10T12:00:01Z',
+      '2026-11-10T12:00:01',
+      '2026-11-10T12:00:02',
     ];
     for (const timestamp of timestamps) expect(scanner.scan(body(timestamp))?.timestamp).toBe(timestamp);
   });
