@@ -157,14 +157,20 @@ export class JsonByteScanner {
   /**
    * Reads object members in the shape serializers write, from `start` (just after the object's `{`): `"name":number`
    * with the names of `keys` in order from slot 0, no space, plain numbers (no exponent, at most 15 digits), each value
-   * into `numbers[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the cursor
+   * into `numbers[slot]` and `numberKind` into `kinds[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the cursor
    * going through fields, it costs half as much again. Stops at the first member that is anything else (a name with
    * no compact key included), leaving that member's start in compactAt for the caller's general loop; when the
    * object closed, compactAt is the position after its `}` and compactClosed is set. Returns how many slots it
    * wrote (slots 0 to the result, exclusive). Reads nothing unless the body ends with `}` (endsWithBrace): then no
    * run of digits or key comparison can leave it, and bytes are read without checking the end.
    */
-  protected compactNumbers(start: number, keys: CompactKeys, numbers: Float64Array): number {
+  protected compactNumbers(
+    start: number,
+    keys: CompactKeys,
+    numbers: Float64Array,
+    kinds: Uint8Array,
+    numberKind: number,
+  ): number {
     this.compactAt = start;
     this.compactClosed = false;
     if (!this.endsWithBrace) return 0;
@@ -226,6 +232,7 @@ export class JsonByteScanner {
       if (next !== Byte.Comma && next !== Byte.CloseBrace) break;
       // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
       numbers[expected] = (value / POW10[scale]!) * (1 - 2 * minus);
+      kinds[expected] = numberKind;
       i = j + 1;
       if (next === Byte.CloseBrace) {
         this.compactClosed = true;

@@ -198,11 +198,10 @@ export class ContractScanner extends JsonByteScanner {
     const { kinds, numbers } = this.values;
     const n = kinds.length;
     // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
-    let expected = this.compactNumbers(start + 1, this.numericKeys, numbers);
-    kinds.fill(SCANNED_VALUE.number, 0, expected);
+    let expected = this.compactNumbers(start + 1, this.numericKeys, numbers, kinds, SCANNED_VALUE.number);
     // A missing feature is a contract failure the general path names.
     if (this.compactClosed) return expected === n ? this.compactAt : FAIL;
-    kinds.fill(SCANNED_VALUE.absent, expected);
+    if (expected < n) kinds.fill(SCANNED_VALUE.absent, expected);
     let count = expected;
     let i = this.skipSpace(this.compactAt);
     if (expected > 0 || this.at(i) !== CLOSE_BRACE) {

@@ -3,6 +3,7 @@ import {
   CLOSE_BRACE,
   COLON,
   COMMA,
+  CompactKeys,
   FAIL,
   JsonByteScanner,
   KeyTable,
@@ -14,20 +15,6 @@ import {
 } from '../../json/jsonByteScanner.js';
 
 const ABSENT = SCANNED_KIND.absent;
-
-/**
- * The bytes the compact path compares with, as literals in its compiled code: a module's constants (and imports) are
- * loads from the module's context, each checked for initialisation, in every turn of the digit loops.
- */
-const enum Byte {
-  Comma = 44,
-  Minus = 45,
-  Dot = 46,
-  Zero = 48,
-  CloseBrace = 125,
-}
-/** 10^0 … 10^15: exact doubles, the divisors of the plain-number path (at most 15 digits). */
-const POW10 = Float64Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
 /** `"features"` with its quotes, the one top-level key the scanner looks for. */
 const FEATURES_KEY = Buffer.from('"features"', 'latin1');
@@ -45,17 +32,8 @@ const FEATURES_KEY = Buffer.from('"features"', 'latin1');
 export class EventBodyScanner extends JsonByteScanner {
   readonly values: ScannedFeatures;
   private readonly keys: KeyTable;
-  /**
-   * Each schema name's `"name":` (quotes and colon), all in one array: name k is memberKeys[memberKeyStarts[k],
-   * memberKeyStarts[k + 1]), empty for a name that needs an escape (the compact path then stops at it).
-   */
-  private readonly memberKeys: Uint8Array;
-  private readonly memberKeyStarts: Int32Array;
-  /**
-   * Whether the body's last byte but white space is `}`: then no run of digits or key comparison that starts inside
-   * the body can leave it, and the compact path reads bytes without checking the end.
-   */
-  private closedByBrace = false;
+  /** Each schema name's `"name":`, for the compact path (none for a name that needs an escape). */
+  private readonly compactKeys: CompactKeys;
   private readonly kinds: Uint8Array;
   private readonly numbers: Float64Array;
   private readonly strings: Array<string | undefined>;
@@ -63,12 +41,7 @@ export class EventBodyScanner extends JsonByteScanner {
   constructor(featureNames: readonly string[]) {
     super();
     this.keys = new KeyTable(featureNames);
-    const memberKeys = this.keys.tokens.map((t) =>
-      t === undefined ? Buffer.alloc(0) : Buffer.concat([t, Buffer.of(COLON)]),
-    );
-    this.memberKeys = Uint8Array.from(Buffer.concat(memberKeys));
-    this.memberKeyStarts = new Int32Array(featureNames.length + 1);
-    memberKeys.forEach((k, i) => (this.memberKeyStarts[i + 1] = this.memberKeyStarts[i]! + k.length));
+    this.compactKeys = new CompactKeys(this.keys.tokens);
     this.kinds = new Uint8Array(featureNames.length);
     this.numbers = new Float64Array(featureNames.length);
     this.strings = new Array<string | undefined>(featureNames.length).fill(undefined);
@@ -80,10 +53,7 @@ export class EventBodyScanner extends JsonByteScanner {
    * the general path must decide.
    */
   scan(bytes: Buffer, start = 0, end = bytes.length): boolean {
-    this.reset(bytes, end);
-    let last = end - 1;
-    while (last > start && isSpace(bytes[last]!)) last--;
-    this.closedByBrace = last > start && bytes[last] === CLOSE_BRACE;
+    this.reset(bytes, end, start);
     // No fill of the slots here: featureObject marks those it does not write absent (a body without features is
     // refused, and its slots are never read).
     const after = this.topLevel(this.skipSpace(start));
@@ -120,18 +90,13 @@ export class EventBodyScanner extends JsonByteScanner {
   }
 
   private featureObject(start: number): number {
-    let i = start + 1;
-    let expected = 0;
-    if (this.closedByBrace) {
-      const compact = this.compactMembers(i);
-      if (compact < 0) return -compact;
-      expected = compact;
-      i = this.compactEnd;
-    }
-    // The slots the compact members did not write are absent unless the rest of the object names them.
     const kinds = this.kinds;
+    // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
+    let expected = this.compactNumbers(start + 1, this.compactKeys, this.numbers, kinds, SCANNED_KIND.number);
+    // The slots the compact members did not write are absent unless the rest of the object names them.
     if (expected < kinds.length) kinds.fill(ABSENT, expected);
-    i = this.skipSpace(i);
+    if (this.compactClosed) return this.compactAt;
+    let i = this.skipSpace(this.compactAt);
     if (expected === 0 && this.at(i) === CLOSE_BRACE) return i + 1;
     for (;;) {
       if (this.at(i) !== QUOTE) return FAIL;
@@ -149,87 +114,6 @@ export class EventBodyScanner extends JsonByteScanner {
       if (c !== COMMA) return FAIL;
       i = this.skipSpace(i + 1);
     }
-  }
-
-  /** Where compactMembers stopped: the first byte it left to the general loop. */
-  private compactEnd = 0;
-
-  /**
-   * The shape serializers write, member after member from `start`: `"name":number` with the schema's names in order,
-   * no space, and plain numbers (no exponent, at most 15 digits), read in this one loop with the number parsed
-   * inline. As a call to numberAt per value, with the cursor going through fields, it cost half as much again. The
-   * first member that is anything else, and everything after it, is left to the general loop, from that member's
-   * start (`compactEnd`); returns the number of slots written, or minus the position after the object when it
-   * closed. Only for bodies closedByBrace: no read here goes past the body's last `}`.
-   */
-  private compactMembers(start: number): number {
-    const bytes = this.bytes;
-    const end = this.end;
-    const kinds = this.kinds;
-    const numbers = this.numbers;
-    const keys = this.memberKeys;
-    const keyStarts = this.memberKeyStarts;
-    const slots = kinds.length;
-    const number = SCANNED_KIND.number;
-    let i = start;
-    let expected = 0;
-    for (; expected < slots; expected++) {
-      const from = keyStarts[expected]!;
-      const keyLength = keyStarts[expected + 1]! - from;
-      // A name that needs an escape has no compact key; `i + keyLength < end` keeps the value's first byte inside.
-      if (keyLength === 0 || i + keyLength >= end) break;
-      let k = 0;
-      while (k < keyLength && bytes[i + k] === keys[from + k]) k++;
-      if (k < keyLength) break;
-      let j = i + keyLength;
-      // 1 for a minus sign, else 0, without a branch (+boolean compiles to none): random signs mispredict one.
-      const minus = +(bytes[j] === Byte.Minus);
-      j += minus;
-      let mantissa = 0;
-      let digits = 0;
-      let scale = 0;
-      // Bytes as digit values (byte - Byte.Zero): every byte but a digit falls outside 0…9 (unsigned). The body's last
-      // `}` stops every run before its end.
-      let d = bytes[j]! - Byte.Zero;
-      if (d === 0) {
-        d = bytes[++j]! - Byte.Zero;
-      } else if (d >>> 0 <= 9) {
-        const first = j;
-        do {
-          mantissa = mantissa * 10 + d;
-          d = bytes[++j]! - Byte.Zero;
-        } while (d >>> 0 <= 9);
-        digits = j - first;
-      } else break;
-      if (d === Byte.Dot - Byte.Zero) {
-        d = bytes[++j]! - Byte.Zero;
-        if (d >>> 0 > 9) break;
-        const first = j;
-        do {
-          mantissa = mantissa * 10 + d;
-          d = bytes[++j]! - Byte.Zero;
-        } while (d >>> 0 <= 9);
-        scale = j - first;
-        digits += scale;
-      }
-      // Long numbers go to numberAt. Up to 15 digits, mantissa and 10^scale are exact doubles: one division rounds
-      // correctly (Clinger's fast path, as numberAt takes it), so the value is JSON.parse's.
-      if (digits > 15) break;
-      // Anything but `,` or `}` after the number (an exponent, a space, a leading zero's next digit, …) goes to the
-      // general path too, which reads the member again from its start.
-      const next = d + Byte.Zero;
-      if (next !== Byte.Comma && next !== Byte.CloseBrace) break;
-      kinds[expected] = number;
-      // −0 for "-0": 0 times −1 keeps the sign, as JSON.parse does.
-      numbers[expected] = (mantissa / POW10[scale]!) * (1 - 2 * minus);
-      if (next === Byte.CloseBrace) {
-        if (expected + 1 < slots) kinds.fill(ABSENT, expected + 1);
-        return -(j + 1);
-      }
-      i = j + 1;
-    }
-    this.compactEnd = i;
-    return expected;
   }
 
   private featureValue(i: number, slot: number): number {
@@ -263,8 +147,4 @@ export class EventBodyScanner extends JsonByteScanner {
     this.kinds[slot] = SCANNED_KIND.null;
     return this.value(i, 2);
   }
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }
