@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { BaselineFeature } from '../../../shared/baseline/profile.js';
 import { ContractScanner } from '../../../shared/scoring/contractScanner.js';
 import { compileEventContract } from '../../../shared/scoring/eventContract.js';
+import { EDGE_NUMBER_TEXTS } from '../../helpers/numberEdges.js';
 
 const FEATURES: BaselineFeature[] = [
   { name: 'amount', type: 'numeric' },
@@ -128,47 +129,8 @@ describe('ContractScanner', () => {
 
   it('reads compact bodies (names in order, no spaces: the inline number path) as JSON.parse and the schema do', () => {
     const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
-    // Numbers at the inline path's limits (15, 16, 17 digits; exponents; -0; leading zeros, which JSON refuses) and
-    // cut or odd ones; now and then a member the inline path must hand on (null, a string, a space, a category).
-    const edgeNumber = fc.constantFrom(
-      '123456789',
-      '-987654321',
-      // Past an int32, where the inline path reads the digits again as a double.
-      '2147483648',
-      '9876543210',
-      '-4294967296.5',
-      '98765.43210',
-      '123456789012345',
-      '999999999999999',
-      '1234567890123456',
-      '9999999999999999',
-      '12345678901234567',
-      // 17 digits that an inline division would round differently from JSON.parse.
-      '2.5753636238815876',
-      '0.25753636238815876',
-      '-8.3106868502386060',
-      '0.12345678901234',
-      '0.123456789012345',
-      '0.1234567890123456',
-      '1.23456789012345',
-      '-1234567.89012345',
-      '0.000000000000001',
-      '0.0000000000000001',
-      '-0',
-      '-0.0',
-      '0',
-      '01',
-      '-01',
-      '00.5',
-      '1e5',
-      '-2.5e+3',
-      '1.',
-      '.5',
-      '-',
-      '--1',
-      '1.5.5',
-      '21.2201',
-    );
+    // Numbers at the inline path's limits, and now and then a member it must hand on (null, a string, a space).
+    const edgeNumber = fc.constantFrom(...EDGE_NUMBER_TEXTS);
     const member = fc.oneof(
       { weight: 8, arbitrary: edgeNumber },
       { weight: 2, arbitrary: numberText },

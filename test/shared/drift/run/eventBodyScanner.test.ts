@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EventBodyScanner } from '../../../../shared/drift/run/eventBodyScanner.js';
+import { EDGE_NUMBER_TEXTS } from '../../../helpers/numberEdges.js';
 
 const NAMES = ['amount', 'hour', 'channel', 'é-名', 'quote"d', 'back\\slash', 'f0'];
 
@@ -180,42 +181,8 @@ describe('EventBodyScanner', () => {
 
   it('reads compact bodies (schema names in order, no spaces: the inline number path) exactly as JSON.parse does', () => {
     const scanner = new EventBodyScanner(NAMES);
-    // Numbers at the inline path's limits (9, 15, 16, 17 digits; exponents; -0; leading zeros, which JSON refuses),
-    // and cut or odd ones, beside every shape numberToken draws.
-    const edgeNumber = fc.constantFrom(
-      '123456789',
-      '-987654321',
-      '123456789012345',
-      '999999999999999',
-      '1234567890123456',
-      '9999999999999999',
-      '12345678901234567',
-      '0.12345678901234',
-      '0.123456789012345',
-      '0.1234567890123456',
-      '1.23456789012345',
-      '12345678.9012345',
-      '-1234567.89012345',
-      '0.000000000000001',
-      '0.0000000000000001',
-      '-0',
-      '-0.0',
-      '0',
-      '0.5',
-      '01',
-      '-01',
-      '00.5',
-      '1e5',
-      '1E-5',
-      '-2.5e+3',
-      '1.',
-      '.5',
-      '-',
-      '1.5.5',
-      '--1',
-      '21.2201',
-      '-0.0261',
-    );
+    // Numbers at the inline path's limits, beside every shape numberToken draws.
+    const edgeNumber = fc.constantFrom(...EDGE_NUMBER_TEXTS);
     const member = fc.oneof(
       { weight: 6, arbitrary: fc.oneof(numberToken, edgeNumber) },
       { weight: 1, arbitrary: valueToken },

@@ -1,0 +1,47 @@
+/**
+ * Number texts at the limits of the body scanners' inline number path, for property tests that hold it to
+ * JSON.parse: 9 digits (an int32), past an int32 (read again as a double), 15, 16 and 17 digits (the exact-division
+ * limit; some 17-digit values an inline division would round differently), exponents, -0, leading zeros (which JSON
+ * refuses), and cut or odd ones.
+ */
+export const EDGE_NUMBER_TEXTS = [
+  '123456789',
+  '-987654321',
+  '2147483648',
+  '9876543210',
+  '-4294967296.5',
+  '98765.43210',
+  '123456789012345',
+  '999999999999999',
+  '1234567890123456',
+  '9999999999999999',
+  '12345678901234567',
+  '2.5753636238815876',
+  '0.25753636238815876',
+  '-8.3106868502386060',
+  '0.12345678901234',
+  '0.123456789012345',
+  '0.1234567890123456',
+  '1.23456789012345',
+  '12345678.9012345',
+  '-1234567.89012345',
+  '0.000000000000001',
+  '0.0000000000000001',
+  '-0',
+  '-0.0',
+  '0',
+  '0.5',
+  '01',
+  '-01',
+  '00.5',
+  '1e5',
+  '1E-5',
+  '-2.5e+3',
+  '1.',
+  '.5',
+  '-',
+  '1.5.5',
+  '--1',
+  '21.2201',
+  '-0.0261',
+] as const;
