@@ -1,5 +1,5 @@
 import { MrmError } from '../errors.js';
-import { completeTreeKernel } from './completeTreeKernel.js';
+import { completeTreeKernel, type BatchEngine } from './completeTreeKernel.js';
 import { linkedTreeKernel } from './linkedTreeKernel.js';
 import type { NumericMatrix } from './numericMatrix.js';
 import { readSerializedForest, type SerializedForest } from './serializedForest.js';
@@ -40,13 +40,17 @@ const MAX_COMPLETE_HEIGHT = 12;
 /**
  * Packs a serialised forest for the hot path: no per-node objects, no allocation per call. Throws `FOREST.INVALID_MODEL`
  * for a malformed forest (read untrusted JSON through `readSerializedForest` first to get the failure as a value).
- * Both layouts give bit-identical scores; `layout` is there for tests and benchmarks.
+ * Both layouts, and both engines of the complete layout's batch walk, give bit-identical scores; `layout` and `batch`
+ * are there for tests and benchmarks.
  */
-export function compileForest(forest: SerializedForest, options: { layout?: ForestLayout } = {}): CompiledForest {
+export function compileForest(
+  forest: SerializedForest,
+  options: { layout?: ForestLayout; batch?: BatchEngine } = {},
+): CompiledForest {
   const checked = readSerializedForest(forest);
   if (!checked.ok) throw MrmError.fromFailure(checked.error);
   const layout = options.layout ?? (forest.heightLimit <= MAX_COMPLETE_HEIGHT ? 'complete' : 'linked');
-  const kernel = layout === 'complete' ? completeTreeKernel(forest) : linkedTreeKernel(forest);
+  const kernel = layout === 'complete' ? completeTreeKernel(forest, options.batch) : linkedTreeKernel(forest);
   const totalPathLength = kernel.pathLength;
   const columns = forest.columns;
   const threshold = forest.threshold;

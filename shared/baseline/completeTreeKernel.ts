@@ -1,5 +1,9 @@
 import type { ForestKernel } from './forestKernel.js';
 import type { SerializedForest } from './serializedForest.js';
+import { compileWasmTreeWalk } from './wasmTreeWalk.js';
+
+/** Which code walks a batch: WebAssembly where available (the default), or JavaScript. */
+export type BatchEngine = 'wasm' | 'js';
 
 /**
  * Sum over the trees of a row's path length, with every tree laid out as a complete binary tree of depth
@@ -14,7 +18,7 @@ import type { SerializedForest } from './serializedForest.js';
  * is walked tree by tree, so each tree's few kilobytes stay in the first-level cache for every row of the batch,
  * where row by row the whole forest (half a megabyte at ψ = 256) streams through the cache for each row.
  */
-export function completeTreeKernel(forest: SerializedForest): ForestKernel {
+export function completeTreeKernel(forest: SerializedForest, batch: BatchEngine = 'wasm'): ForestKernel {
   const trees = forest.trees;
   const height = forest.heightLimit;
   const inner = (1 << height) - 1; // split slots per tree (small integers keep the index maths in int32)
@@ -145,5 +149,9 @@ export function completeTreeKernel(forest: SerializedForest): ForestKernel {
     }
   };
 
-  return { pathLength, pathLengths: walkBatch };
+  const wasm =
+    batch === 'wasm'
+      ? compileWasmTreeWalk({ trees, height, inner, leaves, features, splits, pathLengths }, forest.columns)
+      : undefined;
+  return { pathLength, pathLengths: wasm ?? walkBatch };
 }

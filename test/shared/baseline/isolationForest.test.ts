@@ -287,6 +287,22 @@ describe('compileForest', () => {
     }
   });
 
+  it('walks a batch in WebAssembly to the same bits as in JavaScript: any row count, NaN and infinities, 7 trees', () => {
+    const odd = train(data, { trees: 7 });
+    for (const f of [forest, odd]) {
+      const wasm = compileForest(f, { batch: 'wasm' });
+      const js = compileForest(f, { batch: 'js' });
+      const values = Float64Array.from(data.values);
+      values[4] = Number.NaN;
+      values[10] = Infinity;
+      values[20] = -Infinity;
+      for (const rows of [1, 3, 8, 17, 128, 129, 300]) {
+        const part = { rows, columns: 3, values: values.subarray(0, rows * 3) };
+        expect(Array.from(wasm.scoreMany(part))).toStrictEqual(Array.from(js.scoreMany(part)));
+      }
+    }
+  });
+
   it('refuses a matrix whose values cannot hold its rows', () => {
     expect(() => compiled.scoreMany({ rows: 4, columns: 3, values: new Float64Array(11) })).toThrow(
       expect.objectContaining({ code: 'FOREST.ROW_TOO_SHORT' }),
