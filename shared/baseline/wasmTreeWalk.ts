@@ -37,7 +37,7 @@ const PAGE_BYTES = 65_536;
  *
  * The module is small and built here byte by byte (no toolchain): one exported function and one exported memory.
  */
-export function compileWasmTreeWalk(tables: CompleteTreeTables, columns: number): BatchWalk | undefined {
+export function compileWasmTreeWalk(tables: CompleteTreeTables, forestColumns: number): BatchWalk | undefined {
   if (typeof WebAssembly === 'undefined') return undefined;
   const { trees, height, inner, leaves } = tables;
   const featuresAt = 0;
@@ -64,11 +64,10 @@ export function compileWasmTreeWalk(tables: CompleteTreeTables, columns: number)
     sums = new Float64Array(memory.buffer, outAt, ROWS_PER_CALL);
   };
 
-  instantiate(columns);
-  return (rowValues, rows, rowColumns, out) => {
+  instantiate(forestColumns);
+  return (rowValues, rows, columns, out) => {
     // The memory is laid out for the widest rows seen.
-    if (rowColumns > columnsCapacity) instantiate(rowColumns);
-    const columns = rowColumns;
+    if (columns > columnsCapacity) instantiate(columns);
     for (let start = 0; start < rows; start += ROWS_PER_CALL) {
       const count = Math.min(ROWS_PER_CALL, rows - start);
       values.set(rowValues.subarray(start * columns, (start + count) * columns));
