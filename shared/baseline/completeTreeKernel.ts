@@ -1,8 +1,8 @@
-import type { ForestKernel } from './forestKernel.js';
+import { rowByRow, type ForestKernel } from './forestKernel.js';
 import type { SerializedForest } from './serializedForest.js';
 import { compileWasmTreeWalk } from './wasmTreeWalk.js';
 
-/** Which code walks a batch: WebAssembly where available (the default), or JavaScript. */
+/** Which code walks a batch: WebAssembly where available (the default), or JavaScript row by row. */
 export type BatchEngine = 'wasm' | 'js';
 
 /**
@@ -13,10 +13,10 @@ export type BatchEngine = 'wasm' | 'js';
  * the path lengths are. Memory grows as 2^heightLimit per tree: meant for ψ up to a few thousand rows.
  *
  * Speed (measured with bench/forest.ts): the comparison becomes a number without a branch (its outcome is a coin
- * flip no predictor learns, and a mispredicted branch costs more than the step); eight walks go side by side so
- * their chains of dependent loads overlap: eight trees of one row, or, for a batch, one tree for eight rows. A batch
- * is walked tree by tree, so each tree's few kilobytes stay in the first-level cache for every row of the batch,
- * where row by row the whole forest (half a megabyte at ψ = 256) streams through the cache for each row.
+ * flip no predictor learns, and a mispredicted branch costs more than the step); eight trees walk side by side so
+ * their chains of dependent loads overlap. A batch is walked tree by tree in WebAssembly (see wasmTreeWalk), so each
+ * tree's few kilobytes stay in the first-level cache for every row of the batch, where row by row the whole forest
+ * (half a megabyte at ψ = 256) streams through the cache for each row.
  */
 export function completeTreeKernel(forest: SerializedForest, batch: BatchEngine = 'wasm'): ForestKernel {
   const trees = forest.trees;
@@ -97,61 +97,9 @@ export function completeTreeKernel(forest: SerializedForest, batch: BatchEngine 
     return total;
   };
 
-  const walkBatch = (values: Float64Array, rows: number, columns: number, out: Float64Array): void => {
-    out.fill(0, 0, rows);
-    const grouped = rows - (rows % 8);
-    for (let t = 0; t < trees; t++) {
-      const b = t * inner;
-      const l = t * leaves - inner;
-      let r = 0;
-      for (; r < grouped; r += 8) {
-        const o0 = r * columns;
-        const o1 = o0 + columns;
-        const o2 = o1 + columns;
-        const o3 = o2 + columns;
-        const o4 = o3 + columns;
-        const o5 = o4 + columns;
-        const o6 = o5 + columns;
-        const o7 = o6 + columns;
-        let p0 = 0;
-        let p1 = 0;
-        let p2 = 0;
-        let p3 = 0;
-        let p4 = 0;
-        let p5 = 0;
-        let p6 = 0;
-        let p7 = 0;
-        for (let step = 0; step < height; step++) {
-          p0 = 2 * p0 + 1 + +(values[o0 + features[b + p0]!]! > splits[b + p0]!);
-          p1 = 2 * p1 + 1 + +(values[o1 + features[b + p1]!]! > splits[b + p1]!);
-          p2 = 2 * p2 + 1 + +(values[o2 + features[b + p2]!]! > splits[b + p2]!);
-          p3 = 2 * p3 + 1 + +(values[o3 + features[b + p3]!]! > splits[b + p3]!);
-          p4 = 2 * p4 + 1 + +(values[o4 + features[b + p4]!]! > splits[b + p4]!);
-          p5 = 2 * p5 + 1 + +(values[o5 + features[b + p5]!]! > splits[b + p5]!);
-          p6 = 2 * p6 + 1 + +(values[o6 + features[b + p6]!]! > splits[b + p6]!);
-          p7 = 2 * p7 + 1 + +(values[o7 + features[b + p7]!]! > splits[b + p7]!);
-        }
-        out[r]! += pathLengths[l + p0]!;
-        out[r + 1]! += pathLengths[l + p1]!;
-        out[r + 2]! += pathLengths[l + p2]!;
-        out[r + 3]! += pathLengths[l + p3]!;
-        out[r + 4]! += pathLengths[l + p4]!;
-        out[r + 5]! += pathLengths[l + p5]!;
-        out[r + 6]! += pathLengths[l + p6]!;
-        out[r + 7]! += pathLengths[l + p7]!;
-      }
-      for (; r < rows; r++) {
-        const o = r * columns;
-        let p = 0;
-        for (let step = 0; step < height; step++) p = 2 * p + 1 + +(values[o + features[b + p]!]! > splits[b + p]!);
-        out[r]! += pathLengths[l + p]!;
-      }
-    }
-  };
-
   const wasm =
     batch === 'wasm'
       ? compileWasmTreeWalk({ trees, height, inner, leaves, features, splits, pathLengths }, forest.columns)
       : undefined;
-  return { pathLength, pathLengths: wasm ?? walkBatch };
+  return wasm ? { pathLength, pathLengths: wasm } : rowByRow(pathLength);
 }
