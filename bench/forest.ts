@@ -43,7 +43,7 @@ export interface ForestBenchFigures {
   /** Layout score() used (`complete` for ψ = 256), and score() with the other layout, to show what the choice buys. */
   layout: ForestLayout;
   otherLayoutRowsPerSecond: number;
-  /** compileForest().scoreMany over the whole matrix. */
+  /** compileForest().scoreMany over the whole matrix: blocks of rows walked tree by tree in WebAssembly, as scoreEvents scores its batches. */
   scoreManyRowsPerSecond: number;
   sklearn: SklearnFigures;
   /** scoreRowsPerSecond / sklearn score_samples rows per second, when sklearn ran. */
@@ -214,7 +214,7 @@ export function formatForestFigures(f: ForestBenchFigures): string[] {
   const lines = [
     `isolation forest: ${f.trees} trees, ψ=${f.sampleSize}, ${f.columns} features, ${f.nodes.toLocaleString('en-US')} nodes, trained in ${f.trainMs.toFixed(0)} ms`,
     `  score (row by row):    ${rate(f.scoreRowsPerSecond)} per core over ${f.rows.toLocaleString('en-US')} rows (wall: ${rate(f.scoreWallRowsPerSecond)})`,
-    `  scoreMany (batch):     ${rate(f.scoreManyRowsPerSecond)} per core`,
+    `  scoreMany (batch, WebAssembly): ${rate(f.scoreManyRowsPerSecond)} per core`,
     `  ${f.layout} layout; the ${f.layout === 'complete' ? 'linked' : 'complete'} one: ${rate(f.otherLayoutRowsPerSecond)} per core`,
   ];
   if ('rowsPerSecond' in f.sklearn) {
