@@ -43,7 +43,10 @@ export interface ForestBenchFigures {
   /** Layout score() used (`complete` for ψ = 256), and score() with the other layout, to show what the choice buys. */
   layout: ForestLayout;
   otherLayoutRowsPerSecond: number;
-  /** compileForest().scoreMany over the whole matrix: blocks of rows walked tree by tree in WebAssembly, as scoreEvents scores its batches. */
+  /**
+   * compileForest().scoreMany over the whole matrix: blocks of rows walked tree by tree in WebAssembly, as scoreEvents
+   * scores its batches.
+   */
   scoreManyRowsPerSecond: number;
   sklearn: SklearnFigures;
   /** scoreRowsPerSecond / sklearn score_samples rows per second, when sklearn ran. */
