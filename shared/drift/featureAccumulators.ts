@@ -1,6 +1,6 @@
 import { SketchAccumulator, SketchGrid } from '../sketch/logBucketSketch.js';
 import { BinPairBySketchSlot } from './binPairBySketchSlot.js';
-import { SCANNED_KIND } from './scannedFeatures.js';
+import { SCANNED_KIND } from '../json/scannedFeatures.js';
 import { MISSING, OTHER, type NumericFeatureSchema } from './schema.js';
 import type { CategoricalFeatureProfile, NumericFeatureProfile } from './profile.js';
 

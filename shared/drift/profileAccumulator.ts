@@ -1,6 +1,6 @@
 import type { ScoredRecord } from '../scoring/records.js';
 import { CategoricalAccumulator, NumericAccumulator } from './featureAccumulators.js';
-import { SCANNED_KIND, type ScannedFeatures } from './scannedFeatures.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../json/scannedFeatures.js';
 import {
   AUC_BINS,
   PROFILE_VERSION,

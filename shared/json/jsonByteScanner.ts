@@ -1,3 +1,5 @@
+import { SCANNED_KIND } from './scannedFeatures.js';
+
 export const QUOTE = 34;
 const BACKSLASH = 92;
 export const OPEN_BRACE = 123;
@@ -115,11 +117,7 @@ export class JsonByteScanner {
   protected skipSpace(i: number): number {
     const bytes = this.bytes;
     const end = this.end;
-    while (i < end) {
-      const c = bytes[i]!;
-      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
-      i++;
-    }
+    while (i < end && isSpace(bytes[i]!)) i++;
     return i;
   }
 
@@ -157,20 +155,15 @@ export class JsonByteScanner {
   /**
    * Reads object members in the shape serializers write, from `start` (just after the object's `{`): `"name":number`
    * with the names of `keys` in order from slot 0, no space, plain numbers (no exponent, at most 15 digits), each value
-   * into `numbers[slot]` and `numberKind` into `kinds[slot]`, in one loop with the number parsed inline: as a call to numberAt per value, with the cursor
-   * going through fields, it costs half as much again. Stops at the first member that is anything else (a name with
-   * no compact key included), leaving that member's start in compactAt for the caller's general loop; when the
-   * object closed, compactAt is the position after its `}` and compactClosed is set. Returns how many slots it
-   * wrote (slots 0 to the result, exclusive). Reads nothing unless the body ends with `}` (endsWithBrace): then no
-   * run of digits or key comparison can leave it, and bytes are read without checking the end.
+   * into `numbers[slot]` and its kind into `kinds[slot]`, in one loop with the number parsed inline: as a call to
+   * numberAt per value, with the cursor going through fields, it costs half as much again. Stops at the first member
+   * that is anything else (a name with no compact key included), leaving that member's start in compactAt for the
+   * caller's general loop; when the object closed, compactAt is the position after its `}` and compactClosed is set.
+   * Returns how many slots it wrote (slots 0 to the result, exclusive). Reads nothing unless the body ends with `}`
+   * (endsWithBrace): then no run of digits or key comparison can leave it, and bytes are read without checking the
+   * end.
    */
-  protected compactNumbers(
-    start: number,
-    keys: CompactKeys,
-    numbers: Float64Array,
-    kinds: Uint8Array,
-    numberKind: number,
-  ): number {
+  protected compactNumbers(start: number, keys: CompactKeys, numbers: Float64Array, kinds: Uint8Array): number {
     this.compactAt = start;
     this.compactClosed = false;
     if (!this.endsWithBrace) return 0;
@@ -179,6 +172,8 @@ export class JsonByteScanner {
     const keyBytes = keys.bytes;
     const keyStarts = keys.starts;
     const slots = keyStarts.length - 1;
+    // In a local: an import is a context load, checked for initialisation, at every use in the loop.
+    const numberKind = SCANNED_KIND.number;
     let i = start;
     let expected = 0;
     for (; expected < slots; expected++) {

@@ -13,12 +13,8 @@ import {
   QUOTE,
   ZERO,
 } from '../json/jsonByteScanner.js';
-import {
-  compileFeatureObjectBuilder,
-  SCANNED_VALUE,
-  type FeatureObjectBuilder,
-  type ScannedValues,
-} from './featureObjectBuilder.js';
+import { SCANNED_KIND } from '../json/scannedFeatures.js';
+import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featureObjectBuilder.js';
 import type { InputEvent } from './records.js';
 
 const KEY = {
@@ -51,7 +47,7 @@ export class ContractScanner extends JsonByteScanner {
   /** The compact keys of numeric features, none for categorical ones: the compact path reads numbers only. */
   private readonly numericKeys: CompactKeys;
   /** What the scan found per feature (`kinds` also tells a repeated feature), reused from event to event. */
-  private readonly values: ScannedValues;
+  private readonly values: { kinds: Uint8Array; numbers: Float64Array; strings: Array<string | undefined> };
   private readonly build: FeatureObjectBuilder;
   private id: string | undefined;
   private callerId: string | undefined;
@@ -198,10 +194,10 @@ export class ContractScanner extends JsonByteScanner {
     const { kinds, numbers } = this.values;
     const n = kinds.length;
     // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
-    let expected = this.compactNumbers(start + 1, this.numericKeys, numbers, kinds, SCANNED_VALUE.number);
+    let expected = this.compactNumbers(start + 1, this.numericKeys, numbers, kinds);
     // A missing feature is a contract failure the general path names.
     if (this.compactClosed) return expected === n ? this.compactAt : FAIL;
-    if (expected < n) kinds.fill(SCANNED_VALUE.absent, expected);
+    if (expected < n) kinds.fill(SCANNED_KIND.absent, expected);
     let count = expected;
     let i = this.skipSpace(this.compactAt);
     if (expected > 0 || this.at(i) !== CLOSE_BRACE) {
@@ -210,7 +206,7 @@ export class ContractScanner extends JsonByteScanner {
         const slot = this.slotOfKey(i, expected, this.keys);
         // An unknown feature is a contract failure the general path names.
         if (slot < 0) return FAIL;
-        if (kinds[slot] !== SCANNED_VALUE.absent) return FAIL;
+        if (kinds[slot] !== SCANNED_KIND.absent) return FAIL;
         count++;
         expected = slot + 1;
         i = this.skipSpace(this.keyEnd);
@@ -218,14 +214,14 @@ export class ContractScanner extends JsonByteScanner {
         i = this.skipSpace(i + 1);
         if (this.at(i) === NUL) {
           i = this.literal(i, 'null');
-          kinds[slot] = SCANNED_VALUE.null;
+          kinds[slot] = SCANNED_KIND.null;
         } else if (this.numeric[slot]) {
           i = this.finiteNumber(i);
-          kinds[slot] = SCANNED_VALUE.number;
+          kinds[slot] = SCANNED_KIND.number;
           numbers[slot] = this.number;
         } else {
           i = this.plainString(i, 0, this.maxStringLength);
-          kinds[slot] = SCANNED_VALUE.string;
+          kinds[slot] = SCANNED_KIND.string;
           this.values.strings[slot] = this.text;
         }
         if (i === FAIL) return FAIL;

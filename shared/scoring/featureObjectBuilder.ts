@@ -1,17 +1,8 @@
 import type { BaselineFeature } from '../baseline/profile.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../json/scannedFeatures.js';
 import type { FeatureValue } from './records.js';
 
-/** What a scan found for each feature, in the parallel arrays a builder reads. */
-export const SCANNED_VALUE = { absent: 0, number: 1, string: 2, null: 3 } as const;
-
-/** One slot per baseline feature, in profile order. */
-export interface ScannedValues {
-  kinds: Uint8Array;
-  numbers: Float64Array;
-  strings: Array<string | undefined>;
-}
-
-export type FeatureObjectBuilder = (values: ScannedValues) => Record<string, FeatureValue>;
+export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, FeatureValue>;
 
 /** Above this many features the generic loop is used: a very long generated function is not optimised by V8. */
 const MAX_GENERATED_FEATURES = 512;
@@ -28,7 +19,7 @@ export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]
   const names = features.map((f) => f.name);
   if (names.length > MAX_GENERATED_FEATURES || names.includes('__proto__')) return genericBuilder(names);
   const members = features.map((feature, slot) => {
-    const kind = feature.type === 'numeric' ? SCANNED_VALUE.number : SCANNED_VALUE.string;
+    const kind = feature.type === 'numeric' ? SCANNED_KIND.number : SCANNED_KIND.string;
     const source = feature.type === 'numeric' ? 'n' : 's';
     return `${JSON.stringify(feature.name)}: k[${slot}] === ${kind} ? ${source}[${slot}] : null`;
   });
@@ -36,7 +27,7 @@ export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]
   const build = new Function('k', 'n', 's', `"use strict"; return { ${members.join(', ')} };`) as (
     kinds: Uint8Array,
     numbers: Float64Array,
-    strings: Array<string | undefined>,
+    strings: ReadonlyArray<string | undefined>,
   ) => Record<string, FeatureValue>;
   return (values) => build(values.kinds, values.numbers, values.strings);
 }
@@ -47,7 +38,7 @@ function genericBuilder(names: readonly string[]): FeatureObjectBuilder {
     names.forEach((name, slot) => {
       const kind = kinds[slot];
       const value =
-        kind === SCANNED_VALUE.number ? numbers[slot]! : kind === SCANNED_VALUE.string ? strings[slot]! : null;
+        kind === SCANNED_KIND.number ? numbers[slot]! : kind === SCANNED_KIND.string ? strings[slot]! : null;
       // defineProperty, not assignment: assigning `__proto__` would set the prototype instead of a feature.
       Object.defineProperty(features, name, { value, enumerable: true, writable: true, configurable: true });
     });

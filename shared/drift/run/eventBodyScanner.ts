@@ -1,4 +1,4 @@
-import { SCANNED_KIND, type ScannedFeatures } from '../scannedFeatures.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
 import {
   CLOSE_BRACE,
   COLON,
@@ -92,7 +92,7 @@ export class EventBodyScanner extends JsonByteScanner {
   private featureObject(start: number): number {
     const kinds = this.kinds;
     // Members in the shape serializers write are read in one loop; the first that is not, and all after it, below.
-    let expected = this.compactNumbers(start + 1, this.compactKeys, this.numbers, kinds, SCANNED_KIND.number);
+    let expected = this.compactNumbers(start + 1, this.compactKeys, this.numbers, kinds);
     // The slots the compact members did not write are absent unless the rest of the object names them.
     if (expected < kinds.length) kinds.fill(ABSENT, expected);
     if (this.compactClosed) return this.compactAt;

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BaselineFeature } from '../../../shared/baseline/profile.js';
-import {
-  compileFeatureObjectBuilder,
-  SCANNED_VALUE,
-  type ScannedValues,
-} from '../../../shared/scoring/featureObjectBuilder.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../../shared/json/scannedFeatures.js';
+import { compileFeatureObjectBuilder } from '../../../shared/scoring/featureObjectBuilder.js';
 
-function scanned(entries: Array<[kind: number, value: number | string | undefined]>): ScannedValues {
+function scanned(entries: Array<[kind: number, value: number | string | undefined]>): ScannedFeatures {
   return {
     kinds: Uint8Array.from(entries.map(([kind]) => kind)),
     numbers: Float64Array.from(entries.map(([, v]) => (typeof v === 'number' ? v : 0))),
@@ -28,11 +25,11 @@ describe('compileFeatureObjectBuilder', () => {
     ]);
     const built = build(
       scanned([
-        [SCANNED_VALUE.number, 12.5],
-        [SCANNED_VALUE.string, 'web'],
-        [SCANNED_VALUE.null, undefined],
-        [SCANNED_VALUE.absent, undefined],
-        [SCANNED_VALUE.number, -0],
+        [SCANNED_KIND.number, 12.5],
+        [SCANNED_KIND.string, 'web'],
+        [SCANNED_KIND.null, undefined],
+        [SCANNED_KIND.absent, undefined],
+        [SCANNED_KIND.number, -0],
       ]),
     );
     expect(Object.entries(built)).toStrictEqual([
@@ -46,7 +43,7 @@ describe('compileFeatureObjectBuilder', () => {
 
   it('gives every event its own object', () => {
     const build = compileFeatureObjectBuilder(features(['a']));
-    const values = scanned([[SCANNED_VALUE.number, 1]]);
+    const values = scanned([[SCANNED_KIND.number, 1]]);
     const first = build(values);
     values.numbers[0] = 2;
     expect(first).toStrictEqual({ a: 1 });
@@ -56,7 +53,7 @@ describe('compileFeatureObjectBuilder', () => {
   it('takes names as data, whatever characters they hold', () => {
     const names = ['a"b', "c'd", 'e\\f', 'g\nh', '${x}', '0', '1e3', 'constructor', 'x}; throw 1; {'];
     const build = compileFeatureObjectBuilder(features(names));
-    const built = build(scanned(names.map((_, i) => [SCANNED_VALUE.number, i])));
+    const built = build(scanned(names.map((_, i) => [SCANNED_KIND.number, i])));
     expect(Object.keys(built).sort()).toStrictEqual([...names].sort());
     names.forEach((name, i) => expect(built[name]).toBe(i));
   });
@@ -65,8 +62,8 @@ describe('compileFeatureObjectBuilder', () => {
     const build = compileFeatureObjectBuilder(features(['__proto__', 'b']));
     const built = build(
       scanned([
-        [SCANNED_VALUE.number, 1],
-        [SCANNED_VALUE.number, 2],
+        [SCANNED_KIND.number, 1],
+        [SCANNED_KIND.number, 2],
       ]),
     );
     expect(Object.getPrototypeOf(built)).toBe(Object.prototype);
@@ -79,7 +76,7 @@ describe('compileFeatureObjectBuilder', () => {
   it('builds the same objects for a profile too wide to generate code for', () => {
     const names = Array.from({ length: 600 }, (_, i) => `f${i}`);
     const build = compileFeatureObjectBuilder(features(names));
-    const built = build(scanned(names.map((_, i) => [i % 3 === 0 ? SCANNED_VALUE.null : SCANNED_VALUE.number, i])));
+    const built = build(scanned(names.map((_, i) => [i % 3 === 0 ? SCANNED_KIND.null : SCANNED_KIND.number, i])));
     expect(Object.keys(built)).toStrictEqual(names);
     expect(built.f0).toBeNull();
     expect(built.f599).toBe(599);

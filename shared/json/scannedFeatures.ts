@@ -1,6 +1,7 @@
 /**
  * A body's features as a body scanner reads them: one slot per schema feature, in schema order, so the profile can
- * fold them without a per-event object. `kinds[i]` says which column holds slot i's value.
+ * fold them and scoring can build an event's features object without going through a parsed body. `kinds[i]` says
+ * which column holds slot i's value.
  */
 export const SCANNED_KIND = {
   /** The body has no such key: the profile counts it as missing. */
