@@ -31,9 +31,6 @@ export interface CompiledForest {
  */
 export type ForestLayout = 'complete' | 'linked';
 
-/** Rows scored together by scoreMany: 128 rows of 20 inputs are 20 KB, which stays in cache beside the tree walked. */
-const BLOCK_ROWS = 128;
-
 /** Deepest trees given the complete layout by default: 2^12 slots × 20 bytes ≈ 80 KB per tree. */
 const MAX_COMPLETE_HEIGHT = 12;
 
@@ -82,13 +79,9 @@ export function compileForest(
     if (values.length < rows * columns) {
       throw new MrmError('FOREST.ROW_TOO_SHORT', `A matrix of ${values.length} values cannot hold ${rows} rows`);
     }
-    // In blocks of rows, so a block's rows stay in cache while every tree walks them.
-    for (let start = 0; start < rows; start += BLOCK_ROWS) {
-      const end = Math.min(rows, start + BLOCK_ROWS);
-      const part = scores.subarray(start, end);
-      kernel.pathLengths(values.subarray(start * columns, end * columns), end - start, columns, part);
-      for (let r = 0; r < part.length; r++) part[r] = Math.exp(part[r]! * exponentPerPathLength);
-    }
+    // The kernel walks the rows in blocks that stay in cache while every tree walks them.
+    kernel.pathLengths(values, rows, columns, scores);
+    for (let r = 0; r < rows; r++) scores[r] = Math.exp(scores[r]! * exponentPerPathLength);
     return scores;
   };
 
