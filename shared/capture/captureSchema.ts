@@ -5,9 +5,6 @@
  */
 const PROPERTY_VALUE = ['long', 'double', 'string', 'bytes'];
 
-/** Fully qualified record name Capture writes; a file whose record is named otherwise is foreign. */
-export const CAPTURE_RECORD_NAME = 'Microsoft.ServiceBus.Messaging.EventData';
-
 export type CaptureSchemaVariant = 'classic' | 'nullable-properties';
 
 /** The writer schema Capture embeds. Newer files add `null` to the union of `Properties` values. */

@@ -45,12 +45,6 @@ export interface DemoProgress {
   end(stage: DemoStage, message: string): void;
 }
 
-export const silentDemoProgress: DemoProgress = {
-  begin: () => undefined,
-  update: () => undefined,
-  end: () => undefined,
-};
-
 export interface DemoPorts {
   storage: DemoStorage;
   scoreEvents: ScoreEventsInvoker;
