@@ -177,7 +177,7 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
   const parts: string[] = [];
   parts.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - 8}" y2="${top + plotH}" stroke="#d8dde3"/>`);
   parts.push(
-    `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${fmtPct(max)}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
+    `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${pct(max)}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
   );
   for (let i = 0; i < labels.length; i++) {
     const x = left + i * slot + slot * 0.1;
@@ -185,10 +185,10 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
     const r = reference[i] ?? 0;
     const c = current[i] ?? 0;
     parts.push(
-      `<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(label)}: baseline ${fmtPct(r)}</title></rect>`,
+      `<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(label)}: baseline ${pct(r)}</title></rect>`,
     );
     parts.push(
-      `<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(label)}: current ${fmtPct(c)}</title></rect>`,
+      `<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(label)}: current ${pct(c)}</title></rect>`,
     );
     const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
     parts.push(
@@ -243,7 +243,6 @@ const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toExponential(2) : v
 const num = (v: number | null): string => (v === null ? '–' : fmt(v));
 const pFmt = (p: number): string => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
-const fmtPct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const anchor = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '_');
 
