@@ -88,7 +88,7 @@ export function sketchStatistics(
   for (let index = lo; index <= hi; index++) {
     const pa = (a.counts[index - a.offset] ?? 0) / totalA;
     const pb = (b.counts[index - b.offset] ?? 0) / totalB;
-    if (pa === 0 && pb === 0) continue;
+    // A bucket empty on both sides still carries the CDF gap across its width.
     const nextA = fa + pa;
     const nextB = fb + pb;
     const d0 = fa - fb;

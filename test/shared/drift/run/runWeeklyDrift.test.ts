@@ -209,7 +209,7 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
       driftMagnitude: 0,
       driftShare: 0,
       driftedFeatures: 0,
-      maxPsi: Math.max(...Object.values(report.features).map((f) => f.psi ?? 0)),
+      maxPsi: Math.max(...Object.values(report.features).map((f) => f.tests.psi?.score ?? 0)),
       eventsInWindow: report.events,
     });
   });
