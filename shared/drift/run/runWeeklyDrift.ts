@@ -101,7 +101,7 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     ...request.options,
     schema: baseline.schema,
     ...(baseline.heldOut?.performance ? { baselinePerformance: baseline.heldOut.performance } : {}),
-    emptyReason: emptyReason(hubs, skipped.length, current.note),
+    emptyReason: emptyReason(hubs, skipped.length, deps.source.hubs),
   });
   // The report's event count and bad bodies are those of the hub the features come from (per hub: capture.hubs).
   const badBodies = current.profile.badBodies;
@@ -162,9 +162,14 @@ function combine(
 }
 
 /** Why a window has no events, in the words of what was found. */
-function emptyReason(hubs: Array<[CapturedHub, HubWindow]>, skipped: number, note: string | undefined): string {
+function emptyReason(
+  hubs: Array<[CapturedHub, HubWindow]>,
+  skipped: number,
+  captured: ReadonlyArray<CapturedHub>,
+): string {
   const blobs = hubs.reduce((n, [, h]) => n + h.blobs, 0);
-  if (blobs === 0) return note ?? 'no Capture blobs in the window';
+  if (blobs === 0)
+    return `no Capture blobs in the window for the ${captured.join(' and ')} hub${captured.length > 1 ? 's' : ''}`;
   if (skipped >= blobs)
     return `all ${blobs} Capture blobs of the window were skipped as unreadable (see blobs.skipped)`;
   return `the window's ${blobs} Capture blobs held no events`;
