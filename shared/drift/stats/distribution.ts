@@ -88,16 +88,19 @@ export function sketchStatistics(
   for (let index = lo; index <= hi; index++) {
     const pa = (a.counts[index - a.offset] ?? 0) / totalA;
     const pb = (b.counts[index - b.offset] ?? 0) / totalB;
-    if (pa === 0 && pb === 0) continue;
+    const lower = index === lo ? globalMin : Math.max(grid.lower(index), globalMin);
+    const upper = index === hi ? globalMax : Math.min(grid.upper(index), globalMax);
+    const width = Math.max(0, upper - lower);
+    if (pa === 0 && pb === 0) {
+      wasserstein += width * Math.abs(fa - fb);
+      continue;
+    }
     const nextA = fa + pa;
     const nextB = fb + pb;
     const d0 = fa - fb;
     const d1 = nextA - nextB;
     ks = Math.max(ks, Math.abs(d1));
     ksUpper = Math.max(ksUpper, Math.abs(d1), Math.abs(nextA - fb), Math.abs(fa - nextB));
-    const lower = index === lo ? globalMin : Math.max(grid.lower(index), globalMin);
-    const upper = index === hi ? globalMax : Math.min(grid.upper(index), globalMax);
-    const width = Math.max(0, upper - lower);
     wasserstein +=
       d0 * d1 >= 0
         ? (width * (Math.abs(d0) + Math.abs(d1))) / 2
