@@ -4,8 +4,9 @@
 The values are not committed: this script draws them with the same counter-based generator and formulas as
 bench/quality/distributionZoo.ts (numpy here, Node there), and commits what scipy says about them plus checksums of
 the values, so the Node test (test/shared/drift/stats/zooGolden.test.ts) can check it drew the same numbers.
-Writes test/fixtures/golden/distribution_zoo.json.
-Run: /usr/bin/python3 scripts/golden/distribution_zoo.py [output.json]
+Writes test/fixtures/golden/distribution_zoo.json; --large adds a window of 1,000,000 values per case (the live system
+test, test/system/driftStats.test.ts, runs it so; the committed fixture leaves it out to keep `npm test` quick).
+Run: /usr/bin/python3 scripts/golden/distribution_zoo.py [--large] [output.json]
 """
 import json
 import math
@@ -139,11 +140,13 @@ def exact(ref, cur):
 
 
 def main():
+    args = [a for a in sys.argv[1:] if a != '--large']
+    sizes = WINDOWS + ([{'size': 1_000_000, 'seed': 16, 'drifted': True}] if '--large' in sys.argv[1:] else [])
     cases = []
     for zoo in ZOO:
         ref = sample(zoo['reference'], REFERENCE['size'], REFERENCE['seed'])
         windows = []
-        for w in WINDOWS:
+        for w in sizes:
             cur = sample(zoo['current'] if w['drifted'] else zoo['reference'], w['size'], w['seed'])
             windows.append({**w, 'checksum': checksum(cur), **exact(ref, cur)})
         issue_ref = sample(zoo['reference'], ISSUE_SIZES['reference']['size'], ISSUE_SIZES['reference']['seed'])
@@ -158,7 +161,7 @@ def main():
                 **exact(issue_ref, issue_cur),
             },
         })
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    out = args[0] if args else os.path.join(
         os.path.dirname(__file__), '..', '..', 'test', 'fixtures', 'golden', 'distribution_zoo.json')
     with open(out, 'w') as f:
         json.dump({'generatedBy': 'scripts/golden/distribution_zoo.py', 'scipy': __import__('scipy').__version__,
