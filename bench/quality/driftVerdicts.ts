@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRandom } from '../../shared/baseline/random.js';
 import { compareProfiles, type DriftAssessment } from '../../shared/drift/compare.js';
 import { profileFromColumns, type DatasetProfile } from '../../shared/drift/profile.js';
@@ -11,10 +10,11 @@ import { chiSquareContingency } from '../../shared/drift/stats/chiSquare.js';
 import { chiSquareSf } from '../../shared/drift/stats/special/gamma.js';
 import { ksPValue } from '../../shared/drift/stats/ks.js';
 import { peerPython } from './peerPython.js';
+import { repoPath } from './repoPath.js';
 import { CHANGED_FEATURE, poisson, seededColumns, type SeededChange } from './seededFeatures.js';
 import { readSklearnDataset, SKLEARN_DATASETS } from './sklearnDatasets.js';
 
-const EVIDENTLY_SCRIPT = fileURLToPath(new URL('../../../bench/quality/evidently_verdicts.py', import.meta.url));
+const EVIDENTLY_SCRIPT = repoPath('bench', 'quality', 'evidently_verdicts.py');
 
 export interface DriftQualityOptions {
   /** No-drift weeks (default 50) and how many of them Evidently also judges (default 10). */
