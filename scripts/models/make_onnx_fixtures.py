@@ -13,6 +13,8 @@ users will bring:
   iris-softmax              a graph as torch.onnx exports a classifier head: input [batch_size, 4], Gemm then
                             Softmax, one probability tensor, no label output and no class names
   iris-double               skl2onnx, LogisticRegression with a float64 (DoubleTensorType) input, plain tensor
+  iris-logits               the same head without its Softmax: logits, not probabilities (refused at load)
+  iris-fixed-batch          the head exported with a fixed batch of 1, as torch.onnx does without dynamic_axes
   iris-one-row-only         a model that loads and scores one row, but throws at run for more (a Reshape to a fixed
                             [1, 4]): what a batch meets when a model's declared shape lies
   bench-gbt-20              skl2onnx, GradientBoostingClassifier, 100 trees of depth 3 on 20 features, binary,
@@ -75,13 +77,18 @@ def rounded(frame):
 def save(out_dir, name, model, description, features, rows, feeds, classes=None):
     """Writes the model and its golden file: rows by feature name, onnxruntime's label and probabilities."""
     path = os.path.join(out_dir, f"{name}.onnx")
+    # Converters name the graph with a random uuid and list opsets in set order: fixed here, so a rerun is byte-equal.
+    model.graph.name = name.replace("-", "_")
+    opsets = sorted(model.opset_import, key=lambda o: o.domain)
+    del model.opset_import[:]
+    model.opset_import.extend(opsets)
     with open(path, "wb") as f:
         f.write(model.SerializeToString())
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     outputs = session.run(None, feeds)
     by_name = dict(zip([o.name for o in session.get_outputs()], outputs))
     label = next((v for k, v in by_name.items() if "label" in k), None)
-    probabilities = next(v for k, v in by_name.items() if "prob" in k)
+    probabilities = next((v for k, v in by_name.items() if "prob" in k), outputs[-1])
     if isinstance(probabilities, list):  # ZipMap: a sequence of maps, one per row
         names = list(probabilities[0].keys())
         matrix = [[float(row[c]) for c in names] for row in probabilities]
@@ -182,6 +189,31 @@ def iris(out_dir):
     onnx.checker.check_model(onx)
     save(out_dir, "iris-softmax", onx, "a torch.onnx-style head: Gemm + Softmax, no label output, no class names",
          features, records(test), feeds)
+
+    # The same head without its softmax: logits, not probabilities (a torch export that forgot the softmax).
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["input", "weight", "bias"], ["logits"], transB=1)],
+        "iris_logits",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", 3])],
+        [weights, bias])
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    onnx.checker.check_model(onx)
+    save(out_dir, "iris-logits", onx, "a head that outputs logits, not probabilities", features, records(test.iloc[:3]),
+         {"input": test.iloc[:3].values.astype(np.float32)})
+
+    # Exported with a fixed batch of one (torch.onnx.export without dynamic_axes): the scorer refuses it at load.
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["input", "weight", "bias"], ["logits"], transB=1),
+         helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1)],
+        "iris_fixed_batch",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [1, 3])],
+        [weights, bias])
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    onnx.checker.check_model(onx)
+    save(out_dir, "iris-fixed-batch", onx, "exported with a fixed batch size of 1", features, records(test.iloc[:1]),
+         {"input": test.iloc[:1].values.astype(np.float32)})
 
     # Declares a dynamic batch but reshapes to a fixed [1, 4]: one row runs, two throw inside onnxruntime.
     shape = helper.make_tensor("one_row", TensorProto.INT64, [2], [1, 4])
