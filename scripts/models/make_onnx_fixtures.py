@@ -6,6 +6,8 @@ users will bring:
   breast-cancer-logreg      skl2onnx, Pipeline(StandardScaler, LogisticRegression), 30 features in one float tensor,
                             string class names, probabilities as ZipMap (skl2onnx's default)
   breast-cancer-lgbm        onnxmltools, LightGBM binary, one float tensor, integer classes, ZipMap
+  breast-cancer-sigmoid     a binary torch-style head: one sigmoid column [batch_size, 1], P(class 1), no label
+  breast-cancer-label-only  a head with a label output and no probabilities (refused at load)
   iris-gbt                  skl2onnx, GradientBoostingClassifier, 3 classes, probabilities as a plain tensor
                             (zipmap=False), integer classes
   churn-named-inputs        skl2onnx, ColumnTransformer + LogisticRegression with one named input per feature
@@ -94,7 +96,9 @@ def save(out_dir, name, model, description, features, rows, feeds, classes=None)
         matrix = [[float(row[c]) for c in names] for row in probabilities]
         classes = [str(c) for c in names]
     else:
-        matrix = np.asarray(probabilities, dtype=np.float64).tolist()
+        matrix = np.asarray(probabilities, dtype=np.float64).reshape(len(rows), -1).tolist()
+        if len(matrix[0]) == 1:  # one sigmoid column: P(class 1)
+            matrix = [[1.0 - p[0], p[0]] for p in matrix]
     if classes is None:
         classes = [str(i) for i in range(len(matrix[0]))]
     expected = []
@@ -232,6 +236,51 @@ def iris(out_dir):
          records(first), {"input": first.values.astype(np.float32)})
 
 
+def breast_cancer_sigmoid(out_dir):
+    """A binary torch-style head: one sigmoid column, P(malignant), and no label output."""
+    data = load_breast_cancer(as_frame=True)
+    x = data.data.rename(columns=lambda c: c.replace(" ", "_"))
+    y = (data.target == 0).astype(np.int64)  # 1 = malignant
+    x_train, x_test, y_train, _ = train_test_split(x, y, test_size=80, random_state=SEED, stratify=y)
+    test = rounded(x_test)
+    scaler = StandardScaler().fit(x_train)
+    logreg = LogisticRegression(max_iter=2000).fit(scaler.transform(x_train), y_train)
+    # Standardisation folded into the linear layer: w' = w / sigma, b' = b - w . mu / sigma.
+    w = logreg.coef_[0] / scaler.scale_
+    b = logreg.intercept_[0] - np.dot(w, scaler.mean_)
+    weights = helper.make_tensor("weight", TensorProto.FLOAT, [1, 30], w.astype(np.float32))
+    bias = helper.make_tensor("bias", TensorProto.FLOAT, [1], np.array([b], dtype=np.float32))
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["input", "weight", "bias"], ["logit"], transB=1),
+         helper.make_node("Sigmoid", ["logit"], ["probability"])],
+        "breast_cancer_sigmoid",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", 30])],
+        [helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["batch_size", 1])],
+        [weights, bias])
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    onnx.checker.check_model(onx)
+    features = [{"name": c, "type": "numeric"} for c in x.columns]
+    save(out_dir, "breast-cancer-sigmoid", onx, "a binary head with one sigmoid column (P of class 1), no label",
+         features, records(test), {"input": test.values.astype(np.float32)})
+
+    # Labels only, no probabilities (an ArgMax head): the scorer refuses it, naming what it needs.
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["input", "weight", "bias"], ["logit"], transB=1),
+         helper.make_node("Greater", ["logit", "zero"], ["positive"]),
+         helper.make_node("Cast", ["positive"], ["label"], to=TensorProto.INT64)],
+        "breast_cancer_label_only",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch_size", 30])],
+        [helper.make_tensor_value_info("label", TensorProto.INT64, ["batch_size", 1])],
+        [weights, bias, helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])])
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
+    onnx.checker.check_model(onx)
+    path = os.path.join(out_dir, "breast-cancer-label-only.onnx")
+    onx.graph.name = "breast_cancer_label_only"
+    with open(path, "wb") as f:
+        f.write(onx.SerializeToString())
+    print(f"breast-cancer-label-only: {os.path.getsize(path)} bytes (no golden: refused at load)")
+
+
 def churn(out_dir):
     """A churn model over mixed inputs, exported with one named input per feature, as a DataFrame pipeline is."""
     rng = np.random.default_rng(SEED)
@@ -283,6 +332,7 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     breast_cancer(args.out_dir)
+    breast_cancer_sigmoid(args.out_dir)
     iris(args.out_dir)
     churn(args.out_dir)
     bench(args.out_dir)

@@ -135,7 +135,7 @@ export function predictionsFrom(
     );
     return Array.from({ length: rows }, () => failure);
   }
-  const p = probabilities.data as Float32Array | Float64Array;
+  const data = probabilities.data as Float32Array | Float64Array;
   const labels = plan.label === null ? null : outputs[plan.label];
   if (labels && labels.data.length !== rows) {
     const failure = badOutput(`output "${plan.label}" has dims [${labels.dims.join(', ')}], not [${rows}]`);
@@ -144,23 +144,21 @@ export function predictionsFrom(
   const labelData = labels?.data as ArrayLike<bigint | number | string> | undefined;
   const names = classes.classes;
   const k = names.length;
+  // Rows of k probabilities; a single sigmoid column becomes [1 - p, p].
+  const p = classes.singleColumn
+    ? Float64Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 1 ? data[(i - 1) / 2]! : 1 - data[i / 2]!))
+    : data;
   const outcomes: ScoreOutcome[] = new Array(rows);
   for (let r = 0; r < rows; r++) {
-    const row = new Float64Array(k);
-    if (classes.singleColumn) {
-      row[1] = p[r]!;
-      row[0] = 1 - row[1];
-    } else {
-      for (let c = 0; c < k; c++) row[c] = p[r * k + c]!;
-    }
-    const problem = distributionProblem(row);
+    const at = r * k;
+    const problem = distributionProblem(p, at, k);
     if (problem) {
       outcomes[r] = badOutput(
         `output "${plan.probabilities}" is not a probability distribution for this event: ${problem}`,
       );
       continue;
     }
-    let column = argmax(row);
+    let column = argmax(p, at, k);
     if (labelData) {
       const label = String(labelData[r]);
       const known = classes.columnOfLabel.get(label);
@@ -172,32 +170,34 @@ export function predictionsFrom(
       }
       column = known;
     }
-    outcomes[r] = { ok: true, value: prediction(names, row, column) };
+    outcomes[r] = { ok: true, value: prediction(names, p, at, column) };
   }
   return outcomes;
 }
 
-function prediction(names: readonly string[], row: Float64Array, column: number): Prediction {
+function prediction(names: readonly string[], p: ArrayLike<number>, at: number, column: number): Prediction {
   const probabilities: Record<string, number> = {};
   let max = 0;
   for (let c = 0; c < names.length; c++) {
-    probabilities[names[c]!] = row[c]!;
-    if (row[c]! > max) max = row[c]!;
+    const v = p[at + c]!;
+    probabilities[names[c]!] = v;
+    if (v > max) max = v;
   }
   // Binary: the positive class's probability, as the endpoint scorer reports; multiclass: the top probability.
-  return { prediction: names[column]!, probabilities, score: names.length === 2 ? row[1]! : max };
+  return { prediction: names[column]!, probabilities, score: names.length === 2 ? p[at + 1]! : max };
 }
 
-function argmax(row: Float64Array): number {
+function argmax(p: ArrayLike<number>, at: number, k: number): number {
   let best = 0;
-  for (let c = 1; c < row.length; c++) if (row[c]! > row[best]!) best = c;
+  for (let c = 1; c < k; c++) if (p[at + c]! > p[at + best]!) best = c;
   return best;
 }
 
-export function distributionProblem(row: ArrayLike<number>): string | null {
+/** Why k values from `at` are no probability distribution, or null when they are one. */
+export function distributionProblem(p: ArrayLike<number>, at: number, k: number): string | null {
   let sum = 0;
-  for (let c = 0; c < row.length; c++) {
-    const v = row[c]!;
+  for (let c = 0; c < k; c++) {
+    const v = p[at + c]!;
     if (!Number.isFinite(v) || v < -TOLERANCE || v > 1 + TOLERANCE) return `column ${c} is ${v}`;
     sum += v;
   }

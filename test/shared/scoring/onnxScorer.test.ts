@@ -37,6 +37,7 @@ describe('OnnxScorer on real exported models (golden predictions from Python onn
     ['iris-gbt', 'skl2onnx gradient boosting, 3 classes, probability tensor'],
     ['iris-double', 'a float64 input'],
     ['iris-softmax', 'a torch.onnx-style head without label output'],
+    ['breast-cancer-sigmoid', 'a binary head with one sigmoid column'],
     ['churn-named-inputs', 'one named input per feature: float, int64 and string'],
     ['bench-gbt-20', '100 trees on 20 features'],
   ])('%s (%s): the same labels and probabilities as Python, the whole batch in one run', async (name) => {
@@ -60,6 +61,13 @@ describe('OnnxScorer on real exported models (golden predictions from Python onn
   it('names the classes as MRM_ONNX_CLASSES says, in the model column order, and maps the label output to them', async () => {
     const { golden, scorer } = await scorerOf('breast-cancer-lgbm', { classes: ['malignant', 'benign'] });
     expectGolden(await scorer.scoreBatch(requestsFor(golden)), golden, ['malignant', 'benign']);
+  });
+
+  it('reads the outputs MRM_ONNX_LABEL_OUTPUT and MRM_ONNX_PROBABILITY_OUTPUT name', async () => {
+    const { golden, scorer } = await scorerOf('iris-gbt', {
+      outputs: { label: 'label', probabilities: 'probabilities' },
+    });
+    expectGolden(await scorer.scoreBatch(requestsFor(golden)), golden);
   });
 
   it('feeds a single-tensor model the features in MRM_ONNX_FEATURES order when the profile lists them otherwise', async () => {
@@ -164,6 +172,17 @@ describe('OnnxScorer refuses a model that does not fit, naming the mismatch', ()
     expect(!ready.ok && ready.error.message).toContain(
       'MRM_ONNX_CLASSES names 2 classes (a, b) but the model has 3 (0, 1, 2)',
     );
+  });
+
+  it('a model with labels and no probabilities', async () => {
+    const { ready } = await readyOf('breast-cancer-label-only', onnxGolden('breast-cancer-logreg'));
+    expect(ready).toMatchObject({
+      ok: false,
+      error: {
+        code: 'MODEL.OUTPUT_MISMATCH',
+        message: `test/model-v1.onnx: the model has no probability output (a float tensor or a ZipMap); the onnx scorer needs class probabilities; the model's outputs: label (int64)`,
+      },
+    });
   });
 
   it('an output name that is not there', async () => {
