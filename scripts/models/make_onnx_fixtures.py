@@ -14,6 +14,7 @@ users will bring:
                             (float, int64 and string), 3 string classes, ZipMap
   iris-softmax              a graph as torch.onnx exports a classifier head: input [batch_size, 4], Gemm then
                             Softmax, one probability tensor, no label output and no class names
+  iris-xgboost              onnxmltools, XGBoost, 3 classes, label and probability tensors (no default-domain opset)
   iris-double               skl2onnx, LogisticRegression with a float64 (DoubleTensorType) input, plain tensor
   iris-logits               the same head without its Softmax: logits, not probabilities (refused at load)
   iris-fixed-batch          the head exported with a fixed batch of 1, as torch.onnx does without dynamic_axes
@@ -170,6 +171,15 @@ def iris(out_dir):
                           options={id(gbt): {"zipmap": False}})
     save(out_dir, "iris-gbt", onx, "skl2onnx gradient boosting, 3 integer classes, probability tensor", features,
          records(test), feeds)
+
+    import xgboost
+    from onnxmltools import convert_xgboost
+    from onnxmltools.convert.common.data_types import FloatTensorType as MlFloatTensorType
+
+    xgb = xgboost.XGBClassifier(n_estimators=15, max_depth=2, random_state=SEED).fit(x_train.values, y_train)
+    onx = convert_xgboost(xgb, initial_types=[("input", MlFloatTensorType([None, 4]))], target_opset=15)
+    save(out_dir, "iris-xgboost", onx, "onnxmltools XGBoost, 3 classes, probability tensor, ai.onnx.ml operators only",
+         features, records(test), feeds)
 
     double = LogisticRegression(max_iter=2000).fit(x_train, y_train)
     onx = convert_sklearn(double, initial_types=[("input", DoubleTensorType([None, 4]))], target_opset=OPSETS,

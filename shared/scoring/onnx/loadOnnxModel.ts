@@ -113,8 +113,8 @@ export async function loadOnnxModel(
   if (!classes.ok) return release(classes);
   const [outcome] = predictionsFrom(trialOutputs, outputs.value, classes.value, 1);
   if (outcome && !outcome.ok) {
-    const hint = outcome.error.message.includes('distribution') ? ' (does the exported graph end with a softmax?)' : '';
-    return release(fail('MODEL.TRIAL_FAILED', `On one row of the baseline's means, ${outcome.error.message}${hint}`));
+    const hint = outcome.error.message.includes('distribution') ? '; does the exported graph end with a softmax?' : '';
+    return release(fail('MODEL.TRIAL_FAILED', `${outcome.error.message} (on one row of the baseline's means${hint})`));
   }
   return ok(new OnnxModel(bytes, session, ort.Tensor, schema, inputs.value, outputs.value, classes.value));
 }

@@ -11,6 +11,7 @@ import {
   type OnnxGolden,
 } from '../../helpers/onnxFixtures.js';
 
+/** Every row: Python onnxruntime's label and probabilities, in the model's class order (or renamed to `classes`). */
 function expectGolden(outcomes: ScoreOutcome[], golden: OnnxGolden, classes = golden.classes): void {
   expect(outcomes).toHaveLength(golden.expected.length);
   outcomes.forEach((outcome, r) => {
@@ -35,6 +36,7 @@ describe('OnnxScorer on real exported models (golden predictions from Python onn
     ['breast-cancer-logreg', 'skl2onnx logistic regression, string classes, ZipMap'],
     ['breast-cancer-lgbm', 'onnxmltools LightGBM, integer classes, ZipMap'],
     ['iris-gbt', 'skl2onnx gradient boosting, 3 classes, probability tensor'],
+    ['iris-xgboost', 'onnxmltools XGBoost, 3 classes, probability tensor'],
     ['iris-double', 'a float64 input'],
     ['iris-softmax', 'a torch.onnx-style head without label output'],
     ['breast-cancer-sigmoid', 'a binary head with one sigmoid column'],
