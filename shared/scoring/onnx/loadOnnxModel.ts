@@ -28,6 +28,7 @@ export interface OnnxModelOptions {
 export class OnnxModel {
   /** `onnx:` and the first 16 hex digits of the file's sha-256. */
   readonly version: string;
+  private readonly fetches: string[];
 
   constructor(
     bytes: Uint8Array,
@@ -39,19 +40,14 @@ export class OnnxModel {
     readonly classes: ClassPlan,
   ) {
     this.version = `onnx:${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
+    this.fetches = outputs.label === null ? [outputs.probabilities] : [outputs.label, outputs.probabilities];
   }
 
   /** The batch's events in one run. Rejects when the runtime throws (the caller dead-letters the batch). */
   async predict(requests: readonly ScoreRequest[]): Promise<ScoreOutcome[]> {
     const feeds = feedsFor(this.inputs, requests, this.schema, this.TensorOf);
-    const fetches =
-      this.outputs.label === null ? [this.outputs.probabilities] : [this.outputs.label, this.outputs.probabilities];
-    const outputs = await this.session.run(feeds, fetches);
+    const outputs = await this.session.run(feeds, this.fetches);
     return predictionsFrom(outputs, this.outputs, this.classes, requests.length);
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
   }
 }
 
