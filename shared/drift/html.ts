@@ -34,7 +34,7 @@ export function renderDriftReportHtml(
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · baseline schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? ` · profile ${esc(report.baseline.profileVersion)}` : ''}</p></header>
+<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · baseline schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? ` · profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}</p></header>
 ${summary(report)}
 ${recommendations(report)}
 <section id="features"><h2>Features by severity</h2>
@@ -244,6 +244,12 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
   return `<svg class="hist" data-feature="${esc(feature)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`Histogram of ${feature}: baseline vs current`)}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
 
+const MODEL_NAMES: Record<NonNullable<DriftReport['model']>['scorer'], string> = {
+  forest: 'isolation forest (input-anomaly detector, no classifier)',
+  aml: 'Azure ML endpoint (classifier)',
+  onnx: 'ONNX model (classifier)',
+};
+
 function predictionSection(r: DriftReport, reference: DatasetProfile, current: DatasetProfile): string {
   if (!r.prediction) return '';
   const rows = [r.prediction.classes, r.prediction.score].filter((x): x is FeatureAssessment => x !== null);
@@ -257,7 +263,7 @@ function predictionSection(r: DriftReport, reference: DatasetProfile, current: D
         })()
       : '';
   return `<section id="prediction"><h2>Prediction drift</h2>
-<p>${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
+<p>${r.model?.kind === 'input-anomaly-detector' ? 'The predictions are the isolation forest’s: an input-anomaly detector (anomaly or not), not a prediction of your outcome. ' : ''}${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
 <table><thead><tr><th>Output</th><th>Severity</th><th>Tests</th></tr></thead><tbody>
 ${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${esc(testSummary(f, r.tests))}</td></tr>`).join('')}
 </tbody></table>${chart}</section>`;
