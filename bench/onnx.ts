@@ -13,6 +13,7 @@ import { onnxRuntime } from '../shared/scoring/onnx/onnxRuntime.js';
 import { withoutZipMap } from '../shared/scoring/onnx/onnxModelFile.js';
 import { noMetrics } from '../shared/telemetry/metricsPort.js';
 import { benchBaseline, benchBodies } from './scoring.js';
+import { peerPython } from './quality/peerPython.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The benchmark's model, made by scripts/models/make_onnx_fixtures.py: 100 trees of depth 3 on 20 features. */
@@ -24,7 +25,7 @@ export interface OnnxBenchOptions {
   batchSize?: number;
   /** Timed passes of each, interleaved; the best counts (default 5). */
   repeats?: number;
-  /** Interpreter with onnxruntime and scikit-learn (default /root/mrm-venv/bin/python); `false` skips the peers. */
+  /** Interpreter with onnxruntime and scikit-learn (default: peerPython's, e.g. .venv-peers); `false` skips the peers. */
   python?: string | false;
 }
 
@@ -209,7 +210,7 @@ async function pythonPeers(
   rows: number,
   columns: number,
   batchSize: number,
-  python = '/root/mrm-venv/bin/python',
+  python = peerPython('onnxruntime', 'sklearn') ?? 'python3',
 ): Promise<OnnxPythonFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'mrm-bench-onnx-'));
   try {

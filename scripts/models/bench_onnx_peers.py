@@ -1,4 +1,4 @@
-#!/root/mrm-venv/bin/python
+#!/usr/bin/env python3
 """Python's peers of the ONNX scoring benchmark (bench/onnx.ts), on the rows the benchmark scores.
 
 Reads the rows (raw little-endian float64, rows x columns), then times, best of REPEATS passes, in CPU seconds of this
@@ -6,7 +6,7 @@ process with one thread: onnxruntime's session.run on the committed model (test/
 scikit-learn's predict_proba on the model that file was exported from (retrained here: same data, same random_state),
 each in batches of BATCH rows (as scoreEvents scores) and over the whole matrix at once. Prints one JSON line.
 
-Usage: /root/mrm-venv/bin/python scripts/models/bench_onnx_peers.py ROWS_FILE ROWS COLUMNS MODEL_FILE [BATCH]
+Usage: .venv-peers/bin/python scripts/models/bench_onnx_peers.py ROWS_FILE ROWS COLUMNS MODEL_FILE [BATCH]
 """
 import json
 import os

@@ -1,4 +1,4 @@
-#!/root/mrm-venv/bin/python
+#!/usr/bin/env python3
 """ONNX models the onnx scorer is tested on, and Python onnxruntime's predictions for them.
 
 Each model is exported the way its tool exports it by default (or with the one option named), so the tests meet what
@@ -26,7 +26,7 @@ users will bring:
 Beside each model, <name>.json holds the rows the tests score (in the order of its features; rounded to 4 decimals, so Node feeds exactly the same
 float32 values), the feature names and types, the class names, and onnxruntime's label and probabilities per row.
 
-Usage: /root/mrm-venv/bin/python scripts/models/make_onnx_fixtures.py [--out-dir test/fixtures/onnx]
+Usage: .venv-peers/bin/python scripts/models/make_onnx_fixtures.py [--out-dir test/fixtures/onnx]
 Opsets are pinned ({'': 17, 'ai.onnx.ml': 3}) so that older runtimes, onnxruntime-node included, load them.
 """
 import argparse
