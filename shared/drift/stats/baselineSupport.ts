@@ -6,13 +6,7 @@ import type { NumericFeatureSchema } from '../schema.js';
 export interface BaselineSupport {
   positions: Float64Array;
   masses: Float64Array;
-  /** True when the baseline looks discrete: few distinct values, each seen many times (integer codes, flags). */
-  discrete: boolean;
 }
-
-/** At most this many distinct values, each seen on average at least DISCRETE_MIN_REPEATS times, reads as discrete. */
-const DISCRETE_MAX_ATOMS = 64;
-const DISCRETE_MIN_REPEATS = 20;
 
 /**
  * The baseline's distribution from its profile: its raw values when it kept them, else one atom per sketch bucket at
@@ -44,11 +38,7 @@ export function baselineSupport(reference: NumericFeatureProfile, feature: Numer
     }
   }
   const total = counts.reduce((a, b) => a + b, 0);
-  return {
-    positions: Float64Array.from(positions),
-    masses: Float64Array.from(counts, (c) => c / total),
-    discrete: positions.length <= DISCRETE_MAX_ATOMS && total >= DISCRETE_MIN_REPEATS * positions.length,
-  };
+  return { positions: Float64Array.from(positions), masses: Float64Array.from(counts, (c) => c / total) };
 }
 
 /** sup_x |F(x) − F(x − shift)| of the support: the KS statistic a location shift by `shift` would show. */

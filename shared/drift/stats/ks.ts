@@ -1,6 +1,5 @@
 import { kolmogorovSf } from './special/kolmogorov.js';
 import { chiSquareSf } from './special/gamma.js';
-import { baselineSupport, type BaselineSupport } from './baselineSupport.js';
 import { compareDistributions } from './distribution.js';
 import { DEFAULT_FALSE_ALARM_BUDGET, type StatTest } from './statTest.js';
 import type { NumericFeatureProfile } from '../profile.js';
@@ -23,21 +22,57 @@ export function ksPValue(statistic: number, n: number, m: number): number {
 }
 
 /**
- * The p-value of a KS statistic under "both samples come from the baseline's distribution", at these sizes.
- * Kolmogorov's distribution is exact for a continuous baseline and conservative for a discrete one (the CDFs can only
- * differ at its few values), where the test then misses real changes. For a discrete baseline the sup runs over its
- * values only, and a union bound over them, each difference normal with variance F(1 − F)(1/n + 1/m), is tighter
- * (exact with one value, as for a binary feature); the smaller of the two valid bounds is the p-value.
+ * The two samples' pooled distribution on the sketch's buckets (one bucket per distinct value of an integer code or
+ * flag): what "same distribution" would be, and where the empirical CDFs can differ.
+ */
+export interface PooledAtoms {
+  /** Pooled CDF after each atom but the last. */
+  cdf: Float64Array;
+  /** Few atoms, each seen many times: the sup runs over them only, and the union bound applies. */
+  discrete: boolean;
+}
+
+/** At most this many distinct values, each seen on average at least DISCRETE_MIN_REPEATS times, reads as discrete. */
+const DISCRETE_MAX_ATOMS = 64;
+const DISCRETE_MIN_REPEATS = 20;
+
+/** Pools the sketches of the baseline and (when known) the window; both count on the baseline's grid. */
+export function pooledAtoms(reference: NumericFeatureProfile, current: NumericFeatureProfile | null): PooledAtoms {
+  const counts = new Map<number, number>();
+  for (const sketch of current ? [reference.sketch, current.sketch] : [reference.sketch]) {
+    sketch.counts.forEach((c, i) => {
+      if (c > 0) counts.set(sketch.offset + i, (counts.get(sketch.offset + i) ?? 0) + c);
+    });
+  }
+  const atoms = [...counts.entries()].sort((a, b) => a[0] - b[0]);
+  const total = atoms.reduce((n, [, c]) => n + c, 0);
+  const cdf = new Float64Array(Math.max(0, atoms.length - 1));
+  let running = 0;
+  for (let i = 0; i < cdf.length; i++) cdf[i] = (running += atoms[i]![1]) / total;
+  return {
+    cdf,
+    discrete: atoms.length <= DISCRETE_MAX_ATOMS && total >= DISCRETE_MIN_REPEATS * atoms.length,
+  };
+}
+
+/**
+ * The p-value of a KS statistic under "both samples come from one distribution", at these sizes. Kolmogorov's
+ * distribution is exact for a continuous distribution and conservative for a discrete one (the CDFs can only differ
+ * at its few values), where the test then misses real changes. For discrete data the sup runs over the pooled values
+ * only, and a union bound over them, each CDF difference normal with variance F(1 − F)(1/n + 1/m) at the pooled F,
+ * is tighter (exact with one value, as for a binary feature); the smaller of the two valid bounds is the p-value.
+ * Pooling matters: a value the baseline never had still has a probability under "one distribution".
  */
 export function ksSignificance(
   statistic: number,
   referenceCount: number,
   currentCount: number,
-  support: BaselineSupport,
+  atoms: PooledAtoms,
 ): { pValue: number; method: 'kolmogorov' | 'discrete' } {
   const kolmogorov = ksPValue(statistic, referenceCount, currentCount);
-  if (!support.discrete) return { pValue: kolmogorov, method: 'kolmogorov' };
-  const union = unionBound(statistic, referenceCount, currentCount, support);
+  // One value on both sides (a constant feature) leaves no CDF point to differ at: nothing to test.
+  if (!atoms.discrete || atoms.cdf.length === 0) return { pValue: kolmogorov, method: 'kolmogorov' };
+  const union = unionBound(statistic, referenceCount, currentCount, atoms);
   return union < kolmogorov ? { pValue: union, method: 'discrete' } : { pValue: kolmogorov, method: 'kolmogorov' };
 }
 
@@ -46,16 +81,11 @@ export function ksSignificance(
  * what a window could detect, so Kolmogorov's limit distribution stands in for the exact finite-n one (a few
  * percent apart at these levels, and far cheaper than the Durbin matrix in a 60-step bisection).
  */
-export function ksCritical(
-  level: number,
-  referenceCount: number,
-  currentCount: number,
-  support: BaselineSupport,
-): number {
+export function ksCritical(level: number, referenceCount: number, currentCount: number, atoms: PooledAtoms): number {
   const nEff = (referenceCount * currentCount) / (referenceCount + currentCount);
   const pValue = (d: number): number => {
     const limit = kolmogorovLimitSf(d * Math.sqrt(nEff));
-    return support.discrete ? Math.min(limit, unionBound(d, referenceCount, currentCount, support)) : limit;
+    return atoms.discrete ? Math.min(limit, unionBound(d, referenceCount, currentCount, atoms)) : limit;
   };
   let lo = 0;
   let hi = 1;
@@ -79,18 +109,16 @@ export function kolmogorovLimitSf(t: number): number {
   return Math.min(1, Math.max(0, sum));
 }
 
-/** Σ over the baseline's values of P(|F_ref − F_cur| >= D), each difference normal with variance F(1 − F)(1/n + 1/m). */
-function unionBound(statistic: number, referenceCount: number, currentCount: number, support: BaselineSupport): number {
+/** Σ over the pooled values of P(|F_ref − F_cur| >= D), each difference normal with variance F(1 − F)(1/n + 1/m). */
+function unionBound(statistic: number, referenceCount: number, currentCount: number, atoms: PooledAtoms): number {
   const scale = Math.sqrt(1 / referenceCount + 1 / currentCount);
   let union = 0;
-  let cdf = 0;
-  for (let i = 0; i < support.masses.length - 1; i++) {
-    cdf += support.masses[i]!;
-    const sd = scale * Math.sqrt(cdf * (1 - cdf));
+  for (const f of atoms.cdf) {
+    const sd = scale * Math.sqrt(f * (1 - f));
     // P(|Z| >= D / sd) = chi2.sf((D / sd)², 1).
     if (sd > 0) union += chiSquareSf((statistic / sd) ** 2, 1);
   }
-  return union;
+  return Math.min(1, union);
 }
 
 export function numericProfiles(
@@ -121,7 +149,7 @@ export const ksTest: StatTest = {
       comparison.ksStatistic,
       reference.count,
       current.count,
-      baselineSupport(reference, feature),
+      pooledAtoms(reference, current),
     );
     return {
       score: significance.pValue,

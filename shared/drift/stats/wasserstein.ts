@@ -1,6 +1,6 @@
 import { baselineSupport, shiftStatistic } from './baselineSupport.js';
 import { compareDistributions, moments } from './distribution.js';
-import { ksCritical, numericProfiles } from './ks.js';
+import { ksCritical, numericProfiles, pooledAtoms } from './ks.js';
 import type { StatTest } from './statTest.js';
 import type { BaselineSupport } from './baselineSupport.js';
 
@@ -53,7 +53,7 @@ export const wassersteinTest: StatTest = {
     const range = Math.max(feature.baselineMax - feature.baselineMin, MIN_NORMALISER);
     const perStd = comparison.wasserstein / std;
     const support = baselineSupport(reference, feature);
-    const critical = ksCritical(context.detectionLevel, reference.count, current.count, support);
+    const critical = ksCritical(context.detectionLevel, reference.count, current.count, pooledAtoms(reference, null));
     return {
       score: perStd,
       threshold: context.threshold,
