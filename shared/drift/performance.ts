@@ -16,18 +16,10 @@ export interface PerformanceMetrics {
 /** Metrics from confusion counts (null with no labelled record). */
 export function performanceMetrics(state: PerformanceState, labels: LabelSchema): PerformanceMetrics | null {
   if (state.labelled === 0) return null;
-  const k = labels.classes.length + 1;
-  const cell = (actual: number, predicted: number): number => state.confusion[actual * k + predicted] ?? 0;
   let correct = 0;
-  for (let i = 0; i < k; i++) correct += cell(i, i);
+  for (let c = 0; c <= labels.classes.length; c++) correct += classCounts(state, labels, c).tp;
   const perClass = (c: number): { precision: number; recall: number; f1: number } => {
-    let predicted = 0;
-    let actual = 0;
-    for (let i = 0; i < k; i++) {
-      predicted += cell(i, c);
-      actual += cell(c, i);
-    }
-    const tp = cell(c, c);
+    const { tp, predicted, actual } = classCounts(state, labels, c);
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = actual > 0 ? tp / actual : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
@@ -53,6 +45,22 @@ export function performanceMetrics(state: PerformanceState, labels: LabelSchema)
     f1,
     auc: state.scoreHistogram ? histogramAuc(state.scoreHistogram) : null,
   };
+}
+
+/** True positives, predicted and actual members of class `c` (an index into labels.classes; the last is `__other__`). */
+function classCounts(
+  state: PerformanceState,
+  labels: LabelSchema,
+  c: number,
+): { tp: number; predicted: number; actual: number } {
+  const k = labels.classes.length + 1;
+  let predicted = 0;
+  let actual = 0;
+  for (let i = 0; i < k; i++) {
+    predicted += state.confusion[i * k + c] ?? 0;
+    actual += state.confusion[c * k + i] ?? 0;
+  }
+  return { tp: state.confusion[c * k + c] ?? 0, predicted, actual };
 }
 
 /** AUC = P(score_pos > score_neg) + ½ P(equal bin), from the two score histograms (Mann–Whitney on bins). */
@@ -93,8 +101,6 @@ export function metricStandardErrors(
   labels: LabelSchema,
   metrics: PerformanceMetrics,
 ): Record<'accuracy' | 'precision' | 'recall' | 'f1' | 'auc', number | null> {
-  const k = labels.classes.length + 1;
-  const cell = (actual: number, predicted: number): number => state.confusion[actual * k + predicted] ?? 0;
   // Agresti–Coull: two successes and two failures added, so a perfect score still has a sampling error.
   const proportion = (p: number, n: number): number | null => {
     if (!(n > 0)) return null;
@@ -102,13 +108,7 @@ export function metricStandardErrors(
     return Math.sqrt((adjusted * (1 - adjusted)) / (n + 4));
   };
   const perClass = (c: number): { precision: number | null; recall: number | null; f1: number | null } => {
-    let predicted = 0;
-    let actual = 0;
-    for (let i = 0; i < k; i++) {
-      predicted += cell(i, c);
-      actual += cell(c, i);
-    }
-    const tp = cell(c, c);
+    const { tp, predicted, actual } = classCounts(state, labels, c);
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = actual > 0 ? tp / actual : 0;
     const f1 = predicted + actual > 0 ? (2 * tp) / (predicted + actual) : 0;
