@@ -21,7 +21,11 @@ export class ColumnTail {
   ) {}
 
   static fit(values: Float64Array, scaleFloor: number): ColumnTail {
-    const sorted = Float64Array.from(values).sort();
+    return ColumnTail.ofSorted(Float64Array.from(values).sort(), scaleFloor);
+  }
+
+  /** As fit, from values already ascending (kept, not copied). */
+  static ofSorted(sorted: Float64Array, scaleFloor: number): ColumnTail {
     const n = sorted.length;
     if (n === 0) return new ColumnTail(sorted, 0, 0, Infinity);
     const max = sorted[n - 1]!;
@@ -81,13 +85,15 @@ export class TwoSidedTail {
   ) {}
 
   static fit(values: Float64Array, scaleFloor: number): TwoSidedTail {
-    return new TwoSidedTail(
-      ColumnTail.fit(values, scaleFloor),
-      ColumnTail.fit(
-        values.map((v) => -v),
-        scaleFloor,
-      ),
-    );
+    return TwoSidedTail.ofSorted(Float64Array.from(values).sort(), scaleFloor);
+  }
+
+  /** As fit, from values already ascending. */
+  static ofSorted(sorted: Float64Array, scaleFloor: number): TwoSidedTail {
+    const n = sorted.length;
+    const negated = new Float64Array(n);
+    for (let i = 0; i < n; i++) negated[i] = -sorted[n - 1 - i]!;
+    return new TwoSidedTail(ColumnTail.ofSorted(sorted, scaleFloor), ColumnTail.ofSorted(negated, scaleFloor));
   }
 
   surprise(x: number): number {
@@ -138,9 +144,13 @@ function lowerBound(sorted: Float64Array, x: number): number {
  * tie at the median; the standard deviation when the middle half ties too; 0 for a constant column.
  */
 export function robustSigma(values: Float64Array): number {
-  const n = values.length;
+  return robustSigmaOfSorted(Float64Array.from(values).sort());
+}
+
+/** robustSigma of values already ascending. */
+export function robustSigmaOfSorted(sorted: Float64Array): number {
+  const n = sorted.length;
   if (n === 0) return 0;
-  const sorted = Float64Array.from(values).sort();
   const median = quantileSorted(sorted, 0.5);
   const deviations = sorted.map((v) => Math.abs(v - median)).sort();
   const mad = quantileSorted(deviations, 0.5);

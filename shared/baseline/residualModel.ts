@@ -1,17 +1,17 @@
 import type { NumericMatrix } from './numericMatrix.js';
 
 /**
- * How far each numeric feature is from what the other features predict, in standard deviations of that feature:
- * with z the standardised row and P the inverse of the (ridge-regularised) correlation matrix, the residual of
- * feature j regressed linearly on all the others is r_j = (P z)_j / P_jj (the regression is never fitted feature by
- * feature: one matrix holds all of them). One value moved far while its correlated companions stay put shows up here
- * even when the value alone is ordinary.
+ * How far each numeric feature is from what the other features predict, in the feature's own units: with z the
+ * standardised row and P the inverse of the (ridge-regularised) correlation matrix, the standardised residual of
+ * feature j regressed linearly on all the others is (P z)_j / P_jj (the regression is never fitted feature by
+ * feature: one matrix holds all of them), scaled back by the feature's standard deviation. One value moved far while
+ * its correlated companions stay put shows up here even when the value alone is ordinary. Residuals are in raw units
+ * so that models fitted on different rows (the cross-fitted folds) give comparable ones even for a feature that is
+ * nearly constant, whose standard deviation varies from fold to fold.
  */
 export interface ResidualModel {
   means: number[];
-  /** Standard deviation of each feature (1 where constant). */
-  scales: number[];
-  /** Row-major p × p: r = weights · z, weights[j][k] = P_jk / P_jj. */
+  /** Row-major p × p: residual_j = Σ_k weights[j·p + k] · (x_k − means_k); weights[j·p + j] = 1. */
   weights: number[];
 }
 
@@ -51,17 +51,25 @@ export function fitResidualModel(matrix: NumericMatrix): ResidualModel {
   const weights = new Array<number>(p * p);
   for (let j = 0; j < p; j++) {
     const diagonal = precision[j * p + j]!;
-    for (let k = 0; k < p; k++) weights[j * p + k] = precision[j * p + k]! / diagonal;
+    for (let k = 0; k < p; k++) weights[j * p + k] = (scales[j]! * precision[j * p + k]!) / (diagonal * scales[k]!);
   }
-  return { means, scales, weights };
+  return { means, weights };
 }
 
-/** Residuals of one row (raw values, NaN where missing: a missing value counts as its mean, its residual is NaN). */
-export function residualsOf(model: ResidualModel, row: ArrayLike<number>, out: Float64Array, z: Float64Array): void {
+/**
+ * Residuals of one row (raw values, NaN where missing: a missing value counts as its mean, its residual is NaN);
+ * `deviations` is scratch space of the row's length.
+ */
+export function residualsOf(
+  model: ResidualModel,
+  row: ArrayLike<number>,
+  out: Float64Array,
+  deviations: Float64Array,
+): void {
   const p = model.means.length;
   for (let j = 0; j < p; j++) {
     const x = row[j]!;
-    z[j] = Number.isNaN(x) ? 0 : (x - model.means[j]!) / model.scales[j]!;
+    deviations[j] = Number.isNaN(x) ? 0 : x - model.means[j]!;
   }
   const w = model.weights;
   for (let j = 0; j < p; j++) {
@@ -70,7 +78,7 @@ export function residualsOf(model: ResidualModel, row: ArrayLike<number>, out: F
       continue;
     }
     let sum = 0;
-    for (let k = 0; k < p; k++) sum += w[j * p + k]! * z[k]!;
+    for (let k = 0; k < p; k++) sum += w[j * p + k]! * deviations[k]!;
     out[j] = sum;
   }
 }

@@ -149,8 +149,7 @@ describe('scoreBatch', () => {
         return super.validateMany(events);
       }
     }
-    const options = { zScoreThreshold: 3, rejectIssueCount: 3 };
-    const buggy = { ...engine, validator: new BuggyValidator(profile, compileForest(profile.model.forest), options) };
+    const buggy = { ...engine, validator: new BuggyValidator(profile, compileForest(profile.model.forest)) };
     const result = await scoreBatch(buggy, [goodBody('a'), goodBody('bug'), goodBody('c')], meta(3), clock);
     expect(result.scored.map((r) => r.id)).toEqual(['a', 'c']);
     expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([['bug', 'INTERNAL.ERROR', true]]);
