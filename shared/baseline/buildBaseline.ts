@@ -4,8 +4,6 @@ import { profileFromColumns } from '../drift/profileFromColumns.js';
 import { performanceMetrics } from '../drift/performance.js';
 import { fingerprint } from '../drift/fingerprint.js';
 import { ForestScorer } from '../scoring/forestScorer.js';
-import { InputValidator } from '../scoring/inputValidator.js';
-import type { InputEvent } from '../scoring/records.js';
 import { calibrateScores } from './calibration.js';
 import { calibrateValidation } from './calibrateValidation.js';
 import { compileForest } from './compileForest.js';
@@ -129,43 +127,45 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
     calibration,
   };
 
-  const { profile: validation } = calibrateValidation({ numeric: numericColumns, categorical: categoricalColumns }, split, {
-    budgets,
-    random,
-    forest: compiled,
-    imputationMeans: means,
-    // Each fold's forest has its own seed from the baseline's stream: deterministic, and not the final forest.
-    trainForest: (matrix) =>
-      compileForest(unwrap(trainIsolationForest(matrix, { ...forestOptions, seed: random.nextUint32() }))),
-  });
+  const { profile: validation, heldOutRisks } = calibrateValidation(
+    { numeric: numericColumns, categorical: categoricalColumns },
+    split,
+    {
+      budgets,
+      random,
+      forest: compiled,
+      imputationMeans: means,
+      // Each fold's forest has its own seed from the baseline's stream: deterministic, and not the final forest.
+      trainForest: (matrix) =>
+        compileForest(unwrap(trainIsolationForest(matrix, { ...forestOptions, seed: random.nextUint32() }))),
+    },
+  );
   const features: BaselineFeature[] = [...numericColumns, ...categoricalColumns].map((c) => ({
     name: c.name,
     type: c.type,
   }));
 
-  // The held-out rows as production sees them: validated, REJECTed ones left unscored, the others scored.
-  const validator = new InputValidator({ numeric, features, model, validation }, compiled);
-  const heldOutEvents: InputEvent[] = split.heldOut.map((row) => ({
-    id: String(row),
-    features: featuresOf(table, row),
-  }));
-  const validated = validator.validateMany(heldOutEvents);
+  // The held-out rows as production sees them: validated (the calibration's decisions, which are the validator's:
+  // a test holds them equal), REJECTed ones left unscored, the others scored. The validator itself is not run here:
+  // rows built here have another shape than decoded events, and would slow the validator's generated reader in a
+  // process that goes on to score.
   const scorer = new ForestScorer(model, compiled, calibration);
+  const heldOutScores = compiled.scoreMany(matrixOf(split.heldOut));
   const n = split.heldOut.length;
   const predictions: Array<string | null> = new Array(n).fill(null);
   const scores = new Float64Array(n).fill(NaN);
   const positiveProbabilities = new Float64Array(n).fill(NaN);
   let rejected = 0;
   let flagged = 0;
-  validated.forEach((v, i) => {
-    if (v.risk === 'HIGH') {
+  heldOutRisks.forEach((risk, i) => {
+    if (risk === 'HIGH') {
       rejected++;
       return;
     }
-    if (v.risk === 'MEDIUM') flagged++;
-    const p = scorer.predict(v.anomalyScore);
+    if (risk === 'MEDIUM') flagged++;
+    const p = scorer.predict(heldOutScores[i]!);
     predictions[i] = p.prediction;
-    scores[i] = v.anomalyScore;
+    scores[i] = heldOutScores[i]!;
     positiveProbabilities[i] = p.probabilities[classes[1]]!;
   });
 
@@ -233,15 +233,6 @@ function checkOptions(holdout: number, budgets: ValidationBudgets): string | und
   if (budgets.reject > budgets.flag)
     return `--reject-budget (${budgets.reject}) must not exceed --flag-budget (${budgets.flag})`;
   return undefined;
-}
-
-function featuresOf(table: TrainingTable, row: number): InputEvent['features'] {
-  const features: InputEvent['features'] = {};
-  for (const column of table.columns) {
-    const v = column.values[row];
-    features[column.name] = v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : v;
-  }
-  return features;
 }
 
 function subsetColumns(columns: readonly SchemaColumn[], rows: readonly number[]): SchemaColumn[] {

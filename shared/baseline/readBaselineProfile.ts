@@ -70,12 +70,24 @@ function readValidation(value: unknown, inputs: readonly string[]): string | und
   const r = v.residuals;
   if (r !== null) {
     const p = inputs.length;
-    const numbers = (a: unknown, length: number): boolean =>
+    const finite = (a: unknown, length: number): boolean =>
       Array.isArray(a) && a.length === length && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    const terms =
+      r !== undefined &&
+      Array.isArray(r.predictors) &&
+      Array.isArray(r.weights) &&
+      r.predictors.length === p &&
+      r.weights.length === p &&
+      r.predictors.every(
+        (ks, j) =>
+          Array.isArray(ks) &&
+          ks.every((k) => Number.isInteger(k) && k >= 0 && k < p && k !== j) &&
+          finite(r.weights[j], ks.length),
+      );
     if (
       !r ||
-      !numbers(r.means, p) ||
-      !numbers(r.weights, p * p) ||
+      !finite(r.means, p) ||
+      !terms ||
       !Array.isArray(r.flag) ||
       !Array.isArray(r.reject) ||
       r.flag.length !== p ||
@@ -83,7 +95,7 @@ function readValidation(value: unknown, inputs: readonly string[]): string | und
       !r.flag.every(bounds) ||
       !r.reject.every(bounds)
     )
-      return `validation.residuals must be null or hold ${p} means, ${p * p} weights and ${p} bounds`;
+      return `validation.residuals must be null or hold ${p} means, predictors and weights of other inputs, and ${p} bounds`;
   }
   if (typeof v.anomaly?.flag !== 'number' || typeof v.anomaly.reject !== 'number')
     return 'validation.anomaly must hold flag and reject bounds';

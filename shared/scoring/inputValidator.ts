@@ -1,4 +1,10 @@
 import type { BaselineProfile, Bounds } from '../baseline/profile.js';
+import {
+  compileResidualScreen,
+  plainResiduals,
+  type ResidualModel,
+  type ResidualScreen,
+} from '../baseline/residualModel.js';
 import { compileInputReader, type InputReader } from './inputReader.js';
 import type { FeatureValue, InputEvent, Risk, ValidationIssue } from './records.js';
 
@@ -53,8 +59,10 @@ export class InputValidator {
   private readonly valueBounds: Float64Array;
   private readonly missingFlags: Uint8Array;
   private readonly residualMeans: Float64Array | null;
-  private readonly residualWeights: Float64Array | null;
+  private readonly residualModel: ResidualModel | null;
+  private readonly residualScreen: ResidualScreen | null;
   private readonly residualBounds: Float64Array | null;
+  private readonly residuals: Float64Array;
   private readonly anomalyFlag: number;
   private readonly anomalyReject: number;
   private readonly categorical: Array<{
@@ -65,9 +73,10 @@ export class InputValidator {
     missingFlags: boolean;
   }>;
   private readonly readInputs: InputReader;
-  /** Inputs of the event being checked less their means, NaN where missing (validation is synchronous: one scratch
-   * row serves every event). */
+  /** Inputs of the event being checked less their means, 0 where missing, and which are missing (validation is
+   * synchronous: one scratch row serves every event). */
   private readonly deviations: Float64Array;
+  private readonly missing: Uint8Array;
 
   constructor(
     profile: Pick<BaselineProfile, 'numeric' | 'features' | 'model' | 'validation'>,
@@ -83,6 +92,7 @@ export class InputValidator {
     this.valueBounds = new Float64Array(4 * n);
     this.missingFlags = new Uint8Array(n);
     this.deviations = new Float64Array(n);
+    this.missing = new Uint8Array(n);
     this.numericNames.forEach((name, i) => {
       const stats = profile.numeric[name];
       if (!stats) throw new Error(`Baseline profile has no statistics for model input "${name}"`);
@@ -96,10 +106,12 @@ export class InputValidator {
     });
     const residuals = rules.residuals;
     this.residualMeans = residuals ? Float64Array.from(residuals.means) : null;
-    this.residualWeights = residuals ? Float64Array.from(residuals.weights) : null;
+    this.residuals = new Float64Array(n);
     this.residualBounds = residuals
       ? Float64Array.from(residuals.flag.flatMap((flag, i) => [...flag, ...residuals.reject[i]!]))
       : null;
+    this.residualModel = residuals;
+    this.residualScreen = residuals ? compileResidualScreen(residuals, this.residualBounds!) : null;
     this.anomalyFlag = rules.anomaly.flag;
     this.anomalyReject = rules.anomaly.reject;
     this.categorical = profile.features
@@ -174,23 +186,27 @@ export class InputValidator {
     // Copy on write: most events need no clipping, and the copy would be most of the validator's allocation.
     let sanitised: Record<string, FeatureValue> = features;
     // Fields in locals: `issues.push` is a call, after which the optimiser would reload every field of `this`.
-    const { mins, maxs, means, valueBounds, missingFlags, deviations, residualMeans } = this;
+    const { mins, maxs, means, valueBounds, missingFlags, deviations, missing, residualMeans } = this;
     const n = vector.length;
     let level = LOW;
     // The raw inputs first, NaN where not a number (a decoded event never holds NaN itself): then clipped in place.
     this.readInputs(features, vector);
     let clipped = 0;
+    let anyMissing = false;
     for (let i = 0; i < n; i++) {
       const raw = vector[i]!;
       if (Number.isNaN(raw)) {
         vector[i] = means[i]!;
-        deviations[i] = NaN;
+        deviations[i] = 0;
+        missing[i] = 1;
+        anyMissing = true;
         if (missingFlags[i] === 1) {
           if (level < MEDIUM) level = MEDIUM;
           issues.push(this.missingIssue(i));
         }
         continue;
       }
+      missing[i] = 0;
       if (residualMeans !== null) deviations[i] = raw - residualMeans[i]!;
       if (raw < valueBounds[4 * i]! || raw > valueBounds[4 * i + 1]!) {
         const reject = raw < valueBounds[4 * i + 2]! || raw > valueBounds[4 * i + 3]!;
@@ -207,7 +223,10 @@ export class InputValidator {
         clipped++;
       }
     }
-    if (residualMeans !== null) level = this.checkResiduals(level, issues);
+    // Most events: no value missing, no residual beyond its flag bounds, known from the screen alone.
+    if (residualMeans !== null && (anyMissing || this.residualScreen!(deviations))) {
+      level = this.checkResiduals(level, issues);
+    }
     for (const rule of this.categorical) {
       const value = features[rule.name];
       if (value === null || value === undefined) {
@@ -240,22 +259,14 @@ export class InputValidator {
     return level;
   }
 
-  /** Residuals r = W (x − mean) of the raw inputs (a missing input counts as its mean and is not judged). */
+  /** Each input's residual against the others, from the raw inputs (a missing one counts as its mean, unjudged). */
   private checkResiduals(level: number, issues: ValidationIssue[]): number {
-    const z = this.deviations;
-    const w = this.residualWeights!;
+    const { deviations, missing, residuals } = this;
     const bounds = this.residualBounds!;
-    const n = z.length;
-    for (let j = 0; j < n; j++) {
-      if (Number.isNaN(z[j]!)) continue;
-      let r = 0;
-      const row = j * n;
-      for (let k = 0; k < n; k++) {
-        const zk = z[k]!;
-        // NaN !== NaN: a missing input adds nothing (it counts as its mean).
-        if (zk === zk) r += w[row + k]! * zk;
-      }
-      if (r < bounds[4 * j]! || r > bounds[4 * j + 1]!) {
+    plainResiduals(this.residualModel!, deviations, residuals);
+    for (let j = 0; j < residuals.length; j++) {
+      const r = residuals[j]!;
+      if ((r < bounds[4 * j]! || r > bounds[4 * j + 1]!) && missing[j] === 0) {
         const reject = r < bounds[4 * j + 2]! || r > bounds[4 * j + 3]!;
         level = reject ? HIGH : level < MEDIUM ? MEDIUM : level;
         issues.push(this.residualIssue(j, r, reject));

@@ -191,10 +191,10 @@ describe('readBaselineProfile', () => {
 
   it('names what is wrong with the validation rules', () => {
     const broken = JSON.parse(JSON.stringify(transactionBaseline()));
-    broken.validation.residuals.weights.pop();
+    broken.validation.residuals.predictors[2][0] = 2;
     const read = readBaselineProfile(broken, 'p.json');
     expect(read.ok ? 'read' : read.error.message).toBe(
-      'p.json is not a usable baseline profile: validation.residuals must be null or hold 7 means, 49 weights and 7 bounds',
+      'p.json is not a usable baseline profile: validation.residuals must be null or hold 7 means, predictors and weights of other inputs, and 7 bounds',
     );
     delete broken.validation;
     const missing = readBaselineProfile(broken, 'p.json');

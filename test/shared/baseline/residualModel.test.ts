@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitResidualModel, residualsOf } from '../../../shared/baseline/residualModel.js';
+import fc from 'fast-check';
+import {
+  compileResidualScreen,
+  fitResidualModel,
+  plainResiduals,
+  residualsOf,
+} from '../../../shared/baseline/residualModel.js';
 import { createRandom } from '../../../shared/baseline/random.js';
 
 /** Rows of three features: b = 2a + noise, c independent of both. */
@@ -69,10 +75,58 @@ describe('fitResidualModel', () => {
     const degenerate = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 7 : Math.floor(i / 3) % 10));
     for (let r = 0; r < 100; r++) degenerate[r * 3 + 2] = degenerate[r * 3 + 1]!;
     const fitted = fitResidualModel({ rows: 100, columns: 3, values: degenerate });
-    expect(fitted.weights.every(Number.isFinite)).toBe(true);
+    expect(fitted.weights.flat().every(Number.isFinite)).toBe(true);
     // The constant feature's residual is its distance from its mean, whatever the others do.
     const out = new Float64Array(3);
     residualsOf(fitted, [9, 3, 3], out, new Float64Array(3));
     expect(out[0]).toBeCloseTo(2, 6);
+  });
+});
+
+describe('fitResidualModel with many features', () => {
+  // 30 features in 10 triples: each feature's companions are the two others of its triple.
+  const random = createRandom(9);
+  const n = 3000;
+  const p = 30;
+  const values = new Float64Array(n * p);
+  for (let r = 0; r < n; r++) {
+    for (let t = 0; t < 10; t++) {
+      const common = random.nextGaussian();
+      for (let m = 0; m < 3; m++) values[r * p + 3 * t + m] = (m + 1) * common + 0.2 * random.nextGaussian();
+    }
+  }
+  const model = fitResidualModel({ rows: n, columns: p, values }, { maxPredictors: 4 });
+
+  it('regresses each feature on the few others with the largest partial correlations, its own triple first', () => {
+    for (let j = 0; j < p; j++) {
+      expect(model.predictors[j]).toHaveLength(4);
+      const triple = [0, 1, 2].map((m) => 3 * Math.floor(j / 3) + m).filter((k) => k !== j);
+      expect(model.predictors[j]).toEqual(expect.arrayContaining(triple));
+    }
+  });
+
+  it('screens residuals with generated code that agrees with the plain loop to the bit (property)', () => {
+    const bounds = Float64Array.from({ length: 4 * p }, (_, i) => (i % 2 === 0 ? -0.5 : 0.5));
+    const screen = compileResidualScreen(model, bounds);
+    const out = new Float64Array(p);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: p, maxLength: p }), (row) => {
+        const d = Float64Array.from(row);
+        plainResiduals(model, d, out);
+        const beyond = Array.from(out).some((r, j) => r < bounds[4 * j]! || r > bounds[4 * j + 1]!);
+        expect(screen(d)).toBe(beyond);
+      }),
+      { numRuns: 500 },
+    );
+    // A row right at a bound: the same arithmetic on both sides decides it the same way.
+    const d = new Float64Array(p);
+    d[4] = 1;
+    plainResiduals(model, d, out);
+    const exact = Float64Array.from(bounds);
+    exact[4 * 4 + 1] = out[4]!;
+    for (let j = 0; j < p; j++) if (j !== 4) [exact[4 * j], exact[4 * j + 1]] = [out[j]! - 1, out[j]! + 1];
+    expect(compileResidualScreen(model, exact)(d)).toBe(false);
+    exact[4 * 4 + 1] = out[4]! - Number.EPSILON;
+    expect(compileResidualScreen(model, exact)(d)).toBe(true);
   });
 });
