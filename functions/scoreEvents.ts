@@ -66,7 +66,16 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies, outputs:
       const profile = await deps.profiles.current();
       if (engine?.profileVersion !== profile.profileVersion) {
         engine = createScoringEngine(profile, deps.settings.scoring, { scorer: deps.scorer });
-        context.log(`Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion}`);
+        // A model that does not fit is said once here, by name; its events are dead-lettered, not lost.
+        const ready = await engine.scorer.ready?.();
+        if (ready && !ready.ok) {
+          context.error(
+            `Model not ready (${ready.error.code}): ${ready.error.message}. Events are dead-lettered as SCORER.UNAVAILABLE until it is.`,
+          );
+        }
+        context.log(
+          `Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion} (${engine.modelKind})`,
+        );
       }
     } catch (error) {
       // No profile, or a scorer that cannot be built from the settings: nothing can be scored until an operator acts.
@@ -86,6 +95,8 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies, outputs:
       return [];
     }
     if (result.deadLetters.length > 0) context.extraOutputs.set(outputs.deadLetters, toJsonLines(result.deadLetters));
+    const unscored = result.deadLetters.find((d) => d.reason === 'SCORER.UNAVAILABLE');
+    if (unscored) context.warn(`Scorer unavailable for part of the batch: ${unscored.message}`);
     recordBatchMetrics(result.summary, deps.metrics);
     const s = result.summary;
     context.log(
@@ -127,7 +138,7 @@ function defaultHandler(): Promise<ReturnType<typeof createScoreEventsHandler>> 
           settings,
           profiles: profileSource(),
           metrics: new OtelMetrics(),
-          scorer: scorerFromSettings(settings, process.env),
+          scorer: scorerFromSettings(settings, process.env, { onEvent: (message) => console.warn(message) }),
         },
         { deadLetters: deadLetterOutput },
       ),

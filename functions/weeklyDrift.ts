@@ -65,6 +65,7 @@ export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
       options: driftOptionsFromSettings(settings.drift),
       concurrency: settings.drift.concurrency,
       timeBudgetInMs: settings.drift.timeBudgetInMs,
+      scorer: settings.scoring.scorer,
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(

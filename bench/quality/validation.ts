@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BASELINE_DEFAULTS } from '../../shared/baseline/buildBaseline.js';
+import { peerPython } from './peerPython.js';
 import {
   datasetCsv,
   evaluateSplit,
@@ -54,11 +55,11 @@ export interface DatasetQuality {
  * seeded splits): REJECT and FLAG rates of clean rows against the budgets, and how often a row with one feature moved
  * MOVE_IN_SIGMAS robust σ is caught; beside, on the very same rows, scikit-learn's IsolationForest with contamination
  * 'auto' and a robust z rule (|x − median| / (1.4826 · MAD) > 3.5 on any feature, Iglewicz and Hoaglin's cut-off),
- * run live through /usr/bin/python3 when it has scikit-learn.
+ * run live through the peer Python (peerPython) when one has scikit-learn.
  */
 export async function validationQuality(
   print: (line: string) => void,
-  options: { splits?: Partial<Record<ValidationDataset, number>>; python?: string | false } = {},
+  options: { splits?: Partial<Record<ValidationDataset, number>>; python?: string | null | false } = {},
 ): Promise<Record<string, unknown>> {
   const budgets = BASELINE_DEFAULTS.budgets;
   print(
@@ -79,7 +80,15 @@ export async function validationQuality(
     const clean = total(evaluations.map((e) => e.clean));
     const moved = total(evaluations.map((e) => e.moved));
     const heldOutRows = sum(evaluations.map((e) => e.profile.heldOut.rows));
-    const peers = options.python === false ? { skipped: 'disabled' } : await runPeers(evaluations, options.python);
+    const python = options.python === undefined ? peerPython('numpy', 'sklearn') : options.python;
+    const peers: PeerFigures = !python
+      ? {
+          skipped:
+            python === false
+              ? 'disabled'
+              : 'no Python with scikit-learn (MRM_PEER_PYTHON, .venv-peers, /usr/bin/python3)',
+        }
+      : await runPeers(evaluations, python);
     const quality: DatasetQuality = {
       rows: clean.rows,
       features: evaluations[0]!.features,
@@ -137,7 +146,7 @@ counts["sklearn"] = sklearn.__version__
 print(json.dumps(counts))
 `;
 
-async function runPeers(evaluations: SplitEvaluation[], python = '/usr/bin/python3'): Promise<PeerFigures> {
+async function runPeers(evaluations: SplitEvaluation[], python: string): Promise<PeerFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'mrm-bench-validation-'));
   try {
     const path = join(dir, 'splits.json');
@@ -158,7 +167,7 @@ async function runPeers(evaluations: SplitEvaluation[], python = '/usr/bin/pytho
     };
   } catch (error) {
     return {
-      skipped: `scikit-learn not available through ${python}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      skipped: `scikit-learn failed through ${python}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

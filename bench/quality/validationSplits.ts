@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { buildBaseline, type BuildBaselineOptions } from '../../shared/baseline/buildBaseline.js';
 import { compileForest } from '../../shared/baseline/compileForest.js';
 import { splitHoldout } from '../../shared/baseline/holdoutSplit.js';
@@ -10,9 +8,17 @@ import { readTrainingData, type TrainingTable } from '../../shared/baseline/trai
 import { unwrap } from '../../shared/errors.js';
 import { InputValidator } from '../../shared/scoring/inputValidator.js';
 import type { InputEvent, Risk } from '../../shared/scoring/records.js';
+import { repoPath } from './repoPath.js';
+import type { SklearnDataset } from './sklearnDatasets.js';
 
 /** scikit-learn's bundled datasets, exported by scripts/golden/sklearn_datasets.py to test/fixtures/sklearn. */
-export const VALIDATION_DATASETS = ['breast_cancer', 'wine', 'digits', 'diabetes', 'iris'] as const;
+export const VALIDATION_DATASETS = [
+  'breast_cancer',
+  'wine',
+  'digits',
+  'diabetes',
+  'iris',
+] as const satisfies readonly SklearnDataset[];
 export type ValidationDataset = (typeof VALIDATION_DATASETS)[number];
 
 /** Share of each dataset kept away from `mrm baseline` and scored as production rows. */
@@ -44,15 +50,9 @@ export interface RiskCounts {
   flagged: number;
 }
 
-/** test/fixtures/sklearn/<name>.csv, found from this file's place in the source or the build tree. */
+/** test/fixtures/sklearn/<name>.csv (made by scripts/golden/sklearn_datasets.py). */
 export function datasetCsv(name: ValidationDataset): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'test', 'fixtures', 'sklearn', `${name}.csv`);
-    if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
-    dir = dirname(dir);
-  }
-  throw new Error(`test/fixtures/sklearn/${name}.csv not found: run scripts/golden/sklearn_datasets.py`);
+  return readFileSync(repoPath('test', 'fixtures', 'sklearn', `${name}.csv`), 'utf8');
 }
 
 /**

@@ -21,6 +21,8 @@ export interface BaselineArguments {
   holdout?: number;
   rejectBudget?: number;
   flagBudget?: number;
+  /** An ONNX model file (`--model`), recorded for the baseline to score its held-out rows with. */
+  model?: string;
 }
 
 /** The use case behind `mrm baseline`: read training data, build and write the profile; returns a summary line. */
@@ -149,6 +151,7 @@ export function baselineCommand(): Command {
     )
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
+    .option('--model <model.onnx>', 'the ONNX model the baseline is for (recorded in the options)')
     .option(
       '--holdout <share>',
       'share of rows held out from fitting, stratified by label: validation is calibrated and the model measured on them',

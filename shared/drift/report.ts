@@ -1,5 +1,12 @@
 import type { DriftAssessment, FeatureAssessment } from './compare.js';
 import type { DriftOptions } from './driftOptions.js';
+import { modelKindOf, type ModelKind, type Scorer } from '../scoring/scorer.js';
+
+/** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
+export interface ReportedModel {
+  scorer: Scorer['kind'];
+  kind: ModelKind;
+}
 
 /**
  * The weekly drift report (issue 3 "Output"): the JSON written to `reports/<YYYY>-W<ww>/report.json` and returned
@@ -11,15 +18,22 @@ export interface DriftReport {
   generatedAt: string;
   window: { from: string; to: string };
   baseline: { schemaId: string; profileVersion: string | null; events: number };
+  /** `insufficient-data`: the window held nothing to compare, so there is no verdict; `reason` says why. */
+  status: DriftAssessment['status'];
+  reason?: string;
+  /** The registered stat tests (name, heading, role per kind, threshold): the columns of the features table. */
+  tests: DriftAssessment['tests'];
   /** Events read in the window: profiled + bad bodies. */
   events: number;
   eventsProfiled: number;
   blobs: { read: number; skipped: Array<{ name: string; reason: string }> };
   badBodies: Record<string, number>;
   features: Record<string, Omit<FeatureAssessment, 'name'>>;
+  /** The scorer the settings name; null when the caller did not say. */
+  model: ReportedModel | null;
   prediction: DriftAssessment['prediction'];
   performance: DriftAssessment['performance'];
-  drift: { share: number; magnitude: number; drifted: boolean; driftedFeatures: string[]; monitoredFeatures: number };
+  drift: DriftAssessment['drift'];
   retrainRecommended: boolean;
   recommendations: string[];
   /** The week's scoring telemetry from Log Analytics, or why it is absent. */
@@ -47,6 +61,8 @@ export interface BuildDriftReportInput {
   /** The clock's now (the core reads no clock). */
   generatedAt: Date | string;
   baselineProfileVersion?: string | null;
+  /** MRM_SCORER of the deployment, so the report can say what the predictions are. */
+  scorer?: Scorer['kind'] | undefined;
 }
 
 export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
@@ -62,6 +78,9 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     version: 1,
     generatedAt: iso(input.generatedAt),
     window: { from: iso(input.window.from), to: iso(input.window.to) },
+    status: assessment.status,
+    ...(assessment.reason !== undefined ? { reason: assessment.reason } : {}),
+    tests: assessment.tests,
     baseline: {
       schemaId: assessment.schemaId,
       profileVersion: input.baselineProfileVersion ?? null,
@@ -72,6 +91,7 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     blobs: { read: input.blobs.read, skipped: input.blobs.skipped.map((s) => ({ name: s.name, reason: s.reason })) },
     badBodies,
     features,
+    model: input.scorer ? { scorer: input.scorer, kind: modelKindOf(input.scorer) } : null,
     prediction: assessment.prediction,
     performance: assessment.performance,
     drift: { ...assessment.drift, driftedFeatures: [...assessment.drift.driftedFeatures] },
