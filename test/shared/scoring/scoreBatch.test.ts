@@ -248,6 +248,16 @@ describe('scoreBatch', () => {
     expect(last.decision).toBe('FLAG');
   });
 
+  it("says a probing caller's query was probing even when validation rejects it", async () => {
+    const engine = engineWith({ MRM_PROBING_MIN_QUERIES: '20' });
+    const bodies = Array.from({ length: 40 }, (_, i) => goodBody(`p${i}`, { amount: 20 + i * 2 }, 'prober'));
+    bodies.push(goodBody('hostile', { amount: profile.numeric.amount!.max * 50 }, 'prober'));
+    const result = await scoreBatch(engine, bodies, meta(41), clock);
+    const last = result.scored.at(-1)!;
+    expect(last.decision).toBe('REJECT');
+    expect(last.reasons).toEqual(expect.arrayContaining(['VALIDATION.HIGH_RISK', 'EXTRACTION.PROBING']));
+  });
+
   it('rounds returned probabilities when output protection asks for it', async () => {
     const result = await scoreBatch(engineWith({ MRM_OUTPUT_PROTECTION: 'round' }), [goodBody('a')], meta(1), clock);
     for (const p of Object.values(result.scored[0]!.probabilities!)) expect(Math.round(p * 100) / 100).toBe(p);
