@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
+import { BASELINE_DEFAULTS, buildBaseline } from '../../shared/baseline/buildBaseline.js';
+import type { BaselineProfile } from '../../shared/baseline/profile.js';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, unwrap } from '../../shared/errors.js';
@@ -16,6 +17,10 @@ export interface BaselineArguments {
   seed: number;
   format?: 'csv' | 'jsonl';
   upload?: boolean;
+  /** Share of rows held out (default 0.2). */
+  holdout?: number;
+  rejectBudget?: number;
+  flagBudget?: number;
   /** An ONNX model file (`--model`), recorded for the baseline to score its held-out rows with. */
   model?: string;
 }
@@ -49,6 +54,11 @@ export async function runBaseline(
       createdAt: now().toISOString(),
       source: { file: args.input, format },
       columns: { ...(args.id ? { id: args.id } : {}), ...(args.label ? { label: args.label } : {}) },
+      ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
+      budgets: {
+        ...(args.rejectBudget !== undefined ? { reject: args.rejectBudget } : {}),
+        ...(args.flagBudget !== undefined ? { flag: args.flagBudget } : {}),
+      },
     }),
   );
   const json = JSON.stringify(profile);
@@ -62,10 +72,11 @@ export async function runBaseline(
       `Skipped ${table.skipped.length} unreadable line(s), first: line ${table.skipped[0]!.line}: ${table.skipped[0]!.reason}`,
     );
   }
+  lines.push(...validationSummary(profile));
   if (profile.metrics) {
     const m = profile.metrics;
     lines.push(
-      `Embedded model on ${m.labelled} labelled rows: accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
+      `Embedded model on ${m.labelled} labelled held-out rows (those validation did not reject): accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
     );
   }
   if (args.upload) {
@@ -82,9 +93,43 @@ export async function runBaseline(
   return lines.join('\n');
 }
 
+/** What was held out, the levels validation was calibrated to, and the false-alarm rates it measured. */
+function validationSummary(profile: BaselineProfile): string[] {
+  const { heldOut, validation } = profile;
+  const c = validation.calibration;
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const lines = [
+    `Held out ${heldOut.rows} of ${heldOut.rows + heldOut.trainRows} rows (--holdout ${heldOut.share}` +
+      `${heldOut.stratifiedBy === 'label' ? ', stratified by label' : ''}); the model was fitted on the other ${heldOut.trainRows}`,
+    `Validation calibrated on ${c.rows} rows (${c.heldOutRows} held out, ${c.crossFittedRows} cross-fitted in ${c.folds} folds): ` +
+      `FLAG above ${validation.thresholds.flag.toFixed(2)}, REJECT above ${validation.thresholds.reject.toFixed(2)} nats of surprise`,
+    `  budgets: REJECT ${pct(validation.budgets.reject)}, FLAG ${pct(validation.budgets.flag)}; ` +
+      `held-out rows REJECTed ${pct(heldOut.rejected / heldOut.rows)} (${heldOut.rejected} of ${heldOut.rows}), ` +
+      `FLAGged ${pct(heldOut.flagged / heldOut.rows)} (${heldOut.flagged} of ${heldOut.rows}); ` +
+      `calibration rows ${pct(c.rejectRate)} and ${pct(c.flagRate)}`,
+  ];
+  for (const [level, method, budget] of [
+    ['REJECT', c.rejectMethod, validation.budgets.reject],
+    ['FLAG', c.flagMethod, validation.budgets.flag],
+  ] as const) {
+    if (method === 'extrapolated') {
+      lines.push(
+        `  ${c.rows} rows are too few to place the ${level} level at ${pct(budget)} by order statistic: it is extrapolated beyond the largest surprises, conservatively`,
+      );
+    }
+  }
+  return lines;
+}
+
 const integer = (value: string): number => {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
+const share = (value: string): number => {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a share between 0 and 1, such as 0.2');
   return n;
 };
 
@@ -107,6 +152,24 @@ export function baselineCommand(): Command {
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
     .option('--model <model.onnx>', 'the ONNX model the baseline is for (recorded in the options)')
+    .option(
+      '--holdout <share>',
+      'share of rows held out from fitting, stratified by label: validation is calibrated and the model measured on them',
+      share,
+      BASELINE_DEFAULTS.holdout,
+    )
+    .option(
+      '--reject-budget <share>',
+      'share of ordinary rows validation may REJECT (unscored)',
+      share,
+      BASELINE_DEFAULTS.budgets.reject,
+    )
+    .option(
+      '--flag-budget <share>',
+      'share of ordinary rows validation may FLAG',
+      share,
+      BASELINE_DEFAULTS.budgets.flag,
+    )
     .option(
       '--upload',
       'also upload it where the functions read it (MRM_BASELINE_CONTAINER/MRM_BASELINE_BLOB on the storage connection)',

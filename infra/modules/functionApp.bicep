@@ -138,8 +138,6 @@ var appSettings = {
   MRM_CONSUMER_GROUP: consumerGroupName
   MRM_DEAD_LETTER_CONTAINER: containerNames.deadLetters
   MRM_MAX_BODY_BYTES: ''
-  MRM_Z_SCORE_THRESHOLD: ''
-  MRM_REJECT_ISSUE_COUNT: ''
   MRM_SCORER: ''
   MRM_ONNX_MODEL_CONTAINER: containerNames.baseline
   MRM_ONNX_MODEL_BLOB: ''

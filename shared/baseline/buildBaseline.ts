@@ -1,13 +1,24 @@
-import { fail, ok, type Result } from '../errors.js';
+import { fail, ok, unwrap, type Result } from '../errors.js';
 import { deriveSchema, type SchemaColumn } from '../drift/schema.js';
-import { profileFromColumns } from '../drift/profile.js';
+import { profileFromColumns } from '../drift/profileFromColumns.js';
+import { performanceMetrics } from '../drift/performance.js';
 import { fingerprint } from '../drift/fingerprint.js';
 import { ForestScorer } from '../scoring/forestScorer.js';
 import { calibrateScores } from './calibration.js';
+import { calibrateValidation } from './calibrateValidation.js';
 import { compileForest } from './compileForest.js';
+import { splitHoldout } from './holdoutSplit.js';
 import { trainIsolationForest, FOREST_DEFAULTS } from './isolationForest.js';
-import { binaryMetrics } from './binaryMetrics.js';
-import type { BaselineFeature, BaselineProfile, CategoricalStats, NumericStats } from './profile.js';
+import type { NumericMatrix } from './numericMatrix.js';
+import type {
+  BaselineFeature,
+  BaselineProfile,
+  CategoricalStats,
+  HeldOutSummary,
+  NumericStats,
+  ValidationBudgets,
+} from './profile.js';
+import { createRandom } from './random.js';
 import type { TrainingTable } from './trainingData.js';
 
 export interface BuildBaselineOptions {
@@ -18,16 +29,32 @@ export interface BuildBaselineOptions {
   trees?: number;
   sampleSize?: number;
   contamination?: number;
+  /** Share of the rows held out from fitting, stratified by label (default 0.2). */
+  holdout?: number;
+  /** Shares of ordinary rows validation may REJECT and FLAG (defaults 0.005 and 0.05). */
+  budgets?: Partial<ValidationBudgets>;
 }
+
+export const BASELINE_DEFAULTS = { holdout: 0.2, budgets: { reject: 0.005, flag: 0.05 } } as const;
+/** Fewer rows than these on either side of the split cannot calibrate anything. */
+export const MIN_TRAIN_ROWS = 20;
+export const MIN_HELD_OUT_ROWS = 5;
 
 const POSITIVE_NAMES = ['1', 'true', 'yes', 'anomaly', 'fraud', 'positive', 'bad'];
 
 /**
- * Builds the baseline profile from training data: statistics for validation, the isolation forest (deterministic for
- * a seed) with its threshold and calibration, the model's baseline metrics when labels are binary, and the training
- * data folded into the same mergeable profile the weekly drift job builds.
+ * Builds the baseline profile from training data. A seeded share of the rows is held out (stratified by label); the
+ * isolation forest and its calibration are fitted on the rest; input validation is calibrated to its budgets on
+ * out-of-sample scores (calibrateValidation); then the held-out rows go through the calibrated validator and the
+ * embedded model as production would send them, and what it makes of them (rejections, predictions, scores,
+ * confusion counts) is the baseline of prediction and performance drift. Feature statistics and the drift profile's
+ * features cover every row.
  */
 export function buildBaseline(table: TrainingTable, options: BuildBaselineOptions): Result<BaselineProfile> {
+  const holdout = options.holdout ?? BASELINE_DEFAULTS.holdout;
+  const budgets = { ...BASELINE_DEFAULTS.budgets, ...options.budgets };
+  const invalid = checkOptions(holdout, budgets);
+  if (invalid) return fail('BASELINE.INVALID_OPTION', invalid);
   const numericColumns = table.columns.filter((c) => c.type === 'numeric');
   const categoricalColumns = table.columns.filter((c) => c.type === 'categorical');
   if (numericColumns.length === 0) {
@@ -45,39 +72,51 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const categorical: Record<string, CategoricalStats> = {};
   for (const column of categoricalColumns) categorical[column.name] = categoricalStats(column.values);
 
+  const random = createRandom(options.seed);
+  const split = splitHoldout(table.labels, holdout, random);
+  if (split.train.length < MIN_TRAIN_ROWS || split.heldOut.length < MIN_HELD_OUT_ROWS) {
+    return fail(
+      'BASELINE.TOO_FEW_ROWS',
+      `${table.rows} rows split at --holdout ${holdout} into ${split.train.length} to fit and ${split.heldOut.length} ` +
+        `to hold out; calibrated validation needs at least ${MIN_TRAIN_ROWS} and ${MIN_HELD_OUT_ROWS}`,
+      { rows: table.rows, train: split.train.length, heldOut: split.heldOut.length },
+    );
+  }
+
   const inputs = numericColumns.map((c) => c.name);
-  const matrix = new Float64Array(table.rows * inputs.length);
-  numericColumns.forEach((column, j) => {
-    const mean = numeric[column.name]!.mean;
-    for (let i = 0; i < table.rows; i++) {
-      const v = column.values[i]!;
-      matrix[i * inputs.length + j] = Number.isNaN(v) ? mean : v;
-    }
-  });
-  const trained = trainIsolationForest(
-    { rows: table.rows, columns: inputs.length, values: matrix },
-    {
-      seed: options.seed,
-      trees: options.trees ?? FOREST_DEFAULTS.trees,
-      sampleSize: options.sampleSize ?? FOREST_DEFAULTS.sampleSize,
-      contamination: options.contamination ?? FOREST_DEFAULTS.contamination,
-    },
-  );
+  const means = numericColumns.map((c) => numeric[c.name]!.mean);
+  const matrixOf = (rows: readonly number[]): NumericMatrix => {
+    const values = new Float64Array(rows.length * inputs.length);
+    rows.forEach((row, i) => {
+      numericColumns.forEach((column, j) => {
+        const v = column.values[row]!;
+        values[i * inputs.length + j] = Number.isNaN(v) ? means[j]! : v;
+      });
+    });
+    return { rows: rows.length, columns: inputs.length, values };
+  };
+  const forestOptions = {
+    trees: options.trees ?? FOREST_DEFAULTS.trees,
+    sampleSize: options.sampleSize ?? FOREST_DEFAULTS.sampleSize,
+    contamination: options.contamination ?? FOREST_DEFAULTS.contamination,
+  };
+  const trainMatrix = matrixOf(split.train);
+  const trained = trainIsolationForest(trainMatrix, { ...forestOptions, seed: options.seed });
   if (!trained.ok) return trained;
   const forest = trained.value;
   const compiled = compileForest(forest);
-  const scores = compiled.scoreMany({ rows: table.rows, columns: inputs.length, values: matrix });
+  const trainScores = compiled.scoreMany(trainMatrix);
 
   const labelled = labelClasses(table.labels);
   const classes: [string, string] = labelled.binary ? [labelled.negative, labelled.positive] : ['normal', 'anomaly'];
   let calibration;
   if (labelled.binary) {
-    const index = table.labels.flatMap((l, i) => (l === null ? [] : [i]));
-    const subsetScores = Float64Array.from(index, (i) => scores[i]!);
-    const subsetLabels = index.map((i) => (table.labels[i] === labelled.positive ? 1 : 0) as 0 | 1);
+    const index = split.train.flatMap((row, i) => (table.labels[row] === null ? [] : [i]));
+    const subsetScores = Float64Array.from(index, (i) => trainScores[i]!);
+    const subsetLabels = index.map((i) => (table.labels[split.train[i]!] === labelled.positive ? 1 : 0) as 0 | 1);
     calibration = calibrateScores(subsetScores, subsetLabels, { threshold: forest.threshold });
   } else {
-    calibration = calibrateScores(scores, undefined, { threshold: forest.threshold });
+    calibration = calibrateScores(trainScores, undefined, { threshold: forest.threshold });
   }
   const model = {
     kind: 'isolation-forest' as const,
@@ -87,35 +126,86 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
     forest,
     calibration,
   };
+
+  const { profile: validation, heldOutRisks } = calibrateValidation(
+    { numeric: numericColumns, categorical: categoricalColumns },
+    split,
+    {
+      budgets,
+      random,
+      forest: compiled,
+      imputationMeans: means,
+      // Each fold's forest has its own seed from the baseline's stream: deterministic, and not the final forest.
+      trainForest: (matrix) =>
+        compileForest(unwrap(trainIsolationForest(matrix, { ...forestOptions, seed: random.nextUint32() }))),
+    },
+  );
+  const features: BaselineFeature[] = [...numericColumns, ...categoricalColumns].map((c) => ({
+    name: c.name,
+    type: c.type,
+  }));
+
+  // The held-out rows as production sees them: validated (the calibration's decisions, which are the validator's:
+  // a test holds them equal), REJECTed ones left unscored, the others scored. The validator itself is not run here:
+  // rows built here have another shape than decoded events, and would slow the validator's generated reader in a
+  // process that goes on to score.
   const scorer = new ForestScorer(model, compiled, calibration);
-  const predictions: string[] = new Array(table.rows);
-  const positiveProbabilities = new Float64Array(table.rows);
-  for (let i = 0; i < table.rows; i++) {
-    const p = scorer.predict(scores[i]!);
+  const heldOutScores = compiled.scoreMany(matrixOf(split.heldOut));
+  const n = split.heldOut.length;
+  const predictions: Array<string | null> = new Array(n).fill(null);
+  const scores = new Float64Array(n).fill(NaN);
+  const positiveProbabilities = new Float64Array(n).fill(NaN);
+  let rejected = 0;
+  let flagged = 0;
+  heldOutRisks.forEach((risk, i) => {
+    if (risk === 'HIGH') {
+      rejected++;
+      return;
+    }
+    if (risk === 'MEDIUM') flagged++;
+    const p = scorer.predict(heldOutScores[i]!);
     predictions[i] = p.prediction;
+    scores[i] = heldOutScores[i]!;
     positiveProbabilities[i] = p.probabilities[classes[1]]!;
-  }
-  const metrics = labelled.binary
-    ? binaryMetrics(table.labels, predictions, positiveProbabilities, labelled.positive)
-    : undefined;
+  });
 
   const schemaColumns: SchemaColumn[] = [...numericColumns, ...categoricalColumns];
+  const allRows = Array.from({ length: table.rows }, (_, i) => i);
   const schema = deriveSchema(schemaColumns, {
-    prediction: { classes, scores },
+    // Binning of the score from every row's: the held-out rows alone may be few.
+    prediction: { classes, scores: compiled.scoreMany(matrixOf(allRows)) },
     ...(labelled.classes.length > 0
       ? { labels: { classes: labelled.classes, positiveClass: labelled.binary ? labelled.positive : null } }
       : {}),
   });
-  const data = profileFromColumns(schema, schemaColumns, {
+  const heldOutProfile = profileFromColumns(schema, subsetColumns(schemaColumns, split.heldOut), {
     predictions,
     scores,
     positiveProbabilities,
-    ...(labelled.classes.length > 0 ? { labels: table.labels } : {}),
+    ...(labelled.classes.length > 0 ? { labels: split.heldOut.map((row) => table.labels[row]!) } : {}),
   });
-  const features: BaselineFeature[] = schemaColumns.map((c) => ({ name: c.name, type: c.type }));
+  const data = {
+    ...profileFromColumns(schema, schemaColumns),
+    prediction: heldOutProfile.prediction,
+    labels: heldOutProfile.labels,
+    performance: heldOutProfile.performance,
+  };
+  const heldOut: HeldOutSummary = {
+    share: holdout,
+    rows: n,
+    trainRows: split.train.length,
+    stratifiedBy: split.stratifiedBy,
+    rejected,
+    flagged,
+    performance: heldOutProfile.performance,
+  };
+  const metrics =
+    labelled.binary && schema.labels && heldOut.performance
+      ? performanceMetrics(heldOut.performance, schema.labels)
+      : null;
   const body = {
     kind: 'mrm.baseline' as const,
-    formatVersion: 1 as const,
+    formatVersion: 2 as const,
     seed: options.seed,
     source: { ...options.source, rows: table.rows, skippedRows: table.skipped.length },
     columns: options.columns,
@@ -123,11 +213,34 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
     numeric,
     categorical,
     model,
+    validation,
+    heldOut,
     ...(metrics ? { metrics } : {}),
     schema,
     data,
   };
   return ok({ ...body, profileVersion: fingerprint(body), createdAt: options.createdAt });
+}
+
+function checkOptions(holdout: number, budgets: ValidationBudgets): string | undefined {
+  if (!(holdout > 0 && holdout < 1)) return `--holdout must be a share between 0 and 1, got ${holdout}`;
+  for (const [name, value] of [
+    ['reject', budgets.reject],
+    ['flag', budgets.flag],
+  ] as const) {
+    if (!(value > 0 && value < 0.5)) return `--${name}-budget must be a share between 0 and 0.5, got ${value}`;
+  }
+  if (budgets.reject > budgets.flag)
+    return `--reject-budget (${budgets.reject}) must not exceed --flag-budget (${budgets.flag})`;
+  return undefined;
+}
+
+function subsetColumns(columns: readonly SchemaColumn[], rows: readonly number[]): SchemaColumn[] {
+  return columns.map((c) =>
+    c.type === 'numeric'
+      ? { ...c, values: Float64Array.from(rows, (row) => c.values[row]!) }
+      : { ...c, values: rows.map((row) => c.values[row]!) },
+  );
 }
 
 function numericStats(values: Float64Array): NumericStats {

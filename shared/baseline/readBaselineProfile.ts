@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../errors.js';
 import { readSerializedForest } from './serializedForest.js';
-import type { BaselineProfile } from './profile.js';
+import type { BaselineProfile, ValidationProfile } from './profile.js';
 
 /**
  * Checks an untrusted baseline profile (read from storage or a file) before anything uses it, so a truncated upload
@@ -11,8 +11,12 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('not a JSON object');
   const v = value as Partial<BaselineProfile> & Record<string, unknown>;
   if (v.kind !== 'mrm.baseline') return invalid(`kind must be "mrm.baseline", got ${JSON.stringify(v.kind)}`);
-  if (v.formatVersion !== 1)
-    return invalid(`formatVersion ${JSON.stringify(v.formatVersion)} is not supported (this build reads 1)`);
+  if ((v.formatVersion as number | undefined) === 1)
+    return invalid(
+      'formatVersion 1 predates calibrated validation and the held-out split; rebuild it with `mrm baseline` (this build reads 2)',
+    );
+  if (v.formatVersion !== 2)
+    return invalid(`formatVersion ${JSON.stringify(v.formatVersion)} is not supported (this build reads 2)`);
   if (typeof v.profileVersion !== 'string' || v.profileVersion === '') return invalid('profileVersion is missing');
   if (!Array.isArray(v.features) || v.features.length === 0) return invalid('features must be a non-empty array');
   for (const f of v.features) {
@@ -42,6 +46,59 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
     return invalid(`the forest reads ${forest.value.columns} columns but model.inputs names ${model.inputs.length}`);
   }
   if (!model.calibration || typeof model.calibration.slope !== 'number') return invalid('model.calibration is missing');
+  const validation = readValidation(v.validation, model.inputs);
+  if (validation !== undefined) return invalid(validation);
+  if (!v.heldOut || typeof v.heldOut.rows !== 'number') return invalid('heldOut (the held-out split) is missing');
   if (!v.schema || !v.data) return invalid('schema and data (the drift profile) are missing');
   return ok(v as BaselineProfile);
+}
+
+/** What is wrong with the validation rules, if anything: the validator indexes them without further checks. */
+function readValidation(value: unknown, inputs: readonly string[]): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'validation (the calibrated rules) is missing';
+  const v = value as Partial<ValidationProfile>;
+  if (v.method !== 'calibrated-max-surprise') return `validation.method ${JSON.stringify(v.method)} is not supported`;
+  const bounds = (b: unknown): boolean =>
+    Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === 'number' && !Number.isNaN(x));
+  if (!Array.isArray(v.numeric) || v.numeric.length !== inputs.length)
+    return `validation.numeric must hold one rule per model input (${inputs.length})`;
+  for (let i = 0; i < inputs.length; i++) {
+    const rule = v.numeric[i];
+    if (!rule || rule.name !== inputs[i] || !bounds(rule.flag) || !bounds(rule.reject))
+      return `validation.numeric[${i}] must be the rule of "${inputs[i]}" with flag and reject bounds`;
+  }
+  const r = v.residuals;
+  if (r !== null) {
+    const p = inputs.length;
+    const finite = (a: unknown, length: number): boolean =>
+      Array.isArray(a) && a.length === length && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    const terms =
+      r !== undefined &&
+      Array.isArray(r.predictors) &&
+      Array.isArray(r.weights) &&
+      r.predictors.length === p &&
+      r.weights.length === p &&
+      r.predictors.every(
+        (ks, j) =>
+          Array.isArray(ks) &&
+          ks.every((k) => Number.isInteger(k) && k >= 0 && k < p && k !== j) &&
+          finite(r.weights[j], ks.length),
+      );
+    if (
+      !r ||
+      !finite(r.means, p) ||
+      !terms ||
+      !Array.isArray(r.flag) ||
+      !Array.isArray(r.reject) ||
+      r.flag.length !== p ||
+      r.reject.length !== p ||
+      !r.flag.every(bounds) ||
+      !r.reject.every(bounds)
+    )
+      return `validation.residuals must be null or hold ${p} means, predictors and weights of other inputs, and ${p} bounds`;
+  }
+  if (typeof v.anomaly?.flag !== 'number' || typeof v.anomaly.reject !== 'number')
+    return 'validation.anomaly must hold flag and reject bounds';
+  if (typeof v.categorical !== 'object' || v.categorical === null) return 'validation.categorical is missing';
+  return undefined;
 }

@@ -19,10 +19,7 @@ export function createScoringEngine(
   options: { scorer?: (profile: BaselineProfile) => Scorer; random?: () => number } = {},
 ): ScoringEngine {
   const forest = compileForest(profile.model.forest);
-  const validator = new InputValidator(profile, forest, {
-    zScoreThreshold: settings.zScoreThreshold,
-    rejectIssueCount: settings.rejectIssueCount,
-  });
+  const validator = new InputValidator(profile, forest);
   const inputs = profile.model.inputs;
   const defence = new ExtractionDefence(
     {

@@ -19,7 +19,7 @@ export type Risk = 'LOW' | 'MEDIUM' | 'HIGH';
 export type Decision = 'ACCEPT' | 'FLAG' | 'MANUAL_REVIEW' | 'REJECT';
 
 export interface ValidationIssue {
-  /** Stable code, e.g. `VALIDATION.OUT_OF_RANGE`, `VALIDATION.Z_SCORE`, `VALIDATION.ANOMALY`, `VALIDATION.UNSEEN_CATEGORY`. */
+  /** Stable code, e.g. `VALIDATION.OUT_OF_RANGE`, `VALIDATION.INCONSISTENT`, `VALIDATION.ANOMALY`, `VALIDATION.UNSEEN_CATEGORY`. */
   code: string;
   feature?: string;
   message: string;

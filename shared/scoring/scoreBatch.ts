@@ -276,6 +276,8 @@ function rejected(
 ): ScoredRecord {
   const reasons = verdict?.rateLimited ? ['EXTRACTION.RATE_LIMITED'] : [];
   if (validated.risk === 'HIGH') reasons.push('VALIDATION.HIGH_RISK', ...issueCodes(validated.issues));
+  // A probing caller's query says so even when validation rejects it: the sweep is what the record is evidence of.
+  if (verdict?.probing) reasons.push('EXTRACTION.PROBING');
   return record(engine, event, validated, meta, scoredAt, {
     prediction: null,
     probabilities: null,

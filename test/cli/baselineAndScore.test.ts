@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBaseline } from '../../cli/commands/baseline.js';
+import { baselineCommand, runBaseline } from '../../cli/commands/baseline.js';
 import { runScore } from '../../cli/commands/score.js';
 import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
 import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
@@ -38,7 +38,18 @@ describe('mrm baseline', () => {
       {},
     );
     expect(summary).toMatch(/^Baseline [0-9a-f]{16}: 3000 rows, 9 features \(7 numeric, 2 categorical\), written to /);
-    expect(summary).toMatch(/Embedded model on 3000 labelled rows: accuracy 0\.9\d\d/);
+    expect(summary).toContain(
+      'Held out 600 of 3000 rows (--holdout 0.2, stratified by label); the model was fitted on the other 2400',
+    );
+    expect(summary).toMatch(
+      /Validation calibrated on 3000 rows \(600 held out, 2400 cross-fitted in 5 folds\): FLAG above \d+\.\d\d, REJECT above \d+\.\d\d nats of surprise/,
+    );
+    expect(summary).toMatch(
+      /budgets: REJECT 0\.50%, FLAG 5\.00%; held-out rows REJECTed \d\.\d\d% \(\d+ of 600\), FLAGged \d\.\d\d% \(\d+ of 600\); calibration rows \d\.\d\d% and \d\.\d\d%/,
+    );
+    expect(summary).toMatch(
+      /Embedded model on 5\d\d labelled held-out rows \(those validation did not reject\): accuracy 0\.9\d\d/,
+    );
     const read = readBaselineProfile(JSON.parse(await readFile(out, 'utf8')), out);
     expect(read.ok).toBe(true);
   });
@@ -51,7 +62,45 @@ describe('mrm baseline', () => {
     await writeFile(join(dir, 'train.jsonl'), lines.join('\n'));
     const summary = await runBaseline({ input: join(dir, 'train.jsonl'), out: join(dir, 'p2.json'), seed: 1 }, {});
     expect(summary).toContain('500 rows, 9 features (7 numeric, 2 categorical)');
-    expect(summary).toContain('Embedded model on 500 labelled rows');
+    expect(summary).toMatch(/Embedded model on \d+ labelled held-out rows/);
+  });
+
+  it('takes the hold-out share and the budgets as flags, and records them', async () => {
+    const out = join(dir, 'p4.json');
+    const summary = await runBaseline(
+      {
+        input: join(dir, 'train.csv'),
+        out,
+        label: 'label',
+        seed: 3,
+        holdout: 0.25,
+        rejectBudget: 0.01,
+        flagBudget: 0.1,
+      },
+      {},
+    );
+    // A quarter of each class, rounded.
+    expect(summary).toMatch(/Held out 75\d of 3000 rows \(--holdout 0\.25, stratified by label\)/);
+    expect(summary).toContain('budgets: REJECT 1.00%, FLAG 10.00%');
+    const profile = JSON.parse(await readFile(out, 'utf8'));
+    expect(profile.validation.budgets).toEqual({ reject: 0.01, flag: 0.1 });
+    await expect(
+      runBaseline({ input: join(dir, 'train.csv'), out, seed: 3, rejectBudget: 0.2, flagBudget: 0.1 }, {}),
+    ).rejects.toThrow('--reject-budget (0.2) must not exceed --flag-budget (0.1)');
+  });
+
+  it('refuses a hold-out share or budget that is not a share, before reading anything', async () => {
+    const run = (args: string[]) =>
+      baselineCommand()
+        .exitOverride()
+        .configureOutput({ writeErr: () => undefined })
+        .parseAsync(['--input', join(dir, 'train.csv'), '--out', join(dir, 'never.json'), ...args], { from: 'user' });
+    await expect(run(['--holdout', '2'])).rejects.toThrow(
+      "option '--holdout <share>' argument '2' is invalid. expected a share between 0 and 1, such as 0.2",
+    );
+    await expect(run(['--flag-budget', 'lots'])).rejects.toThrow(
+      "option '--flag-budget <share>' argument 'lots' is invalid",
+    );
   });
 
   it('uploads the profile where the functions read it', async () => {

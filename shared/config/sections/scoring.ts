@@ -26,20 +26,6 @@ export const scoringSettings = {
     ['scoreEvents'],
     { min: 64, integer: true },
   ),
-  zScoreThreshold: number(
-    'MRM_Z_SCORE_THRESHOLD',
-    'A numeric value with |z| above this is an input-validation issue.',
-    3,
-    ['scoreEvents'],
-    { min: 0 },
-  ),
-  rejectIssueCount: number(
-    'MRM_REJECT_ISSUE_COUNT',
-    'Validation issues that make an event HIGH risk (rejected, not scored).',
-    3,
-    ['scoreEvents'],
-    { min: 1, integer: true },
-  ),
   scorer: oneOf(
     'MRM_SCORER',
     "Which model scores events: none of yours (the profile's isolation forest, an input-anomaly detector), an Azure ML online endpoint, or your ONNX model in process.",

@@ -60,7 +60,7 @@ describe('Function App settings against the settings registry', () => {
   });
 
   it('leaves tuning settings empty, so the defaults stay in the code', () => {
-    const tuning = ['MRM_Z_SCORE_THRESHOLD', 'MRM_MIN_CONFIDENCE', 'MRM_QUERY_LIMIT'].filter((env) =>
+    const tuning = ['MRM_MAX_BODY_BYTES', 'MRM_MIN_CONFIDENCE', 'MRM_QUERY_LIMIT'].filter((env) =>
       readByApp.includes(env),
     );
     expect(tuning.length).toBeGreaterThan(0);

@@ -204,8 +204,7 @@ describe('scoreBatch', () => {
         return super.validateMany(events);
       }
     }
-    const options = { zScoreThreshold: 3, rejectIssueCount: 3 };
-    const buggy = { ...engine, validator: new BuggyValidator(profile, compileForest(profile.model.forest), options) };
+    const buggy = { ...engine, validator: new BuggyValidator(profile, compileForest(profile.model.forest)) };
     const result = await scoreBatch(buggy, [goodBody('a'), goodBody('bug'), goodBody('c')], meta(3), clock);
     expect(result.scored.map((r) => r.id)).toEqual(['a', 'c']);
     expect(result.deadLetters.map((d) => [d.id, d.reason, d.replayable])).toEqual([['bug', 'INTERNAL.ERROR', true]]);
@@ -247,6 +246,16 @@ describe('scoreBatch', () => {
     const last = result.scored.at(-1)!;
     expect(last.reasons).toContain('EXTRACTION.PROBING');
     expect(last.decision).toBe('FLAG');
+  });
+
+  it("says a probing caller's query was probing even when validation rejects it", async () => {
+    const engine = engineWith({ MRM_PROBING_MIN_QUERIES: '20' });
+    const bodies = Array.from({ length: 40 }, (_, i) => goodBody(`p${i}`, { amount: 20 + i * 2 }, 'prober'));
+    bodies.push(goodBody('hostile', { amount: profile.numeric.amount!.max * 50 }, 'prober'));
+    const result = await scoreBatch(engine, bodies, meta(41), clock);
+    const last = result.scored.at(-1)!;
+    expect(last.decision).toBe('REJECT');
+    expect(last.reasons).toEqual(expect.arrayContaining(['VALIDATION.HIGH_RISK', 'EXTRACTION.PROBING']));
   });
 
   it('rounds returned probabilities when output protection asks for it', async () => {
