@@ -1,5 +1,6 @@
 import { driftQuality } from './driftVerdicts.js';
 import { numericAccuracy } from './numericAccuracy.js';
+import { validationQuality } from './validation.js';
 
 /**
  * `npm run bench:quality`: is every number and verdict right, and how often, against the tools users would otherwise
@@ -12,6 +13,7 @@ const figures: Record<string, unknown> = { node: process.version };
 const print = (line: string): void => console.log(line);
 
 figures.numericAccuracy = await numericAccuracy(print);
+figures.validation = await validationQuality(print);
 figures.drift = await driftQuality(
   print,
   quick
