@@ -68,6 +68,7 @@ export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(
+        'transient',
         'DRIFT.INCOMPLETE',
         `Profiled ${outcome.blobsDone} of ${outcome.blobsTotal} Capture blobs of ${window.label} within MRM_DRIFT_TIME_BUDGET_MS; a continuation resumes from the cached profiles`,
         { detail: { ...outcome } },

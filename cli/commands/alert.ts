@@ -45,10 +45,12 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
       const loaded = loadSettings(io.env);
       if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
       const problems = retrainingSettingsProblems(loaded.value);
-      if (problems.length > 0) throw new MrmError('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new MrmError('configuration', 'CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`);
       const connection = loaded.value.core.storageConnection;
       if (!io.env[connection] && !io.env[`${connection}__blobServiceUri`] && !io.env[`${connection}__accountName`]) {
         throw new MrmError(
+          'configuration',
           'CONFIG.STORAGE_CONNECTION',
           `mrm alert keeps claims, cooldowns and the audit log in storage: set ${connection} to a connection string (for Azurite: UseDevelopmentStorage=true, or the one \`npm run demo\` prints) or ${connection}__blobServiceUri`,
         );
@@ -59,6 +61,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
         text = await readFile(opts.payload, 'utf8');
       } catch (error) {
         throw new MrmError(
+          'bad-input',
           'CLI.PAYLOAD_UNREADABLE',
           `Cannot read payload file ${opts.payload}: ${errorMessage(error)}`,
         );
@@ -68,6 +71,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
         body = JSON.parse(text);
       } catch (error) {
         throw new MrmError(
+          'bad-input',
           'CLI.PAYLOAD_NOT_JSON',
           `Payload file ${opts.payload} is not valid JSON: ${errorMessage(error)}`,
         );

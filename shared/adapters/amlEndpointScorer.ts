@@ -101,26 +101,33 @@ export class AmlEndpointScorer implements Scorer {
     try {
       url = new URL(options.endpointUrl);
     } catch (cause) {
-      throw new MrmError('CONFIG.AML_SCORER', `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`, {
-        cause,
-      });
+      throw new MrmError(
+        'configuration',
+        'CONFIG.AML_SCORER',
+        `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`,
+        {
+          cause,
+        },
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new MrmError(
+        'configuration',
         'CONFIG.AML_SCORER',
         `The Azure ML endpoint URL must be http(s), got "${options.endpointUrl}"`,
       );
     }
     if (options.classes.length < 2 || new Set(options.classes).size !== options.classes.length) {
       throw new MrmError(
+        'configuration',
         'CONFIG.AML_SCORER',
         `The aml scorer needs at least two distinct class names (MRM_AML_CLASSES or the profile's), got [${options.classes.join(', ')}]`,
       );
     }
     if (options.columns.length === 0)
-      throw new MrmError('CONFIG.AML_SCORER', "The aml scorer needs the profile's feature names");
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', "The aml scorer needs the profile's feature names");
     if (options.auth.kind === 'key' && options.auth.key.trim() === '') {
-      throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_AUTH=key needs MRM_AML_KEY');
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', 'MRM_AML_AUTH=key needs MRM_AML_KEY');
     }
 
     this.endpointUrl = url.toString();
@@ -172,7 +179,7 @@ export class AmlEndpointScorer implements Scorer {
   ): AmlEndpointScorer {
     const s = settings.scoring;
     if (!s.amlEndpointUrl)
-      throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
     const classes = s.amlClasses
       ? s.amlClasses
           .split(',')
@@ -230,6 +237,7 @@ export class AmlEndpointScorer implements Scorer {
     } catch (error) {
       // A bug, not a service failure; the events still come back (as unavailable, so they can be replayed).
       return outcomesFor(requests.length, {
+        kind: 'bug',
         code: 'SCORER.UNAVAILABLE',
         message: `The aml scorer failed unexpectedly: ${errorMessage(error)}`,
         detail: { reason: 'internal' },
@@ -241,6 +249,7 @@ export class AmlEndpointScorer implements Scorer {
     const permit = this.breaker.tryAcquire();
     if (!permit) {
       return outcomesFor(chunk.length, {
+        kind: 'transient',
         code: 'SCORER.UNAVAILABLE',
         message: 'The Azure ML endpoint has been failing: its circuit breaker is open, so the events were not sent',
         detail: { reason: 'breaker', breaker: 'open' },
@@ -270,11 +279,12 @@ export class AmlEndpointScorer implements Scorer {
     const requestId = randomUUID();
     const unavailable = (message: string, detail: Record<string, unknown>): ChunkAnswer => ({
       kind: 'failed',
-      failure: { code: 'SCORER.UNAVAILABLE', message, detail: { ...detail, requestId } },
+      failure: { kind: 'transient', code: 'SCORER.UNAVAILABLE', message, detail: { ...detail, requestId } },
     });
     const aborted = (attempts: number): ChunkAnswer => ({
       kind: 'aborted',
       failure: {
+        kind: 'transient',
         code: 'SCORER.UNAVAILABLE',
         message: 'Scoring was cancelled before the Azure ML endpoint answered',
         detail: { reason: 'aborted', attempts, requestId },
@@ -397,13 +407,13 @@ function networkMessage(error: unknown): string {
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value))
-    throw new MrmError('CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
+    throw new MrmError('configuration', 'CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
   return value;
 }
 
 function wholeNumber(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new MrmError('CONFIG.AML_SCORER', `${name} must be a whole number >= ${min}, got ${value}`);
+    throw new MrmError('configuration', 'CONFIG.AML_SCORER', `${name} must be a whole number >= ${min}, got ${value}`);
   }
   return value;
 }

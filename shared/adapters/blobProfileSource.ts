@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { MrmError, errorMessage } from '../errors.js';
+import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
 
@@ -60,7 +60,7 @@ export class BlobProfileSource implements ProfileSource {
       try {
         json = JSON.parse(buffer.toString('utf8'));
       } catch (cause) {
-        throw new MrmError('PROFILE.INVALID', `${where} is not JSON: ${errorMessage(cause)}`);
+        throw new MrmError('configuration', 'PROFILE.INVALID', `${where} is not JSON: ${errorMessage(cause)}`);
       }
       const read = readBaselineProfile(json, where);
       if (!read.ok) throw MrmError.fromFailure(read.error);
@@ -76,9 +76,14 @@ export class BlobProfileSource implements ProfileSource {
         return this.loaded.profile;
       }
       if (error instanceof MrmError) throw error;
-      throw new MrmError('PROFILE.UNAVAILABLE', `Baseline profile ${where} could not be read: ${errorMessage(error)}`, {
-        cause: error,
-      });
+      throw new MrmError(
+        kindOf(error),
+        'PROFILE.UNAVAILABLE',
+        `Baseline profile ${where} could not be read: ${errorMessage(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

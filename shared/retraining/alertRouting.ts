@@ -21,6 +21,7 @@ export function routeAlert(rule: string, tags: RuleTagsOutcome | undefined, opti
   if (tagValue !== undefined) {
     if (!isModelName(tagValue)) {
       return fail(
+        'configuration',
         'RETRAIN.BAD_MODEL_TAG',
         `Alert rule "${rule}" has tag ${options.modelTag}=${JSON.stringify(tagValue)}, which is not a model name (letters, digits, ., _ and -, at most 63): fix the tag`,
         { setting: 'MRM_RETRAIN_MODEL_TAG' },

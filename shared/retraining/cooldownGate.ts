@@ -54,6 +54,7 @@ export class CooldownGate {
       if (written.ok) return { kind: 'passed', entry: { model, etag: written.etag, previous: holder } };
     }
     throw new MrmError(
+      'transient',
       'RETRAIN.COOLDOWN_CONTENTION',
       `Cooldown of model ${model} kept changing under ${MAX_RACES} attempts`,
     );

@@ -150,6 +150,7 @@ const validateCriteria = ajv.compile(criteriaContextSchema);
 export function parseRetrainPayload(body: unknown): Result<RetrainPayload> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.notObject,
       `Body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
     );
@@ -201,6 +202,7 @@ function parseAlert(body: object): Result<AlertPayload> {
   const schemaId = (body as { schemaId: unknown }).schemaId;
   if (schemaId !== COMMON_SCHEMA_ID) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.unsupportedSchema,
       `schemaId ${JSON.stringify(schemaId)} is not supported: enable the common alert schema on the action group's webhook (useCommonAlertSchema: true), schemaId "${COMMON_SCHEMA_ID}"`,
       { field: 'schemaId' },
@@ -211,6 +213,7 @@ function parseAlert(body: object): Result<AlertPayload> {
   const essentials = data.essentials;
   if (!ISO_DATE_TIME.test(essentials.firedDateTime) || Number.isNaN(Date.parse(essentials.firedDateTime))) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.invalid,
       `Invalid common alert schema payload: data.essentials.firedDateTime must be an ISO 8601 UTC date-time, got ${JSON.stringify(essentials.firedDateTime)}`,
       {
@@ -282,9 +285,9 @@ function ruleIdFromOrigin(originAlertId: string | null | undefined, rule: string
 
 function schemaFailure(validate: ValidateFunction, prefix: string, what: string): { ok: false; error: Failure } {
   const error = validate.errors?.[0];
-  if (!error) return fail(PAYLOAD_CODES.invalid, `${what}.`);
+  if (!error) return fail('bad-input', PAYLOAD_CODES.invalid, `${what}.`);
   const field = fieldOf(error, prefix);
-  return fail(PAYLOAD_CODES.invalid, `${what}: ${describeError(error, field)}`, { field });
+  return fail('bad-input', PAYLOAD_CODES.invalid, `${what}: ${describeError(error, field)}`, { field });
 }
 
 function fieldOf(error: ErrorObject, prefix: string): string {

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, kindOf } from '../errors.js';
 import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from './records.js';
 import type { EventContract } from './eventContract.js';
 import type { InputValidator, ValidatedEvent } from './inputValidator.js';
@@ -7,7 +7,7 @@ import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.j
 import type { Scorer, ScoreRequest } from './scorer.js';
 import { judgeConfidence, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
-import { encodeBody, readableId, type DeadLetter } from './deadLetter.js';
+import { readableId, type DeadLetter } from './deadLetter.js';
 import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
 import { summariseBatch, type BatchSummary } from './batchSummary.js';
 
@@ -65,7 +65,7 @@ export async function scoreBatch(
     message,
     ...(detail ? { detail } : {}),
     replayable,
-    ...encodeBody(bodies[i]),
+    original: bodies[i],
     metadata: metadata[i] ?? UNKNOWN_METADATA,
     profileVersion: engine.profileVersion,
     deadLetteredAt: scoredAt,
@@ -137,7 +137,7 @@ export async function scoreBatch(
   } catch (error) {
     const failure = {
       ok: false as const,
-      error: { code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` },
+      error: { kind: kindOf(error), code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` },
     };
     outcomes = requests.map(() => failure);
   }

@@ -177,6 +177,7 @@ export async function profileWindow(
   );
   if (refs.length > 0 && unreadableCount === refs.length) {
     throw new MrmError(
+      'transient',
       CAPTURE_FAILURES.unreadable,
       `None of the ${refs.length} Capture blobs of ${window.label} could be read: ${errorMessage(unreadable)}`,
       {
