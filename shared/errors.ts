@@ -66,7 +66,8 @@ export function unwrap<T>(result: Result<T>): T {
 }
 
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  return error === undefined || error === null ? `no error was given (${String(error)})` : String(error);
 }
 
 /**

@@ -81,7 +81,8 @@ export async function scoreBatch(
         decoded.push(outcome.value);
         decodedAt.push(i);
       } else {
-        slots[i] = deadLetter(i, outcome.error.code, outcome.error.message, false, outcome.error.detail);
+        const { kind, code, message, detail } = outcome.error;
+        slots[i] = deadLetter(i, code, message, kind !== 'bad-input', detail);
       }
     } catch (error) {
       slots[i] = deadLetter(
@@ -150,12 +151,12 @@ export async function scoreBatch(
       if (!outcome) {
         slots[p.index] = deadLetter(p.index, 'SCORER.UNAVAILABLE', 'Scorer returned no outcome for this event', true);
       } else if (!outcome.ok) {
-        const replayable = outcome.error.code === 'SCORER.UNAVAILABLE';
+        // Only a fault of the event itself makes a replay pointless: an endpoint down or answering nonsense is not.
         slots[p.index] = deadLetter(
           p.index,
           outcome.error.code,
           outcome.error.message,
-          replayable,
+          outcome.error.kind !== 'bad-input',
           outcome.error.detail,
         );
       } else {
