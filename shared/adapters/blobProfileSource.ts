@@ -2,6 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
+import { isStatus } from './blobStateStore.js';
 
 export interface ProfileSource {
   /** The current profile; reloads when the blob's ETag changed. Throws `PROFILE.UNAVAILABLE` when none can be had. */
@@ -48,13 +49,21 @@ export class BlobProfileSource implements ProfileSource {
     const blob = this.container.getBlobClient(this.blobName);
     const where = `${this.container.containerName}/${this.blobName}`;
     try {
-      if (this.loaded) {
-        const properties = await blob.getProperties();
-        this.lastCheckAt = this.now();
-        if (properties.etag === this.loaded.etag) return this.loaded.profile;
+      // One conditional GET answers both questions: 304 while the blob is the one loaded, else its bytes and the
+      // ETag of those very bytes (an ETag read in a request of its own could belong to a newer upload).
+      let response;
+      try {
+        response = await blob.download(0, undefined, {
+          conditions: this.loaded?.etag ? { ifNoneMatch: this.loaded.etag } : {},
+        });
+      } catch (error) {
+        if (this.loaded && isStatus(error, 304)) {
+          this.lastCheckAt = this.now();
+          return this.loaded.profile;
+        }
+        throw error;
       }
-      const buffer = await blob.downloadToBuffer();
-      const properties = await blob.getProperties();
+      const buffer = await bytesOf(response.readableStreamBody);
       this.lastCheckAt = this.now();
       let json: unknown;
       try {
@@ -64,7 +73,7 @@ export class BlobProfileSource implements ProfileSource {
       }
       const read = readBaselineProfile(json, where);
       if (!read.ok) throw MrmError.fromFailure(read.error);
-      this.loaded = { profile: read.value, etag: properties.etag };
+      this.loaded = { profile: read.value, etag: response.etag };
       this.options.onEvent?.(`Loaded baseline profile ${read.value.profileVersion} from ${where}`);
       return read.value;
     } catch (error) {
@@ -86,4 +95,11 @@ export class BlobProfileSource implements ProfileSource {
       );
     }
   }
+}
+
+async function bytesOf(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
