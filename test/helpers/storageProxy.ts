@@ -12,8 +12,8 @@ export interface ProxiedRequest {
 }
 
 export interface StorageProxyBehaviour {
-  /** Answers a request itself (e.g. 503) instead of forwarding it; undefined forwards. */
-  intercept?: (request: Omit<ProxiedRequest, 'status'>) => { status: number; code: string } | undefined;
+  /** Answers a request itself (e.g. 503), or drops its connection, instead of forwarding it; undefined forwards. */
+  intercept?: (request: Omit<ProxiedRequest, 'status'>) => { status: number; code: string } | 'reset' | undefined;
   /** Runs after Azurite answered and before the answer is delivered: what happens between a response and its use. */
   beforeDelivery?: (request: ProxiedRequest) => Promise<void>;
 }
@@ -46,6 +46,11 @@ export async function startStorageProxy(behaviour: StorageProxyBehaviour = {}): 
         query: url.searchParams,
       };
       const own = proxy.behaviour.intercept?.(seen);
+      if (own === 'reset') {
+        requests.push({ ...seen, status: 0 });
+        req.socket.resetAndDestroy();
+        return;
+      }
       if (own) {
         requests.push({ ...seen, status: own.status });
         res.writeHead(own.status, { 'x-ms-error-code': own.code, 'content-type': 'application/xml' });
