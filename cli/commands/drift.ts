@@ -6,7 +6,11 @@ import cliProgress from 'cli-progress';
 import { loadSettings, type Environment, type Settings } from '../../shared/config/settings.js';
 import { MrmError, unwrap } from '../../shared/errors.js';
 import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
-import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
+import {
+  parseCaptureBlobName,
+  parseCaptureNameFormat,
+  type CaptureNameFormat,
+} from '../../shared/capture/captureNameFormat.js';
 import type { CaptureStore } from '../../shared/capture/listCaptureBlobs.js';
 import { ContainerCaptureStore } from '../../shared/adapters/containerCaptureStore.js';
 import { LocalCaptureStore } from '../../shared/adapters/localCaptureStore.js';
@@ -102,8 +106,59 @@ export async function runDrift(
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (args.out) await writeFile(args.out, json);
   if (args.html) await writeFile(args.html, html);
-  const exitCode = args.failOnDrift && (report.drift.drifted || report.retrainRecommended) ? 3 : 0;
-  return { report, html, stdout: args.out ? summary(report, window, args) : json, exitCode };
+  const insufficient = report.status === 'insufficient-data';
+  const outside = insufficient ? await captureFilesOutside(store, format, window) : [];
+  if (insufficient) terminal.write(`mrm drift: ${insufficientNote(report, window, outside)}\n`);
+  const exitCode = !args.failOnDrift
+    ? 0
+    : insufficient
+      ? EXIT_INSUFFICIENT_DATA
+      : report.drift.drifted || report.retrainRecommended
+        ? EXIT_DRIFT
+        : 0;
+  return {
+    report,
+    html,
+    stdout: args.out ? summary(report, window, args, outside) : json,
+    exitCode,
+  };
+}
+
+/** `--fail-on-drift` exit codes: drift (or retraining recommended), and a window with nothing to judge. */
+export const EXIT_DRIFT = 3;
+export const EXIT_INSUFFICIENT_DATA = 4;
+
+/** Capture files the store holds outside the window (names in order), so an empty window says where the data is. */
+async function captureFilesOutside(
+  store: CaptureStore,
+  format: CaptureNameFormat,
+  window: DriftWindow,
+): Promise<Array<{ name: string; windowStartInMs: number }>> {
+  const outside: Array<{ name: string; windowStartInMs: number }> = [];
+  for await (const blob of store.listBlobs('')) {
+    const parsed = parseCaptureBlobName(format, blob.name);
+    if (!parsed) continue;
+    if (parsed.windowStartInMs < window.fromInMs || parsed.windowStartInMs >= window.toInMs)
+      outside.push({ name: blob.name, windowStartInMs: parsed.windowStartInMs });
+  }
+  return outside;
+}
+
+function insufficientNote(
+  report: WeeklyDriftReport,
+  window: DriftWindow,
+  outside: ReadonlyArray<{ name: string; windowStartInMs: number }>,
+): string {
+  const parts = [`insufficient data for ${window.label}: ${report.reason ?? 'no events'}; no drift verdict.`];
+  if (outside.length > 0) {
+    const times = outside.map((o) => o.windowStartInMs);
+    const first = new Date(Math.min(...times)).toISOString();
+    const last = new Date(Math.max(...times)).toISOString();
+    parts.push(
+      `${outside.length} Capture file${outside.length === 1 ? '' : 's'} outside ${window.label} (${first} to ${last}, e.g. ${outside[0]!.name}); use --from/--to.`,
+    );
+  }
+  return parts.join(' ');
 }
 
 async function readBaseline(path: string) {
@@ -222,12 +277,21 @@ function quietProgress(terminal: DriftTerminal): { port: DriftProgress; stop: ()
   };
 }
 
-function summary(report: WeeklyDriftReport, window: DriftWindow, args: DriftArguments): string {
+function summary(
+  report: WeeklyDriftReport,
+  window: DriftWindow,
+  args: DriftArguments,
+  outside: ReadonlyArray<{ name: string; windowStartInMs: number }>,
+): string {
+  const verdict =
+    report.status === 'insufficient-data'
+      ? `Dataset drift: INSUFFICIENT DATA (${insufficientNote(report, window, outside)})`
+      : `Dataset drift: ${report.drift.drifted ? 'YES' : 'no'} (share ${report.drift.share.toFixed(3)}; drifted: ${report.drift.driftedFeatures.join(', ') || 'none'}); ` +
+        `retraining ${report.retrainRecommended ? 'recommended' : 'not recommended'}`;
   const lines = [
     `Drift ${window.label} (${report.window.from} to ${report.window.to}): ${report.events} events, ${report.eventsProfiled} profiled, ` +
       `${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped`,
-    `Dataset drift: ${report.drift.drifted ? 'YES' : 'no'} (share ${report.drift.share.toFixed(3)}; drifted: ${report.drift.driftedFeatures.join(', ') || 'none'}); ` +
-      `retraining ${report.retrainRecommended ? 'recommended' : 'not recommended'}`,
+    verdict,
     `Report written to ${args.out}${args.html ? ` and ${args.html}` : ''}`,
   ];
   for (const s of report.blobs.skipped) lines.push(`Skipped ${s.name}: ${s.reason}`);
@@ -264,7 +328,10 @@ export function driftCommand(): Command {
       '--workspace <id>',
       "Log Analytics workspace id for the week's scoring telemetry (default MRM_LOG_ANALYTICS_WORKSPACE_ID)",
     )
-    .option('--fail-on-drift', 'exit with code 3 when the dataset drifts or retraining is recommended')
+    .option(
+      '--fail-on-drift',
+      `exit with code ${EXIT_DRIFT} when the dataset drifts or retraining is recommended, ${EXIT_INSUFFICIENT_DATA} when the window has no events to judge`,
+    )
     .action(async (options: DriftArguments) => {
       const result = await runDrift(options);
       process.stdout.write(result.stdout);

@@ -2,7 +2,7 @@
 """Golden values for the drift stat tests (test/shared/drift/stats/golden.test.ts).
 
 Writes test/fixtures/golden/drift_stats.json: the data of each case and what the seed's Python (calculate_psi) and
-scipy (ks_2samp method='asymp', wasserstein_distance, jensenshannon base 2, chisquare) say about it.
+scipy (ks_2samp method='asymp', wasserstein_distance, jensenshannon base 2, chi2_contingency) say about it.
 Run: /usr/bin/python3 scripts/golden/drift_stats.py [output.json]
 """
 import json
@@ -72,8 +72,19 @@ def categorical_case(name, ref_counts, cur_counts):
     cur = np.array(cur_counts, dtype=float)
     keep = (ref > 0) | (cur > 0)
     r, c = ref[keep], cur[keep]
-    smoothed = (r + 0.5) / (r.sum() + 0.5 * len(r))
-    chi = stats.chisquare(c, smoothed * c.sum())
+    # Cochran's rule as shared/drift/stats/chiSquare.ts applies it: cells whose expected count in the smaller sample
+    # is below 5 are pooled into one cell (a pooled cell still below 5 joins the smallest kept cell).
+    smaller = min(r.sum(), c.sum())
+    sparse = (r + c) / (r.sum() + c.sum()) * smaller < 5
+    cells = [[a, b] for a, b in zip(r[~sparse], c[~sparse])]
+    if sparse.any():
+        pooled = [r[sparse].sum(), c[sparse].sum()]
+        if (pooled[0] + pooled[1]) / (r.sum() + c.sum()) * smaller < 5 and cells:
+            i = min(range(len(cells)), key=lambda j: cells[j][0] + cells[j][1])
+            cells[i] = [cells[i][0] + pooled[0], cells[i][1] + pooled[1]]
+        else:
+            cells.append(pooled)
+    chi = stats.chi2_contingency(np.array(cells).T, correction=False)
     p = ref / ref.sum()
     q = cur / cur.sum()
     pf = np.where(p == 0, 0.0001, p)
@@ -105,6 +116,8 @@ def main():
         categorical_case('stable', [500, 300, 150, 50, 0, 0], [260, 140, 80, 20, 0, 0]),
         categorical_case('new categories', [500, 300, 150, 50, 0, 0], [200, 150, 100, 20, 60, 10]),
         categorical_case('collapsed', [400, 400, 200, 0, 0, 3], [900, 50, 50, 0, 0, 0]),
+        categorical_case('sparse tail pooled', [600, 300, 40, 3, 2, 1], [150, 80, 12, 2, 0, 1]),
+        categorical_case('small current window', [5000, 3000, 2000], [12, 9, 4]),
     ]
     # The Kolmogorov distribution at n_eff across scipy's algorithm regions (Durbin matrix, Pomeranz, Pelz-Good,
     # Smirnov's tail, the closed forms at both ends) and the chi-square survival function.

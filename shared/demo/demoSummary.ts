@@ -35,19 +35,21 @@ export function formatDemoSummary(result: DemoResult): string {
 
   const drift = report.drift;
   lines.push(
-    `Drift            ${drift.driftedFeatures.length} of ${drift.monitoredFeatures} features drifted, magnitude ${drift.magnitude.toFixed(2)}` +
+    `Drift            ${drift.driftedFeatures.length} of ${drift.monitoredFeatures} features drifted, drifted share ${drift.share.toFixed(2)}` +
       ` (dataset drift: ${drift.drifted ? 'yes' : 'no'}; ${n(report.events)} events from ${n(report.blobs.read)} Capture files)`,
   );
   const drifted = drift.driftedFeatures.map((name) => [name, report.features[name]] as const);
   if (drifted.length > 0) {
-    lines.push(`  ${'feature'.padEnd(20)}${'PSI'.padStart(8)}   ${'KS D (p) / chi-square p'.padEnd(24)} severity`);
+    lines.push(`  ${'feature'.padEnd(20)}${'effect'.padEnd(22)}${'significance'.padEnd(22)}severity`);
     for (const [name, f] of drifted) {
-      const test = f?.ks
-        ? `${fixed(f.ks.statistic)} (p ${pValue(f.ks.pValueAdjusted)})`
-        : f?.chiSquare
-          ? `chi-square p ${pValue(f.chiSquare.pValueAdjusted)}`
-          : '–';
-      lines.push(`  ${name.padEnd(20)}${fixed(f?.psi).padStart(8)}   ${test.padEnd(24)} ${f?.severity ?? ''}`);
+      const tests = Object.entries(f?.tests ?? {});
+      const effect = tests.find(([, t]) => t.role === 'effect' && t.beyondThreshold);
+      const significance = tests.find(([, t]) => t.role === 'significance');
+      const effectText = effect ? `${effect[0]} ${fixed(effect[1].score)}` : '–';
+      const significanceText = significance
+        ? `${significance[0]} p ${pValue(significance[1].pValueAdjusted ?? significance[1].score)}`
+        : '–';
+      lines.push(`  ${name.padEnd(20)}${effectText.padEnd(22)}${significanceText.padEnd(22)}${f?.severity ?? ''}`);
     }
   }
   lines.push('');

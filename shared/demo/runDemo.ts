@@ -110,12 +110,12 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   };
   ports.progress.end(
     'drift',
-    `Week ${scenario.window.label}: ${report.report.drift.driftedFeatures.length} of ${report.report.drift.monitoredFeatures} features drifted (magnitude ${report.report.drift.magnitude.toFixed(2)})`,
+    `Week ${scenario.window.label}: ${report.report.drift.driftedFeatures.length} of ${report.report.drift.monitoredFeatures} features drifted (drifted share ${report.report.drift.share.toFixed(2)})`,
   );
 
   const retrainStartedAt = ports.elapsedInMs();
   ports.progress.begin('retrain', 1);
-  const magnitude = report.report.drift.magnitude;
+  const magnitude = report.report.drift.share;
   const threshold = THRESHOLDS.retrainDriftMagnitude;
   const alert: DemoResult['alert'] = { fired: magnitude > threshold, magnitude, threshold };
   const alertFiles: Partial<DemoResult['files']> = {};

@@ -1,15 +1,23 @@
 import { MrmError } from '../errors.js';
 import { DEFAULT_DRIFT_OPTIONS, type DriftOptions } from './driftOptions.js';
-import { performanceMetrics, type PerformanceMetrics } from './performance.js';
-import type { DatasetProfile, FeatureProfile } from './profile.js';
+import { assessPerformance, type PerformanceAssessment } from './performanceDrift.js';
+import { MISSING } from './schema.js';
+import type { CategoricalFeatureProfile, DatasetProfile, FeatureProfile, PerformanceState } from './profile.js';
 import type { FeatureSchema, ProfileSchema } from './schema.js';
 import { benjaminiHochberg } from './stats/benjaminiHochberg.js';
-import { statTests } from './stats/registry.js';
+import { STAT_TESTS, testsFor, type StatResult, type StatRole, type StatTest } from './stats/registry.js';
 
 export type Severity = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { NONE: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 
-/** One feature's numbers and verdict. Every raw number is kept; `decidedBy` names the rules that fired. */
+/** One registered test's result on one feature. */
+export interface TestOutcome extends StatResult {
+  role: StatRole;
+  /** Significance tests: the p-value after multiple-testing control across the family's features; else null. */
+  pValueAdjusted: number | null;
+}
+
+/** One feature's numbers and verdict. Every test's raw result is kept; `decidedBy` names the tests that made it drift. */
 export interface FeatureAssessment {
   name: string;
   type: 'numeric' | 'categorical';
@@ -18,69 +26,84 @@ export interface FeatureAssessment {
   missing: number;
   missingRate: number;
   referenceMissingRate: number;
-  psi: number | null;
-  ks: { statistic: number; pValue: number; pValueAdjusted: number } | null;
-  wasserstein: { raw: number; perRange: number; perStd: number } | null;
-  jensenShannon: number | null;
-  hellinger: number | null;
-  meanShift: number | null;
-  chiSquare?: { statistic: number; pValue: number; pValueAdjusted: number; dof: number };
-  /** How KS/Wasserstein were computed; the true KS lies in [statistic, statistic + ksStatistic], W within ±wasserstein. */
-  errorBound?: { method: 'exact' | 'sketch'; ksStatistic: number; wasserstein: number };
+  /** Every registered test that applies to the feature's type, by test name. */
+  tests: Record<string, TestOutcome>;
+  /** A significance test rejected "same distribution" at the budget, after multiple-testing control. */
+  significant: boolean;
+  /** Significant and at least one effect at or above its practical minimum. */
   drifted: boolean;
   severity: Severity;
-  /** Rules that made it drift: 'psi', 'ks', 'wasserstein', 'chiSquare'. */
+  /** Tests that made it drift (a significance and an effect test), empty when it did not. */
   decidedBy: string[];
+  /**
+   * Per effect test, the smallest effect this window's size can flag (never below the test's threshold): a window
+   * too small to see a change says so instead of guessing.
+   */
+  minimumDetectable: Record<string, number>;
   /** Why nothing was tested, when so. */
   note?: string;
 }
 
-export interface PerformanceAssessment {
-  labelled: number;
-  reference: PerformanceMetrics | null;
-  current: PerformanceMetrics | null;
-  /** reference − current, per metric (positive = worse). */
-  drops: Partial<Record<'accuracy' | 'precision' | 'recall' | 'f1' | 'auc', number>>;
-  /** False when too few labels or no reference metrics: then conceptDrift is false and `reason` says why. */
-  judged: boolean;
-  conceptDrift: boolean;
-  severity: Severity;
-  reason?: string;
+export interface PredictionAssessment {
+  /** The predicted classes of scored events only. */
+  classes: FeatureAssessment | null;
+  score: FeatureAssessment | null;
+  drifted: boolean;
+  /** Share of events with no prediction (rejected or not scored), per side: reported, never mixed into the classes. */
+  unscoredShare: { reference: number; current: number };
 }
 
 export interface DriftAssessment {
   schemaId: string;
   referenceEvents: number;
   currentEvents: number;
+  /** `insufficient-data` when the window held nothing to compare: then no verdict, and `reason` says why. */
+  status: 'assessed' | 'insufficient-data';
+  reason?: string;
   features: FeatureAssessment[];
-  prediction: { classes: FeatureAssessment | null; score: FeatureAssessment | null; drifted: boolean } | null;
+  prediction: PredictionAssessment | null;
   performance: PerformanceAssessment | null;
-  drift: { share: number; magnitude: number; drifted: boolean; driftedFeatures: string[]; monitoredFeatures: number };
+  drift: { share: number; drifted: boolean; driftedFeatures: string[]; monitoredFeatures: number };
   retrainRecommended: boolean;
   recommendations: string[];
   options: DriftOptions;
+  /** The registered tests, in report order, with their role per kind and threshold. */
+  tests: Array<Pick<StatTest, 'name' | 'label' | 'description' | 'roles' | 'direction'> & { threshold: number }>;
 }
 
 export interface CompareOptions extends Partial<DriftOptions> {
   /** The schema both profiles were counted on (the baseline's). */
   schema: ProfileSchema;
-  /** Baseline performance (BaselineProfile.metrics); else computed from the reference profile's confusion counts. */
-  baselineMetrics?: PerformanceMetrics | null;
+  /** The baseline's out-of-sample performance counts (held-out rows); else the reference profile's own. */
+  baselinePerformance?: PerformanceState | null;
+  /** The stat tests to run (default: STAT_TESTS). */
+  tests?: ReadonlyArray<StatTest>;
+  /** Why the window is empty, when the caller knows (no blobs, all skipped, all outside the window). */
+  emptyReason?: string;
 }
 
 /**
- * Compares a window's profile with the baseline's: every stat test per feature, the seed rule made large-sample safe
- * (PSI ≥ 0.2, or KS rejects after Benjamini–Hochberg AND D > 0.1, or W/range > 0.1; categoricals: PSI, or
- * chi-square rejects AND JS ≥ 0.1), dataset share and magnitude, prediction and performance drift. Throws
- * DRIFT.SCHEMA_MISMATCH when a profile was not counted on `options.schema`.
+ * Compares a window's profile with the baseline's. Per feature every registered test that applies runs; the feature
+ * drifts when a significance test rejects at the budget (Benjamini–Hochberg across the family) and an effect test
+ * reaches its practical minimum. Then the dataset's drifted share, prediction drift on scored events, and performance
+ * with sampling error. Throws DRIFT.SCHEMA_MISMATCH when a profile was not counted on `options.schema`.
  */
 export function compareProfiles(
   reference: DatasetProfile,
   current: DatasetProfile,
   compareOptions: CompareOptions,
 ): DriftAssessment {
-  const { schema, baselineMetrics, ...overrides } = compareOptions;
-  const options: DriftOptions = { ...DEFAULT_DRIFT_OPTIONS, ...stripUndefined(overrides) };
+  const { schema, baselinePerformance, tests: registry = STAT_TESTS, emptyReason, ...overrides } = compareOptions;
+  const given = stripUndefined(overrides);
+  const options: DriftOptions = {
+    ...DEFAULT_DRIFT_OPTIONS,
+    ...given,
+    thresholds: {
+      ...Object.fromEntries(registry.map((t) => [t.name, t.defaultThreshold])),
+      ...DEFAULT_DRIFT_OPTIONS.thresholds,
+      ...given.thresholds,
+    },
+  };
   for (const p of [reference, current]) {
     if (p.schemaId !== schema.id) {
       throw new MrmError(
@@ -90,58 +113,46 @@ export function compareProfiles(
       );
     }
   }
-  const features = assessFamily(
+  const family = (members: FamilyMember[]): FeatureAssessment[] => assessFamily(members, registry, options);
+  const features = family(
     schema.features.map((f) => ({
       name: f.name,
       schema: f,
       reference: reference.features[f.name],
       current: current.features[f.name],
     })),
+  );
+  const prediction = assessPrediction(reference, current, schema, family);
+  const performance = assessPerformance(
+    baselinePerformance ?? reference.performance,
+    current.performance,
+    schema.labels,
     options,
   );
-  let prediction: DriftAssessment['prediction'] = null;
-  if (schema.prediction && reference.prediction && current.prediction) {
-    const family = assessFamily(
-      [
-        {
-          name: 'prediction',
-          schema: { name: 'prediction', type: 'categorical', categories: schema.prediction.classes },
-          reference: reference.prediction.classes,
-          current: current.prediction.classes,
-        },
-        ...(schema.prediction.score && reference.prediction.score && current.prediction.score
-          ? [
-              {
-                name: 'score',
-                schema: schema.prediction.score as FeatureSchema,
-                reference: reference.prediction.score,
-                current: current.prediction.score,
-              },
-            ]
-          : []),
-      ],
-      options,
-    );
-    const classes = family.find((f) => f.name === 'prediction') ?? null;
-    const score = family.find((f) => f.name === 'score') ?? null;
-    prediction = { classes, score, drifted: family.some((f) => f.drifted) };
-  }
-  const performance = assessPerformance(reference, current, schema, baselineMetrics ?? null, options);
   const monitored = features.filter((f) => f.note === undefined);
   const driftedFeatures = monitored.filter((f) => f.drifted).map((f) => f.name);
   const share = monitored.length > 0 ? driftedFeatures.length / monitored.length : 0;
+  const insufficient = current.events === 0 || monitored.length === 0;
   const drift = {
     share,
-    magnitude: share,
-    drifted: monitored.length > 0 && share >= options.datasetDriftShare,
+    drifted: !insufficient && share >= options.datasetDriftShare,
     driftedFeatures,
     monitoredFeatures: monitored.length,
   };
-  const retrainRecommended = drift.magnitude > options.retrainMagnitude || (performance?.conceptDrift ?? false);
+  const retrainRecommended =
+    !insufficient && (share > options.retrainMagnitude || (performance?.conceptDrift ?? false));
   const assessment: DriftAssessment = {
     schemaId: schema.id,
     referenceEvents: reference.events,
     currentEvents: current.events,
+    status: insufficient ? 'insufficient-data' : 'assessed',
+    ...(insufficient
+      ? {
+          reason:
+            emptyReason ??
+            (current.events === 0 ? 'no events in the window' : 'no feature had values on both sides to compare'),
+        }
+      : {}),
     features,
     prediction,
     performance,
@@ -149,6 +160,14 @@ export function compareProfiles(
     retrainRecommended,
     recommendations: [],
     options,
+    tests: registry.map((t) => ({
+      name: t.name,
+      label: t.label,
+      description: t.description,
+      roles: t.roles,
+      direction: t.direction,
+      threshold: thresholdOf(t, options),
+    })),
   };
   assessment.recommendations = recommend(assessment, current);
   return assessment;
@@ -161,26 +180,46 @@ interface FamilyMember {
   current: FeatureProfile | undefined;
 }
 
-/** Assesses features that form one multiple-testing family (their p-values are adjusted together). */
-function assessFamily(members: FamilyMember[], options: DriftOptions): FeatureAssessment[] {
-  const partial = members.map((m) => assessFeature(m, options));
-  const tested = partial.filter((p) => p.pValue !== null);
-  const adjusted =
-    options.falseDiscoveryControl === 'benjamini-hochberg'
-      ? benjaminiHochberg(tested.map((p) => p.pValue!))
-      : tested.map((p) => p.pValue!);
-  tested.forEach((p, i) => {
-    const q = adjusted[i]!;
-    if (p.assessment.ks) p.assessment.ks.pValueAdjusted = q;
-    if (p.assessment.chiSquare) p.assessment.chiSquare.pValueAdjusted = q;
-  });
-  return partial.map((p) => decide(p.assessment, options));
+/** A significance test is judged at the window's budget; every other test at its own threshold. */
+function thresholdOf(test: StatTest, options: DriftOptions): number {
+  const significance = Object.values(test.roles).includes('significance');
+  return significance ? options.alpha : (options.thresholds[test.name] ?? test.defaultThreshold);
+}
+
+/** Assesses features that form one multiple-testing family (each significance test's p-values adjusted together). */
+function assessFamily(
+  members: FamilyMember[],
+  registry: ReadonlyArray<StatTest>,
+  options: DriftOptions,
+): FeatureAssessment[] {
+  const tested = members.filter((m) => hasValues(m.reference) && hasValues(m.current)).length;
+  // One feature of the family must reach alpha / k to be flagged alone: what "detectable at this n" means.
+  const detectionLevel = options.alpha / Math.max(1, tested);
+  const partial = members.map((m) => assessFeature(m, registry, options, detectionLevel));
+  for (const test of registry) {
+    const outcomes = partial
+      .map((f) => f.tests[test.name])
+      .filter((o): o is TestOutcome => o !== undefined && o.role === 'significance');
+    if (outcomes.length === 0) continue;
+    const adjusted =
+      options.falseDiscoveryControl === 'benjamini-hochberg'
+        ? benjaminiHochberg(outcomes.map((o) => o.score))
+        : outcomes.map((o) => o.score);
+    outcomes.forEach((o, i) => (o.pValueAdjusted = adjusted[i]!));
+  }
+  return partial.map((f) => decide(f, options));
+}
+
+function hasValues(p: FeatureProfile | undefined): boolean {
+  return p !== undefined && (p.type === 'numeric' ? p.count > 0 : p.count + p.missing > 0);
 }
 
 function assessFeature(
   member: FamilyMember,
+  registry: ReadonlyArray<StatTest>,
   options: DriftOptions,
-): { assessment: FeatureAssessment; pValue: number | null } {
+  detectionLevel: number,
+): FeatureAssessment {
   const { name, schema: feature, reference, current } = member;
   if (!reference || !current || reference.type !== feature.type || current.type !== feature.type) {
     throw new MrmError(
@@ -197,146 +236,128 @@ function assessFeature(
     missing: current.missing,
     missingRate: rate(current),
     referenceMissingRate: rate(reference),
-    psi: null,
-    ks: null,
-    wasserstein: null,
-    jensenShannon: null,
-    hellinger: null,
-    meanShift: null,
+    tests: {},
+    significant: false,
     drifted: false,
     severity: 'NONE',
     decidedBy: [],
+    minimumDetectable: {},
   };
-  const hasValues = (p: FeatureProfile): boolean => (p.type === 'numeric' ? p.count > 0 : p.count + p.missing > 0);
   if (!hasValues(reference) || !hasValues(current)) {
-    return {
-      assessment: { ...base, note: hasValues(current) ? 'no values in the baseline' : 'no values in the window' },
-      pValue: null,
-    };
+    return { ...base, note: hasValues(current) ? 'no values in the baseline' : 'no values in the window' };
   }
-  const statOptions = { feature, psiBinning: options.psiBinning };
-  base.psi = statTests.psi.run(reference, current, statOptions).score;
-  base.jensenShannon = statTests.jensenShannon.run(reference, current, statOptions).score;
-  base.hellinger = statTests.hellinger.run(reference, current, statOptions).score;
-  if (feature.type === 'numeric') {
-    const ks = statTests.ks.run(reference, current, statOptions);
-    const w = statTests.wasserstein.run(reference, current, statOptions);
-    base.meanShift = statTests.meanShift.run(reference, current, statOptions).score;
-    base.ks = { statistic: ks.details.statistic as number, pValue: ks.score, pValueAdjusted: ks.score };
-    base.wasserstein = {
-      raw: w.details.raw as number,
-      perRange: w.details.perRange as number,
-      perStd: w.details.perStd as number,
-    };
-    base.errorBound = {
-      method: ks.details.method as 'exact' | 'sketch',
-      ksStatistic: ks.details.errorBound as number,
-      wasserstein: w.details.errorBound as number,
-    };
-    return { assessment: base, pValue: ks.score };
+  for (const test of testsFor(registry, feature.type)) {
+    const role = test.roles[feature.type]!;
+    const result = test.run(reference, current, {
+      feature,
+      threshold: thresholdOf(test, options),
+      psiBinning: options.psiBinning,
+      detectionLevel,
+    });
+    if (result === null) continue;
+    base.tests[test.name] = { ...result, role, pValueAdjusted: null };
+    if (role === 'effect' && result.minimumDetectable !== null)
+      base.minimumDetectable[test.name] = result.minimumDetectable;
   }
-  const chi = statTests.chiSquare.run(reference, current, statOptions);
-  base.chiSquare = {
-    statistic: chi.details.statistic as number,
-    pValue: chi.score,
-    pValueAdjusted: chi.score,
-    dof: chi.details.dof as number,
-  };
-  return { assessment: base, pValue: chi.score };
+  return base;
 }
 
 function decide(a: FeatureAssessment, o: DriftOptions): FeatureAssessment {
-  if (a.note !== undefined || a.psi === null) return a;
-  const decidedBy: string[] = [];
-  let high = false;
-  if (a.psi >= o.psiThreshold) {
-    decidedBy.push('psi');
-    high ||= a.psi >= 2 * o.psiThreshold;
-  }
-  if (a.ks && a.ks.pValueAdjusted < o.ksAlpha && a.ks.statistic > o.ksMinStatistic) {
-    decidedBy.push('ks');
-    high ||= a.ks.statistic > o.ksHighStatistic;
-  }
-  if (a.wasserstein && a.wasserstein.perRange > o.wassersteinRangeThreshold) {
-    decidedBy.push('wasserstein');
-    high ||= a.wasserstein.perRange > 2 * o.wassersteinRangeThreshold;
-  }
-  if (a.chiSquare && a.chiSquare.pValueAdjusted < o.ksAlpha && (a.jensenShannon ?? 0) >= o.jensenShannonThreshold) {
-    decidedBy.push('chiSquare');
-    high ||= (a.jensenShannon ?? 0) >= 3 * o.jensenShannonThreshold;
-  }
-  const drifted = decidedBy.length > 0;
-  const moderate =
-    a.psi >= o.psiModerate ||
-    (a.jensenShannon ?? 0) >= o.jensenShannonThreshold ||
-    (a.ks?.statistic ?? 0) > o.ksMinStatistic;
-  const severity: Severity = drifted ? (high ? 'HIGH' : 'MEDIUM') : moderate ? 'LOW' : 'NONE';
-  return { ...a, drifted, severity, decidedBy };
+  if (a.note !== undefined) return a;
+  const outcomes = Object.entries(a.tests);
+  const significant = outcomes
+    .filter(([, t]) => t.role === 'significance' && t.pValueAdjusted !== null && t.pValueAdjusted < o.alpha)
+    .map(([name]) => name);
+  const effects = outcomes.filter(([, t]) => t.role === 'effect' && t.beyondThreshold);
+  const drifted = significant.length > 0 && effects.length > 0;
+  const high = effects.some(([, t]) => t.score >= 2 * t.threshold);
+  const anything = significant.length > 0 || effects.length > 0 || outcomes.some(([, t]) => t.beyondThreshold);
+  const severity: Severity = drifted ? (high ? 'HIGH' : 'MEDIUM') : anything ? 'LOW' : 'NONE';
+  return {
+    ...a,
+    significant: significant.length > 0,
+    drifted,
+    severity,
+    decidedBy: drifted ? [...significant, ...effects.map(([name]) => name)] : [],
+  };
 }
 
-function assessPerformance(
+/** Prediction drift on scored events only: rejected and unscored events have no class, and are a share of their own. */
+function assessPrediction(
   reference: DatasetProfile,
   current: DatasetProfile,
   schema: ProfileSchema,
-  baselineMetrics: PerformanceMetrics | null,
-  o: DriftOptions,
-): PerformanceAssessment | null {
-  if (!schema.labels || !current.performance) return null;
-  const currentMetrics = performanceMetrics(current.performance, schema.labels);
-  const referenceMetrics =
-    baselineMetrics ?? (reference.performance ? performanceMetrics(reference.performance, schema.labels) : null);
-  const labelled = current.performance.labelled;
-  const result: PerformanceAssessment = {
-    labelled,
-    reference: referenceMetrics,
-    current: currentMetrics,
-    drops: {},
-    judged: false,
-    conceptDrift: false,
-    severity: 'NONE',
-  };
-  if (referenceMetrics && currentMetrics) {
-    for (const key of ['accuracy', 'precision', 'recall', 'f1', 'auc'] as const) {
-      const r = referenceMetrics[key];
-      const c = currentMetrics[key];
-      if (typeof r === 'number' && typeof c === 'number') result.drops[key] = r - c;
-    }
+  family: (members: FamilyMember[]) => FeatureAssessment[],
+): PredictionAssessment | null {
+  if (!schema.prediction || !reference.prediction || !current.prediction) return null;
+  const members: FamilyMember[] = [
+    {
+      name: 'prediction',
+      schema: { name: 'prediction', type: 'categorical', categories: schema.prediction.classes },
+      reference: scoredOnly(reference.prediction.classes),
+      current: scoredOnly(current.prediction.classes),
+    },
+  ];
+  if (schema.prediction.score && reference.prediction.score && current.prediction.score) {
+    members.push({
+      name: 'score',
+      schema: schema.prediction.score,
+      reference: reference.prediction.score,
+      current: current.prediction.score,
+    });
   }
-  if (labelled < o.minLabelled)
-    return {
-      ...result,
-      reason: `${labelled} labelled records, fewer than the ${o.minLabelled} needed to judge performance`,
-    };
-  if (!referenceMetrics) return { ...result, reason: 'no baseline performance metrics' };
-  const worst = Math.max(...Object.values(result.drops));
-  const conceptDrift = worst > o.performanceDrop;
+  const assessed = family(members);
+  const unscored = (p: CategoricalFeatureProfile): number =>
+    p.count + p.missing > 0 ? p.missing / (p.count + p.missing) : 0;
   return {
-    ...result,
-    judged: true,
-    conceptDrift,
-    severity: worst > o.performanceHighDrop ? 'HIGH' : conceptDrift ? 'MEDIUM' : 'NONE',
+    classes: assessed.find((f) => f.name === 'prediction') ?? null,
+    score: assessed.find((f) => f.name === 'score') ?? null,
+    drifted: assessed.some((f) => f.drifted),
+    unscoredShare: { reference: unscored(reference.prediction.classes), current: unscored(current.prediction.classes) },
   };
+}
+
+function scoredOnly(p: CategoricalFeatureProfile): CategoricalFeatureProfile {
+  return { ...p, missing: 0, counts: { ...p.counts, [MISSING]: 0 } };
 }
 
 function recommend(a: DriftAssessment, current: DatasetProfile): string[] {
   const out: string[] = [];
   const fmt = (v: number): string => v.toFixed(3);
-  if (a.currentEvents === 0)
-    out.push('No events in the window: check that Capture is enabled and the producers are sending.');
-  if (a.drift.magnitude > a.options.retrainMagnitude) {
+  if (a.status === 'insufficient-data') {
     out.push(
-      `Retrain the model: drift magnitude ${fmt(a.drift.magnitude)} exceeds ${a.options.retrainMagnitude} (${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted).`,
+      `Insufficient data: ${a.reason ?? 'nothing to compare'}. No drift verdict for this window: check that Capture is enabled and the producers are sending.`,
+    );
+    return out;
+  }
+  if (a.drift.share > a.options.retrainMagnitude) {
+    out.push(
+      `Retrain the model: ${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted (drifted share ${fmt(a.drift.share)} exceeds ${a.options.retrainMagnitude}).`,
     );
   } else if (a.drift.driftedFeatures.length > 0) {
     out.push(
-      `Monitor closely: ${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted, below the retraining magnitude ${a.options.retrainMagnitude}.`,
+      `Monitor closely: ${a.drift.driftedFeatures.length} of ${a.drift.monitoredFeatures} features drifted (drifted share ${fmt(a.drift.share)}, retraining from ${a.options.retrainMagnitude}).`,
     );
   }
-  const byRank = [...a.features].filter((f) => f.severity === 'HIGH').sort((x, y) => (y.psi ?? 0) - (x.psi ?? 0));
-  for (const f of byRank.slice(0, 5))
+  const effectOf = (f: FeatureAssessment): number =>
+    Math.max(0, ...Object.values(f.tests).flatMap((t) => (t.role === 'effect' ? [t.score / t.threshold] : [])));
+  const high = a.features.filter((f) => f.severity === 'HIGH').sort((x, y) => effectOf(y) - effectOf(x));
+  for (const f of high.slice(0, 5)) {
+    const parts = f.decidedBy.map((name) => {
+      const t = f.tests[name]!;
+      return t.role === 'significance' ? `${name} p ${t.pValueAdjusted!.toExponential(1)}` : `${name} ${fmt(t.score)}`;
+    });
+    out.push(`Investigate "${f.name}": HIGH drift (${parts.join(', ')}).`);
+  }
+  const blind = a.features.filter(
+    (f) => !f.drifted && Object.entries(f.minimumDetectable).some(([name, v]) => v > f.tests[name]!.threshold * 1.0001),
+  );
+  if (blind.length > 0) {
+    const [name, value] = Object.entries(blind[0]!.minimumDetectable)[0]!;
     out.push(
-      `Investigate "${f.name}": HIGH drift (PSI ${fmt(f.psi ?? 0)}${f.ks ? `, KS D ${fmt(f.ks.statistic)}` : ''}${f.wasserstein ? `, W/range ${fmt(f.wasserstein.perRange)}` : ''}).`,
+      `Too few events to see small changes in ${blind.length} feature(s): e.g. "${blind[0]!.name}" shows only a change with ${name} ≥ ${fmt(value)} at this window's size (see minimumDetectable).`,
     );
+  }
   for (const f of a.features) {
     if (f.missingRate - f.referenceMissingRate > 0.05)
       out.push(
@@ -344,11 +365,16 @@ function recommend(a: DriftAssessment, current: DatasetProfile): string[] {
       );
   }
   if (a.prediction?.drifted)
-    out.push("The model's predictions drifted: review the class balance and score distribution.");
-  if (a.performance?.conceptDrift) {
-    const worst = Object.entries(a.performance.drops).sort((x, y) => y[1] - x[1])[0];
+    out.push("The model's predictions drifted: review the class balance and score distribution of scored events.");
+  if (a.prediction && a.prediction.unscoredShare.current - a.prediction.unscoredShare.reference > 0.05)
     out.push(
-      `Concept drift: ${worst?.[0]} dropped by ${fmt(worst?.[1] ?? 0)} against the baseline; retrain on recent labelled data.`,
+      `${(100 * a.prediction.unscoredShare.current).toFixed(1)}% of events got no prediction (rejected or unscored; baseline ${(100 * a.prediction.unscoredShare.reference).toFixed(1)}%).`,
+    );
+  if (a.performance?.conceptDrift) {
+    const worst = a.performance.decidedBy[0];
+    const m = worst ? a.performance.metrics[worst] : undefined;
+    out.push(
+      `Concept drift: ${worst} dropped by ${fmt(m?.drop ?? 0)} (95% CI ${fmt(m?.ci95[0] ?? 0)} to ${fmt(m?.ci95[1] ?? 0)}) against the baseline; retrain on recent labelled data.`,
     );
   } else if (a.performance && !a.performance.judged && a.performance.reason) {
     out.push(`Performance not judged: ${a.performance.reason}.`);

@@ -1,30 +1,23 @@
 import type { Settings } from '../config/settings.js';
+import { DEFAULT_FALSE_ALARM_BUDGET } from './stats/statTest.js';
+import { defaultThresholds, STAT_TESTS } from './stats/registry.js';
 
-/** Every threshold of the drift decision (drift-methods.md "Decisions"); defaults are the seed's, made large-sample safe. */
+/** Every threshold of the drift decision (README "How it decides drift"); test thresholds live with their tests. */
 export interface DriftOptions {
-  /** PSI >= this drifts (0.2). */
-  psiThreshold: number;
-  psiBinning: 'equal-width' | 'decile';
-  /** Significance of KS / chi-square after the FDR control (0.05). */
-  ksAlpha: number;
-  /** KS rejects only with D > this (0.1); also the seed's MEDIUM boundary. */
-  ksMinStatistic: number;
-  /** D > this is HIGH (0.3, the seed). */
-  ksHighStatistic: number;
-  /** W / range > this drifts (0.1); > 2× is HIGH (0.2, the seed). */
-  wassersteinRangeThreshold: number;
-  /** W / std reference threshold (0.1, Azure ML / Evidently), reported only. */
-  wassersteinStdThreshold: number;
-  /** JS distance threshold (0.1); the effect-size gate of chi-square. */
-  jensenShannonThreshold: number;
-  /** PSI moderate band start (0.1): LOW severity without drift. */
-  psiModerate: number;
+  /**
+   * The window's false-alarm budget (0.05): significance tests reject at this level after Benjamini–Hochberg across
+   * features, and concept drift needs each metric's drop to be significant at it (Bonferroni across metrics).
+   */
+  alpha: number;
   falseDiscoveryControl: 'benjamini-hochberg' | 'none';
-  /** Dataset drift when share >= this (0.5). */
+  /** Threshold per registered test name (defaults: each test's own); significance tests use `alpha`. */
+  thresholds: Record<string, number>;
+  psiBinning: 'equal-width' | 'decile';
+  /** Dataset drift when the drifted share is at least this (0.5). */
   datasetDriftShare: number;
-  /** Retraining recommended when magnitude > this (0.3). */
+  /** Retraining recommended when the drifted share exceeds this (0.3, the seed's magnitude). */
   retrainMagnitude: number;
-  /** Concept drift when a metric drops by more than this (0.05); HIGH above performanceHighDrop (0.10). */
+  /** Concept drift when a metric drops by more than this, beyond sampling error (0.05); HIGH above performanceHighDrop (0.10). */
   performanceDrop: number;
   performanceHighDrop: number;
   /** Below this many labelled records, performance is not judged (100). */
@@ -32,16 +25,10 @@ export interface DriftOptions {
 }
 
 export const DEFAULT_DRIFT_OPTIONS: Readonly<DriftOptions> = Object.freeze({
-  psiThreshold: 0.2,
-  psiBinning: 'equal-width',
-  ksAlpha: 0.05,
-  ksMinStatistic: 0.1,
-  ksHighStatistic: 0.3,
-  wassersteinRangeThreshold: 0.1,
-  wassersteinStdThreshold: 0.1,
-  jensenShannonThreshold: 0.1,
-  psiModerate: 0.1,
+  alpha: DEFAULT_FALSE_ALARM_BUDGET,
   falseDiscoveryControl: 'benjamini-hochberg',
+  thresholds: defaultThresholds(STAT_TESTS),
+  psiBinning: 'equal-width',
   datasetDriftShare: 0.5,
   retrainMagnitude: 0.3,
   performanceDrop: 0.05,
@@ -53,13 +40,15 @@ export const DEFAULT_DRIFT_OPTIONS: Readonly<DriftOptions> = Object.freeze({
 export function driftOptionsFromSettings(drift: Settings['drift']): DriftOptions {
   return {
     ...DEFAULT_DRIFT_OPTIONS,
-    psiThreshold: drift.psiThreshold,
-    psiBinning: drift.psiBinning,
-    ksAlpha: drift.ksAlpha,
-    ksMinStatistic: drift.ksMinStatistic,
-    wassersteinRangeThreshold: drift.wassersteinRangeThreshold,
-    jensenShannonThreshold: drift.jensenShannonThreshold,
+    alpha: drift.alpha,
     falseDiscoveryControl: drift.falseDiscoveryControl,
+    thresholds: {
+      ...DEFAULT_DRIFT_OPTIONS.thresholds,
+      psi: drift.psiThreshold,
+      wasserstein: drift.wassersteinThreshold,
+      jensenShannon: drift.jensenShannonThreshold,
+    },
+    psiBinning: drift.psiBinning,
     datasetDriftShare: drift.datasetDriftShare,
     retrainMagnitude: drift.retrainMagnitude,
     performanceDrop: drift.performanceDrop,

@@ -20,7 +20,9 @@ export function renderDriftReportHtml(
     .map(([name, f]) => ({ name, ...f }) as FeatureAssessment)
     .sort(
       (a, b) =>
-        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (b.psi ?? -1) - (a.psi ?? -1) || cmp(a.name, b.name),
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        strongestEffect(b) - strongestEffect(a) ||
+        cmp(a.name, b.name),
     );
   const title = `Drift report ${report.window.from.slice(0, 10)} – ${report.window.to.slice(0, 10)}`;
   return `<!doctype html>
@@ -36,13 +38,13 @@ export function renderDriftReportHtml(
 ${summary(report)}
 ${recommendations(report)}
 <section id="features"><h2>Features by severity</h2>
-${featureTable(features)}
+${featureTable(features, report.tests)}
 </section>
 ${predictionSection(report, reference, current)}
 ${performanceSection(report)}
 <section id="histograms"><h2>Baseline vs current</h2>
 <p class="legend"><span class="swatch ref"></span> baseline <span class="swatch cur"></span> current (share of values per bin)</p>
-${features.map((f) => featureChart(f, reference.features[f.name], current.features[f.name], schema)).join('\n')}
+${features.map((f) => featureChart(f, reference.features[f.name], current.features[f.name], report.tests, schema)).join('\n')}
 </section>
 ${blobsSection(report)}
 </body>
@@ -62,18 +64,21 @@ th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:a
 .sev{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}.sev.HIGH{background:var(--high)}.sev.MEDIUM{background:var(--medium)}.sev.LOW{background:var(--low)}.sev.NONE{background:var(--none)}
 .chart{display:inline-block;vertical-align:top;width:calc(50% - 12px);margin:0 8px 16px 0;break-inside:avoid;page-break-inside:avoid}
 .chart svg{width:100%;height:auto;border:1px solid var(--line);border-radius:4px}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
-.swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
+.hit{font-weight:700;color:var(--high)}.swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
 @media (max-width:800px){.chart{width:100%}}
 @media print{body{max-width:none;padding:0;font-size:11px}thead th{position:static}h2{break-after:avoid}.chart{width:48%}a{color:inherit;text-decoration:none}}
 `;
 
 function summary(r: DriftReport): string {
   const bad = Object.values(r.badBodies).reduce((s, n) => s + n, 0);
-  const verdict = r.drift.drifted
-    ? `Dataset drift: ${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted.`
-    : r.drift.driftedFeatures.length > 0
-      ? `${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted; no dataset drift.`
-      : 'No feature drifted.';
+  const verdict =
+    r.status === 'insufficient-data'
+      ? `Insufficient data: ${r.reason ?? 'nothing to compare'}. No drift verdict.`
+      : r.drift.drifted
+        ? `Dataset drift: ${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted.`
+        : r.drift.driftedFeatures.length > 0
+          ? `${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted; no dataset drift.`
+          : 'No feature drifted.';
   const perf = r.performance
     ? r.performance.judged
       ? r.performance.conceptDrift
@@ -82,7 +87,7 @@ function summary(r: DriftReport): string {
       : 'not judged'
     : 'no labels';
   const cards: Array<[string, string]> = [
-    ['Drift magnitude', fmt(r.drift.magnitude)],
+    ['Drifted share', fmt(r.drift.share)],
     ['Drifted features', `${r.drift.driftedFeatures.length} / ${r.drift.monitoredFeatures}`],
     ['Retraining', r.retrainRecommended ? 'recommended' : 'not needed'],
     ['Events in window', r.events.toLocaleString('en-US')],
@@ -98,7 +103,7 @@ function summary(r: DriftReport): string {
     ],
   ];
   return `<section id="summary"><h2>Summary</h2>
-<p class="verdict ${r.drift.drifted || r.retrainRecommended ? 'bad' : 'ok'}">${esc(verdict)}${r.retrainRecommended ? ' Retraining recommended.' : ''}</p>
+<p class="verdict ${r.drift.drifted || r.retrainRecommended || r.status === 'insufficient-data' ? 'bad' : 'ok'}">${esc(verdict)}${r.retrainRecommended ? ' Retraining recommended.' : ''}</p>
 <div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`).join('')}</div>
 ${r.telemetry.available ? '' : `<p class="muted">${esc(r.telemetry.reason)}</p>`}
 </section>`;
@@ -108,26 +113,66 @@ function recommendations(r: DriftReport): string {
   return `<section id="recommendations"><h2>Recommendations</h2><ul>${r.recommendations.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`;
 }
 
-function featureTable(features: FeatureAssessment[]): string {
+function featureTable(features: FeatureAssessment[], tests: DriftReport['tests']): string {
+  const cellOf = (f: FeatureAssessment, name: string): string => {
+    const t = f.tests[name];
+    if (!t) return '–';
+    const value = t.direction === 'p-value' ? pFmt(t.pValueAdjusted ?? t.score) : fmt(t.score);
+    const mark =
+      t.role === 'signal'
+        ? ''
+        : t.role === 'significance'
+          ? t.pValueAdjusted !== null && t.pValueAdjusted < t.threshold
+            ? ' class="hit"'
+            : ''
+          : t.beyondThreshold
+            ? ' class="hit"'
+            : '';
+    return `<td${mark} title="${esc(`${name}: ${t.role}, threshold ${t.threshold}`)}">${value}</td>`;
+  };
+  const detectable = (f: FeatureAssessment): string => {
+    const entries = Object.entries(f.minimumDetectable);
+    return entries.length === 0 ? '–' : entries.map(([name, v]) => `${esc(name)} ≥ ${fmt(v)}`).join('<br>');
+  };
   const rows = features
     .map(
-      (
-        f,
-      ) => `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a></td><td>${esc(f.type)}</td><td>${badge(f.severity)}</td><td>${f.drifted ? 'yes' : 'no'}</td>
-<td>${num(f.psi)}</td><td>${f.ks ? `${fmt(f.ks.statistic)} <span class="muted">(p ${pFmt(f.ks.pValueAdjusted)})</span>` : f.chiSquare ? `χ² ${fmt(f.chiSquare.statistic)} <span class="muted">(p ${pFmt(f.chiSquare.pValueAdjusted)})</span>` : '–'}</td>
-<td>${f.wasserstein ? fmt(f.wasserstein.perRange) : '–'}</td><td>${num(f.jensenShannon)}</td><td>${num(f.hellinger)}</td><td>${num(f.meanShift)}</td><td>${pct(f.missingRate)}</td><td>${esc(f.decidedBy.join(', ') || (f.note ?? ''))}</td></tr>`,
+      (f) =>
+        `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a></td><td>${esc(f.type)}</td><td>${badge(f.severity)}</td><td>${f.drifted ? 'yes' : 'no'}</td>` +
+        tests.map((t) => (f.tests[t.name] ? cellOf(f, t.name) : '<td>–</td>')).join('') +
+        `<td>${detectable(f)}</td><td>${pct(f.missingRate)}</td><td>${esc(f.decidedBy.join(', ') || (f.note ?? ''))}</td></tr>`,
     )
     .join('\n');
-  return `<table><thead><tr><th>Feature</th><th>Type</th><th>Severity</th><th>Drifted</th><th>PSI</th><th>KS D / χ²</th><th>W / range</th><th>JS</th><th>Hellinger</th><th>Mean shift</th><th>Missing</th><th>Decided by</th></tr></thead>
+  const head = tests
+    .map((t) => `<th title="${esc(`${t.description}; threshold ${t.threshold}`)}">${esc(t.label)}</th>`)
+    .join('');
+  return `<table><thead><tr><th>Feature</th><th>Type</th><th>Severity</th><th>Drifted</th>${head}<th>Detectable at this n</th><th>Missing</th><th>Decided by</th></tr></thead>
 <tbody>
 ${rows}
-</tbody></table>`;
+</tbody></table>
+<p class="muted">A feature drifts when its significance test rejects at α = ${tests.find((t) => Object.values(t.roles).includes('significance'))?.threshold ?? ''} after Benjamini–Hochberg across features <em>and</em> an effect reaches its threshold; other columns are signals. Hover a heading for its meaning.</p>`;
+}
+
+/** The largest effect relative to its threshold: how features of one severity are ordered. */
+function strongestEffect(f: FeatureAssessment): number {
+  return Math.max(-1, ...Object.values(f.tests).flatMap((t) => (t.role === 'effect' ? [t.score / t.threshold] : [])));
+}
+
+/** "PSI 0.012 · JS 0.030 · …": every test of a feature with its heading, for captions. */
+function testSummary(f: FeatureAssessment, tests: DriftReport['tests']): string {
+  return tests
+    .filter((t) => f.tests[t.name])
+    .map((t) => {
+      const outcome = f.tests[t.name]!;
+      return `${t.label} ${t.direction === 'p-value' ? pFmt(outcome.pValueAdjusted ?? outcome.score) : fmt(outcome.score)}`;
+    })
+    .join(' · ');
 }
 
 function featureChart(
   f: FeatureAssessment,
   reference: FeatureProfile | undefined,
   current: FeatureProfile | undefined,
+  tests: DriftReport['tests'],
   schema?: ProfileSchema,
 ): string {
   const featureSchema = schema?.features.find((s) => s.name === f.name);
@@ -157,7 +202,7 @@ function featureChart(
   }
   return `<figure class="chart" id="f-${esc(anchor(f.name))}"><h3>${esc(f.name)} ${badge(f.severity)}</h3>
 ${histogramSvg(f.name, labels, p, q)}
-<figcaption class="muted">PSI ${num(f.psi)} · JS ${num(f.jensenShannon)}${f.ks ? ` · KS D ${fmt(f.ks.statistic)}` : ''}${f.wasserstein ? ` · W/range ${fmt(f.wasserstein.perRange)}` : ''} · ${f.count.toLocaleString('en-US')} values</figcaption></figure>`;
+<figcaption class="muted">${esc(testSummary(f, tests))} · ${f.count.toLocaleString('en-US')} values</figcaption></figure>`;
 }
 
 /** Grouped bars, baseline then current, per bin; each bar has a tooltip with its exact share. */
@@ -211,9 +256,9 @@ function predictionSection(r: DriftReport, reference: DatasetProfile, current: D
         })()
       : '';
   return `<section id="prediction"><h2>Prediction drift</h2>
-<p>${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."}</p>
-<table><thead><tr><th>Output</th><th>Severity</th><th>PSI</th><th>JS</th><th>KS D / χ² p</th></tr></thead><tbody>
-${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${num(f.psi)}</td><td>${num(f.jensenShannon)}</td><td>${f.ks ? fmt(f.ks.statistic) : f.chiSquare ? pFmt(f.chiSquare.pValueAdjusted) : '–'}</td></tr>`).join('')}
+<p>${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
+<table><thead><tr><th>Output</th><th>Severity</th><th>Tests</th></tr></thead><tbody>
+${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${esc(testSummary(f, r.tests))}</td></tr>`).join('')}
 </tbody></table>${chart}</section>`;
 }
 
@@ -224,8 +269,13 @@ function performanceSection(r: DriftReport): string {
   const cell = (v: number | null | undefined): string => (typeof v === 'number' ? fmt(v) : '–');
   return `<section id="performance"><h2>Performance</h2>
 <p>${p.judged ? (p.conceptDrift ? `Concept drift (${esc(p.severity)}).` : 'No concept drift.') : `Not judged: ${esc(p.reason ?? '')}`} ${p.labelled.toLocaleString('en-US')} labelled records.</p>
-<table><thead><tr><th>Metric</th><th>Baseline</th><th>Current</th><th>Drop</th></tr></thead><tbody>
-${keys.map((k) => `<tr><td>${k}</td><td>${cell(p.reference?.[k])}</td><td>${cell(p.current?.[k])}</td><td>${cell(p.drops[k])}</td></tr>`).join('')}
+<table><thead><tr><th>Metric</th><th>Baseline</th><th>Current</th><th>Drop</th><th>95% CI of the drop</th><th>Concept drift</th></tr></thead><tbody>
+${keys
+  .map((k) => {
+    const m = p.metrics[k];
+    return `<tr><td>${k}</td><td>${cell(p.reference?.[k])}</td><td>${cell(p.current?.[k])}</td><td>${cell(m?.drop)}</td><td>${m ? `${fmt(m.ci95[0])} to ${fmt(m.ci95[1])}` : '–'}</td><td>${m ? (m.conceptDrift ? 'yes' : 'no') : '–'}</td></tr>`;
+  })
+  .join('')}
 </tbody></table></section>`;
 }
 
@@ -240,7 +290,6 @@ ${bad.length ? `<table><thead><tr><th>Bad body reason</th><th>Count</th></tr></t
 
 const badge = (s: Severity): string => `<span class="sev ${s}">${s}</span>`;
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(3));
-const num = (v: number | null): string => (v === null ? '–' : fmt(v));
 const pFmt = (p: number): string => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -81,3 +81,64 @@ export function histogramAuc(histogram: {
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
+
+/**
+ * Standard errors of the metrics of one confusion matrix, each treated as a proportion over its own denominator
+ * (accuracy over labelled records, precision over predicted, recall over actual members of the class, F1 over
+ * TP + (FP + FN) / 2; macro averages: the root of the summed variances over the number of classes), and AUC by
+ * Hanley & McNeil (1982). Null where a denominator is empty.
+ */
+export function metricStandardErrors(
+  state: PerformanceState,
+  labels: LabelSchema,
+  metrics: PerformanceMetrics,
+): Record<'accuracy' | 'precision' | 'recall' | 'f1' | 'auc', number | null> {
+  const k = labels.classes.length + 1;
+  const cell = (actual: number, predicted: number): number => state.confusion[actual * k + predicted] ?? 0;
+  // Agresti–Coull: two successes and two failures added, so a perfect score still has a sampling error.
+  const proportion = (p: number, n: number): number | null => {
+    if (!(n > 0)) return null;
+    const adjusted = (p * n + 2) / (n + 4);
+    return Math.sqrt((adjusted * (1 - adjusted)) / (n + 4));
+  };
+  const perClass = (c: number): { precision: number | null; recall: number | null; f1: number | null } => {
+    let predicted = 0;
+    let actual = 0;
+    for (let i = 0; i < k; i++) {
+      predicted += cell(i, c);
+      actual += cell(c, i);
+    }
+    const tp = cell(c, c);
+    const precision = predicted > 0 ? tp / predicted : 0;
+    const recall = actual > 0 ? tp / actual : 0;
+    const f1 = predicted + actual > 0 ? (2 * tp) / (predicted + actual) : 0;
+    return {
+      precision: proportion(precision, predicted),
+      recall: proportion(recall, actual),
+      f1: proportion(f1, (predicted + actual) / 2),
+    };
+  };
+  const positive = labels.positiveClass === null ? -1 : labels.classes.indexOf(labels.positiveClass);
+  let errors: { precision: number | null; recall: number | null; f1: number | null };
+  if (positive >= 0 && labels.classes.length === 2) errors = perClass(positive);
+  else {
+    const all = labels.classes.map((_, c) => perClass(c));
+    const macro = (key: 'precision' | 'recall' | 'f1'): number | null =>
+      all.some((e) => e[key] === null)
+        ? null
+        : Math.sqrt(all.reduce((s, e) => s + e[key]! ** 2, 0)) / Math.max(1, all.length);
+    errors = { precision: macro('precision'), recall: macro('recall'), f1: macro('f1') };
+  }
+  let auc: number | null = null;
+  if (metrics.auc !== null && state.scoreHistogram) {
+    const positives = state.scoreHistogram.positive.reduce((a, b) => a + b, 0);
+    const negatives = state.scoreHistogram.negative.reduce((a, b) => a + b, 0);
+    const a = metrics.auc;
+    const q1 = a / (2 - a);
+    const q2 = (2 * a * a) / (1 + a);
+    const variance =
+      (a * (1 - a) + (positives - 1) * (q1 - a * a) + (negatives - 1) * (q2 - a * a)) / (positives * negatives);
+    auc = positives > 0 && negatives > 0 ? Math.sqrt(Math.max(0, variance)) : null;
+  }
+  return { accuracy: proportion(metrics.accuracy, state.labelled), ...errors, auc };
+}

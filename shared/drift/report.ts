@@ -11,6 +11,11 @@ export interface DriftReport {
   generatedAt: string;
   window: { from: string; to: string };
   baseline: { schemaId: string; profileVersion: string | null; events: number };
+  /** `insufficient-data`: the window held nothing to compare, so there is no verdict; `reason` says why. */
+  status: DriftAssessment['status'];
+  reason?: string;
+  /** The registered stat tests (name, heading, role per kind, threshold): the columns of the features table. */
+  tests: DriftAssessment['tests'];
   /** Events read in the window: profiled + bad bodies. */
   events: number;
   eventsProfiled: number;
@@ -19,7 +24,7 @@ export interface DriftReport {
   features: Record<string, Omit<FeatureAssessment, 'name'>>;
   prediction: DriftAssessment['prediction'];
   performance: DriftAssessment['performance'];
-  drift: { share: number; magnitude: number; drifted: boolean; driftedFeatures: string[]; monitoredFeatures: number };
+  drift: DriftAssessment['drift'];
   retrainRecommended: boolean;
   recommendations: string[];
   /** The week's scoring telemetry from Log Analytics, or why it is absent. */
@@ -62,6 +67,9 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     version: 1,
     generatedAt: iso(input.generatedAt),
     window: { from: iso(input.window.from), to: iso(input.window.to) },
+    status: assessment.status,
+    ...(assessment.reason !== undefined ? { reason: assessment.reason } : {}),
+    tests: assessment.tests,
     baseline: {
       schemaId: assessment.schemaId,
       profileVersion: input.baselineProfileVersion ?? null,

@@ -55,7 +55,7 @@ describe('npm run demo -- --events 20000', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('exits 0 with the summary: events in and what became of them, drifted features with PSI and KS, the decision, the report', async () => {
+  it('exits 0 with the summary: events in and what became of them, drifted features with their effect and significance, the decision, the report', async () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const out = result.stdout;
@@ -67,9 +67,9 @@ describe('npm run demo -- --events 20000', () => {
     expect(count('accepted') + count('flagged') + review + count('rejected') + count('dead-lettered')).toBe(20_000);
     expect(out).toMatch(/^Extraction\s+caller partner-api-7f3a: 150 queries, \d+ flagged as probing/m);
     expect(out).toMatch(
-      /^Drift\s+\d of 9 features drifted, magnitude 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files\)$/m,
+      /^Drift\s+\d of 9 features drifted, drifted share 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files\)$/m,
     );
-    expect(out).toMatch(/^ {2}tx_count_24h\s+\d\.\d{3}\s+0\.\d{3} \(p [^)]+\)/m);
+    expect(out).toMatch(/^ {2}tx_count_24h\s+wasserstein \d\.\d{3}\s+ks p \S+\s+(MEDIUM|HIGH)$/m);
     expect(out).toMatch(/^Retraining\s+alert fired .* retrainWebhook answered 202: retraining_triggered/m);
     const reportPath = /^Report\s+(\S+)$/m.exec(out)![1]!;
     expect(reportPath).toBe(join(folder, 'report.html'));

@@ -75,7 +75,7 @@ describe('mrm demo, in process', () => {
     // Every event sent was read back from Capture, broken bodies included.
     expect(result.report.events).toBe(6000);
     expect(result.report.drift.driftedFeatures).toEqual(expect.arrayContaining(['hour', 'tx_count_24h']));
-    expect(result.report.drift.magnitude).toBeGreaterThan(0.3);
+    expect(result.report.drift.share).toBeGreaterThan(0.3);
   });
 
   it('posts the fired alert to the real retrainWebhook, which decides to retrain in dry run', () => {
@@ -110,7 +110,7 @@ describe('mrm demo, in process', () => {
     expect(text).toMatch(/^Events in\s+6,000$/m);
     for (const label of ['accepted', 'flagged', 'rejected', 'dead-lettered'])
       expect(text).toMatch(new RegExp(`^  ${label}\\s+[\\d,]+\\s+[\\d.]+%`, 'm'));
-    expect(text).toMatch(/^ {2}hour\s+\d\.\d{3}\s+0\.\d{3} \(p [^)]+\)\s+(LOW|MEDIUM|HIGH)$/m);
+    expect(text).toMatch(/^ {2}hour\s+wasserstein \d\.\d{3}\s+ks p \S+\s+(MEDIUM|HIGH)$/m);
     expect(text).toMatch(
       /^Retraining\s+alert fired \(0\.\d\d > 0\.3\); retrainWebhook answered 202: retraining_triggered, job mrm-retrain-default-[0-9a-f]+ \(dry run/m,
     );

@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ContainerSASPermissions } from '@azure/storage-blob';
-import { runDrift, windowFromArguments, type DriftArguments } from '../../cli/commands/drift.js';
+import {
+  EXIT_DRIFT,
+  EXIT_INSUFFICIENT_DATA,
+  runDrift,
+  windowFromArguments,
+  type DriftArguments,
+} from '../../cli/commands/drift.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { azuriteConnectionString, freshContainer } from '../helpers/storage.js';
 import {
@@ -149,6 +155,34 @@ describe('mrm drift', () => {
     expect(result.report.drift.drifted).toBe(true);
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain('Dataset drift: YES');
+  });
+
+  it('a window with no Capture files is insufficient data: a distinct exit code, the files outside it named', async () => {
+    const notes: string[] = [];
+    const terminal = { isTTY: false, write: (text: string) => notes.push(text) };
+    const result = await runDrift(
+      args({ from: '2024-03-04', failOnDrift: true, out: join(dir, 'empty.json') }),
+      {},
+      terminal,
+      () => NOW,
+    );
+    expect(result.report).toMatchObject({ status: 'insufficient-data', events: 0 });
+    expect(result.report.drift.drifted).toBe(false);
+    expect(result.exitCode).toBe(EXIT_INSUFFICIENT_DATA);
+    expect(EXIT_INSUFFICIENT_DATA).not.toBe(EXIT_DRIFT);
+    expect(result.stdout).toMatch(
+      /^Dataset drift: INSUFFICIENT DATA \(insufficient data for 2024-W10: no Capture blobs/m,
+    );
+    expect(result.stdout).toContain(
+      '10 Capture files outside 2024-W10 (2024-01-15T00:00:00.000Z to 2024-01-22T00:00:00.000Z',
+    );
+    expect(result.stdout).toContain('use --from/--to');
+    expect(notes.join('')).toContain('10 Capture files outside 2024-W10');
+    expect(JSON.parse(await readFile(join(dir, 'empty.json'), 'utf8')).status).toBe('insufficient-data');
+    // Without --fail-on-drift the command succeeds and says the same.
+    const plain = await runDrift(args({ from: '2024-03-04', out: join(dir, 'empty2.json') }), {}, silent, () => NOW);
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stdout).toContain('INSUFFICIENT DATA');
   });
 
   it('re-uses per-blob profiles from --cache on a second run', async () => {

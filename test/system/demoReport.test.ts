@@ -58,12 +58,12 @@ describe('the demo report in Chromium', () => {
     expect(verdict).toMatch(/drift/i);
     expect(verdict).toContain('Retraining recommended');
 
-    // One row per monitored feature, the drifted ones among them with their PSI.
+    // One row per monitored feature, the drifted ones among them, with their PSI signal.
     const rows = page.locator('#features table tbody tr');
     expect(await rows.count()).toBe(result.report.drift.monitoredFeatures);
     const tableText = await page.locator('#features table').innerText();
     for (const name of result.report.drift.driftedFeatures) expect(tableText).toContain(name);
-    const hourPsi = result.report.features.hour!.psi!;
+    const hourPsi = result.report.features.hour!.tests.psi!.score;
     expect(tableText).toContain(hourPsi.toFixed(3));
 
     // Histograms drawn: bars with a real size, both baseline and current.

@@ -1,5 +1,9 @@
 import { container, number, oneOf, optionalText, text } from '../setting.js';
 import { THRESHOLDS } from '../monitoring.js';
+import { DEFAULT_FALSE_ALARM_BUDGET } from '../../drift/stats/statTest.js';
+import { jensenShannonTest } from '../../drift/stats/jensenShannon.js';
+import { psiTest } from '../../drift/stats/psi.js';
+import { wassersteinTest } from '../../drift/stats/wasserstein.js';
 
 /** Settings of weeklyDrift (and `mrm drift`). Thresholds: drift-methods.md "Decisions". */
 export const driftSettings = {
@@ -15,10 +19,31 @@ export const driftSettings = {
     '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}',
     ['weeklyDrift'],
   ),
+  alpha: number(
+    'MRM_DRIFT_ALPHA',
+    "False-alarm budget of a window: a feature's change must be significant at this level after Benjamini-Hochberg across features (KS for numbers, chi-square for categories), and a metric's drop at this level for concept drift.",
+    DEFAULT_FALSE_ALARM_BUDGET,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
+  wassersteinThreshold: number(
+    'MRM_DRIFT_WASSERSTEIN_THRESHOLD',
+    'Practical minimum for numeric features: a significant change drifts only when Wasserstein / baseline std is at least this (Azure ML and Evidently: 0.1).',
+    wassersteinTest.defaultThreshold,
+    ['weeklyDrift'],
+    { min: 0 },
+  ),
+  jensenShannonThreshold: number(
+    'MRM_DRIFT_JS_THRESHOLD',
+    'Practical minimum for categorical features: a significant change drifts only when the Jensen-Shannon distance (base 2) is at least this (Azure ML and Evidently: 0.1).',
+    jensenShannonTest.defaultThreshold,
+    ['weeklyDrift'],
+    { min: 0, max: 1 },
+  ),
   psiThreshold: number(
     'MRM_DRIFT_PSI_THRESHOLD',
-    'A feature drifts when its PSI is at least this (seed: 0.2).',
-    0.2,
+    "PSI at which the report marks the PSI signal (the seed's 0.2); PSI is reported, it does not decide.",
+    psiTest.defaultThreshold,
     ['weeklyDrift'],
     { min: 0 },
   ),
@@ -28,34 +53,6 @@ export const driftSettings = {
     'equal-width',
     ['equal-width', 'decile'] as const,
     ['weeklyDrift'],
-  ),
-  ksAlpha: number(
-    'MRM_DRIFT_KS_ALPHA',
-    'Significance level of the KS and chi-square tests, after Benjamini-Hochberg across features (seed: 0.05).',
-    0.05,
-    ['weeklyDrift'],
-    { min: 0, max: 1 },
-  ),
-  ksMinStatistic: number(
-    'MRM_DRIFT_KS_MIN_STATISTIC',
-    'Effect-size gate: a KS rejection counts only when the statistic D exceeds this (large samples reject everything).',
-    0.1,
-    ['weeklyDrift'],
-    { min: 0, max: 1 },
-  ),
-  wassersteinRangeThreshold: number(
-    'MRM_DRIFT_WASSERSTEIN_RANGE_THRESHOLD',
-    'A feature drifts when Wasserstein / baseline range exceeds this (seed: 0.1).',
-    0.1,
-    ['weeklyDrift'],
-    { min: 0 },
-  ),
-  jensenShannonThreshold: number(
-    'MRM_DRIFT_JS_THRESHOLD',
-    'Jensen-Shannon distance (base 2) reported as high from this; also the effect-size gate of the chi-square test.',
-    0.1,
-    ['weeklyDrift'],
-    { min: 0, max: 1 },
   ),
   falseDiscoveryControl: oneOf(
     'MRM_DRIFT_FDR',
@@ -73,14 +70,14 @@ export const driftSettings = {
   ),
   retrainMagnitude: number(
     'MRM_DRIFT_RETRAIN_MAGNITUDE',
-    'Retraining is recommended when the drift magnitude exceeds this (seed: 0.3).',
+    'Retraining is recommended when the drifted share of features exceeds this (seed: 0.3).',
     THRESHOLDS.retrainDriftMagnitude,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
   performanceDrop: number(
     'MRM_DRIFT_PERFORMANCE_DROP',
-    'Concept drift when a performance metric drops by more than this against the baseline (seed: 0.05).',
+    'Concept drift when a performance metric drops by more than this against the baseline and the drop is significant at MRM_DRIFT_ALPHA (seed: 0.05).',
     0.05,
     ['weeklyDrift'],
     { min: 0, max: 1 },

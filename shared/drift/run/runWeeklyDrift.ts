@@ -1,8 +1,7 @@
 import { compareProfiles } from '../compare.js';
 import type { DriftOptions } from '../driftOptions.js';
 import { renderDriftReportHtml } from '../html.js';
-import type { PerformanceMetrics } from '../performance.js';
-import { emptyProfile, type DatasetProfile } from '../profile.js';
+import { emptyProfile, type DatasetProfile, type PerformanceState } from '../profile.js';
 import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../report.js';
 import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
@@ -16,7 +15,8 @@ import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, Sco
 export interface DriftBaseline {
   schema: ProfileSchema;
   data: DatasetProfile;
-  metrics?: PerformanceMetrics | null | undefined;
+  /** Out-of-sample performance counts of the baseline (its held-out split): what performance drift compares with. */
+  heldOut?: { performance?: PerformanceState | null | undefined } | undefined;
   profileVersion?: string | null | undefined;
 }
 
@@ -95,13 +95,14 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     baseline.schema,
     deps.source.hubs,
   );
+  const hubs = Object.entries(profiled.hubs) as Array<[CapturedHub, HubWindow]>;
+  const skipped = hubs.flatMap(([hub, h]) => h.skipped.map((s) => ({ hub, ...s })));
   const assessment = compareProfiles(baseline.data, current.profile, {
     ...request.options,
     schema: baseline.schema,
-    ...(baseline.metrics !== undefined ? { baselineMetrics: baseline.metrics } : {}),
+    ...(baseline.heldOut?.performance ? { baselinePerformance: baseline.heldOut.performance } : {}),
+    emptyReason: emptyReason(hubs, skipped.length, deps.source.hubs),
   });
-  const hubs = Object.entries(profiled.hubs) as Array<[CapturedHub, HubWindow]>;
-  const skipped = hubs.flatMap(([hub, h]) => h.skipped.map((s) => ({ hub, ...s })));
   // The report's event count and bad bodies are those of the hub the features come from (per hub: capture.hubs).
   const badBodies = current.profile.badBodies;
 
@@ -160,6 +161,20 @@ function combine(
   };
 }
 
+/** Why a window has no events, in the words of what was found. */
+function emptyReason(
+  hubs: Array<[CapturedHub, HubWindow]>,
+  skipped: number,
+  captured: ReadonlyArray<CapturedHub>,
+): string {
+  const blobs = hubs.reduce((n, [, h]) => n + h.blobs, 0);
+  if (blobs === 0)
+    return `no Capture blobs in the window for the ${captured.join(' and ')} hub${captured.length > 1 ? 's' : ''}`;
+  if (skipped >= blobs)
+    return `all ${blobs} Capture blobs of the window were skipped as unreadable (see blobs.skipped)`;
+  return `the window's ${blobs} Capture blobs held no events`;
+}
+
 async function weekTelemetry(
   source: ScoringTelemetrySource | undefined,
   window: DriftWindow,
@@ -196,9 +211,10 @@ function captureSummary(
 /** The drift metrics the alerts watch (names in monitoring.json), one value per run. */
 function emitMetrics(metrics: MetricsPort, report: DriftReport): void {
   const psis = Object.values(report.features)
-    .map((f) => f.psi)
-    .filter((p): p is number => p !== null && Number.isFinite(p));
-  metrics.observe('driftMagnitude', report.drift.magnitude);
+    .map((f) => f.tests.psi?.score)
+    .filter((p): p is number => p !== undefined && Number.isFinite(p));
+  // The alert on drift magnitude watches the drifted share (the seed's "magnitude").
+  metrics.observe('driftMagnitude', report.drift.share);
   metrics.observe('driftShare', report.drift.share);
   metrics.observe('driftedFeatures', report.drift.driftedFeatures.length);
   metrics.observe('maxPsi', psis.length > 0 ? Math.max(...psis) : 0);

@@ -1,5 +1,5 @@
 import type { CategoricalFeatureProfile, FeatureProfile } from '../profile.js';
-import type { StatName, StatOptions, StatTest } from './statTest.js';
+import type { StatContext, StatResult, StatTest } from './statTest.js';
 
 /**
  * Reference and current counts on the same bins: for numeric features the schema's PSI bins (or deciles), for
@@ -11,7 +11,11 @@ export interface BinnedCounts {
   current: number[];
 }
 
-export function binnedCounts(reference: FeatureProfile, current: FeatureProfile, options: StatOptions): BinnedCounts {
+export function binnedCounts(
+  reference: FeatureProfile,
+  current: FeatureProfile,
+  options: Pick<StatContext, 'feature'> & { psiBinning?: StatContext['psiBinning'] },
+): BinnedCounts {
   if (reference.type === 'numeric' && current.type === 'numeric') {
     const decile = options.psiBinning === 'decile';
     const edges =
@@ -54,29 +58,36 @@ export function proportions(counts: ReadonlyArray<number>): number[] {
 
 /**
  * A stat test that compares the two profiles' bins with a distance where higher is worse (PSI, Jensen–Shannon,
- * Hellinger): they differ only in the distance, its name and default threshold, and what they add to the details.
+ * Hellinger): they differ only in the distance, their name, role and default threshold, and what they add to the
+ * details.
  */
 export function binnedDistanceTest(
-  name: StatName,
+  test: Omit<StatTest, 'run' | 'direction'>,
   distance: (reference: ReadonlyArray<number>, current: ReadonlyArray<number>) => number,
-  defaultThreshold: number,
-  extraDetails: (options: StatOptions) => Record<string, unknown> = () => ({}),
+  extra: (
+    bins: BinnedCounts,
+    context: StatContext,
+    reference: FeatureProfile,
+    current: FeatureProfile,
+  ) => {
+    minimumDetectable?: number | null;
+    details?: StatResult['details'];
+  } = () => ({}),
 ): StatTest {
   return {
-    name,
-    appliesTo: ['numeric', 'categorical'],
+    ...test,
     direction: 'higher-is-worse',
-    defaultThreshold,
-    run(reference, current, options) {
-      const bins = binnedCounts(reference, current, options);
+    run(reference, current, context) {
+      const bins = binnedCounts(reference, current, context);
       const score = distance(bins.reference, bins.current);
-      const threshold = options.threshold ?? defaultThreshold;
+      const more = extra(bins, context, reference, current);
       return {
         score,
-        threshold,
-        drifted: score >= threshold,
+        threshold: context.threshold,
         direction: 'higher-is-worse',
-        details: { bins: bins.labels.length, ...extraDetails(options) },
+        beyondThreshold: score >= context.threshold,
+        minimumDetectable: more.minimumDetectable ?? null,
+        details: { bins: bins.labels.length, ...more.details },
       };
     },
   };

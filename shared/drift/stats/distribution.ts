@@ -1,12 +1,15 @@
-import { SketchGrid, type SketchCounts } from '../../sketch/logBucketSketch.js';
+import { SketchGrid } from '../../sketch/logBucketSketch.js';
 import type { NumericFeatureProfile } from '../profile.js';
 import type { NumericFeatureSchema } from '../schema.js';
+import { sketchStatistics, type MeanDifference } from './sketchStatistics.js';
 
 /**
  * KS statistic and Wasserstein-1 between two numeric profiles: exactly from the raw values when both profiles still
- * hold them (small windows, scipy's ks_2samp / wasserstein_distance semantics), else from the two sketches, which
- * share one bucket grid. Sketch results come with an error bound computed from the histograms themselves:
- * the true KS statistic lies in [statistic, statistic + ksBound] and the true W within ±wassersteinBound of the value.
+ * hold them (small windows, scipy's ks_2samp / wasserstein_distance semantics), else from the sketches, which share
+ * one bucket grid, and the raw values of a side that kept them (see sketchStatistics). Sketch results come with an
+ * error bound computed from the histograms themselves: the true KS statistic lies in [statistic, statistic + ksBound]
+ * and the true W within ±wassersteinBound of the value. On the distribution zoo (bench/quality/distributionZoo.ts)
+ * the sketch is within the targets of bench/quality/accuracyTargets.ts from 1,000 values a side.
  */
 export interface DistributionComparison {
   method: 'exact' | 'sketch';
@@ -23,20 +26,28 @@ export function compareDistributions(
   feature: NumericFeatureSchema,
 ): DistributionComparison | null {
   if (reference.count === 0 || current.count === 0) return null;
-  if (
-    reference.values &&
-    current.values &&
-    reference.values.length === reference.count &&
-    current.values.length === current.count
-  ) {
+  if (hasAllValues(reference) && hasAllValues(current)) {
     return { method: 'exact', ...exactStatistics(reference.values, current.values), ksBound: 0, wassersteinBound: 0 };
   }
   const globalMin = Math.min(reference.min!, current.min!);
   const globalMax = Math.max(reference.max!, current.max!);
-  return {
-    method: 'sketch',
-    ...sketchStatistics(new SketchGrid(feature.sketch), reference.sketch, current.sketch, globalMin, globalMax),
-  };
+  const grid = new SketchGrid(feature.sketch);
+  const meanDifference = meanDifferenceOf(reference, current);
+  // A side that still holds its values (a small window) is used exactly; KS and W are symmetric, so it goes second.
+  const statistics = hasAllValues(reference)
+    ? sketchStatistics(grid, current.sketch, reference.sketch, globalMin, globalMax, {
+        meanDifference: { value: -meanDifference.value, allowance: meanDifference.allowance },
+        bValues: reference.values,
+      })
+    : sketchStatistics(grid, reference.sketch, current.sketch, globalMin, globalMax, {
+        meanDifference,
+        bValues: hasAllValues(current) ? current.values : null,
+      });
+  return { method: 'sketch', ...statistics };
+}
+
+function hasAllValues(profile: NumericFeatureProfile): profile is NumericFeatureProfile & { values: number[] } {
+  return profile.values !== null && profile.values.length === profile.count;
 }
 
 /** Two-sample KS statistic (right-continuous empirical CDFs) and W1, on sorted values, in one merge walk. */
@@ -67,46 +78,15 @@ export function exactStatistics(
   return { ksStatistic: Math.max(maxPlus, maxMinus), wasserstein };
 }
 
-/** KS and W1 from two sketches on one grid, each bucket's mass spread uniformly over the bucket. */
-export function sketchStatistics(
-  grid: SketchGrid,
-  a: SketchCounts,
-  b: SketchCounts,
-  globalMin: number,
-  globalMax: number,
-): { ksStatistic: number; wasserstein: number; ksBound: number; wassersteinBound: number } {
-  const totalA = a.counts.reduce((s, c) => s + c, 0);
-  const totalB = b.counts.reduce((s, c) => s + c, 0);
-  const lo = Math.min(a.offset, b.offset);
-  const hi = Math.max(a.offset + a.counts.length, b.offset + b.counts.length) - 1;
-  let fa = 0;
-  let fb = 0;
-  let ks = 0;
-  let ksUpper = 0;
-  let wasserstein = 0;
-  let wassersteinBound = 0;
-  for (let index = lo; index <= hi; index++) {
-    const pa = (a.counts[index - a.offset] ?? 0) / totalA;
-    const pb = (b.counts[index - b.offset] ?? 0) / totalB;
-    if (pa === 0 && pb === 0) continue;
-    const nextA = fa + pa;
-    const nextB = fb + pb;
-    const d0 = fa - fb;
-    const d1 = nextA - nextB;
-    ks = Math.max(ks, Math.abs(d1));
-    ksUpper = Math.max(ksUpper, Math.abs(d1), Math.abs(nextA - fb), Math.abs(fa - nextB));
-    const lower = index === lo ? globalMin : Math.max(grid.lower(index), globalMin);
-    const upper = index === hi ? globalMax : Math.min(grid.upper(index), globalMax);
-    const width = Math.max(0, upper - lower);
-    wasserstein +=
-      d0 * d1 >= 0
-        ? (width * (Math.abs(d0) + Math.abs(d1))) / 2
-        : (width * (d0 * d0 + d1 * d1)) / (2 * (Math.abs(d0) + Math.abs(d1)));
-    wassersteinBound += width * (pa + pb);
-    fa = nextA;
-    fb = nextB;
-  }
-  return { ksStatistic: ks, wasserstein, ksBound: ksUpper - ks, wassersteinBound };
+/**
+ * mean_current − mean_reference from the profiles' float sums, with a rounding allowance: a sum of n values rounds by
+ * at most (n − 1)·u·Σ|x| in any order, merges included (u = 2^-53, half of Number.EPSILON), and Σ|x| ≤ n·max|x|.
+ */
+export function meanDifferenceOf(reference: NumericFeatureProfile, current: NumericFeatureProfile): MeanDifference {
+  const value = current.sum / current.count - reference.sum / reference.count;
+  const meanError = (p: NumericFeatureProfile): number =>
+    (p.count + 1) * 1.01 * Number.EPSILON * Math.max(Math.abs(p.min!), Math.abs(p.max!));
+  return { value, allowance: meanError(reference) + meanError(current) + Number.EPSILON * Math.abs(value) };
 }
 
 /** Mean and population standard deviation of a numeric profile (null when it has no values). */

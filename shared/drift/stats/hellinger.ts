@@ -13,4 +13,13 @@ export function hellingerOf(reference: ReadonlyArray<number>, current: ReadonlyA
   return Math.sqrt(sum / 2);
 }
 
-export const hellingerTest: StatTest = binnedDistanceTest('hellinger', hellingerOf, 0.1);
+export const hellingerTest: StatTest = binnedDistanceTest(
+  {
+    name: 'hellinger',
+    label: 'Hellinger',
+    description: 'Hellinger distance over the same bins (signal)',
+    roles: { numeric: 'signal', categorical: 'signal' },
+    defaultThreshold: 0.1,
+  },
+  hellingerOf,
+);

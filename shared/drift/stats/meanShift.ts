@@ -1,35 +1,33 @@
 import { moments } from './distribution.js';
+import { numericProfiles } from './ks.js';
 import { MIN_NORMALISER } from './wasserstein.js';
-import type { StatResult, StatTest } from './statTest.js';
+import type { StatTest } from './statTest.js';
 
 /** |mean_cur − mean_ref| / std_ref (the seed), the std floored at 0.001 so a constant baseline stays finite. */
 export const meanShiftTest: StatTest = {
   name: 'meanShift',
-  appliesTo: ['numeric'],
+  label: 'Mean shift',
+  description: '|Δ mean| over the baseline std (signal)',
+  roles: { numeric: 'signal' },
   direction: 'higher-is-worse',
   defaultThreshold: 0.5,
-  run(reference, current, options): StatResult {
-    const threshold = options.threshold ?? 0.5;
-    if (reference.type !== 'numeric' || current.type !== 'numeric' || options.feature.type !== 'numeric') {
-      throw new TypeError('meanShift applies to numeric features');
-    }
-    const center = options.feature.sketch.center;
-    const ref = moments(reference, center);
-    const cur = moments(current, center);
-    if (ref === null || cur === null)
-      return {
-        score: 0,
-        threshold,
-        drifted: false,
-        direction: 'higher-is-worse',
-        details: { referenceMean: null, currentMean: null },
-      };
+  run(referenceProfile, currentProfile, context) {
+    const [reference, current, feature] = numericProfiles(
+      referenceProfile,
+      currentProfile,
+      context.feature,
+      'meanShift',
+    );
+    const ref = moments(reference, feature.sketch.center);
+    const cur = moments(current, feature.sketch.center);
+    if (ref === null || cur === null) return null;
     const score = Math.abs(cur.mean - ref.mean) / Math.max(ref.std, MIN_NORMALISER);
     return {
       score,
-      threshold,
-      drifted: score >= threshold,
+      threshold: context.threshold,
       direction: 'higher-is-worse',
+      beyondThreshold: score >= context.threshold,
+      minimumDetectable: null,
       details: { referenceMean: ref.mean, currentMean: cur.mean, referenceStd: ref.std, currentStd: cur.std },
     };
   },

@@ -17,6 +17,18 @@ export function psiOf(reference: ReadonlyArray<number>, current: ReadonlyArray<n
   return psi;
 }
 
-export const psiTest: StatTest = binnedDistanceTest('psi', psiOf, 0.2, (options) => ({
-  binning: options.psiBinning ?? 'equal-width',
-}));
+/**
+ * A signal, not a verdict: PSI grows with the window's size under the same change, and one empty baseline bin
+ * floored at 1e-4 can push it past 0.2 on a clean window.
+ */
+export const psiTest: StatTest = binnedDistanceTest(
+  {
+    name: 'psi',
+    label: 'PSI',
+    description: "Population stability index on the seed's bins (signal: ≥ 0.2 reads as drift in the seed)",
+    roles: { numeric: 'signal', categorical: 'signal' },
+    defaultThreshold: 0.2,
+  },
+  psiOf,
+  (_, context) => ({ details: { binning: context.psiBinning } }),
+);

@@ -3,9 +3,16 @@ import { createRandom } from '../../../shared/baseline/random.js';
 import { MrmError } from '../../../shared/errors.js';
 import { compareProfiles } from '../../../shared/drift/compare.js';
 import { DEFAULT_DRIFT_OPTIONS, driftOptionsFromSettings } from '../../../shared/drift/driftOptions.js';
-import { ProfileAccumulator, profileFromColumns, type DatasetProfile } from '../../../shared/drift/profile.js';
+import {
+  mergeProfiles,
+  ProfileAccumulator,
+  profileFromColumns,
+  type DatasetProfile,
+} from '../../../shared/drift/profile.js';
+import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';
 import { deriveSchema, type ProfileSchema } from '../../../shared/drift/schema.js';
 import { benjaminiHochberg } from '../../../shared/drift/stats/benjaminiHochberg.js';
+import { moments } from '../../../shared/drift/stats/distribution.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 
 const ROWS = 1_000_000;
@@ -49,86 +56,109 @@ const schema: ProfileSchema = deriveSchema(baselineColumns);
 const reference = profileFromColumns(schema, baselineColumns);
 
 describe('compareProfiles at 1M vs 1M rows (large-sample safety)', () => {
-  it('same distribution: no feature drifts, although large samples make raw p-values fragile', () => {
+  it('same distribution: no feature drifts, although with a million rows tiny differences are significant', () => {
     const current = profileFromColumns(schema, columns(2, ROWS));
     const a = compareProfiles(reference, current, { schema });
+    expect(a.status).toBe('assessed');
     expect(a.features.map((f) => [f.name, f.drifted])).toEqual(schema.features.map((f) => [f.name, false]));
-    expect(a.drift).toMatchObject({
-      share: 0,
-      magnitude: 0,
-      drifted: false,
-      driftedFeatures: [],
-      monitoredFeatures: 6,
-    });
+    expect(a.drift).toEqual({ share: 0, drifted: false, driftedFeatures: [], monitoredFeatures: 6 });
     expect(a.retrainRecommended).toBe(false);
     for (const f of a.features) {
-      expect(f.psi!).toBeLessThan(0.01);
-      if (f.ks) expect(f.ks.statistic).toBeLessThan(0.01);
-      if (f.type === 'numeric') expect(f.errorBound!.method).toBe('sketch');
+      expect(f.tests.psi!.score).toBeLessThan(0.01);
+      if (f.type === 'numeric') {
+        expect(Object.keys(f.tests)).toEqual(['ks', 'wasserstein', 'jensenShannon', 'psi', 'hellinger', 'meanShift']);
+        expect(f.tests.ks!.details.statistic).toBeLessThan(0.01);
+        expect(f.tests.ks!.details.method).toBe('sketch');
+        expect(f.tests.wasserstein!.score).toBeLessThan(0.02);
+      } else {
+        expect(Object.keys(f.tests)).toEqual(['chiSquare', 'jensenShannon', 'psi', 'hellinger']);
+      }
     }
     expect(a.recommendations).toEqual(['No action needed: no feature drifted.']);
   });
 
-  it('real shifts are detected, by the rule that fires, with severity', () => {
+  it('real shifts are detected by a significance and an effect test together, with severity', () => {
     const current = profileFromColumns(schema, columns(3, ROWS, { incomeShift: 15_000, ageScale: 1.6, usShare: 0.5 }));
     const a = compareProfiles(reference, current, { schema });
     const byName = Object.fromEntries(a.features.map((f) => [f.name, f]));
-    expect(byName.income!.drifted).toBe(true);
-    expect(byName.income!.decidedBy).toContain('psi');
-    expect(byName.income!.severity).toBe('HIGH');
-    expect(byName.age!.drifted).toBe(true);
-    expect(byName.country!.drifted).toBe(true);
-    expect(byName.country!.decidedBy).toEqual(expect.arrayContaining(['psi', 'chiSquare']));
+    expect(byName.income!).toMatchObject({ drifted: true, decidedBy: ['ks', 'wasserstein'], severity: 'HIGH' });
+    expect(byName.age!).toMatchObject({ drifted: true, decidedBy: ['ks', 'wasserstein'] });
+    expect(byName.country!).toMatchObject({ drifted: true, decidedBy: ['chiSquare', 'jensenShannon'] });
     for (const name of ['score', 'clicks', 'ratio']) expect(byName[name]!.drifted).toBe(false);
     expect(a.drift.driftedFeatures.sort()).toEqual(['age', 'country', 'income']);
     expect(a.drift.share).toBeCloseTo(0.5, 12);
     expect(a.drift.drifted).toBe(true);
     expect(a.retrainRecommended).toBe(true);
-    expect(a.recommendations[0]).toMatch(/^Retrain the model: drift magnitude 0\.500 exceeds 0\.3/);
+    expect(a.recommendations[0]).toMatch(
+      /^Retrain the model: 3 of 6 features drifted \(drifted share 0\.500 exceeds 0\.3\)/,
+    );
   });
 });
 
 describe('decision rules', () => {
-  const small = (seed: number, shift: Shift = {}) => profileFromColumns(schema, columns(seed, 20_000, shift));
+  const small = (seed: number, rows: number, shift: Shift = {}) =>
+    profileFromColumns(schema, columns(seed, rows, shift));
+  const feature = (a: ReturnType<typeof compareProfiles>, name: string) => a.features.find((f) => f.name === name)!;
 
-  it('a significant KS test alone does not drift a feature when D is below the effect-size gate', () => {
-    const current = small(5, { ageScale: 1.04 });
-    const a = compareProfiles(reference, current, { schema });
-    const age = a.features.find((f) => f.name === 'age')!;
-    expect(age.ks!.pValueAdjusted).toBeLessThan(0.05);
-    expect(age.ks!.statistic).toBeLessThan(0.1);
-    expect(age.drifted).toBe(false);
-    const ungated = compareProfiles(reference, current, { schema, ksMinStatistic: 0 });
-    expect(ungated.features.find((f) => f.name === 'age')!.decidedBy).toEqual(['ks']);
+  it('a significant change below the practical minimum (W / std < 0.1) is reported as significant, not as drift', () => {
+    const current = small(5, 20_000, { ageScale: 1.06 });
+    const age = feature(compareProfiles(reference, current, { schema }), 'age');
+    expect(age.tests.ks!.pValueAdjusted!).toBeLessThan(0.05);
+    expect(age.tests.wasserstein!.score).toBeLessThan(0.1);
+    expect(age).toMatchObject({ significant: true, drifted: false, severity: 'LOW', decidedBy: [] });
+    const lower = compareProfiles(reference, current, { schema, thresholds: { wasserstein: 0.02 } });
+    expect(feature(lower, 'age').decidedBy).toEqual(['ks', 'wasserstein']);
   });
 
-  it('every threshold is an option: a lower PSI threshold flags more', () => {
-    const current = small(6, { incomeShift: 2500 });
-    const strict = compareProfiles(reference, current, {
-      schema,
-      psiThreshold: 0.01,
-      wassersteinRangeThreshold: 1,
-      ksMinStatistic: 1,
-    });
-    const lax = compareProfiles(reference, current, {
-      schema,
-      psiThreshold: 5,
-      wassersteinRangeThreshold: 1,
-      ksMinStatistic: 1,
-    });
-    expect(strict.features.find((f) => f.name === 'income')!.decidedBy).toEqual(['psi']);
-    expect(lax.features.find((f) => f.name === 'income')!.drifted).toBe(false);
+  it('a large-looking effect on a window too small to be significant is not drift, and the report says what it could see', () => {
+    const current = small(6, 12, {});
+    const a = compareProfiles(reference, current, { schema });
+    const age = feature(a, 'age');
+    expect(age.significant).toBe(false);
+    expect(age.drifted).toBe(false);
+    // With 12 events only a shift of well over a standard deviation could be flagged.
+    expect(age.minimumDetectable.wasserstein!).toBeGreaterThan(0.5);
+    expect(a.recommendations.some((r) => r.startsWith('Too few events to see small changes'))).toBe(true);
+  });
+
+  it('the minimum detectable effect shrinks as the window grows, never below the practical minimum', () => {
+    const mde = (rows: number) =>
+      feature(compareProfiles(reference, small(7, rows), { schema }), 'age').minimumDetectable;
+    const [tiny, medium, large] = [mde(100), mde(400), mde(200_000)];
+    expect(tiny.wasserstein!).toBeGreaterThan(medium.wasserstein!);
+    expect(medium.wasserstein!).toBeGreaterThan(0.1);
+    expect(large.wasserstein!).toBe(0.1);
+  });
+
+  it('PSI is a signal: an empty baseline bin pushing it past 0.2 does not make a verdict on its own', () => {
+    // The baseline has nothing between 0.5 and its maximum 1.0, so four of its ten equal-width bins are empty; four
+    // values in one of them out of a hundred put PSI past 0.2 through the 1e-4 floor, on a window KS cannot tell apart.
+    const column = (values: number[]) => [{ name: 'x', type: 'numeric' as const, values: Float64Array.from(values) }];
+    const base = column([...Array.from({ length: 1000 }, (_, i) => (i % 500) / 1000), 1]);
+    const oneSchema = deriveSchema(base);
+    const ref = profileFromColumns(oneSchema, base);
+    const cur = profileFromColumns(
+      oneSchema,
+      column([...Array.from({ length: 96 }, (_, i) => i / 192), 0.75, 0.75, 0.75, 0.75]),
+    );
+    const x = compareProfiles(ref, cur, { schema: oneSchema }).features[0]!;
+    expect(x.tests.psi!.score).toBeGreaterThanOrEqual(0.2);
+    expect(x.tests.psi!.beyondThreshold).toBe(true);
+    expect(x.tests.ks!.pValueAdjusted!).toBeGreaterThan(0.05);
+    expect(x.drifted).toBe(false);
   });
 
   it('reads its thresholds from the MRM_DRIFT_* settings', () => {
     const settings = defaultSettings({
-      MRM_DRIFT_PSI_THRESHOLD: '0.3',
+      MRM_DRIFT_ALPHA: '0.01',
+      MRM_DRIFT_WASSERSTEIN_THRESHOLD: '0.2',
       MRM_DRIFT_PSI_BINNING: 'decile',
       MRM_DRIFT_MIN_LABELLED: '20',
     });
     expect(driftOptionsFromSettings(settings.drift)).toEqual({
       ...DEFAULT_DRIFT_OPTIONS,
-      psiThreshold: 0.3,
+      alpha: 0.01,
+      thresholds: { ...DEFAULT_DRIFT_OPTIONS.thresholds, wasserstein: 0.2 },
       psiBinning: 'decile',
       minLabelled: 20,
     });
@@ -139,9 +169,54 @@ describe('decision rules', () => {
     for (let i = 0; i < 100; i++) acc.addFeatures({ income: 20000, age: 40, score: 0.5, clicks: 1, country: 'FR' });
     const a = compareProfiles(reference, acc.toProfile(), { schema });
     const ratio = a.features.find((f) => f.name === 'ratio')!;
-    expect(ratio).toMatchObject({ note: 'no values in the window', drifted: false, psi: null, missingRate: 1 });
+    expect(ratio).toMatchObject({ note: 'no values in the window', drifted: false, tests: {}, missingRate: 1 });
     expect(a.drift.monitoredFeatures).toBe(5);
     expect(a.recommendations.some((r) => r.startsWith('"ratio" is missing in 100.0% of events'))).toBe(true);
+  });
+
+  it('a window with no events is insufficient data, with the reason, never "no drift"', () => {
+    const a = compareProfiles(reference, new ProfileAccumulator(schema).toProfile(), {
+      schema,
+      emptyReason: 'no Capture blobs in the window',
+    });
+    expect(a).toMatchObject({ status: 'insufficient-data', reason: 'no Capture blobs in the window' });
+    expect(a.drift.drifted).toBe(false);
+    expect(a.retrainRecommended).toBe(false);
+    expect(a.recommendations).toEqual([
+      'Insufficient data: no Capture blobs in the window. No drift verdict for this window: check that Capture is enabled and the producers are sending.',
+    ]);
+  });
+
+  it('runs a test registered beside the defaults, and lets its role take part in the verdict', () => {
+    const spreadChange: StatTest = {
+      name: 'spreadChange',
+      label: 'Spread change',
+      description: '|std ratio − 1| of current against baseline',
+      roles: { numeric: 'effect' },
+      direction: 'higher-is-worse',
+      defaultThreshold: 0.03,
+      run(ref, cur, context) {
+        if (ref.type !== 'numeric' || cur.type !== 'numeric' || context.feature.type !== 'numeric') return null;
+        const r = moments(ref, context.feature.sketch.center)!;
+        const c = moments(cur, context.feature.sketch.center)!;
+        const score = Math.abs(c.std / r.std - 1);
+        return {
+          score,
+          threshold: context.threshold,
+          direction: 'higher-is-worse',
+          beyondThreshold: score >= context.threshold,
+          minimumDetectable: null,
+          details: {},
+        };
+      },
+    };
+    const current = small(8, 20_000, { ageScale: 1.06 });
+    const a = compareProfiles(reference, current, { schema, tests: [...STAT_TESTS, spreadChange] });
+    expect(a.tests.map((t) => t.name)).toContain('spreadChange');
+    const age = feature(a, 'age');
+    expect(age.tests.spreadChange).toMatchObject({ role: 'effect', threshold: 0.03, beyondThreshold: true });
+    expect(age.decidedBy).toEqual(['ks', 'spreadChange']);
+    expect(feature(a, 'country').tests.spreadChange).toBeUndefined();
   });
 
   it('refuses a profile counted on another schema with DRIFT.SCHEMA_MISMATCH', () => {
@@ -196,16 +271,51 @@ describe('prediction and performance drift', () => {
     return acc.toProfile();
   }
 
-  it('flags concept drift when a metric drops by more than 0.05, HIGH above 0.10', () => {
+  it('flags concept drift when a metric drops by more than 0.05 beyond sampling error, HIGH above 0.10', () => {
     const reference = scored(1, 5000, 0.95);
     const stable = compareProfiles(reference, scored(2, 2000, 0.95), { schema: labelled });
-    expect(stable.performance).toMatchObject({ judged: true, conceptDrift: false, severity: 'NONE' });
+    expect(stable.performance).toMatchObject({ judged: true, conceptDrift: false, severity: 'NONE', decidedBy: [] });
     const worse = compareProfiles(reference, scored(3, 2000, 0.8), { schema: labelled });
     expect(worse.performance).toMatchObject({ judged: true, conceptDrift: true, severity: 'HIGH' });
-    expect(worse.performance!.drops.accuracy!).toBeGreaterThan(0.1);
+    const accuracy = worse.performance!.metrics.accuracy!;
+    expect(accuracy.drop).toBeGreaterThan(0.1);
+    expect(accuracy.ci95[0]).toBeGreaterThan(0.05);
+    expect(accuracy.ci95[0]).toBeLessThan(accuracy.drop);
+    expect(accuracy.ci95[1]).toBeGreaterThan(accuracy.drop);
     expect(worse.performance!.current!.auc!).toBeLessThan(worse.performance!.reference!.auc!);
     expect(worse.retrainRecommended).toBe(true);
   });
+
+  it('a drop past 0.05 that sampling error explains is not concept drift; the same drop on more labels is', () => {
+    const reference = exact(5000, 0.95);
+    // 0.95 → 0.88 on 100 labels: a drop of 0.07 whose standard error (about 0.034) makes it not significant.
+    const few = compareProfiles(reference, exact(100, 0.88), { schema: labelled }).performance!;
+    expect(few.metrics.accuracy!.drop).toBeCloseTo(0.07, 10);
+    expect(few.metrics.accuracy!.ci95[0]).toBeLessThan(0.02);
+    expect(few).toMatchObject({ judged: true, conceptDrift: false });
+    const many = compareProfiles(reference, exact(3000, 0.88), { schema: labelled }).performance!;
+    expect(many).toMatchObject({ judged: true, conceptDrift: true });
+    expect(many.decidedBy).toContain('accuracy');
+  });
+
+  /** n labelled records, exactly `accuracy` of them right, 30% positives, errors spread over both classes. */
+  function exact(n: number, accuracy: number): DatasetProfile {
+    const acc = new ProfileAccumulator(labelled);
+    const wrong = Math.round(n * (1 - accuracy));
+    for (let i = 0; i < n; i++) {
+      const label = i % 10 < 3 ? '1' : '0';
+      const prediction = i < wrong ? (label === '1' ? '0' : '1') : label;
+      const p1 = prediction === '1' ? 0.8 : 0.2;
+      acc.addScored({
+        features: { income: 20000, age: 40 },
+        label: Number(label),
+        prediction,
+        score: p1,
+        probabilities: { '0': 1 - p1, '1': p1 },
+      });
+    }
+    return acc.toProfile();
+  }
 
   it('does not judge performance below the minimum labelled count, and says why', () => {
     const a = compareProfiles(scored(1, 5000, 0.95), scored(4, 50, 0.5), { schema: labelled });
@@ -213,21 +323,44 @@ describe('prediction and performance drift', () => {
     expect(a.performance!.reason).toMatch(/50 labelled records, fewer than the 100/);
   });
 
-  it("uses the baseline metrics when given (BaselineProfile.metrics) instead of the reference profile's", () => {
+  it("compares with the baseline's held-out performance when given, instead of the reference profile's", () => {
     const reference = scored(1, 5000, 0.95);
     const current = scored(3, 2000, 0.8);
     expect(compareProfiles(reference, current, { schema: labelled }).performance!.conceptDrift).toBe(true);
     const a = compareProfiles(reference, current, {
       schema: labelled,
-      baselineMetrics: { labelled: 1000, accuracy: 0.6, precision: 0.6, recall: 0.6, f1: 0.6, auc: 0.6 },
+      baselinePerformance: scored(7, 1000, 0.8).performance,
     });
-    expect(a.performance!.reference!.accuracy).toBe(0.6);
+    expect(a.performance!.reference!.accuracy).toBeCloseTo(0.8, 1);
     expect(a.performance!.conceptDrift).toBe(false);
   });
 
-  it('detects prediction drift on the predicted class balance', () => {
+  it('detects prediction drift on the predicted class balance of scored events', () => {
     const a = compareProfiles(scored(1, 5000, 0.95, 0.3), scored(5, 5000, 0.95, 0.7), { schema: labelled });
     expect(a.prediction!.drifted).toBe(true);
-    expect(a.prediction!.classes!.decidedBy).toContain('psi');
+    expect(a.prediction!.classes!.decidedBy).toEqual(['chiSquare', 'jensenShannon']);
   });
+
+  it('leaves rejected events (no prediction) out of the class balance and reports their share instead', () => {
+    const current = scored(8, 4000, 0.95);
+    const withRejected = mergeProfiles(current, rejected(1500));
+    const a = compareProfiles(scored(1, 5000, 0.95), withRejected, { schema: labelled });
+    expect(a.prediction!.classes!.drifted).toBe(false);
+    expect(a.prediction!.unscoredShare.reference).toBe(0);
+    expect(a.prediction!.unscoredShare.current).toBeCloseTo(1500 / 5500, 12);
+    expect(a.recommendations.some((r) => r.includes('got no prediction'))).toBe(true);
+  });
+
+  function rejected(n: number): DatasetProfile {
+    const acc = new ProfileAccumulator(labelled);
+    for (let i = 0; i < n; i++)
+      acc.addScored({
+        features: { income: 20000, age: 40 },
+        label: 1,
+        prediction: null,
+        score: null,
+        probabilities: null,
+      });
+    return acc.toProfile();
+  }
 });

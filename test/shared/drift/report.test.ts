@@ -4,6 +4,7 @@ import { renderDriftReportHtml } from '../../../shared/drift/html.js';
 import { ProfileAccumulator } from '../../../shared/drift/profile.js';
 import { buildDriftReport } from '../../../shared/drift/report.js';
 import { deriveSchema } from '../../../shared/drift/schema.js';
+import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';
 
 const EVIL = '<img src=x onerror="alert(1)">&';
 const baselineRows = 2000;
@@ -70,43 +71,41 @@ describe('buildDriftReport', () => {
     expect(report.badBodies).toEqual({ 'EVENT.INVALID_JSON': 3, 'EVENT.NOT_FINITE': 1 });
     const moved = report.features.moved!;
     expect(Object.keys(moved)).toEqual(
-      expect.arrayContaining([
-        'type',
-        'count',
-        'missing',
-        'psi',
-        'ks',
-        'wasserstein',
-        'jensenShannon',
-        'hellinger',
-        'meanShift',
-        'errorBound',
-        'drifted',
-        'severity',
-        'decidedBy',
-      ]),
+      expect.arrayContaining(['type', 'count', 'missing', 'tests', 'significant', 'drifted', 'severity', 'decidedBy']),
     );
-    expect(moved.ks).toEqual({
-      statistic: expect.any(Number),
-      pValue: expect.any(Number),
+    expect(Object.keys(moved.tests)).toEqual(['ks', 'wasserstein', 'jensenShannon', 'psi', 'hellinger', 'meanShift']);
+    expect(moved.tests.ks).toMatchObject({
+      role: 'significance',
+      direction: 'p-value',
+      score: expect.any(Number),
       pValueAdjusted: expect.any(Number),
+      details: { statistic: expect.any(Number), errorBound: 0, method: 'exact' },
     });
-    expect(moved.wasserstein).toEqual({
-      raw: expect.any(Number),
-      perRange: expect.any(Number),
-      perStd: expect.any(Number),
+    expect(moved.tests.wasserstein).toMatchObject({
+      role: 'effect',
+      threshold: 0.1,
+      details: { raw: expect.any(Number), perRange: expect.any(Number), perStd: expect.any(Number) },
     });
+    expect(moved.minimumDetectable).toEqual({ wasserstein: expect.any(Number) });
     expect(moved.drifted).toBe(true);
-    expect(report.features[EVIL]!.chiSquare).toEqual({
-      statistic: expect.any(Number),
-      pValue: expect.any(Number),
+    expect(report.features[EVIL]!.tests.chiSquare).toMatchObject({
+      role: 'significance',
       pValueAdjusted: expect.any(Number),
-      dof: expect.any(Number),
+      details: { statistic: expect.any(Number), dof: expect.any(Number) },
     });
     expect(report.features.stable!.drifted).toBe(false);
+    expect(report.status).toBe('assessed');
+    expect(report.tests.map((t) => t.name)).toEqual([
+      'ks',
+      'wasserstein',
+      'chiSquare',
+      'jensenShannon',
+      'psi',
+      'hellinger',
+      'meanShift',
+    ]);
     expect(report.drift).toEqual({
       share: 2 / 3,
-      magnitude: 2 / 3,
       drifted: true,
       driftedFeatures: ['moved', EVIL],
       monitoredFeatures: 3,
@@ -115,7 +114,8 @@ describe('buildDriftReport', () => {
     expect(report.performance).toMatchObject({ judged: false, labelled: 0 });
     expect(report.recommendations.length).toBeGreaterThan(0);
     expect(report.telemetry).toEqual({ available: false, reason: expect.stringMatching(/No Log Analytics workspace/) });
-    expect(report.thresholds.psiThreshold).toBe(0.2);
+    expect(report.thresholds.thresholds.psi).toBe(0.2);
+    expect(report.thresholds.alpha).toBe(0.05);
   });
 
   it('is plain JSON: a round trip changes nothing', () => {
@@ -184,6 +184,70 @@ describe('renderDriftReportHtml', () => {
     expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(html).toContain('__other__');
     expect(html).toContain('CAPTURE.TRUNCATED');
+  });
+});
+
+describe('the report follows the stat-test registry', () => {
+  const tailShare: StatTest = {
+    name: 'tailShare',
+    label: 'Tail share',
+    description: 'Share of current values above the baseline maximum',
+    roles: { numeric: 'signal' },
+    direction: 'higher-is-worse',
+    defaultThreshold: 0.01,
+    run(ref, cur, context) {
+      if (ref.type !== 'numeric' || cur.type !== 'numeric') return null;
+      const above = cur.values ? cur.values.filter((v) => v > (ref.max ?? Infinity)).length / cur.count : 0;
+      return {
+        score: above,
+        threshold: context.threshold,
+        direction: 'higher-is-worse',
+        beyondThreshold: above >= context.threshold,
+        minimumDetectable: null,
+        details: {},
+      };
+    },
+  };
+  const extended = buildDriftReport({
+    window: { from: new Date('2026-11-09T00:00:00Z'), to: new Date('2026-11-16T00:00:00Z') },
+    assessment: compareProfiles(reference, current, { schema, tests: [...STAT_TESTS, tailShare] }),
+    blobs: { read: 1, skipped: [] },
+    badBodies: {},
+    generatedAt: new Date('2026-11-16T03:00:05Z'),
+  });
+  const html = renderDriftReportHtml(extended, reference, current, schema);
+
+  it('a registered test appears in the JSON of every feature it applies to, and as a column of the HTML table', () => {
+    expect(extended.tests.map((t) => t.name)).toContain('tailShare');
+    expect(extended.features.moved!.tests.tailShare).toMatchObject({
+      role: 'signal',
+      score: 0.5,
+      beyondThreshold: true,
+    });
+    expect(extended.features[EVIL]!.tests.tailShare).toBeUndefined();
+    const head = html.slice(
+      html.indexOf('<thead>', html.indexOf('id="features"')),
+      html.indexOf('</thead>', html.indexOf('id="features"')),
+    );
+    expect(head).toContain('>Tail share</th>');
+    const movedRow = html.match(/<tr data-feature="moved">[\s\S]*?<\/tr>/)![0];
+    expect(movedRow).toContain('0.500');
+    expect(html).toContain('Tail share 0.500');
+  });
+
+  it('a window with no events says "insufficient data" in the verdict line, not "no feature drifted"', () => {
+    const empty = new ProfileAccumulator(schema).toProfile();
+    const none = buildDriftReport({
+      window: { from: new Date('2026-11-09T00:00:00Z'), to: new Date('2026-11-16T00:00:00Z') },
+      assessment: compareProfiles(reference, empty, { schema, emptyReason: 'no Capture blobs in the window' }),
+      blobs: { read: 0, skipped: [] },
+      badBodies: {},
+      generatedAt: new Date('2026-11-16T03:00:05Z'),
+    });
+    expect(none).toMatchObject({ status: 'insufficient-data', reason: 'no Capture blobs in the window', events: 0 });
+    const page = renderDriftReportHtml(none, reference, empty, schema);
+    expect(page).toContain('Insufficient data: no Capture blobs in the window. No drift verdict.');
+    expect(page).not.toContain('No feature drifted.');
   });
 });
 

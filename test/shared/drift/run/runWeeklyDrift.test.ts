@@ -209,7 +209,7 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
       driftMagnitude: 0,
       driftShare: 0,
       driftedFeatures: 0,
-      maxPsi: Math.max(...Object.values(report.features).map((f) => f.psi ?? 0)),
+      maxPsi: Math.max(...Object.values(report.features).map((f) => f.tests.psi?.score ?? 0)),
       eventsInWindow: report.events,
     });
   });
@@ -278,15 +278,21 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     expect(withoutCacheCounts(resumed.report)).toEqual(withoutCacheCounts(fresh.report));
   });
 
-  it('reports an empty window (nothing captured) with zero events and says what to check', async () => {
+  it('reports an empty window (nothing captured) as insufficient data, emits 0 events for the no-data alert, and says what to check', async () => {
     const empty = await freshContainer('capture-empty');
+    const metrics = new RecordingMetrics();
     const outcome = completed(
-      await runWeeklyDrift(deps(empty, await freshContainer('cache'), await freshContainer('reports'), fixedClock), {
-        baseline,
-        window: WINDOW,
-        options: DEFAULT_DRIFT_OPTIONS,
-      }),
+      await runWeeklyDrift(
+        deps(empty, await freshContainer('cache'), await freshContainer('reports'), fixedClock, metrics),
+        { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS },
+      ),
     );
+    expect(outcome.report).toMatchObject({
+      status: 'insufficient-data',
+      reason: 'no Capture blobs in the window for the events and scored hubs',
+    });
+    expect(Object.fromEntries(metrics.observed).eventsInWindow).toBe(0);
+    expect(outcome.html).toContain('Insufficient data: no Capture blobs in the window');
     expect(outcome.report.events).toBe(0);
     expect(outcome.report.drift).toMatchObject({ drifted: false, monitoredFeatures: 0 });
     expect(outcome.report.capture.featuresFrom).toBeNull();

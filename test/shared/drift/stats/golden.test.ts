@@ -14,7 +14,7 @@ describe('stat tests agree with the seed and scipy (committed golden values)', (
     });
   }
   for (const c of golden.categorical) {
-    it(`categorical: ${c.name} — chi-square (smoothed expected), JS base 2, PSI with __other__/__missing__`, () => {
+    it(`categorical: ${c.name} — chi-square test of homogeneity (scipy chi2_contingency), JS base 2, PSI with __other__/__missing__`, () => {
       checkCategoricalCase(c);
     });
   }
