@@ -31,7 +31,7 @@ describe('retrainWebhook routing, job requests and modes', () => {
     expect(p.inputs.window_end.value).toBe('2026-03-02T03:05:31.000Z');
     expect(p.inputs.window_start.value).toBe('2026-02-23T03:05:31.000Z');
     expect(p.inputs.features.value).toBe('["income"]');
-    expect(p.command).toContain('--capture ${{inputs.capture}}');
+    expect(p.command).toContain("--capture '${{inputs.capture}}'");
   });
 
   it('acknowledges and ignores a rule that is not ours, saying why', async () => {
