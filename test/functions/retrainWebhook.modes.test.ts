@@ -41,7 +41,7 @@ describe('retrainWebhook routing, job requests and modes', () => {
     expect(response.body).toEqual({
       status: 'no_action_needed',
       reason:
-        'Alert rule "vm-cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN /drift/i and it has no mrm-model tag (its tags could not be read: rule not found (404))',
+        'Alert rule "vm-cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN "drift" and it has no mrm-model tag (its tags could not be read: rule not found (404))',
     });
     expect(harness.arm.jobPuts()).toHaveLength(0);
   });
