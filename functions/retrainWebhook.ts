@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { MrmError, errorMessage, kindOf } from '../shared/errors.js';
+import { printable } from '../shared/printable.js';
 import type { RetrainService } from '../shared/adapters/retrainDependencies.js';
 import { retrainingSettingsProblems } from '../shared/retraining/retrainingSettingsCheck.js';
 import type { Log } from '../shared/retraining/retrainUseCase.js';
@@ -28,7 +29,8 @@ export function createRetrainHandler(
   service: () => RetrainService | Promise<RetrainService>,
 ): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
   return async (request, context) => {
-    const log: Log = (level, message) => context[level](message);
+    // Every line may carry what the request said (rule names, reasons): escaped, it can forge no other line.
+    const log: Log = (level, message) => context[level](printable(message));
     let response: WebhookResponse;
     try {
       response = await (
@@ -36,9 +38,11 @@ export function createRetrainHandler(
       ).handle({ header: (name) => request.headers.get(name), body: () => request.arrayBuffer() }, log);
     } catch (error) {
       response = thrownResponse(error);
-      context.error(
-        `retrainWebhook failed (${kindOf(error)}, answered ${response.status}): ${errorMessage(error)}`,
-        error,
+      // The stack on the same line, escaped: a thrown message may quote the request too.
+      const stack = kindOf(error) === 'bug' && error instanceof Error && error.stack ? ` ${error.stack}` : '';
+      log(
+        'error',
+        `retrainWebhook failed (${kindOf(error)}, answered ${response.status}): ${errorMessage(error)}${stack}`,
       );
     }
     return { status: response.status, jsonBody: response.body, headers: { ...(response.headers ?? {}) } };
