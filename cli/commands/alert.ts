@@ -5,6 +5,7 @@ import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, errorMessage } from '../../shared/errors.js';
 import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
 import { retrainingSettingsProblems } from '../../shared/retraining/retrainingSettingsCheck.js';
+import { printable } from '../../shared/printable.js';
 
 export interface AlertCommandIo {
   env: Environment;
@@ -79,7 +80,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
 
       const service = buildRetrainService(loaded.value, io.env, { dryRun: opts.dryRun });
       const response = await service.retrain(body, (level, message) => {
-        if (level !== 'info') io.stderr(`${level}: ${message}\n`);
+        if (level !== 'info') io.stderr(`${level}: ${printable(message)}\n`);
       });
       io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
       if (response.status >= 300) {
