@@ -253,7 +253,8 @@ export class AmlEndpointScorer implements Scorer {
   }
 
   private async scoreChunk(chunk: readonly ScoreRequest[], signal: AbortSignal | undefined): Promise<ScoreOutcome[]> {
-    const permit = this.breaker.tryAcquire();
+    // A chunk behind a half-open trial waits for it: refusing would dead-let a batch the endpoint can now answer.
+    const permit = await this.breaker.acquire();
     if (!permit) {
       return outcomesFor(chunk.length, {
         kind: 'transient',

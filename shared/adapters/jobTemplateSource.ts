@@ -58,7 +58,8 @@ export class JobTemplateSource implements TemplateSource {
       return fail(
         'configuration',
         'RETRAIN.TEMPLATE_MISSING',
-        `Job template file ${path} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`,
+        // Named as configured: where it resolved on the machine is none of the caller's business.
+        `Job template file ${location} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`,
         { setting: SETTING },
       );
     }

@@ -35,7 +35,7 @@ export interface EventContract {
   decode(body: unknown): Result<InputEvent>;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
 // Only the value is matched by a pattern: a pattern for the quoted name before it took time quadratic in the body on
 // text made of quotes and backslashes (minutes for a megabyte). The name is read backwards from the colon, bounded.
 const NON_FINITE_VALUE = /:\s*(-?(?:NaN|Infinity))\s*[,}\]]/g;
@@ -85,7 +85,7 @@ export function compileEventContract(
   const accept = (event: InputEvent): Result<InputEvent> => {
     // Producers batch events with equal timestamps; remembering the last good one skips a regex and a date parse.
     if (event.timestamp !== undefined && event.timestamp !== lastGoodTimestamp) {
-      if (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
+      if (!isIsoDateTime(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
         return fail(
           'bad-input',
           EVENT_REASONS.badTimestamp,
@@ -160,6 +160,21 @@ export function compileEventContract(
       return check(body);
     },
   };
+}
+
+/**
+ * An ISO-8601 date or date-time that is on the calendar and the clock: Date.parse alone takes 2026-02-30 (as March
+ * 2nd) and 24:00.
+ */
+function isIsoDateTime(text: string): boolean {
+  const m = ISO_8601.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth) return false;
+  const below = (value: string | undefined, limit: number) => value === undefined || Number(value) < limit;
+  return below(m[4], 24) && below(m[5], 60) && below(m[6], 60) && below(m[7], 24) && below(m[8], 60);
 }
 
 /** The first `"name": NaN` (or ±Infinity) member of a text JSON.parse refused, in time linear in the text. */
