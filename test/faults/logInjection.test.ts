@@ -48,6 +48,7 @@ describe('retrainWebhook log lines', () => {
     const response = await handler(post(body()), context);
     expect(response.status).toBe(202);
     expect(lines.length).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex
     for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/);
     expect(lines.join('\n')).toContain(
       'drift\\r\\n2026-03-02T10:00:00Z [Error] forged line\\x1b[31m red\\x07\\u2028next\\u202eevil',
