@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
-import { MrmError, errorMessage, unwrap } from '../shared/errors.js';
+import { MrmError, errorMessage, kindOf, unwrap, type ErrorKind } from '../shared/errors.js';
 import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
 import { ContainerCaptureStore } from '../shared/adapters/containerCaptureStore.js';
@@ -47,6 +47,27 @@ export const WEEKLY_DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { min
  * host's retry policy starts a continuation a minute later, which resumes from the cache; the schedule stays weekly.
  */
 export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
+  const run = weeklyDriftRun(deps);
+  return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
+    try {
+      await run(timer, context);
+    } catch (error) {
+      // Every failure fails the invocation, so the host's retry policy runs it again; the log says what to expect.
+      const kind = kindOf(error);
+      context.error(`weeklyDrift failed (${kind}): ${errorMessage(error)}. ${AFTER_FAILURE[kind]}`);
+      throw error;
+    }
+  };
+}
+
+const AFTER_FAILURE: Record<ErrorKind, string> = {
+  transient: 'The retry resumes from the cached profiles.',
+  configuration: 'Retries fail the same way until the setting, permission or baseline named is fixed.',
+  'bad-input': 'Retries fail the same way until the input named is fixed.',
+  bug: 'Retries will likely fail the same way: report it with this log.',
+};
+
+function weeklyDriftRun(deps: WeeklyDriftDependencies) {
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
     const window = previousIsoWeek(deps.clock.nowInMs());
     const retry = context.retryContext;

@@ -15,7 +15,7 @@ import type {
   TemplateSource,
 } from './ports.js';
 import { parseRetrainPayload, type AlertPayload } from './retrainPayload.js';
-import { errorResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
+import { errorResponse, failureResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
 /** The settings the decision reads (from the retraining, drift and scoring sections). */
 export interface RetrainOptions {
@@ -130,13 +130,7 @@ export function createRetrainUseCase(
       );
 
     const parsed = parseRetrainPayload(body);
-    if (!parsed.ok)
-      return errorResponse(
-        400,
-        parsed.error.code,
-        parsed.error.message,
-        parsed.error.detail ? { detail: parsed.error.detail } : {},
-      );
+    if (!parsed.ok) return failureResponse(parsed.error);
     const payload = parsed.value;
 
     // Decide: does this request retrain, and which model?
@@ -190,7 +184,7 @@ export function createRetrainUseCase(
       }
       const route = routeAlert(payload.rule, tags, options);
       if (!route.ok)
-        return audit(subject, errorResponse(500, route.error.code, route.error.message), 'config_error', {
+        return audit(subject, failureResponse(route.error), 'config_error', {
           reason: route.error.message,
         });
       if (route.value.kind === 'ignore') return answer(subject, 200, 'no_action_needed', route.value.reason);
@@ -210,12 +204,7 @@ export function createRetrainUseCase(
     const jobName = retrainJobName(claimKey, model);
     const loaded = await deps.templates.load(model);
     if (!loaded.ok)
-      return audit(
-        subject,
-        errorResponse(500, loaded.error.code, loaded.error.message, detailOf(loaded.error.detail)),
-        'config_error',
-        { claimKey, reason: loaded.error.message },
-      );
+      return audit(subject, failureResponse(loaded.error), 'config_error', { claimKey, reason: loaded.error.message });
     const window = captureWindowEndingAt(windowEnd, options.captureDays);
     const values: JobTemplateValues = {
       jobName,
@@ -245,9 +234,7 @@ export function createRetrainUseCase(
     if (!filled.ok) {
       return audit(
         subject,
-        errorResponse(500, filled.error.code, filled.error.message, {
-          detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' },
-        }),
+        failureResponse({ ...filled.error, detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' } }),
         'config_error',
         { claimKey, reason: filled.error.message },
       );
@@ -368,8 +355,4 @@ function describeAlert(alert: AlertPayload): string {
       ? ''
       : `: ${alert.metricName ?? 'value'} ${alert.value}${alert.operator ? ` ${alert.operator}` : ''}${alert.threshold ? ` ${alert.threshold}` : ''}`;
   return `Alert rule "${alert.rule}" fired${measured}`;
-}
-
-function detailOf(detail: Record<string, unknown> | undefined): { detail?: Record<string, unknown> } {
-  return detail ? { detail } : {};
 }

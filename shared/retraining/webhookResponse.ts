@@ -1,4 +1,4 @@
-import { MrmError, kindOf } from '../errors.js';
+import { MrmError, kindOf, type ErrorKind, type Failure } from '../errors.js';
 
 /** What retrainWebhook answers, independent of the Functions HTTP types. */
 export interface WebhookResponse {
@@ -27,6 +27,22 @@ export function retryLater(code: string, message: string, retryAfterInSeconds: n
   });
 }
 
+/** The status of a fault by its kind: the one place retrainWebhook turns kinds into HTTP. */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  'bad-input': 400,
+  configuration: 500,
+  transient: 503,
+  bug: 500,
+};
+
+/** An expected failure as an answer: its code and message, its detail, the status of its kind. */
+export function failureResponse(failure: Failure): WebhookResponse {
+  if (failure.kind === 'transient') return retryLater(failure.code, failure.message, 30);
+  return errorResponse(STATUS_OF_KIND[failure.kind], failure.code, failure.message, {
+    ...(failure.detail ? { detail: failure.detail } : {}),
+  });
+}
+
 /**
  * The answer to something thrown, by its kind: configuration 500 naming what to fix, bad input 400, transient 503 with
  * Retry-After (action groups retry it, and the claim makes the retry safe), a bug 500. Only our own messages of
@@ -37,9 +53,9 @@ export function thrownResponse(error: unknown): WebhookResponse {
   switch (kindOf(error)) {
     case 'configuration':
       return ours
-        ? errorResponse(500, ours.code, ours.message)
+        ? errorResponse(STATUS_OF_KIND.configuration, ours.code, ours.message)
         : errorResponse(
-            500,
+            STATUS_OF_KIND.configuration,
             'DEPENDENCY.REFUSED',
             `A service the app depends on refused its request${statusOf(error)}: check the connection settings and the identity's role assignments`,
           );
@@ -50,7 +66,7 @@ export function thrownResponse(error: unknown): WebhookResponse {
     case 'transient':
       return retryLater(ours?.code ?? 'WEBHOOK.TRANSIENT', 'Temporary failure; retry later', 30);
     case 'bug':
-      return errorResponse(500, 'INTERNAL.ERROR', 'Internal error; the function log has the details');
+      return errorResponse(STATUS_OF_KIND.bug, 'INTERNAL.ERROR', 'Internal error; the function log has the details');
   }
 }
 
