@@ -28,7 +28,11 @@ const timer: Timer = {
   schedule: { adjustForDST: false },
   scheduleStatus: { last: '2024-01-15T03:00:00Z', next: '2024-01-22T03:00:00Z', lastUpdated: '2024-01-15T03:00:00Z' },
 };
-const context = () => new InvocationContext({ functionName: 'weeklyDrift', logHandler: () => undefined });
+const context = (logs: string[] = []) =>
+  new InvocationContext({
+    functionName: 'weeklyDrift',
+    logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`),
+  });
 
 describe('weeklyDrift when a Capture blob cannot be read for now', () => {
   let capture: ContainerClient;
@@ -153,12 +157,16 @@ describe('weeklyDrift when a Capture blob cannot be read for now', () => {
     'when %s: the invocation fails, nothing is reported, and the retry reports the whole week',
     async (_name, behaviour) => {
       const first = await weeklyDrift(behaviour());
-      await expect(first.handler(timer, context())).rejects.toMatchObject({
+      const logs: string[] = [];
+      await expect(first.handler(timer, context(logs))).rejects.toMatchObject({
         kind: 'transient',
         code: 'CAPTURE.READ_FAILED',
         message: expect.stringContaining(victim()),
       });
       expect(await first.report()).toBeUndefined();
+      expect(logs.at(-1)).toMatch(
+        /^error: weeklyDrift failed \(transient\): Could not read Capture blob .*\. The retry resumes from the cached profiles\.$/,
+      );
 
       // The host's retry, once the fault is gone: only what was not profiled yet is read.
       proxy!.behaviour = {};
