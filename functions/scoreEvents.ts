@@ -1,6 +1,7 @@
 import { app, output, type EventHubFunctionOptions, type InvocationContext } from '@azure/functions';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { errorMessage, kindOf, unwrap } from '../shared/errors.js';
+import { printable } from '../shared/printable.js';
 import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
 import { OtelMetrics, startTelemetry } from '../shared/adapters/telemetry.js';
@@ -42,7 +43,7 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
       try {
         await deps.deadLetters.write(letters, { first: metadata[0], atInMs: now() });
       } catch (error) {
-        context.error(`Failing the batch so that it is retried: ${errorMessage(error)}`);
+        context.error(printable(`Failing the batch so that it is retried: ${errorMessage(error)}`));
         throw error;
       }
     };
@@ -60,7 +61,9 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
         deadLetteredAt: new Date(now()).toISOString(),
       }));
       context.error(
-        `Dead-lettering all ${letters.length} events of the batch (${reason}, ${kind}): ${errorMessage(error)}`,
+        printable(
+          `Dead-lettering all ${letters.length} events of the batch (${reason}, ${kind}): ${errorMessage(error)}`,
+        ),
       );
       await store(letters);
       deps.metrics.count('events', bodies.length);

@@ -2,6 +2,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
 import { MrmError, errorMessage, kindOf, unwrap, type ErrorKind } from '../shared/errors.js';
+import { printable } from '../shared/printable.js';
 import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
 import { ContainerCaptureStore } from '../shared/adapters/containerCaptureStore.js';
@@ -54,7 +55,7 @@ export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
     } catch (error) {
       // Every failure fails the invocation, so the host's retry policy runs it again; the log says what to expect.
       const kind = kindOf(error);
-      context.error(`weeklyDrift failed (${kind}): ${errorMessage(error)}. ${AFTER_FAILURE[kind]}`);
+      context.error(printable(`weeklyDrift failed (${kind}): ${errorMessage(error)} ${AFTER_FAILURE[kind]}`));
       throw error;
     }
   };
@@ -124,7 +125,8 @@ function logProgress(context: InvocationContext): DriftProgress {
     blobDone: (event) => {
       done++;
       events += event.events;
-      if (event.skipped) context.warn(`Skipped ${event.name}: ${event.skipped.code}: ${event.skipped.message}`);
+      if (event.skipped)
+        context.warn(printable(`Skipped ${event.name}: ${event.skipped.code}: ${event.skipped.message}`));
       if (done >= nextMilestone || done === total) {
         context.log(`Profiled ${done}/${total} blobs, ${events} events so far`);
         nextMilestone = done + Math.max(1, Math.ceil(total / 10));

@@ -171,7 +171,7 @@ export async function profileWindow(
     throw new MrmError(
       kindOf(error) === 'configuration' ? 'configuration' : 'transient',
       'CAPTURE.READ_FAILED',
-      `Could not read Capture blob ${blob} of ${window.label} (${errorMessage(error)}); the blobs profiled so far are cached, and a retry resumes from them`,
+      `Could not read Capture blob ${blob} of ${window.label}: ${errorMessage(error)}`,
       { cause: error, detail: { blob } },
     );
   }
