@@ -171,10 +171,15 @@ function isIsoDateTime(text: string): boolean {
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  const daysInMonth = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   if (daysInMonth === undefined || day < 1 || day > daysInMonth) return false;
-  const below = (value: string | undefined, limit: number) => value === undefined || Number(value) < limit;
   return below(m[4], 24) && below(m[5], 60) && below(m[6], 60) && below(m[7], 24) && below(m[8], 60);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function below(value: string | undefined, limit: number): boolean {
+  return value === undefined || Number(value) < limit;
 }
 
 /** The first `"name": NaN` (or ±Infinity) member of a text JSON.parse refused, in time linear in the text. */
