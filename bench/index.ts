@@ -1,6 +1,7 @@
 import { benchCapture, formatCaptureFigures } from './capture.js';
 import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
 import { benchForest, formatForestFigures } from './forest.js';
+import { benchOnnx, formatOnnxFigures } from './onnx.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
 
 /**
@@ -14,6 +15,10 @@ const figures: Record<string, unknown> = { node: process.version };
 const scoring = await benchScoring(quick ? { events: 20_000, repeats: 1 } : {});
 figures.scoring = scoring;
 for (const line of formatScoringFigures(scoring)) console.log(line);
+
+const onnx = await benchOnnx(quick ? { events: 20_000, repeats: 1 } : {});
+figures.onnx = onnx;
+for (const line of formatOnnxFigures(onnx)) console.log(line);
 
 const forest = await benchForest(quick ? { rows: 20_000, repeats: 1 } : {});
 figures.forest = forest;

@@ -64,7 +64,7 @@ export function benchBaseline(columns: number): BaselineProfile {
 }
 
 /** Event bodies as they arrive on the wire (JSON text), one per row, spread over many callers. */
-function benchBodies(events: number, columns: number): string[] {
+export function benchBodies(events: number, columns: number): string[] {
   const rows = makeBenchMatrix(events, columns, 2024);
   const bodies: string[] = new Array(events);
   for (let r = 0; r < events; r++) {

@@ -78,12 +78,24 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
       return deadLetterAll('PROFILE.UNAVAILABLE', error);
     }
     if (engine?.profileVersion !== profile.profileVersion) {
+      let ready: Awaited<ReturnType<NonNullable<Scorer['ready']>>> | undefined;
       try {
         engine = createScoringEngine(profile, deps.settings.scoring, { scorer: deps.scorer });
+        ready = await engine.scorer.ready?.();
       } catch (error) {
         return deadLetterAll('SCORER.UNAVAILABLE', error);
       }
-      context.log(`Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion}`);
+      // A model that does not fit is said once here, by name; its events are dead-lettered, not lost.
+      if (ready && !ready.ok) {
+        context.error(
+          printable(
+            `Model not ready (${ready.error.code}): ${ready.error.message}. Events are dead-lettered as SCORER.UNAVAILABLE until it is.`,
+          ),
+        );
+      }
+      context.log(
+        `Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion} (${engine.modelKind})`,
+      );
     }
     let result: Awaited<ReturnType<typeof scoreBatch>>;
     try {
@@ -93,6 +105,8 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
       return deadLetterAll('INTERNAL.ERROR', error);
     }
     if (result.deadLetters.length > 0) await store(result.deadLetters);
+    const unscored = result.deadLetters.find((d) => d.reason === 'SCORER.UNAVAILABLE');
+    if (unscored) context.warn(printable(`Scorer unavailable for part of the batch: ${unscored.message}`));
     recordBatchMetrics(result.summary, deps.metrics);
     const s = result.summary;
     context.log(
@@ -138,7 +152,7 @@ function defaultHandler(): Promise<ReturnType<typeof createScoreEventsHandler>> 
         profiles: storage.profiles,
         metrics: new OtelMetrics(),
         deadLetters: storage.deadLetters,
-        scorer: scorerFromSettings(settings, process.env),
+        scorer: scorerFromSettings(settings, process.env, { onEvent: (message) => console.warn(printable(message)) }),
       });
     });
   return handler;

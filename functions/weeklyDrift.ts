@@ -87,6 +87,7 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies) {
       options: driftOptionsFromSettings(settings.drift),
       concurrency: settings.drift.concurrency,
       timeBudgetInMs: settings.drift.timeBudgetInMs,
+      scorer: settings.scoring.scorer,
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRandom } from '../../shared/baseline/random.js';
 import { compareProfiles, type DriftAssessment } from '../../shared/drift/compare.js';
 import { profileFromColumns, type DatasetProfile } from '../../shared/drift/profile.js';
@@ -11,10 +10,11 @@ import { chiSquareContingency } from '../../shared/drift/stats/chiSquare.js';
 import { chiSquareSf } from '../../shared/drift/stats/special/gamma.js';
 import { ksPValue } from '../../shared/drift/stats/ks.js';
 import { peerPython } from './peerPython.js';
+import { repoPath } from './repoPath.js';
 import { CHANGED_FEATURE, poisson, seededColumns, type SeededChange } from './seededFeatures.js';
 import { readSklearnDataset, SKLEARN_DATASETS } from './sklearnDatasets.js';
 
-const EVIDENTLY_SCRIPT = fileURLToPath(new URL('../../../bench/quality/evidently_verdicts.py', import.meta.url));
+const EVIDENTLY_SCRIPT = repoPath('bench', 'quality', 'evidently_verdicts.py');
 
 export interface DriftQualityOptions {
   /** No-drift weeks (default 50) and how many of them Evidently also judges (default 10). */
@@ -287,64 +287,86 @@ function realData(print: (line: string) => void, peer: EvidentlyPeer | null, spl
   );
   const out: Record<string, unknown> = {};
   for (const name of SKLEARN_DATASETS) {
-    const data = readSklearnDataset(name);
-    const moved = data.columns.reduce((best, c) => (distinct(c) > distinct(best) ? c : best)).name;
-    let flags = 0;
-    let drift = 0;
-    let detected = 0;
-    let peerFlags = 0;
-    let peerDrift = 0;
-    let peerDetected = 0;
-    for (let s = 0; s < splits; s++) {
-      const order = shuffle(data.rows, s);
-      const half = Math.floor(data.rows / 2);
-      const base = take(data.columns, order.slice(0, half));
-      const cur = take(data.columns, order.slice(half));
-      const schema = deriveSchema(base);
-      const reference = profileFromColumns(schema, base);
-      const clean = ours(compareProfiles(reference, profileFromColumns(schema, cur), { schema }));
-      flags += clean.flagged.size;
-      if (clean.datasetDrift) drift++;
-      const shifted = shiftColumn(cur, moved, 0.5 * std(base.find((c) => c.name === moved)!));
-      if (ours(compareProfiles(reference, profileFromColumns(schema, shifted), { schema })).flagged.has(moved))
-        detected++;
-      if (peer) {
-        const refCsv = peer.write(`${name}-${s}-ref`, base);
-        peer.queue(refCsv, cur);
-        peer.queue(refCsv, shifted);
-      }
-    }
-    const verdicts = peer?.judgeQueued() ?? [];
-    for (let i = 0; i + 1 < verdicts.length; i += 2) {
-      peerFlags += verdicts[i]!.flagged.size;
-      if (verdicts[i]!.datasetDrift) peerDrift++;
-      if (verdicts[i + 1]!.flagged.has(moved)) peerDetected++;
-    }
-    const features = data.columns.length;
-    out[name] = {
-      rows: data.rows,
-      features,
-      falseFlagsPerSplit: flags / splits,
-      datasetDriftShare: drift / splits,
-      shiftDetected: detected / splits,
-      ...(peer
-        ? {
-            evidently: {
-              falseFlagsPerSplit: peerFlags / splits,
-              datasetDriftShare: peerDrift / splits,
-              shiftDetected: peerDetected / splits,
-            },
-          }
-        : {}),
-    };
+    const figures = realDatasetVerdicts(name, splits, peer);
+    out[name] = figures;
+    const { rows, features, falseFlagsPerSplit, datasetDriftShare, shiftDetected } = figures;
+    const e = figures.evidently;
     print(
-      `  ${name.padEnd(14)}${String(data.rows).padStart(5)} ${String(features).padStart(5)} | ${(flags / splits).toFixed(2).padStart(17)} ${pct(drift / splits).padStart(14)} | ${pct(detected / splits).padStart(14)} |` +
-        (peer
-          ? `${(peerFlags / splits).toFixed(2).padStart(23)} ${pct(peerDrift / splits).padStart(14)} ${pct(peerDetected / splits).padStart(6)}`
+      `  ${name.padEnd(14)}${String(rows).padStart(5)} ${String(features).padStart(5)} | ${falseFlagsPerSplit.toFixed(2).padStart(17)} ${pct(datasetDriftShare).padStart(14)} | ${pct(shiftDetected).padStart(14)} |` +
+        (e
+          ? `${e.falseFlagsPerSplit.toFixed(2).padStart(23)} ${pct(e.datasetDriftShare).padStart(14)} ${pct(e.shiftDetected).padStart(6)}`
           : ' –'),
     );
   }
   return out;
+}
+
+export interface RealDatasetVerdicts {
+  rows: number;
+  features: number;
+  /** Features flagged per random half (no drift), the share of halves called dataset drift, and the share of halves
+   * where the feature with the most distinct values, moved by 0.5 of its std, was flagged. */
+  falseFlagsPerSplit: number;
+  datasetDriftShare: number;
+  shiftDetected: number;
+  evidently?: { falseFlagsPerSplit: number; datasetDriftShare: number; shiftDetected: number };
+}
+
+/** Ours and (with a peer) Evidently's verdicts on `splits` random halves of a scikit-learn dataset. */
+export function realDatasetVerdicts(
+  name: (typeof SKLEARN_DATASETS)[number],
+  splits: number,
+  peer: EvidentlyPeer | null,
+): RealDatasetVerdicts {
+  const data = readSklearnDataset(name);
+  const moved = data.columns.reduce((best, c) => (distinct(c) > distinct(best) ? c : best)).name;
+  let flags = 0;
+  let drift = 0;
+  let detected = 0;
+  for (let s = 0; s < splits; s++) {
+    const order = shuffle(data.rows, s);
+    const half = Math.floor(data.rows / 2);
+    const base = take(data.columns, order.slice(0, half));
+    const cur = take(data.columns, order.slice(half));
+    const schema = deriveSchema(base);
+    const reference = profileFromColumns(schema, base);
+    const clean = ours(compareProfiles(reference, profileFromColumns(schema, cur), { schema }));
+    flags += clean.flagged.size;
+    if (clean.datasetDrift) drift++;
+    const shifted = shiftColumn(cur, moved, 0.5 * std(base.find((c) => c.name === moved)!));
+    if (ours(compareProfiles(reference, profileFromColumns(schema, shifted), { schema })).flagged.has(moved))
+      detected++;
+    if (peer) {
+      const refCsv = peer.write(`${name}-${s}-ref`, base);
+      peer.queue(refCsv, cur);
+      peer.queue(refCsv, shifted);
+    }
+  }
+  const figures: RealDatasetVerdicts = {
+    rows: data.rows,
+    features: data.columns.length,
+    falseFlagsPerSplit: flags / splits,
+    datasetDriftShare: drift / splits,
+    shiftDetected: detected / splits,
+  };
+  if (!peer) return figures;
+  const verdicts = peer.judgeQueued();
+  let peerFlags = 0;
+  let peerDrift = 0;
+  let peerDetected = 0;
+  for (let i = 0; i + 1 < verdicts.length; i += 2) {
+    peerFlags += verdicts[i]!.flagged.size;
+    if (verdicts[i]!.datasetDrift) peerDrift++;
+    if (verdicts[i + 1]!.flagged.has(moved)) peerDetected++;
+  }
+  return {
+    ...figures,
+    evidently: {
+      falseFlagsPerSplit: peerFlags / splits,
+      datasetDriftShare: peerDrift / splits,
+      shiftDetected: peerDetected / splits,
+    },
+  };
 }
 
 /** Concept drift on seeded label streams, against the baseline's held-out counts (4,000 labels, accuracy 0.90). */
@@ -423,7 +445,7 @@ function concept(print: (line: string) => void, repeats: number): Record<string,
  * Evidently's verdicts, one Python process per batch of windows (its start-up costs seconds): queue windows as CSV
  * files, then judge them all at once.
  */
-class EvidentlyPeer {
+export class EvidentlyPeer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'mrm-quality-'));
   private count = 0;
   private queued: Array<{

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from './repoPath.js';
 
 /** The repository's peer environment, made by scripts/python/peers.sh (gitignored). */
-export const PEER_VENV_PYTHON = fileURLToPath(new URL('../../../.venv-peers/bin/python', import.meta.url));
+export const PEER_VENV_PYTHON = repoPath('.venv-peers', 'bin', 'python');
 
 /**
  * A Python interpreter that imports every one of `modules`, or null: MRM_PEER_PYTHON, then the repository's peer

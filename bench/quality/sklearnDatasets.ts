@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from './repoPath.js';
 import type { SchemaColumn } from '../../shared/drift/schema.js';
 
 /** The datasets scripts/golden/sklearn_datasets.py exports from scikit-learn (they ship inside it: no download). */
@@ -8,7 +8,7 @@ export type SklearnDataset = (typeof SKLEARN_DATASETS)[number];
 
 /** A dataset's feature columns (numeric; the `target` column, when present, left out) and its row count. */
 export function readSklearnDataset(name: SklearnDataset): { rows: number; columns: SchemaColumn[] } {
-  const path = fileURLToPath(new URL(`../../../test/fixtures/sklearn/${name}.csv`, import.meta.url));
+  const path = repoPath('test', 'fixtures', 'sklearn', `${name}.csv`);
   const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
   const names = header!.split(',');
   const rows = lines.map((l) => l.split(','));

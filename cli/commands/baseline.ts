@@ -16,6 +16,8 @@ export interface BaselineArguments {
   seed: number;
   format?: 'csv' | 'jsonl';
   upload?: boolean;
+  /** An ONNX model file (`--model`), recorded for the baseline to score its held-out rows with. */
+  model?: string;
 }
 
 /** The use case behind `mrm baseline`: read training data, build and write the profile; returns a summary line. */
@@ -109,6 +111,7 @@ export function baselineCommand(): Command {
     )
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
+    .option('--model <model.onnx>', 'the ONNX model the baseline is for (recorded in the options)')
     .option(
       '--upload',
       'also upload it where the functions read it (MRM_BASELINE_CONTAINER/MRM_BASELINE_BLOB on the storage connection)',

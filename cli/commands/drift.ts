@@ -95,6 +95,7 @@ export async function runDrift(
         window,
         options: driftOptionsFromSettings(settings.drift),
         concurrency: args.concurrency ?? settings.drift.concurrency,
+        scorer: settings.scoring.scorer,
       },
     );
   } finally {

@@ -12,6 +12,7 @@ import { decodeBody, type StoredDeadLetter } from '../../shared/scoring/deadLett
 import { deadLetterParts } from '../../shared/scoring/deadLetterSink.js';
 import { UNKNOWN_METADATA, type EventMetadata } from '../../shared/scoring/eventMetadata.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
+import type { ModelKind } from '../../shared/scoring/scorer.js';
 
 export interface ScoreArguments {
   baseline: string;
@@ -19,6 +20,8 @@ export interface ScoreArguments {
   out: string;
   deadLetters?: string;
   batchSize?: number;
+  /** An ONNX model file to score with (whatever MRM_SCORER says). */
+  model?: string;
 }
 
 export interface ScoreTotals {
@@ -28,6 +31,8 @@ export interface ScoreTotals {
   replayed: number;
   decisions: Record<string, number>;
   deadLetterReasons: Record<string, number>;
+  /** The model that scored: its version and what it is. */
+  model: { version: string; kind: ModelKind };
 }
 
 /**
@@ -51,7 +56,12 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     );
   }
   const profile = unwrap(readBaselineProfile(json, args.baseline));
-  const engine = createScoringEngine(profile, settings.scoring, { scorer: scorerFromSettings(settings, env) });
+  const engine = createScoringEngine(profile, settings.scoring, {
+    scorer: scorerFromSettings(settings, env, { modelFile: args.model }),
+  });
+  // A model that cannot score stops the command before it reads a line: the input stays as it is, nothing is lost.
+  const ready = await engine.scorer.ready?.();
+  if (ready && !ready.ok) throw MrmError.fromFailure(ready.error);
   const scoredOut = createWriteStream(args.out);
   const deadOut = createWriteStream(args.deadLetters ?? `${args.out}.deadletters.jsonl`);
   const totals: ScoreTotals = {
@@ -61,6 +71,7 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     replayed: 0,
     decisions: {},
     deadLetterReasons: {},
+    model: { version: engine.scorer.modelVersion, kind: engine.modelKind },
   };
   const batchSize = args.batchSize ?? 100;
   let bodies: unknown[] = [];
@@ -134,6 +145,7 @@ export function scoreCommand(): Command {
     .requiredOption('--input <events.jsonl>', 'one event body per line; dead-letter records are replayed')
     .requiredOption('--out <scored.jsonl>', 'scored records, one per line')
     .option('--dead-letters <file>', 'dead letters, one per line (default: <out>.deadletters.jsonl)')
+    .option('--model <model.onnx>', 'score with this ONNX model (a classifier) instead of MRM_SCORER')
     .action(async (options: ScoreArguments) => {
       const t = await runScore(options);
       const decisions =
@@ -145,7 +157,7 @@ export function scoreCommand(): Command {
         .join(', ');
       process.stdout.write(
         `Scored ${t.scored} of ${t.events} events (${decisions}); dead-lettered ${t.deadLettered}${reasons ? ` (${reasons})` : ''}` +
-          `${t.replayed ? `; ${t.replayed} replayed from dead letters` : ''}\n`,
+          `${t.replayed ? `; ${t.replayed} replayed from dead letters` : ''}; model ${t.model.version} (${t.model.kind})\n`,
       );
     });
 }

@@ -1,18 +1,42 @@
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { Settings, Environment } from '../config/settings.js';
 import type { Scorer } from '../scoring/scorer.js';
+import { OnnxScorer, type ModelSource } from '../scoring/onnxScorer.js';
 import { AmlEndpointScorer } from './amlEndpointScorer.js';
-import { credentialFor } from './blobServiceClient.js';
+import { BlobModelSource } from './blobModelSource.js';
+import { blobServiceClientFor, credentialFor } from './blobServiceClient.js';
+import { FileModelSource } from './fileModelSource.js';
+
+export interface ScorerChoice {
+  /** An ONNX model file (the CLI's `--model`): scores with it whatever MRM_SCORER says. */
+  modelFile?: string | undefined;
+  /** Told when an ONNX model loads, or a new one is refused. */
+  onEvent?: (message: string) => void;
+}
 
 /**
  * The scorer the settings ask for: undefined for the embedded forest (the engine builds it from the profile), or a
- * factory of the Azure ML endpoint scorer for each profile version (its columns and classes come from the profile).
- * One credential serves every version, so its token cache survives profile reloads.
+ * factory for each profile version: the Azure ML endpoint scorer (its columns and classes from the profile), or the
+ * ONNX scorer over the model blob (or file). One credential, one model source serve every version, so the token
+ * cache and the downloaded model survive profile reloads.
  */
 export function scorerFromSettings(
   settings: Settings,
   env: Environment,
+  choice: ScorerChoice = {},
 ): ((profile: BaselineProfile) => Scorer) | undefined {
+  if (choice.modelFile !== undefined || settings.scoring.scorer === 'onnx') {
+    const source = choice.modelFile !== undefined ? new FileModelSource(choice.modelFile) : modelBlob(settings, env);
+    const s = settings.scoring;
+    const options = {
+      featureOrder: list(s.onnxFeatures),
+      classes: list(s.onnxClasses),
+      outputs: { label: s.onnxLabelOutput, probabilities: s.onnxProbabilityOutput },
+      threads: s.onnxThreads,
+      ...(choice.onEvent ? { onEvent: choice.onEvent } : {}),
+    };
+    return (profile) => new OnnxScorer(source, profile, options);
+  }
   if (settings.scoring.scorer === 'forest') return undefined;
   const credential = settings.scoring.amlAuth === 'entra' ? credentialFor('MRM_AML', env) : undefined;
   return (profile) =>
@@ -21,4 +45,26 @@ export function scorerFromSettings(
       { columns: profile.features.map((f) => f.name), classes: profile.model.classes },
       credential ? { credential } : {},
     );
+}
+
+function modelBlob(settings: Settings, env: Environment): ModelSource {
+  try {
+    const container = blobServiceClientFor(settings.core.storageConnection, env).getContainerClient(
+      settings.scoring.onnxModelContainer,
+    );
+    return new BlobModelSource(container, settings.scoring.onnxModelBlob, {
+      reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+    });
+  } catch (error) {
+    // A storage connection that cannot be built is every batch's SCORER.UNAVAILABLE, not a function that won't start.
+    return { current: () => Promise.reject(error instanceof Error ? error : new Error(String(error))) };
+  }
+}
+
+function list(text: string | undefined): string[] | undefined {
+  const items = text
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
 }

@@ -1,8 +1,13 @@
 import type { Settings } from '../config/settings.js';
+import { THRESHOLDS } from '../config/monitoring.js';
 import { DEFAULT_FALSE_ALARM_BUDGET } from './stats/statTest.js';
 import { defaultThresholds, STAT_TESTS } from './stats/registry.js';
 
-/** Every threshold of the drift decision (README "How it decides drift"); test thresholds live with their tests. */
+/**
+ * Every threshold of the drift decision (README "How it decides drift"), each declared once: test thresholds live with
+ * their tests, the retraining share in monitoring.json (which the alert rules read too), the rest here; the MRM_DRIFT_*
+ * settings take these as their defaults.
+ */
 export interface DriftOptions {
   /**
    * The window's false-alarm budget (0.05): significance tests reject at this level after Benjamini–Hochberg across
@@ -30,7 +35,7 @@ export const DEFAULT_DRIFT_OPTIONS: Readonly<DriftOptions> = Object.freeze({
   thresholds: defaultThresholds(STAT_TESTS),
   psiBinning: 'equal-width',
   datasetDriftShare: 0.5,
-  retrainMagnitude: 0.3,
+  retrainMagnitude: THRESHOLDS.retrainDriftMagnitude,
   performanceDrop: 0.05,
   performanceHighDrop: 0.1,
   minLabelled: 100,

@@ -34,7 +34,7 @@ export function renderDriftReportHtml(
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · baseline schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? ` · profile ${esc(report.baseline.profileVersion)}` : ''}</p></header>
+<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · baseline schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? ` · profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}</p></header>
 ${summary(report)}
 ${recommendations(report)}
 <section id="features"><h2>Features by severity</h2>
@@ -59,7 +59,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bot
 .muted{color:var(--muted)}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px 12px}.card .v{font-size:20px;font-weight:600}.card .k{color:var(--muted);font-size:12px}
 .verdict{font-size:16px;padding:10px 14px;border-radius:6px;margin:0 0 12px;border:1px solid var(--line)}.verdict.bad{background:#fdecea;border-color:#f4c7c3}.verdict.ok{background:#edf7ee;border-color:#c8e6c9}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:right;white-space:nowrap}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:right;white-space:nowrap}table.features{font-size:13px}table.features th{white-space:normal;vertical-align:bottom}.kind{font-size:11px}
 th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:9em}thead th{background:#f4f6f8;position:sticky;top:0}
 .sev{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}.sev.HIGH{background:var(--high)}.sev.MEDIUM{background:var(--medium)}.sev.LOW{background:var(--low)}.sev.NONE{background:var(--none)}
 .chart{display:inline-block;vertical-align:top;width:calc(50% - 12px);margin:0 8px 16px 0;break-inside:avoid;page-break-inside:avoid}
@@ -131,25 +131,26 @@ function featureTable(features: FeatureAssessment[], tests: DriftReport['tests']
     return `<td${mark} title="${esc(`${name}: ${t.role}, threshold ${t.threshold}`)}">${value}</td>`;
   };
   const detectable = (f: FeatureAssessment): string => {
-    const entries = Object.entries(f.minimumDetectable);
-    return entries.length === 0 ? '–' : entries.map(([name, v]) => `${esc(name)} ≥ ${fmt(v)}`).join('<br>');
+    const entries = Object.values(f.minimumDetectable);
+    return entries.length === 0 ? '–' : entries.map((v) => fmt(v)).join(' / ');
   };
   const rows = features
     .map(
       (f) =>
-        `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a></td><td>${esc(f.type)}</td><td>${badge(f.severity)}</td><td>${f.drifted ? 'yes' : 'no'}</td>` +
+        `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a> <span class="muted kind">${esc(f.type)}</span></td><td title="${esc(f.drifted ? `drifted: ${f.decidedBy.join(' and ')}` : (f.note ?? 'not drifted'))}">${badge(f.severity)}</td>` +
         tests.map((t) => (f.tests[t.name] ? cellOf(f, t.name) : '<td>–</td>')).join('') +
-        `<td>${detectable(f)}</td><td>${pct(f.missingRate)}</td><td>${esc(f.decidedBy.join(', ') || (f.note ?? ''))}</td></tr>`,
+        `<td>${detectable(f)}</td><td>${pct(f.missingRate)}</td></tr>`,
     )
     .join('\n');
   const head = tests
     .map((t) => `<th title="${esc(`${t.description}; threshold ${t.threshold}`)}">${esc(t.label)}</th>`)
     .join('');
-  return `<table><thead><tr><th>Feature</th><th>Type</th><th>Severity</th><th>Drifted</th>${head}<th>Detectable at this n</th><th>Missing</th><th>Decided by</th></tr></thead>
+  const alpha = tests.find((t) => Object.values(t.roles).includes('significance'))?.threshold ?? '';
+  return `<table class="features"><thead><tr><th>Feature</th><th>Severity</th>${head}<th title="The smallest effect (W / std for numbers, JS for categories) this window's size can flag">Detectable effect</th><th>Missing</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
-<p class="muted">A feature drifts when its significance test rejects at α = ${tests.find((t) => Object.values(t.roles).includes('significance'))?.threshold ?? ''} after Benjamini–Hochberg across features <em>and</em> an effect reaches its threshold; other columns are signals. Hover a heading for its meaning.</p>`;
+<p class="muted">A feature drifts when its significance test rejects at α = ${alpha} after Benjamini–Hochberg across features <em>and</em> an effect reaches its threshold (bold: the test passed its threshold); PSI, Hellinger and mean shift are signals. “Detectable effect”: the smallest effect this window’s size can flag. Hover a heading for its meaning.</p>`;
 }
 
 /** The largest effect relative to its threshold: how features of one severity are ordered. */
@@ -243,6 +244,12 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
   return `<svg class="hist" data-feature="${esc(feature)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`Histogram of ${feature}: baseline vs current`)}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
 
+const MODEL_NAMES: Record<NonNullable<DriftReport['model']>['scorer'], string> = {
+  forest: 'isolation forest (input-anomaly detector, no classifier)',
+  aml: 'Azure ML endpoint (classifier)',
+  onnx: 'ONNX model (classifier)',
+};
+
 function predictionSection(r: DriftReport, reference: DatasetProfile, current: DatasetProfile): string {
   if (!r.prediction) return '';
   const rows = [r.prediction.classes, r.prediction.score].filter((x): x is FeatureAssessment => x !== null);
@@ -256,7 +263,7 @@ function predictionSection(r: DriftReport, reference: DatasetProfile, current: D
         })()
       : '';
   return `<section id="prediction"><h2>Prediction drift</h2>
-<p>${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
+<p>${r.model?.kind === 'input-anomaly-detector' ? 'The predictions are the isolation forest’s: an input-anomaly detector (anomaly or not), not a prediction of your outcome. ' : ''}${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
 <table><thead><tr><th>Output</th><th>Severity</th><th>Tests</th></tr></thead><tbody>
 ${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${esc(testSummary(f, r.tests))}</td></tr>`).join('')}
 </tbody></table>${chart}</section>`;

@@ -1,5 +1,12 @@
 import type { DriftAssessment, FeatureAssessment } from './compare.js';
 import type { DriftOptions } from './driftOptions.js';
+import { modelKindOf, type ModelKind, type Scorer } from '../scoring/scorer.js';
+
+/** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
+export interface ReportedModel {
+  scorer: Scorer['kind'];
+  kind: ModelKind;
+}
 
 /**
  * The weekly drift report (issue 3 "Output"): the JSON written to `reports/<YYYY>-W<ww>/report.json` and returned
@@ -22,6 +29,8 @@ export interface DriftReport {
   blobs: { read: number; skipped: Array<{ name: string; reason: string }> };
   badBodies: Record<string, number>;
   features: Record<string, Omit<FeatureAssessment, 'name'>>;
+  /** The scorer the settings name; null when the caller did not say. */
+  model: ReportedModel | null;
   prediction: DriftAssessment['prediction'];
   performance: DriftAssessment['performance'];
   drift: DriftAssessment['drift'];
@@ -52,6 +61,8 @@ export interface BuildDriftReportInput {
   /** The clock's now (the core reads no clock). */
   generatedAt: Date | string;
   baselineProfileVersion?: string | null;
+  /** MRM_SCORER of the deployment, so the report can say what the predictions are. */
+  scorer?: Scorer['kind'] | undefined;
 }
 
 export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
@@ -80,6 +91,7 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
     blobs: { read: input.blobs.read, skipped: input.blobs.skipped.map((s) => ({ name: s.name, reason: s.reason })) },
     badBodies,
     features,
+    model: input.scorer ? { scorer: input.scorer, kind: modelKindOf(input.scorer) } : null,
     prediction: assessment.prediction,
     performance: assessment.performance,
     drift: { ...assessment.drift, driftedFeatures: [...assessment.drift.driftedFeatures] },

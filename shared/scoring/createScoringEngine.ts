@@ -6,11 +6,12 @@ import { ExtractionDefence } from './extractionDefence.js';
 import { ForestScorer } from './forestScorer.js';
 import { InputValidator } from './inputValidator.js';
 import type { ScoringEngine } from './scoreBatch.js';
-import type { Scorer } from './scorer.js';
+import { modelKindOf, type Scorer } from './scorer.js';
 
 /**
  * Builds the scoring engine of one profile version: compiled contract, validator, forest, extraction defence. The
- * embedded forest scorer is the default; an `aml` scorer built by the adapter layer can be passed in instead.
+ * embedded forest (an input-anomaly detector) scores by default; an `aml` or `onnx` scorer (a classifier) built by
+ * the adapter layer can be passed in instead.
  */
 export function createScoringEngine(
   profile: BaselineProfile,
@@ -35,15 +36,21 @@ export function createScoringEngine(
       stds: Float64Array.from(inputs, (name) => profile.numeric[name]?.std ?? 1),
     },
   );
+  const scorer = options.scorer
+    ? options.scorer(profile)
+    : new ForestScorer(profile.model, forest, profile.model.calibration);
   return {
     profileVersion: profile.profileVersion,
     contract: compileEventContract(profile.features, { maxBodyBytes: settings.maxBodyBytes }),
     validator,
     defence,
-    scorer: options.scorer
-      ? options.scorer(profile)
-      : new ForestScorer(profile.model, forest, profile.model.calibration),
-    confidence: { minConfidence: settings.minConfidence, maxEntropy: settings.maxEntropy },
+    scorer,
+    modelKind: modelKindOf(scorer.kind),
+    confidence: {
+      minConfidence: settings.minConfidence,
+      maxEntropyRatio: settings.maxEntropyRatio,
+      minMargin: settings.minMargin,
+    },
     protection: { mode: settings.outputProtection, sigma: settings.outputNoiseSigma },
     includeProbabilities: settings.includeProbabilities,
     random: options.random ?? Math.random,

@@ -2,6 +2,8 @@
  * The event contract (what producers send to the `events` hub) and the scored record (what scoreEvents sends to the
  * `scored` hub). Both are captured by Event Hubs Capture and read back by weeklyDrift.
  */
+import type { ModelKind } from './scorer.js';
+
 export type FeatureValue = number | string | null;
 
 export interface InputEvent {
@@ -36,8 +38,12 @@ export interface ScoredRecord {
   /** Predicted class; null when the event was rejected before scoring. */
   prediction: string | null;
   probabilities: Record<string, number> | null;
-  /** Model score (for the forest: the isolation-forest anomaly score in [0, 1]). */
+  /**
+   * Model score: for the forest, the isolation-forest anomaly score in [0, 1]; for a binary classifier, the positive
+   * class's probability; for a multiclass one, the top probability.
+   */
   score: number | null;
+  /** A classifier's max probability and entropy (nats); null for the input-anomaly detector and rejected events. */
   confidence: number | null;
   entropy: number | null;
   risk: Risk;
@@ -45,6 +51,11 @@ export interface ScoredRecord {
   decision: Decision;
   reasons: string[];
   modelVersion: string;
+  /**
+   * `classifier` (your model: Azure ML endpoint or ONNX) or `input-anomaly-detector` (no model of yours: the profile's
+   * isolation forest, whose prediction says how unusual the inputs are, not what the outcome is).
+   */
+  modelKind: ModelKind;
   profileVersion: string;
   scoredAt: string;
 }

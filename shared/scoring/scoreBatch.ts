@@ -4,8 +4,8 @@ import type { EventContract } from './eventContract.js';
 import type { InputValidator, ValidatedEvent } from './inputValidator.js';
 import { VALIDATION_CODES } from './inputValidator.js';
 import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
-import type { Scorer, ScoreRequest } from './scorer.js';
-import { judgeConfidence, type ConfidenceOptions } from './confidence.js';
+import type { ModelKind, Scorer, ScoreRequest } from './scorer.js';
+import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
 import { readableId, type DeadLetter } from './deadLetter.js';
 import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
@@ -18,6 +18,8 @@ export interface ScoringEngine {
   validator: InputValidator;
   defence: ExtractionDefence;
   scorer: Scorer;
+  /** Confidence is judged for a classifier only: the forest's anomaly probability says nothing of class confidence. */
+  modelKind: ModelKind;
   confidence: ConfidenceOptions;
   protection: { mode: OutputProtection; sigma: number };
   includeProbabilities: boolean;
@@ -259,6 +261,7 @@ function record(
     decision: outcome.decision,
     reasons: outcome.reasons,
     modelVersion: engine.scorer.modelVersion,
+    modelKind: engine.modelKind,
     profileVersion: engine.profileVersion,
     scoredAt,
   };
@@ -292,13 +295,21 @@ function judged(
   meta: EventMetadata,
   scoredAt: string,
 ): ScoredRecord {
-  const judgement = judgeConfidence(Object.values(prediction.probabilities), engine.confidence);
   const reasons: string[] = issueCodes(p.validated.issues);
-  for (const flag of judgement.flags) reasons.push(`CONFIDENCE.${flag}`);
+  let uncertainty: ConfidenceLevel = 'LOW';
+  let confidence: number | null = null;
+  let entropy: number | null = null;
+  if (engine.modelKind === 'classifier') {
+    const judgement = judgeConfidence(Object.values(prediction.probabilities), engine.confidence);
+    for (const flag of judgement.flags) reasons.push(`CONFIDENCE.${flag}`);
+    uncertainty = judgement.uncertainty;
+    confidence = judgement.confidence;
+    entropy = judgement.entropy;
+  }
   if (p.verdict?.probing) reasons.push('EXTRACTION.PROBING');
   let decision: Decision = 'ACCEPT';
-  if (judgement.uncertainty === 'HIGH') decision = 'MANUAL_REVIEW';
-  else if (p.validated.risk === 'MEDIUM' || judgement.uncertainty === 'MEDIUM' || p.verdict?.probing) decision = 'FLAG';
+  if (uncertainty === 'HIGH') decision = 'MANUAL_REVIEW';
+  else if (p.validated.risk === 'MEDIUM' || uncertainty === 'MEDIUM' || p.verdict?.probing) decision = 'FLAG';
   const probabilities = engine.includeProbabilities
     ? protectProbabilities(prediction.probabilities, engine.protection.mode, engine.protection.sigma, engine.random)
     : null;
@@ -306,8 +317,8 @@ function judged(
     prediction: prediction.prediction,
     probabilities,
     score: prediction.score,
-    confidence: judgement.confidence,
-    entropy: judgement.entropy,
+    confidence,
+    entropy,
     decision,
     reasons,
   });

@@ -1,4 +1,4 @@
-import type { Failure } from '../errors.js';
+import type { Failure, Result } from '../errors.js';
 import type { FeatureValue } from './records.js';
 
 /** One valid, sanitised event handed to a scorer. */
@@ -28,11 +28,25 @@ export interface Prediction {
 export type ScoreOutcome = { ok: true; value: Prediction } | { ok: false; error: Failure };
 
 /**
- * A model behind one interface: the embedded isolation forest (`forest`) or an Azure ML online endpoint (`aml`).
- * `scoreBatch` never rejects for a per-event or service failure: it answers one outcome per request, in order.
+ * What the model is. Without a model of the user's, the profile's isolation forest scores how unusual an event's
+ * inputs are: an input-anomaly detector, whose "probabilities" are no class confidence. The user's own model (an Azure
+ * ML endpoint, an ONNX file) is a classifier, whose confidence is judged.
+ */
+export type ModelKind = 'input-anomaly-detector' | 'classifier';
+
+/**
+ * A model behind one interface: the embedded isolation forest (`forest`), an Azure ML online endpoint (`aml`) or the
+ * user's ONNX model in process (`onnx`). `scoreBatch` never rejects for a per-event or service failure: it answers one
+ * outcome per request, in order.
  */
 export interface Scorer {
-  readonly kind: 'forest' | 'aml';
+  readonly kind: 'forest' | 'aml' | 'onnx';
   readonly modelVersion: string;
   scoreBatch(requests: readonly ScoreRequest[], options?: { signal?: AbortSignal }): Promise<ScoreOutcome[]>;
+  /** Loads what the scorer needs now, when it loads anything: a failure names what is wrong with it. */
+  ready?(): Promise<Result<void>>;
+}
+
+export function modelKindOf(kind: Scorer['kind']): ModelKind {
+  return kind === 'forest' ? 'input-anomaly-detector' : 'classifier';
 }

@@ -9,6 +9,8 @@ export function azuriteDeadLetters(options: { maxPartBytes?: number } = {}): {
   sink: BlobDeadLetterSink;
   blobs(): Promise<Array<{ name: string; bytes: Buffer }>>;
   letters(): Promise<StoredDeadLetter[]>;
+  /** What was stored since the last take, read back, then removed (for several invocations on one sink). */
+  take(): Promise<StoredDeadLetter[]>;
 } {
   const container = blobService().getContainerClient(uniqueContainerName('deadletters'));
   const blobs = async () => {
@@ -18,17 +20,23 @@ export function azuriteDeadLetters(options: { maxPartBytes?: number } = {}): {
       found.push({ name: blob.name, bytes: await container.getBlobClient(blob.name).downloadToBuffer() });
     return found;
   };
+  const linesOf = (found: Array<{ bytes: Buffer }>) =>
+    found.flatMap((blob) =>
+      blob.bytes
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as StoredDeadLetter),
+    );
   return {
     container,
     sink: new BlobDeadLetterSink(container, options),
     blobs,
-    letters: async () =>
-      (await blobs()).flatMap((blob) =>
-        blob.bytes
-          .toString('utf8')
-          .split('\n')
-          .filter((line) => line !== '')
-          .map((line) => JSON.parse(line) as StoredDeadLetter),
-      ),
+    letters: async () => linesOf(await blobs()),
+    take: async () => {
+      const found = await blobs();
+      for (const blob of found) await container.deleteBlob(blob.name);
+      return linesOf(found);
+    },
   };
 }

@@ -1,6 +1,5 @@
 import { container, number, oneOf, optionalText, text } from '../setting.js';
-import { THRESHOLDS } from '../monitoring.js';
-import { DEFAULT_FALSE_ALARM_BUDGET } from '../../drift/stats/statTest.js';
+import { DEFAULT_DRIFT_OPTIONS } from '../../drift/driftOptions.js';
 import { jensenShannonTest } from '../../drift/stats/jensenShannon.js';
 import { psiTest } from '../../drift/stats/psi.js';
 import { wassersteinTest } from '../../drift/stats/wasserstein.js';
@@ -22,7 +21,7 @@ export const driftSettings = {
   alpha: number(
     'MRM_DRIFT_ALPHA',
     "False-alarm budget of a window: a feature's change must be significant at this level after Benjamini-Hochberg across features (KS for numbers, chi-square for categories), and a metric's drop at this level for concept drift.",
-    DEFAULT_FALSE_ALARM_BUDGET,
+    DEFAULT_DRIFT_OPTIONS.alpha,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
@@ -64,35 +63,35 @@ export const driftSettings = {
   datasetDriftShare: number(
     'MRM_DRIFT_DATASET_SHARE',
     'The dataset drifts when the share of drifted features is at least this.',
-    0.5,
+    DEFAULT_DRIFT_OPTIONS.datasetDriftShare,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
   retrainMagnitude: number(
     'MRM_DRIFT_RETRAIN_MAGNITUDE',
     'Retraining is recommended when the drifted share of features exceeds this (seed: 0.3).',
-    THRESHOLDS.retrainDriftMagnitude,
+    DEFAULT_DRIFT_OPTIONS.retrainMagnitude,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
   performanceDrop: number(
     'MRM_DRIFT_PERFORMANCE_DROP',
     'Concept drift when a performance metric drops by more than this against the baseline and the drop is significant at MRM_DRIFT_ALPHA (seed: 0.05).',
-    0.05,
+    DEFAULT_DRIFT_OPTIONS.performanceDrop,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
   performanceHighDrop: number(
     'MRM_DRIFT_PERFORMANCE_HIGH_DROP',
     'A drop above this is HIGH severity (seed: 0.10).',
-    0.1,
+    DEFAULT_DRIFT_OPTIONS.performanceHighDrop,
     ['weeklyDrift'],
     { min: 0, max: 1 },
   ),
   minLabelled: number(
     'MRM_DRIFT_MIN_LABELLED',
     'Performance is not judged below this many labelled records in the window.',
-    100,
+    DEFAULT_DRIFT_OPTIONS.minLabelled,
     ['weeklyDrift'],
     { min: 1, integer: true },
   ),

@@ -5,6 +5,7 @@ import { emptyProfile, type DatasetProfile, type PerformanceState } from '../pro
 import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../report.js';
 import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
+import type { Scorer } from '../../scoring/scorer.js';
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { DriftWindow } from './driftWindow.js';
 import type { CapturedHub } from './foldCaptureBlob.js';
@@ -41,6 +42,8 @@ export interface WeeklyDriftRequest {
   /** Stop starting new blobs after this long (clock time from the start of the run); the next run resumes. */
   timeBudgetInMs?: number;
   decoder?: CaptureFileDecoderOptions;
+  /** MRM_SCORER: the report says what the predictions are (a classifier's, or the input-anomaly detector's). */
+  scorer?: Scorer['kind'];
 }
 
 /** Per hub: what Capture held and how it was read. */
@@ -114,6 +117,7 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     telemetry: await weekTelemetry(deps.telemetry, window),
     generatedAt: new Date(deps.clock.nowInMs()),
     baselineProfileVersion: baseline.profileVersion ?? null,
+    scorer: request.scorer,
   });
   if (current.note) report.recommendations.push(current.note);
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };

@@ -16,7 +16,7 @@ describe('loadSettings', () => {
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
     expect(loaded.error.code).toBe('CONFIG.INVALID');
-    expect(loaded.error.message).toContain('MRM_SCORER: expected one of forest, aml, got "gpt"');
+    expect(loaded.error.message).toContain('MRM_SCORER: expected one of forest, aml, onnx, got "gpt"');
     expect(loaded.error.message).toContain('MRM_QUERY_LIMIT: expected a whole number, got "12.5"');
     expect(loaded.error.message).toContain('MRM_DEAD_LETTER_CONTAINER: "Bad_Name" is not a valid container name');
   });

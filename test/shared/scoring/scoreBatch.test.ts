@@ -76,13 +76,68 @@ describe('scoreBatch', () => {
       prediction: '0',
       decision: 'ACCEPT',
       modelVersion: profile.model.version,
+      modelKind: 'input-anomaly-detector',
       profileVersion: profile.profileVersion,
       scoredAt: '2026-11-10T12:00:00.000Z',
     });
     expect(a!.probabilities!['0']! + a!.probabilities!['1']!).toBeCloseTo(1, 12);
-    expect(a!.confidence).toBe(Math.max(a!.probabilities!['0']!, a!.probabilities!['1']!));
+    // The forest is no classifier: its anomaly probability is not judged as a class confidence.
+    expect(a!.confidence).toBeNull();
+    expect(a!.entropy).toBeNull();
     expect(b!.label).toBe(0);
     expect(result.summary).toMatchObject({ events: 2, accepted: 2, labelled: 1, correct: 1 });
+  });
+
+  it('judges the confidence of a classifier, never of the input-anomaly detector', async () => {
+    const torn = (p: number, kind: Scorer['kind'] = 'onnx'): Scorer => ({
+      kind,
+      modelVersion: `${kind}:test`,
+      scoreBatch: async (requests) =>
+        requests.map(() => ({
+          ok: true,
+          value: { prediction: 'fraud', probabilities: { legit: 1 - p, fraud: p }, score: p },
+        })),
+    });
+    const [coinToss] = (
+      await scoreBatch(
+        engineWith({}, () => torn(0.52)),
+        [goodBody('a')],
+        meta(1),
+        clock,
+      )
+    ).scored;
+    expect(coinToss).toMatchObject({
+      modelKind: 'classifier',
+      decision: 'MANUAL_REVIEW',
+      reasons: ['CONFIDENCE.LOW_CONFIDENCE', 'CONFIDENCE.HIGH_ENTROPY', 'CONFIDENCE.LOW_MARGIN'],
+      confidence: 0.52,
+    });
+    const [unsure] = (
+      await scoreBatch(
+        engineWith({}, () => torn(0.66)),
+        [goodBody('a')],
+        meta(1),
+        clock,
+      )
+    ).scored;
+    expect(unsure).toMatchObject({ decision: 'FLAG', reasons: ['CONFIDENCE.LOW_CONFIDENCE'] });
+    // The same probabilities from the forest are an anomaly probability: no confidence flag, nothing to review.
+    const [forest] = (
+      await scoreBatch(
+        engineWith({}, () => torn(0.52, 'forest')),
+        [goodBody('a')],
+        meta(1),
+        clock,
+      )
+    ).scored;
+    expect(forest).toMatchObject({
+      modelKind: 'input-anomaly-detector',
+      decision: 'ACCEPT',
+      reasons: [],
+      confidence: null,
+      entropy: null,
+      probabilities: { legit: 0.48, fraud: 0.52 },
+    });
   });
 
   it('keeps the original body of a dead letter so it can be replayed', async () => {
