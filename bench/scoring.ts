@@ -1,6 +1,6 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
-import { createScoreEventsHandler, scoreEventsOutputs } from '../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../functions/scoreEvents.js';
 import { buildBaseline } from '../shared/baseline/buildBaseline.js';
 import { compileForest } from '../shared/baseline/compileForest.js';
 import type { BaselineProfile } from '../shared/baseline/profile.js';
@@ -126,10 +126,17 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     enqueuedTimeUtcArray: Array.from({ length: batchSize }, () => '2026-11-10T12:00:00.000Z'),
     partitionKeyArray: Array.from({ length: batchSize }, () => 'k'),
   };
-  const handler = createScoreEventsHandler(
-    { settings, profiles: { current: async () => profile }, metrics: noMetrics },
-    scoreEventsOutputs,
-  );
+  const handler = createScoreEventsHandler({
+    settings,
+    profiles: { current: async () => profile },
+    metrics: noMetrics,
+    // Every benchmark body keeps the contract: a dead letter would mean the benchmark measures something else.
+    deadLetters: {
+      write: async () => {
+        throw new Error('the benchmark dead-lettered events');
+      },
+    },
+  });
   // An instance builds its scoring engine (ajv contract, compiled forest) once per profile version, as the ceiling
   // compiles its forest once before timing: an empty batch builds it here, so the passes time steady-state scoring.
   await handler([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));

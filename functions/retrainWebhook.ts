@@ -1,9 +1,11 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
-import { MrmError, errorMessage } from '../shared/errors.js';
+import { MrmError, errorMessage, kindOf } from '../shared/errors.js';
+import { printable } from '../shared/printable.js';
 import type { RetrainService } from '../shared/adapters/retrainDependencies.js';
 import { retrainingSettingsProblems } from '../shared/retraining/retrainingSettingsCheck.js';
 import type { Log } from '../shared/retraining/retrainUseCase.js';
+import { thrownResponse, type WebhookResponse } from '../shared/retraining/webhookResponse.js';
 
 /** Settings once, at cold start: a bad or missing one stops the app here, with its name, not at the first alert. */
 export function retrainSettings(env: NodeJS.ProcessEnv): Settings {
@@ -11,36 +13,39 @@ export function retrainSettings(env: NodeJS.ProcessEnv): Settings {
   if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
   const problems = retrainingSettingsProblems(loaded.value);
   if (problems.length > 0)
-    throw new MrmError('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, { detail: { problems } });
+    throw new MrmError('configuration', 'CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, {
+      detail: { problems },
+    });
   return loaded.value;
 }
 
 /**
  * The HTTP adapter: maps the Functions request to the webhook gate and its answer back. The service is built on the
- * first call and reused by the instance. A configuration fault answers 500 naming the setting; faults nobody expected
- * (storage down) answer 503, so action groups retry, and the claim makes retries safe.
+ * first call and reused by the instance. Anything thrown is answered by its kind (see thrownResponse): a
+ * configuration fault 500 naming what to fix, a transient one 503 so that action groups retry (the claim makes
+ * retries safe), a bug 500; the details go to the log only.
  */
 export function createRetrainHandler(
   service: () => RetrainService | Promise<RetrainService>,
 ): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
   return async (request, context) => {
-    const log: Log = (level, message) => context[level](message);
+    // Every line may carry what the request said (rule names, reasons): escaped, it can forge no other line.
+    const log: Log = (level, message) => context[level](printable(message));
+    let response: WebhookResponse;
     try {
-      const response = await (
+      response = await (
         await service()
       ).handle({ header: (name) => request.headers.get(name), body: () => request.arrayBuffer() }, log);
-      return { status: response.status, jsonBody: response.body, headers: { ...(response.headers ?? {}) } };
     } catch (error) {
-      context.error(`retrainWebhook failed: ${errorMessage(error)}`, error);
-      const code = error instanceof MrmError ? error.code : 'WEBHOOK.TRANSIENT';
-      if (code.startsWith('CONFIG.'))
-        return { status: 500, jsonBody: { error: { code, message: errorMessage(error) } } };
-      return {
-        status: 503,
-        jsonBody: { error: { code, message: `Temporary failure, retry: ${errorMessage(error)}` } },
-        headers: { 'Retry-After': '30' },
-      };
+      response = thrownResponse(error);
+      // The stack on the same line, escaped: a thrown message may quote the request too.
+      const stack = kindOf(error) === 'bug' && error instanceof Error && error.stack ? ` ${error.stack}` : '';
+      log(
+        'error',
+        `retrainWebhook failed (${kindOf(error)}, answered ${response.status}): ${errorMessage(error)}${stack}`,
+      );
     }
+    return { status: response.status, jsonBody: response.body, headers: { ...(response.headers ?? {}) } };
   };
 }
 

@@ -1,7 +1,8 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
-import { MrmError, errorMessage, unwrap } from '../shared/errors.js';
+import { MrmError, errorMessage, kindOf, unwrap, type ErrorKind } from '../shared/errors.js';
+import { printable } from '../shared/printable.js';
 import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
 import { ContainerCaptureStore } from '../shared/adapters/containerCaptureStore.js';
@@ -47,6 +48,27 @@ export const WEEKLY_DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { min
  * host's retry policy starts a continuation a minute later, which resumes from the cache; the schedule stays weekly.
  */
 export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
+  const run = weeklyDriftRun(deps);
+  return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
+    try {
+      await run(timer, context);
+    } catch (error) {
+      // Every failure fails the invocation, so the host's retry policy runs it again; the log says what to expect.
+      const kind = kindOf(error);
+      context.error(printable(`weeklyDrift failed (${kind}): ${errorMessage(error)} ${AFTER_FAILURE[kind]}`));
+      throw error;
+    }
+  };
+}
+
+const AFTER_FAILURE: Record<ErrorKind, string> = {
+  transient: 'The retry resumes from the cached profiles.',
+  configuration: 'Retries fail the same way until the setting, permission or baseline named is fixed.',
+  'bad-input': 'Retries fail the same way until the input named is fixed.',
+  bug: 'Retries will likely fail the same way: report it with this log.',
+};
+
+function weeklyDriftRun(deps: WeeklyDriftDependencies) {
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
     const window = previousIsoWeek(deps.clock.nowInMs());
     const retry = context.retryContext;
@@ -69,6 +91,7 @@ export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(
+        'transient',
         'DRIFT.INCOMPLETE',
         `Profiled ${outcome.blobsDone} of ${outcome.blobsTotal} Capture blobs of ${window.label} within MRM_DRIFT_TIME_BUDGET_MS; a continuation resumes from the cached profiles`,
         { detail: { ...outcome } },
@@ -103,7 +126,8 @@ function logProgress(context: InvocationContext): DriftProgress {
     blobDone: (event) => {
       done++;
       events += event.events;
-      if (event.skipped) context.warn(`Skipped ${event.name}: ${event.skipped.code}: ${event.skipped.message}`);
+      if (event.skipped)
+        context.warn(printable(`Skipped ${event.name}: ${event.skipped.code}: ${event.skipped.message}`));
       if (done >= nextMilestone || done === total) {
         context.log(`Profiled ${done}/${total} blobs, ${events} events so far`);
         nextMilestone = done + Math.max(1, Math.ceil(total / 10));

@@ -5,6 +5,7 @@ import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, errorMessage } from '../../shared/errors.js';
 import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
 import { retrainingSettingsProblems } from '../../shared/retraining/retrainingSettingsCheck.js';
+import { printable } from '../../shared/printable.js';
 
 export interface AlertCommandIo {
   env: Environment;
@@ -45,10 +46,12 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
       const loaded = loadSettings(io.env);
       if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
       const problems = retrainingSettingsProblems(loaded.value);
-      if (problems.length > 0) throw new MrmError('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new MrmError('configuration', 'CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`);
       const connection = loaded.value.core.storageConnection;
       if (!io.env[connection] && !io.env[`${connection}__blobServiceUri`] && !io.env[`${connection}__accountName`]) {
         throw new MrmError(
+          'configuration',
           'CONFIG.STORAGE_CONNECTION',
           `mrm alert keeps claims, cooldowns and the audit log in storage: set ${connection} to a connection string (for Azurite: UseDevelopmentStorage=true, or the one \`npm run demo\` prints) or ${connection}__blobServiceUri`,
         );
@@ -59,6 +62,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
         text = await readFile(opts.payload, 'utf8');
       } catch (error) {
         throw new MrmError(
+          'bad-input',
           'CLI.PAYLOAD_UNREADABLE',
           `Cannot read payload file ${opts.payload}: ${errorMessage(error)}`,
         );
@@ -68,6 +72,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
         body = JSON.parse(text);
       } catch (error) {
         throw new MrmError(
+          'bad-input',
           'CLI.PAYLOAD_NOT_JSON',
           `Payload file ${opts.payload} is not valid JSON: ${errorMessage(error)}`,
         );
@@ -75,7 +80,7 @@ export function alertCommand(io: AlertCommandIo = processIo): Command {
 
       const service = buildRetrainService(loaded.value, io.env, { dryRun: opts.dryRun });
       const response = await service.retrain(body, (level, message) => {
-        if (level !== 'info') io.stderr(`${level}: ${message}\n`);
+        if (level !== 'info') io.stderr(`${level}: ${printable(message)}\n`);
       });
       io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
       if (response.status >= 300) {

@@ -36,9 +36,14 @@ export async function runBaseline(
   try {
     text = await readFile(args.input, 'utf8');
   } catch (cause) {
-    throw new MrmError('BASELINE.INPUT', `Cannot read training data ${args.input}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new MrmError(
+      'bad-input',
+      'BASELINE.INPUT',
+      `Cannot read training data ${args.input}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   const table = unwrap(
     readTrainingData(text, {
@@ -176,7 +181,7 @@ export function baselineCommand(): Command {
     )
     .action(async (options: BaselineArguments) => {
       if (options.format && options.format !== 'csv' && options.format !== 'jsonl') {
-        throw new MrmError('CLI.ARGUMENT', `--format must be csv or jsonl, got ${String(options.format)}`);
+        throw new MrmError('bad-input', 'CLI.ARGUMENT', `--format must be csv or jsonl, got ${String(options.format)}`);
       }
       process.stdout.write(`${await runBaseline(options)}\n`);
     });

@@ -51,7 +51,7 @@ const processIo: DemoIo = {
 export async function runDemoCommand(options: DemoOptions, io: DemoIo = processIo): Promise<DemoResult> {
   const nowInMs = options.date === undefined ? io.now() : Date.parse(options.date);
   if (Number.isNaN(nowInMs))
-    throw new MrmError('CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
+    throw new MrmError('bad-input', 'CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
   let scenario: DemoScenario;
   try {
     scenario = planDemoScenario({
@@ -61,7 +61,7 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
       captureIntervalInSeconds: options.captureInterval,
     });
   } catch (error) {
-    throw new MrmError('CLI.ARGUMENT', errorMessage(error));
+    throw new MrmError('bad-input', 'CLI.ARGUMENT', errorMessage(error));
   }
 
   const azurite: RunningAzurite = await startAzurite();

@@ -102,7 +102,7 @@ export async function runDrift(
     progress.stop();
   }
   if (outcome.status !== 'complete')
-    throw new MrmError('DRIFT.INCOMPLETE', 'The drift run stopped before reading every blob');
+    throw new MrmError('transient', 'DRIFT.INCOMPLETE', 'The drift run stopped before reading every blob');
   const { report, html } = outcome;
   const json = `${JSON.stringify(report, null, 2)}\n`;
   if (args.out) await writeFile(args.out, json);
@@ -167,7 +167,9 @@ async function readBaseline(path: string) {
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (cause) {
-    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${path}: ${(cause as Error).message}`, { cause });
+    throw new MrmError('bad-input', 'PROFILE.INVALID', `Cannot read baseline ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   return unwrap(readBaselineProfile(json, path));
 }
@@ -181,6 +183,7 @@ export function windowFromArguments(args: Pick<DriftArguments, 'from' | 'to'>, n
   const end = to ?? from! + WEEK_IN_MS;
   if (!(start < end))
     throw new MrmError(
+      'bad-input',
       'CLI.ARGUMENT',
       `--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`,
     );
@@ -195,6 +198,7 @@ function isoTime(flag: string, text: string): number {
   const time = valid ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(time))
     throw new MrmError(
+      'bad-input',
       'CLI.ARGUMENT',
       `${flag} must be an ISO date (2024-01-15) or date-time with a zone (2024-01-15T00:00:00Z), got "${text}"`,
     );
@@ -216,6 +220,7 @@ async function captureStore(args: DriftArguments, settings: Settings): Promise<C
       service = BlobServiceClient.fromConnectionString(capture);
     } catch (cause) {
       throw new MrmError(
+        'bad-input',
         'CLI.ARGUMENT',
         `--capture looks like a connection string but is not a valid one: ${(cause as Error).message}`,
         { cause },
@@ -226,6 +231,7 @@ async function captureStore(args: DriftArguments, settings: Settings): Promise<C
   const info = await stat(capture).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new MrmError(
+      'bad-input',
       'CLI.ARGUMENT',
       `--capture ${capture} is neither a folder, a container URL (https://…) nor a storage connection string`,
     );

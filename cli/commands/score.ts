@@ -8,7 +8,8 @@ import { MrmError, unwrap } from '../../shared/errors.js';
 import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
 import { createScoringEngine } from '../../shared/scoring/createScoringEngine.js';
 import { scoreBatch } from '../../shared/scoring/scoreBatch.js';
-import { decodeBody, type DeadLetter } from '../../shared/scoring/deadLetter.js';
+import { decodeBody, type StoredDeadLetter } from '../../shared/scoring/deadLetter.js';
+import { deadLetterParts } from '../../shared/scoring/deadLetterSink.js';
 import { UNKNOWN_METADATA, type EventMetadata } from '../../shared/scoring/eventMetadata.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import type { ModelKind } from '../../shared/scoring/scorer.js';
@@ -45,9 +46,14 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
   try {
     json = JSON.parse(await readFile(args.baseline, 'utf8'));
   } catch (cause) {
-    throw new MrmError('PROFILE.INVALID', `Cannot read baseline ${args.baseline}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new MrmError(
+      'bad-input',
+      'PROFILE.INVALID',
+      `Cannot read baseline ${args.baseline}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   const profile = unwrap(readBaselineProfile(json, args.baseline));
   const engine = createScoringEngine(profile, settings.scoring, {
@@ -81,7 +87,7 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     for (const d of result.deadLetters)
       totals.deadLetterReasons[d.reason] = (totals.deadLetterReasons[d.reason] ?? 0) + 1;
     await write(scoredOut, result.scored.map((r) => JSON.stringify(r) + '\n').join(''));
-    await write(deadOut, result.deadLetters.map((d) => JSON.stringify(d) + '\n').join(''));
+    for (const part of deadLetterParts(result.deadLetters)) await write(deadOut, part);
     bodies = [];
     metadata = [];
   };
@@ -91,7 +97,9 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
     input = createReadStream(args.input, { encoding: 'utf8' });
     await once(input, 'open');
   } catch (cause) {
-    throw new MrmError('SCORE.INPUT', `Cannot read events ${args.input}: ${(cause as Error).message}`, { cause });
+    throw new MrmError('bad-input', 'SCORE.INPUT', `Cannot read events ${args.input}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
@@ -112,18 +120,18 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
   return totals;
 }
 
-function asDeadLetter(line: string): DeadLetter | undefined {
+function asDeadLetter(line: string): StoredDeadLetter | undefined {
   if (!line.includes('"mrm.deadletter"')) return undefined;
   try {
-    const value = JSON.parse(line) as Partial<DeadLetter>;
-    return value.kind === 'mrm.deadletter' && typeof value.body === 'string' ? (value as DeadLetter) : undefined;
+    const value = JSON.parse(line) as Partial<StoredDeadLetter>;
+    return value.kind === 'mrm.deadletter' && typeof value.body === 'string' ? (value as StoredDeadLetter) : undefined;
   } catch {
     return undefined;
   }
 }
 
-async function write(stream: WriteStream, text: string): Promise<void> {
-  if (text !== '' && !stream.write(text)) await once(stream, 'drain');
+async function write(stream: WriteStream, text: string | Buffer): Promise<void> {
+  if (text.length > 0 && !stream.write(text)) await once(stream, 'drain');
 }
 
 function close(stream: WriteStream): Promise<void> {

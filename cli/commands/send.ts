@@ -9,7 +9,7 @@ import {
   type SendOptions,
   type SendReport,
 } from '../../shared/demo/sendTraffic.js';
-import { MrmError, errorMessage, unwrap } from '../../shared/errors.js';
+import { MrmError, errorMessage, kindOf, unwrap } from '../../shared/errors.js';
 
 export interface SendCommandOptions {
   connectionString?: string;
@@ -91,7 +91,7 @@ function targetOf(options: SendCommandOptions, env: Environment): EventHubTarget
   const settings = unwrap(loadSettings(env));
   const hub = options.hub;
   if (options.connectionString && options.namespace) {
-    throw new MrmError('CLI.ARGUMENT', 'Give either --connection-string or --namespace, not both');
+    throw new MrmError('bad-input', 'CLI.ARGUMENT', 'Give either --connection-string or --namespace, not both');
   }
   if (options.namespace) {
     const fullyQualifiedNamespace = options.namespace.includes('.')
@@ -108,6 +108,7 @@ function targetOf(options: SendCommandOptions, env: Environment): EventHubTarget
   const connectionString = options.connectionString ?? fromEnv;
   if (!connectionString) {
     throw new MrmError(
+      'bad-input',
       'CLI.ARGUMENT',
       `No Event Hub to send to: pass --connection-string "<Endpoint=sb://...>" (the emulator's: Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;), ` +
         `set ${settings.scoring.eventHubConnection}, or pass --namespace <name> to use your Entra identity`,
@@ -174,12 +175,16 @@ export function sendCommand(io?: SendIo): Command {
     .option('--seed <n>', 'seed of the generator', whole(0), 42)
     .action(async (options: SendCommandOptions) => {
       if (options.attack > options.events)
-        throw new MrmError('CLI.ARGUMENT', `--attack (${options.attack}) cannot exceed --events (${options.events})`);
+        throw new MrmError(
+          'bad-input',
+          'CLI.ARGUMENT',
+          `--attack (${options.attack}) cannot exceed --events (${options.events})`,
+        );
       try {
         await runSend(options, io);
       } catch (error) {
         if (error instanceof MrmError || (error instanceof Error && 'code' in error)) throw error;
-        throw new MrmError('SEND.FAILED', errorMessage(error), { cause: error });
+        throw new MrmError(kindOf(error), 'SEND.FAILED', errorMessage(error), { cause: error });
       }
     });
 }

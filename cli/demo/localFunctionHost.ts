@@ -4,6 +4,9 @@ import { deliveredBody } from '../../shared/demo/deliveredBody.js';
 import type { Environment, Settings } from '../../shared/config/settings.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
+import { BlobDeadLetterSink } from '../../shared/adapters/blobDeadLetterSink.js';
+import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
+import type { DeadLetterSink } from '../../shared/scoring/deadLetterSink.js';
 import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
 import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
 import {
@@ -61,25 +64,35 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
   const service = blobServiceClientFor(settings.core.storageConnection, env);
 
   let scoringNow = 0;
-  const scoreHandler = scoreModule.createScoreEventsHandler(
-    {
-      settings,
-      profiles: new BlobProfileSource(
-        service.getContainerClient(settings.core.baselineContainer),
-        settings.core.baselineBlob,
-        {
-          reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
-        },
-      ),
-      metrics: noMetrics,
-      now: () => scoringNow,
+  // The production sink, recording what each invocation stored for the demo's tally.
+  const storedDeadLetters = new BlobDeadLetterSink(service.getContainerClient(settings.scoring.deadLetterContainer));
+  let stored: { letters: DeadLetter[]; blobs: number } = { letters: [], blobs: 0 };
+  const deadLetters: DeadLetterSink = {
+    async write(letters, batch) {
+      const names = await storedDeadLetters.write(letters, batch);
+      stored.letters.push(...letters);
+      stored.blobs += names.length;
+      return names;
     },
-    scoreModule.scoreEventsOutputs,
-  );
+  };
+  const scoreHandler = scoreModule.createScoreEventsHandler({
+    settings,
+    profiles: new BlobProfileSource(
+      service.getContainerClient(settings.core.baselineContainer),
+      settings.core.baselineBlob,
+      {
+        reloadCheckInMs: settings.scoring.profileReloadCheckInMs,
+      },
+    ),
+    metrics: noMetrics,
+    deadLetters,
+    now: () => scoringNow,
+  });
   let invocation = 0;
   const scoreEvents: ScoreEventsInvoker = {
     async invoke(batch, processedAtInMs) {
       scoringNow = processedAtInMs;
+      stored = { letters: [], blobs: 0 };
       const context = new functions.InvocationContext({
         invocationId: `demo-${++invocation}`,
         functionName: 'scoreEvents',
@@ -90,10 +103,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
         batch.events.map((e) => deliveredBody(e.body)),
         context,
       );
-      return {
-        scored,
-        deadLetterLines: context.extraOutputs.get(scoreModule.scoreEventsOutputs.deadLetters) as string | undefined,
-      };
+      return { scored, deadLetters: stored.letters, deadLetterBlobs: stored.blobs };
     },
   };
 
@@ -143,7 +153,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
       );
       // Read back through a function: the compiler cannot see that the handler wrote it meanwhile.
       const report = ((): { json: string; html: string } | undefined => written.report)();
-      if (!report) throw new MrmError('DEMO.NO_REPORT', 'weeklyDrift finished without writing a report');
+      if (!report) throw new MrmError('bug', 'DEMO.NO_REPORT', 'weeklyDrift finished without writing a report');
       return { report: JSON.parse(report.json) as WeeklyDriftReport, html: report.html };
     },
   };

@@ -30,6 +30,8 @@ export interface AmlEndpointScorerOptions {
   responseFormat?: AmlResponseFormat;
   /** One attempt's budget, response body included. Default 10 000. */
   timeoutInMs?: number;
+  /** Largest answer read for one request; a longer one is a bad response. Default 64 KiB + 4 KiB per event. */
+  maxResponseBytes?: number | undefined;
   /** Retries after the first attempt on 408, 429, 5xx, timeouts and network errors. Default 3. */
   maxRetries?: number;
   /** Events per request; a batch is chunked by it. Default 100. */
@@ -61,6 +63,7 @@ type ChunkAnswer =
 /** One attempt over the wire. */
 type Attempt =
   | { kind: 'answer'; status: number; text: string; headers: Headers }
+  | { kind: 'too-large'; status: number }
   | { kind: 'timeout' }
   | { kind: 'network'; message: string }
   | { kind: 'credential'; message: string }
@@ -84,6 +87,7 @@ export class AmlEndpointScorer implements Scorer {
   private readonly requestFormat: AmlRequestFormat;
   private readonly responseFormat: AmlResponseFormat;
   private readonly timeoutInMs: number;
+  private readonly maxResponseBytes: number | undefined;
   private readonly maxRetries: number;
   private readonly maxBatchSize: number;
   private readonly concurrency: number;
@@ -101,26 +105,33 @@ export class AmlEndpointScorer implements Scorer {
     try {
       url = new URL(options.endpointUrl);
     } catch (cause) {
-      throw new MrmError('CONFIG.AML_SCORER', `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`, {
-        cause,
-      });
+      throw new MrmError(
+        'configuration',
+        'CONFIG.AML_SCORER',
+        `The Azure ML endpoint URL "${options.endpointUrl}" is not a URL`,
+        {
+          cause,
+        },
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new MrmError(
+        'configuration',
         'CONFIG.AML_SCORER',
         `The Azure ML endpoint URL must be http(s), got "${options.endpointUrl}"`,
       );
     }
     if (options.classes.length < 2 || new Set(options.classes).size !== options.classes.length) {
       throw new MrmError(
+        'configuration',
         'CONFIG.AML_SCORER',
         `The aml scorer needs at least two distinct class names (MRM_AML_CLASSES or the profile's), got [${options.classes.join(', ')}]`,
       );
     }
     if (options.columns.length === 0)
-      throw new MrmError('CONFIG.AML_SCORER', "The aml scorer needs the profile's feature names");
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', "The aml scorer needs the profile's feature names");
     if (options.auth.kind === 'key' && options.auth.key.trim() === '') {
-      throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_AUTH=key needs MRM_AML_KEY');
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', 'MRM_AML_AUTH=key needs MRM_AML_KEY');
     }
 
     this.endpointUrl = url.toString();
@@ -129,6 +140,8 @@ export class AmlEndpointScorer implements Scorer {
     this.requestFormat = options.requestFormat ?? 'mlflow-split';
     this.responseFormat = options.responseFormat ?? 'probabilities';
     this.timeoutInMs = positive('timeoutInMs', options.timeoutInMs ?? 10_000);
+    this.maxResponseBytes =
+      options.maxResponseBytes === undefined ? undefined : positive('maxResponseBytes', options.maxResponseBytes);
     this.maxRetries = wholeNumber('maxRetries', options.maxRetries ?? 3, 0);
     this.maxBatchSize = wholeNumber('maxBatchSize', options.maxBatchSize ?? 100, 1);
     this.concurrency = wholeNumber('concurrency', options.concurrency ?? 2, 1);
@@ -172,7 +185,7 @@ export class AmlEndpointScorer implements Scorer {
   ): AmlEndpointScorer {
     const s = settings.scoring;
     if (!s.amlEndpointUrl)
-      throw new MrmError('CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
+      throw new MrmError('configuration', 'CONFIG.AML_SCORER', 'MRM_AML_ENDPOINT_URL: required when MRM_SCORER=aml');
     const classes = s.amlClasses
       ? s.amlClasses
           .split(',')
@@ -200,6 +213,7 @@ export class AmlEndpointScorer implements Scorer {
       requestFormat: s.amlRequestFormat,
       responseFormat: s.amlResponseFormat,
       timeoutInMs: s.amlTimeoutInMs,
+      maxResponseBytes: s.amlMaxResponseBytes,
       maxRetries: s.amlMaxRetries,
       maxBatchSize: s.amlMaxBatchSize,
       concurrency: s.amlConcurrency,
@@ -230,6 +244,7 @@ export class AmlEndpointScorer implements Scorer {
     } catch (error) {
       // A bug, not a service failure; the events still come back (as unavailable, so they can be replayed).
       return outcomesFor(requests.length, {
+        kind: 'bug',
         code: 'SCORER.UNAVAILABLE',
         message: `The aml scorer failed unexpectedly: ${errorMessage(error)}`,
         detail: { reason: 'internal' },
@@ -238,9 +253,11 @@ export class AmlEndpointScorer implements Scorer {
   }
 
   private async scoreChunk(chunk: readonly ScoreRequest[], signal: AbortSignal | undefined): Promise<ScoreOutcome[]> {
-    const permit = this.breaker.tryAcquire();
+    // A chunk behind a half-open trial waits for it: refusing would dead-let a batch the endpoint can now answer.
+    const permit = await this.breaker.acquire();
     if (!permit) {
       return outcomesFor(chunk.length, {
+        kind: 'transient',
         code: 'SCORER.UNAVAILABLE',
         message: 'The Azure ML endpoint has been failing: its circuit breaker is open, so the events were not sent',
         detail: { reason: 'breaker', breaker: 'open' },
@@ -270,21 +287,36 @@ export class AmlEndpointScorer implements Scorer {
     const requestId = randomUUID();
     const unavailable = (message: string, detail: Record<string, unknown>): ChunkAnswer => ({
       kind: 'failed',
-      failure: { code: 'SCORER.UNAVAILABLE', message, detail: { ...detail, requestId } },
+      failure: { kind: 'transient', code: 'SCORER.UNAVAILABLE', message, detail: { ...detail, requestId } },
     });
     const aborted = (attempts: number): ChunkAnswer => ({
       kind: 'aborted',
       failure: {
+        kind: 'transient',
         code: 'SCORER.UNAVAILABLE',
         message: 'Scoring was cancelled before the Azure ML endpoint answered',
         detail: { reason: 'aborted', attempts, requestId },
       },
     });
 
+    // An answer has a few dozen bytes per event; the cap leaves room for many classes and a verbose envelope.
+    const maxResponseBytes = this.maxResponseBytes ?? 64 * 1024 + 4096 * chunk.length;
     for (let attempts = 1; ; attempts++) {
       if (signal?.aborted) return aborted(attempts - 1);
-      const attempt = await this.attempt(body, requestId, signal);
+      const attempt = await this.attempt(body, requestId, maxResponseBytes, signal);
       if (attempt.kind === 'aborted') return aborted(attempts);
+      if (attempt.kind === 'too-large') {
+        // Not retried: an endpoint that answers this once answers it again, and each attempt costs the cap.
+        return {
+          kind: 'failed',
+          failure: {
+            kind: 'configuration',
+            code: 'SCORER.BAD_RESPONSE',
+            message: `The Azure ML endpoint's answer cannot be used: it is longer than ${maxResponseBytes} bytes for ${chunk.length} events (MRM_AML_MAX_RESPONSE_BYTES)`,
+            detail: { reason: 'too-large', status: attempt.status, maxResponseBytes, attempts, requestId },
+          },
+        };
+      }
       if (attempt.kind === 'credential') {
         return unavailable(`No Entra token for ${amlTokenScope}: ${attempt.message}`, {
           reason: 'credential',
@@ -351,7 +383,12 @@ export class AmlEndpointScorer implements Scorer {
     }
   }
 
-  private async attempt(body: string, requestId: string, signal: AbortSignal | undefined): Promise<Attempt> {
+  private async attempt(
+    body: string,
+    requestId: string,
+    maxResponseBytes: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
     const headers: Record<string, string> = { ...this.staticHeaders, 'x-ms-client-request-id': requestId };
     if (this.tokens) {
       try {
@@ -372,7 +409,8 @@ export class AmlEndpointScorer implements Scorer {
         redirect: 'manual',
       });
       // The timeout covers the body too: a server that sends headers and then stalls is as unavailable as a silent one.
-      const text = await response.text();
+      const text = await readCapped(response, maxResponseBytes);
+      if (text === undefined) return { kind: 'too-large', status: response.status };
       return { kind: 'answer', status: response.status, text, headers: response.headers };
     } catch (error) {
       if (signal?.aborted) return { kind: 'aborted' };
@@ -380,6 +418,27 @@ export class AmlEndpointScorer implements Scorer {
       return { kind: 'network', message: networkMessage(error) };
     }
   }
+}
+
+/** The body as text, or undefined (and the connection dropped) as soon as it is longer than `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of response.body) {
+    bytes += chunk.byteLength;
+    if (bytes > maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes).toString('utf8');
 }
 
 function outcomesFor(count: number, failure: Failure): ScoreOutcome[] {
@@ -397,13 +456,13 @@ function networkMessage(error: unknown): string {
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value))
-    throw new MrmError('CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
+    throw new MrmError('configuration', 'CONFIG.AML_SCORER', `${name} must be a positive number, got ${value}`);
   return value;
 }
 
 function wholeNumber(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new MrmError('CONFIG.AML_SCORER', `${name} must be a whole number >= ${min}, got ${value}`);
+    throw new MrmError('configuration', 'CONFIG.AML_SCORER', `${name} must be a whole number >= ${min}, got ${value}`);
   }
   return value;
 }

@@ -54,7 +54,7 @@ export function sendJson(options: JsonRequest): Promise<JsonResponse> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => finish({ kind: 'network', message: error.message }));
+        res.on('error', (error) => finish({ kind: 'network', message: networkReason(error) }));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown;
@@ -72,9 +72,15 @@ export function sendJson(options: JsonRequest): Promise<JsonResponse> {
       finish({ kind: 'timeout' });
       req.destroy();
     }, options.timeoutInMs);
-    req.on('error', (error) => finish({ kind: 'network', message: error.message }));
+    req.on('error', (error) => finish({ kind: 'network', message: networkReason(error) }));
     req.end(payload);
   });
+}
+
+/** What went wrong on the wire, by its code (ECONNREFUSED): the message would add the address, which callers see. */
+function networkReason(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && code !== '' ? code : error.message;
 }
 
 /** The service's own error text: ARM's `{ error: { code, message } }`, else the start of the body. */

@@ -44,6 +44,20 @@ export class ArmJobSubmitter implements RetrainSubmitter {
     return { method: 'PUT', url: url.toString() };
   }
 
+  async find(jobName: string): Promise<'found' | 'absent' | 'unknown'> {
+    const token = await tokenFor(this.options.credential, this.scope);
+    if (!token.ok) return 'unknown';
+    const got = await sendJson({
+      method: 'GET',
+      url: this.describe(jobName).url,
+      token: token.value,
+      timeoutInMs: this.options.timeoutInMs,
+      agent: this.options.agent,
+    });
+    if (got.kind !== 'response') return 'unknown';
+    return got.status === 200 ? 'found' : got.status === 404 ? 'absent' : 'unknown';
+  }
+
   async submit(request: RetrainRequest): Promise<SubmitOutcome> {
     const token = await tokenFor(this.options.credential, this.scope);
     if (!token.ok) return token.outcome;

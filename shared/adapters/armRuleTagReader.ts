@@ -91,7 +91,10 @@ export class ArmRuleTagReader implements RuleTagReader {
       if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
         return { kind: 'unavailable', reason: `ARM answered ${status}: ${message}` };
       }
-      return { kind: 'retryable', message: status ? `ARM answered ${status}: ${message}` : message };
+      // Without an answer, the error's code (ECONNREFUSED, a timeout): its message would add the address.
+      const code = (error as { code?: unknown }).code;
+      const reason = typeof code === 'string' && code !== '' ? `ARM unreachable (${code})` : message;
+      return { kind: 'retryable', message: status ? `ARM answered ${status}: ${message}` : reason };
     }
   }
 

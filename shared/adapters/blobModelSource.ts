@@ -1,5 +1,5 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
-import { MrmError, errorMessage } from '../errors.js';
+import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { ModelBytes, ModelSource } from '../scoring/onnxScorer.js';
 
 export interface BlobModelSourceOptions {
@@ -63,6 +63,7 @@ export class BlobModelSource implements ModelSource {
       }
       const missing = error instanceof RestError && error.statusCode === 404;
       throw new MrmError(
+        missing ? 'configuration' : kindOf(error),
         'MODEL.UNAVAILABLE',
         missing
           ? `The ONNX model ${this.where} does not exist: upload it there (MRM_ONNX_MODEL_CONTAINER / MRM_ONNX_MODEL_BLOB)`

@@ -1,7 +1,8 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { MrmError, errorMessage } from '../errors.js';
+import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
+import { isStatus } from './blobStateStore.js';
 
 export interface ProfileSource {
   /** The current profile; reloads when the blob's ETag changed. Throws `PROFILE.UNAVAILABLE` when none can be had. */
@@ -48,23 +49,31 @@ export class BlobProfileSource implements ProfileSource {
     const blob = this.container.getBlobClient(this.blobName);
     const where = `${this.container.containerName}/${this.blobName}`;
     try {
-      if (this.loaded) {
-        const properties = await blob.getProperties();
-        this.lastCheckAt = this.now();
-        if (properties.etag === this.loaded.etag) return this.loaded.profile;
+      // One conditional GET answers both questions: 304 while the blob is the one loaded, else its bytes and the
+      // ETag of those very bytes (an ETag read in a request of its own could belong to a newer upload).
+      let response;
+      try {
+        response = await blob.download(0, undefined, {
+          conditions: this.loaded?.etag ? { ifNoneMatch: this.loaded.etag } : {},
+        });
+      } catch (error) {
+        if (this.loaded && isStatus(error, 304)) {
+          this.lastCheckAt = this.now();
+          return this.loaded.profile;
+        }
+        throw error;
       }
-      const buffer = await blob.downloadToBuffer();
-      const properties = await blob.getProperties();
+      const buffer = await bytesOf(response.readableStreamBody);
       this.lastCheckAt = this.now();
       let json: unknown;
       try {
         json = JSON.parse(buffer.toString('utf8'));
       } catch (cause) {
-        throw new MrmError('PROFILE.INVALID', `${where} is not JSON: ${errorMessage(cause)}`);
+        throw new MrmError('configuration', 'PROFILE.INVALID', `${where} is not JSON: ${errorMessage(cause)}`);
       }
       const read = readBaselineProfile(json, where);
       if (!read.ok) throw MrmError.fromFailure(read.error);
-      this.loaded = { profile: read.value, etag: properties.etag };
+      this.loaded = { profile: read.value, etag: response.etag };
       this.options.onEvent?.(`Loaded baseline profile ${read.value.profileVersion} from ${where}`);
       return read.value;
     } catch (error) {
@@ -76,9 +85,21 @@ export class BlobProfileSource implements ProfileSource {
         return this.loaded.profile;
       }
       if (error instanceof MrmError) throw error;
-      throw new MrmError('PROFILE.UNAVAILABLE', `Baseline profile ${where} could not be read: ${errorMessage(error)}`, {
-        cause: error,
-      });
+      throw new MrmError(
+        kindOf(error),
+        'PROFILE.UNAVAILABLE',
+        `Baseline profile ${where} could not be read: ${errorMessage(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
+}
+
+async function bytesOf(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

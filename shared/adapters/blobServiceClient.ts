@@ -17,9 +17,14 @@ export function blobServiceClientFor(connectionName: string, env: Environment): 
     try {
       return BlobServiceClient.fromConnectionString(connectionString.trim());
     } catch (cause) {
-      throw new MrmError('CONFIG.STORAGE_CONNECTION', `${connectionName} is not a valid storage connection string`, {
-        cause,
-      });
+      throw new MrmError(
+        'configuration',
+        'CONFIG.STORAGE_CONNECTION',
+        `${connectionName} is not a valid storage connection string`,
+        {
+          cause,
+        },
+      );
     }
   }
   const serviceUri =
@@ -29,6 +34,7 @@ export function blobServiceClientFor(connectionName: string, env: Environment): 
       : undefined);
   if (!serviceUri) {
     throw new MrmError(
+      'configuration',
       'CONFIG.STORAGE_CONNECTION',
       `No storage connection: set ${connectionName} (a connection string) or ${connectionName}__blobServiceUri (managed identity)`,
     );

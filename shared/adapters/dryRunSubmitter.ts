@@ -15,8 +15,12 @@ export class DryRunSubmitter implements RetrainSubmitter {
     return this.wouldSend(jobName);
   }
 
+  async find(jobName: string): Promise<'found' | 'absent'> {
+    return (await this.store.read(requestName(jobName))) ? 'found' : 'absent';
+  }
+
   async submit(request: RetrainRequest): Promise<SubmitOutcome> {
-    const name = `dry-run/requests/${request.jobName}.json`;
+    const name = requestName(request.jobName);
     const record = { ...this.wouldSend(request.jobName), model: request.model, body: request.body };
     const created = await this.store.create(name, record);
     return {
@@ -27,4 +31,8 @@ export class DryRunSubmitter implements RetrainSubmitter {
       target: `${this.containerName}/${name}`,
     };
   }
+}
+
+function requestName(jobName: string): string {
+  return `dry-run/requests/${jobName}.json`;
 }

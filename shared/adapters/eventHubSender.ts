@@ -56,6 +56,7 @@ export class EventHubSender implements EventSender {
       if (!endpoint.ok) return endpoint;
       if (!target.eventHub && !endpoint.value.entityPath) {
         return fail(
+          'configuration',
           'SEND.NO_EVENT_HUB',
           'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>',
         );
@@ -72,6 +73,7 @@ export class EventHubSender implements EventSender {
       );
     } catch (error) {
       return fail(
+        'configuration',
         'SEND.BAD_CONNECTION_STRING',
         `The Event Hubs connection string is not usable: ${errorMessage(error)}`,
       );
@@ -170,6 +172,7 @@ function describeConnectionString(text: string): Result<{ host: string; entityPa
     const at = piece.indexOf('=');
     if (at <= 0)
       return fail(
+        'configuration',
         'SEND.BAD_CONNECTION_STRING',
         `The Event Hubs connection string is malformed near "${piece.slice(0, 24)}": expected Key=Value pairs separated by ";"`,
       );
@@ -178,6 +181,7 @@ function describeConnectionString(text: string): Result<{ host: string; entityPa
   const endpoint = parts.get('endpoint');
   if (!endpoint || !/^sb:\/\/[^/;]+\/?$/i.test(endpoint)) {
     return fail(
+      'configuration',
       'SEND.BAD_CONNECTION_STRING',
       `The Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/ (or sb://localhost for the emulator), got ${endpoint ? `"${endpoint}"` : 'none'}`,
     );
@@ -185,6 +189,7 @@ function describeConnectionString(text: string): Result<{ host: string; entityPa
   if (!parts.get('sharedaccesskeyname') || !parts.get('sharedaccesskey')) {
     if (!parts.get('sharedaccesssignature')) {
       return fail(
+        'configuration',
         'SEND.BAD_CONNECTION_STRING',
         'The Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey (or SharedAccessSignature); for Entra ID use --namespace instead',
       );

@@ -17,9 +17,14 @@ export class FileModelSource implements ModelSource {
       }),
       (error: unknown) => {
         this.read = undefined;
-        throw new MrmError('MODEL.UNAVAILABLE', `Cannot read the ONNX model ${this.path}: ${errorMessage(error)}`, {
-          cause: error,
-        });
+        throw new MrmError(
+          'configuration',
+          'MODEL.UNAVAILABLE',
+          `Cannot read the ONNX model ${this.path}: ${errorMessage(error)}`,
+          {
+            cause: error,
+          },
+        );
       },
     );
     return this.read;

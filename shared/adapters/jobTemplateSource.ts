@@ -41,6 +41,7 @@ export class JobTemplateSource implements TemplateSource {
       return ok(value);
     } catch (error) {
       return fail(
+        'configuration',
         'RETRAIN.TEMPLATE_NOT_JSON',
         `Job template ${location} (${SETTING}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
         { setting: SETTING },
@@ -55,8 +56,10 @@ export class JobTemplateSource implements TemplateSource {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return fail(
+        'configuration',
         'RETRAIN.TEMPLATE_MISSING',
-        `Job template file ${path} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`,
+        // Named as configured: where it resolved on the machine is none of the caller's business.
+        `Job template file ${location} (${SETTING}) cannot be read${code ? ` (${code})` : ''}`,
         { setting: SETTING },
       );
     }
@@ -66,12 +69,13 @@ export class JobTemplateSource implements TemplateSource {
     const match = /^blob:([^/]+)\/(.+)$/.exec(location);
     if (!match)
       return fail(
+        'configuration',
         'RETRAIN.TEMPLATE_LOCATION',
         `${SETTING}: "${location}" must be blob:<container>/<name> or a file path`,
         { setting: SETTING },
       );
     if (!this.options.blobService)
-      return fail('RETRAIN.TEMPLATE_LOCATION', `${SETTING}: ${location} needs a storage connection`, {
+      return fail('configuration', 'RETRAIN.TEMPLATE_LOCATION', `${SETTING}: ${location} needs a storage connection`, {
         setting: SETTING,
       });
     try {
@@ -82,9 +86,14 @@ export class JobTemplateSource implements TemplateSource {
       return ok(buffer.toString('utf8'));
     } catch (error) {
       if (isStatus(error, 404))
-        return fail('RETRAIN.TEMPLATE_MISSING', `Job template blob ${location} (${SETTING}) does not exist`, {
-          setting: SETTING,
-        });
+        return fail(
+          'configuration',
+          'RETRAIN.TEMPLATE_MISSING',
+          `Job template blob ${location} (${SETTING}) does not exist`,
+          {
+            setting: SETTING,
+          },
+        );
       throw error;
     }
   }

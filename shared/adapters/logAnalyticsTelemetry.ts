@@ -38,22 +38,28 @@ export class LogAnalyticsTelemetry implements ScoringTelemetrySource {
       );
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
-      const code = status === 401 || status === 403 ? 'TELEMETRY.FORBIDDEN' : 'TELEMETRY.QUERY_FAILED';
+      const forbidden = status === 401 || status === 403;
       return fail(
-        code,
+        forbidden ? 'configuration' : 'transient',
+        forbidden ? 'TELEMETRY.FORBIDDEN' : 'TELEMETRY.QUERY_FAILED',
         `Log Analytics query failed${status ? ` (HTTP ${status})` : ''}: ${errorMessage(error)}`,
         status ? { status } : undefined,
       );
     }
     if (result.status === LogsQueryResultStatus.PartialFailure) {
       return fail(
+        'transient',
         'TELEMETRY.PARTIAL',
         `Log Analytics returned a partial result: ${result.partialError.message ?? result.partialError.code ?? ''}`,
       );
     }
     const rows = result.status === LogsQueryResultStatus.Success ? metricTotals(result.tables[0]) : undefined;
     if (!rows)
-      return fail('TELEMETRY.UNEXPECTED', 'Log Analytics returned no table with Name, Total and Samples columns');
+      return fail(
+        'bug',
+        'TELEMETRY.UNEXPECTED',
+        'Log Analytics returned no table with Name, Total and Samples columns',
+      );
     return ok(readScoringTelemetry(rows));
   }
 }

@@ -19,13 +19,19 @@ export const AML_SCOPE = 'https://ml.azure.com/.default';
 /**
  * Starts retraining by invoking a batch or pipeline endpoint (`POST <invocation URL>` with the filled template). The
  * endpoint names the job itself, so exactly-once rests on the claim alone: a crash after the POST and before the claim
- * records it could start a second run on retry. Job mode does not have that gap.
+ * records it could start a second run on retry, and a lost answer does not hold the model's cooldown. Job mode does
+ * not have these gaps.
  */
 export class PipelineEndpointInvoker implements RetrainSubmitter {
   constructor(private readonly options: PipelineEndpointInvokerOptions) {}
 
   describe(): { method: string; url: string } {
     return { method: 'POST', url: this.options.endpointUrl };
+  }
+
+  /** The endpoint names its runs itself, so a run cannot be looked up by our name: taken as never started. */
+  async find(): Promise<'absent'> {
+    return 'absent';
   }
 
   async submit(request: RetrainRequest): Promise<SubmitOutcome> {

@@ -59,6 +59,7 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const categoricalColumns = table.columns.filter((c) => c.type === 'categorical');
   if (numericColumns.length === 0) {
     return fail(
+      'bad-input',
       'BASELINE.NO_NUMERIC_FEATURES',
       'The embedded model needs at least one numeric feature; every column looked categorical',
     );
@@ -66,7 +67,8 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const numeric: Record<string, NumericStats> = {};
   for (const column of numericColumns) {
     const stats = numericStats(column.values);
-    if (stats.count === 0) return fail('BASELINE.EMPTY_COLUMN', `Numeric column "${column.name}" has no values`);
+    if (stats.count === 0)
+      return fail('bad-input', 'BASELINE.EMPTY_COLUMN', `Numeric column "${column.name}" has no values`);
     numeric[column.name] = stats;
   }
   const categorical: Record<string, CategoricalStats> = {};

@@ -50,7 +50,7 @@ export function calibrateScores(
   labels?: ArrayLike<0 | 1>,
   options: CalibrationOptions = {},
 ): ScoreCalibration {
-  const invalid = (message: string) => new MrmError('CALIBRATION.INVALID_INPUT', message);
+  const invalid = (message: string) => new MrmError('bug', 'CALIBRATION.INVALID_INPUT', message);
   if (scores.length === 0) throw invalid('No scores to calibrate');
   for (let i = 0; i < scores.length; i++) {
     if (!Number.isFinite(scores[i])) throw invalid(`Score ${i} is ${scores[i]}`);

@@ -57,6 +57,7 @@ export function compileForest(
   const score = (row: ArrayLike<number>): number => {
     if (row.length < columns) {
       throw new MrmError(
+        'bug',
         'FOREST.ROW_TOO_SHORT',
         `A row of ${row.length} values was scored by a forest of ${columns} columns`,
       );
@@ -67,6 +68,7 @@ export function compileForest(
   const scoreMany = (matrix: NumericMatrix, out?: Float64Array): Float64Array => {
     if (matrix.columns !== columns) {
       throw new MrmError(
+        'bug',
         'FOREST.COLUMNS_MISMATCH',
         `A matrix of ${matrix.columns} columns was scored by a forest of ${columns} columns`,
       );
@@ -75,9 +77,9 @@ export function compileForest(
     const values = matrix.values;
     const scores = out ?? new Float64Array(rows);
     if (scores.length < rows)
-      throw new MrmError('FOREST.OUTPUT_TOO_SHORT', `Output of ${scores.length} for ${rows} rows`);
+      throw new MrmError('bug', 'FOREST.OUTPUT_TOO_SHORT', `Output of ${scores.length} for ${rows} rows`);
     if (values.length < rows * columns) {
-      throw new MrmError('FOREST.ROW_TOO_SHORT', `A matrix of ${values.length} values cannot hold ${rows} rows`);
+      throw new MrmError('bug', 'FOREST.ROW_TOO_SHORT', `A matrix of ${values.length} values cannot hold ${rows} rows`);
     }
     // The kernel walks the rows in blocks that stay in cache while every tree walks them.
     kernel.pathLengths(values, rows, columns, scores);

@@ -37,15 +37,23 @@ export function trainIsolationForest(
 ): Result<SerializedForest> {
   const { rows, columns, values } = matrix;
   if (!Number.isSafeInteger(rows) || rows < 2) {
-    return fail('FOREST.TOO_FEW_ROWS', `An isolation forest needs at least 2 training rows, got ${rows}`, { rows });
+    return fail('bad-input', 'FOREST.TOO_FEW_ROWS', `An isolation forest needs at least 2 training rows, got ${rows}`, {
+      rows,
+    });
   }
   if (!Number.isSafeInteger(columns) || columns < 1) {
-    return fail('FOREST.NO_COLUMNS', `An isolation forest needs at least 1 numeric column, got ${columns}`, {
-      columns,
-    });
+    return fail(
+      'bad-input',
+      'FOREST.NO_COLUMNS',
+      `An isolation forest needs at least 1 numeric column, got ${columns}`,
+      {
+        columns,
+      },
+    );
   }
   if (values.length !== rows * columns) {
     return fail(
+      'bad-input',
       'FOREST.SHAPE_MISMATCH',
       `A ${rows} x ${columns} matrix needs ${rows * columns} values, got ${values.length}`,
       {
@@ -60,6 +68,7 @@ export function trainIsolationForest(
       const row = Math.floor(i / columns);
       const column = i % columns;
       return fail(
+        'bad-input',
         'FOREST.NOT_FINITE',
         `Training value at row ${row}, column ${column} is ${values[i]}; impute or drop it first`,
         {
@@ -74,9 +83,14 @@ export function trainIsolationForest(
   const seed = options.seed ?? FOREST_DEFAULTS.seed;
   const contamination = options.contamination ?? FOREST_DEFAULTS.contamination;
   const invalid = (name: string, expected: string, value: unknown) =>
-    fail('FOREST.INVALID_OPTION', `Isolation forest option ${name} must be ${expected}, got ${value}`, {
-      option: name,
-    });
+    fail(
+      'configuration',
+      'FOREST.INVALID_OPTION',
+      `Isolation forest option ${name} must be ${expected}, got ${value}`,
+      {
+        option: name,
+      },
+    );
   if (!Number.isSafeInteger(trees) || trees < 1) return invalid('trees', 'a whole number >= 1', trees);
   if (!Number.isSafeInteger(requestedSampleSize) || requestedSampleSize < 2) {
     return invalid('sampleSize', 'a whole number >= 2', requestedSampleSize);

@@ -7,7 +7,8 @@ import type { BaselineProfile, ValidationProfile } from './profile.js';
  * or a file of another kind fails with a message naming what is wrong instead of a crash while scoring.
  */
 export function readBaselineProfile(value: unknown, source: string): Result<BaselineProfile> {
-  const invalid = (why: string) => fail('PROFILE.INVALID', `${source} is not a usable baseline profile: ${why}`);
+  const invalid = (why: string) =>
+    fail('configuration', 'PROFILE.INVALID', `${source} is not a usable baseline profile: ${why}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return invalid('not a JSON object');
   const v = value as Partial<BaselineProfile> & Record<string, unknown>;
   if (v.kind !== 'mrm.baseline') return invalid(`kind must be "mrm.baseline", got ${JSON.stringify(v.kind)}`);

@@ -53,7 +53,7 @@ export function averagePathLength(n: number): number {
  * no tree is deeper than `heightLimit` (scoring walks exactly that many steps).
  */
 export function readSerializedForest(value: unknown): Result<SerializedForest> {
-  const invalid = (why: string) => fail('FOREST.INVALID_MODEL', `Invalid isolation forest: ${why}`);
+  const invalid = (why: string) => fail('configuration', 'FOREST.INVALID_MODEL', `Invalid isolation forest: ${why}`);
   if (typeof value !== 'object' || value === null) return invalid('not an object');
   const v = value as Record<string, unknown>;
   if (v.format !== FOREST_FORMAT) return invalid(`format must be "${FOREST_FORMAT}", got ${JSON.stringify(v.format)}`);

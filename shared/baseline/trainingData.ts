@@ -39,7 +39,11 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
   const labelKey = options.label ?? (options.format === 'jsonl' ? EVENT_LABEL : undefined);
   const idKey = options.id ?? (options.format === 'jsonl' ? EVENT_ID : undefined);
   if (rows.length < 2)
-    return fail('BASELINE.TOO_FEW_ROWS', `Training data has ${rows.length} readable row(s); at least 2 are needed`);
+    return fail(
+      'bad-input',
+      'BASELINE.TOO_FEW_ROWS',
+      `Training data has ${rows.length} readable row(s); at least 2 are needed`,
+    );
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -53,17 +57,19 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
   for (const name of options.categorical ?? []) {
     if (!seen.has(name))
       return fail(
+        'bad-input',
         'BASELINE.UNKNOWN_COLUMN',
         `--categorical names "${name}", which is not a column of the training data`,
       );
   }
   if (options.label && !rows.some((r) => r[options.label!] !== undefined)) {
     return fail(
+      'bad-input',
       'BASELINE.UNKNOWN_COLUMN',
       `--label names "${options.label}", which is not a column of the training data`,
     );
   }
-  if (names.length === 0) return fail('BASELINE.NO_FEATURES', 'Training data has no feature columns');
+  if (names.length === 0) return fail('bad-input', 'BASELINE.NO_FEATURES', 'Training data has no feature columns');
   const forced = new Set(options.categorical ?? []);
   const columns: TrainingColumn[] = names.map((name) => {
     const values = rows.map((r) => normalise(r[name]));
@@ -120,7 +126,7 @@ function readCsv(text: string): Result<{ rows: RawRow[]; skipped: TrainingTable[
     }) as RawRow[];
     return ok({ rows, skipped });
   } catch (error) {
-    return fail('BASELINE.BAD_CSV', `Training CSV could not be read: ${(error as Error).message}`);
+    return fail('bad-input', 'BASELINE.BAD_CSV', `Training CSV could not be read: ${(error as Error).message}`);
   }
 }
 

@@ -1,4 +1,8 @@
-/** Stable reasons a Capture blob is skipped; the report lists each skipped blob with one of these. */
+/**
+ * Stable reasons a Capture blob is skipped: its bytes are bad, so reading it again gives the same. The report lists
+ * each skipped blob with one of these. A blob that cannot be read for now is not skipped: the run fails
+ * (CAPTURE.READ_FAILED) and its retry resumes.
+ */
 export const CAPTURE_FAILURES = {
   /** Does not start with the Avro object container magic `Obj\x01`. */
   notAvro: 'CAPTURE.NOT_AVRO',
@@ -14,8 +18,6 @@ export const CAPTURE_FAILURES = {
   unsupportedCodec: 'CAPTURE.UNSUPPORTED_CODEC',
   /** One block larger than the decoder's memory bound. */
   blockTooLarge: 'CAPTURE.BLOCK_TOO_LARGE',
-  /** The blob could not be read from storage (after the SDK's retries). */
-  unreadable: 'CAPTURE.UNREADABLE',
 } as const;
 
 export type CaptureFailureCode = (typeof CAPTURE_FAILURES)[keyof typeof CAPTURE_FAILURES];

@@ -126,12 +126,13 @@ export class CaptureFileDecoder {
     if (this.failure) return { ok: false, error: this.failure };
     if (!this.resolved) {
       // A wrong magic already failed in push: what is left is a cut header (or no bytes at all).
-      return fail(CAPTURE_FAILURES.truncated, `File ends inside its Avro header (${this.bytes} bytes)`, {
+      return fail('bad-input', CAPTURE_FAILURES.truncated, `File ends inside its Avro header (${this.bytes} bytes)`, {
         bytes: this.bytes,
       });
     }
     if (this.pendingLength > 0) {
       return fail(
+        'bad-input',
         CAPTURE_FAILURES.truncated,
         `File ends inside a block after ${this.blocks} complete blocks (${this.pendingLength} bytes left over)`,
         {
@@ -173,6 +174,7 @@ export class CaptureFileDecoder {
       if (afterHeader === NEED_MORE) {
         if (buffer.length - start > this.maxHeaderSizeInBytes) {
           throw new DecodeFailure({
+            kind: 'bad-input',
             code: CAPTURE_FAILURES.corrupt,
             message: `Avro header longer than ${this.maxHeaderSizeInBytes} bytes`,
           });
@@ -231,6 +233,7 @@ export class CaptureFileDecoder {
     const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
     if (codec !== 'null' && codec !== 'deflate') {
       throw new DecodeFailure({
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.unsupportedCodec,
         message: `Avro codec "${codec}" is not supported (Capture writes null or deflate)`,
         detail: { codec },
@@ -239,7 +242,11 @@ export class CaptureFileDecoder {
     this.codec = codec;
     const schema = meta.get('avro.schema');
     if (!schema)
-      throw new DecodeFailure({ code: CAPTURE_FAILURES.badSchema, message: 'Avro header has no avro.schema' });
+      throw new DecodeFailure({
+        kind: 'bad-input',
+        code: CAPTURE_FAILURES.badSchema,
+        message: 'Avro header has no avro.schema',
+      });
     this.resolved = resolve(schema.toString('utf8'));
     return cursor.pos + SYNC_SIZE;
   }
@@ -252,6 +259,7 @@ export class CaptureFileDecoder {
     if (size === undefined) return this.needMore(0);
     if (count < 0 || size < 0) {
       throw new DecodeFailure({
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.corrupt,
         message: `Block ${this.blocks} has a negative count or size`,
         detail: { block: this.blocks },
@@ -259,6 +267,7 @@ export class CaptureFileDecoder {
     }
     if (size > this.maxBlockSizeInBytes) {
       throw new DecodeFailure({
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.blockTooLarge,
         message: `Block ${this.blocks} is ${size} bytes, above the limit of ${this.maxBlockSizeInBytes}`,
         detail: { block: this.blocks, size, maxBlockSizeInBytes: this.maxBlockSizeInBytes },
@@ -268,6 +277,7 @@ export class CaptureFileDecoder {
     if (buffer.length < end) return this.needMore(end - start);
     if (!buffer.subarray(end - SYNC_SIZE, end).equals(this.sync!)) {
       throw new DecodeFailure({
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.corrupt,
         message: `Sync marker after block ${this.blocks} does not match the header's`,
         detail: { block: this.blocks },
@@ -292,6 +302,7 @@ export class CaptureFileDecoder {
       return inflateRawSync(compressed, { maxOutputLength: this.maxBlockSizeInBytes });
     } catch (error) {
       throw new DecodeFailure({
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.corrupt,
         message: `Block ${this.blocks} does not inflate: ${(error as Error).message}`,
         detail: { block: this.blocks },
@@ -345,6 +356,7 @@ export class CaptureFileDecoder {
 
   private recordFailure(index: number, reason: string): DecodeFailure {
     return new DecodeFailure({
+      kind: 'bad-input',
       code: CAPTURE_FAILURES.corrupt,
       message: `Record ${index} of block ${this.blocks} does not decode: ${reason}`,
       detail: { block: this.blocks, record: index },
@@ -364,6 +376,7 @@ function resolve(schemaText: string): Resolved {
     writer = avro.Type.forSchema(JSON.parse(schemaText) as avro.Schema, { wrapUnions: 'auto' });
   } catch (error) {
     result = {
+      kind: 'bad-input',
       code: CAPTURE_FAILURES.badSchema,
       message: `Embedded schema is not valid Avro: ${(error as Error).message}`,
     };
@@ -374,6 +387,7 @@ function resolve(schemaText: string): Resolved {
     } catch (error) {
       const name = (writer as unknown as { name?: string }).name ?? writer.typeName;
       result = {
+        kind: 'bad-input',
         code: CAPTURE_FAILURES.foreignSchema,
         message: `Records of type ${name} are not Event Hubs Capture EventData records: ${firstLine((error as Error).message)}`,
         detail: { recordType: name },
@@ -414,7 +428,7 @@ function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: Captu
 }
 
 function notAvro(): { ok: false; error: Failure } {
-  return fail(CAPTURE_FAILURES.notAvro, 'Not an Avro object container file (no "Obj\\x01" magic)');
+  return fail('bad-input', CAPTURE_FAILURES.notAvro, 'Not an Avro object container file (no "Obj\\x01" magic)');
 }
 
 function firstLine(text: string): string {
@@ -437,7 +451,11 @@ function readLong(buffer: Buffer, cursor: { pos: number }): number | undefined {
       return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
     }
   }
-  throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Varint longer than 10 bytes' });
+  throw new DecodeFailure({
+    kind: 'bad-input',
+    code: CAPTURE_FAILURES.corrupt,
+    message: 'Varint longer than 10 bytes',
+  });
 }
 
 function readBytes(buffer: Buffer, cursor: { pos: number }): Buffer | undefined {
@@ -445,7 +463,11 @@ function readBytes(buffer: Buffer, cursor: { pos: number }): Buffer | undefined 
   const length = readLong(buffer, cursor);
   if (length === undefined) return undefined;
   if (length < 0)
-    throw new DecodeFailure({ code: CAPTURE_FAILURES.corrupt, message: 'Negative length in the Avro header' });
+    throw new DecodeFailure({
+      kind: 'bad-input',
+      code: CAPTURE_FAILURES.corrupt,
+      message: 'Negative length in the Avro header',
+    });
   if (buffer.length < cursor.pos + length) {
     cursor.pos = start;
     return undefined;

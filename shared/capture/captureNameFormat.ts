@@ -56,12 +56,19 @@ export function parseCaptureNameFormat(text: string): Result<CaptureNameFormat> 
   for (const match of text.matchAll(TOKEN)) {
     const name = match[1]!;
     if (!(CAPTURE_TOKENS as readonly string[]).includes(name)) {
-      return fail('CAPTURE.BAD_NAME_FORMAT', `Unknown token {${name}} in the Capture name format "${text}"`, {
-        token: name,
-      });
+      return fail(
+        'configuration',
+        'CAPTURE.BAD_NAME_FORMAT',
+        `Unknown token {${name}} in the Capture name format "${text}"`,
+        {
+          token: name,
+        },
+      );
     }
     if (seen.has(name))
-      return fail('CAPTURE.BAD_NAME_FORMAT', `Token {${name}} appears twice in "${text}"`, { token: name });
+      return fail('configuration', 'CAPTURE.BAD_NAME_FORMAT', `Token {${name}} appears twice in "${text}"`, {
+        token: name,
+      });
     seen.add(name);
     if (match.index > last) parts.push({ literal: text.slice(last, match.index) });
     parts.push({ token: name as CaptureToken });
@@ -71,6 +78,7 @@ export function parseCaptureNameFormat(text: string): Result<CaptureNameFormat> 
   const missing = CAPTURE_TOKENS.filter((t) => !seen.has(t));
   if (missing.length > 0) {
     return fail(
+      'configuration',
       'CAPTURE.BAD_NAME_FORMAT',
       `The Capture name format "${text}" lacks ${missing.map((t) => `{${t}}`).join(', ')} (Azure requires every token)`,
       {

@@ -72,6 +72,24 @@ export function number(
   };
 }
 
+/** A number that may be left unset (undefined), e.g. when its default is computed from something else. */
+export function optionalNumber(
+  env: string,
+  doc: string,
+  usedBy: Used,
+  limits: { min?: number; max?: number; integer?: boolean } = {},
+): SettingSpec<number | undefined> {
+  const parse = number(env, doc, 0, usedBy, limits).parse;
+  return {
+    env,
+    doc,
+    defaultValue: undefined,
+    usedBy,
+    sample: '',
+    parse: (raw) => (raw.trim() === '' ? okv(undefined) : parse(raw)),
+  };
+}
+
 export function oneOf<const T extends string>(
   env: string,
   doc: string,

@@ -63,7 +63,7 @@ function crossChecks(settings: Settings): string[] {
 }
 
 function configFailure(problems: string[]): { ok: false; error: Failure } {
-  return fail('CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, { problems });
+  return fail('configuration', 'CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, { problems });
 }
 
 /** The settings with every default, for tests and tools that need no environment. */

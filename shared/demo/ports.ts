@@ -1,9 +1,10 @@
 import type { WeeklyDriftReport } from '../drift/run/runWeeklyDrift.js';
 import type { DriftProgress } from '../drift/run/ports.js';
+import type { DeadLetter } from '../scoring/deadLetter.js';
 import type { ScoredRecord } from '../scoring/records.js';
 import type { HostBatch } from './hostBatcher.js';
 
-/** Blob storage as the demo writes it (Azurite): the baseline, Capture files, dead letters. */
+/** Blob storage as the demo writes it (Azurite): the baseline, Capture files. */
 export interface DemoStorage {
   /** Writes one blob, creating its container on first use. */
   upload(container: string, name: string, content: Buffer | string, contentType: string): Promise<void>;
@@ -11,11 +12,11 @@ export interface DemoStorage {
 
 /** The real scoreEvents handler, invoked the way the Functions host invokes it. */
 export interface ScoreEventsInvoker {
-  /** One invocation on a host batch at the simulated time; answers what the handler set on its outputs. */
+  /** One invocation on a host batch at the simulated time; answers its scored records and what it dead-lettered. */
   invoke(
     batch: HostBatch,
     processedAtInMs: number,
-  ): Promise<{ scored: ScoredRecord[]; deadLetterLines: string | undefined }>;
+  ): Promise<{ scored: ScoredRecord[]; deadLetters: DeadLetter[]; deadLetterBlobs: number }>;
 }
 
 /** The real weeklyDrift, run at a simulated time against the demo's storage. */

@@ -10,7 +10,6 @@ import type { WeeklyDriftReport } from '../drift/run/runWeeklyDrift.js';
 import type { DriftProgress } from '../drift/run/ports.js';
 import { MrmError, unwrap } from '../errors.js';
 import { summariseBatch, type BatchSummary } from '../scoring/batchSummary.js';
-import type { DeadLetter } from '../scoring/deadLetter.js';
 import type { ScoredRecord } from '../scoring/records.js';
 import { TransactionGenerator } from '../synthetic/transactions.js';
 import { CaptureArchiver, type CaptureFile } from './captureArchiver.js';
@@ -220,10 +219,9 @@ async function streamWeek(
     const processedAtInMs = batch.events[batch.events.length - 1]!.enqueuedTimeInMs + PROCESSING_DELAY_IN_MS;
     const outputs = await ports.scoreEvents.invoke(batch, processedAtInMs);
     counts.invocations++;
-    const deadLetters = parseDeadLetters(outputs.deadLetterLines);
     tally(
       counts,
-      summariseBatch(outputs.scored, deadLetters, {
+      summariseBatch(outputs.scored, outputs.deadLetters, {
         events: batch.events.length,
         batchLatencyInMs: 0,
         scorerLatencyInMs: null,
@@ -231,15 +229,7 @@ async function streamWeek(
       }),
       outputs.scored,
     );
-    if (outputs.deadLetterLines !== undefined) {
-      const lines = outputs.deadLetterLines;
-      // The dead-letter binding's path: {container}/{yyyy}/{MM}/{dd}/{HH}/{rand-guid}.jsonl.
-      const name = `${new Date(processedAtInMs).toISOString().slice(0, 13).replace(/[-T]/g, '/')}/${batch.partitionId}-${batch.events[0]!.sequenceNumber}.jsonl`;
-      await uploads.submit(async () => {
-        await ports.storage.upload(settings.scoring.deadLetterContainer, name, lines, 'application/x-ndjson');
-        blobs.deadLetters++;
-      });
-    }
+    blobs.deadLetters += outputs.deadLetterBlobs;
     // The scored output binding sends the records without a partition key; here they stay on the input's partition.
     for (const record of outputs.scored) {
       const body = Buffer.from(JSON.stringify(record));
@@ -288,6 +278,7 @@ async function weeklyDrift(ports: DemoPorts, scenario: DemoScenario) {
   const written = await ports.weeklyDrift.invoke(scenario.nowInMs, progress);
   if (written.report.window.from !== new Date(scenario.window.fromInMs).toISOString()) {
     throw new MrmError(
+      'bug',
       'DEMO.WRONG_WEEK',
       `weeklyDrift reported on ${written.report.window.from}, not on the demo's week ${scenario.window.label}`,
     );
@@ -307,14 +298,6 @@ function captureRecordOf(event: SentEvent, withPartitionKey: boolean): CaptureEv
   record.SystemProperties['x-opt-offset'] = { string: event.offset };
   if (withPartitionKey) record.SystemProperties['x-opt-partition-key'] = { string: event.partitionKey };
   return record;
-}
-
-function parseDeadLetters(lines: string | undefined): DeadLetter[] {
-  if (lines === undefined) return [];
-  return lines
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DeadLetter);
 }
 
 function tally(counts: DemoCounts, summary: BatchSummary, scored: readonly ScoredRecord[]): void {

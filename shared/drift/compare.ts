@@ -107,6 +107,7 @@ export function compareProfiles(
   for (const p of [reference, current]) {
     if (p.schemaId !== schema.id) {
       throw new MrmError(
+        'configuration',
         'DRIFT.SCHEMA_MISMATCH',
         `profile counted on schema ${p.schemaId}, baseline schema is ${schema.id}: rebuild the profiles`,
       );
@@ -221,7 +222,11 @@ function assessFeature(
 ): FeatureAssessment {
   const { name, schema: feature, reference, current } = member;
   if (!reference || !current || reference.type !== feature.type || current.type !== feature.type) {
-    throw new MrmError('DRIFT.SCHEMA_MISMATCH', `feature "${name}" is missing from a profile or has another type`);
+    throw new MrmError(
+      'configuration',
+      'DRIFT.SCHEMA_MISMATCH',
+      `feature "${name}" is missing from a profile or has another type`,
+    );
   }
   const rate = (p: FeatureProfile): number => (p.count + p.missing > 0 ? p.missing / (p.count + p.missing) : 0);
   const base: FeatureAssessment = {

@@ -149,14 +149,18 @@ export function emptyCategorical(categories: ReadonlyArray<string>): Categorical
  */
 export function mergeProfiles(a: DatasetProfile, b: DatasetProfile): DatasetProfile {
   if (a.schemaId !== b.schemaId || a.version !== b.version || a.exactValueCap !== b.exactValueCap) {
-    throw new MrmError('PROFILE.SCHEMA_MISMATCH', `cannot merge profiles of schemas ${a.schemaId} and ${b.schemaId}`);
+    throw new MrmError(
+      'bug',
+      'PROFILE.SCHEMA_MISMATCH',
+      `cannot merge profiles of schemas ${a.schemaId} and ${b.schemaId}`,
+    );
   }
   const exactValueCap = a.exactValueCap;
   const features: Record<string, FeatureProfile> = {};
   for (const [name, fa] of Object.entries(a.features)) {
     const fb = b.features[name];
     if (!fb || fb.type !== fa.type)
-      throw new MrmError('PROFILE.SCHEMA_MISMATCH', `feature "${name}" differs between profiles`);
+      throw new MrmError('bug', 'PROFILE.SCHEMA_MISMATCH', `feature "${name}" differs between profiles`);
     features[name] = mergeFeature(fa, fb, exactValueCap);
   }
   return {
@@ -197,7 +201,7 @@ export function mergeProfiles(a: DatasetProfile, b: DatasetProfile): DatasetProf
 function mergeFeature(a: FeatureProfile, b: FeatureProfile, cap: number): FeatureProfile {
   if (a.type === 'numeric' && b.type === 'numeric') return mergeNumeric(a, b, cap);
   if (a.type === 'categorical' && b.type === 'categorical') return mergeCategorical(a, b);
-  throw new MrmError('PROFILE.SCHEMA_MISMATCH', 'feature types differ');
+  throw new MrmError('bug', 'PROFILE.SCHEMA_MISMATCH', 'feature types differ');
 }
 
 export function mergeNumeric(a: NumericFeatureProfile, b: NumericFeatureProfile, cap: number): NumericFeatureProfile {
@@ -230,7 +234,7 @@ export function mergeCategorical(
 }
 
 function addArrays(a: ReadonlyArray<number>, b: ReadonlyArray<number>): number[] {
-  if (a.length !== b.length) throw new MrmError('PROFILE.SCHEMA_MISMATCH', 'bucket counts differ in length');
+  if (a.length !== b.length) throw new MrmError('bug', 'PROFILE.SCHEMA_MISMATCH', 'bucket counts differ in length');
   return a.map((v, i) => v + b[i]!);
 }
 

@@ -27,7 +27,11 @@ export function profileFromColumns(
   const rows = columns[0]?.values.length ?? outcome.labels?.length ?? outcome.predictions?.length ?? 0;
   for (const c of columns) {
     if (c.values.length !== rows)
-      throw new MrmError('PROFILE.COLUMN_LENGTH', `column "${c.name}" has ${c.values.length} rows, expected ${rows}`);
+      throw new MrmError(
+        'bug',
+        'PROFILE.COLUMN_LENGTH',
+        `column "${c.name}" has ${c.values.length} rows, expected ${rows}`,
+      );
   }
   const accumulator = new ProfileAccumulator(schema);
   const byName = new Map(columns.map((c) => [c.name, c]));

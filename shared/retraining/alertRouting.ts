@@ -1,9 +1,10 @@
 import { fail, ok, type Result } from '../errors.js';
 import { isModelName } from './modelName.js';
+import { compileRulePattern } from './rulePattern.js';
 import type { RuleTagsOutcome } from './ports.js';
 
 export interface RoutingOptions {
-  /** Case-insensitive pattern of rule names this deployment owns (MRM_RETRAIN_RULE_PATTERN). */
+  /** Rule-name patterns of the rules this deployment owns (MRM_RETRAIN_RULE_PATTERN, see rulePattern.ts). */
   rulePattern: string;
   /** Tag naming the model (MRM_RETRAIN_MODEL_TAG). */
   modelTag: string;
@@ -21,6 +22,7 @@ export function routeAlert(rule: string, tags: RuleTagsOutcome | undefined, opti
   if (tagValue !== undefined) {
     if (!isModelName(tagValue)) {
       return fail(
+        'configuration',
         'RETRAIN.BAD_MODEL_TAG',
         `Alert rule "${rule}" has tag ${options.modelTag}=${JSON.stringify(tagValue)}, which is not a model name (letters, digits, ., _ and -, at most 63): fix the tag`,
         { setting: 'MRM_RETRAIN_MODEL_TAG' },
@@ -28,13 +30,18 @@ export function routeAlert(rule: string, tags: RuleTagsOutcome | undefined, opti
     }
     return ok({ kind: 'retrain', model: tagValue, via: `tag ${options.modelTag}` });
   }
-  if (new RegExp(options.rulePattern, 'i').test(rule)) {
-    return ok({ kind: 'retrain', model: options.defaultModel, via: `rule name matches /${options.rulePattern}/i` });
+  const matcher = compileRulePattern(options.rulePattern);
+  if (!matcher.ok)
+    return fail('configuration', 'CONFIG.INVALID', `MRM_RETRAIN_RULE_PATTERN: ${matcher.error}`, {
+      setting: 'MRM_RETRAIN_RULE_PATTERN',
+    });
+  if (matcher.value(rule)) {
+    return ok({ kind: 'retrain', model: options.defaultModel, via: `rule name matches "${options.rulePattern}"` });
   }
   const why = tags?.kind === 'unavailable' ? ` (its tags could not be read: ${tags.reason})` : '';
   return ok({
     kind: 'ignore',
-    reason: `Alert rule "${rule}" is not one of this deployment's: its name does not match MRM_RETRAIN_RULE_PATTERN /${options.rulePattern}/i and it has no ${options.modelTag} tag${why}`,
+    reason: `Alert rule "${rule}" is not one of this deployment's: its name does not match MRM_RETRAIN_RULE_PATTERN "${options.rulePattern}" and it has no ${options.modelTag} tag${why}`,
   });
 }
 

@@ -87,7 +87,11 @@ export class ClaimLedger {
       const replaced = await this.store.replace(name, takeover, existing.etag);
       if (replaced.ok) return { kind: 'acquired', claim: { record: takeover, etag: replaced.etag, takenOver: true } };
     }
-    throw new MrmError('RETRAIN.CLAIM_CONTENTION', `Claim ${fresh.claimKey} kept changing under ${MAX_RACES} attempts`);
+    throw new MrmError(
+      'transient',
+      'RETRAIN.CLAIM_CONTENTION',
+      `Claim ${fresh.claimKey} kept changing under ${MAX_RACES} attempts`,
+    );
   }
 
   /** The claim as stored, without taking it: lets replays of a decided alert be answered before any other work. */

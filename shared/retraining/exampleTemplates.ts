@@ -25,7 +25,8 @@ export const EXAMPLE_JOB_TEMPLATE = {
       '/subscriptions/<subscription>/resourceGroups/<resource-group>/providers/Microsoft.MachineLearningServices/workspaces/<workspace>/codes/<retrain-code>/versions/<1>',
     environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/labels/latest',
     command:
-      'python train.py --capture ${{inputs.capture}} --window-start ${{inputs.window_start}} --window-end ${{inputs.window_end}} --features ${{inputs.features}} --model-name ${{inputs.model}}',
+      // Each input quoted: Azure ML puts values in place textually, and a shell runs the command.
+      "python train.py --capture '${{inputs.capture}}' --window-start '${{inputs.window_start}}' --window-end '${{inputs.window_end}}' --features '${{inputs.features}}' --model-name '${{inputs.model}}'",
     inputs: {
       capture: {
         jobInputType: 'uri_folder',

@@ -44,13 +44,14 @@ export function fillJobTemplate(
   source: string,
 ): Result<Record<string, unknown>> {
   if (typeof template !== 'object' || template === null || Array.isArray(template)) {
-    return fail(TEMPLATE_CODES.notObject, `Job template ${source} must be a JSON object`);
+    return fail('configuration', TEMPLATE_CODES.notObject, `Job template ${source} must be a JSON object`);
   }
   if (
     typeof (template as Record<string, unknown>).properties !== 'object' ||
     (template as Record<string, unknown>).properties === null
   ) {
     return fail(
+      'configuration',
       TEMPLATE_CODES.noProperties,
       `Job template ${source} must have a "properties" object (the ARM request body)`,
     );
@@ -78,6 +79,7 @@ export function fillJobTemplate(
   const filled = fill(template) as Record<string, unknown>;
   if (unknown.size > 0) {
     return fail(
+      'configuration',
       TEMPLATE_CODES.unknownPlaceholder,
       `Job template ${source} uses unknown placeholder${unknown.size > 1 ? 's' : ''} ${[...unknown].map((n) => `{{${n}}}`).join(', ')}; known: ${Object.keys(known).join(', ')}`,
     );

@@ -30,6 +30,7 @@ export interface AuditEntry {
   claimKey: string | null;
   model: string | null;
   magnitude: number | null;
+  /** The job this decision started, found started, or cooled down on; null when there is no such job. */
   jobName: string | null;
   dryRun: boolean;
   reason: string;
@@ -54,7 +55,13 @@ export type SubmitOutcome =
   /** The service refused the request itself (4xx): a setting is wrong; the caller releases the claim. */
   | { kind: 'misconfigured'; message: string; settings: string[] };
 
-export interface RetrainSubmitter {
+/** Whether a job of this name was submitted: asked of a submission whose holder's lease ran out unconfirmed. */
+export interface JobLookup {
+  /** `unknown` when the service cannot tell now (the caller retries later). */
+  find(jobName: string): Promise<'found' | 'absent' | 'unknown'>;
+}
+
+export interface RetrainSubmitter extends JobLookup {
   /** Where requests go (method and URL), for dry runs and messages. */
   describe(jobName: string): { method: string; url: string };
   submit(request: RetrainRequest): Promise<SubmitOutcome>;

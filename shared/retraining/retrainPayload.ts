@@ -51,6 +51,15 @@ const METRIC_CONDITIONS = new Set([
   'DynamicThresholdCriteria',
   'WebtestLocationAvailabilityCriteria',
 ]);
+/**
+ * A feature name as a retraining request may carry it. Names end up in job inputs, tags and commands (the example's
+ * is run by a shell), so quotes, backslashes, `$`, backticks, `;`, `|`, `&`, `<`, `>`, commas and control
+ * characters are refused; letters of any script, digits, spaces and `_ . - ( ) % / +` cover the names training data
+ * use (scikit-learn's "sepal length (cm)" among them).
+ */
+export const FEATURE_NAME_PATTERN = /^[\p{L}\p{N}_.()%/+-][\p{L}\p{N}_.()%/+ -]{0,255}$/u;
+const FEATURE_NAME_RULE = 'letters, digits, spaces and _ . - ( ) % / +, at most 256';
+
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength });
@@ -67,7 +76,7 @@ const directSchema = {
   additionalProperties: false,
   properties: {
     drift_magnitude: { type: 'number', minimum: 0 },
-    features: { type: 'array', maxItems: 10_000, items: text(256) },
+    features: { type: 'array', maxItems: 10_000, items: { type: 'string', pattern: FEATURE_NAME_PATTERN.source } },
     reason: { type: 'string', maxLength: 2000 },
     model: { type: 'string', pattern: MODEL_NAME_PATTERN.source },
   },
@@ -150,6 +159,7 @@ const validateCriteria = ajv.compile(criteriaContextSchema);
 export function parseRetrainPayload(body: unknown): Result<RetrainPayload> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.notObject,
       `Body must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`,
     );
@@ -201,6 +211,7 @@ function parseAlert(body: object): Result<AlertPayload> {
   const schemaId = (body as { schemaId: unknown }).schemaId;
   if (schemaId !== COMMON_SCHEMA_ID) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.unsupportedSchema,
       `schemaId ${JSON.stringify(schemaId)} is not supported: enable the common alert schema on the action group's webhook (useCommonAlertSchema: true), schemaId "${COMMON_SCHEMA_ID}"`,
       { field: 'schemaId' },
@@ -211,6 +222,7 @@ function parseAlert(body: object): Result<AlertPayload> {
   const essentials = data.essentials;
   if (!ISO_DATE_TIME.test(essentials.firedDateTime) || Number.isNaN(Date.parse(essentials.firedDateTime))) {
     return fail(
+      'bad-input',
       PAYLOAD_CODES.invalid,
       `Invalid common alert schema payload: data.essentials.firedDateTime must be an ISO 8601 UTC date-time, got ${JSON.stringify(essentials.firedDateTime)}`,
       {
@@ -230,6 +242,8 @@ function parseAlert(body: object): Result<AlertPayload> {
     criteria = (context as unknown as { condition: { allOf: Criterion[] } }).condition.allOf;
   }
   const measured = criteria.find((c) => typeof c.metricValue === 'number') ?? criteria[0];
+  const features = featuresOf(criteria);
+  if (!features.ok) return features;
   return ok({
     kind: 'alert',
     alertId: essentials.alertId,
@@ -247,7 +261,7 @@ function parseAlert(body: object): Result<AlertPayload> {
     metricName: measured?.metricName ?? measured?.metricMeasureColumn ?? null,
     operator: measured?.operator ?? null,
     threshold: measured?.threshold === undefined || measured.threshold === null ? null : String(measured.threshold),
-    features: featuresOf(criteria),
+    features: features.value,
   });
 }
 
@@ -258,15 +272,28 @@ function familyOf(signalType: string, conditionType: string | undefined): AlertP
   return 'other';
 }
 
-function featuresOf(criteria: Criterion[]): string[] {
+function featuresOf(criteria: Criterion[]): Result<string[]> {
   const features = new Set<string>();
-  for (const criterion of criteria) {
-    for (const d of criterion.dimensions ?? []) {
+  for (const [c, criterion] of criteria.entries()) {
+    for (const [k, d] of (criterion.dimensions ?? []).entries()) {
       if (!/^features?$/i.test(d.name) || d.value === null || d.value === undefined) continue;
-      for (const name of String(d.value).split(',')) if (name.trim() !== '') features.add(name.trim());
+      for (const raw of String(d.value).split(',')) {
+        const name = raw.trim();
+        if (name === '') continue;
+        if (!FEATURE_NAME_PATTERN.test(name)) {
+          const field = `data.alertContext.condition.allOf[${c}].dimensions[${k}].value`;
+          return fail(
+            'bad-input',
+            PAYLOAD_CODES.invalid,
+            `Invalid common alert schema payload: ${field} must be feature names (${FEATURE_NAME_RULE})`,
+            { field },
+          );
+        }
+        features.add(name);
+      }
     }
   }
-  return [...features];
+  return ok([...features]);
 }
 
 // Metric alerts' originAlertId reads `<subscription>_<resourceGroup>_microsoft.insights_metricAlerts_<rule>_<hash>`.
@@ -282,9 +309,9 @@ function ruleIdFromOrigin(originAlertId: string | null | undefined, rule: string
 
 function schemaFailure(validate: ValidateFunction, prefix: string, what: string): { ok: false; error: Failure } {
   const error = validate.errors?.[0];
-  if (!error) return fail(PAYLOAD_CODES.invalid, `${what}.`);
+  if (!error) return fail('bad-input', PAYLOAD_CODES.invalid, `${what}.`);
   const field = fieldOf(error, prefix);
-  return fail(PAYLOAD_CODES.invalid, `${what}: ${describeError(error, field)}`, { field });
+  return fail('bad-input', PAYLOAD_CODES.invalid, `${what}: ${describeError(error, field)}`, { field });
 }
 
 function fieldOf(error: ErrorObject, prefix: string): string {
@@ -310,7 +337,9 @@ function describeError(error: ErrorObject, field: string): string {
     case 'type':
       return `${field} must be ${String(error.params.type).replace(/,/g, ' or ')}`;
     case 'pattern':
-      return `${field} must be a model name (letters, digits, ., _ and -, at most 63)`;
+      return error.params.pattern === FEATURE_NAME_PATTERN.source
+        ? `${field} must be a feature name (${FEATURE_NAME_RULE})`
+        : `${field} must be a model name (letters, digits, ., _ and -, at most 63)`;
     default:
       return `${field} ${error.message ?? 'is invalid'}`;
   }

@@ -15,7 +15,7 @@ import type {
   TemplateSource,
 } from './ports.js';
 import { parseRetrainPayload, type AlertPayload } from './retrainPayload.js';
-import { errorResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
+import { errorResponse, failureResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
 /** The settings the decision reads (from the retraining, drift and scoring sections). */
 export interface RetrainOptions {
@@ -68,7 +68,14 @@ export function createRetrainUseCase(
   const { options, clock } = deps;
   const prefix = options.dryRun ? 'dry-run/' : 'live/';
   const ledger = new ClaimLedger(deps.state, clock, options.claimLeaseInSeconds * 1000, prefix);
-  const cooldowns = new CooldownGate(deps.state, clock, options.cooldownInHours * 3_600_000, prefix);
+  const cooldowns = new CooldownGate(
+    deps.state,
+    clock,
+    options.cooldownInHours * 3_600_000,
+    options.claimLeaseInSeconds * 1000,
+    deps.submitter,
+    prefix,
+  );
 
   return async function retrain(body, log = () => undefined) {
     const audit = async (
@@ -99,12 +106,13 @@ export function createRetrainUseCase(
       log(response.status >= 500 ? 'warn' : 'info', `retrainWebhook ${decision} (${response.status}): ${extra.reason}`);
       return response;
     };
+    /** `jobName` is a job this request started; `cooledOn` the submitted job its cooldown counts from. */
     const answer = (
       subject: Subject,
       status: 200,
       decision: 'no_action_needed' | 'duplicate' | 'cooldown',
       reason: string,
-      extra: { claimKey?: string; jobName?: string } = {},
+      extra: { claimKey?: string; jobName?: string; cooledOn?: string } = {},
     ) =>
       audit(
         subject,
@@ -118,17 +126,11 @@ export function createRetrainUseCase(
           },
         },
         decision,
-        { ...extra, reason },
+        { reason, ...(extra.claimKey ? { claimKey: extra.claimKey } : {}), jobName: extra.jobName ?? extra.cooledOn },
       );
 
     const parsed = parseRetrainPayload(body);
-    if (!parsed.ok)
-      return errorResponse(
-        400,
-        parsed.error.code,
-        parsed.error.message,
-        parsed.error.detail ? { detail: parsed.error.detail } : {},
-      );
+    if (!parsed.ok) return failureResponse(parsed.error);
     const payload = parsed.value;
 
     // Decide: does this request retrain, and which model?
@@ -182,7 +184,7 @@ export function createRetrainUseCase(
       }
       const route = routeAlert(payload.rule, tags, options);
       if (!route.ok)
-        return audit(subject, errorResponse(500, route.error.code, route.error.message), 'config_error', {
+        return audit(subject, failureResponse(route.error), 'config_error', {
           reason: route.error.message,
         });
       if (route.value.kind === 'ignore') return answer(subject, 200, 'no_action_needed', route.value.reason);
@@ -202,12 +204,7 @@ export function createRetrainUseCase(
     const jobName = retrainJobName(claimKey, model);
     const loaded = await deps.templates.load(model);
     if (!loaded.ok)
-      return audit(
-        subject,
-        errorResponse(500, loaded.error.code, loaded.error.message, detailOf(loaded.error.detail)),
-        'config_error',
-        { claimKey, reason: loaded.error.message },
-      );
+      return audit(subject, failureResponse(loaded.error), 'config_error', { claimKey, reason: loaded.error.message });
     const window = captureWindowEndingAt(windowEnd, options.captureDays);
     const values: JobTemplateValues = {
       jobName,
@@ -237,9 +234,7 @@ export function createRetrainUseCase(
     if (!filled.ok) {
       return audit(
         subject,
-        errorResponse(500, filled.error.code, filled.error.message, {
-          detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' },
-        }),
+        failureResponse({ ...filled.error, detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' } }),
         'config_error',
         { claimKey, reason: filled.error.message },
       );
@@ -258,34 +253,45 @@ export function createRetrainUseCase(
     });
     if (claimed.kind === 'decided') return duplicate(claimed.record);
     if (claimed.kind === 'in_progress') {
-      const message = `Another call holds this ${subject.source === 'alert' ? 'alert' : 'request'} (job ${claimed.record.jobName}); retry after its lease`;
+      const message = `Another call holds this ${subject.source === 'alert' ? 'alert' : 'request'}; retry after its lease`;
       return audit(subject, retryLater('RETRAIN.IN_PROGRESS', message, claimed.retryAfterInSeconds), 'in_progress', {
         claimKey,
-        jobName: claimed.record.jobName,
         reason: message,
       });
     }
     const claim = claimed.claim;
     const held = claim.record;
 
+    // The cooldown counts from submitted jobs only: passing it reserves the model while we submit.
     const gate = await cooldowns.enter(model, claimKey, held.jobName);
     if (gate.kind === 'cooling') {
-      const why = `Model ${model} is cooling down: job ${gate.holder.jobName} started at ${gate.holder.startedAt}; the next retraining may start after ${gate.until} (MRM_RETRAIN_COOLDOWN_HOURS=${options.cooldownInHours})`;
+      const why = `Model ${model} is cooling down: job ${gate.started.jobName} started at ${gate.started.startedAt}; the next retraining may start after ${gate.until} (MRM_RETRAIN_COOLDOWN_HOURS=${options.cooldownInHours})`;
       await ledger.decide(claim, 'cooldown', why);
-      return answer(subject, 200, 'cooldown', why, { claimKey });
+      return answer(subject, 200, 'cooldown', why, { claimKey, cooledOn: gate.started.jobName });
+    }
+    if (gate.kind === 'busy') {
+      await ledger.releaseLease(claim);
+      const message = `Another alert is submitting a retraining of model ${model}; retry after its lease`;
+      return audit(subject, retryLater('RETRAIN.MODEL_BUSY', message, gate.retryAfterInSeconds), 'in_progress', {
+        claimKey,
+        reason: message,
+      });
     }
 
     const outcome = await deps.submitter.submit({ jobName: held.jobName, model, body: held.request });
     switch (outcome.kind) {
       case 'submitted':
+        await cooldowns.started(gate.entry);
         return triggered(claim, outcome.alreadySubmitted, outcome.target);
       case 'retryable':
+        // It may have reached Azure ML all the same (a timeout): the next caller looks the job up.
+        await cooldowns.release(gate.entry);
         await ledger.releaseLease(claim);
         return audit(
           subject,
           retryLater('RETRAIN.SUBMIT_RETRYABLE', outcome.message, outcome.retryAfterInSeconds ?? 30),
           'retry_later',
-          { claimKey, jobName: held.jobName, reason: outcome.message },
+          { claimKey, reason: outcome.message },
         );
       case 'misconfigured':
         await cooldowns.undo(gate.entry);
@@ -294,20 +300,18 @@ export function createRetrainUseCase(
           subject,
           errorResponse(500, 'RETRAIN.MISCONFIGURED', outcome.message, { detail: { settings: outcome.settings } }),
           'config_error',
-          { claimKey, jobName: held.jobName, reason: outcome.message },
+          { claimKey, reason: outcome.message },
         );
     }
 
     function duplicate(record: ClaimRecord): Promise<WebhookResponse> {
+      // A claim decided as cooldown never submitted its job: only a triggered one names it.
       return answer(
         subject,
         200,
         'duplicate',
-        `Already handled at ${record.decidedAt ?? record.claimedAt}: ${record.state} (${record.reason ?? record.jobName})`,
-        {
-          claimKey,
-          jobName: record.jobName,
-        },
+        `Already handled at ${record.decidedAt ?? record.claimedAt}: ${record.state} (${record.reason ?? record.state})`,
+        record.state === 'retraining_triggered' ? { claimKey, jobName: record.jobName } : { claimKey },
       );
     }
 
@@ -351,8 +355,4 @@ function describeAlert(alert: AlertPayload): string {
       ? ''
       : `: ${alert.metricName ?? 'value'} ${alert.value}${alert.operator ? ` ${alert.operator}` : ''}${alert.threshold ? ` ${alert.threshold}` : ''}`;
   return `Alert rule "${alert.rule}" fired${measured}`;
-}
-
-function detailOf(detail: Record<string, unknown> | undefined): { detail?: Record<string, unknown> } {
-  return detail ? { detail } : {};
 }

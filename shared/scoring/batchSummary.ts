@@ -27,7 +27,7 @@ export interface BatchSummary {
 
 export function summariseBatch(
   scored: readonly ScoredRecord[],
-  deadLetters: readonly DeadLetter[],
+  deadLetters: readonly Pick<DeadLetter, 'reason'>[],
   context: { events: number; batchLatencyInMs: number; scorerLatencyInMs: number | null; minConfidence: number },
 ): BatchSummary {
   const s: BatchSummary = {

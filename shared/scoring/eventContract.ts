@@ -35,8 +35,10 @@ export interface EventContract {
   decode(body: unknown): Result<InputEvent>;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-const NON_FINITE_TOKEN = /"((?:[^"\\]|\\.)*)"\s*:\s*(-?(?:NaN|Infinity))\s*[,}\]]/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+// Only the value is matched by a pattern: a pattern for the quoted name before it took time quadratic in the body on
+// text made of quotes and backslashes (minutes for a megabyte). The name is read backwards from the colon, bounded.
+const NON_FINITE_VALUE = /:\s*(-?(?:NaN|Infinity))\s*[,}\]]/g;
 
 /**
  * Compiles the event contract of a baseline: which features exist and their types come from the profile. The
@@ -83,13 +85,18 @@ export function compileEventContract(
   const accept = (event: InputEvent): Result<InputEvent> => {
     // Producers batch events with equal timestamps; remembering the last good one skips a regex and a date parse.
     if (event.timestamp !== undefined && event.timestamp !== lastGoodTimestamp) {
-      if (!ISO_8601.test(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
-        return fail(EVENT_REASONS.badTimestamp, `timestamp "${event.timestamp}" is not an ISO-8601 date-time`);
+      if (!isIsoDateTime(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
+        return fail(
+          'bad-input',
+          EVENT_REASONS.badTimestamp,
+          `timestamp "${event.timestamp}" is not an ISO-8601 date-time`,
+        );
       }
       lastGoodTimestamp = event.timestamp;
     }
     if (typeof event.label === 'number' && !Number.isFinite(event.label)) {
       return fail(
+        'bad-input',
         EVENT_REASONS.badLabel,
         `label is ${String(event.label)}; only finite numbers or strings are accepted`,
       );
@@ -99,7 +106,7 @@ export function compileEventContract(
 
   const check = (value: unknown): Result<InputEvent> => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return fail(EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
+      return fail('bad-input', EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
     }
     if (!validate(value)) return schemaFailure(validate, featureTypes, value as { features?: Record<string, unknown> });
     return accept(value as unknown as InputEvent);
@@ -111,19 +118,18 @@ export function compileEventContract(
       parsed = JSON.parse(text);
     } catch (error) {
       // Checked only on failure: trimming every body would copy it.
-      if (text.trim() === '') return fail(EVENT_REASONS.empty, 'Body is empty');
+      if (text.trim() === '') return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
       // Python's json.dumps writes NaN and Infinity by default: name the feature instead of "not JSON".
-      const nonFinite = NON_FINITE_TOKEN.exec(text);
+      const nonFinite = nonFiniteMember(text, maxStringLength);
       if (nonFinite) {
         return fail(
+          'bad-input',
           EVENT_REASONS.notFinite,
-          `Feature "${nonFinite[1]}" is ${nonFinite[2]}; only finite numbers are accepted`,
-          {
-            feature: nonFinite[1],
-          },
+          `Feature "${nonFinite.name}" is ${nonFinite.token}; only finite numbers are accepted`,
+          { feature: nonFinite.name },
         );
       }
-      return fail(EVENT_REASONS.notJson, `Body is not valid JSON: ${(error as Error).message}`);
+      return fail('bad-input', EVENT_REASONS.notJson, `Body is not valid JSON: ${(error as Error).message}`);
     }
     return check(parsed);
   };
@@ -146,18 +152,57 @@ export function compileEventContract(
         try {
           text = decoder.decode(body);
         } catch {
-          return fail(EVENT_REASONS.notUtf8, `Body of ${body.byteLength} bytes is not UTF-8 text`);
+          return fail('bad-input', EVENT_REASONS.notUtf8, `Body of ${body.byteLength} bytes is not UTF-8 text`);
         }
         return parseText(text);
       }
-      if (body === undefined || body === null) return fail(EVENT_REASONS.empty, 'Body is empty');
+      if (body === undefined || body === null) return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
       return check(body);
     },
   };
 }
 
+/**
+ * An ISO-8601 date or date-time that is on the calendar and the clock: Date.parse alone takes 2026-02-30 (as March
+ * 2nd) and 24:00.
+ */
+function isIsoDateTime(text: string): boolean {
+  const m = ISO_8601.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth) return false;
+  return below(m[4], 24) && below(m[5], 60) && below(m[6], 60) && below(m[7], 24) && below(m[8], 60);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function below(value: string | undefined, limit: number): boolean {
+  return value === undefined || Number(value) < limit;
+}
+
+/** The first `"name": NaN` (or ±Infinity) member of a text JSON.parse refused, in time linear in the text. */
+function nonFiniteMember(text: string, maxNameLength: number): { name: string; token: string } | undefined {
+  for (const match of text.matchAll(NON_FINITE_VALUE)) {
+    let close = match.index - 1;
+    while (close >= 0 && /\s/.test(text[close]!)) close--;
+    if (text[close] !== '"') continue;
+    // The opening quote: the nearest one before that no backslash escapes, within a name's length (escaped, 2x).
+    const stop = Math.max(-1, close - 2 * maxNameLength - 2);
+    for (let open = close - 1; open > stop; open--) {
+      if (text[open] !== '"') continue;
+      let backslashes = 0;
+      while (open - 1 - backslashes > stop && text[open - 1 - backslashes] === '\\') backslashes++;
+      if (backslashes % 2 === 0) return { name: text.slice(open + 1, close), token: match[1]! };
+    }
+  }
+  return undefined;
+}
+
 function tooLarge(bytes: number, maxBodyBytes: number): { ok: false; error: Failure } {
   return fail(
+    'bad-input',
     EVENT_REASONS.tooLarge,
     `Body of ${bytes} bytes exceeds the limit of ${maxBodyBytes} bytes (MRM_MAX_BODY_BYTES)`,
     {
@@ -179,58 +224,84 @@ function schemaFailure(
   body: { features?: Record<string, unknown> },
 ): { ok: false; error: Failure } {
   const error = (validate.errors ?? [])[0] as ErrorObject | undefined;
-  if (!error) return fail(EVENT_REASONS.notObject, 'Body does not match the event contract');
+  if (!error) return fail('bad-input', EVENT_REASONS.notObject, 'Body does not match the event contract');
   const path = error.instancePath;
   if (path === '' && error.keyword === 'required') {
     const missing = String(error.params.missingProperty);
     return missing === 'id'
-      ? fail(EVENT_REASONS.missingId, 'Body has no "id"')
-      : fail(EVENT_REASONS.missingFeatures, 'Body has no "features" object');
+      ? fail('bad-input', EVENT_REASONS.missingId, 'Body has no "id"')
+      : fail('bad-input', EVENT_REASONS.missingFeatures, 'Body has no "features" object');
   }
   if (path === '/id')
-    return fail(EVENT_REASONS.badId, `"id" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+    return fail('bad-input', EVENT_REASONS.badId, `"id" ${error.message ?? 'is invalid'}; expected a non-empty string`);
   if (path === '/callerId')
-    return fail(EVENT_REASONS.badCaller, `"callerId" ${error.message ?? 'is invalid'}; expected a non-empty string`);
+    return fail(
+      'bad-input',
+      EVENT_REASONS.badCaller,
+      `"callerId" ${error.message ?? 'is invalid'}; expected a non-empty string`,
+    );
   if (path === '/timestamp')
     return fail(
+      'bad-input',
       EVENT_REASONS.badTimestamp,
       `"timestamp" ${error.message ?? 'is invalid'}; expected an ISO-8601 string`,
     );
   if (path === '/label')
-    return fail(EVENT_REASONS.badLabel, `"label" ${error.message ?? 'is invalid'}; expected a number or a string`);
+    return fail(
+      'bad-input',
+      EVENT_REASONS.badLabel,
+      `"label" ${error.message ?? 'is invalid'}; expected a number or a string`,
+    );
   if (path === '/features') {
     if (error.keyword === 'required') {
       const name = String(error.params.missingProperty);
-      return fail(EVENT_REASONS.missingFeature, `Feature "${name}" is missing (send null for a missing value)`, {
-        feature: name,
-      });
+      return fail(
+        'bad-input',
+        EVENT_REASONS.missingFeature,
+        `Feature "${name}" is missing (send null for a missing value)`,
+        {
+          feature: name,
+        },
+      );
     }
     if (error.keyword === 'additionalProperties') {
       const name = String(error.params.additionalProperty);
-      return fail(EVENT_REASONS.unknownFeature, `Feature "${name}" is not in the baseline profile`, { feature: name });
+      return fail('bad-input', EVENT_REASONS.unknownFeature, `Feature "${name}" is not in the baseline profile`, {
+        feature: name,
+      });
     }
-    return fail(EVENT_REASONS.missingFeatures, '"features" must be an object of feature values');
+    return fail('bad-input', EVENT_REASONS.missingFeatures, '"features" must be an object of feature values');
   }
   if (path.startsWith('/features/')) {
     const name = decodePointer(path.slice('/features/'.length));
     const value = body.features?.[name];
     // ajv's number type excludes NaN and ±Infinity, which deserve their own reason.
     if (typeof value === 'number' && !Number.isFinite(value) && featureTypes.get(name) === 'numeric') {
-      return fail(EVENT_REASONS.notFinite, `Feature "${name}" is ${String(value)}; only finite numbers are accepted`, {
-        feature: name,
-      });
+      return fail(
+        'bad-input',
+        EVENT_REASONS.notFinite,
+        `Feature "${name}" is ${String(value)}; only finite numbers are accepted`,
+        {
+          feature: name,
+        },
+      );
     }
     const expected = featureTypes.get(name) === 'numeric' ? 'a number or null' : 'a string or null';
     if (error.keyword === 'maxLength') {
       return fail(
+        'bad-input',
         EVENT_REASONS.wrongType,
         `Feature "${name}" is longer than ${String(error.params.limit)} characters`,
         { feature: name },
       );
     }
-    return fail(EVENT_REASONS.wrongType, `Feature "${name}" must be ${expected}`, { feature: name });
+    return fail('bad-input', EVENT_REASONS.wrongType, `Feature "${name}" must be ${expected}`, { feature: name });
   }
-  return fail(EVENT_REASONS.notObject, `Body does not match the event contract at ${path}: ${error.message ?? ''}`);
+  return fail(
+    'bad-input',
+    EVENT_REASONS.notObject,
+    `Body does not match the event contract at ${path}: ${error.message ?? ''}`,
+  );
 }
 
 function decodePointer(segment: string): string {

@@ -1,4 +1,4 @@
-import { errorMessage, fail, MrmError, ok, type Failure, type Result } from '../errors.js';
+import { errorMessage, fail, kindOf, MrmError, ok, type ErrorKind, type Failure, type Result } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { ScoreOutcome, ScoreRequest, Scorer } from './scorer.js';
 import type { ModelSchema } from './onnx/onnxInputs.js';
@@ -73,7 +73,13 @@ export class OnnxScorer implements Scorer {
     try {
       model = await this.model();
     } catch (error) {
-      return unavailable(requests.length, `No ONNX model to score with: ${errorMessage(error)}`, failureOf(error).code);
+      const failure = failureOf(error);
+      return unavailable(
+        requests.length,
+        `No ONNX model to score with: ${errorMessage(error)}`,
+        failure.code,
+        failure.kind,
+      );
     }
     try {
       return await model.predict(requests);
@@ -82,6 +88,7 @@ export class OnnxScorer implements Scorer {
         requests.length,
         `The ONNX model failed on this batch: ${errorMessage(error)}`,
         'MODEL.RUN_FAILED',
+        'bug',
       );
     }
   }
@@ -102,10 +109,10 @@ export class OnnxScorer implements Scorer {
   private async load(current: ModelBytes): Promise<OnnxModel> {
     const result = await loadOnnxModel(current.bytes, this.schema, this.options).catch(
       (error: unknown): Result<OnnxModel> =>
-        fail('MODEL.UNAVAILABLE', `onnxruntime-node could not be loaded: ${errorMessage(error)}`),
+        fail('configuration', 'MODEL.UNAVAILABLE', `onnxruntime-node could not be loaded: ${errorMessage(error)}`),
     );
     if (!result.ok) {
-      const error = new MrmError(result.error.code, `${current.where}: ${result.error.message}`, {
+      const error = new MrmError(result.error.kind, result.error.code, `${current.where}: ${result.error.message}`, {
         detail: result.error.detail,
       });
       this.failed = { source: current.version, error };
@@ -146,11 +153,16 @@ function schemaOf(profile: ProfileForModel): ModelSchema & { means: Float64Array
 
 function failureOf(error: unknown): Failure {
   if (error instanceof MrmError)
-    return { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) };
-  return { code: 'MODEL.UNAVAILABLE', message: errorMessage(error) };
+    return {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      ...(error.detail ? { detail: error.detail } : {}),
+    };
+  return { kind: kindOf(error), code: 'MODEL.UNAVAILABLE', message: errorMessage(error) };
 }
 
-function unavailable(count: number, message: string, cause: string): ScoreOutcome[] {
-  const outcome: ScoreOutcome = { ok: false, error: { code: 'SCORER.UNAVAILABLE', message, detail: { cause } } };
+function unavailable(count: number, message: string, cause: string, kind: ErrorKind): ScoreOutcome[] {
+  const outcome: ScoreOutcome = { ok: false, error: { kind, code: 'SCORER.UNAVAILABLE', message, detail: { cause } } };
   return Array.from({ length: count }, () => outcome);
 }

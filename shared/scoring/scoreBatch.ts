@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { errorMessage, kindOf } from '../errors.js';
 import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from './records.js';
 import type { EventContract } from './eventContract.js';
 import type { InputValidator, ValidatedEvent } from './inputValidator.js';
@@ -7,7 +7,7 @@ import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.j
 import type { ModelKind, Scorer, ScoreRequest } from './scorer.js';
 import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
-import { encodeBody, readableId, type DeadLetter } from './deadLetter.js';
+import { readableId, type DeadLetter } from './deadLetter.js';
 import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
 import { summariseBatch, type BatchSummary } from './batchSummary.js';
 
@@ -67,7 +67,7 @@ export async function scoreBatch(
     message,
     ...(detail ? { detail } : {}),
     replayable,
-    ...encodeBody(bodies[i]),
+    original: bodies[i],
     metadata: metadata[i] ?? UNKNOWN_METADATA,
     profileVersion: engine.profileVersion,
     deadLetteredAt: scoredAt,
@@ -83,7 +83,8 @@ export async function scoreBatch(
         decoded.push(outcome.value);
         decodedAt.push(i);
       } else {
-        slots[i] = deadLetter(i, outcome.error.code, outcome.error.message, false, outcome.error.detail);
+        const { kind, code, message, detail } = outcome.error;
+        slots[i] = deadLetter(i, code, message, kind !== 'bad-input', detail);
       }
     } catch (error) {
       slots[i] = deadLetter(
@@ -139,7 +140,7 @@ export async function scoreBatch(
   } catch (error) {
     const failure = {
       ok: false as const,
-      error: { code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` },
+      error: { kind: kindOf(error), code: 'SCORER.UNAVAILABLE', message: `Scorer failed: ${errorMessage(error)}` },
     };
     outcomes = requests.map(() => failure);
   }
@@ -152,12 +153,12 @@ export async function scoreBatch(
       if (!outcome) {
         slots[p.index] = deadLetter(p.index, 'SCORER.UNAVAILABLE', 'Scorer returned no outcome for this event', true);
       } else if (!outcome.ok) {
-        const replayable = outcome.error.code === 'SCORER.UNAVAILABLE';
+        // Only a fault of the event itself makes a replay pointless: an endpoint down or answering nonsense is not.
         slots[p.index] = deadLetter(
           p.index,
           outcome.error.code,
           outcome.error.message,
-          replayable,
+          outcome.error.kind !== 'bad-input',
           outcome.error.detail,
         );
       } else {

@@ -6,7 +6,7 @@ import { baselineCommand, runBaseline } from '../../cli/commands/baseline.js';
 import { runScore } from '../../cli/commands/score.js';
 import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
 import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
-import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
+import type { StoredDeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { ScoredRecord } from '../../shared/scoring/records.js';
 import { azuriteConnectionString, blobService, uniqueContainerName } from '../helpers/storage.js';
 import { goodBody } from '../helpers/baselineFixture.js';
@@ -161,7 +161,7 @@ describe('mrm score', () => {
     const scored = await readLines<ScoredRecord>(join(dir, 'scored.jsonl'));
     expect(scored).toHaveLength(250);
     expect(scored[0]!.id).toBe('g0');
-    const letters = await readLines<DeadLetter>(join(dir, 'scored.jsonl.deadletters.jsonl'));
+    const letters = await readLines<StoredDeadLetter>(join(dir, 'scored.jsonl.deadletters.jsonl'));
     expect(letters.map((d) => d.reason)).toEqual(['EVENT.NOT_FINITE', 'EVENT.NOT_JSON', 'EVENT.UNKNOWN_FEATURE']);
 
     const replay = await runScore(
@@ -169,7 +169,7 @@ describe('mrm score', () => {
       {},
     );
     expect(replay).toMatchObject({ events: 3, replayed: 3, scored: 0, deadLettered: 3 });
-    const again = await readLines<DeadLetter>(join(dir, 'replayed.jsonl.deadletters.jsonl'));
+    const again = await readLines<StoredDeadLetter>(join(dir, 'replayed.jsonl.deadletters.jsonl'));
     expect(again.map((d) => d.body)).toEqual(letters.map((d) => d.body));
   });
 

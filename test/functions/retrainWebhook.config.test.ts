@@ -21,7 +21,7 @@ describe('retrainWebhook settings at cold start', () => {
       'Invalid settings: MRM_RETRAIN_COOLDOWN_HOURS: must be at least 0, got -1',
     );
     await expect(loadWith({ MRM_RETRAIN_RULE_PATTERN: '(drift' })).rejects.toThrow(
-      /MRM_RETRAIN_RULE_PATTERN: "\(drift" is not a valid regular expression/,
+      /MRM_RETRAIN_RULE_PATTERN: "\(drift" is not a rule-name pattern/,
     );
     await expect(loadWith({ MRM_WEBHOOK_ROUTE: '/retrain' })).rejects.toThrow(
       'MRM_WEBHOOK_ROUTE: "/retrain" is not a route',

@@ -31,7 +31,7 @@ describe('retrainWebhook routing, job requests and modes', () => {
     expect(p.inputs.window_end.value).toBe('2026-03-02T03:05:31.000Z');
     expect(p.inputs.window_start.value).toBe('2026-02-23T03:05:31.000Z');
     expect(p.inputs.features.value).toBe('["income"]');
-    expect(p.command).toContain('--capture ${{inputs.capture}}');
+    expect(p.command).toContain("--capture '${{inputs.capture}}'");
   });
 
   it('acknowledges and ignores a rule that is not ours, saying why', async () => {
@@ -41,7 +41,7 @@ describe('retrainWebhook routing, job requests and modes', () => {
     expect(response.body).toEqual({
       status: 'no_action_needed',
       reason:
-        'Alert rule "vm-cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN /drift/i and it has no mrm-model tag (its tags could not be read: rule not found (404))',
+        'Alert rule "vm-cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN "drift" and it has no mrm-model tag (its tags could not be read: rule not found (404))',
     });
     expect(harness.arm.jobPuts()).toHaveLength(0);
   });

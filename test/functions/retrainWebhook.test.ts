@@ -173,7 +173,10 @@ describe('retrainWebhook handler', () => {
     const response = await handler(post(alertFixtureText('direct-drift.json')), context());
     expect(response.status).toBe(503);
     expect((response.headers as Record<string, string>)['Retry-After']).toBe('30');
-    expect((response.jsonBody as { error: { message: string } }).error.message).toMatch(/^Temporary failure, retry: /);
+    // The storage host and port stay in the log.
+    expect(response.jsonBody).toEqual({
+      error: { code: 'WEBHOOK.TRANSIENT', message: 'Temporary failure; retry later' },
+    });
     expect(harness.arm.jobPuts()).toHaveLength(0);
   });
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { createScoreEventsHandler, scoreEventsOutputs } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
 import type { BaselineProfile } from '../../shared/baseline/profile.js';
 import { defaultSettings } from '../../shared/config/settings.js';
-import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { ScoredRecord } from '../../shared/scoring/records.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 import { azuriteConnectionString, freshContainer } from '../helpers/storage.js';
+import { azuriteDeadLetters } from '../faults/faultHelpers.js';
 import { onnxBytes, onnxGolden, trainingTableFor, type OnnxGolden } from '../helpers/onnxFixtures.js';
 
 const golden = onnxGolden('breast-cancer-logreg');
@@ -65,22 +65,17 @@ async function setUp() {
       onEvent: (m) => events.push(m),
     },
   );
-  const handler = createScoreEventsHandler(
-    { settings, profiles: { current: async () => profile }, metrics: noMetrics, scorer },
-    scoreEventsOutputs,
-  );
+  const dead = azuriteDeadLetters();
+  const handler = createScoreEventsHandler({
+    settings,
+    profiles: { current: async () => profile },
+    metrics: noMetrics,
+    deadLetters: dead.sink,
+    scorer,
+  });
   const uploadModel = (name: string) => container.getBlockBlobClient('model.onnx').uploadData(onnxBytes(name));
-  return { handler, uploadModel, events };
-}
-
-function deadLettersOf(context: InvocationContext): DeadLetter[] {
-  const text = context.extraOutputs.get(scoreEventsOutputs.deadLetters);
-  return text === undefined
-    ? []
-    : String(text)
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as DeadLetter);
+  // What each invocation dead-lettered, read back from storage.
+  return { handler, uploadModel, events, deadLetters: () => dead.take() };
 }
 
 /** Every scored (not rejected) record carries the prediction Python's onnxruntime made of its row. */
@@ -97,11 +92,11 @@ function expectGoldenRecords(scored: ScoredRecord[], g: OnnxGolden): void {
 
 describe('scoreEvents with MRM_SCORER=onnx (model blob in Azurite)', () => {
   it('dead-letters every valid event as SCORER.UNAVAILABLE, replayable, until the model is uploaded, then scores', async () => {
-    const { handler, uploadModel } = await setUp();
+    const { handler, uploadModel, deadLetters } = await setUp();
     const logs: string[] = [];
     const context = contextFor(golden.rows.length, logs);
     const scored = await handler(bodies(golden), context);
-    const letters = deadLettersOf(context);
+    const letters = await deadLetters();
     // Rejected events never reach a scorer; every other one is a replayable dead letter, none is lost.
     expect(scored.every((r) => r.decision === 'REJECT')).toBe(true);
     expect(scored.length + letters.length).toBe(golden.rows.length);
@@ -114,13 +109,13 @@ describe('scoreEvents with MRM_SCORER=onnx (model blob in Azurite)', () => {
     await uploadModel('breast-cancer-logreg');
     const next = contextFor(golden.rows.length);
     const after = await handler(bodies(golden), next);
-    expect(deadLettersOf(next)).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
     expectGoldenRecords(after, golden);
     expect(after[0]!.modelVersion).toMatch(/^onnx:[0-9a-f]{16}$/);
   });
 
   it('loads a new upload (ETag) and keeps scoring with it; refuses one that does not fit and keeps the last', async () => {
-    const { handler, uploadModel, events } = await setUp();
+    const { handler, uploadModel, events, deadLetters } = await setUp();
     await uploadModel('breast-cancer-logreg');
     const first = await handler(bodies(golden), contextFor(golden.rows.length));
     expectGoldenRecords(first, golden);
@@ -135,7 +130,7 @@ describe('scoreEvents with MRM_SCORER=onnx (model blob in Azurite)', () => {
     const third = await handler(bodies(lgbm), context);
     expectGoldenRecords(third, lgbm);
     expect(third[0]!.modelVersion).toBe(second[0]!.modelVersion);
-    expect(deadLettersOf(context)).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
     expect(events.at(-1)).toMatch(
       /^Keeping ONNX model onnx:\w+: onnx-\w+\/model\.onnx: The model's inputs do not fit the baseline: its input "input" takes 4 features per row, but the baseline has 30/,
     );

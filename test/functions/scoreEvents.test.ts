@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
 import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
-import { createScoreEventsHandler, scoreEventsOutputs } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { defaultSettings } from '../../shared/config/settings.js';
+import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import type { MetricKey } from '../../shared/config/monitoring.js';
 import type { MetricsPort } from '../../shared/telemetry/metricsPort.js';
-import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import { freshContainer } from '../helpers/storage.js';
 import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
+import { azuriteDeadLetters } from '../faults/faultHelpers.js';
 
 class RecordingMetrics implements MetricsPort {
   readonly counts: Partial<Record<MetricKey, number>> = {};
@@ -37,7 +38,7 @@ function contextFor(count: number, partitionId = '0') {
 }
 
 describe('scoreEvents registration', () => {
-  it('is an Event Hub trigger on the events hub, batched, delivering bodies as bytes, with the scored hub and dead-letter blob outputs', () => {
+  it('is an Event Hub trigger on the events hub, batched, delivering bodies as bytes, returning to the scored hub, retried when dead letters cannot be stored', () => {
     const registration = recordedRegistration('scoreEvents');
     const trigger = triggerBinding(registration);
     expect(trigger).toMatchObject({
@@ -49,24 +50,20 @@ describe('scoreEvents registration', () => {
       cardinality: 'many',
       dataType: 'binary',
     });
-    // Scored records are the return value; dead letters the one extra output.
+    // Scored records are the return value; the handler stores dead letters itself (in parts, see test/faults).
     expect(registration.metadata.bindings.$return).toMatchObject({
       type: 'eventHub',
       direction: 'out',
       eventHubName: 'scored',
       connection: 'EventHubConnection',
     });
-    const outputs = Object.values(registration.metadata.bindings).filter((b) => b.direction === 'out');
-    expect(outputs).toHaveLength(2);
-    expect(outputs).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          type: 'blob',
-          connection: 'AzureWebJobsStorage',
-          path: 'deadletters/{DateTime:yyyy}/{DateTime:MM}/{DateTime:dd}/{DateTime:HH}/{rand-guid}.jsonl',
-        }),
-      ]),
-    );
+    expect(Object.values(registration.metadata.bindings).filter((b) => b.direction === 'out')).toHaveLength(1);
+    expect(registration.metadata.retryOptions).toMatchObject({
+      strategy: 'exponentialBackoff',
+      maxRetryCount: -1,
+      minimumInterval: { seconds: 5 },
+      maximumInterval: { seconds: 300 },
+    });
   });
 });
 
@@ -79,20 +76,19 @@ describe('scoreEvents handler', () => {
       .getBlockBlobClient('profile.json')
       .upload(JSON.stringify(profile), Buffer.byteLength(JSON.stringify(profile)));
     const metrics = new RecordingMetrics();
-    const handler = createScoreEventsHandler(
-      {
-        settings: defaultSettings(),
-        profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
-        metrics,
-        now: () => Date.parse('2026-11-10T12:00:01Z'),
-      },
-      scoreEventsOutputs,
-    );
-    return { container, metrics, handler };
+    const dead = azuriteDeadLetters();
+    const handler = createScoreEventsHandler({
+      settings: defaultSettings(),
+      profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
+      metrics,
+      deadLetters: dead.sink,
+      now: () => Date.parse('2026-11-10T12:00:01Z'),
+    });
+    return { container, metrics, handler, dead };
   }
 
   it('scores a batch loaded from storage: scored records out, dead letters as JSON lines, telemetry per batch', async () => {
-    const { handler, metrics } = await setUp();
+    const { handler, metrics, dead } = await setUp();
     // Bytes, as the binary trigger delivers them, beside the parsed objects and text other settings would give.
     const bodies = [
       Buffer.from(JSON.stringify(goodBody('a'))),
@@ -103,8 +99,9 @@ describe('scoreEvents handler', () => {
     ];
     const context = contextFor(bodies.length, '2');
     const scored = await handler(bodies, context);
-    const deadLines = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim().split('\n');
-    const deadLetters = deadLines.map((l) => JSON.parse(l) as DeadLetter);
+    const blobs = await dead.blobs();
+    expect(blobs.map((b) => b.name)).toEqual(['2026/11/10/12/2-0-001.jsonl']);
+    const deadLetters = await dead.letters();
     expect(scored.map((r) => [r.id, r.partition, r.decision])).toEqual([
       ['a', '2', 'ACCEPT'],
       ['b', '2', 'ACCEPT'],
@@ -149,20 +146,16 @@ describe('scoreEvents handler', () => {
   it('dead-letters the whole batch, replayable, when no profile exists yet: nothing is lost', async () => {
     const container = await freshContainer('empty');
     const metrics = new RecordingMetrics();
-    const handler = createScoreEventsHandler(
-      {
-        settings: defaultSettings(),
-        profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
-        metrics,
-      },
-      scoreEventsOutputs,
-    );
+    const dead = azuriteDeadLetters();
+    const handler = createScoreEventsHandler({
+      settings: defaultSettings(),
+      profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
+      metrics,
+      deadLetters: dead.sink,
+    });
     const context = contextFor(2);
     const scored = await handler([goodBody('a'), goodBody('b')], context);
-    const letters = String(context.extraOutputs.get(scoreEventsOutputs.deadLetters))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as DeadLetter);
+    const letters = await dead.letters();
     expect(letters.map((l) => [l.id, l.reason, l.replayable])).toEqual([
       ['a', 'PROFILE.UNAVAILABLE', true],
       ['b', 'PROFILE.UNAVAILABLE', true],
@@ -176,26 +169,25 @@ describe('scoreEvents handler', () => {
 describe('scoreEvents with a broken scorer setup', () => {
   it('dead-letters the batch as SCORER.UNAVAILABLE when the aml scorer cannot be built, naming why', async () => {
     const profile = transactionBaseline();
-    const handler = createScoreEventsHandler(
-      {
-        settings: defaultSettings(),
-        profiles: { current: async () => profile },
-        metrics: new RecordingMetrics(),
-        scorer: () => {
-          throw Object.assign(new Error('The Azure ML endpoint URL "nope" is not a URL'), {
-            code: 'CONFIG.AML_SCORER',
-          });
-        },
-      },
-      scoreEventsOutputs,
-    );
-    const context = contextFor(1);
-    await handler([goodBody('a')], context);
-    const letter = JSON.parse(String(context.extraOutputs.get(scoreEventsOutputs.deadLetters)).trim()) as DeadLetter;
-    expect([letter.reason, letter.replayable, letter.message]).toEqual([
+    const dead = azuriteDeadLetters();
+    const settings = defaultSettings({
+      MRM_SCORER: 'aml',
+      MRM_AML_ENDPOINT_URL: 'http://127.0.0.1:9/score',
+      MRM_AML_CLASSES: 'fraud',
+    });
+    const handler = createScoreEventsHandler({
+      settings,
+      profiles: { current: async () => profile },
+      metrics: new RecordingMetrics(),
+      deadLetters: dead.sink,
+      scorer: scorerFromSettings(settings, {}),
+    });
+    await handler([goodBody('a')], contextFor(1));
+    const [letter] = await dead.letters();
+    expect([letter!.reason, letter!.replayable, letter!.message]).toEqual([
       'SCORER.UNAVAILABLE',
       true,
-      'The Azure ML endpoint URL "nope" is not a URL',
+      "The aml scorer needs at least two distinct class names (MRM_AML_CLASSES or the profile's), got [fraud]",
     ]);
   });
 });

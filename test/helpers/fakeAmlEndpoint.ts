@@ -22,6 +22,8 @@ export type FakeAnswer =
   | { kind: 'hang' }
   /** Sends 200 and the start of a body, then stalls without ending it. */
   | { kind: 'stall-body' }
+  /** Sends 200, then whitespace as fast as the client reads it, until the client goes away (bytes in `bytesSent`). */
+  | { kind: 'stream-whitespace'; declareLength?: number }
   /** Resets the connection (TCP RST) without answering. */
   | { kind: 'reset' };
 
@@ -35,6 +37,9 @@ export interface RecordedRequest {
   format: 'mlflow-split' | 'mlflow-records' | 'data-array' | 'unknown';
   rows: FakeRow[];
   answer: FakeAnswer['kind'];
+  /** Body bytes written for a streamed answer, and whether the client closed the connection before it ended. */
+  bytesSent: number;
+  clientHungUp: boolean;
 }
 
 export interface FakeAmlEndpointOptions {
@@ -94,6 +99,8 @@ export async function startFakeAmlEndpoint(options: FakeAmlEndpointOptions = {})
         format,
         rows,
         answer: 'ok',
+        bytesSent: 0,
+        clientHungUp: false,
       };
       const index = requests.length;
       requests.push(recorded);
@@ -150,6 +157,29 @@ export async function startFakeAmlEndpoint(options: FakeAmlEndpointOptions = {})
           case 'reset':
             req.socket.resetAndDestroy();
             return;
+          case 'stream-whitespace': {
+            res.writeHead(200, {
+              'content-type': 'application/json',
+              ...(current.declareLength === undefined ? {} : { 'content-length': String(current.declareLength) }),
+            });
+            const spaces = Buffer.alloc(64 * 1024, 0x20);
+            res.on('close', () => (recorded.clientHungUp = !res.writableFinished));
+            const limit = current.declareLength ?? Infinity;
+            const pump = (): void => {
+              while (!res.destroyed) {
+                const left = limit - recorded.bytesSent;
+                if (left <= 0) return void res.end();
+                const piece = left < spaces.byteLength ? spaces.subarray(0, left) : spaces;
+                recorded.bytesSent += piece.byteLength;
+                if (!res.write(piece)) {
+                  res.once('drain', pump);
+                  return;
+                }
+              }
+            };
+            pump();
+            return;
+          }
         }
       }
     });

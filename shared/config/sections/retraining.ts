@@ -1,21 +1,16 @@
 import { container, flag, number, oneOf, optionalText, text, url } from '../setting.js';
 import { THRESHOLDS } from '../monitoring.js';
 import { isModelName } from '../../retraining/modelName.js';
+import { compileRulePattern } from '../../retraining/rulePattern.js';
 
 const used = ['retrainWebhook'] as const;
 const okv = <T>(value: T) => ({ ok: true as const, value });
 const bad = (message: string) => ({ ok: false as const, error: message });
 
-/** A case-insensitive regular expression, checked at cold start so a typo fails the deployment, not an alert. */
+/** Rule-name patterns (see rulePattern.ts), checked at cold start so a typo fails the deployment, not an alert. */
 function pattern(raw: string) {
-  try {
-    new RegExp(raw.trim(), 'i');
-    return okv(raw.trim());
-  } catch (error) {
-    return bad(
-      `"${raw}" is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
+  const compiled = compileRulePattern(raw);
+  return compiled.ok ? okv(raw.trim()) : bad(compiled.error);
 }
 
 /** Settings of retrainWebhook (and `mrm alert`). Cross-setting rules: shared/retraining/retrainingSettingsCheck.ts. */
@@ -84,7 +79,7 @@ export const retrainingSettings = {
 
   rulePattern: text(
     'MRM_RETRAIN_RULE_PATTERN',
-    'Alert rules whose name matches this regular expression (case-insensitive) may start retraining; so may any rule carrying the MRM_RETRAIN_MODEL_TAG tag. Other alerts are acknowledged and ignored.',
+    'Alert rules whose name matches one of these comma-separated patterns (case-insensitive) may start retraining; so may any rule carrying the MRM_RETRAIN_MODEL_TAG tag. Other alerts are acknowledged and ignored. A pattern is text with `*` for any characters, anchored by a leading `^` or a trailing `$`, else found anywhere in the name (e.g. `^mrm-retrain-`, `*-drift$`); it is matched in linear time, and regular expressions are refused.',
     'drift',
     used,
     { parse: pattern },

@@ -1,4 +1,4 @@
-import { container, flag, number, oneOf, optionalText, text, url } from '../setting.js';
+import { container, flag, number, oneOf, optionalNumber, optionalText, text, url } from '../setting.js';
 
 /** Settings of scoreEvents (and `mrm score`). Defaults are the seed's (drift-methods.md "Per-event defences"). */
 export const scoringSettings = {
@@ -107,6 +107,12 @@ export const scoringSettings = {
     10_000,
     ['scoreEvents'],
     { min: 100, integer: true },
+  ),
+  amlMaxResponseBytes: optionalNumber(
+    'MRM_AML_MAX_RESPONSE_BYTES',
+    'Largest answer read from the endpoint for one request, in bytes; a longer one is not read further and is a bad response (SCORER.BAD_RESPONSE, replayable). Unset: 64 KiB plus 4 KiB per event of the request.',
+    ['scoreEvents'],
+    { min: 1024, integer: true },
   ),
   amlMaxRetries: number(
     'MRM_AML_MAX_RETRIES',

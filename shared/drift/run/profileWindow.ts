@@ -1,6 +1,5 @@
-import { MrmError, errorMessage } from '../../errors.js';
+import { MrmError, errorMessage, kindOf } from '../../errors.js';
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
-import { CAPTURE_FAILURES } from '../../capture/captureFailures.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import { emptyProfile, mergeProfiles, type DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
@@ -55,7 +54,7 @@ export interface ProfileWindowDeps {
   progress: DriftProgress;
 }
 
-type Outcome = CachedBlobOutcome & { source: 'read' | 'cache'; transient?: boolean };
+type Outcome = CachedBlobOutcome & { source: 'read' | 'cache' };
 
 /**
  * The fold of the weekly drift: list the window's blobs, profile each one (from the cache when its name and ETag
@@ -89,10 +88,10 @@ export async function profileWindow(
   let next = 0;
   let mergeAt = 0;
   let outOfTime = false;
-  let unreadable: unknown;
+  let readFailure: { blob: string; error: unknown } | undefined;
   let wake: Array<() => void> = [];
 
-  const profileOne = async (ref: CaptureBlobRef & { hub: CapturedHub }): Promise<Outcome> => {
+  const profileOne = async (ref: CaptureBlobRef & { hub: CapturedHub }): Promise<Outcome | undefined> => {
     const key: BlobProfileKey = {
       schemaId: schema.id,
       hub: ref.hub,
@@ -106,16 +105,11 @@ export async function profileWindow(
     try {
       folded = await foldCaptureBlob(source.read(ref), ref.hub, schema, request.decoder);
     } catch (error) {
-      if (error instanceof MrmError || !isStoreFault(error)) throw error;
-      unreadable ??= error;
-      // Not cached: a store fault may be gone by the next run.
-      return {
-        ok: false,
-        code: CAPTURE_FAILURES.unreadable,
-        message: `Could not read the blob: ${errorMessage(error)}`,
-        source: 'read',
-        transient: true,
-      };
+      // Bad bytes are values (folded.ok false); anything thrown while reading is the store's, or ours. A blob read
+      // for now is not a bad blob: the run stops, and the retry finds every blob profiled so far in the cache.
+      if (kindOf(error) === 'bug') throw error;
+      readFailure ??= { blob: ref.name, error };
+      return undefined;
     }
     const outcome: CachedBlobOutcome = folded.ok
       ? { ok: true, ...folded.value }
@@ -152,37 +146,40 @@ export async function profileWindow(
 
   const worker = async (): Promise<void> => {
     for (;;) {
-      while (next < refs.length && next - mergeAt >= maxAhead) await new Promise<void>((resolve) => wake.push(resolve));
-      if (next >= refs.length || outOfTime) return;
+      while (next < refs.length && next - mergeAt >= maxAhead && !readFailure)
+        await new Promise<void>((resolve) => wake.push(resolve));
+      if (next >= refs.length || outOfTime || readFailure) return;
       if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
         outOfTime = true;
         return;
       }
       const index = next++;
-      finished.set(index, await profileOne(refs[index]!));
+      const outcome = await profileOne(refs[index]!);
+      if (outcome === undefined) {
+        // Wake the workers waiting for this blob's turn to merge: they stop too.
+        for (const resume of wake.splice(0)) resume();
+        return;
+      }
+      finished.set(index, outcome);
       mergeReady();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, refs.length)) }, worker));
 
+  if (readFailure) {
+    const { blob, error } = readFailure;
+    throw new MrmError(
+      kindOf(error) === 'configuration' ? 'configuration' : 'transient',
+      'CAPTURE.READ_FAILED',
+      `Could not read Capture blob ${blob} of ${window.label}: ${errorMessage(error)}`,
+      { cause: error, detail: { blob } },
+    );
+  }
   if (outOfTime) {
     progress.note(
       `Time budget used up after ${mergeAt} of ${refs.length} blobs; the next run resumes from the cached profiles`,
     );
     return { status: 'incomplete', blobsDone: mergeAt, blobsTotal: refs.length };
-  }
-  const unreadableCount = Object.values(hubs).reduce(
-    (n, h) => n + h.skipped.filter((s) => s.reason === CAPTURE_FAILURES.unreadable).length,
-    0,
-  );
-  if (refs.length > 0 && unreadableCount === refs.length) {
-    throw new MrmError(
-      CAPTURE_FAILURES.unreadable,
-      `None of the ${refs.length} Capture blobs of ${window.label} could be read: ${errorMessage(unreadable)}`,
-      {
-        cause: unreadable,
-      },
-    );
   }
   return { status: 'complete', hubs };
 }
@@ -223,16 +220,4 @@ function fold(hub: HubWindow, name: string, outcome: Outcome): void {
   ) {
     hub.lastEnqueuedInMs = outcome.lastEnqueuedInMs;
   }
-}
-
-/** Errors a store raises for I/O (network, HTTP status, missing file), as opposed to bugs in our code. */
-function isStoreFault(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & { statusCode?: unknown; code?: unknown };
-  return (
-    e.name === 'RestError' ||
-    typeof e.statusCode === 'number' ||
-    (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) ||
-    e.name === 'AbortError'
-  );
 }

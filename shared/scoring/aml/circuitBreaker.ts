@@ -14,12 +14,15 @@ export interface CircuitBreakerOptions {
  *
  * closed --(failureThreshold consecutive failures)--> open --(cooldown elapsed, one caller acquires)--> half-open;
  * half-open --(trial succeeds)--> closed, --(trial fails)--> open again for another cooldown. While the trial is in
- * flight every other caller is refused, so exactly one request probes the endpoint.
+ * flight exactly one request probes the endpoint: `tryAcquire` refuses the others, `acquire` has them wait for the
+ * trial's outcome (a recovering endpoint then gets the rest of the batch, a failing one refuses it at once).
  */
 export class CircuitBreaker {
   private consecutiveFailures = 0;
   private openedAtInMs: number | undefined;
   private trialInFlight = false;
+  private trialSettled: Promise<void> = Promise.resolve();
+  private settleTrial: () => void = () => undefined;
 
   constructor(private readonly options: CircuitBreakerOptions) {
     if (!Number.isInteger(options.failureThreshold) || options.failureThreshold < 1) {
@@ -44,20 +47,30 @@ export class CircuitBreaker {
     if (this.trialInFlight) return undefined;
     if (this.options.now() - this.openedAtInMs < this.options.cooldownInMs) return undefined;
     this.trialInFlight = true;
+    this.trialSettled = new Promise((resolve) => (this.settleTrial = resolve));
     return trialPermit;
+  }
+
+  /** As `tryAcquire`, but waits for a trial in flight to settle rather than refusing while it runs. */
+  async acquire(): Promise<BreakerPermit | undefined> {
+    for (;;) {
+      const permit = this.tryAcquire();
+      if (permit || !this.trialInFlight) return permit;
+      await this.trialSettled;
+    }
   }
 
   /** Any answer proves the endpoint is back: close. */
   succeeded(permit: BreakerPermit): void {
     this.consecutiveFailures = 0;
     this.openedAtInMs = undefined;
-    if (permit.trial) this.trialInFlight = false;
+    if (permit.trial) this.endTrial();
   }
 
   failed(permit: BreakerPermit): void {
     if (permit.trial) {
       this.openedAtInMs = this.options.now();
-      this.trialInFlight = false;
+      this.endTrial();
       return;
     }
     // A request that was already in flight when the breaker opened adds nothing to what opened it.
@@ -67,7 +80,12 @@ export class CircuitBreaker {
   }
 
   released(permit: BreakerPermit): void {
-    if (permit.trial) this.trialInFlight = false;
+    if (permit.trial) this.endTrial();
+  }
+
+  private endTrial(): void {
+    this.trialInFlight = false;
+    this.settleTrial();
   }
 }
 

@@ -28,7 +28,7 @@ const snippetLength = 200;
  */
 export function parseAmlResponse(bodyText: string, context: AmlResponseContext): Result<Prediction[]> {
   const bad = (reason: string, extra: Record<string, unknown> = {}) =>
-    fail('SCORER.BAD_RESPONSE', `The Azure ML endpoint's answer cannot be used: ${reason}`, {
+    fail('configuration', 'SCORER.BAD_RESPONSE', `The Azure ML endpoint's answer cannot be used: ${reason}`, {
       status: context.status,
       snippet: bodyText.slice(0, snippetLength),
       ...extra,

@@ -76,7 +76,7 @@ export async function loadOnnxModel(
       logSeverityLevel: 3,
     });
   } catch (error) {
-    return fail('MODEL.NOT_ONNX', `onnxruntime cannot load the model: ${errorMessage(error)}`);
+    return fail('configuration', 'MODEL.NOT_ONNX', `onnxruntime cannot load the model: ${errorMessage(error)}`);
   }
   const release = async <T>(failure: T): Promise<T> => {
     await session.release().catch(() => undefined);
@@ -101,7 +101,11 @@ export async function loadOnnxModel(
     trialOutputs = await session.run(feedsFor(inputs.value, [trial], schema, ort.Tensor), fetches);
   } catch (error) {
     return release(
-      fail('MODEL.TRIAL_FAILED', `The model throws on one row of the baseline's means: ${errorMessage(error)}`),
+      fail(
+        'configuration',
+        'MODEL.TRIAL_FAILED',
+        `The model throws on one row of the baseline's means: ${errorMessage(error)}`,
+      ),
     );
   }
   const probabilities = trialOutputs[outputs.value.probabilities]!;
@@ -110,7 +114,13 @@ export async function loadOnnxModel(
   const [outcome] = predictionsFrom(trialOutputs, outputs.value, classes.value, 1);
   if (outcome && !outcome.ok) {
     const hint = outcome.error.message.includes('distribution') ? '; does the exported graph end with a softmax?' : '';
-    return release(fail('MODEL.TRIAL_FAILED', `${outcome.error.message} (on one row of the baseline's means${hint})`));
+    return release(
+      fail(
+        'configuration',
+        'MODEL.TRIAL_FAILED',
+        `${outcome.error.message} (on one row of the baseline's means${hint})`,
+      ),
+    );
   }
   return ok(new OnnxModel(bytes, session, ort.Tensor, schema, inputs.value, outputs.value, classes.value));
 }

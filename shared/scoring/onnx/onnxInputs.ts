@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { fail, ok, type Result } from '../../errors.js';
+import { fail, ok, type Failure, type Result } from '../../errors.js';
 import type { BaselineFeature } from '../../baseline/profile.js';
 import type { ScoreRequest } from '../scorer.js';
 
@@ -132,10 +132,15 @@ function width(m: InferenceSession.TensorValueMetadata): number | undefined {
   return typeof w === 'number' && w > 0 ? w : undefined;
 }
 
-function mismatch(problems: readonly string[]): { ok: false; error: { code: string; message: string } } {
-  return fail('MODEL.INPUT_MISMATCH', `The model's inputs do not fit the baseline: ${problems.join('; ')}`, {
-    problems,
-  });
+function mismatch(problems: readonly string[]): { ok: false; error: Failure } {
+  return fail(
+    'configuration',
+    'MODEL.INPUT_MISMATCH',
+    `The model's inputs do not fit the baseline: ${problems.join('; ')}`,
+    {
+      problems,
+    },
+  );
 }
 
 /** The Tensor constructor of the loaded runtime (passed in: the runtime is imported only when the scorer is onnx). */

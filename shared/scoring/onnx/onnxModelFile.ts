@@ -51,9 +51,14 @@ export function readOnnxModelFile(bytes: Uint8Array): Result<OnnxModelFile> {
     const graph = last(fields, MODEL.graph);
     const irVersion = last(fields, MODEL.irVersion);
     if (!graph || !irVersion || graph.wireType !== 2 || irVersion.wireType !== 0) {
-      return fail('MODEL.NOT_ONNX', 'The file is not an ONNX model: it has no graph or no IR version', {
-        bytes: bytes.length,
-      });
+      return fail(
+        'configuration',
+        'MODEL.NOT_ONNX',
+        'The file is not an ONNX model: it has no graph or no IR version',
+        {
+          bytes: bytes.length,
+        },
+      );
     }
     const graphFields = readFields(bytes, graph.from, graph.to);
     const producer = last(fields, MODEL.producerName);
@@ -74,7 +79,9 @@ export function readOnnxModelFile(bytes: Uint8Array): Result<OnnxModelFile> {
     });
   } catch (error) {
     if (!(error instanceof ProtobufError)) throw error;
-    return fail('MODEL.NOT_ONNX', `The file is not an ONNX model: ${error.message}`, { bytes: bytes.length });
+    return fail('configuration', 'MODEL.NOT_ONNX', `The file is not an ONNX model: ${error.message}`, {
+      bytes: bytes.length,
+    });
   }
 }
 

@@ -30,7 +30,8 @@ export function planOutputs(
 ): Result<OutputPlan> {
   const tensors = metadata.filter((m): m is InferenceSession.TensorValueMetadata => m.isTensor);
   const listed = metadata.map((m) => (m.isTensor ? `${m.name} (${m.type})` : `${m.name} (not a tensor)`)).join(', ');
-  const problem = (message: string) => fail('MODEL.OUTPUT_MISMATCH', `${message}; the model's outputs: ${listed}`);
+  const problem = (message: string) =>
+    fail('configuration', 'MODEL.OUTPUT_MISMATCH', `${message}; the model's outputs: ${listed}`);
 
   const probabilities = pick(tensors, FLOATS, 'prob', names.probabilities, zipMaps[0]?.output);
   if (probabilities === undefined) {
@@ -93,22 +94,29 @@ export function planClasses(
   const singleColumn = columns === 1;
   const k = singleColumn ? 2 : columns;
   if (k < 2)
-    return fail('MODEL.OUTPUT_MISMATCH', `The probability output has ${columns} columns; a classifier has 2 or more`);
+    return fail(
+      'configuration',
+      'MODEL.OUTPUT_MISMATCH',
+      `The probability output has ${columns} columns; a classifier has 2 or more`,
+    );
   if (modelLabels && modelLabels.length !== k) {
     return fail(
+      'configuration',
       'MODEL.OUTPUT_MISMATCH',
       `The probability output has ${columns} columns but the model names ${modelLabels.length} classes (${modelLabels.join(', ')})`,
     );
   }
   if (configured && configured.length !== k) {
     return fail(
+      'configuration',
       'MODEL.OUTPUT_MISMATCH',
       `MRM_ONNX_CLASSES names ${configured.length} classes (${configured.join(', ')}) but the model has ${k}${modelLabels ? ` (${modelLabels.join(', ')})` : ''}`,
     );
   }
   const labels = modelLabels ?? Array.from({ length: k }, (_, i) => String(i));
   const classes = configured ? [...configured] : [...labels];
-  if (new Set(classes).size !== k) return fail('MODEL.OUTPUT_MISMATCH', `Class names repeat: ${classes.join(', ')}`);
+  if (new Set(classes).size !== k)
+    return fail('configuration', 'MODEL.OUTPUT_MISMATCH', `Class names repeat: ${classes.join(', ')}`);
   const columnOfLabel = new Map(labels.map((label, i) => [label, i]));
   // Configured names are labels too, so a label output already speaking them is understood.
   classes.forEach((name, i) => {
@@ -205,5 +213,8 @@ export function distributionProblem(p: ArrayLike<number>, at: number, k: number)
 }
 
 function badOutput(message: string): { ok: false; error: Failure } {
-  return { ok: false, error: { code: 'SCORER.BAD_RESPONSE', message: `The ONNX model's ${message}` } };
+  return {
+    ok: false,
+    error: { kind: 'configuration', code: 'SCORER.BAD_RESPONSE', message: `The ONNX model's ${message}` },
+  };
 }

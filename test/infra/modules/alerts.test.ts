@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { defaultSettings } from '../../../shared/config/settings.js';
+import { compileRulePattern } from '../../../shared/retraining/rulePattern.js';
 import {
   BicepScope,
   REPO_ROOT,
@@ -140,7 +141,9 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
 });
 
 describe('alert routing', () => {
-  const pattern = new RegExp(appSettings.get('MRM_RETRAIN_RULE_PATTERN') as string, 'i');
+  const compiled = compileRulePattern(appSettings.get('MRM_RETRAIN_RULE_PATTERN') as string);
+  if (!compiled.ok) throw new Error(compiled.error);
+  const pattern = { test: compiled.value };
   const modelTag = appSettings.get('MRM_RETRAIN_MODEL_TAG') as string;
   const name = (rule: Resource): Value => evaluated(rule).name ?? UNKNOWN;
 

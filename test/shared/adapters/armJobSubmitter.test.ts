@@ -30,6 +30,19 @@ describe('ArmJobSubmitter against a fake ARM over TLS', () => {
   });
   afterEach(async () => arm.close());
 
+  it('looks a job up by name: found once submitted, absent before, unknown when ARM cannot tell', async () => {
+    expect(await submitter().find(request.jobName)).toBe('absent');
+    await submitter().submit(request);
+    expect(await submitter().find(request.jobName)).toBe('found');
+    expect(arm.requests.at(-1)).toMatchObject({ method: 'GET', authorization: `Bearer token-for:${arm.url}.default` });
+    credential.unavailable = true;
+    try {
+      expect(await submitter().find(request.jobName)).toBe('unknown');
+    } finally {
+      credential.unavailable = false;
+    }
+  });
+
   it('PUTs the body to the job URL with the api-version and an ARM token', async () => {
     const outcome = await submitter().submit(request);
     expect(outcome).toEqual({

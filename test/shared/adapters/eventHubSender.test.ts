@@ -140,7 +140,7 @@ describe('EventHubSender.open', () => {
   ])('refuses %j with SEND.BAD_CONNECTION_STRING and says what is wrong', (connectionString, message) => {
     expect(EventHubSender.open({ kind: 'connectionString', connectionString, eventHub: 'events' })).toEqual({
       ok: false,
-      error: { code: 'SEND.BAD_CONNECTION_STRING', message },
+      error: { kind: 'configuration', code: 'SEND.BAD_CONNECTION_STRING', message },
     });
   });
 
@@ -150,6 +150,7 @@ describe('EventHubSender.open', () => {
     expect(EventHubSender.open({ kind: 'connectionString', connectionString: cs })).toEqual({
       ok: false,
       error: {
+        kind: 'configuration',
         code: 'SEND.NO_EVENT_HUB',
         message: 'No Event Hub named: pass --hub <name> or use a connection string with EntityPath=<hub>',
       },

@@ -50,6 +50,7 @@ describe('trainIsolationForest: input validation', () => {
     expect(trained).toEqual({
       ok: false,
       error: {
+        kind: 'bad-input',
         code: 'FOREST.TOO_FEW_ROWS',
         message: 'An isolation forest needs at least 2 training rows, got 1',
         detail: { rows: 1 },
@@ -89,6 +90,7 @@ describe('trainIsolationForest: input validation', () => {
     expect(trained).toEqual({
       ok: false,
       error: {
+        kind: 'bad-input',
         code: 'FOREST.NOT_FINITE',
         message: `Training value at row 2, column 1 is ${shown}; impute or drop it first`,
         detail: { row: 2, column: 1 },

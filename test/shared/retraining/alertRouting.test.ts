@@ -17,7 +17,7 @@ describe('routeAlert', () => {
   it('routes a rule by name (case-insensitive pattern) to the default model when it has no tag', () => {
     expect(routeAlert('MRM-Drift-Magnitude', { kind: 'found', tags: {} }, options)).toEqual({
       ok: true,
-      value: { kind: 'retrain', model: 'default', via: 'rule name matches /drift/i' },
+      value: { kind: 'retrain', model: 'default', via: 'rule name matches "drift"' },
     });
     expect(routeAlert('mrm-drift', undefined, options)).toMatchObject({ value: { kind: 'retrain' } });
   });
@@ -27,7 +27,7 @@ describe('routeAlert', () => {
     expect(route.ok && route.value).toEqual({
       kind: 'ignore',
       reason:
-        'Alert rule "cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN /drift/i and it has no mrm-model tag (its tags could not be read: rule not found (404))',
+        'Alert rule "cpu-high" is not one of this deployment\'s: its name does not match MRM_RETRAIN_RULE_PATTERN "drift" and it has no mrm-model tag (its tags could not be read: rule not found (404))',
     });
   });
 

@@ -222,12 +222,15 @@ describe('OnnxScorer at run time', () => {
 
   it('answers SCORER.UNAVAILABLE while the source has no model, and scores once it has one', async () => {
     const golden = onnxGolden('iris-gbt');
-    const source = new SettableModelSource(new MrmError('MODEL.UNAVAILABLE', 'models/model.onnx does not exist'));
+    const source = new SettableModelSource(
+      new MrmError('configuration', 'MODEL.UNAVAILABLE', 'models/model.onnx does not exist'),
+    );
     const scorer = new OnnxScorer(source, profileFor(golden));
     const [missing] = await scorer.scoreBatch(requestsFor(golden).slice(0, 1));
     expect(missing).toEqual({
       ok: false,
       error: {
+        kind: 'configuration',
         code: 'SCORER.UNAVAILABLE',
         message: 'No ONNX model to score with: models/model.onnx does not exist',
         detail: { cause: 'MODEL.UNAVAILABLE' },

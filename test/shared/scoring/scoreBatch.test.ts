@@ -4,7 +4,7 @@ import { scoreBatch } from '../../../shared/scoring/scoreBatch.js';
 import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { readEventMetadata } from '../../../shared/scoring/eventMetadata.js';
-import { decodeBody } from '../../../shared/scoring/deadLetter.js';
+import { decodeBody, storedDeadLetter } from '../../../shared/scoring/deadLetter.js';
 import type { Scorer } from '../../../shared/scoring/scorer.js';
 import { compileForest } from '../../../shared/baseline/compileForest.js';
 import { InputValidator } from '../../../shared/scoring/inputValidator.js';
@@ -143,10 +143,12 @@ describe('scoreBatch', () => {
   it('keeps the original body of a dead letter so it can be replayed', async () => {
     const binary = Buffer.from([0xff, 0x00, 0x01]);
     const result = await scoreBatch(engineWith(), ['not json', binary, { id: 'x', features: 5 }], meta(3), clock);
-    expect(result.deadLetters.map((d) => [d.bodyEncoding, decodeBody(d)])).toEqual([
+    expect(result.deadLetters.map((d) => d.original)).toEqual(['not json', binary, { id: 'x', features: 5 }]);
+    const stored = result.deadLetters.map(storedDeadLetter);
+    expect(stored.map((d) => [d.bodyEncoding, decodeBody(d)])).toEqual([
       ['text', 'not json'],
       ['base64', binary],
-      ['json', '{"id":"x","features":5}'],
+      ['json', { id: 'x', features: 5 }],
     ]);
     expect(result.deadLetters[2]!.id).toBe('x');
     expect(result.deadLetters[1]!.metadata).toMatchObject({ partition: '3', sequenceNumber: 101, offset: '5001' });
@@ -157,7 +159,10 @@ describe('scoreBatch', () => {
       kind: 'aml',
       modelVersion: 'aml:test',
       scoreBatch: async (requests) =>
-        requests.map(() => ({ ok: false, error: { code: 'SCORER.UNAVAILABLE', message: 'breaker open' } })),
+        requests.map(() => ({
+          ok: false,
+          error: { kind: 'transient', code: 'SCORER.UNAVAILABLE', message: 'breaker open' },
+        })),
     };
     const result = await scoreBatch(
       engineWith({}, () => down),

@@ -117,28 +117,30 @@ describe('profileWindow', () => {
     expect(again.skipped.map((s) => s.reason)).toEqual(['CAPTURE.TRUNCATED']);
   });
 
-  it('skips a blob the store cannot read as CAPTURE.UNREADABLE without caching it, so the next run retries it', async () => {
+  it('fails the run when the store cannot read a blob, having cached the others, so that the retry reads only it', async () => {
     const cache = new MemoryProfileCache();
     const store = week();
     const victim = [...store.files.keys()].sort()[2]!;
     store.failReads.add(victim);
-    const first = complete(await run(store, cache));
-    expect(first.skipped).toContainEqual({
-      name: victim,
-      reason: 'CAPTURE.UNREADABLE',
-      message: expect.stringContaining('connection reset'),
+    await expect(run(store, cache)).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'CAPTURE.READ_FAILED',
+      message: expect.stringContaining(`Could not read Capture blob ${victim} of`),
+      detail: { blob: victim },
     });
     store.failReads.clear();
-    store.reads.length = 0;
+    const readsBefore = store.reads.length;
     const second = complete(await run(store, cache));
-    expect(store.reads).toEqual([victim]);
+    expect(store.reads.slice(readsBefore)).toContain(victim);
+    expect(second.folded + second.skipped.length).toBe(12);
     expect(second.skipped.map((s) => s.reason)).toEqual(['CAPTURE.TRUNCATED']);
   });
 
-  it('throws when no blob at all can be read (a store fault, not a week of bad files)', async () => {
+  it('rethrows a bug as it is, not as a read failure', async () => {
     const store = week();
-    for (const name of store.files.keys()) store.failReads.add(name);
-    await expect(run(store, new MemoryProfileCache())).rejects.toMatchObject({ code: 'CAPTURE.UNREADABLE' });
+    const read = store.read.bind(store);
+    store.read = (blob) => (blob.name === [...store.files.keys()].sort()[0] ? brokenRead() : read(blob));
+    await expect(run(store, new MemoryProfileCache())).rejects.toThrow(TypeError);
   });
 
   it('goes on when the cache cannot be written, and says so', async () => {
@@ -162,3 +164,8 @@ describe('profileWindow', () => {
     expect(done).toHaveLength(12);
   });
 });
+
+// eslint-disable-next-line require-yield
+async function* brokenRead(): AsyncIterable<Uint8Array> {
+  throw new TypeError("Cannot read properties of undefined (reading 'length')");
+}

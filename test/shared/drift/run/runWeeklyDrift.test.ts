@@ -332,7 +332,10 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
           ...base,
           telemetry: {
             description: 'log-analytics:ws-1',
-            weekTelemetry: async () => ({ ok: false, error: { code: 'TELEMETRY.FORBIDDEN', message: 'HTTP 403' } }),
+            weekTelemetry: async () => ({
+              ok: false,
+              error: { kind: 'configuration', code: 'TELEMETRY.FORBIDDEN', message: 'HTTP 403' },
+            }),
           },
         },
         { baseline, window, options: DEFAULT_DRIFT_OPTIONS },

@@ -19,7 +19,20 @@ export interface RecordedRequest {
 }
 
 /** How the fake answers the next job PUTs / endpoint POSTs / rule GETs: one behaviour each, consumed in order. */
-export type Behaviour = 'normal' | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503 | 'hang' | 'reset';
+export type Behaviour =
+  | 'normal'
+  | 400
+  | 401
+  | 403
+  | 404
+  | 409
+  | 429
+  | 500
+  | 503
+  | 'hang'
+  | 'reset'
+  /** Creates the job, then never answers: the submission happened but its answer is lost. */
+  | 'accept-then-hang';
 
 const JOB_PATH =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/jobs\/([^/]+)$/i;
@@ -162,7 +175,7 @@ export class FakeArm {
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
     const misbehave = (behaviour: Behaviour | undefined): boolean => {
-      if (behaviour === undefined || behaviour === 'normal') return false;
+      if (behaviour === undefined || behaviour === 'normal' || behaviour === 'accept-then-hang') return false;
       if (behaviour === 'hang') return true; // never answers; the client's timeout must fire
       if (behaviour === 'reset') {
         req.socket.destroy();
@@ -179,7 +192,12 @@ export class FakeArm {
 
     const job = JOB_PATH.exec(recorded.path);
     if (job && recorded.method === 'PUT') {
-      if (misbehave(this.jobBehaviours.shift())) return;
+      const behaviour = this.jobBehaviours.shift();
+      if (behaviour === 'accept-then-hang') {
+        this.jobs.set(job[4]!.toLowerCase(), recorded.body);
+        return;
+      }
+      if (misbehave(behaviour)) return;
       const key = job[4]!.toLowerCase();
       if (this.jobs.has(key)) {
         send(400, {

@@ -74,6 +74,36 @@ describe('CircuitBreaker', () => {
     expect(b.state).toBe('closed');
   });
 
+  it('has callers of acquire() wait for the trial in flight: a success lets them all through, a failure refuses them', async () => {
+    const { breaker: b, clock } = breaker(1, 1000);
+    b.failed(b.tryAcquire()!);
+    clock.t = 1000;
+    const trial = (await b.acquire())!;
+    const waiting = [b.acquire(), b.acquire()];
+    b.succeeded(trial);
+    expect((await Promise.all(waiting)).map((p) => p?.trial)).toEqual([false, false]);
+
+    b.failed(b.tryAcquire()!);
+    clock.t = 2000;
+    const second = (await b.acquire())!;
+    const refused = b.acquire();
+    b.failed(second);
+    expect(await refused).toBeUndefined();
+  });
+
+  it('hands the trial to one waiter when the trial is abandoned', async () => {
+    const { breaker: b, clock } = breaker(1, 1000);
+    b.failed(b.tryAcquire()!);
+    clock.t = 1000;
+    const trial = (await b.acquire())!;
+    const waiting = [b.acquire(), b.acquire()];
+    b.released(trial);
+    const [first] = await Promise.race([Promise.all([waiting[0]]), Promise.all([waiting[1]])]);
+    expect(first?.trial).toBe(true);
+    b.succeeded(first!);
+    expect((await Promise.all(waiting)).filter((p) => p?.trial)).toHaveLength(1);
+  });
+
   it('rejects a nonsensical configuration', () => {
     expect(() => new CircuitBreaker({ failureThreshold: 0, cooldownInMs: 1, now: () => 0 })).toThrow(
       'failureThreshold must be a whole number >= 1, got 0',

@@ -22,6 +22,7 @@ describe('predictionsFrom', () => {
     expect(outcomes[1]).toEqual({
       ok: false,
       error: {
+        kind: 'configuration',
         code: 'SCORER.BAD_RESPONSE',
         message:
           'The ONNX model\'s output "probabilities" is not a probability distribution for this event: column 0 is NaN',
