@@ -54,7 +54,7 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const holdout = options.holdout ?? BASELINE_DEFAULTS.holdout;
   const budgets = { ...BASELINE_DEFAULTS.budgets, ...options.budgets };
   const invalid = checkOptions(holdout, budgets);
-  if (invalid) return fail('BASELINE.INVALID_OPTION', invalid);
+  if (invalid) return fail('bad-input', 'BASELINE.INVALID_OPTION', invalid);
   const numericColumns = table.columns.filter((c) => c.type === 'numeric');
   const categoricalColumns = table.columns.filter((c) => c.type === 'categorical');
   if (numericColumns.length === 0) {
@@ -78,6 +78,7 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
   const split = splitHoldout(table.labels, holdout, random);
   if (split.train.length < MIN_TRAIN_ROWS || split.heldOut.length < MIN_HELD_OUT_ROWS) {
     return fail(
+      'bad-input',
       'BASELINE.TOO_FEW_ROWS',
       `${table.rows} rows split at --holdout ${holdout} into ${split.train.length} to fit and ${split.heldOut.length} ` +
         `to hold out; calibrated validation needs at least ${MIN_TRAIN_ROWS} and ${MIN_HELD_OUT_ROWS}`,
