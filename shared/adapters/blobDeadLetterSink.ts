@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { DeadLetter } from '../scoring/deadLetter.js';
+import { uploadCreatingContainer } from './uploadCreatingContainer.js';
 import {
   MAX_DEAD_LETTER_PART_BYTES,
   deadLetterPartName,
@@ -27,7 +28,7 @@ export class BlobDeadLetterSink implements DeadLetterSink {
     for (const bytes of deadLetterParts(letters, this.options.maxPartBytes ?? MAX_DEAD_LETTER_PART_BYTES)) {
       const name = deadLetterPartName(batch, ++part, () => unique);
       try {
-        await this.upload(name, bytes);
+        await uploadCreatingContainer(this.container, name, bytes, 'application/x-ndjson');
       } catch (error) {
         throw new MrmError(
           kindOf(error) === 'configuration' ? 'configuration' : 'transient',
@@ -39,17 +40,5 @@ export class BlobDeadLetterSink implements DeadLetterSink {
       names.push(`${this.container.containerName}/${name}`);
     }
     return names;
-  }
-
-  private async upload(name: string, bytes: Buffer): Promise<void> {
-    const blob = this.container.getBlockBlobClient(name);
-    const upload = () => blob.uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
-    try {
-      await upload();
-    } catch (error) {
-      if (!(error instanceof RestError) || error.statusCode !== 404) throw error;
-      await this.container.createIfNotExists();
-      await upload();
-    }
   }
 }

@@ -1,4 +1,5 @@
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
+import { uploadCreatingContainer } from './uploadCreatingContainer.js';
 import type { DriftWindow } from '../drift/run/driftWindow.js';
 import type { ReportSink } from '../drift/run/ports.js';
 
@@ -9,21 +10,8 @@ export class BlobReportSink implements ReportSink {
   async write(window: DriftWindow, reportJson: string, html: string): Promise<{ json: string; html: string }> {
     const jsonName = `${window.label}/report.json`;
     const htmlName = `${window.label}/report.html`;
-    await this.upload(jsonName, reportJson, 'application/json');
-    await this.upload(htmlName, html, 'text/html; charset=utf-8');
+    await uploadCreatingContainer(this.container, jsonName, reportJson, 'application/json');
+    await uploadCreatingContainer(this.container, htmlName, html, 'text/html; charset=utf-8');
     return { json: `${this.container.containerName}/${jsonName}`, html: `${this.container.containerName}/${htmlName}` };
-  }
-
-  private async upload(name: string, text: string, contentType: string): Promise<void> {
-    const blob = this.container.getBlockBlobClient(name);
-    const upload = () =>
-      blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: contentType } });
-    try {
-      await upload();
-    } catch (error) {
-      if (!(error instanceof RestError) || error.statusCode !== 404) throw error;
-      await this.container.createIfNotExists();
-      await upload();
-    }
   }
 }
