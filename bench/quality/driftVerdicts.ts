@@ -10,7 +10,7 @@ import { chiSquareContingency } from '../../shared/drift/stats/chiSquare.js';
 import { chiSquareSf } from '../../shared/drift/stats/special/gamma.js';
 import { ksPValue } from '../../shared/drift/stats/ks.js';
 import { peerPython } from './peerPython.js';
-import { repoPath } from './repoPath.js';
+import { repoPath } from '../../cli/repoPath.js';
 import { CHANGED_FEATURE, poisson, seededColumns, type SeededChange } from './seededFeatures.js';
 import { readSklearnDataset, SKLEARN_DATASETS } from './sklearnDatasets.js';
 

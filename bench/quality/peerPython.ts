@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { repoPath } from './repoPath.js';
+import { repoPath } from '../../cli/repoPath.js';
 
 /** The repository's peer environment, made by scripts/python/peers.sh (gitignored). */
 export const PEER_VENV_PYTHON = repoPath('.venv-peers', 'bin', 'python');

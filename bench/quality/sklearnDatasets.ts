@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { repoPath } from './repoPath.js';
+import { repoPath } from '../../cli/repoPath.js';
 import type { SchemaColumn } from '../../shared/drift/schema.js';
 
 /** The datasets scripts/golden/sklearn_datasets.py exports from scikit-learn (they ship inside it: no download). */

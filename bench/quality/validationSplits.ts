@@ -8,7 +8,7 @@ import { readTrainingData, type TrainingTable } from '../../shared/baseline/trai
 import { unwrap } from '../../shared/errors.js';
 import { InputValidator } from '../../shared/scoring/inputValidator.js';
 import type { InputEvent, Risk } from '../../shared/scoring/records.js';
-import { repoPath } from './repoPath.js';
+import { repoPath } from '../../cli/repoPath.js';
 import type { SklearnDataset } from './sklearnDatasets.js';
 
 /** scikit-learn's bundled datasets, exported by scripts/golden/sklearn_datasets.py to test/fixtures/sklearn. */

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../shared/adapters/azurite.js';
@@ -10,6 +12,7 @@ import { MrmError, errorMessage, unwrap } from '../../shared/errors.js';
 import { folderOutput } from '../demo/folderOutput.js';
 import { startLocalFunctionHost } from '../demo/localFunctionHost.js';
 import { progressView, type ProgressStream } from '../demo/progressView.js';
+import { repoPath } from '../repoPath.js';
 
 export interface DemoOptions {
   events: number;
@@ -19,7 +22,12 @@ export interface DemoOptions {
   out: string;
   captureInterval: number;
   verbose?: boolean;
+  /** The ONNX classifier to guard (default: the bundled fraud model); false: the embedded input-anomaly detector. */
+  model?: string | false;
 }
+
+/** The demo's fraud classifier, made by scripts/models/make_demo_model.py. */
+export const DEMO_MODEL = repoPath('examples', 'models', 'card-fraud-gbt.onnx');
 
 export interface DemoIo {
   stdout: ProgressStream;
@@ -64,6 +72,25 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
     throw new MrmError('bad-input', 'CLI.ARGUMENT', errorMessage(error));
   }
 
+  const modelFile = options.model === false ? undefined : (options.model ?? DEMO_MODEL);
+  let model: { bytes: Uint8Array; file: string } | undefined;
+  if (modelFile !== undefined) {
+    try {
+      // Shown as typed, or relative to the working directory when inside it (the bundled model's path is absolute).
+      const shown = relative(process.cwd(), modelFile);
+      model = {
+        bytes: await readFile(modelFile),
+        file: shown.startsWith('..') || isAbsolute(shown) ? modelFile : shown,
+      };
+    } catch (error) {
+      throw new MrmError(
+        'bad-input',
+        'CLI.ARGUMENT',
+        `Cannot read the model ${modelFile}: ${errorMessage(error)} (--no-model runs the demo without one)`,
+      );
+    }
+  }
+
   const azurite: RunningAzurite = await startAzurite();
   let stopping: Promise<void> | undefined;
   const stopAzurite = () => (stopping ??= azurite.stop());
@@ -74,8 +101,9 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
   const progress = progressView(io.stdout);
   try {
     io.stdout.write(`Azurite (blob) on ${azurite.blobEndpoint}\n`);
-    // The demo runs on the defaults, whatever MRM_* settings the shell has: only the storage connection is its own.
-    const env = { AzureWebJobsStorage: azurite.connectionString };
+    // The demo runs on the defaults, whatever MRM_* settings the shell has: only the storage connection and the
+    // scorer (the bundled classifier, unless --no-model) are its own.
+    const env = { AzureWebJobsStorage: azurite.connectionString, ...(model ? { MRM_SCORER: 'onnx' } : {}) };
     const settings = unwrap(loadSettings(env));
     const host = await startLocalFunctionHost({
       settings,
@@ -94,7 +122,7 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
         progress,
         elapsedInMs: () => performance.now(),
       },
-      { scenario, settings },
+      { scenario, settings, ...(model ? { model } : {}) },
     );
     progress.stop();
     const logs = host.logs();
@@ -135,6 +163,8 @@ export function demoCommand(): Command {
       3600,
     )
     .option('--verbose', 'keep every function log line in functions.log', false)
+    .option('--model <model.onnx>', 'the ONNX classifier scoreEvents runs (default: the bundled fraud model)')
+    .option('--no-model', 'guard no classifier: score with the embedded input-anomaly detector')
     .action(async (options: DemoOptions) => {
       await runDemoCommand(options);
     });

@@ -14,8 +14,11 @@ export interface DemoScenario {
   events: number;
   partitions: number;
   callers: number;
-  /** Drift starts mid-week and reaches full strength after a ramp. */
-  drift: { onsetInMs: number; rampInMs: number; strength: number };
+  /**
+   * Drift starts mid-week and reaches full strength after a ramp: data drift of `strength`, and concept drift of
+   * `camouflage` × that (fraudsters adapt: at full strength half the frauds look ordinary).
+   */
+  drift: { onsetInMs: number; rampInMs: number; strength: number; camouflage: number };
   /** A faulty producer release sends broken bodies for an hour; a trickle arrives at other times too. */
   malformed: { fromInMs: number; toInMs: number; share: number; backgroundShare: number };
   /** One caller sweeps the model, faster than the per-caller limit allows. */
@@ -39,7 +42,8 @@ export interface DemoScenarioOptions {
 /**
  * Plans the demo's week: traffic all week long on four partitions, a faulty producer release on Tuesday morning, an
  * attacker probing the model early on Wednesday, and drift setting in on Wednesday at noon (ramping up over six
- * hours) in the amounts, hours, activity counts, merchant categories and channels.
+ * hours) in the amounts, hours, activity counts, merchant categories and channels, while fraudsters adapt so that
+ * half the frauds come to look like ordinary transactions.
  */
 export function planDemoScenario(options: DemoScenarioOptions): DemoScenario {
   if (!Number.isSafeInteger(options.events) || options.events < 1000)
@@ -60,7 +64,12 @@ export function planDemoScenario(options: DemoScenarioOptions): DemoScenario {
     partitions: options.partitions ?? 4,
     // Some 40 transactions per cardholder a week; never so few that one caller nears the query limit.
     callers: Math.min(20_000, Math.max(200, Math.round(options.events / 40))),
-    drift: { onsetInMs: monday + 2 * DAY_IN_MS + 12 * HOUR_IN_MS, rampInMs: 6 * HOUR_IN_MS, strength: 1 },
+    drift: {
+      onsetInMs: monday + 2 * DAY_IN_MS + 12 * HOUR_IN_MS,
+      rampInMs: 6 * HOUR_IN_MS,
+      strength: 1,
+      camouflage: 1,
+    },
     malformed: {
       fromInMs: monday + DAY_IN_MS + 9 * HOUR_IN_MS,
       toInMs: monday + DAY_IN_MS + 10 * HOUR_IN_MS,

@@ -7,6 +7,49 @@ const fixed = (value: number | null | undefined, digits = 3): string =>
 const pValue = (p: number): string => (p === 0 ? '<1e-300' : p < 1e-3 ? p.toExponential(1) : p.toFixed(3));
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
+const onsetLabel = (onsetInMs: number): string => {
+  const at = new Date(onsetInMs);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][at.getUTCDay()]!;
+  return `${day} ${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')} UTC`;
+};
+
+/** What the model was, how it measured in the baseline, and how it did on ordinary traffic before and after the onset. */
+function modelLines(result: DemoResult): string[] {
+  const { scoredBy, metrics, modelFile } = result.baseline;
+  const what =
+    scoredBy.scorer === 'onnx'
+      ? `classifier ${scoredBy.modelVersion} from ${modelFile ?? 'the model blob'} (classes ${scoredBy.classes.join(', ')})`
+      : 'the embedded input-anomaly detector (no classifier given: --model)';
+  const heldOut = metrics
+    ? `; on the baseline's held-out rows accuracy ${fixed(metrics.accuracy)}, recall ${fixed(metrics.recall)}`
+    : '';
+  const side = (label: string, s: DemoResult['counts']['model']['beforeOnset']): string =>
+    `  ${label.padEnd(40)}accuracy ${s.labelled > 0 ? fixed(s.correct / s.labelled) : '–'} on ${n(s.labelled)} labelled; ` +
+    `ordinary events ACCEPTed ${pct(s.accepted, s.ordinary)} of ${n(s.ordinary)}`;
+  const { beforeOnset, afterOnset } = result.counts.model;
+  return [
+    `Model            ${what}${heldOut}`,
+    side(`before the drift onset (${onsetLabel(result.scenario.drift.onsetInMs)})`, beforeOnset),
+    side('after it', afterOnset),
+  ];
+}
+
+/** Concept drift as the weekly report judged it: the metrics that dropped beyond sampling error, or why none did. */
+function performanceLine(report: DemoResult['report']): string {
+  const p = report.performance;
+  if (!p) return 'Performance      not judged: the scored events carried no labels';
+  if (!p.judged) return `Performance      not judged: ${p.reason ?? 'too few labels'}`;
+  if (!p.conceptDrift) {
+    const a = p.metrics.accuracy;
+    return `Performance      no concept drift${a ? ` (accuracy ${fixed(a.reference)} in the baseline, ${fixed(a.current)} this week)` : ''}`;
+  }
+  const drops = p.decidedBy.map((name) => {
+    const m = p.metrics[name]!;
+    return `${name} ${fixed(m.reference)} → ${fixed(m.current)}`;
+  });
+  return `Performance      concept drift on ${n(p.labelled)} labelled events: ${drops.join(', ')}`;
+}
+
 /** The short summary the demo prints at the end: what came in, what the defences did, what drifted, what was decided. */
 export function formatDemoSummary(result: DemoResult): string {
   const { counts, report, scenario } = result;
@@ -31,6 +74,7 @@ export function formatDemoSummary(result: DemoResult): string {
   lines.push(
     `Extraction       caller ${probe.callerId}: ${n(probe.queries)} queries, ${n(probe.probing)} flagged as probing, ${n(probe.rateLimited)} rejected by the rate limit`,
   );
+  lines.push(...modelLines(result));
   lines.push('');
 
   const drift = report.drift;
@@ -52,6 +96,7 @@ export function formatDemoSummary(result: DemoResult): string {
       lines.push(`  ${name.padEnd(20)}${effectText.padEnd(22)}${significanceText.padEnd(22)}${f?.severity ?? ''}`);
     }
   }
+  lines.push(performanceLine(report));
   lines.push('');
 
   const alert = result.alert;

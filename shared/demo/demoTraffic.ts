@@ -30,7 +30,10 @@ export function* demoTraffic(scenario: DemoScenario): Generator<TrafficEvent> {
       nextProbeAt = scenario.probe.fromInMs + (probeIndex + random.nextFloat()) * probeSlot;
     }
     const share = time >= malformed.fromInMs && time < malformed.toInMs ? malformed.share : malformed.backgroundShare;
-    yield random.nextFloat() < share ? source.malformed(time) : source.ordinary(time, driftAt(scenario, time));
+    const drift = driftAt(scenario, time);
+    yield random.nextFloat() < share
+      ? source.malformed(time)
+      : source.ordinary(time, drift, drift * scenario.drift.camouflage);
   }
   while (probeIndex < probes) {
     yield source.probe(Math.floor(nextProbeAt));

@@ -1,4 +1,5 @@
 import { buildBaseline } from '../baseline/buildBaseline.js';
+import { buildBaselineWithModel } from '../baseline/buildBaselineWithModel.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readTrainingData } from '../baseline/trainingData.js';
 import { captureEvent } from '../capture/captureFileWriter.js';
@@ -8,7 +9,8 @@ import { THRESHOLDS } from '../config/monitoring.js';
 import type { Settings } from '../config/settings.js';
 import type { WeeklyDriftReport } from '../drift/run/runWeeklyDrift.js';
 import type { DriftProgress } from '../drift/run/ports.js';
-import { MrmError, unwrap } from '../errors.js';
+import { MrmError, ok, unwrap } from '../errors.js';
+import { OnnxScorer } from '../scoring/onnxScorer.js';
 import { summariseBatch, type BatchSummary } from '../scoring/batchSummary.js';
 import type { ScoredRecord } from '../scoring/records.js';
 import { TransactionGenerator } from '../synthetic/transactions.js';
@@ -31,6 +33,22 @@ export interface DemoRequest {
   maxBatchSize?: number;
   /** Blob uploads in flight at once. Default 8. */
   uploadConcurrency?: number;
+  /**
+   * The classifier the demo guards (an ONNX file; the settings must say MRM_SCORER=onnx): stored where scoreEvents
+   * loads it, and the baseline is built for it. Absent: the embedded input-anomaly detector.
+   */
+  model?: { bytes: Uint8Array; file: string };
+}
+
+/** How the model did on the ordinary transactions (not the attacker's, not broken bodies) on each side of the onset. */
+export interface DemoModelSide {
+  /** Ordinary transactions sent. */
+  ordinary: number;
+  /** Of those, scored and ACCEPTed. */
+  accepted: number;
+  /** Scored with a label, and predicted right. */
+  labelled: number;
+  correct: number;
 }
 
 /** The week's totals: the batch summaries' counts added up, and what the defence did to the attacker. */
@@ -41,11 +59,22 @@ export interface DemoCounts extends Pick<
   /** What the defence did to the attacker's queries. */
   probe: { callerId: string; queries: number; probing: number; rateLimited: number };
   invocations: number;
+  /** Before and after the drift onset. */
+  model: { beforeOnset: DemoModelSide; afterOnset: DemoModelSide };
 }
 
 export interface DemoResult {
   scenario: DemoScenario;
-  baseline: { profileVersion: string; rows: number; features: number };
+  baseline: {
+    profileVersion: string;
+    rows: number;
+    features: number;
+    /** The model the demo guarded, and its held-out metrics in the baseline (null without labels). */
+    scoredBy: BaselineProfile['heldOut']['scoredBy'];
+    metrics: BaselineProfile['metrics'] | null;
+    /** The model file, when the demo guarded a classifier. */
+    modelFile: string | null;
+  };
   counts: DemoCounts;
   blobs: { events: number; scored: number; deadLetters: number };
   report: WeeklyDriftReport;
@@ -74,7 +103,15 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   const timings = { baseline: 0, stream: 0, drift: 0, retrain: 0, total: 0 };
 
   ports.progress.begin('baseline', 1);
-  const { profile, rows, csv } = trainBaseline(scenario, request.trainingRows ?? 10_000);
+  const { profile, rows, csv } = await trainBaseline(scenario, request.trainingRows ?? 10_000, request.model);
+  if (request.model) {
+    await ports.storage.upload(
+      settings.scoring.onnxModelContainer,
+      settings.scoring.onnxModelBlob,
+      Buffer.from(request.model.bytes),
+      'application/octet-stream',
+    );
+  }
   const profileJson = JSON.stringify(profile);
   const files = {
     training: await ports.output.write('training.csv', csv),
@@ -89,7 +126,8 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   timings.baseline = ports.elapsedInMs() - startedAt;
   ports.progress.end(
     'baseline',
-    `Baseline ${profile.profileVersion} from ${rows.toLocaleString('en-US')} training rows (${profile.features.length} features)`,
+    `Baseline ${profile.profileVersion} from ${rows.toLocaleString('en-US')} training rows (${profile.features.length} features)` +
+      (request.model ? `, for the model in ${request.model.file}` : ', for the embedded input-anomaly detector'),
   );
 
   const streamStartedAt = ports.elapsedInMs();
@@ -148,7 +186,14 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
 
   return {
     scenario,
-    baseline: { profileVersion: profile.profileVersion, rows, features: profile.features.length },
+    baseline: {
+      profileVersion: profile.profileVersion,
+      rows,
+      features: profile.features.length,
+      scoredBy: profile.heldOut.scoredBy,
+      metrics: profile.metrics ?? null,
+      modelFile: request.model?.file ?? null,
+    },
     counts,
     blobs,
     report: report.report,
@@ -158,22 +203,31 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   };
 }
 
-function trainBaseline(scenario: DemoScenario, rows: number): { profile: BaselineProfile; rows: number; csv: string } {
+async function trainBaseline(
+  scenario: DemoScenario,
+  rows: number,
+  model: DemoRequest['model'],
+): Promise<{ profile: BaselineProfile; rows: number; csv: string }> {
   // Its own seed: the training set and the week's traffic are different draws of the same distribution.
   const csv = new TransactionGenerator(scenario.seed + 7919).csv(rows);
   const table = unwrap(
     readTrainingData(csv, { format: 'csv', id: 'id', label: 'label', categorical: ['merchant_category', 'channel'] }),
   );
-  const profile = unwrap(
-    buildBaseline(table, {
-      seed: scenario.seed,
-      // Trained before the week it monitors.
-      createdAt: new Date(scenario.window.fromInMs - 7 * 24 * HOUR_IN_MS).toISOString(),
-      source: { file: 'training.csv', format: 'csv' },
-      columns: { id: 'id', label: 'label' },
-    }),
-  );
-  return { profile, rows: table.rows, csv };
+  const options = {
+    seed: scenario.seed,
+    // Trained before the week it monitors.
+    createdAt: new Date(scenario.window.fromInMs - 7 * 24 * HOUR_IN_MS).toISOString(),
+    source: { file: 'training.csv', format: 'csv' as const },
+    columns: { id: 'id', label: 'label' },
+  };
+  if (!model) return { profile: unwrap(buildBaseline(table, options)), rows: table.rows, csv };
+  const source = { current: async () => ({ bytes: model.bytes, version: model.file, where: model.file }) };
+  const profile = await buildBaselineWithModel(table, options, async (forModel) => {
+    const scorer = new OnnxScorer(source, forModel);
+    const ready = await scorer.ready();
+    return ready.ok ? ok(scorer) : ready;
+  });
+  return { profile: unwrap(profile), rows: table.rows, csv };
 }
 
 async function streamWeek(
@@ -207,7 +261,10 @@ async function streamWeek(
     deadLetterReasons: {},
     probe: { callerId: scenario.probe.callerId, queries: 0, probing: 0, rateLimited: 0 },
     invocations: 0,
+    model: { beforeOnset: emptySide(), afterOnset: emptySide() },
   };
+  const sideAt = (timeInMs: number) =>
+    timeInMs < scenario.drift.onsetInMs ? counts.model.beforeOnset : counts.model.afterOnset;
 
   const uploadCapture = (file: CaptureFile, kind: 'events' | 'scored') =>
     uploads.submit(async () => {
@@ -229,12 +286,23 @@ async function streamWeek(
       }),
       outputs.scored,
     );
+    const ordinary = new Map(batch.events.flatMap((e) => (e.kind === 'ordinary' ? [[e.id, e.timeInMs] as const] : [])));
+    for (const record of outputs.scored) {
+      const sentAt = ordinary.get(record.id);
+      if (sentAt === undefined) continue;
+      const side = sideAt(sentAt);
+      if (record.decision === 'ACCEPT') side.accepted++;
+      if (record.label !== null && record.prediction !== null) {
+        side.labelled++;
+        if (String(record.label) === record.prediction) side.correct++;
+      }
+    }
     blobs.deadLetters += outputs.deadLetterBlobs;
     // The scored output binding sends the records without a partition key; here they stay on the input's partition.
     for (const record of outputs.scored) {
       const body = Buffer.from(JSON.stringify(record));
       const sent = scoredHub.enqueue(
-        { body, partitionKey: '', timeInMs: processedAtInMs, kind: 'ordinary', properties: {} },
+        { id: record.id, body, partitionKey: '', timeInMs: processedAtInMs, kind: 'ordinary', properties: {} },
         batch.partitionId,
       );
       const closed = scoredArchive.add(sent.partitionId, captureRecordOf(sent, false), sent.enqueuedTimeInMs);
@@ -246,6 +314,7 @@ async function streamWeek(
   let sent = 0;
   for (const event of demoTraffic(scenario)) {
     const stored = eventsHub.enqueue(event);
+    if (event.kind === 'ordinary') sideAt(event.timeInMs).ordinary++;
     const closed = eventsArchive.add(stored.partitionId, captureRecordOf(stored, true), stored.enqueuedTimeInMs);
     if (closed) await uploadCapture(closed, 'events');
     const batch = host.add(stored);
@@ -299,6 +368,8 @@ function captureRecordOf(event: SentEvent, withPartitionKey: boolean): CaptureEv
   if (withPartitionKey) record.SystemProperties['x-opt-partition-key'] = { string: event.partitionKey };
   return record;
 }
+
+const emptySide = (): DemoModelSide => ({ ordinary: 0, accepted: 0, labelled: 0, correct: 0 });
 
 function tally(counts: DemoCounts, summary: BatchSummary, scored: readonly ScoredRecord[]): void {
   counts.events += summary.events;

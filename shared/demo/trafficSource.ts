@@ -5,6 +5,8 @@ import { TransactionGenerator } from '../synthetic/transactions.js';
 
 /** One event as a producer sends it: the bytes on the wire, its partition key and application properties. */
 export interface TrafficEvent {
+  /** The event's id (in its body; of the event it was made from, for a broken body). */
+  id: string;
   body: Buffer;
   /** The caller id: Event Hubs hashes it to a partition, so one caller's events stay in order on one partition. */
   partitionKey: string;
@@ -49,13 +51,16 @@ export class TrafficSource {
     return this.prober.callerId;
   }
 
-  ordinary(timeInMs: number, drift = 0): TrafficEvent {
+  /** An ordinary transaction, with data drift and the fraudsters' camouflage (concept drift) of given strengths. */
+  ordinary(timeInMs: number, drift = 0, camouflage = 0): TrafficEvent {
     const callerId = this.callerId();
     const event = this.transactions.event(this.nextId(), callerId, producerTimestamp(timeInMs), {
       drift,
+      camouflage,
       fraudRate: this.options.fraudRate ?? 0.03,
     });
     return {
+      id: event.id,
       body: Buffer.from(JSON.stringify(event)),
       partitionKey: callerId,
       timeInMs,
@@ -69,6 +74,7 @@ export class TrafficSource {
     const event = this.transactions.event(this.nextId(), callerId, producerTimestamp(timeInMs));
     const broken = malformedBody(this.random, event, kind);
     return {
+      id: event.id,
       body: broken.body,
       partitionKey: callerId,
       timeInMs,
@@ -81,6 +87,7 @@ export class TrafficSource {
   probe(timeInMs: number): TrafficEvent {
     const event = this.prober.next(this.nextId(), producerTimestamp(timeInMs));
     return {
+      id: event.id,
       body: Buffer.from(JSON.stringify(event)),
       partitionKey: this.prober.callerId,
       timeInMs,

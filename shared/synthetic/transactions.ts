@@ -30,6 +30,11 @@ export interface TransactionOptions {
    * hours, favours online/electronics and the app channel.
    */
   drift?: number;
+  /**
+   * Concept drift in [0, 1]: fraudsters adapt, and this share of half the frauds look like ordinary transactions.
+   * Their label stays fraud, so a model trained on the old pattern misses them.
+   */
+  camouflage?: number;
 }
 
 export type TransactionFeatures = Record<(typeof TRANSACTION_FEATURES)[number]['name'], number | string>;
@@ -55,12 +60,19 @@ export class TransactionGenerator {
     let count24h = poisson(r, 3 + 2 * drift);
     let deviceTrust = clamp(0.8 + 0.12 * r.nextGaussian(), 0, 1);
     if (fraud) {
+      const ordinary = { amount, hour, distance, accountAge, count24h, deviceTrust };
       amount *= 4 + 4 * r.nextFloat();
       hour = Math.round(2 + 3 * r.nextGaussian());
       distance *= 20 + 30 * r.nextFloat();
       accountAge = Math.floor(r.nextFloat() * 40);
       count24h += 6 + poisson(r, 4);
       deviceTrust = clamp(0.3 + 0.15 * r.nextGaussian(), 0, 1);
+      // Without camouflage no draw is made: the values are exactly the ones before it existed (seeded tests rely on
+      // them). With it, a share of the frauds (half at full strength) looks like an ordinary transaction.
+      const camouflage = clamp(options.camouflage ?? 0, 0, 1);
+      if (camouflage > 0 && r.nextFloat() < 0.5 * camouflage) {
+        ({ amount, hour, distance, accountAge, count24h, deviceTrust } = ordinary);
+      }
     }
     hour = ((hour % 24) + 24) % 24;
     return {

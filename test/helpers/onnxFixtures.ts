@@ -17,12 +17,15 @@ export interface OnnxGolden {
 
 export const ONNX_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'onnx');
 
-export function onnxGolden(name: string): OnnxGolden {
-  return JSON.parse(readFileSync(join(ONNX_FIXTURES, `${name}.json`), 'utf8')) as OnnxGolden;
+/** The demo's fraud classifier and its golden file (scripts/models/make_demo_model.py). */
+export const DEMO_MODELS = join(import.meta.dirname, '..', '..', 'examples', 'models');
+
+export function onnxGolden(name: string, dir = ONNX_FIXTURES): OnnxGolden {
+  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as OnnxGolden;
 }
 
-export function onnxBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(join(ONNX_FIXTURES, `${name}.onnx`)));
+export function onnxBytes(name: string, dir = ONNX_FIXTURES): Uint8Array {
+  return new Uint8Array(readFileSync(join(dir, `${name}.onnx`)));
 }
 
 /** The profile fields the scorer reads, from the golden's own rows (means, categories), features in the given order. */

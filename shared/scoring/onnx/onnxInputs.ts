@@ -189,12 +189,26 @@ function numbersOf(
 ): Float32Array | Float64Array | Int32Array | BigInt64Array {
   const rows = requests.length;
   // A numeric feature comes from the clipped, imputed vector (planInputs sends no categorical one to a number input);
-  // an integer input gets it rounded, as the integer column it was trained on held it.
-  const value = (r: number): number => requests[r]!.vector[input.numericIndex]!;
-  if (input.type === 'float32') return Float32Array.from({ length: rows }, (_, r) => value(r));
-  if (input.type === 'float64') return Float64Array.from({ length: rows }, (_, r) => value(r));
-  if (input.type === 'int32') return Int32Array.from({ length: rows }, (_, r) => Math.round(value(r)));
-  return BigInt64Array.from({ length: rows }, (_, r) => BigInt(Math.round(value(r))));
+  // an integer input gets it rounded, as the integer column it was trained on held it. Plain loops: a typed array's
+  // `from` with a mapping function costs several times more on V8, once per input per batch.
+  const at = input.numericIndex;
+  if (input.type === 'int64') {
+    const data = new BigInt64Array(rows);
+    for (let r = 0; r < rows; r++) data[r] = BigInt(Math.round(requests[r]!.vector[at]!));
+    return data;
+  }
+  const data =
+    input.type === 'float32'
+      ? new Float32Array(rows)
+      : input.type === 'float64'
+        ? new Float64Array(rows)
+        : new Int32Array(rows);
+  const round = input.type === 'int32';
+  for (let r = 0; r < rows; r++) {
+    const v = requests[r]!.vector[at]!;
+    data[r] = round ? Math.round(v) : v;
+  }
+  return data;
 }
 
 function textOf(request: ScoreRequest, input: NamedInput, schema: ModelSchema): string {

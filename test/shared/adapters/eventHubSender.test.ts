@@ -73,6 +73,7 @@ describe('EventHubSender against a loopback AMQP broker', () => {
       body: Buffer.alloc(4000, 0x61),
       partitionKey: 'k',
       timeInMs: 0,
+      id: 'e-1',
       kind: 'ordinary',
       properties: {},
     };

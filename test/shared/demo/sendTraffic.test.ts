@@ -153,6 +153,7 @@ describe('groupByKey', () => {
       body: Buffer.from(String(n)),
       partitionKey: key,
       timeInMs: n,
+      id: 'e-1',
       kind: 'ordinary' as const,
       properties: {},
     });

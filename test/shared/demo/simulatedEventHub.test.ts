@@ -9,6 +9,7 @@ const event = (key: string, timeInMs: number, body = `{"k":"${key}"}`): TrafficE
   body: Buffer.from(body),
   partitionKey: key,
   timeInMs,
+  id: 'e-1',
   kind: 'ordinary',
   properties: {},
 });

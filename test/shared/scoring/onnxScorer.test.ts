@@ -9,6 +9,7 @@ import {
   requestsFor,
   SettableModelSource,
   type OnnxGolden,
+  DEMO_MODELS,
 } from '../../helpers/onnxFixtures.js';
 
 /** Every row: Python onnxruntime's label and probabilities, in the model's class order (or renamed to `classes`). */
@@ -49,6 +50,19 @@ describe('OnnxScorer on real exported models (golden predictions from Python onn
     expectGolden(await scorer.scoreBatch(requestsFor(golden)), golden);
     expect(scorer.kind).toBe('onnx');
     expect(scorer.modelVersion).toMatch(/^onnx:[0-9a-f]{16}$/);
+  });
+
+  it("card-fraud-gbt (the demo's classifier, one named input per feature): the same labels and probabilities as Python", async () => {
+    const golden = onnxGolden('card-fraud-gbt', DEMO_MODELS);
+    const scorer = new OnnxScorer(
+      new SettableModelSource(onnxBytes('card-fraud-gbt', DEMO_MODELS)),
+      profileFor(golden),
+    );
+    expect(await scorer.ready()).toEqual({ ok: true, value: undefined });
+    expect(scorer.classes).toEqual(['0', '1']);
+    expectGolden(await scorer.scoreBatch(requestsFor(golden)), golden);
+    // The golden rows hold frauds, before and after the drift: both classes are predicted.
+    expect(new Set(golden.expected.map((e) => e.label))).toEqual(new Set(['0', '1']));
   });
 
   it('reports binary scores as the positive class probability and multiclass scores as the top probability', async () => {
