@@ -27,6 +27,8 @@ export interface BaselineArguments {
   flagBudget?: number;
   /** The user's ONNX classifier (`--model`): the held-out rows are scored with it, as production will score. */
   model?: string;
+  /** Stray text in a numeric column becomes missing (with a warning) instead of an error. */
+  coerceNumeric?: boolean;
 }
 
 /** The use case behind `mrm baseline`: read training data, build and write the profile; returns a summary line. */
@@ -55,6 +57,7 @@ export async function runBaseline(
       ...(args.label ? { label: args.label } : {}),
       ...(args.id ? { id: args.id } : {}),
       ...(args.categorical ? { categorical: args.categorical } : {}),
+      ...(args.coerceNumeric ? { coerceNumeric: true } : {}),
     }),
   );
   const options: BuildBaselineOptions = {
@@ -92,6 +95,7 @@ export async function runBaseline(
       `Skipped ${table.skipped.length} unreadable line(s), first: line ${table.skipped[0]!.line}: ${table.skipped[0]!.reason}`,
     );
   }
+  for (const warning of table.warnings ?? []) lines.push(`Warning: ${warning}`);
   lines.push(...validationSummary(profile));
   if (profile.metrics) lines.push(metricsLine(profile, profile.metrics));
   if (args.upload) {
@@ -179,6 +183,7 @@ export function baselineCommand(): Command {
         .map((s) => s.trim())
         .filter(Boolean),
     )
+    .option('--coerce-numeric', 'read stray text in a numeric column as missing (with a warning) instead of failing')
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
     .option(

@@ -1,4 +1,6 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -22,11 +24,15 @@ import { driftOptionsFromSettings } from '../../shared/drift/driftOptions.js';
 import { noProfileCache, silentProgress, type DriftProgress } from '../../shared/drift/run/ports.js';
 import { runWeeklyDrift, type WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
+import { addInputOptions, captureFilesFromInput, type CaptureArguments } from './capture.js';
+import { writeCaptureFiles } from '../capture/captureFilesOf.js';
 
 export interface DriftArguments {
   baseline: string;
   /** A local folder, a container URL (with a SAS, or Entra via DefaultAzureCredential), or a connection string. */
-  capture: string;
+  capture?: string;
+  /** Rows (CSV or JSONL) read directly, for a quick look: captured into a temporary folder first. */
+  input?: string;
   /** With a connection string: the container (default MRM_CAPTURE_CONTAINER). */
   container?: string;
   hub?: 'events' | 'scored';
@@ -41,6 +47,12 @@ export interface DriftArguments {
   workspace?: string;
   failOnDrift?: boolean;
 }
+
+/** How `--input` rows are read (the options `mrm capture` takes). */
+export type DriftInputArguments = Pick<
+  CaptureArguments,
+  'format' | 'id' | 'label' | 'categorical' | 'coerceNumeric' | 'timeColumn' | 'start' | 'rate'
+>;
 
 /** Where progress and notes go: a progress bar when it is a terminal, nothing otherwise. */
 export interface DriftTerminal {
@@ -60,15 +72,52 @@ const WEEK_IN_MS = 7 * 86_400_000;
 
 /** The use case behind `mrm drift`: the same weekly drift as the function, over a chosen window and Capture location. */
 export async function runDrift(
-  args: DriftArguments,
+  args: DriftArguments & DriftInputArguments,
   env: Environment = process.env,
   terminal: DriftTerminal = process.stderr,
   now: () => number = () => Date.now(),
 ): Promise<DriftRunResult> {
-  const settings = unwrap(loadSettings(env));
+  if ((args.capture === undefined) === (args.input === undefined))
+    throw new MrmError(
+      'bad-input',
+      'CLI.ARGUMENT',
+      args.input === undefined
+        ? 'mrm drift needs --capture <Capture files> or --input <rows.csv|rows.jsonl>'
+        : 'mrm drift reads --capture or --input, not both',
+    );
+  if (args.input === undefined) return runDriftOn(args, args.capture!, undefined, env, terminal, now);
   const baseline = await readBaseline(args.baseline);
-  const window = windowFromArguments(args, now());
-  const store = await captureStore(args, settings);
+  const made = await captureFilesFromInput({ ...args, input: args.input }, env, now());
+  const folder = await mkdtemp(join(tmpdir(), 'mrm-drift-input-'));
+  try {
+    await writeCaptureFiles(made.files, folder);
+    for (const warning of made.warnings) terminal.write(`mrm drift: warning: ${warning}\n`);
+    // Without --from/--to the window is the rows' own days.
+    const window =
+      args.from === undefined && args.to === undefined
+        ? windowOf(dayOf(made.fromInMs), dayOf(made.toInMs) + DAY_IN_MS)
+        : windowFromArguments(args, now());
+    return await runDriftOn(args, folder, { baseline, window }, env, terminal, now);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+const DAY_IN_MS = 86_400_000;
+const dayOf = (timeInMs: number): number => Math.floor(timeInMs / DAY_IN_MS) * DAY_IN_MS;
+
+async function runDriftOn(
+  args: DriftArguments,
+  capture: string,
+  given: { baseline: Awaited<ReturnType<typeof readBaseline>>; window: DriftWindow } | undefined,
+  env: Environment,
+  terminal: DriftTerminal,
+  now: () => number,
+): Promise<DriftRunResult> {
+  const settings = unwrap(loadSettings(env));
+  const baseline = given?.baseline ?? (await readBaseline(args.baseline));
+  const window = given?.window ?? windowFromArguments(args, now());
+  const store = await captureStore({ ...args, capture }, settings);
   const format = unwrap(parseCaptureNameFormat(args.nameFormat ?? settings.drift.captureNameFormat));
   const hubNames = args.hub
     ? { [args.hub]: args.hub === 'events' ? settings.scoring.eventsHub : settings.scoring.scoredHub }
@@ -205,7 +254,7 @@ function isoTime(flag: string, text: string): number {
   return time;
 }
 
-async function captureStore(args: DriftArguments, settings: Settings): Promise<CaptureStore> {
+async function captureStore(args: DriftArguments & { capture: string }, settings: Settings): Promise<CaptureStore> {
   const capture = args.capture.trim();
   if (/^https?:\/\//i.test(capture)) {
     // A SAS in the URL authorises by itself; otherwise Entra (az login, managed identity, environment).
@@ -306,19 +355,23 @@ const positiveInteger = (value: string): number => {
 };
 
 export function driftCommand(): Command {
-  return new Command('drift')
+  const command = new Command('drift')
     .description(
       'Compare a window of Event Hubs Capture files with the baseline profile and report drift (the weeklyDrift use case)',
     )
     .requiredOption('--baseline <profile.json>', 'the baseline profile (from `mrm baseline`)')
-    .requiredOption(
+    .option(
       '--capture <location>',
       'Capture files: a local folder, a container URL (https://…, with a SAS or your Entra login), or a storage connection string',
+    )
+    .option(
+      '--input <rows>',
+      'instead of --capture, rows read directly for a quick look (CSV or JSONL, read as `mrm capture` reads them)',
     )
     .option('--container <name>', 'with a connection string: the Capture container (default MRM_CAPTURE_CONTAINER)')
     .addOption(new Option('--hub <hub>', 'read only one captured hub (default both)').choices(['events', 'scored']))
     .option('--from <iso>', 'window start, UTC (default: the previous ISO week)')
-    .option('--to <iso>', 'window end, exclusive (default: --from plus 7 days)')
+    .option('--to <iso>', 'window end, exclusive (default: --from plus 7 days; with --input, the rows’ last day)')
     .option('--out <report.json>', 'write the report JSON there (otherwise it is printed)')
     .option('--html <report.html>', 'write the HTML report there')
     .option('--namespace <name>', 'Event Hubs namespace in blob names (default MRM_CAPTURE_NAMESPACE, else discovered)')
@@ -332,10 +385,10 @@ export function driftCommand(): Command {
     .option(
       '--fail-on-drift',
       `exit with code ${EXIT_DRIFT} when the dataset drifts or retraining is recommended, ${EXIT_INSUFFICIENT_DATA} when the window has no events to judge`,
-    )
-    .action(async (options: DriftArguments) => {
-      const result = await runDrift(options);
-      process.stdout.write(result.stdout);
-      process.exitCode = result.exitCode;
-    });
+    );
+  return addInputOptions(command).action(async (options: DriftArguments & DriftInputArguments) => {
+    const result = await runDrift(options);
+    process.stdout.write(result.stdout);
+    process.exitCode = result.exitCode;
+  });
 }

@@ -9,6 +9,10 @@ export interface TrainingTable {
   ids: Array<string | null>;
   labels: Array<string | null>;
   columns: TrainingColumn[];
+  /** With `time`: each row's value of that column (its text), else absent. */
+  times?: Array<string | null>;
+  /** What was read leniently (`coerceNumeric`), one line each, for the caller to show. */
+  warnings?: string[];
 }
 
 export type TrainingColumn =
@@ -23,7 +27,17 @@ export interface TrainingDataOptions {
   id?: string;
   /** Columns to treat as categorical even when they look numeric. */
   categorical?: readonly string[];
+  /** A column of event times: not a feature, its values are returned in `times`. */
+  time?: string;
+  /**
+   * A mostly numeric column with a few text values is an error naming the first such row (one "abc" must not turn a
+   * number into a category silently); with this, those values become missing and a warning says so.
+   */
+  coerceNumeric?: boolean;
 }
+
+/** A column is taken for numeric with stray text when at least this share of its present values are numbers. */
+const NUMERIC_SHARE_FOR_STRAY_TEXT = 0.9;
 
 type RawRow = Record<string, unknown>;
 
@@ -35,7 +49,7 @@ type RawRow = Record<string, unknown>;
 export function readTrainingData(text: string, options: TrainingDataOptions): Result<TrainingTable> {
   const read = options.format === 'csv' ? readCsv(text) : readJsonl(text, options);
   if (!read.ok) return read;
-  const { rows, skipped } = read.value;
+  const { rows, skipped, lines } = read.value;
   const labelKey = options.label ?? (options.format === 'jsonl' ? EVENT_LABEL : undefined);
   const idKey = options.id ?? (options.format === 'jsonl' ? EVENT_ID : undefined);
   if (rows.length < 2)
@@ -48,7 +62,7 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
   const seen = new Set<string>();
   for (const row of rows) {
     for (const key of Object.keys(row)) {
-      if (!seen.has(key) && key !== labelKey && key !== idKey) {
+      if (!seen.has(key) && key !== labelKey && key !== idKey && key !== options.time) {
         seen.add(key);
         names.push(key);
       }
@@ -69,15 +83,52 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
       `--label names "${options.label}", which is not a column of the training data`,
     );
   }
+  for (const [flag, column] of [
+    ['--id', options.id],
+    ['--time-column', options.time],
+  ] as const) {
+    if (column !== undefined && !rows.some((r) => r[column] !== undefined)) {
+      return fail(
+        'bad-input',
+        'BASELINE.UNKNOWN_COLUMN',
+        `${flag} names "${column}", which is not a column of the data (columns: ${[...seen].join(', ')})`,
+      );
+    }
+  }
   if (names.length === 0) return fail('bad-input', 'BASELINE.NO_FEATURES', 'Training data has no feature columns');
   const forced = new Set(options.categorical ?? []);
-  const columns: TrainingColumn[] = names.map((name) => {
+  const warnings: string[] = [];
+  const columns: TrainingColumn[] = [];
+  for (const name of names) {
     const values = rows.map((r) => normalise(r[name]));
+    let numbers = 0;
+    let texts = 0;
+    for (const v of values) {
+      if (typeof v === 'number') numbers++;
+      else if (v !== null) texts++;
+    }
+    if (!forced.has(name) && texts > 0 && numbers >= NUMERIC_SHARE_FOR_STRAY_TEXT * (numbers + texts)) {
+      const first = values.findIndex((v) => typeof v === 'string');
+      const where = `line ${lines[first]!} has "${String(values[first])}"`;
+      if (!options.coerceNumeric) {
+        return fail(
+          'bad-input',
+          'BASELINE.STRAY_TEXT',
+          `Column "${name}" is numeric but ${where}${texts > 1 ? ` (and ${texts - 1} more text value${texts > 2 ? 's' : ''})` : ''}: ` +
+            `fix the data, pass --coerce-numeric to read such values as missing, or --categorical ${name} if it is a category`,
+          { column: name, line: lines[first]! },
+        );
+      }
+      warnings.push(`Column "${name}": ${texts} text value${texts > 1 ? 's' : ''} read as missing (first: ${where})`);
+      for (let i = 0; i < values.length; i++) if (typeof values[i] === 'string') values[i] = null;
+    }
     const numeric = !forced.has(name) && values.every((v) => v === null || typeof v === 'number');
-    return numeric
-      ? { name, type: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : (v as number))) }
-      : { name, type: 'categorical', values: values.map((v) => (v === null ? null : String(v))) };
-  });
+    columns.push(
+      numeric
+        ? { name, type: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : (v as number))) }
+        : { name, type: 'categorical', values: values.map((v) => (v === null ? null : String(v))) },
+    );
+  }
   return ok({
     rows: rows.length,
     skipped,
@@ -87,6 +138,15 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
       return v === null ? null : String(v);
     }),
     columns,
+    ...(options.time !== undefined
+      ? {
+          times: rows.map((r) => {
+            const v = r[options.time!];
+            return v === undefined || v === null || v === '' ? null : String(v);
+          }),
+        }
+      : {}),
+    warnings,
   });
 }
 
@@ -107,9 +167,17 @@ function normalise(value: unknown): number | string | null {
   return Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? n : text;
 }
 
-function readCsv(text: string): Result<{ rows: RawRow[]; skipped: TrainingTable['skipped'] }> {
+interface RawRows {
+  rows: RawRow[];
+  skipped: TrainingTable['skipped'];
+  /** The 1-based line each row ends on, for messages. */
+  lines: number[];
+}
+
+function readCsv(text: string): Result<RawRows> {
   try {
     const skipped: TrainingTable['skipped'] = [];
+    const lines: number[] = [];
     const rows = parse(text, {
       columns: true,
       skip_empty_lines: true,
@@ -121,20 +189,19 @@ function readCsv(text: string): Result<{ rows: RawRow[]; skipped: TrainingTable[
           skipped.push({ line: context.lines, reason: context.error.message });
           return null;
         }
+        lines.push(context.lines);
         return record;
       },
     }) as RawRow[];
-    return ok({ rows, skipped });
+    return ok({ rows, skipped, lines });
   } catch (error) {
     return fail('bad-input', 'BASELINE.BAD_CSV', `Training CSV could not be read: ${(error as Error).message}`);
   }
 }
 
-function readJsonl(
-  text: string,
-  options: TrainingDataOptions,
-): Result<{ rows: RawRow[]; skipped: TrainingTable['skipped'] }> {
+function readJsonl(text: string, options: TrainingDataOptions): Result<RawRows> {
   const rows: RawRow[] = [];
+  const lineNumbers: number[] = [];
   const skipped: TrainingTable['skipped'] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -161,6 +228,7 @@ function readJsonl(
     } else {
       rows.push(object);
     }
+    lineNumbers.push(i + 1);
   }
-  return ok({ rows, skipped });
+  return ok({ rows, skipped, lines: lineNumbers });
 }
