@@ -15,6 +15,7 @@ export interface CaptureLayout {
   partitions: number;
   intervalInMs: number;
   codec: 'null' | 'deflate';
+  syncMarker?: Buffer;
 }
 
 /**
@@ -28,6 +29,7 @@ export function captureFilesOf(events: InputEvents, layout: CaptureLayout): Capt
     format: layout.format,
     intervalInMs: layout.intervalInMs,
     codec: layout.codec,
+    ...(layout.syncMarker ? { syncMarker: layout.syncMarker } : {}),
   });
   const files: CaptureFile[] = [];
   const sequence = new Array<number>(layout.partitions).fill(0);

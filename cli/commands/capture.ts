@@ -25,6 +25,8 @@ export interface CaptureArguments {
   nameFormat?: string;
   intervalSeconds?: number;
   codec?: 'null' | 'deflate';
+  /** Not a flag: a fixed Avro sync marker, for files that must stay byte-identical (examples/). */
+  syncMarker?: Buffer;
 }
 
 /** Capture's defaults: 4 partitions (a Standard hub's default), a 5-minute window, no compression. */
@@ -68,6 +70,7 @@ export async function captureFilesFromInput(
     partitions: args.partitions ?? CAPTURE_DEFAULTS.partitions,
     intervalInMs: (args.intervalSeconds ?? CAPTURE_DEFAULTS.intervalSeconds) * 1000,
     codec: args.codec ?? CAPTURE_DEFAULTS.codec,
+    ...(args.syncMarker ? { syncMarker: args.syncMarker } : {}),
   });
   return {
     files,

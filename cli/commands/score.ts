@@ -40,7 +40,11 @@ export interface ScoreTotals {
  * replaying dead letters (lines that are dead-letter records are replayed with their original body and metadata).
  * Streams the file in batches, so memory stays flat whatever its size.
  */
-export async function runScore(args: ScoreArguments, env: Environment = process.env): Promise<ScoreTotals> {
+export async function runScore(
+  args: ScoreArguments,
+  env: Environment = process.env,
+  now: () => number = () => Date.now(),
+): Promise<ScoreTotals> {
   const settings = unwrap(loadSettings(env));
   let json: unknown;
   try {
@@ -79,7 +83,7 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
 
   const flush = async () => {
     if (bodies.length === 0) return;
-    const result = await scoreBatch(engine, bodies, metadata, { now: () => Date.now() });
+    const result = await scoreBatch(engine, bodies, metadata, { now });
     totals.events += bodies.length;
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;

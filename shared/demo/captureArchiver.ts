@@ -19,6 +19,8 @@ export interface CaptureArchiverOptions {
   /** Capture's time window (`intervalInSeconds` × 1000). */
   intervalInMs: number;
   codec?: 'null' | 'deflate';
+  /** 16 bytes; random by default, as Capture's. Fixed for files that must stay byte-identical (examples/). */
+  syncMarker?: Buffer;
 }
 
 const RECORDS_PER_BLOCK = 1000;
@@ -39,7 +41,10 @@ export class CaptureArchiver {
   private readonly writer: CaptureFileWriter;
 
   constructor(private readonly options: CaptureArchiverOptions) {
-    this.writer = new CaptureFileWriter({ codec: options.codec ?? 'null' });
+    this.writer = new CaptureFileWriter({
+      codec: options.codec ?? 'null',
+      ...(options.syncMarker ? { syncMarker: options.syncMarker } : {}),
+    });
   }
 
   /** Adds a record (in enqueued-time order per partition); answers the file it closed, if any. */
