@@ -126,10 +126,15 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
     );
     progress.stop();
     const logs = host.logs();
-    const logPath = await output.write('functions.log', logs.length > 0 ? `${logs.join('\n')}\n` : '');
+    // An empty file the summary points to reads as a failure to log: it says what it holds instead.
+    const logPath = await output.write(
+      'functions.log',
+      logs.length > 0 ? `${logs.join('\n')}\n` : `${NO_FUNCTION_WARNINGS}\n`,
+    );
     io.stdout.write(`\n${formatDemoSummary(result)}\n`);
     io.stdout.write(
-      `Files            ${options.out}/ (report, alert, webhook response, baseline, training set; function logs in ${logPath})\n`,
+      `Files            ${options.out}/ (report, alert, webhook response, baseline, training set; ` +
+        `${logs.length > 0 ? `function logs in ${logPath}` : `no function warnings or errors (--verbose logs every line to ${logPath})`})\n`,
     );
     return result;
   } finally {
@@ -146,6 +151,10 @@ const integer =
     if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
     return n;
   };
+
+/** functions.log when the functions logged no warning or error (and --verbose was not given). */
+export const NO_FUNCTION_WARNINGS =
+  'scoreEvents, weeklyDrift and retrainWebhook logged no warnings or errors during the demo (run with --verbose to keep every log line).';
 
 export function demoCommand(): Command {
   return new Command('demo')

@@ -24,6 +24,7 @@ import { driftOptionsFromSettings } from '../../shared/drift/driftOptions.js';
 import { noProfileCache, silentProgress, type DriftProgress } from '../../shared/drift/run/ports.js';
 import { runWeeklyDrift, type WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
+import { driftVerdict } from '../../shared/drift/verdict.js';
 import { addInputOptions, captureFilesFromInput, type CaptureArguments } from './capture.js';
 import { writeCaptureFiles } from '../capture/captureFilesOf.js';
 
@@ -336,8 +337,7 @@ function summary(
   const verdict =
     report.status === 'insufficient-data'
       ? `Dataset drift: INSUFFICIENT DATA (${insufficientNote(report, window, outside)})`
-      : `Dataset drift: ${report.drift.drifted ? 'YES' : 'no'} (share ${report.drift.share.toFixed(3)}; drifted: ${report.drift.driftedFeatures.join(', ') || 'none'}); ` +
-        `retraining ${report.retrainRecommended ? 'recommended' : 'not recommended'}`;
+      : driftVerdict(report);
   const lines = [
     `Drift ${window.label} (${report.window.from} to ${report.window.to}): ${report.events} events, ${report.eventsProfiled} profiled, ` +
       `${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped`,

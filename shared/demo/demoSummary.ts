@@ -102,7 +102,7 @@ export function formatDemoSummary(result: DemoResult): string {
   const alert = result.alert;
   if (!alert.fired) {
     lines.push(
-      `Retraining       not requested: drift magnitude ${alert.magnitude.toFixed(2)} does not exceed the alert threshold ${alert.threshold}`,
+      `Retraining       not requested: drifted share ${alert.magnitude.toFixed(2)} does not exceed the alert threshold ${alert.threshold}`,
     );
   } else {
     const body = (alert.response?.body ?? {}) as Record<string, unknown>;
@@ -111,7 +111,7 @@ export function formatDemoSummary(result: DemoResult): string {
     const dry =
       body.dryRun === true ? ' (dry run: no Azure ML workspace configured, the request was recorded, not sent)' : '';
     lines.push(
-      `Retraining       alert fired (${alert.magnitude.toFixed(2)} > ${alert.threshold}); retrainWebhook answered ${alert.response?.status}: ${decision}${job}${dry}`,
+      `Retraining       alert fired (drifted share ${alert.magnitude.toFixed(2)} > ${alert.threshold}); retrainWebhook answered ${alert.response?.status}: ${decision}${job}${dry}`,
     );
   }
   lines.push(`Report           ${result.files.reportHtml}`);

@@ -9,8 +9,16 @@ export interface DriftAlertInput {
   firedAtInMs: number;
   /** Default `mrm-retrain-drift-magnitude`, the name infra gives the rule. */
   ruleName?: string;
-  /** Makes the alert id unique per demo run and week. */
+  /** Names the alert instance (demoRunKey): its id, and so the retraining job's name, follow from it alone. */
   runKey: string;
+}
+
+/**
+ * The demo's alert instance: one per week and seed. The clock stays out (it was in, and the job name changed between
+ * runs of the same seed); each demo run has a fresh in-memory store, so a repeated id never meets an old claim.
+ */
+export function demoRunKey(scenario: { window: { label: string }; seed: number }): string {
+  return `${scenario.window.label}:${scenario.seed}`;
 }
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';

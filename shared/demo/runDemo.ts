@@ -17,7 +17,7 @@ import { TransactionGenerator } from '../synthetic/transactions.js';
 import { CaptureArchiver, type CaptureFile } from './captureArchiver.js';
 import type { DemoScenario } from './demoScenario.js';
 import { demoTraffic } from './demoTraffic.js';
-import { driftAlert } from './driftAlert.js';
+import { demoRunKey, driftAlert } from './driftAlert.js';
 import type { DemoPorts } from './ports.js';
 import { HostBatcher, type HostBatch } from './hostBatcher.js';
 import { SimulatedEventHub, type SentEvent } from './simulatedEventHub.js';
@@ -164,7 +164,7 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
       magnitude,
       threshold,
       firedAtInMs,
-      runKey: `${scenario.window.label}:${scenario.seed}:${scenario.nowInMs}`,
+      runKey: demoRunKey(scenario),
     });
     const body = JSON.stringify(payload, null, 2);
     alertFiles.alert = await ports.output.write('alert.json', `${body}\n`);
@@ -180,7 +180,7 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     'retrain',
     alert.fired
       ? `Alert fired; retrainWebhook answered ${alert.response!.status}`
-      : 'No alert: the drift magnitude stayed within the threshold',
+      : 'No alert: the drifted share stayed within the threshold',
   );
   timings.total = ports.elapsedInMs() - startedAt;
 

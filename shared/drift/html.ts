@@ -3,6 +3,7 @@ import type { DatasetProfile, FeatureProfile } from './profile.js';
 import type { DriftReport } from './report.js';
 import type { ProfileSchema } from './schema.js';
 import { binnedCounts, proportions } from './stats/binned.js';
+import { driftVerdict } from './verdict.js';
 
 /**
  * The report as one self-contained HTML page (no scripts, no external fonts or images): summary first, then the
@@ -71,14 +72,7 @@ th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:a
 
 function summary(r: DriftReport): string {
   const bad = Object.values(r.badBodies).reduce((s, n) => s + n, 0);
-  const verdict =
-    r.status === 'insufficient-data'
-      ? `Insufficient data: ${r.reason ?? 'nothing to compare'}. No drift verdict.`
-      : r.drift.drifted
-        ? `Dataset drift: ${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted.`
-        : r.drift.driftedFeatures.length > 0
-          ? `${r.drift.driftedFeatures.length} of ${r.drift.monitoredFeatures} features drifted; no dataset drift.`
-          : 'No feature drifted.';
+  const verdict = driftVerdict(r);
   const perf = r.performance
     ? r.performance.judged
       ? r.performance.conceptDrift
@@ -103,7 +97,7 @@ function summary(r: DriftReport): string {
     ],
   ];
   return `<section id="summary"><h2>Summary</h2>
-<p class="verdict ${r.drift.drifted || r.retrainRecommended || r.status === 'insufficient-data' ? 'bad' : 'ok'}">${esc(verdict)}${r.retrainRecommended ? ' Retraining recommended.' : ''}</p>
+<p class="verdict ${r.drift.drifted || r.retrainRecommended || r.status === 'insufficient-data' ? 'bad' : 'ok'}">${esc(verdict)}</p>
 <div class="cards">${cards.map(([k, v]) => `<div class="card"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`).join('')}</div>
 ${r.telemetry.available ? '' : `<p class="muted">${esc(r.telemetry.reason)}</p>`}
 </section>`;

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDemoCommand, type DemoIo } from '../../cli/commands/demo.js';
+import { NO_FUNCTION_WARNINGS, runDemoCommand, type DemoIo } from '../../cli/commands/demo.js';
 import { MALFORMED_KINDS } from '../../shared/synthetic/malformedBodies.js';
 import type { DemoResult } from '../../shared/demo/runDemo.js';
 
@@ -118,6 +118,17 @@ describe('mrm demo, in process', () => {
     );
   });
 
+  it('never points to an empty functions.log: it holds the warnings, or says there were none', async () => {
+    const log = await readFile(join(folder, 'functions.log'), 'utf8');
+    const files = out
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('Files '))!;
+    expect(log.trim()).not.toBe('');
+    if (log === `${NO_FUNCTION_WARNINGS}\n`) expect(files).toContain('no function warnings or errors (--verbose logs');
+    else expect(files).toContain(`function logs in ${join(folder, 'functions.log')}`);
+  });
+
   it('prints plain progress lines and a summary with the counts, the drifted features, the decision and the report path', () => {
     const text = out.join('');
     expect(text).toMatch(/^Azurite \(blob\) on http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/m);
@@ -128,7 +139,7 @@ describe('mrm demo, in process', () => {
       expect(text).toMatch(new RegExp(`^  ${label}\\s+[\\d,]+\\s+[\\d.]+%`, 'm'));
     expect(text).toMatch(/^ {2}hour\s+wasserstein \d\.\d{3}\s+ks p \S+\s+(MEDIUM|HIGH)$/m);
     expect(text).toMatch(
-      /^Retraining\s+alert fired \(0\.\d\d > 0\.3\); retrainWebhook answered 202: retraining_triggered, job mrm-retrain-default-[0-9a-f]+ \(dry run/m,
+      /^Retraining\s+alert fired \(drifted share 0\.\d\d > 0\.3\); retrainWebhook answered 202: retraining_triggered, job mrm-retrain-default-[0-9a-f]+ \(dry run/m,
     );
     expect(text).toContain(`Report           ${result.files.reportHtml}`);
     expect(text).toMatch(

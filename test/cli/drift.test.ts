@@ -154,7 +154,9 @@ describe('mrm drift', () => {
     );
     expect(result.report.drift.drifted).toBe(true);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toContain('Dataset drift: YES');
+    expect(result.stdout).toContain(
+      'Dataset drift: yes (5 of 9 features drifted: amount, hour, tx_count_24h, merchant_category, channel; drifted share 0.56 ≥ 0.50). Retraining recommended: drifted share 0.56 > 0.30.',
+    );
   });
 
   it('a window with no Capture files is insufficient data: a distinct exit code, the files outside it named', async () => {

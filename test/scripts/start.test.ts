@@ -14,5 +14,7 @@ describe('npm start', () => {
       'npm start needs Azure Functions Core Tools 4 (the `func` command), which is not installed.',
     );
     expect(run.stderr).toContain('npm run demo');
+    // The emulator refuses to start without its licence accepted: the command given must work as typed.
+    expect(run.stderr).toContain('`ACCEPT_EULA=Y docker compose up -d`');
   });
 });

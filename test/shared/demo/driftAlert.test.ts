@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS, THRESHOLDS } from '../../../shared/config/monitoring.js';
-import { driftAlert } from '../../../shared/demo/driftAlert.js';
+import { demoRunKey, driftAlert } from '../../../shared/demo/driftAlert.js';
+import { planDemoScenario } from '../../../shared/demo/demoScenario.js';
+import { alertClaimKey, retrainJobName } from '../../../shared/retraining/claimKeys.js';
 import { parseRetrainPayload } from '../../../shared/retraining/retrainPayload.js';
 
 const FIRED = Date.UTC(2026, 2, 4, 10, 15);
@@ -46,5 +48,24 @@ describe('driftAlert', () => {
     expect(id('a')).toMatch(
       /^\/subscriptions\/[0-9a-f-]{36}\/providers\/Microsoft\.AlertsManagement\/alerts\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     );
+  });
+
+  it('names the same retraining job for runs of one seed and week, whenever they run; another seed, another job', () => {
+    const jobOf = (seed: number, nowInMs: number): string => {
+      const payload = driftAlert({
+        magnitude: 0.56,
+        threshold: THRESHOLDS.retrainDriftMagnitude,
+        firedAtInMs: nowInMs,
+        runKey: demoRunKey(planDemoScenario({ events: 20_000, seed, nowInMs })),
+      });
+      const parsed = parseRetrainPayload(JSON.parse(JSON.stringify(payload)));
+      if (!parsed.ok || parsed.value.kind !== 'alert') throw new Error('expected an alert payload');
+      return retrainJobName(alertClaimKey(parsed.value.alertId), 'default');
+    };
+    // Two runs on Wednesday, a minute and hours apart: both report the previous week.
+    const morning = Date.UTC(2026, 2, 4, 9, 0);
+    expect(jobOf(7, morning)).toBe(jobOf(7, morning + 60_000));
+    expect(jobOf(7, morning)).toBe(jobOf(7, morning + 8 * 3_600_000));
+    expect(jobOf(8, morning)).not.toBe(jobOf(7, morning));
   });
 });

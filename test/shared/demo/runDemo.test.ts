@@ -168,7 +168,7 @@ describe('runDemo', () => {
     expect(result.alert).toEqual({ fired: false, magnitude: 0.2, threshold: 0.3 });
     expect(p.files.has('alert.json')).toBe(false);
     expect(formatDemoSummary(result)).toMatch(
-      /^Retraining\s+not requested: drift magnitude 0\.20 does not exceed the alert threshold 0\.3$/m,
+      /^Retraining\s+not requested: drifted share 0\.20 does not exceed the alert threshold 0\.3$/m,
     );
   });
 
