@@ -1,8 +1,9 @@
 import { SEVERITY_RANK, type FeatureAssessment, type Severity } from './compare.js';
-import type { DatasetProfile, FeatureProfile } from './profile.js';
+import type { DatasetProfile } from './profile.js';
 import type { DriftReport } from './report.js';
 import type { ProfileSchema } from './schema.js';
-import { binnedCounts, proportions } from './stats/binned.js';
+import { proportions } from './stats/binned.js';
+import { reportDistributions, type FeatureDistribution, type ReportDistributions } from './distributions.js';
 import { driftVerdict } from './verdict.js';
 
 /**
@@ -25,7 +26,9 @@ export function renderDriftReportHtml(
         strongestEffect(b) - strongestEffect(a) ||
         cmp(a.name, b.name),
     );
-  const title = `Drift report ${report.window.from.slice(0, 10)} – ${report.window.to.slice(0, 10)}`;
+  // The charts draw what the JSON carries; a report built without profiles gets them computed here.
+  const distributions = report.distributions ?? reportDistributions(reference, current, schema);
+  const title = `Drift report ${dateRange(report.window)}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -35,17 +38,19 @@ export function renderDriftReportHtml(
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · baseline schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? ` · profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}</p></header>
+<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · window ${esc(report.window.from)} to ${esc(report.window.to)} (end exclusive) · baseline ${report.baseline.events.toLocaleString('en-US')} events, schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? `, profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}</p></header>
 ${summary(report)}
 ${recommendations(report)}
 <section id="features"><h2>Features by severity</h2>
-${featureTable(features, report.tests)}
+${featureTable(features, report)}
 </section>
-${predictionSection(report, reference, current)}
+${predictionSection(report, distributions)}
 ${performanceSection(report)}
 <section id="histograms"><h2>Baseline vs current</h2>
-<p class="legend"><span class="swatch ref"></span> baseline <span class="swatch cur"></span> current (share of values per bin)</p>
-${features.map((f) => featureChart(f, reference.features[f.name], current.features[f.name], report.tests, schema)).join('\n')}
+<p class="legend"><span class="swatch ref"></span> baseline (${report.baseline.events.toLocaleString('en-US')} events) <span class="swatch cur"></span> current (${report.eventsProfiled.toLocaleString('en-US')} events): share of each side's values per bin. Numeric features are binned on the baseline's deciles, so each baseline bar holds about a tenth of its values whatever the skew, and a shift shows as current bars leaving 10%. Hover a bar or label for its full range and share.</p>
+<div class="charts">
+${features.map((f) => featureChart(f, distributions.features[f.name], report)).join('\n')}
+</div>
 </section>
 ${blobsSection(report)}
 </body>
@@ -55,20 +60,33 @@ ${blobsSection(report)}
 
 const STYLE = `
 :root{--fg:#1b1f24;--muted:#5b6470;--line:#d8dde3;--ref:#7a8aa0;--cur:#d9822b;--high:#b42318;--medium:#c4620a;--low:#8a6d00;--none:#2e7d32}
-*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1100px;padding:24px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:0 0 6px}
+*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1240px;padding:24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:15px;margin:0 0 6px;overflow-wrap:break-word}
 .muted{color:var(--muted)}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px}
 .card{border:1px solid var(--line);border-radius:6px;padding:10px 12px}.card .v{font-size:20px;font-weight:600}.card .k{color:var(--muted);font-size:12px}
 .verdict{font-size:16px;padding:10px 14px;border-radius:6px;margin:0 0 12px;border:1px solid var(--line)}.verdict.bad{background:#fdecea;border-color:#f4c7c3}.verdict.ok{background:#edf7ee;border-color:#c8e6c9}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:right;white-space:nowrap}table.features{font-size:13px}table.features th{white-space:normal;vertical-align:bottom}.kind{font-size:11px}
-th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:9em}thead th{background:#f4f6f8;position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border-bottom:1px solid var(--line);padding:5px 6px;text-align:right;vertical-align:top}
+th{white-space:normal;vertical-align:bottom}thead th{background:#f4f6f8;position:sticky;top:0}
+th:first-child,td:first-child{text-align:left}
+table.features{font-size:13px}table.features td{white-space:normal}
+.name{overflow-wrap:break-word;word-break:normal;hyphens:none}.kind{font-size:11px}
+.nb{white-space:nowrap}.thr{color:var(--muted);font-size:11px}.stat{color:var(--muted)}.signals span{display:inline-block;margin-left:8px;white-space:nowrap}
 .sev{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;font-weight:600}.sev.HIGH{background:var(--high)}.sev.MEDIUM{background:var(--medium)}.sev.LOW{background:var(--low)}.sev.NONE{background:var(--none)}
-.chart{display:inline-block;vertical-align:top;width:calc(50% - 12px);margin:0 8px 16px 0;break-inside:avoid;page-break-inside:avoid}
-.chart svg{width:100%;height:auto;border:1px solid var(--line);border-radius:4px}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:16px}
+.chart{margin:0;min-width:0;break-inside:avoid;page-break-inside:avoid;border:1px solid var(--line);border-radius:6px;padding:10px}
+.chart svg{display:block;width:100%;height:auto}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
+table.stats{font-size:12px;margin-top:6px}table.stats td,table.stats th{padding:2px 6px}
 .hit{font-weight:700;color:var(--high)}.swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
-@media (max-width:800px){.chart{width:100%}}
-@media print{body{max-width:none;padding:0;font-size:11px}thead th{position:static}h2{break-after:avoid}.chart{width:48%}a{color:inherit;text-decoration:none}}
+@media print{body{max-width:none;padding:0;font-size:11px}thead th{position:static}h2{break-after:avoid}.charts{display:block}.chart{display:inline-block;width:48%;vertical-align:top}a{color:inherit;text-decoration:none}}
 `;
+
+/** "2026-11-23 – 2026-11-29": the window's first and last day (the stored end is exclusive). */
+function dateRange(window: DriftReport['window']): string {
+  const from = window.from.slice(0, 10);
+  const lastMs = Date.parse(window.to) - 1;
+  const last = Number.isNaN(lastMs) ? window.to.slice(0, 10) : new Date(lastMs).toISOString().slice(0, 10);
+  return from === last ? from : `${from} – ${last}`;
+}
 
 function summary(r: DriftReport): string {
   const bad = Object.values(r.badBodies).reduce((s, n) => s + n, 0);
@@ -81,10 +99,11 @@ function summary(r: DriftReport): string {
       : 'not judged'
     : 'no labels';
   const cards: Array<[string, string]> = [
-    ['Drifted share', fmt(r.drift.share)],
+    ['Drifted share', `${fmt(r.drift.share)} (dataset drift at ${r.thresholds.datasetDriftShare})`],
     ['Drifted features', `${r.drift.driftedFeatures.length} / ${r.drift.monitoredFeatures}`],
-    ['Retraining', r.retrainRecommended ? 'recommended' : 'not needed'],
+    ['Retraining', `${r.retrainRecommended ? 'recommended' : 'not needed'} (above ${r.thresholds.retrainMagnitude})`],
     ['Events in window', r.events.toLocaleString('en-US')],
+    ['Baseline events', r.baseline.events.toLocaleString('en-US')],
     ['Bad bodies', bad.toLocaleString('en-US')],
     ['Blobs read / skipped', `${r.blobs.read} / ${r.blobs.skipped.length}`],
     ['Prediction drift', r.prediction ? (r.prediction.drifted ? 'yes' : 'no') : 'n/a'],
@@ -107,44 +126,67 @@ function recommendations(r: DriftReport): string {
   return `<section id="recommendations"><h2>Recommendations</h2><ul>${r.recommendations.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`;
 }
 
-function featureTable(features: FeatureAssessment[], tests: DriftReport['tests']): string {
-  const cellOf = (f: FeatureAssessment, name: string): string => {
-    const t = f.tests[name];
-    if (!t) return '–';
-    const value = t.direction === 'p-value' ? pFmt(t.pValueAdjusted ?? t.score) : fmt(t.score);
-    const mark =
-      t.role === 'signal'
-        ? ''
-        : t.role === 'significance'
-          ? t.pValueAdjusted !== null && t.pValueAdjusted < t.threshold
-            ? ' class="hit"'
-            : ''
-          : t.beyondThreshold
-            ? ' class="hit"'
-            : '';
-    return `<td${mark} title="${esc(`${name}: ${t.role}, threshold ${t.threshold}`)}">${value}</td>`;
-  };
-  const detectable = (f: FeatureAssessment): string => {
-    const entries = Object.values(f.minimumDetectable);
-    return entries.length === 0 ? '–' : entries.map((v) => fmt(v)).join(' / ');
-  };
+/** A feature name that wraps at its underscores (and spaces), never inside a word. */
+const wrappable = (name: string): string => esc(name).replace(/_/g, '_<wbr>');
+
+type Tests = DriftReport['tests'];
+type ReportedTest = Tests[number];
+
+/**
+ * One column per kind of statistic: the significance test (p after Benjamini–Hochberg, against α), the effect size
+ * (against its practical minimum), and the signals; each value names its test and carries its threshold.
+ */
+function featureTable(features: FeatureAssessment[], report: DriftReport): string {
+  const tests = report.tests;
+  const byRole = (f: FeatureAssessment, role: string): ReportedTest[] =>
+    tests.filter((t) => f.tests[t.name]?.role === role);
   const rows = features
-    .map(
-      (f) =>
-        `<tr data-feature="${esc(f.name)}"><td><a href="#f-${esc(anchor(f.name))}">${esc(f.name)}</a> <span class="muted kind">${esc(f.type)}</span></td><td title="${esc(f.drifted ? `drifted: ${f.decidedBy.join(' and ')}` : (f.note ?? 'not drifted'))}">${badge(f.severity)}</td>` +
-        tests.map((t) => (f.tests[t.name] ? cellOf(f, t.name) : '<td>–</td>')).join('') +
-        `<td>${detectable(f)}</td><td>${pct(f.missingRate)}</td></tr>`,
-    )
+    .map((f) => {
+      const significance = byRole(f, 'significance').map((t) => statCell(f, t, 'significance'));
+      const effect = byRole(f, 'effect').map((t) => statCell(f, t, 'effect'));
+      const signals = byRole(f, 'signal').map((t) => statCell(f, t, 'signal'));
+      return (
+        `<tr data-feature="${esc(f.name)}"><td><a class="name" href="#f-${esc(anchor(f.name))}">${wrappable(f.name)}</a> <span class="muted kind">${esc(f.type)}</span></td>` +
+        `<td title="${esc(f.drifted ? `drifted: ${f.decidedBy.join(' and ')}` : (f.note ?? 'not drifted'))}">${badge(f.severity)}</td>` +
+        `<td>${significance.join('<br>') || '–'}</td><td>${effect.join('<br>') || '–'}</td>` +
+        `<td class="signals">${signals.join(' ') || '–'}</td>` +
+        `<td><span class="nb">${pct(f.referenceMissingRate)} → ${pct(f.missingRate)}</span></td>` +
+        `<td>${detectable(f, tests)}</td><td>${f.count.toLocaleString('en-US')}</td></tr>`
+      );
+    })
     .join('\n');
-  const head = tests
-    .map((t) => `<th title="${esc(`${t.description}; threshold ${t.threshold}`)}">${esc(t.label)}</th>`)
-    .join('');
   const alpha = tests.find((t) => Object.values(t.roles).includes('significance'))?.threshold ?? '';
-  return `<table class="features"><thead><tr><th>Feature</th><th>Severity</th>${head}<th title="The smallest effect (W / std for numbers, JS for categories) this window's size can flag">Detectable effect</th><th>Missing</th></tr></thead>
+  const described = (role: string): string =>
+    tests
+      .filter((t) => Object.values(t.roles).includes(role as never))
+      .map((t) => `${t.label}: ${t.description}`)
+      .join('; ');
+  return `<table class="features"><thead><tr><th>Feature</th><th>Severity</th><th title="${esc(described('significance'))}">Significance (p, α ${alpha})</th><th title="${esc(described('effect'))}">Effect (≥ threshold)</th><th title="${esc(described('signal'))}">Signals</th><th>Missing (baseline → current)</th><th title="The smallest effect this window's size can flag">Detectable effect</th><th>Values (baseline ${report.baseline.events.toLocaleString('en-US')})</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
-<p class="muted">A feature drifts when its significance test rejects at α = ${alpha} after Benjamini–Hochberg across features <em>and</em> an effect reaches its threshold (bold: the test passed its threshold); PSI, Hellinger and mean shift are signals. “Detectable effect”: the smallest effect this window’s size can flag. Hover a heading for its meaning.</p>`;
+<p class="muted">A feature drifts when its significance test rejects at α = ${alpha} after Benjamini–Hochberg across features <em>and</em> its effect reaches its threshold (bold: past its threshold). Signals are reported, not decisive. “Detectable effect”: the smallest effect this window’s size can flag. Hover a heading for what its tests measure.</p>`;
+}
+
+/** "KS p 1.2e-9 α 0.05": a test's value beside its threshold, bold when past it. */
+function statCell(f: FeatureAssessment, t: ReportedTest, role: string): string {
+  const outcome = f.tests[t.name]!;
+  const pValue = t.direction === 'p-value';
+  const value = pValue ? pFmt(outcome.pValueAdjusted ?? outcome.score) : fmt(outcome.score);
+  const hit =
+    role === 'significance'
+      ? outcome.pValueAdjusted !== null && outcome.pValueAdjusted < outcome.threshold
+      : outcome.beyondThreshold;
+  const threshold = pValue ? `α ${outcome.threshold}` : `≥ ${outcome.threshold}`;
+  return `<span class="nb${hit ? ' hit' : ''}" title="${esc(`${t.label}: ${t.description}; ${role}, threshold ${outcome.threshold}`)}"><span class="stat">${esc(t.label)}</span> ${value} <span class="thr">${esc(threshold)}</span></span>`;
+}
+
+function detectable(f: FeatureAssessment, tests: Tests): string {
+  const entries = Object.entries(f.minimumDetectable);
+  if (entries.length === 0) return '–';
+  return entries
+    .map(([name, v]) => `<span class="nb">${esc(tests.find((t) => t.name === name)?.label ?? name)} ${fmt(v)}</span>`)
+    .join('<br>');
 }
 
 /** The largest effect relative to its threshold: how features of one severity are ordered. */
@@ -152,60 +194,70 @@ function strongestEffect(f: FeatureAssessment): number {
   return Math.max(-1, ...Object.values(f.tests).flatMap((t) => (t.role === 'effect' ? [t.score / t.threshold] : [])));
 }
 
-/** "PSI 0.012 · JS 0.030 · …": every test of a feature with its heading, for captions. */
-function testSummary(f: FeatureAssessment, tests: DriftReport['tests']): string {
+/** "PSI 0.012 (≥ 0.2) · JS 0.030 (≥ 0.1) · …": every test of a feature with its heading and threshold, for captions. */
+function testSummary(f: FeatureAssessment, tests: Tests): string {
   return tests
     .filter((t) => f.tests[t.name])
     .map((t) => {
       const outcome = f.tests[t.name]!;
-      return `${t.label} ${t.direction === 'p-value' ? pFmt(outcome.pValueAdjusted ?? outcome.score) : fmt(outcome.score)}`;
+      return t.direction === 'p-value'
+        ? `${t.label} ${pFmt(outcome.pValueAdjusted ?? outcome.score)} (α ${outcome.threshold})`
+        : `${t.label} ${fmt(outcome.score)} (≥ ${outcome.threshold})`;
     })
     .join(' · ');
 }
 
-function featureChart(
-  f: FeatureAssessment,
-  reference: FeatureProfile | undefined,
-  current: FeatureProfile | undefined,
-  tests: DriftReport['tests'],
-  schema?: ProfileSchema,
-): string {
-  const featureSchema = schema?.features.find((s) => s.name === f.name);
-  let labels: string[] = [];
-  let p: number[] = [];
-  let q: number[] = [];
-  if (reference && current && reference.type === current.type) {
-    const bins = binnedCounts(reference, current, {
-      feature:
-        featureSchema ??
-        (reference.type === 'numeric'
-          ? {
-              name: f.name,
-              type: 'numeric',
-              psiEdges: [],
-              decileEdges: [],
-              sketch: { center: 0, scale: 1, relativeAccuracy: 0.005, linearLimit: 0.25 },
-              baselineMin: 0,
-              baselineMax: 0,
-            }
-          : { name: f.name, type: 'categorical', categories: [] }),
-    });
-    labels =
-      featureSchema || reference.type === 'categorical' ? bins.labels : bins.reference.map((_, i) => `bin ${i + 1}`);
-    p = proportions(bins.reference);
-    q = proportions(bins.current);
-  }
-  return `<figure class="chart" id="f-${esc(anchor(f.name))}"><h3>${esc(f.name)} ${badge(f.severity)}</h3>
-${histogramSvg(f.name, labels, p, q)}
-<figcaption class="muted">${esc(testSummary(f, tests))} · ${f.count.toLocaleString('en-US')} values</figcaption></figure>`;
+function featureChart(f: FeatureAssessment, d: FeatureDistribution | undefined, report: DriftReport): string {
+  const bins = d?.bins ?? { labels: [], baseline: [], current: [] };
+  return `<figure class="chart" id="f-${esc(anchor(f.name))}"><h3><span class="name">${wrappable(f.name)}</span> ${badge(f.severity)}</h3>
+${histogramSvg(f.name, bins.labels, proportions(bins.baseline), proportions(bins.current), bins.baseline, bins.current)}
+${d ? statsTable(d) : ''}
+<figcaption class="muted">${esc(testSummary(f, report.tests))}</figcaption></figure>`;
 }
 
-/** Grouped bars, baseline then current, per bin; each bar has a tooltip with its exact share. */
-export function histogramSvg(feature: string, labels: string[], reference: number[], current: number[]): string {
+/** Count, missing, mean, std and p5 / p50 / p95 of both sides (categorical: count, missing and categories). */
+function statsTable(d: FeatureDistribution): string {
+  const b = d.summary.baseline;
+  const c = d.summary.current;
+  const num = (v: number | null): string => (v === null ? '–' : fmtValue(v));
+  const missing = (s: typeof b): string => `${s.missing.toLocaleString('en-US')} (${pct(rate(s))})`;
+  const rows: Array<[string, string, string]> = [
+    ['count', b.count.toLocaleString('en-US'), c.count.toLocaleString('en-US')],
+    ['missing', missing(b), missing(c)],
+    ...(d.type === 'numeric'
+      ? ([
+          ['mean', num(b.mean), num(c.mean)],
+          ['std', num(b.std), num(c.std)],
+          ['p5', num(b.p5), num(c.p5)],
+          ['p50', num(b.p50), num(c.p50)],
+          ['p95', num(b.p95), num(c.p95)],
+        ] as Array<[string, string, string]>)
+      : ([['categories', String(b.categories ?? '–'), String(c.categories ?? '–')]] as Array<
+          [string, string, string]
+        >)),
+  ];
+  return `<table class="stats"><thead><tr><th></th><th>Baseline</th><th>Current</th></tr></thead><tbody>${rows.map(([k, x, y]) => `<tr><td>${k}</td><td>${x}</td><td>${y}</td></tr>`).join('')}</tbody></table>`;
+}
+
+const rate = (s: { count: number; missing: number }): number | null =>
+  s.count + s.missing === 0 ? null : s.missing / (s.count + s.missing);
+
+/** Labels longer than this are shortened on the axis; the full text is the tooltip of the label and of its bars. */
+const AXIS_LABEL_LENGTH = 18;
+
+/** Grouped bars, baseline then current, per bin; each bar and label has a tooltip with the full label and its share. */
+export function histogramSvg(
+  feature: string,
+  labels: string[],
+  reference: number[],
+  current: number[],
+  referenceCounts: number[] = [],
+  currentCounts: number[] = [],
+): string {
   const width = 520;
-  const height = 190;
+  const height = 230;
   const left = 48;
-  const bottom = 56;
+  const bottom = 86;
   const top = 10;
   const n = Math.max(labels.length, 1);
   const plotW = width - left - 8;
@@ -219,24 +271,31 @@ export function histogramSvg(feature: string, labels: string[], reference: numbe
   parts.push(
     `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${pct(max)}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
   );
+  const counted = (counts: number[], i: number): string =>
+    counts[i] === undefined ? '' : `, ${counts[i]!.toLocaleString('en-US')} values`;
   for (let i = 0; i < labels.length; i++) {
     const x = left + i * slot + slot * 0.1;
     const label = labels[i]!;
     const r = reference[i] ?? 0;
     const c = current[i] ?? 0;
     parts.push(
-      `<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(label)}: baseline ${pct(r)}</title></rect>`,
+      `<rect class="ref" x="${x.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(r)).toFixed(1)}"><title>${esc(`${label}: baseline ${pct(r)}${counted(referenceCounts, i)}`)}</title></rect>`,
     );
     parts.push(
-      `<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(label)}: current ${pct(c)}</title></rect>`,
+      `<rect class="cur" x="${(x + bar).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(top + plotH - y(c)).toFixed(1)}"><title>${esc(`${label}: current ${pct(c)}${counted(currentCounts, i)}`)}</title></rect>`,
     );
-    const short = label.length > 14 ? `${label.slice(0, 13)}…` : label;
+    const short = label.length > AXIS_LABEL_LENGTH ? `${label.slice(0, AXIS_LABEL_LENGTH - 1)}…` : label;
     parts.push(
-      `<text x="${(x + bar).toFixed(1)}" y="${top + plotH + 12}" text-anchor="end" transform="rotate(-30 ${(x + bar).toFixed(1)} ${top + plotH + 12})">${esc(short)}</text>`,
+      `<text class="bin" x="${(x + bar).toFixed(1)}" y="${top + plotH + 12}" text-anchor="end" transform="rotate(-40 ${(x + bar).toFixed(1)} ${top + plotH + 12})"><title>${esc(label)}</title>${esc(short)}</text>`,
     );
   }
   return `<svg class="hist" data-feature="${esc(feature)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(`Histogram of ${feature}: baseline vs current`)}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
+
+const SCORE_MEANING: Record<NonNullable<DriftReport['model']>['kind'], string> = {
+  classifier: 'the positive class’s probability, or the top one for more than two classes',
+  'input-anomaly-detector': 'the isolation forest’s anomaly score',
+};
 
 const MODEL_NAMES: Record<NonNullable<DriftReport['model']>['scorer'], string> = {
   forest: 'isolation forest (input-anomaly detector, no classifier)',
@@ -244,23 +303,31 @@ const MODEL_NAMES: Record<NonNullable<DriftReport['model']>['scorer'], string> =
   onnx: 'ONNX model (classifier)',
 };
 
-function predictionSection(r: DriftReport, reference: DatasetProfile, current: DatasetProfile): string {
+function predictionSection(r: DriftReport, distributions: ReportDistributions): string {
   if (!r.prediction) return '';
   const rows = [r.prediction.classes, r.prediction.score].filter((x): x is FeatureAssessment => x !== null);
-  const chart =
-    reference.prediction && current.prediction
-      ? (() => {
-          const bins = binnedCounts(reference.prediction.classes, current.prediction.classes, {
-            feature: { name: 'prediction', type: 'categorical', categories: [] },
-          });
-          return `<figure class="chart">${histogramSvg('prediction', bins.labels, proportions(bins.reference), proportions(bins.current))}<figcaption class="muted">Predicted classes</figcaption></figure>`;
-        })()
-      : '';
+  const classes = distributions.prediction?.classes ?? null;
+  const score = distributions.prediction?.score ?? null;
+  const shares = classes
+    ? (() => {
+        const p = proportions(classes.bins.baseline);
+        const q = proportions(classes.bins.current);
+        return `<table class="stats"><thead><tr><th>Predicted class</th><th>Baseline share</th><th>Current share</th></tr></thead><tbody>${classes.bins.labels.map((l, i) => `<tr><td>${esc(l)}</td><td>${pct(p[i]!)}</td><td>${pct(q[i]!)}</td></tr>`).join('')}</tbody></table>`;
+      })()
+    : '';
+  const charts = [
+    classes
+      ? `<figure class="chart" id="prediction-classes"><h3>Predicted classes</h3>${histogramSvg('prediction', classes.bins.labels, proportions(classes.bins.baseline), proportions(classes.bins.current), classes.bins.baseline, classes.bins.current)}${shares}</figure>`
+      : '',
+    score
+      ? `<figure class="chart" id="prediction-score"><h3>Score (${esc(SCORE_MEANING[r.model?.kind ?? 'classifier'])}, ${score.bins.binning === 'baseline-deciles' ? 'on the baseline’s deciles' : 'equal-width bins over the baseline’s range'})</h3>${histogramSvg('score', score.bins.labels, proportions(score.bins.baseline), proportions(score.bins.current), score.bins.baseline, score.bins.current)}${statsTable(score)}</figure>`
+      : '',
+  ].join('');
   return `<section id="prediction"><h2>Prediction drift</h2>
 <p>${r.model?.kind === 'input-anomaly-detector' ? 'The predictions are the isolation forest’s: an input-anomaly detector (anomaly or not), not a prediction of your outcome. ' : ''}${r.prediction.drifted ? "The model's outputs drifted." : "The model's outputs are stable."} Scored events only: ${pct(r.prediction.unscoredShare.current)} of the window's events got no prediction (baseline ${pct(r.prediction.unscoredShare.reference)}).</p>
 <table><thead><tr><th>Output</th><th>Severity</th><th>Tests</th></tr></thead><tbody>
-${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td>${esc(testSummary(f, r.tests))}</td></tr>`).join('')}
-</tbody></table>${chart}</section>`;
+${rows.map((f) => `<tr><td>${esc(f.name)}</td><td>${badge(f.severity)}</td><td style="text-align:left">${esc(testSummary(f, r.tests))}</td></tr>`).join('')}
+</tbody></table><div class="charts">${charts}</div></section>`;
 }
 
 function performanceSection(r: DriftReport): string {
@@ -291,6 +358,11 @@ ${bad.length ? `<table><thead><tr><th>Bad body reason</th><th>Count</th></tr></t
 
 const badge = (s: Severity): string => `<span class="sev ${s}">${s}</span>`;
 const fmt = (v: number): string => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(3));
+/** A feature's value: four significant digits, exponent only when very large or small. */
+const fmtValue = (v: number): string =>
+  v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)
+    ? v.toExponential(2)
+    : Number(v.toPrecision(4)).toLocaleString('en-US');
 const pFmt = (p: number): string => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,5 +1,8 @@
 import type { DriftAssessment, FeatureAssessment } from './compare.js';
 import type { DriftOptions } from './driftOptions.js';
+import { reportDistributions, type ReportDistributions } from './distributions.js';
+import type { DatasetProfile } from './profile.js';
+import type { ProfileSchema } from './schema.js';
 import { modelKindOf, type ModelKind, type Scorer } from '../scoring/scorer.js';
 
 /** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
@@ -39,6 +42,8 @@ export interface DriftReport {
   /** The week's scoring telemetry from Log Analytics, or why it is absent. */
   telemetry: DriftTelemetry;
   thresholds: DriftOptions;
+  /** What the HTML draws: per feature the bins and counts of both sides and their summary statistics (absent when built without the profiles). */
+  distributions?: ReportDistributions;
 }
 
 export type DriftTelemetry =
@@ -63,6 +68,8 @@ export interface BuildDriftReportInput {
   baselineProfileVersion?: string | null;
   /** MRM_SCORER of the deployment, so the report can say what the predictions are. */
   scorer?: Scorer['kind'] | undefined;
+  /** The two profiles compared (and the schema they were counted on): the report then carries their distributions. */
+  profiles?: { reference: DatasetProfile; current: DatasetProfile; schema?: ProfileSchema | undefined };
 }
 
 export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
@@ -103,5 +110,8 @@ export function buildDriftReport(input: BuildDriftReportInput): DriftReport {
         'No Log Analytics workspace configured: scoring telemetry (rejected and low-confidence rates) not included.',
     },
     thresholds: { ...assessment.options },
+    ...(input.profiles
+      ? { distributions: reportDistributions(input.profiles.reference, input.profiles.current, input.profiles.schema) }
+      : {}),
   };
 }

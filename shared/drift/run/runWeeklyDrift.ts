@@ -124,6 +124,7 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     generatedAt: new Date(deps.clock.nowInMs()),
     baselineProfileVersion: baseline.profileVersion ?? null,
     scorer: request.scorer,
+    profiles: { reference: baseline.data, current: current.profile, schema: baseline.schema },
   });
   if (current.note) report.recommendations.push(current.note);
   const mismatch = scorerMismatch(baseline, request.scorer);

@@ -5,6 +5,8 @@ import { ProfileAccumulator } from '../../../shared/drift/profile.js';
 import { buildDriftReport } from '../../../shared/drift/report.js';
 import { deriveSchema } from '../../../shared/drift/schema.js';
 import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';
+import { reportDistributions } from '../../../shared/drift/distributions.js';
+import { proportions } from '../../../shared/drift/stats/binned.js';
 
 const EVIL = '<img src=x onerror="alert(1)">&';
 const baselineRows = 2000;
@@ -217,7 +219,7 @@ describe('the report follows the stat-test registry', () => {
   });
   const html = renderDriftReportHtml(extended, reference, current, schema);
 
-  it('a registered test appears in the JSON of every feature it applies to, and as a column of the HTML table', () => {
+  it('a registered test appears in the JSON of every feature it applies to, and in the HTML table under its kind', () => {
     expect(extended.tests.map((t) => t.name)).toContain('tailShare');
     expect(extended.features.moved!.tests.tailShare).toMatchObject({
       role: 'signal',
@@ -229,9 +231,11 @@ describe('the report follows the stat-test registry', () => {
       html.indexOf('<thead>', html.indexOf('id="features"')),
       html.indexOf('</thead>', html.indexOf('id="features"')),
     );
-    expect(head).toContain('>Tail share</th>');
+    expect(head).toContain('Tail share: Share of current values above the baseline maximum');
+    expect(head).toContain('>Signals</th>');
     const movedRow = html.match(/<tr data-feature="moved">[\s\S]*?<\/tr>/)![0];
-    expect(movedRow).toContain('0.500');
+    const signals = movedRow.match(/<td class="signals">[\s\S]*?<\/td>/)![0];
+    expect(signals).toContain('<span class="stat">Tail share</span> 0.500 <span class="thr">≥ 0.01</span>');
     expect(html).toContain('Tail share 0.500');
   });
 
@@ -259,3 +263,173 @@ function escapeForTest(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+describe('the report for a reader: what it draws is in the JSON, and every number has its threshold', () => {
+  const full = buildDriftReport({
+    window: { from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-30T00:00:00Z') },
+    assessment,
+    blobs: { read: 1, skipped: [] },
+    badBodies: {},
+    generatedAt: new Date('2026-11-30T03:00:00Z'),
+    profiles: { reference, current, schema },
+  });
+  const page = renderDriftReportHtml(full, reference, current, schema);
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+  const np = (v: number[], q: number) => {
+    const s = sorted(v);
+    const pos = ((s.length - 1) * q) / 100;
+    const lo = Math.floor(pos);
+    return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+  };
+
+  it('titles the window by its first and last day (the stored end is exclusive)', () => {
+    expect(page).toContain('<title>Drift report 2026-11-23 – 2026-11-29</title>');
+  });
+
+  it('carries per feature the bins and counts the chart draws: the baseline deciles, every value counted once', () => {
+    const moved = full.distributions!.features.moved!;
+    const edges = schema.features.find((f) => f.name === 'moved')!;
+    if (edges.type !== 'numeric') throw new Error('moved is numeric');
+    expect(moved.bins.binning).toBe('baseline-deciles');
+    expect(moved.bins.edges).toEqual(edges.decileEdges);
+    expect(moved.bins.baseline).toEqual(
+      reference.features.moved!.type === 'numeric' && reference.features.moved!.decileCounts,
+    );
+    expect(moved.bins.current.reduce((a, b) => a + b, 0)).toBe(1500);
+    // Deciles of the baseline: each baseline bar holds a tenth of its values.
+    for (const n of moved.bins.baseline) expect(n).toBe(200);
+    expect(moved.bins.labels[0]).toMatch(/^< /);
+    expect(moved.bins.labels.at(-1)).toMatch(/^≥ /);
+    const svg = page.match(/<svg class="hist" data-feature="moved"[\s\S]*?<\/svg>/)![0];
+    for (const label of moved.bins.labels) expect(svg).toContain(`<title>${label.replace('<', '&lt;')}</title>`);
+    const category = full.distributions!.features[EVIL]!;
+    expect(category.bins.binning).toBe('categories');
+    expect(category.bins.labels).toEqual(
+      expect.arrayContaining([
+        '&lt;b&gt;bold&lt;/b&gt;'.replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
+        'plain',
+        '__other__',
+      ]),
+    );
+    expect(category.bins.labels).not.toContain('__missing__');
+  });
+
+  it('carries count, missing, mean, std and p5 / p50 / p95 of both sides, as numpy computes them from the values', () => {
+    const values = Array.from({ length: 1500 }, (_, i) => 5 + (i % 100) / 10);
+    const base = Array.from({ length: baselineRows }, (_, i) => (i % 100) / 10);
+    const { baseline, current: now } = full.distributions!.features.moved!.summary;
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const std = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
+    expect(now.count).toBe(1500);
+    expect(now.missing).toBe(0);
+    expect(now.mean).toBeCloseTo(mean(values), 10);
+    expect(now.std).toBeCloseTo(std(values), 10);
+    expect(now.p5).toBeCloseTo(np(values, 5), 10);
+    expect(now.p50).toBeCloseTo(np(values, 50), 10);
+    expect(now.p95).toBeCloseTo(np(values, 95), 10);
+    expect(baseline.count).toBe(baselineRows);
+    expect(baseline.mean).toBeCloseTo(mean(base), 10);
+    for (const [q, got] of [
+      [5, baseline.p5],
+      [50, baseline.p50],
+      [95, baseline.p95],
+    ] as const)
+      expect(Math.abs(got! - np(base, q))).toBeLessThanOrEqual(0.1 + 0.01 * Math.abs(np(base, q)));
+    const table = page.match(/<figure class="chart" id="f-moved">[\s\S]*?<\/figure>/)![0];
+    expect(table).toMatch(/<tr><td>p50<\/td><td>[\d.]+<\/td><td>[\d.]+<\/td><\/tr>/);
+    expect(table).toMatch(/<tr><td>count<\/td><td>2,000<\/td><td>1,500<\/td><\/tr>/);
+  });
+
+  it('takes quantiles from the sketch once a profile keeps no raw values, within the sketch’s accuracy', () => {
+    // A long tail (amounts): exp of a spread of values, 3,000 of them against a cap of 100.
+    const skewed = Array.from({ length: 3000 }, (_, i) => Math.exp(3 + 1.5 * Math.sin(i * 12.9898)));
+    const capped = deriveSchema([{ name: 'amount', type: 'numeric', values: Float64Array.from(skewed) }], {
+      exactValueCap: 100,
+    });
+    const acc = new ProfileAccumulator(capped);
+    for (const v of skewed)
+      acc.addScored({ features: { amount: v }, prediction: null, label: null, score: null, probabilities: null });
+    const p = acc.toProfile();
+    const amount = p.features.amount!;
+    expect(amount.type === 'numeric' && amount.values).toBe(null);
+    const d = reportDistributions(p, p, capped).features.amount!;
+    for (const [q, got] of [
+      [5, d.summary.baseline.p5],
+      [50, d.summary.baseline.p50],
+      [95, d.summary.baseline.p95],
+    ] as const)
+      expect(Math.abs(got! - np(skewed, q)) / np(skewed, q)).toBeLessThan(0.01);
+    // On deciles the long tail reads: no bar holds more than a tenth (and a bit) of the values.
+    expect(Math.max(...proportions(d.bins.baseline))).toBeLessThan(0.11);
+  });
+
+  it('draws values piled on a few points (a score near 0) on equal-width bins over the baseline range instead', () => {
+    const piled = Array.from({ length: 1000 }, (_, i) => (i % 20 === 0 ? i / 1000 : 1e-6));
+    const s = deriveSchema([{ name: 'score', type: 'numeric', values: Float64Array.from(piled) }]);
+    const acc = new ProfileAccumulator(s);
+    for (const v of piled)
+      acc.addScored({ features: { score: v }, prediction: null, label: null, score: null, probabilities: null });
+    const p = acc.toProfile();
+    const bins = reportDistributions(p, p, s).features.score!.bins;
+    const numeric = s.features[0]!;
+    if (numeric.type !== 'numeric') throw new Error('score is numeric');
+    expect(new Set(numeric.decileEdges).size).toBeLessThan(4);
+    expect(bins.binning).toBe('baseline-range');
+    expect(bins.edges).toEqual(numeric.psiEdges);
+    expect(bins.labels[0]).toBe(`< ${Number(numeric.psiEdges[0]!.toPrecision(4))}`);
+    expect(bins.baseline.reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+
+  it('puts each statistic in its kind’s column, beside its threshold, and says how big the baseline is', () => {
+    const row = page.match(/<tr data-feature="moved">[\s\S]*?<\/tr>/)![0];
+    const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!);
+    expect(cells[2]).toContain('<span class="stat">KS p</span>');
+    expect(cells[2]).toContain('<span class="thr">α 0.05</span>');
+    expect(cells[3]).toContain('<span class="stat">W / std</span>');
+    expect(cells[3]).toContain('<span class="thr">≥ 0.1</span>');
+    expect(cells[4]).toContain('<span class="stat">PSI</span>');
+    expect(cells[4]).not.toContain('KS p');
+    const categoryRow = page.match(/<tr data-feature="&lt;img[\s\S]*?<\/tr>/)![0];
+    expect(categoryRow).toContain('<span class="stat">χ² p</span>');
+    expect(page).toContain('Values (baseline 2,000)');
+    expect(page).toContain('<div class="k">Baseline events</div>');
+  });
+
+  it('breaks feature names at underscores only', () => {
+    const named = deriveSchema([{ name: 'merchant_category', type: 'categorical', values: ['a', 'b', 'a', 'b'] }]);
+    const acc = new ProfileAccumulator(named);
+    for (const v of ['a', 'b', 'a'])
+      acc.addScored({
+        features: { merchant_category: v },
+        prediction: null,
+        label: null,
+        score: null,
+        probabilities: null,
+      });
+    const p = acc.toProfile();
+    const r = buildDriftReport({
+      window: { from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' },
+      assessment: compareProfiles(p, p, { schema: named }),
+      blobs: { read: 1, skipped: [] },
+      badBodies: {},
+      generatedAt: '2026-11-30T03:00:00.000Z',
+      profiles: { reference: p, current: p, schema: named },
+    });
+    const html = renderDriftReportHtml(r, p, p, named);
+    expect(html).toContain('merchant_<wbr>category');
+    expect(html).not.toContain('overflow-wrap:anywhere');
+  });
+
+  it('shows the class shares of the predictions, scored events only', () => {
+    const classes = full.distributions!.prediction!.classes!;
+    expect(classes.bins.labels).toEqual(expect.arrayContaining(['ok', 'fraud']));
+    const okAt = classes.bins.labels.indexOf('ok');
+    expect(classes.bins.baseline[okAt]).toBe(1600);
+    expect(page).toContain('<th>Predicted class</th><th>Baseline share</th><th>Current share</th>');
+    expect(page).toContain('<tr><td>ok</td><td>80.0%</td><td>80.0%</td></tr>');
+  });
+
+  it('is plain JSON with its distributions: a round trip changes nothing', () => {
+    expect(JSON.parse(JSON.stringify(full))).toEqual(full);
+  });
+});
