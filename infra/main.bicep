@@ -69,8 +69,11 @@ param amlWorkspaceResourceGroup string = ''
 @description('Object id of the Entra app registration the retrain action group authenticates to (secure webhook). Empty: function key only.')
 param retrainWebhookAadObjectId string = ''
 
-@description('Application ID URI of that app registration; the audience the webhook checks.')
+@description('Application ID URI of that app registration: the audience of v1.0 tokens, and what the action group asks a token for.')
 param retrainWebhookAadIdentifierUri string = ''
+
+@description('Application (client) id of that app registration: the audience of v2.0 tokens, which the app registration issues when it accepts v2.0 tokens as Microsoft\'s secure-webhook setup has it. The webhook accepts both audiences.')
+param retrainWebhookAadClientId string = ''
 
 @description('Tenant of that app registration.')
 param retrainWebhookAadTenantId string = tenant().tenantId
@@ -97,6 +100,11 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 // Retrain rules are named with this prefix and the webhook only acts on rules matching it (MRM_RETRAIN_RULE_PATTERN).
 var retrainRulePrefix = 'mrm-retrain-'
 var modelTagName = 'mrm-model'
+// Both audiences a secure-webhook token may carry: the identifier URI (v1.0 tokens) and the client id (v2.0 tokens).
+var retrainWebhookAudiences = join(
+  filter([retrainWebhookAadIdentifierUri, retrainWebhookAadClientId], audience => !empty(audience)),
+  ','
+)
 
 module identities 'modules/identities.bicep' = {
   name: 'identities'
@@ -172,7 +180,7 @@ module functionApp 'modules/functionApp.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsCustomerId
     driftSchedule: driftSchedule
     webhookRoute: retrainWebhookRoute
-    webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : ''
+    webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAudiences : ''
     webhookTenantId: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadTenantId : ''
     retrainRulePattern: '^${retrainRulePrefix}'
     modelTagName: modelTagName

@@ -24,7 +24,7 @@ param logAnalyticsWorkspaceId string
 @description('NCRONTAB schedule of weeklyDrift; its timer trigger reads it as %MRM_DRIFT_SCHEDULE%, so it cannot be empty.')
 param driftSchedule string
 param webhookRoute string
-@description('Entra audience of the secure webhook; empty turns token checks off (the function key still applies).')
+@description('Comma-separated Entra audiences of the secure webhook (identifier URI, client id); empty turns token checks off (the function key still applies).')
 param webhookAudience string
 param webhookTenantId string
 param retrainRulePattern string

@@ -466,6 +466,10 @@ export class BicepScope {
         if (isRecord(first) && typeof second === 'string') return second in first;
         if (Array.isArray(first)) return first.some((item) => JSON.stringify(item) === JSON.stringify(second));
         return typeof first === 'string' && typeof second === 'string' ? first.includes(second) : UNKNOWN;
+      case 'join':
+        return Array.isArray(first) && typeof second === 'string' && first.every((x) => typeof x === 'string')
+          ? first.join(second)
+          : UNKNOWN;
       case 'toLower':
         return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
       case 'take':

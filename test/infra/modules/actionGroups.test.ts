@@ -64,11 +64,27 @@ describe('retrain action group', () => {
         tenantId: 'tenant-id',
       },
     ]);
-    const appCall = main.file.valueOf(main.file.find('module', 'functionApp')!)!.text;
-    expect(appCall).toContain(
-      "webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : ''",
-    );
     expect(appSettingsOf(main).scope.file.source).toMatch(/MRM_ENTRA_AUDIENCE: webhookAudience/);
+  });
+
+  it('has the app accept both audiences, identifier URI (v1.0 tokens) and client id (v2.0 tokens)', () => {
+    const mainWith = (params: Record<string, string>) =>
+      new BicepScope(
+        main.file,
+        Object.fromEntries(Object.entries(params).map(([k, v]) => [k, () => v])),
+      );
+    const secured = mainWith({
+      retrainWebhookAadObjectId: 'object-id',
+      retrainWebhookAadIdentifierUri: 'api://mrm-webhook',
+      retrainWebhookAadClientId: 'client-id',
+    });
+    expect(appSettingsOf(secured).values.get('MRM_ENTRA_AUDIENCE')).toBe('api://mrm-webhook,client-id');
+    const uriOnly = mainWith({
+      retrainWebhookAadObjectId: 'object-id',
+      retrainWebhookAadIdentifierUri: 'api://mrm-webhook',
+    });
+    expect(appSettingsOf(uriOnly).values.get('MRM_ENTRA_AUDIENCE')).toBe('api://mrm-webhook');
+    expect(appSettingsOf(main).values.get('MRM_ENTRA_AUDIENCE')).toBe('');
   });
 
   it('needs both the object id and the identifier URI for Entra', () => {
