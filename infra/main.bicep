@@ -81,9 +81,6 @@ param retrainWebhookAadTenantId string = tenant().tenantId
 @description('Route of retrainWebhook under /api; the app setting MRM_WEBHOOK_ROUTE gets the same value.')
 param retrainWebhookRoute string = 'retrain'
 
-@description('Put the webhook (URL with the host\'s default function key) into the retrain action group. Set false if the key cannot be listed yet (see infra/README.md), then provision again after the first deploy.')
-param wireRetrainWebhook bool = true
-
 @description('NCRONTAB schedule (UTC, with seconds) of the weekly drift job.')
 param driftSchedule string = '0 0 3 * * 1'
 
@@ -100,6 +97,9 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 // Retrain rules are named with this prefix and the webhook only acts on rules matching it (MRM_RETRAIN_RULE_PATTERN).
 var retrainRulePrefix = 'mrm-retrain-'
 var modelTagName = 'mrm-model'
+// The secure webhook needs the app registration's object id (the action group) and identifier URI (the token it asks
+// for); the app then checks tokens. Only both together switch it on, on both sides.
+var retrainWebhookSecured = !empty(retrainWebhookAadObjectId) && !empty(retrainWebhookAadIdentifierUri)
 // Both audiences a secure-webhook token may carry: the identifier URI (v1.0 tokens) and the client id (v2.0 tokens).
 var retrainWebhookAudiences = join(
   filter([retrainWebhookAadIdentifierUri, retrainWebhookAadClientId], audience => !empty(audience)),
@@ -180,8 +180,8 @@ module functionApp 'modules/functionApp.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsCustomerId
     driftSchedule: driftSchedule
     webhookRoute: retrainWebhookRoute
-    webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAudiences : ''
-    webhookTenantId: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadTenantId : ''
+    webhookAudience: retrainWebhookSecured ? retrainWebhookAudiences : ''
+    webhookTenantId: retrainWebhookSecured ? retrainWebhookAadTenantId : ''
     retrainRulePattern: '^${retrainRulePrefix}'
     modelTagName: modelTagName
     modelName: modelName
@@ -224,17 +224,9 @@ module actionGroups 'modules/actionGroups.bicep' = {
     tags: tags
     retrainGroupName: '${abbrs.insightsActionGroups}retrain-${resourceToken}'
     operatorsGroupName: '${abbrs.insightsActionGroups}operators-${resourceToken}'
-    functionAppName: functionApp.outputs.name
-    wireRetrainWebhook: wireRetrainWebhook
-    webhookRoute: retrainWebhookRoute
-    webhookAadObjectId: retrainWebhookAadObjectId
-    webhookAadIdentifierUri: retrainWebhookAadIdentifierUri
-    webhookAadTenantId: retrainWebhookAadTenantId
     operatorEmails: operatorEmails
     operatorWebhookUrl: operatorWebhookUrl
   }
-  // The host's default key can be listed only once the host can reach its storage.
-  dependsOn: [rbac]
 }
 
 module alerts 'modules/alerts.bicep' = {
@@ -269,3 +261,10 @@ output MRM_BASELINE_CONTAINER string = storage.outputs.containerNames.baseline
 output MRM_REPORTS_CONTAINER string = storage.outputs.containerNames.reports
 output MRM_EVENTS_HUB string = eventHubs.outputs.eventsHubName
 output MRM_RETRAIN_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/${retrainWebhookRoute}'
+// What the azd hooks need to wire the retrain webhook after deploy (scripts/hooks/wire-retrain-webhook.mjs).
+output AZURE_RESOURCE_MANAGER_ENDPOINT string = environment().resourceManager
+output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
+output MRM_RETRAIN_ACTION_GROUP_ID string = actionGroups.outputs.retrainActionGroupId
+output MRM_RETRAIN_WEBHOOK_AAD_OBJECT_ID string = retrainWebhookSecured ? retrainWebhookAadObjectId : ''
+output MRM_RETRAIN_WEBHOOK_AAD_IDENTIFIER_URI string = retrainWebhookSecured ? retrainWebhookAadIdentifierUri : ''
+output MRM_RETRAIN_WEBHOOK_AAD_TENANT_ID string = retrainWebhookSecured ? retrainWebhookAadTenantId : ''

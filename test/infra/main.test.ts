@@ -96,7 +96,9 @@ describe('main.parameters.json', () => {
 
   it('tells role assignments what kind of principal runs azd (a pipeline is a ServicePrincipal), User by default', () => {
     expect(parameters.parameters.principalType?.value).toBe('${AZURE_PRINCIPAL_TYPE=User}');
-    expect(main.find('param', 'principalType')!.decorators).toContain("@allowed(['User', 'ServicePrincipal', 'Group'])");
+    expect(main.find('param', 'principalType')!.decorators).toContain(
+      "@allowed(['User', 'ServicePrincipal', 'Group'])",
+    );
   });
 
   it('gives environment-variable defaults equal to the Bicep defaults', () => {
