@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'demo-output/**', '.venv-peers/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-output/**',
+      'demo-output/**',
+      '.venv-peers/**',
+      '.azure-package/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
