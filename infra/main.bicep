@@ -234,9 +234,8 @@ module alerts 'modules/alerts.bicep' = {
   params: {
     location: location
     tags: tags
+    nameSuffix: environmentName
     appInsightsId: monitoring.outputs.appInsightsId
-    eventHubsNamespaceId: eventHubs.outputs.namespaceId
-    eventsHubName: eventHubs.outputs.eventsHubName
     retrainActionGroupId: actionGroups.outputs.retrainActionGroupId
     operatorsActionGroupId: actionGroups.outputs.operatorsActionGroupId
     retrainRulePrefix: retrainRulePrefix

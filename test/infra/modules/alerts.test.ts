@@ -5,6 +5,7 @@ import monitoring from '../../../shared/config/monitoring.json' with { type: 'js
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { compileRulePattern } from '../../../shared/retraining/rulePattern.js';
 import {
+  BicepFile,
   BicepScope,
   REPO_ROOT,
   UNKNOWN,
@@ -15,7 +16,8 @@ import {
 } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
 
-const main = BicepScope.of('infra/main.bicep');
+// main.bicep as azd runs it for an environment named 'dev'.
+const main = new BicepScope(new BicepFile('infra/main.bicep'), { environmentName: () => 'dev' });
 const alerts = main.module('alerts');
 const rules = alerts.file
   .resources()
@@ -125,9 +127,45 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
       threshold: monitoring.thresholds.maxDeadLetterRate,
     });
     expect(rules.some((r) => criteria(r).some((c) => c.metricName === 'requests/failed'))).toBe(true);
-    const silence = rules.find((r) => criteria(r).some((c) => c.metricName === 'CapturedMessages'))!;
-    expect(criteria(silence)[0]).toMatchObject({ operator: 'LessThan', threshold: 1 });
+    const silence = rules.find((r) => r.symbol === 'noEventsScored')!;
+    expect(silence.type).toBe('Microsoft.Insights/scheduledQueryRules');
+    expect(criteria(silence)[0]).toMatchObject({
+      operator: 'LessThan',
+      threshold: 1,
+      metricMeasureColumn: 'events',
+      timeAggregation: 'Total',
+    });
     expect(properties(silence).windowSize).toBe(monitoring.thresholds.noEventsWindow);
+  });
+
+  // A metric alert evaluates only the data points that exist: silence has none, so `< 1` would never fire.
+  it("keeps a dead man's switch that sees silence: a query that always returns one row, zero when nothing came", () => {
+    const query = criteria(rules.find((r) => r.symbol === 'noEventsScored')!)[0]!.query as string;
+    expect(query).toContain(`name == '${monitoring.metrics.events}'`);
+    const lines = query.trim().split('\n');
+    const summarize = lines.find((l) => l.startsWith('| summarize'))!;
+    expect(summarize, 'summarize without by: one row even over no rows').not.toMatch(/\bby\b/);
+    expect(lines.slice(lines.indexOf(summarize) + 1).every((l) => !l.startsWith('| where'))).toBe(true);
+    expect(query).toMatch(/coalesce\(events, 0\.0\)/);
+    expect(
+      rules.filter((r) => r.type === 'Microsoft.Insights/metricAlerts').map((r) => properties(r).criteria),
+    ).not.toContainEqual(
+      expect.objectContaining({ allOf: [expect.objectContaining({ operator: 'LessThan', threshold: 1 })] }),
+    );
+  });
+
+  it('sets failingPeriods only on a query with a time column (per-row results); a summarized row is one period', () => {
+    for (const rule of rules.filter((r) => r.type === 'Microsoft.Insights/scheduledQueryRules')) {
+      const criterion = criteria(rule)[0]!;
+      const summarized = /\|\s*summarize\b(?![^\n]*\bbin\()/.test(criterion.query as string);
+      expect('failingPeriods' in criterion, rule.symbol).toBe(!summarized);
+    }
+  });
+
+  it('names every rule with the azd environment, so two environments in one resource group never share a rule', () => {
+    for (const rule of rules) expect(evaluated(rule).name, rule.symbol).toMatch(/^mrm-(retrain|ops)-[a-z-]+-dev$/);
+    const names = rules.map((r) => evaluated(r).name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('reads custom metrics from the App Insights namespace, without failing before they first arrive', () => {
