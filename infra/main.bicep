@@ -246,6 +246,17 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    nameSuffix: environmentName
+    displayName: 'Model Risk Monitor (${environmentName})'
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = resourceGroup().name
@@ -260,6 +271,8 @@ output MRM_BASELINE_CONTAINER string = storage.outputs.containerNames.baseline
 output MRM_REPORTS_CONTAINER string = storage.outputs.containerNames.reports
 output MRM_EVENTS_HUB string = eventHubs.outputs.eventsHubName
 output MRM_RETRAIN_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/${retrainWebhookRoute}'
+// The dashboard (Azure Monitor workbook) in the portal.
+output MRM_DASHBOARD_URL string = '${environment().portal}/#resource${workbook.outputs.id}/workbook'
 // What the azd hooks need to wire the retrain webhook after deploy (scripts/hooks/wire-retrain-webhook.mjs).
 output AZURE_RESOURCE_MANAGER_ENDPOINT string = environment().resourceManager
 output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id

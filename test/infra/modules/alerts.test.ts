@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { defaultSettings } from '../../../shared/config/settings.js';
@@ -7,7 +5,6 @@ import { compileRulePattern } from '../../../shared/retraining/rulePattern.js';
 import {
   BicepFile,
   BicepScope,
-  REPO_ROOT,
   UNKNOWN,
   isRecord,
   objectProperty,
@@ -15,6 +12,7 @@ import {
   type Value,
 } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
+import { emittedMetricKeys } from '../emittedMetrics.js';
 
 // main.bicep as azd runs it for an environment named 'dev'.
 const main = new BicepScope(new BicepFile('infra/main.bicep'), { environmentName: () => 'dev' });
@@ -37,23 +35,6 @@ const ruleFor = (metricKey: keyof typeof monitoring.metrics): Resource => {
   if (!found) throw new Error(`no alert on ${metricKey}`);
   return found;
 };
-
-/** `count('<key>'` and `observe('<key>'` calls in the app's own source (functions/ and shared/, tests excluded). */
-function emittedMetricKeys(): Set<string> {
-  const keys = new Set<string>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-        for (const match of readFileSync(full, 'utf8').matchAll(/\b(?:count|observe)\(\s*['"]([A-Za-z]+)['"]/g))
-          keys.add(match[1]!);
-      }
-    }
-  };
-  for (const dir of ['functions', 'shared']) walk(join(REPO_ROOT, dir));
-  return keys;
-}
 
 describe('alerts and the single source of truth (shared/config/monitoring.json)', () => {
   it('loads the very file the app uses', () => {
