@@ -188,6 +188,7 @@ module functionApp 'modules/functionApp.bicep' = {
     amlSubscriptionId: !empty(amlWorkspaceName) ? subscription().subscriptionId : ''
     amlResourceGroup: !empty(amlWorkspaceName) ? (!empty(amlWorkspaceResourceGroup) ? amlWorkspaceResourceGroup : resourceGroup().name) : ''
     amlWorkspaceName: amlWorkspaceName
+    dashboardUrl: dashboardUrl
     appSettingOverrides: appSettingOverrides
   }
 }
@@ -246,6 +247,9 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+// The dashboard in the portal; the drift reports link to it (MRM_DASHBOARD_URL).
+var dashboardUrl = '${environment().portal}/#resource${workbook.outputs.id}/workbook'
+
 module workbook 'modules/workbook.bicep' = {
   name: 'workbook'
   params: {
@@ -271,8 +275,7 @@ output MRM_BASELINE_CONTAINER string = storage.outputs.containerNames.baseline
 output MRM_REPORTS_CONTAINER string = storage.outputs.containerNames.reports
 output MRM_EVENTS_HUB string = eventHubs.outputs.eventsHubName
 output MRM_RETRAIN_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/${retrainWebhookRoute}'
-// The dashboard (Azure Monitor workbook) in the portal.
-output MRM_DASHBOARD_URL string = '${environment().portal}/#resource${workbook.outputs.id}/workbook'
+output MRM_DASHBOARD_URL string = dashboardUrl
 // What the azd hooks need to wire the retrain webhook after deploy (scripts/hooks/wire-retrain-webhook.mjs).
 output AZURE_RESOURCE_MANAGER_ENDPOINT string = environment().resourceManager
 output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id

@@ -33,6 +33,8 @@ param modelName string
 param amlSubscriptionId string
 param amlResourceGroup string
 param amlWorkspaceName string
+@description('URL of the dashboard (workbook) the drift reports link to.')
+param dashboardUrl string
 @description('Values for settings the app reads; keys it does not read are dropped.')
 param appSettingOverrides object
 
@@ -191,6 +193,7 @@ var appSettings = {
   MRM_DRIFT_SCHEDULE: driftSchedule
   MRM_DRIFT_CACHE_CONTAINER: containerNames.driftCache
   MRM_REPORTS_CONTAINER: containerNames.reports
+  MRM_DASHBOARD_URL: dashboardUrl
   MRM_DRIFT_TIME_BUDGET_MS: ''
   MRM_DRIFT_CONCURRENCY: ''
   MRM_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId

@@ -69,7 +69,10 @@ describe('retrainWebhook with an Entra audience (secure webhook)', () => {
 
   it('refuses a v2.0 token for the client id when only the identifier URI is configured (why infra gives both)', async () => {
     const handle = await handler();
-    const v2 = await entra.token({ issuer: `${entra.url}/${TENANT}/v2.0`, audience: '0f1e2d3c-4b5a-4968-8776-655443322110' });
+    const v2 = await entra.token({
+      issuer: `${entra.url}/${TENANT}/v2.0`,
+      audience: '0f1e2d3c-4b5a-4968-8776-655443322110',
+    });
     const response = await handle(post(`Bearer ${v2}`), quiet());
     expect(response.status).toBe(401);
     expect(JSON.stringify(response.jsonBody)).toMatch(/aud mismatch/);

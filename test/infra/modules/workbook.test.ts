@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { extractionCallersLine, summariseBatch } from '../../../shared/scoring/batchSummary.js';
 import { LOG_LINES } from '../../../shared/config/monitoring.js';
-import { BicepFile, BicepScope } from '../bicepProgram.js';
+import { BicepFile, BicepScope, objectProperty } from '../bicepProgram.js';
+import { appSettingsOf } from '../appSettingsOf.js';
 import { deployedWorkbook, type WorkbookQuery } from '../workbookOf.js';
 import { emittedMetricNames } from '../emittedMetrics.js';
 
@@ -97,7 +98,17 @@ describe('the dashboard (Azure Monitor workbook)', () => {
     expect(panel('alert-history').query).toContain("rule startswith 'mrm-' and rule endswith '-dev'");
   });
 
-  it('is linked from azd’s outputs', () => {
+  it('is linked from azd’s outputs and from every drift report (MRM_DASHBOARD_URL)', () => {
     expect(main.file.find('output', 'MRM_DASHBOARD_URL')).toBeDefined();
+    expect(main.file.source).toContain(
+      "var dashboardUrl = '${environment().portal}/#resource${workbook.outputs.id}/workbook'",
+    );
+    expect(appSettingsOf(main).scope.file.source).toMatch(/MRM_DASHBOARD_URL: dashboardUrl/);
+    expect(
+      objectProperty(
+        objectProperty(main.file.valueOf(main.file.find('module', 'functionApp')!), 'params'),
+        'dashboardUrl',
+      )!.text,
+    ).toBe('dashboardUrl');
   });
 });
