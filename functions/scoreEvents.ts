@@ -8,7 +8,8 @@ import { OtelMetrics, startTelemetry } from '../shared/adapters/telemetry.js';
 import { scorerFromSettings } from '../shared/adapters/scorerFromSettings.js';
 import { createScoringEngine } from '../shared/scoring/createScoringEngine.js';
 import { scoreBatch, type ScoringEngine } from '../shared/scoring/scoreBatch.js';
-import { recordBatchMetrics } from '../shared/scoring/batchSummary.js';
+import { extractionCallersLine, recordBatchMetrics } from '../shared/scoring/batchSummary.js';
+import { LOG_LINES } from '../shared/config/monitoring.js';
 import { readEventMetadata } from '../shared/scoring/eventMetadata.js';
 import { readableId, type DeadLetter } from '../shared/scoring/deadLetter.js';
 import type { DeadLetterSink } from '../shared/scoring/deadLetterSink.js';
@@ -108,6 +109,8 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     const unscored = result.deadLetters.find((d) => d.reason === 'SCORER.UNAVAILABLE');
     if (unscored) context.warn(printable(`Scorer unavailable for part of the batch: ${unscored.message}`));
     recordBatchMetrics(result.summary, deps.metrics);
+    const callers = extractionCallersLine(result.summary, LOG_LINES.extractionFlaggedCallers);
+    if (callers) context.warn(printable(callers));
     const s = result.summary;
     context.log(
       `Batch of ${s.events}: ${s.accepted} accepted, ${s.flagged} flagged, ${s.review} for review, ${s.rejected} rejected, ` +

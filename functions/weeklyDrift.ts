@@ -88,6 +88,7 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies) {
       concurrency: settings.drift.concurrency,
       timeBudgetInMs: settings.drift.timeBudgetInMs,
       scorer: settings.scoring.scorer,
+      dashboardUrl: settings.drift.dashboardUrl,
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(

@@ -24,7 +24,7 @@ param logAnalyticsWorkspaceId string
 @description('NCRONTAB schedule of weeklyDrift; its timer trigger reads it as %MRM_DRIFT_SCHEDULE%, so it cannot be empty.')
 param driftSchedule string
 param webhookRoute string
-@description('Entra audience of the secure webhook; empty turns token checks off (the function key still applies).')
+@description('Comma-separated Entra audiences of the secure webhook (identifier URI, client id); empty turns token checks off (the function key still applies).')
 param webhookAudience string
 param webhookTenantId string
 param retrainRulePattern string
@@ -33,6 +33,8 @@ param modelName string
 param amlSubscriptionId string
 param amlResourceGroup string
 param amlWorkspaceName string
+@description('URL of the dashboard (workbook) the drift reports link to.')
+param dashboardUrl string
 @description('Values for settings the app reads; keys it does not read are dropped.')
 param appSettingOverrides object
 
@@ -191,6 +193,7 @@ var appSettings = {
   MRM_DRIFT_SCHEDULE: driftSchedule
   MRM_DRIFT_CACHE_CONTAINER: containerNames.driftCache
   MRM_REPORTS_CONTAINER: containerNames.reports
+  MRM_DASHBOARD_URL: dashboardUrl
   MRM_DRIFT_TIME_BUDGET_MS: ''
   MRM_DRIFT_CONCURRENCY: ''
   MRM_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId

@@ -143,6 +143,14 @@ describe('buildDriftReport', () => {
 describe('renderDriftReportHtml', () => {
   const html = renderDriftReportHtml(report, reference, current, schema);
 
+  it('links to the dashboard when one is configured (MRM_DASHBOARD_URL), escaped, and not otherwise', () => {
+    const linked = renderDriftReportHtml(report, reference, current, schema, {
+      dashboardUrl: 'https://portal.azure.com/#resource/x/workbook?a=1&b=2',
+    });
+    expect(linked).toContain('<a href="https://portal.azure.com/#resource/x/workbook?a=1&amp;b=2">Dashboard</a>');
+    expect(html).not.toContain('>Dashboard</a>');
+  });
+
   it('is self-contained: no scripts, no external fonts, stylesheets or images', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link/i);
