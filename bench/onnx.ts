@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { createScoreEventsHandler } from '../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../shared/compose/scoreEvents.js';
 import { defaultSettings } from '../shared/config/settings.js';
 import { OnnxScorer } from '../shared/scoring/onnxScorer.js';
 import { onnxRuntime } from '../shared/scoring/onnx/onnxRuntime.js';

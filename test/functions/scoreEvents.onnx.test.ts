@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
 import type { BaselineProfile } from '../../shared/baseline/profile.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
 import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
+// The function file registers itself on import, as the host loads it.
+import '../../functions/scoreEvents.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';

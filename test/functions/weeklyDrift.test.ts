@@ -17,8 +17,8 @@ import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
-const { createWeeklyDriftHandler, weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } =
-  await import('../../functions/weeklyDrift.js');
+const { weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../functions/weeklyDrift.js');
+const { createWeeklyDriftHandler } = await import('../../shared/compose/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);

@@ -1,6 +1,6 @@
 import { loadSettings, type Environment, type Settings } from '../../../../shared/config/settings.js';
 import { BlobAuditLog } from '../../../../shared/adapters/blobAuditLog.js';
-import { buildRetrainService, type RetrainService } from '../../../../shared/adapters/retrainDependencies.js';
+import { buildRetrainService, type RetrainService } from '../../../../shared/compose/retrainService.js';
 import { retrainingSettingsProblems } from '../../../../shared/retraining/retrainingSettingsCheck.js';
 import type { AuditEntry } from '../../../../shared/retraining/ports.js';
 import { azuriteConnectionString, blobService, uniqueContainerName } from '../../../helpers/storage.js';

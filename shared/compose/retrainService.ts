@@ -2,20 +2,22 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { Environment, Settings } from '../config/settings.js';
 import { EXAMPLE_ENDPOINT_TEMPLATE, EXAMPLE_JOB_TEMPLATE } from '../retraining/exampleTemplates.js';
-import type { Clock, RetrainSubmitter } from '../retraining/ports.js';
+import type { AuditLog, Clock, Log, RetrainSubmitter } from '../retraining/ports.js';
 import { isDryRun } from '../retraining/retrainingSettingsCheck.js';
-import { createRetrainUseCase, type Log, type RetrainOptions } from '../retraining/retrainUseCase.js';
+import { createRetrainUseCase, type RetrainOptions } from '../retraining/retrainUseCase.js';
+import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
 import { createWebhookGate, type WebhookRequest } from '../retraining/webhookGate.js';
 import type { WebhookResponse } from '../retraining/webhookResponse.js';
-import { ArmJobSubmitter } from './armJobSubmitter.js';
-import { ArmRuleTagReader } from './armRuleTagReader.js';
-import { BlobAuditLog } from './blobAuditLog.js';
-import { blobServiceClientFor } from './blobServiceClient.js';
-import { BlobStateStore } from './blobStateStore.js';
-import { DryRunSubmitter } from './dryRunSubmitter.js';
-import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from './entraTokenVerifier.js';
-import { JobTemplateSource } from './jobTemplateSource.js';
-import { PipelineEndpointInvoker } from './pipelineEndpointInvoker.js';
+import { ArmJobSubmitter } from '../adapters/armJobSubmitter.js';
+import { ArmRuleTagReader } from '../adapters/armRuleTagReader.js';
+import { BlobAuditLog } from '../adapters/blobAuditLog.js';
+import { blobServiceClientFor } from '../adapters/blobServiceClient.js';
+import { BlobStateStore } from '../adapters/blobStateStore.js';
+import { DryRunSubmitter } from '../adapters/dryRunSubmitter.js';
+import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from '../adapters/entraTokenVerifier.js';
+import { JobTemplateSource } from '../adapters/jobTemplateSource.js';
+import { PipelineEndpointInvoker } from '../adapters/pipelineEndpointInvoker.js';
+import { auditEntryOf, responseOf } from './retrainResponse.js';
 
 /** Edges a caller may replace: tests hand in a fake credential and an agent trusting their loopback CA. */
 export interface RetrainOverrides {
@@ -110,10 +112,9 @@ export function buildRetrainService(
     scoredHub: settings.scoring.scoredHub,
     dryRun,
   };
-  const retrain = createRetrainUseCase({
+  const decide = createRetrainUseCase({
     options,
     state,
-    audit,
     submitter,
     templates: new JobTemplateSource({
       location: r.jobTemplate,
@@ -139,6 +140,7 @@ export function buildRetrainService(
     }),
     clock,
   });
+  const retrain = auditedRetrain(decide, audit, clock, dryRun);
   const tokens = r.entraAudience
     ? new EntraTokenVerifier({
         audiences: list(r.entraAudience),
@@ -149,6 +151,35 @@ export function buildRetrainService(
     : undefined;
   const handle = createWebhookGate({ maxBodyBytes: r.maxBodyBytes, tokens }, retrain);
   return { handle, retrain, dryRun, audit };
+}
+
+/** The use case with its HTTP answer and its audit line: every decision is appended, and logged, with its status. */
+function auditedRetrain(
+  decide: (body: unknown) => Promise<RetrainOutcome>,
+  audit: AuditLog,
+  clock: Clock,
+  dryRun: boolean,
+): (body: unknown, log?: Log) => Promise<WebhookResponse> {
+  return async (body, log = () => undefined) => {
+    const outcome = await decide(body);
+    const response = responseOf(outcome);
+    if (outcome.kind === 'bad_input') return response;
+    const entry = auditEntryOf(outcome, response.status, clock.now(), dryRun);
+    try {
+      await audit.append(entry);
+    } catch (error) {
+      // The decision stands (a job may already run); losing its audit line must not make the caller retry.
+      log(
+        'error',
+        `Audit log append failed for ${entry.decision} ${entry.claimKey ?? ''}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    log(
+      response.status >= 500 ? 'warn' : 'info',
+      `retrainWebhook ${entry.decision} (${response.status}): ${entry.reason}`,
+    );
+    return response;
+  };
 }
 
 // DefaultAzureCredential probes its chain on first use; building it only when ARM is called keeps cold start small.
