@@ -4,7 +4,7 @@ import type { Environment } from '../../shared/config/settings.js';
 import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, errorMessage } from '../../shared/errors.js';
 import { buildRetrainService } from '../../shared/compose/retrainService.js';
-import { retrainingSettingsProblems } from '../../shared/retraining/retrainingSettingsCheck.js';
+import { retrainingSettingsProblems } from '../../shared/config/retrainingSettingsCheck.js';
 import { printable } from '../../shared/printable.js';
 
 export interface AlertCommandIo {

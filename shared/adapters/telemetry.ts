@@ -5,7 +5,7 @@ import {
   type Meter,
   type MeterProvider,
 } from '@opentelemetry/api';
-import { METER_NAME, METRICS, type MetricKey } from '../config/monitoring.js';
+import { METER_NAME, METRICS, type MetricKey } from '../telemetry/monitoring.js';
 import type { Settings } from '../config/settings.js';
 import { errorMessage } from '../errors.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';

@@ -3,7 +3,7 @@ import { deriveSchema, type SchemaColumn } from '../drift/schema.js';
 import { profileFromColumns } from '../drift/profileFromColumns.js';
 import { performanceMetrics } from '../drift/performance.js';
 import { fingerprint } from '../drift/fingerprint.js';
-import { ForestScorer } from '../scoring/forestScorer.js';
+import { ForestScorer } from './forestScorer.js';
 import { calibrateScores } from './calibration.js';
 import { calibrateValidation } from './calibrateValidation.js';
 import { compileForest } from './compileForest.js';

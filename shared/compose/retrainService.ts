@@ -3,7 +3,7 @@ import type { Agent } from 'node:https';
 import type { Environment, Settings } from '../config/settings.js';
 import { EXAMPLE_ENDPOINT_TEMPLATE, EXAMPLE_JOB_TEMPLATE } from '../retraining/exampleTemplates.js';
 import type { AuditLog, Clock, Log, RetrainSubmitter } from '../retraining/ports.js';
-import { isDryRun } from '../retraining/retrainingSettingsCheck.js';
+import { isDryRun } from '../config/retrainingSettingsCheck.js';
 import { createRetrainUseCase, type RetrainOptions } from '../retraining/retrainUseCase.js';
 import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
 import { createWebhookGate, type WebhookRequest } from '../retraining/webhookGate.js';

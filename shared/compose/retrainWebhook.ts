@@ -4,7 +4,7 @@ import { MrmError, errorMessage, kindOf } from '../errors.js';
 import { printable } from '../printable.js';
 import { startFunctionTelemetry } from '../adapters/telemetry.js';
 import type { Log } from '../retraining/ports.js';
-import { retrainingSettingsProblems } from '../retraining/retrainingSettingsCheck.js';
+import { retrainingSettingsProblems } from '../config/retrainingSettingsCheck.js';
 import { thrownResponse, type WebhookResponse } from '../retraining/webhookResponse.js';
 import type { RetrainService } from './retrainService.js';
 

@@ -14,8 +14,8 @@ import { readEventMetadata } from '../scoring/eventMetadata.js';
 import { deadLetterOf, type DeadLetter } from '../scoring/deadLetter.js';
 import type { DeadLetterSink } from '../scoring/deadLetterSink.js';
 import type { BaselineProfile } from '../baseline/profile.js';
-import type { Scorer } from '../scoring/scorer.js';
-import type { ScoredRecord } from '../scoring/records.js';
+import type { Scorer } from '../contracts/scorer.js';
+import type { ScoredRecord } from '../contracts/records.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface ScoreEventsDependencies {

@@ -13,7 +13,7 @@ import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captureNameFormat.js';
 import { captureSourceOf } from '../drift/run/captureSourceOf.js';
 import { previousIsoWeek } from '../drift/run/driftWindow.js';
-import { driftOptionsFromSettings } from '../drift/driftOptions.js';
+import { driftOptionsFromSettings } from '../config/driftOptionsFromSettings.js';
 import { runWeeklyDrift, type WeeklyDriftDeps } from '../drift/run/runWeeklyDrift.js';
 import type {
   CaptureSource,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { METRICS } from '../config/monitoring.js';
+import { METRICS } from '../telemetry/monitoring.js';
 
 export interface DriftAlertInput {
   /** The drift magnitude weeklyDrift emitted (mrm_drift_magnitude). */

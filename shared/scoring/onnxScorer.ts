@@ -1,6 +1,6 @@
 import { errorMessage, fail, kindOf, MrmError, ok, type ErrorKind, type Failure, type Result } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
-import type { ScoreOutcome, ScoreRequest, Scorer } from './scorer.js';
+import type { ScoreOutcome, ScoreRequest, Scorer } from '../contracts/scorer.js';
 import type { ModelSchema } from './onnx/onnxInputs.js';
 import { loadOnnxModel, type OnnxModel, type OnnxModelOptions } from './onnx/loadOnnxModel.js';
 

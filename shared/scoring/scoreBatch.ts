@@ -1,10 +1,11 @@
 import { errorMessage, kindOf } from '../errors.js';
-import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from './records.js';
+import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from '../contracts/records.js';
 import type { EventContract } from './eventContract.js';
 import type { InputValidator, ValidatedEvent } from './inputValidator.js';
 import { VALIDATION_CODES } from './inputValidator.js';
 import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
-import type { ModelKind, Scorer, ScoreRequest } from './scorer.js';
+import type { ModelKind } from '../contracts/records.js';
+import type { Scorer, ScoreRequest } from '../contracts/scorer.js';
 import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
 import { deadLetterOf, type DeadLetter } from './deadLetter.js';

@@ -8,7 +8,7 @@ import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { AmlEndpointScorer } from '../../shared/adapters/amlEndpointScorer.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { compileEventContract } from '../../shared/scoring/eventContract.js';
-import type { ScoreRequest } from '../../shared/scoring/scorer.js';
+import type { ScoreRequest } from '../../shared/contracts/scorer.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
 import { startFakeAmlEndpoint, type FakeAmlEndpoint } from '../helpers/fakeAmlEndpoint.js';

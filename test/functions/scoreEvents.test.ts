@@ -7,7 +7,7 @@ import '../../functions/scoreEvents.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
-import type { MetricKey } from '../../shared/config/monitoring.js';
+import type { MetricKey } from '../../shared/telemetry/monitoring.js';
 import type { MetricsPort } from '../../shared/telemetry/metricsPort.js';
 import { freshContainer } from '../helpers/storage.js';
 import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';

@@ -10,7 +10,7 @@ import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.j
 import { captureSourceOf } from '../../shared/drift/run/captureSourceOf.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { unwrap } from '../../shared/errors.js';
-import type { MetricKey } from '../../shared/config/monitoring.js';
+import type { MetricKey } from '../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { freshContainer } from '../helpers/storage.js';
 import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/drift/run/fixtures/captureFixtures.js';

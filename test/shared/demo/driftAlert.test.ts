@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, THRESHOLDS } from '../../../shared/config/monitoring.js';
+import { METRICS, THRESHOLDS } from '../../../shared/telemetry/monitoring.js';
 import { driftAlert } from '../../../shared/demo/driftAlert.js';
 import { parseRetrainPayload } from '../../../shared/retraining/retrainPayload.js';
 

@@ -7,7 +7,7 @@ import { runDemo } from '../../../shared/demo/runDemo.js';
 import type { HostBatch } from '../../../shared/demo/hostBatcher.js';
 import type { WeeklyDriftReport } from '../../../shared/drift/run/runWeeklyDrift.js';
 import type { DeadLetter } from '../../../shared/scoring/deadLetter.js';
-import type { ScoredRecord } from '../../../shared/scoring/records.js';
+import type { ScoredRecord } from '../../../shared/contracts/records.js';
 
 // The demo's orchestration with its edges replaced by recording fakes (the real handlers run in test/cli/demo*.test.ts).
 const NOW = Date.UTC(2026, 2, 4, 10);

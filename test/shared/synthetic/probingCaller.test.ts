@@ -3,7 +3,7 @@ import { defaultSettings } from '../../../shared/config/settings.js';
 import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
 import { scoreBatch } from '../../../shared/scoring/scoreBatch.js';
 import type { EventMetadata } from '../../../shared/scoring/eventMetadata.js';
-import type { InputEvent } from '../../../shared/scoring/records.js';
+import type { InputEvent } from '../../../shared/contracts/records.js';
 import { ProbingCaller } from '../../../shared/synthetic/probingCaller.js';
 import { TransactionGenerator } from '../../../shared/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';

@@ -1,5 +1,5 @@
 import type { Failure, Result } from '../errors.js';
-import type { FeatureValue } from './records.js';
+import type { FeatureValue, ModelKind } from './records.js';
 
 /** One valid, sanitised event handed to a scorer. */
 export interface ScoreRequest {
@@ -26,13 +26,6 @@ export interface Prediction {
 
 /** Per event: a prediction, or a failure such as `SCORER.UNAVAILABLE` (the event is then dead-lettered, replayable). */
 export type ScoreOutcome = { ok: true; value: Prediction } | { ok: false; error: Failure };
-
-/**
- * What the model is. Without a model of the user's, the profile's isolation forest scores how unusual an event's
- * inputs are: an input-anomaly detector, whose "probabilities" are no class confidence. The user's own model (an Azure
- * ML endpoint, an ONNX file) is a classifier, whose confidence is judged.
- */
-export type ModelKind = 'input-anomaly-detector' | 'classifier';
 
 /**
  * A model behind one interface: the embedded isolation forest (`forest`), an Azure ML online endpoint (`aml`) or the

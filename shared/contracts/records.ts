@@ -2,9 +2,14 @@
  * The event contract (what producers send to the `events` hub) and the scored record (what scoreEvents sends to the
  * `scored` hub). Both are captured by Event Hubs Capture and read back by weeklyDrift.
  */
-import type { ModelKind } from './scorer.js';
-
 export type FeatureValue = number | string | null;
+
+/**
+ * What the model is. Without a model of the user's, the profile's isolation forest scores how unusual an event's
+ * inputs are: an input-anomaly detector, whose "probabilities" are no class confidence. The user's own model (an Azure
+ * ML endpoint, an ONNX file) is a classifier, whose confidence is judged.
+ */
+export type ModelKind = 'input-anomaly-detector' | 'classifier';
 
 export interface InputEvent {
   id: string;

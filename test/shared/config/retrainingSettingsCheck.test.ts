@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../shared/config/settings.js';
-import { isDryRun, retrainingSettingsProblems } from '../../../shared/retraining/retrainingSettingsCheck.js';
+import { isDryRun, retrainingSettingsProblems } from '../../../shared/config/retrainingSettingsCheck.js';
 
 const workspace = {
   MRM_RETRAIN_WORKSPACE_SUBSCRIPTION_ID: 's',

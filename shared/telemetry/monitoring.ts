@@ -1,4 +1,4 @@
-import monitoring from './monitoring.json' with { type: 'json' };
+import monitoring from '../config/monitoring.json' with { type: 'json' };
 
 /** Metric names shared with infra/ (see monitoring.json). */
 export const METRICS = monitoring.metrics;

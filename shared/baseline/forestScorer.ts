@@ -1,8 +1,8 @@
 import { ok } from '../errors.js';
-import type { CompiledForest } from '../baseline/compileForest.js';
-import { anomalyProbability, type ScoreCalibration } from '../baseline/calibration.js';
-import type { EmbeddedModel } from '../baseline/profile.js';
-import type { Prediction, ScoreOutcome, ScoreRequest, Scorer } from './scorer.js';
+import type { CompiledForest } from './compileForest.js';
+import { anomalyProbability, type ScoreCalibration } from './calibration.js';
+import type { EmbeddedModel } from './profile.js';
+import type { Prediction, ScoreOutcome, ScoreRequest, Scorer } from '../contracts/scorer.js';
 
 /**
  * The default, cloud-free model: the profile's isolation forest. Prediction = anomaly or not; probabilities come

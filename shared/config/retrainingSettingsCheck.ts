@@ -1,4 +1,4 @@
-import type { Settings } from '../config/settings.js';
+import type { Settings } from './settings.js';
 
 /** Whether requests are only recorded: asked for, or nowhere to send them. */
 export function isDryRun(settings: Settings, forced = false): boolean {
