@@ -1,11 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { BASELINE_DEFAULTS, buildBaseline } from '../../shared/baseline/buildBaseline.js';
+import { BASELINE_DEFAULTS, buildBaseline, type BuildBaselineOptions } from '../../shared/baseline/buildBaseline.js';
+import { buildBaselineWithModel } from '../../shared/baseline/buildBaselineWithModel.js';
+import { FileModelSource } from '../../shared/adapters/fileModelSource.js';
+import { onnxOptionsFrom } from '../../shared/adapters/scorerFromSettings.js';
+import { OnnxScorer } from '../../shared/scoring/onnxScorer.js';
 import type { BaselineProfile } from '../../shared/baseline/profile.js';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import { loadSettings } from '../../shared/config/settings.js';
-import { MrmError, unwrap } from '../../shared/errors.js';
+import { MrmError, ok, unwrap } from '../../shared/errors.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 
 export interface BaselineArguments {
@@ -21,7 +25,7 @@ export interface BaselineArguments {
   holdout?: number;
   rejectBudget?: number;
   flagBudget?: number;
-  /** An ONNX model file (`--model`), recorded for the baseline to score its held-out rows with. */
+  /** The user's ONNX classifier (`--model`): the held-out rows are scored with it, as production will score. */
   model?: string;
 }
 
@@ -53,18 +57,29 @@ export async function runBaseline(
       ...(args.categorical ? { categorical: args.categorical } : {}),
     }),
   );
+  const options: BuildBaselineOptions = {
+    seed: args.seed,
+    createdAt: now().toISOString(),
+    source: { file: args.input, format },
+    columns: { ...(args.id ? { id: args.id } : {}), ...(args.label ? { label: args.label } : {}) },
+    ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
+    budgets: {
+      ...(args.rejectBudget !== undefined ? { reject: args.rejectBudget } : {}),
+      ...(args.flagBudget !== undefined ? { flag: args.flagBudget } : {}),
+    },
+  };
+  const modelFile = args.model;
   const profile = unwrap(
-    buildBaseline(table, {
-      seed: args.seed,
-      createdAt: now().toISOString(),
-      source: { file: args.input, format },
-      columns: { ...(args.id ? { id: args.id } : {}), ...(args.label ? { label: args.label } : {}) },
-      ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
-      budgets: {
-        ...(args.rejectBudget !== undefined ? { reject: args.rejectBudget } : {}),
-        ...(args.flagBudget !== undefined ? { flag: args.flagBudget } : {}),
-      },
-    }),
+    modelFile === undefined
+      ? buildBaseline(table, options)
+      : await buildBaselineWithModel(table, options, async (forModel) => {
+          // MRM_ONNX_* settings read the model here as scoreEvents will read it.
+          const settings = loadSettings(env);
+          if (!settings.ok) return settings;
+          const scorer = new OnnxScorer(new FileModelSource(modelFile), forModel, onnxOptionsFrom(settings.value));
+          const ready = await scorer.ready();
+          return ready.ok ? ok(scorer) : ready;
+        }),
   );
   const json = JSON.stringify(profile);
   await writeFile(args.out, json);
@@ -78,12 +93,7 @@ export async function runBaseline(
     );
   }
   lines.push(...validationSummary(profile));
-  if (profile.metrics) {
-    const m = profile.metrics;
-    lines.push(
-      `Embedded model on ${m.labelled} labelled held-out rows (those validation did not reject): accuracy ${m.accuracy.toFixed(3)}, precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}, F1 ${m.f1.toFixed(3)}, AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`,
-    );
-  }
+  if (profile.metrics) lines.push(metricsLine(profile, profile.metrics));
   if (args.upload) {
     const settings = unwrap(loadSettings(env));
     const container = blobServiceClientFor(settings.core.storageConnection, env).getContainerClient(
@@ -98,6 +108,21 @@ export async function runBaseline(
   return lines.join('\n');
 }
 
+/** The model's out-of-sample performance, named as what it is: the user's classifier or the embedded detector. */
+function metricsLine(profile: BaselineProfile, m: NonNullable<BaselineProfile['metrics']>): string {
+  const by = profile.heldOut.scoredBy;
+  const who =
+    by.scorer === 'onnx'
+      ? `Model ${by.modelVersion} (classes ${by.classes.join(', ')})`
+      : 'Embedded input-anomaly detector';
+  const averaged = profile.schema.labels?.positiveClass ? '' : 'macro ';
+  return (
+    `${who} on ${m.labelled} labelled held-out rows (those validation did not reject): accuracy ${m.accuracy.toFixed(3)}, ` +
+    `${averaged}precision ${m.precision.toFixed(3)}, ${averaged}recall ${m.recall.toFixed(3)}, ${averaged}F1 ${m.f1.toFixed(3)}, ` +
+    `AUC ${m.auc === null ? 'n/a' : m.auc.toFixed(3)}`
+  );
+}
+
 /** What was held out, the levels validation was calibrated to, and the false-alarm rates it measured. */
 function validationSummary(profile: BaselineProfile): string[] {
   const { heldOut, validation } = profile;
@@ -105,7 +130,7 @@ function validationSummary(profile: BaselineProfile): string[] {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const lines = [
     `Held out ${heldOut.rows} of ${heldOut.rows + heldOut.trainRows} rows (--holdout ${heldOut.share}` +
-      `${heldOut.stratifiedBy === 'label' ? ', stratified by label' : ''}); the model was fitted on the other ${heldOut.trainRows}`,
+      `${heldOut.stratifiedBy === 'label' ? ', stratified by label' : ''}); the input-anomaly detector and validation were fitted on the other ${heldOut.trainRows}`,
     `Validation calibrated on ${c.rows} rows (${c.heldOutRows} held out, ${c.crossFittedRows} cross-fitted in ${c.folds} folds): ` +
       `FLAG above ${validation.thresholds.flag.toFixed(2)}, REJECT above ${validation.thresholds.reject.toFixed(2)} nats of surprise`,
     `  budgets: REJECT ${pct(validation.budgets.reject)}, FLAG ${pct(validation.budgets.flag)}; ` +
@@ -156,7 +181,10 @@ export function baselineCommand(): Command {
     )
     .option('--seed <n>', 'seed of the isolation forest (same data and seed give the same profile)', integer, 42)
     .option('--format <csv|jsonl>', 'input format (default: from the file extension)')
-    .option('--model <model.onnx>', 'the ONNX model the baseline is for (recorded in the options)')
+    .option(
+      '--model <model.onnx>',
+      'your ONNX classifier: the held-out rows are scored with it, so prediction and performance drift compare with it (needed for a label of more than two classes)',
+    )
     .option(
       '--holdout <share>',
       'share of rows held out from fitting, stratified by label: validation is calibrated and the model measured on them',

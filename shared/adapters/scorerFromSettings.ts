@@ -2,6 +2,7 @@ import type { BaselineProfile } from '../baseline/profile.js';
 import type { Settings, Environment } from '../config/settings.js';
 import type { Scorer } from '../contracts/scorer.js';
 import { OnnxScorer, type ModelSource } from '../scoring/onnxScorer.js';
+import type { OnnxModelOptions } from '../scoring/onnx/loadOnnxModel.js';
 import { AmlEndpointScorer } from './amlEndpointScorer.js';
 import { BlobModelSource } from './blobModelSource.js';
 import { blobServiceClientFor, credentialFor } from './blobServiceClient.js';
@@ -27,14 +28,7 @@ export function scorerFromSettings(
 ): ((profile: BaselineProfile) => Scorer) | undefined {
   if (choice.modelFile !== undefined || settings.scoring.scorer === 'onnx') {
     const source = choice.modelFile !== undefined ? new FileModelSource(choice.modelFile) : modelBlob(settings, env);
-    const s = settings.scoring;
-    const options = {
-      featureOrder: list(s.onnxFeatures),
-      classes: list(s.onnxClasses),
-      outputs: { label: s.onnxLabelOutput, probabilities: s.onnxProbabilityOutput },
-      threads: s.onnxThreads,
-      ...(choice.onEvent ? { onEvent: choice.onEvent } : {}),
-    };
+    const options = { ...onnxOptionsFrom(settings), ...(choice.onEvent ? { onEvent: choice.onEvent } : {}) };
     return (profile) => new OnnxScorer(source, profile, options);
   }
   if (settings.scoring.scorer === 'forest') return undefined;
@@ -45,6 +39,17 @@ export function scorerFromSettings(
       { columns: profile.features.map((f) => f.name), classes: profile.model.classes },
       credential ? { credential } : {},
     );
+}
+
+/** How the MRM_ONNX_* settings read the model: feature order, class names, outputs, threads. */
+export function onnxOptionsFrom(settings: Settings): OnnxModelOptions {
+  const s = settings.scoring;
+  return {
+    featureOrder: list(s.onnxFeatures),
+    classes: list(s.onnxClasses),
+    outputs: { label: s.onnxLabelOutput, probabilities: s.onnxProbabilityOutput },
+    threads: s.onnxThreads,
+  };
 }
 
 function modelBlob(settings: Settings, env: Environment): ModelSource {

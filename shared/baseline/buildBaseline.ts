@@ -4,6 +4,8 @@ import { profileFromColumns } from '../drift/profileFromColumns.js';
 import { performanceMetrics } from '../drift/performance.js';
 import { fingerprint } from '../drift/fingerprint.js';
 import { ForestScorer } from './forestScorer.js';
+import type { ProfileForModel } from './profile.js';
+import type { Prediction, ScoreRequest } from '../contracts/scorer.js';
 import { calibrateScores } from './calibration.js';
 import { calibrateValidation } from './calibrateValidation.js';
 import { compileForest } from './compileForest.js';
@@ -16,6 +18,7 @@ import type {
   CategoricalStats,
   HeldOutSummary,
   NumericStats,
+  ScoredBy,
   ValidationBudgets,
 } from './profile.js';
 import { createRandom } from './random.js';
@@ -42,15 +45,61 @@ export const MIN_HELD_OUT_ROWS = 5;
 
 const POSITIVE_NAMES = ['1', 'true', 'yes', 'anomaly', 'fraud', 'positive', 'bad'];
 
+/** Held-out predictions of the model the baseline is for, in the order of `BaselinePlan.heldOutRequests`. */
+export interface HeldOutScoring {
+  scoredBy: ScoredBy;
+  predictions: readonly Prediction[];
+  /** Model scores of every training row: only the binning of the score is taken from them. */
+  binningScores: Float64Array;
+}
+
+/** A baseline fitted and calibrated, waiting for the held-out rows' predictions of the model it is for. */
+export interface BaselinePlan {
+  /** What a scorer reads of the profile to feed its model (order of the vector, imputation values, categories). */
+  profileForModel: ProfileForModel;
+  /** The held-out rows validation does not reject, as production would hand them to the scorer. */
+  heldOutRequests: ScoreRequest[];
+  /** Every training row as a request (to score them all for the binning of the score). */
+  allRequests(): ScoreRequest[];
+  /** Label classes seen in the training data (sorted), none without a label column. */
+  labelClasses: string[];
+  /** The embedded isolation forest's predictions: what the baseline holds without a model of the user's. */
+  forest: HeldOutScoring;
+  finish(scoring: HeldOutScoring): BaselineProfile;
+}
+
 /**
- * Builds the baseline profile from training data. A seeded share of the rows is held out (stratified by label); the
- * isolation forest and its calibration are fitted on the rest; input validation is calibrated to its budgets on
- * out-of-sample scores (calibrateValidation); then the held-out rows go through the calibrated validator and the
- * embedded model as production would send them, and what it makes of them (rejections, predictions, scores,
- * confusion counts) is the baseline of prediction and performance drift. Feature statistics and the drift profile's
- * features cover every row.
+ * Builds the baseline profile from training data, for the embedded input-anomaly detector (no model of the user's;
+ * see buildBaselineWithModel for one). A label of more than two classes is refused: the detector tells normal
+ * from unusual and cannot be measured against them.
  */
 export function buildBaseline(table: TrainingTable, options: BuildBaselineOptions): Result<BaselineProfile> {
+  const planned = planBaseline(table, options);
+  if (!planned.ok) return planned;
+  const classes = planned.value.labelClasses;
+  if (classes.length > 2) {
+    const label = options.columns.label ?? 'label';
+    const shown = classes.length > 6 ? `${classes.slice(0, 5).join(', ')}, …` : classes.join(', ');
+    return fail(
+      'bad-input',
+      'BASELINE.MULTICLASS_NEEDS_MODEL',
+      `The label column "${label}" has ${classes.length} classes (${shown}); without a model the baseline is for the ` +
+        'embedded input-anomaly detector, which tells normal from unusual rows and cannot be measured against them. ' +
+        'Give your classifier with --model model.onnx, or leave out --label',
+      { label, classes: classes.length },
+    );
+  }
+  return ok(planned.value.finish(planned.value.forest));
+}
+
+/**
+ * Fits and calibrates the baseline. A seeded share of the rows is held out (stratified by label); the isolation
+ * forest and its calibration are fitted on the rest; input validation is calibrated to its budgets on out-of-sample
+ * scores (calibrateValidation). `finish` then takes what the model makes of the held-out rows validation does not
+ * reject (predictions, scores, confusion counts against labels), as production would send them: the baseline of
+ * prediction and performance drift. Feature statistics and the drift profile's features cover every row.
+ */
+export function planBaseline(table: TrainingTable, options: BuildBaselineOptions): Result<BaselinePlan> {
   const holdout = options.holdout ?? BASELINE_DEFAULTS.holdout;
   const budgets = { ...BASELINE_DEFAULTS.budgets, ...options.budgets };
   const invalid = checkOptions(holdout, budgets);
@@ -148,16 +197,8 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
     type: c.type,
   }));
 
-  // The held-out rows as production sees them: validated (the calibration's decisions, which are the validator's:
-  // a test holds them equal), REJECTed ones left unscored, the others scored. The validator itself is not run here:
-  // rows built here have another shape than decoded events, and would slow the validator's generated reader in a
-  // process that goes on to score.
-  const scorer = new ForestScorer(model, compiled, calibration);
-  const heldOutScores = compiled.scoreMany(matrixOf(split.heldOut));
-  const n = split.heldOut.length;
-  const predictions: Array<string | null> = new Array(n).fill(null);
-  const scores = new Float64Array(n).fill(NaN);
-  const positiveProbabilities = new Float64Array(n).fill(NaN);
+  const heldOutRequests: ScoreRequest[] = [];
+  const scoredRows: number[] = [];
   let rejected = 0;
   let flagged = 0;
   heldOutRisks.forEach((risk, i) => {
@@ -166,63 +207,111 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
       return;
     }
     if (risk === 'MEDIUM') flagged++;
-    const p = scorer.predict(heldOutScores[i]!);
-    predictions[i] = p.prediction;
-    scores[i] = heldOutScores[i]!;
-    positiveProbabilities[i] = p.probabilities[classes[1]]!;
+    scoredRows.push(i);
   });
+  const requestsFor = (rows: readonly number[]): ScoreRequest[] => {
+    const matrix = matrixOf(rows);
+    return rows.map((row, i) => ({
+      id: String(row),
+      features: Object.fromEntries(
+        [...numericColumns, ...categoricalColumns].map((c) => {
+          const v = c.values[row]!;
+          return [c.name, typeof v === 'number' && Number.isNaN(v) ? null : v];
+        }),
+      ),
+      vector: matrix.values.subarray(i * inputs.length, (i + 1) * inputs.length),
+    }));
+  };
+  const heldOutScores = compiled.scoreMany(matrixOf(split.heldOut));
+  requestsFor(scoredRows.map((i) => split.heldOut[i]!)).forEach((request, k) =>
+    heldOutRequests.push({ ...request, anomalyScore: heldOutScores[scoredRows[k]!]! }),
+  );
 
-  const schemaColumns: SchemaColumn[] = [...numericColumns, ...categoricalColumns];
-  const allRows = Array.from({ length: table.rows }, (_, i) => i);
-  const schema = deriveSchema(schemaColumns, {
-    // Binning of the score from every row's: the held-out rows alone may be few.
-    prediction: { classes, scores: compiled.scoreMany(matrixOf(allRows)) },
-    ...(labelled.classes.length > 0
-      ? { labels: { classes: labelled.classes, positiveClass: labelled.binary ? labelled.positive : null } }
-      : {}),
-  });
-  const heldOutProfile = profileFromColumns(schema, subsetColumns(schemaColumns, split.heldOut), {
-    predictions,
-    scores,
-    positiveProbabilities,
-    ...(labelled.classes.length > 0 ? { labels: split.heldOut.map((row) => table.labels[row]!) } : {}),
-  });
-  const data = {
-    ...profileFromColumns(schema, schemaColumns),
-    prediction: heldOutProfile.prediction,
-    labels: heldOutProfile.labels,
-    performance: heldOutProfile.performance,
+  const forestScorer = new ForestScorer(model, compiled, calibration);
+  const plan: BaselinePlan = {
+    profileForModel: { features, model: { inputs }, numeric, categorical },
+    heldOutRequests,
+    allRequests: () => requestsFor(Array.from({ length: table.rows }, (_, i) => i)),
+    labelClasses: labelled.classes,
+    forest: {
+      scoredBy: { scorer: 'forest', modelVersion: model.version, classes: [...classes] },
+      predictions: heldOutRequests.map((r) => forestScorer.predict(r.anomalyScore!)),
+      binningScores: compiled.scoreMany(matrixOf(Array.from({ length: table.rows }, (_, i) => i))),
+    },
+    finish: (scoring) => {
+      // The held-out rows as production sees them: validated (the calibration's decisions, which are the
+      // validator's: a test holds them equal), REJECTed ones left unscored, the others scored by the model given.
+      // The validator itself is not run here: rows built here have another shape than decoded events, and would
+      // slow the validator's generated reader in a process that goes on to score.
+      const n = split.heldOut.length;
+      const predictions: Array<string | null> = new Array(n).fill(null);
+      const scores = new Float64Array(n).fill(NaN);
+      const positiveProbabilities = new Float64Array(n).fill(NaN);
+      const labelSchema =
+        labelled.classes.length > 0
+          ? { classes: labelled.classes, positiveClass: labelled.binary ? labelled.positive : null }
+          : undefined;
+      scoredRows.forEach((i, k) => {
+        const p = scoring.predictions[k]!;
+        predictions[i] = p.prediction;
+        scores[i] = p.score ?? NaN;
+        const positive = labelSchema?.positiveClass ?? scoring.scoredBy.classes[1];
+        if (positive !== undefined) positiveProbabilities[i] = p.probabilities[positive] ?? NaN;
+      });
+      const schemaColumns: SchemaColumn[] = [...numericColumns, ...categoricalColumns];
+      const schema = deriveSchema(schemaColumns, {
+        // Binning of the score from every row's: the held-out rows alone may be few.
+        prediction: { classes: scoring.scoredBy.classes, scores: scoring.binningScores },
+        ...(labelSchema ? { labels: labelSchema } : {}),
+      });
+      const heldOutProfile = profileFromColumns(schema, subsetColumns(schemaColumns, split.heldOut), {
+        predictions,
+        scores,
+        positiveProbabilities,
+        ...(labelSchema ? { labels: split.heldOut.map((row) => table.labels[row]!) } : {}),
+      });
+      const data = {
+        ...profileFromColumns(schema, schemaColumns),
+        prediction: heldOutProfile.prediction,
+        labels: heldOutProfile.labels,
+        performance: heldOutProfile.performance,
+      };
+      const heldOut: HeldOutSummary = {
+        share: holdout,
+        rows: n,
+        trainRows: split.train.length,
+        stratifiedBy: split.stratifiedBy,
+        rejected,
+        flagged,
+        scoredBy: scoring.scoredBy,
+        performance: heldOutProfile.performance,
+      };
+      // The input-anomaly detector predicts label classes only when they are two (its calibration maps them).
+      const measurable = scoring.scoredBy.scorer !== 'forest' || labelled.binary;
+      const metrics =
+        measurable && schema.labels && heldOut.performance
+          ? performanceMetrics(heldOut.performance, schema.labels)
+          : null;
+      const body = {
+        kind: 'mrm.baseline' as const,
+        formatVersion: 2 as const,
+        seed: options.seed,
+        source: { ...options.source, rows: table.rows, skippedRows: table.skipped.length },
+        columns: options.columns,
+        features,
+        numeric,
+        categorical,
+        model,
+        validation,
+        heldOut,
+        ...(metrics ? { metrics } : {}),
+        schema,
+        data,
+      };
+      return { ...body, profileVersion: fingerprint(body), createdAt: options.createdAt };
+    },
   };
-  const heldOut: HeldOutSummary = {
-    share: holdout,
-    rows: n,
-    trainRows: split.train.length,
-    stratifiedBy: split.stratifiedBy,
-    rejected,
-    flagged,
-    performance: heldOutProfile.performance,
-  };
-  const metrics =
-    labelled.binary && schema.labels && heldOut.performance
-      ? performanceMetrics(heldOut.performance, schema.labels)
-      : null;
-  const body = {
-    kind: 'mrm.baseline' as const,
-    formatVersion: 2 as const,
-    seed: options.seed,
-    source: { ...options.source, rows: table.rows, skippedRows: table.skipped.length },
-    columns: options.columns,
-    features,
-    numeric,
-    categorical,
-    model,
-    validation,
-    heldOut,
-    ...(metrics ? { metrics } : {}),
-    schema,
-    data,
-  };
-  return ok({ ...body, profileVersion: fingerprint(body), createdAt: options.createdAt });
+  return ok(plan);
 }
 
 function checkOptions(holdout: number, budgets: ValidationBudgets): string | undefined {

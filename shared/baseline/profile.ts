@@ -29,7 +29,7 @@ export interface BaselineProfile {
   /** The held-out split: what the model and validation were not fitted on, and what they did with it. */
   heldOut: HeldOutSummary;
   /**
-   * Performance of the embedded model on the labelled held-out rows that validation did not reject (as production
+   * Performance of the model (heldOut.scoredBy) on the labelled held-out rows that validation did not reject (as production
    * leaves REJECTed events unscored), when labels were given: computed from `heldOut.performance`.
    */
   metrics?: PerformanceMetrics;
@@ -53,8 +53,19 @@ export interface HeldOutSummary {
   /** Held-out rows the calibrated validation rejects (HIGH risk) and flags (MEDIUM risk). */
   rejected: number;
   flagged: number;
+  /** The model whose predictions of the held-out rows the profile holds: production must score with the same. */
+  scoredBy: ScoredBy;
   /** Confusion counts and score histograms of the scored, labelled held-out rows (equal to data.performance). */
   performance: PerformanceState | null;
+}
+
+export interface ScoredBy {
+  /** `forest`: the embedded input-anomaly detector (no model given); `onnx`: the user's model (`--model`). */
+  scorer: 'forest' | 'onnx';
+  /** The forest's content hash, or the ONNX model's (`onnx:<16 hex>`). */
+  modelVersion: string;
+  /** The model's class names, in its probability order. */
+  classes: string[];
 }
 
 /** Shares of ordinary rows that validation may REJECT and FLAG (`mrm baseline --reject-budget`, `--flag-budget`). */
@@ -161,3 +172,11 @@ export interface EmbeddedModel {
 
 /** The drift job compares a week's performance with these, so both use one shape. */
 export type { PerformanceMetrics } from '../drift/performance.js';
+
+/** What the scorer reads of the baseline profile: its features, the order of the vector, means and categories. */
+export interface ProfileForModel {
+  features: BaselineProfile['features'];
+  model: { inputs: readonly string[] };
+  numeric: Readonly<Record<string, { mean: number }>>;
+  categorical: Readonly<Record<string, { frequencies: Readonly<Record<string, number>> }>>;
+}

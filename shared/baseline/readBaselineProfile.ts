@@ -51,6 +51,19 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
   if (validation !== undefined) return invalid(validation);
   if (!v.heldOut || typeof v.heldOut.rows !== 'number') return invalid('heldOut (the held-out split) is missing');
   if (!v.schema || !v.data) return invalid('schema and data (the drift profile) are missing');
+  const scoredBy = v.heldOut.scoredBy as Partial<BaselineProfile['heldOut']['scoredBy']> | undefined;
+  if (scoredBy === undefined) {
+    // Profiles written before `--model` existed were all scored by the embedded forest.
+    return ok({
+      ...v,
+      heldOut: {
+        ...v.heldOut,
+        scoredBy: { scorer: 'forest', modelVersion: model.version, classes: [...model.classes] },
+      },
+    } as BaselineProfile);
+  }
+  if ((scoredBy.scorer !== 'forest' && scoredBy.scorer !== 'onnx') || !Array.isArray(scoredBy.classes))
+    return invalid('heldOut.scoredBy must name the scorer (forest or onnx) and its classes');
   return ok(v as BaselineProfile);
 }
 

@@ -39,7 +39,7 @@ describe('mrm baseline', () => {
     );
     expect(summary).toMatch(/^Baseline [0-9a-f]{16}: 3000 rows, 9 features \(7 numeric, 2 categorical\), written to /);
     expect(summary).toContain(
-      'Held out 600 of 3000 rows (--holdout 0.2, stratified by label); the model was fitted on the other 2400',
+      'Held out 600 of 3000 rows (--holdout 0.2, stratified by label); the input-anomaly detector and validation were fitted on the other 2400',
     );
     expect(summary).toMatch(
       /Validation calibrated on 3000 rows \(600 held out, 2400 cross-fitted in 5 folds\): FLAG above \d+\.\d\d, REJECT above \d+\.\d\d nats of surprise/,
@@ -48,7 +48,7 @@ describe('mrm baseline', () => {
       /budgets: REJECT 0\.50%, FLAG 5\.00%; held-out rows REJECTed \d\.\d\d% \(\d+ of 600\), FLAGged \d\.\d\d% \(\d+ of 600\); calibration rows \d\.\d\d% and \d\.\d\d%/,
     );
     expect(summary).toMatch(
-      /Embedded model on 5\d\d labelled held-out rows \(those validation did not reject\): accuracy 0\.9\d\d/,
+      /Embedded input-anomaly detector on 5\d\d labelled held-out rows \(those validation did not reject\): accuracy 0\.9\d\d/,
     );
     const read = readBaselineProfile(JSON.parse(await readFile(out, 'utf8')), out);
     expect(read.ok).toBe(true);
@@ -62,7 +62,7 @@ describe('mrm baseline', () => {
     await writeFile(join(dir, 'train.jsonl'), lines.join('\n'));
     const summary = await runBaseline({ input: join(dir, 'train.jsonl'), out: join(dir, 'p2.json'), seed: 1 }, {});
     expect(summary).toContain('500 rows, 9 features (7 numeric, 2 categorical)');
-    expect(summary).toMatch(/Embedded model on \d+ labelled held-out rows/);
+    expect(summary).toMatch(/Embedded input-anomaly detector on \d+ labelled held-out rows/);
   });
 
   it('takes the hold-out share and the budgets as flags, and records them', async () => {

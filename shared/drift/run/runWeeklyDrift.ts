@@ -17,7 +17,13 @@ export interface DriftBaseline {
   schema: ProfileSchema;
   data: DatasetProfile;
   /** Out-of-sample performance counts of the baseline (its held-out split): what performance drift compares with. */
-  heldOut?: { performance?: PerformanceState | null | undefined } | undefined;
+  heldOut?:
+    | {
+        performance?: PerformanceState | null | undefined;
+        /** The model whose held-out predictions the baseline holds (absent: the embedded forest). */
+        scoredBy?: { scorer: 'forest' | 'onnx'; modelVersion: string } | undefined;
+      }
+    | undefined;
   profileVersion?: string | null | undefined;
 }
 
@@ -120,6 +126,8 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     scorer: request.scorer,
   });
   if (current.note) report.recommendations.push(current.note);
+  const mismatch = scorerMismatch(baseline, request.scorer);
+  if (mismatch) report.recommendations.push(mismatch);
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
   const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema);
 
@@ -127,6 +135,20 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   if (!deps.reports) return { status: 'complete', report: full, html };
   const written = await deps.reports.write(window, `${JSON.stringify(full, null, 2)}\n`, html);
   return { status: 'complete', report: full, html, written };
+}
+
+/**
+ * Prediction and performance drift compare the baseline's held-out predictions with the week's: from two different
+ * models they differ whatever the data does, so the report says so.
+ */
+function scorerMismatch(baseline: DriftBaseline, scorer: Scorer['kind'] | undefined): string | undefined {
+  const by = baseline.heldOut?.scoredBy?.scorer ?? 'forest';
+  if (scorer === undefined || scorer === by || (scorer === 'aml' && by === 'onnx')) return undefined;
+  return by === 'forest'
+    ? `The baseline's predictions are the embedded input-anomaly detector's, but this week's come from the ${scorer} scorer: ` +
+        'prediction and performance drift compare two different models. Rebuild the baseline with your model (`mrm baseline --model model.onnx`).'
+    : `The baseline's predictions are those of ONNX model ${baseline.heldOut!.scoredBy!.modelVersion}, but this week's come from the ${scorer} scorer: ` +
+        'prediction and performance drift compare two different models. Score with the same model, or rebuild the baseline without --model.';
 }
 
 /**

@@ -214,6 +214,29 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     });
   });
 
+  it("says when the week's predictions come from another model than the baseline's, and not when they match", async () => {
+    const run = async (scorer: 'forest' | 'onnx', scoredBy: 'forest' | 'onnx') =>
+      completed(
+        await runWeeklyDrift(
+          deps(stable.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock),
+          {
+            baseline: {
+              ...baseline,
+              heldOut: { ...baseline.heldOut, scoredBy: { ...baseline.heldOut.scoredBy, scorer: scoredBy } },
+            },
+            window: WINDOW,
+            options: DEFAULT_DRIFT_OPTIONS,
+            scorer,
+          },
+        ),
+      ).report.recommendations.join('\n');
+    expect(await run('onnx', 'forest')).toMatch(
+      /baseline's predictions are the embedded input-anomaly detector's, but this week's come from the onnx scorer.*mrm baseline --model/,
+    );
+    expect(await run('forest', 'onnx')).toMatch(/compare two different models/);
+    expect(await run('forest', 'forest')).not.toMatch(/two different models/);
+  });
+
   it('flags data drift, prediction drift and concept drift in shifted traffic', async () => {
     const outcome = completed(
       await runWeeklyDrift(
