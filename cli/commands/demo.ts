@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite, type RunningAzurite } from '../../shared/adapters/azurite.js';
-import { BlobDemoStorage } from '../../shared/adapters/blobDemoStorage.js';
+import { startAzurite, type RunningAzurite } from '../../dev/azurite.js';
+import { BlobDemoStorage } from '../demo/blobDemoStorage.js';
 import { loadSettings } from '../../shared/config/settings.js';
-import { planDemoScenario, type DemoScenario } from '../../shared/demo/demoScenario.js';
-import { formatDemoSummary } from '../../shared/demo/demoSummary.js';
-import { runDemo, type DemoResult } from '../../shared/demo/runDemo.js';
+import { planDemoScenario, type DemoScenario } from '../demo/demoScenario.js';
+import { formatDemoSummary } from '../demo/demoSummary.js';
+import { runDemo, type DemoResult } from '../demo/runDemo.js';
 import { MrmError, errorMessage, unwrap } from '../../shared/errors.js';
 import { folderOutput } from '../demo/folderOutput.js';
 import { startLocalFunctionHost } from '../demo/localFunctionHost.js';

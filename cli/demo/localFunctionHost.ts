@@ -1,6 +1,6 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
-import { deliveredBody } from '../../shared/demo/deliveredBody.js';
+import { deliveredBody } from './deliveredBody.js';
 import type { Environment, Settings } from '../../shared/config/settings.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
@@ -17,8 +17,8 @@ import {
   type ReportSink,
 } from '../../shared/drift/run/ports.js';
 import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
-import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from '../../shared/demo/ports.js';
-import type { HostBatch } from '../../shared/demo/hostBatcher.js';
+import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from './ports.js';
+import type { HostBatch } from './hostBatcher.js';
 import { MrmError } from '../../shared/errors.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { cyclesOf, folderGraph, importGraph } from './importGraph.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const graph = importGraph(repo, ['shared', 'functions', 'cli', 'bench']);
+const graph = importGraph(repo, ['shared', 'functions', 'cli', 'bench', 'dev']);
 
-/** A folder is a top-level folder of the core (shared/drift, with drift/run and drift/stats in it), or functions, cli, bench. */
+/** A folder is a top-level folder of the core (shared/drift, with drift/run and drift/stats in it), or functions, cli, bench, dev. */
 const folderOf = (file: string): string => {
   const parts = file.split('/');
   return parts[0] === 'shared' && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0]!;
@@ -16,6 +16,13 @@ describe('the import graph', () => {
   it('reads the sources it checks (a walk that found nothing would pass)', () => {
     expect(graph.get('functions/scoreEvents.ts')).toContain('shared/compose/scoreEvents.ts');
     expect(graph.size).toBeGreaterThan(150);
+  });
+
+  it('keeps the demo, synthetic data and the Azurite launcher out of the core: shared/ and functions/ import no cli/ or dev/ file', () => {
+    const leaks = [...graph]
+      .filter(([file]) => file.startsWith('shared/') || file.startsWith('functions/'))
+      .flatMap(([file, targets]) => targets.filter((t) => /^(cli|dev)\//.test(t)).map((t) => `${file} -> ${t}`));
+    expect(leaks).toEqual([]);
   });
 
   it('has no cycle between files', () => {

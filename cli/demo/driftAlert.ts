@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { METRICS } from '../telemetry/monitoring.js';
+import { METRICS } from '../../shared/telemetry/monitoring.js';
 
 export interface DriftAlertInput {
   /** The drift magnitude weeklyDrift emitted (mrm_drift_magnitude). */

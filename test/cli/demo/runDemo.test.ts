@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../shared/config/settings.js';
-import { planDemoScenario } from '../../../shared/demo/demoScenario.js';
-import { formatDemoSummary } from '../../../shared/demo/demoSummary.js';
-import type { DemoPorts, ScoreEventsInvoker } from '../../../shared/demo/ports.js';
-import { runDemo } from '../../../shared/demo/runDemo.js';
-import type { HostBatch } from '../../../shared/demo/hostBatcher.js';
+import { planDemoScenario } from '../../../cli/demo/demoScenario.js';
+import { formatDemoSummary } from '../../../cli/demo/demoSummary.js';
+import type { DemoPorts, ScoreEventsInvoker } from '../../../cli/demo/ports.js';
+import { runDemo } from '../../../cli/demo/runDemo.js';
+import type { HostBatch } from '../../../cli/demo/hostBatcher.js';
 import type { WeeklyDriftReport } from '../../../shared/drift/run/runWeeklyDrift.js';
 import type { DeadLetter } from '../../../shared/scoring/deadLetter.js';
 import type { ScoredRecord } from '../../../shared/contracts/records.js';

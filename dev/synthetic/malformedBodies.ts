@@ -1,5 +1,5 @@
-import type { Random } from '../baseline/random.js';
-import type { InputEvent } from '../contracts/records.js';
+import type { Random } from '../../shared/baseline/random.js';
+import type { InputEvent } from '../../shared/contracts/records.js';
 
 /**
  * The ways producers break events in practice, each with the dead-letter reason scoreEvents gives it. The demo and

@@ -1,4 +1,4 @@
-import type { InputEvent } from '../contracts/records.js';
+import type { InputEvent } from '../../shared/contracts/records.js';
 import type { TransactionFeatures } from './transactions.js';
 
 /** One feature a prober sweeps: from, to, step (in the feature's own unit). */

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventHubSender } from '../../../shared/adapters/eventHubSender.js';
-import { groupByKey } from '../../../shared/demo/sendTraffic.js';
-import { TrafficSource, type TrafficEvent } from '../../../shared/demo/trafficSource.js';
+import { EventHubSender } from '../../../cli/demo/eventHubSender.js';
+import { groupByKey } from '../../../cli/demo/sendTraffic.js';
+import { TrafficSource, type TrafficEvent } from '../../../cli/demo/trafficSource.js';
 import { startFakeEventHubs, type FakeEventHubs } from './fakes/fakeEventHubs.js';
 
 let broker: FakeEventHubs | undefined;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deliveredBody } from '../../../shared/demo/deliveredBody.js';
+import { deliveredBody } from '../../../cli/demo/deliveredBody.js';
 import { createRandom } from '../../../shared/baseline/random.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
-import { MALFORMED_KINDS, malformedBody, type MalformedKind } from '../../../shared/synthetic/malformedBodies.js';
-import { TransactionGenerator } from '../../../shared/synthetic/transactions.js';
+import { MALFORMED_KINDS, malformedBody, type MalformedKind } from '../../../dev/synthetic/malformedBodies.js';
+import { TransactionGenerator } from '../../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const engine = createScoringEngine(transactionBaseline(), defaultSettings().scoring);

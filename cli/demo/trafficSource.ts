@@ -1,7 +1,7 @@
-import { createRandom, type Random } from '../baseline/random.js';
-import { malformedBody, type MalformedKind } from '../synthetic/malformedBodies.js';
-import { ProbingCaller } from '../synthetic/probingCaller.js';
-import { TransactionGenerator } from '../synthetic/transactions.js';
+import { createRandom, type Random } from '../../shared/baseline/random.js';
+import { malformedBody, type MalformedKind } from '../../dev/synthetic/malformedBodies.js';
+import { ProbingCaller } from '../../dev/synthetic/probingCaller.js';
+import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
 
 /** One event as a producer sends it: the bytes on the wire, its partition key and application properties. */
 export interface TrafficEvent {

@@ -1,4 +1,4 @@
-import { createRandom } from '../baseline/random.js';
+import { createRandom } from '../../shared/baseline/random.js';
 import { TrafficSource, type TrafficEvent } from './trafficSource.js';
 
 /** Events of one partition key, in order: the sender puts them in batches created with that key. */

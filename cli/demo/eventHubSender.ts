@@ -1,8 +1,8 @@
 import { EventHubProducerClient, type EventData, type EventDataBatch } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
-import type { EventSender, KeyedEvents } from '../demo/sendTraffic.js';
-import { fail, ok, errorMessage, type Result } from '../errors.js';
-import { mapWithConcurrency } from '../scoring/aml/mapWithConcurrency.js';
+import type { EventSender, KeyedEvents } from './sendTraffic.js';
+import { fail, ok, errorMessage, type Result } from '../../shared/errors.js';
+import { mapWithConcurrency } from '../../shared/scoring/aml/mapWithConcurrency.js';
 
 /** Where to send: a connection string (the emulator's, or a SAS one), or a namespace reached with an Entra identity. */
 export type EventHubTarget =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { partitionForKey } from '../../../shared/demo/partitionForKey.js';
+import { partitionForKey } from '../../../cli/demo/partitionForKey.js';
 // The SDK's own mapping (used by its buffered producer, not exported): the reference this port must agree with.
 import { mapPartitionKeyToId } from '../../../node_modules/@azure/event-hubs/dist/esm/impl/partitionKeyToIdMapper.js';
 

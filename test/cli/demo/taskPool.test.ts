@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskPool } from '../../../shared/demo/taskPool.js';
+import { TaskPool } from '../../../cli/demo/taskPool.js';
 
 const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,4 +1,4 @@
-import { previousIsoWeek, type DriftWindow } from '../drift/run/driftWindow.js';
+import { previousIsoWeek, type DriftWindow } from '../../shared/drift/run/driftWindow.js';
 
 const HOUR_IN_MS = 3_600_000;
 const DAY_IN_MS = 24 * HOUR_IN_MS;

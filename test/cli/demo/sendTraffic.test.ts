@@ -6,7 +6,7 @@ import {
   type KeyedEvents,
   type SendClock,
   type SendOptions,
-} from '../../../shared/demo/sendTraffic.js';
+} from '../../../cli/demo/sendTraffic.js';
 
 /** A sender that records what it was given; can fail on a chosen call. */
 class RecordingSender implements EventSender {

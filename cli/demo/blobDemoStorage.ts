@@ -1,5 +1,5 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
-import type { DemoStorage } from '../demo/ports.js';
+import type { DemoStorage } from './ports.js';
 
 /** The demo's blob writes against a storage account (Azurite): each container is created once, on first use. */
 export class BlobDemoStorage implements DemoStorage {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { captureEvent } from '../../../shared/capture/captureFileWriter.js';
 import { parseCaptureBlobName, parseCaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
 import { listCaptureBlobs, type BlobListing, type StoredBlob } from '../../../shared/capture/listCaptureBlobs.js';
-import { CaptureArchiver, type CaptureFile } from '../../../shared/demo/captureArchiver.js';
+import { CaptureArchiver, type CaptureFile } from '../../../cli/demo/captureArchiver.js';
 import { foldCaptureBlob } from '../../../shared/drift/run/foldCaptureBlob.js';
 import { unwrap } from '../../../shared/errors.js';
-import { TransactionGenerator } from '../../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const DEFAULT_FORMAT = unwrap(

@@ -1,7 +1,7 @@
-import type { WeeklyDriftReport } from '../drift/run/runWeeklyDrift.js';
-import type { DriftProgress } from '../drift/run/ports.js';
-import type { DeadLetter } from '../scoring/deadLetter.js';
-import type { ScoredRecord } from '../contracts/records.js';
+import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
+import type { DriftProgress } from '../../shared/drift/run/ports.js';
+import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
+import type { ScoredRecord } from '../../shared/contracts/records.js';
 import type { HostBatch } from './hostBatcher.js';
 
 /** Blob storage as the demo writes it (Azurite): the baseline, Capture files. */

@@ -4,8 +4,8 @@ import { createScoringEngine } from '../../../shared/scoring/createScoringEngine
 import { scoreBatch } from '../../../shared/scoring/scoreBatch.js';
 import type { EventMetadata } from '../../../shared/scoring/eventMetadata.js';
 import type { InputEvent } from '../../../shared/contracts/records.js';
-import { ProbingCaller } from '../../../shared/synthetic/probingCaller.js';
-import { TransactionGenerator } from '../../../shared/synthetic/transactions.js';
+import { ProbingCaller } from '../../../dev/synthetic/probingCaller.js';
+import { TransactionGenerator } from '../../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const T0 = Date.UTC(2026, 2, 4, 2);

@@ -1,6 +1,6 @@
-import { CaptureFileWriter } from '../capture/captureFileWriter.js';
-import { renderPrefix, type CaptureNameFormat } from '../capture/captureNameFormat.js';
-import type { CaptureEventData } from '../capture/captureSchema.js';
+import { CaptureFileWriter } from '../../shared/capture/captureFileWriter.js';
+import { renderPrefix, type CaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
+import type { CaptureEventData } from '../../shared/capture/captureSchema.js';
 
 /** One closed Capture file: its blob name in the real layout and its Avro bytes. */
 export interface CaptureFile {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftAt, planDemoScenario } from '../../../shared/demo/demoScenario.js';
+import { driftAt, planDemoScenario } from '../../../cli/demo/demoScenario.js';
 import { previousIsoWeek } from '../../../shared/drift/run/driftWindow.js';
 
 const NOW = Date.UTC(2026, 2, 4, 10); // Wednesday 2026-03-04: the week played is 2026-W09 (Feb 23 to Mar 2).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS, THRESHOLDS } from '../../../shared/telemetry/monitoring.js';
-import { driftAlert } from '../../../shared/demo/driftAlert.js';
+import { driftAlert } from '../../../cli/demo/driftAlert.js';
 import { parseRetrainPayload } from '../../../shared/retraining/retrainPayload.js';
 
 const FIRED = Date.UTC(2026, 2, 4, 10, 15);

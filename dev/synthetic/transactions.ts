@@ -1,5 +1,5 @@
-import { createRandom, type Random } from '../baseline/random.js';
-import type { InputEvent } from '../contracts/records.js';
+import { createRandom, type Random } from '../../shared/baseline/random.js';
+import type { InputEvent } from '../../shared/contracts/records.js';
 
 /**
  * A synthetic card-transaction stream, as in an anomaly-detection pipeline: the demo's training set and its live

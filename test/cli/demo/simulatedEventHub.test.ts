@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { HostBatcher } from '../../../shared/demo/hostBatcher.js';
-import { partitionForKey } from '../../../shared/demo/partitionForKey.js';
-import { SimulatedEventHub, type SentEvent } from '../../../shared/demo/simulatedEventHub.js';
-import type { TrafficEvent } from '../../../shared/demo/trafficSource.js';
+import { HostBatcher } from '../../../cli/demo/hostBatcher.js';
+import { partitionForKey } from '../../../cli/demo/partitionForKey.js';
+import { SimulatedEventHub, type SentEvent } from '../../../cli/demo/simulatedEventHub.js';
+import type { TrafficEvent } from '../../../cli/demo/trafficSource.js';
 
 const event = (key: string, timeInMs: number, body = `{"k":"${key}"}`): TrafficEvent => ({
   body: Buffer.from(body),

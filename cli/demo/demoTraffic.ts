@@ -1,4 +1,4 @@
-import { createRandom } from '../baseline/random.js';
+import { createRandom } from '../../shared/baseline/random.js';
 import { driftAt, type DemoScenario } from './demoScenario.js';
 import { TrafficSource, type TrafficEvent } from './trafficSource.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planDemoScenario } from '../../../shared/demo/demoScenario.js';
-import { demoTraffic } from '../../../shared/demo/demoTraffic.js';
-import type { TrafficEvent } from '../../../shared/demo/trafficSource.js';
+import { planDemoScenario } from '../../../cli/demo/demoScenario.js';
+import { demoTraffic } from '../../../cli/demo/demoTraffic.js';
+import type { TrafficEvent } from '../../../cli/demo/trafficSource.js';
 
 const scenario = planDemoScenario({ events: 30_000, seed: 9, nowInMs: Date.UTC(2026, 2, 4, 10) });
 const events: TrafficEvent[] = [...demoTraffic(scenario)];
