@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     // The domain core stays pure: no Azure SDK, no environment, no wall clock (architecture.md "Boundaries").
     files: ['shared/**/*.ts'],
-    ignores: ['shared/adapters/**'],
+    ignores: ['shared/adapters/**', 'shared/compose/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@azure/*'] }],
       'no-restricted-properties': [

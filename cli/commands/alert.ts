@@ -3,8 +3,8 @@ import { Command } from 'commander';
 import type { Environment } from '../../shared/config/settings.js';
 import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, errorMessage } from '../../shared/errors.js';
-import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
-import { retrainingSettingsProblems } from '../../shared/retraining/retrainingSettingsCheck.js';
+import { buildRetrainService } from '../../shared/compose/retrainService.js';
+import { retrainingSettingsProblems } from '../../shared/config/retrainingSettingsCheck.js';
 import { printable } from '../../shared/printable.js';
 
 export interface AlertCommandIo {

@@ -1,6 +1,7 @@
 import type { DriftAssessment, FeatureAssessment } from './compare.js';
 import type { DriftOptions } from './driftOptions.js';
-import { modelKindOf, type ModelKind, type Scorer } from '../scoring/scorer.js';
+import type { ModelKind } from '../contracts/records.js';
+import { modelKindOf, type Scorer } from '../contracts/scorer.js';
 
 /** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
 export interface ReportedModel {

@@ -97,6 +97,9 @@ export interface TokenVerifier {
   verify(authorization: string | null): Promise<TokenOutcome>;
 }
 
+/** Where a use case's lines go; every line is escaped by the caller's logger. */
+export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
 export interface Clock {
   now(): Date;
 }

@@ -1,6 +1,6 @@
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { DeadLetter } from './deadLetter.js';
-import type { ScoredRecord } from './records.js';
+import type { ScoredRecord } from '../contracts/records.js';
 import { VALIDATION_CODES } from './inputValidator.js';
 
 /** What one batch did, for telemetry and the CLI. */

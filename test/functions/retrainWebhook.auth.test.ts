@@ -1,7 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../functions/retrainWebhook.js';
+import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
 import { alertFixtureText } from '../shared/retraining/fakes/alertFixtures.js';
 import { AUDIENCE, FakeEntra, TENANT } from '../shared/retraining/fakes/fakeEntra.js';
 import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';

@@ -1,5 +1,5 @@
 import { container, flag, number, oneOf, optionalText, text, url } from '../setting.js';
-import { THRESHOLDS } from '../monitoring.js';
+import { THRESHOLDS } from '../../telemetry/monitoring.js';
 import { isModelName } from '../../retraining/modelName.js';
 import { compileRulePattern } from '../../retraining/rulePattern.js';
 

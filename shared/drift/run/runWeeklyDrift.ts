@@ -5,7 +5,7 @@ import { emptyProfile, type DatasetProfile, type PerformanceState } from '../pro
 import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../report.js';
 import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
-import type { Scorer } from '../../scoring/scorer.js';
+import type { Scorer } from '../../contracts/scorer.js';
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { DriftWindow } from './driftWindow.js';
 import type { CapturedHub } from './foldCaptureBlob.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { extractionCallersLine, summariseBatch } from '../../../shared/scoring/batchSummary.js';
-import { LOG_LINES } from '../../../shared/config/monitoring.js';
+import { LOG_LINES } from '../../../shared/telemetry/monitoring.js';
 import { BicepFile, BicepScope, objectProperty } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
 import { deployedWorkbook, type WorkbookQuery } from '../workbookOf.js';

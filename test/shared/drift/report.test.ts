@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareProfiles } from '../../../shared/drift/compare.js';
 import { renderDriftReportHtml } from '../../../shared/drift/html.js';
-import { ProfileAccumulator } from '../../../shared/drift/profile.js';
+import { ProfileAccumulator } from '../../../shared/drift/profileAccumulator.js';
 import { buildDriftReport } from '../../../shared/drift/report.js';
 import { deriveSchema } from '../../../shared/drift/schema.js';
 import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';

@@ -6,10 +6,10 @@ import { createScoringEngine } from '../../../shared/scoring/createScoringEngine
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { readEventMetadata } from '../../../shared/scoring/eventMetadata.js';
 import { decodeBody, storedDeadLetter } from '../../../shared/scoring/deadLetter.js';
-import type { Scorer } from '../../../shared/scoring/scorer.js';
+import type { Scorer } from '../../../shared/contracts/scorer.js';
 import { compileForest } from '../../../shared/baseline/compileForest.js';
 import { InputValidator } from '../../../shared/scoring/inputValidator.js';
-import type { InputEvent } from '../../../shared/scoring/records.js';
+import type { InputEvent } from '../../../shared/contracts/records.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();
