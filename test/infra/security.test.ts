@@ -13,6 +13,7 @@ const BUILT_IN_ROLES: Record<string, string> = {
   'Monitoring Reader': '43d0d8ad-25c7-4714-9337-8ba259a9fe05',
   'Log Analytics Reader': '73c42c96-874c-492b-b04d-ab87d138a893',
   'AzureML Data Scientist': 'f6c7c914-8db3-469d-8ca1-694a8f32e121',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
 };
 // Roles that would make "least privilege" untrue: control-plane owners and the data-plane owners of whole services.
 const TOO_BROAD: Record<string, string> = {
@@ -22,6 +23,8 @@ const TOO_BROAD: Record<string, string> = {
   'Storage Account Contributor': '17d1049b-9a84-46fb-8f53-869881c3d3ab',
   'Azure Event Hubs Data Owner': 'f526a384-b230-433a-b45c-95f59c4a2dec',
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
