@@ -58,7 +58,9 @@ describe('Function App settings against the settings registry', () => {
   it('takes the endpoint key only from the Key Vault: key auth cannot be asked for without a key', () => {
     const main = BicepScope.of('infra/main.bicep');
     expect(main.file.source).toMatch(/@secure\(\)[^]*?param amlEndpointKey string = ''/);
-    expect(main.file.source).toMatch(/amlKeySecretUri: !empty\(amlEndpointKey\) \? amlKeyVault\.outputs\.secretUri : ''/);
+    expect(main.file.source).toMatch(
+      /amlKeySecretUri: !empty\(amlEndpointKey\) \? amlKeyVault\.outputs\.secretUri : ''/,
+    );
     expect(settings.opaque[0]).toContain("!contains(['MRM_AML_AUTH', 'MRM_AML_KEY'], o.key)");
     expect(readFileSync(join(REPO_ROOT, 'infra', 'main.parameters.json'), 'utf8')).toContain(
       '"amlEndpointKey": { "value": "${MRM_AML_KEY=}" }',
