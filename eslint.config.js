@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'demo-output/**', '.venv-peers/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-output/**',
+      'demo-output/**',
+      '.venv-peers/**',
+      '.azure-package/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +24,7 @@ export default tseslint.config(
   {
     // The domain core stays pure: no Azure SDK, no environment, no wall clock (architecture.md "Boundaries").
     files: ['shared/**/*.ts'],
-    ignores: ['shared/adapters/**'],
+    ignores: ['shared/adapters/**', 'shared/compose/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@azure/*'] }],
       'no-restricted-properties': [
@@ -33,6 +43,10 @@ export default tseslint.config(
         process: 'readonly',
         console: 'readonly',
         __dirname: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        setTimeout: 'readonly',
       },
     },
   },

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { createRandom } from '../shared/baseline/random.js';
 import { compareProfiles } from '../shared/drift/compare.js';
-import { mergeProfiles, ProfileAccumulator, profileFromColumns } from '../shared/drift/profile.js';
+import { mergeProfiles } from '../shared/drift/profile.js';
+import { ProfileAccumulator } from '../shared/drift/profileAccumulator.js';
+import { profileFromColumns } from '../shared/drift/profileFromColumns.js';
 import { deriveSchema, type SchemaColumn } from '../shared/drift/schema.js';
 
 export interface DriftStatsBenchOptions {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { createScoreEventsHandler } from '../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../shared/compose/scoreEvents.js';
 import { defaultSettings } from '../shared/config/settings.js';
 import { OnnxScorer } from '../shared/scoring/onnxScorer.js';
 import { onnxRuntime } from '../shared/scoring/onnx/onnxRuntime.js';
@@ -17,7 +17,7 @@ import { buildBaselineWithModel } from '../shared/baseline/buildBaselineWithMode
 import type { BaselineProfile } from '../shared/baseline/profile.js';
 import { readTrainingData } from '../shared/baseline/trainingData.js';
 import { ok, unwrap } from '../shared/errors.js';
-import { TransactionGenerator } from '../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../dev/synthetic/transactions.js';
 import { peerPython } from './quality/peerPython.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
-import { createScoreEventsHandler } from '../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../shared/compose/scoreEvents.js';
 import { buildBaseline } from '../shared/baseline/buildBaseline.js';
 import { compileForest } from '../shared/baseline/compileForest.js';
 import type { BaselineProfile } from '../shared/baseline/profile.js';

@@ -1,68 +1,11 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { loadSettings, type Settings } from '../shared/config/settings.js';
-import { MrmError, errorMessage, kindOf } from '../shared/errors.js';
-import { printable } from '../shared/printable.js';
-import type { RetrainService } from '../shared/adapters/retrainDependencies.js';
-import { retrainingSettingsProblems } from '../shared/retraining/retrainingSettingsCheck.js';
-import type { Log } from '../shared/retraining/retrainUseCase.js';
-import { thrownResponse, type WebhookResponse } from '../shared/retraining/webhookResponse.js';
+import { app } from '@azure/functions';
+import { retrainSettings, retrainWebhookHandler as productionHandler } from '../shared/compose/retrainWebhook.js';
 
-/** Settings once, at cold start: a bad or missing one stops the app here, with its name, not at the first alert. */
-export function retrainSettings(env: NodeJS.ProcessEnv): Settings {
-  const loaded = loadSettings(env);
-  if (!loaded.ok) throw MrmError.fromFailure(loaded.error);
-  const problems = retrainingSettingsProblems(loaded.value);
-  if (problems.length > 0)
-    throw new MrmError('configuration', 'CONFIG.INVALID', `Invalid settings: ${problems.join('; ')}`, {
-      detail: { problems },
-    });
-  return loaded.value;
-}
-
-/**
- * The HTTP adapter: maps the Functions request to the webhook gate and its answer back. The service is built on the
- * first call and reused by the instance. Anything thrown is answered by its kind (see thrownResponse): a
- * configuration fault 500 naming what to fix, a transient one 503 so that action groups retry (the claim makes
- * retries safe), a bug 500; the details go to the log only.
- */
-export function createRetrainHandler(
-  service: () => RetrainService | Promise<RetrainService>,
-): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
-  return async (request, context) => {
-    // Every line may carry what the request said (rule names, reasons): escaped, it can forge no other line.
-    const log: Log = (level, message) => context[level](printable(message));
-    let response: WebhookResponse;
-    try {
-      response = await (
-        await service()
-      ).handle({ header: (name) => request.headers.get(name), body: () => request.arrayBuffer() }, log);
-    } catch (error) {
-      response = thrownResponse(error);
-      // The stack on the same line, escaped: a thrown message may quote the request too.
-      const stack = kindOf(error) === 'bug' && error instanceof Error && error.stack ? ` ${error.stack}` : '';
-      log(
-        'error',
-        `retrainWebhook failed (${kindOf(error)}, answered ${response.status}): ${errorMessage(error)}${stack}`,
-      );
-    }
-    return { status: response.status, jsonBody: response.body, headers: { ...(response.headers ?? {}) } };
-  };
-}
-
+// Settings are read and validated once, at cold start: a bad setting stops the app with its name.
 const settings = retrainSettings(process.env);
-let service: Promise<RetrainService> | undefined;
 
-/** The handler the host calls. ARM, identity and JOSE libraries load on its first call, not at cold start (~0.8 s). */
-export const retrainWebhookHandler = createRetrainHandler(
-  () =>
-    (service ??= import('../shared/adapters/retrainDependencies.js')
-      .then((m) => m.buildRetrainService(settings, process.env))
-      .catch((error: unknown) => {
-        // Not cached: a transient failure while building must not answer 503 until the instance is recycled.
-        service = undefined;
-        throw error;
-      })),
-);
+/** The handler the host calls; its dependencies are built on the first call (shared/compose/retrainWebhook.ts). */
+export const retrainWebhookHandler = productionHandler(settings, process.env);
 
 app.http('retrainWebhook', {
   methods: ['POST'],

@@ -1,141 +1,10 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { DefaultAzureCredential } from '@azure/identity';
+import { app } from '@azure/functions';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
-import { MrmError, errorMessage, kindOf, unwrap, type ErrorKind } from '../shared/errors.js';
-import { printable } from '../shared/printable.js';
-import { blobServiceClientFor } from '../shared/adapters/blobServiceClient.js';
-import { BlobProfileSource, type ProfileSource } from '../shared/adapters/blobProfileSource.js';
-import { ContainerCaptureStore } from '../shared/adapters/containerCaptureStore.js';
-import { BlobProfileCache } from '../shared/adapters/blobProfileCache.js';
-import { BlobReportSink } from '../shared/adapters/blobReportSink.js';
-import { LogAnalyticsTelemetry } from '../shared/adapters/logAnalyticsTelemetry.js';
-import { OtelMetrics, flushTelemetry, startTelemetry } from '../shared/adapters/telemetry.js';
-import { parseCaptureNameFormat } from '../shared/capture/captureNameFormat.js';
-import { captureSourceOf } from '../shared/drift/run/captureSourceOf.js';
-import { previousIsoWeek } from '../shared/drift/run/driftWindow.js';
-import { driftOptionsFromSettings } from '../shared/drift/driftOptions.js';
-import { runWeeklyDrift, type WeeklyDriftDeps } from '../shared/drift/run/runWeeklyDrift.js';
-import type {
-  CaptureSource,
-  Clock,
-  DriftProgress,
-  ProfileCache,
-  ReportSink,
-  ScoringTelemetrySource,
-} from '../shared/drift/run/ports.js';
-import type { MetricsPort } from '../shared/telemetry/metricsPort.js';
-
-export interface WeeklyDriftDependencies {
-  settings: Settings;
-  baseline: ProfileSource;
-  source: CaptureSource;
-  cache: ProfileCache;
-  reports: ReportSink;
-  metrics: MetricsPort;
-  telemetry?: ScoringTelemetrySource | undefined;
-  clock: Clock;
-  /** Pushes buffered metrics out before the invocation ends. */
-  flush?: () => Promise<void>;
-}
+import { unwrap } from '../shared/errors.js';
+import { weeklyDriftCaptureFormat, weeklyDriftHandler } from '../shared/compose/weeklyDrift.js';
 
 /** Continuations: when the time budget runs out, the invocation fails with DRIFT.INCOMPLETE and the host retries. */
 export const WEEKLY_DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { minutes: 1 }, maxRetryCount: 10 } as const;
-
-/**
- * The weeklyDrift handler over its dependencies: report the previous ISO week. A late tick (isPastDue, e.g. after
- * the app was scaled to zero or redeployed over the schedule) is logged and run all the same. When the time budget
- * runs out first, the blobs profiled so far stay cached and the invocation fails with DRIFT.INCOMPLETE so that the
- * host's retry policy starts a continuation a minute later, which resumes from the cache; the schedule stays weekly.
- */
-export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
-  const run = weeklyDriftRun(deps);
-  return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
-    try {
-      await run(timer, context);
-    } catch (error) {
-      // Every failure fails the invocation, so the host's retry policy runs it again; the log says what to expect.
-      const kind = kindOf(error);
-      context.error(printable(`weeklyDrift failed (${kind}): ${errorMessage(error)} ${AFTER_FAILURE[kind]}`));
-      throw error;
-    }
-  };
-}
-
-const AFTER_FAILURE: Record<ErrorKind, string> = {
-  transient: 'The retry resumes from the cached profiles.',
-  configuration: 'Retries fail the same way until the setting, permission or baseline named is fixed.',
-  'bad-input': 'Retries fail the same way until the input named is fixed.',
-  bug: 'Retries will likely fail the same way: report it with this log.',
-};
-
-function weeklyDriftRun(deps: WeeklyDriftDependencies) {
-  return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
-    const window = previousIsoWeek(deps.clock.nowInMs());
-    const retry = context.retryContext;
-    if (timer.isPastDue)
-      context.warn(`weeklyDrift is past due (last scheduled ${timer.scheduleStatus?.last ?? 'unknown'}): running now`);
-    context.log(
-      `weeklyDrift ${window.label}: ${new Date(window.fromInMs).toISOString()} to ${new Date(window.toInMs).toISOString()}` +
-        (retry && retry.retryCount > 0 ? ` (continuation ${retry.retryCount} of at most ${retry.maxRetryCount})` : ''),
-    );
-    const baseline = await deps.baseline.current();
-    const { settings } = deps;
-    const runDeps: WeeklyDriftDeps = { ...deps, progress: logProgress(context) };
-    const outcome = await runWeeklyDrift(runDeps, {
-      baseline,
-      window,
-      options: driftOptionsFromSettings(settings.drift),
-      concurrency: settings.drift.concurrency,
-      timeBudgetInMs: settings.drift.timeBudgetInMs,
-      scorer: settings.scoring.scorer,
-    });
-    if (outcome.status === 'incomplete') {
-      throw new MrmError(
-        'transient',
-        'DRIFT.INCOMPLETE',
-        `Profiled ${outcome.blobsDone} of ${outcome.blobsTotal} Capture blobs of ${window.label} within MRM_DRIFT_TIME_BUDGET_MS; a continuation resumes from the cached profiles`,
-        { detail: { ...outcome } },
-      );
-    }
-    const { report, written } = outcome;
-    context.log(
-      `weeklyDrift ${window.label}: ${report.events} events (${report.eventsProfiled} profiled), ${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped; ` +
-        `drift share ${report.drift.share.toFixed(3)} (${report.drift.driftedFeatures.join(', ') || 'no feature'} drifted), ` +
-        `retrain ${report.retrainRecommended ? 'recommended' : 'not recommended'}; report ${written?.json ?? '(not written)'}`,
-    );
-    try {
-      await deps.flush?.();
-    } catch (error) {
-      context.warn(`Could not flush the drift metrics: ${errorMessage(error)}`);
-    }
-  };
-}
-
-/** Progress as log lines: listing, every skipped blob, and about ten milestones however large the week. */
-function logProgress(context: InvocationContext): DriftProgress {
-  let total = 0;
-  let done = 0;
-  let events = 0;
-  let nextMilestone = 0;
-  return {
-    listed: (counts) => {
-      total = counts.events + counts.scored;
-      nextMilestone = Math.max(1, Math.ceil(total / 10));
-      context.log(`Capture blobs in the window: ${counts.events} events, ${counts.scored} scored`);
-    },
-    blobDone: (event) => {
-      done++;
-      events += event.events;
-      if (event.skipped)
-        context.warn(printable(`Skipped ${event.name}: ${event.skipped.code}: ${event.skipped.message}`));
-      if (done >= nextMilestone || done === total) {
-        context.log(`Profiled ${done}/${total} blobs, ${events} events so far`);
-        nextMilestone = done + Math.max(1, Math.ceil(total / 10));
-      }
-    },
-    note: (message) => context.warn(message),
-  };
-}
 
 /**
  * The schedule binding: the app setting's name as a binding expression when it is set (the host resolves it, so the
@@ -148,58 +17,14 @@ export function weeklyDriftSchedule(env: Environment, settings: Settings): strin
     : settings.drift.driftSchedule;
 }
 
-/** The production dependencies, from settings and the Functions-style connections. */
-export function weeklyDriftDependencies(settings: Settings, env: Environment): WeeklyDriftDependencies {
-  const service = blobServiceClientFor(settings.core.storageConnection, env);
-  const format = unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat));
-  const workspace = settings.drift.logAnalyticsWorkspaceId;
-  const clientId = settings.core.managedIdentityClientId;
-  return {
-    settings,
-    baseline: new BlobProfileSource(
-      service.getContainerClient(settings.core.baselineContainer),
-      settings.core.baselineBlob,
-      { reloadCheckInMs: 0 },
-    ),
-    source: captureSourceOf(new ContainerCaptureStore(service.getContainerClient(settings.drift.captureContainer)), {
-      format,
-      namespace: settings.drift.captureNamespace,
-      hubNames: { events: settings.scoring.eventsHub, scored: settings.scoring.scoredHub },
-    }),
-    cache: new BlobProfileCache(service.getContainerClient(settings.drift.cacheContainer)),
-    reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
-    metrics: new OtelMetrics(),
-    telemetry: workspace
-      ? new LogAnalyticsTelemetry(
-          workspace,
-          clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential(),
-        )
-      : undefined,
-    clock: { nowInMs: () => Date.now() },
-    flush: flushTelemetry,
-  };
-}
-
-// Registration: settings are read and validated once, at cold start; a bad setting stops the app with its name.
+// Settings are read and validated once, at cold start; a bad setting stops the app with its name.
 const settings = unwrap(loadSettings(process.env));
-unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat));
-let handler: ReturnType<typeof createWeeklyDriftHandler> | undefined;
+const format = weeklyDriftCaptureFormat(settings);
 
 app.timer('weeklyDrift', {
   schedule: weeklyDriftSchedule(process.env, settings),
   runOnStartup: false,
   useMonitor: true,
   retry: WEEKLY_DRIFT_RETRY,
-  handler: async (timer, context) => {
-    // Built on first use so cold start stays small and tests can import this file without storage. Telemetry starts
-    // first: meters taken from the global provider before it is registered would stay no-ops.
-    if (!handler) {
-      await startTelemetry(settings.core.appInsightsConnectionString, {
-        authenticationString: settings.core.appInsightsAuthentication,
-        clientId: settings.core.managedIdentityClientId,
-      }).catch((error: unknown) => context.error(`Telemetry not started: ${String(error)}`));
-      handler = createWeeklyDriftHandler(weeklyDriftDependencies(settings, process.env));
-    }
-    return handler(timer, context);
-  },
+  handler: weeklyDriftHandler(settings, process.env, format),
 });

@@ -69,8 +69,11 @@ param amlWorkspaceResourceGroup string = ''
 @description('Object id of the Entra app registration the retrain action group authenticates to (secure webhook). Empty: function key only.')
 param retrainWebhookAadObjectId string = ''
 
-@description('Application ID URI of that app registration; the audience the webhook checks.')
+@description('Application ID URI of that app registration: the audience of v1.0 tokens, and what the action group asks a token for.')
 param retrainWebhookAadIdentifierUri string = ''
+
+@description('Application (client) id of that app registration: the audience of v2.0 tokens, which the app registration issues when it accepts v2.0 tokens as Microsoft\'s secure-webhook setup has it. The webhook accepts both audiences.')
+param retrainWebhookAadClientId string = ''
 
 @description('Tenant of that app registration.')
 param retrainWebhookAadTenantId string = tenant().tenantId
@@ -78,14 +81,15 @@ param retrainWebhookAadTenantId string = tenant().tenantId
 @description('Route of retrainWebhook under /api; the app setting MRM_WEBHOOK_ROUTE gets the same value.')
 param retrainWebhookRoute string = 'retrain'
 
-@description('Put the webhook (URL with the host\'s default function key) into the retrain action group. Set false if the key cannot be listed yet (see infra/README.md), then provision again after the first deploy.')
-param wireRetrainWebhook bool = true
-
 @description('NCRONTAB schedule (UTC, with seconds) of the weekly drift job.')
 param driftSchedule string = '0 0 3 * * 1'
 
 @description('Model the retrain alert rules are tagged with (mrm-model tag); the webhook maps it to a job template.')
 param modelName string = 'default'
+
+@secure()
+@description('Azure ML endpoint key (`azd env set MRM_AML_KEY <key>`): switches scoring to MRM_AML_AUTH=key with the key in a Key Vault and a Key Vault reference in the app settings. Empty (the default): Entra ID with the app\'s identity, no secret anywhere.')
+param amlEndpointKey string = ''
 
 @description('Overrides of the app\'s own settings, e.g. { "MRM_SCORER": "aml", "MRM_AML_ENDPOINT_URL": "https://..." }. Only settings the app reads are applied.')
 param appSettingOverrides object = {}
@@ -97,6 +101,14 @@ var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 // Retrain rules are named with this prefix and the webhook only acts on rules matching it (MRM_RETRAIN_RULE_PATTERN).
 var retrainRulePrefix = 'mrm-retrain-'
 var modelTagName = 'mrm-model'
+// The secure webhook needs the app registration's object id (the action group) and identifier URI (the token it asks
+// for); the app then checks tokens. Only both together switch it on, on both sides.
+var retrainWebhookSecured = !empty(retrainWebhookAadObjectId) && !empty(retrainWebhookAadIdentifierUri)
+// Both audiences a secure-webhook token may carry: the identifier URI (v1.0 tokens) and the client id (v2.0 tokens).
+var retrainWebhookAudiences = join(
+  filter([retrainWebhookAadIdentifierUri, retrainWebhookAadClientId], audience => !empty(audience)),
+  ','
+)
 
 module identities 'modules/identities.bicep' = {
   name: 'identities'
@@ -147,6 +159,17 @@ module eventHubs 'modules/eventhubs.bicep' = {
   }
 }
 
+module amlKeyVault 'modules/amlKeyVault.bicep' = if (!empty(amlEndpointKey)) {
+  name: 'aml-key-vault'
+  params: {
+    location: location
+    tags: tags
+    vaultName: '${abbrs.keyVaultVaults}${resourceToken}'
+    appPrincipalId: identities.outputs.appIdentityPrincipalId
+    amlEndpointKey: amlEndpointKey
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionapp'
   params: {
@@ -172,15 +195,17 @@ module functionApp 'modules/functionApp.bicep' = {
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsCustomerId
     driftSchedule: driftSchedule
     webhookRoute: retrainWebhookRoute
-    webhookAudience: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadIdentifierUri : ''
-    webhookTenantId: !empty(retrainWebhookAadObjectId) ? retrainWebhookAadTenantId : ''
+    webhookAudience: retrainWebhookSecured ? retrainWebhookAudiences : ''
+    webhookTenantId: retrainWebhookSecured ? retrainWebhookAadTenantId : ''
     retrainRulePattern: '^${retrainRulePrefix}'
     modelTagName: modelTagName
     modelName: modelName
     amlSubscriptionId: !empty(amlWorkspaceName) ? subscription().subscriptionId : ''
     amlResourceGroup: !empty(amlWorkspaceName) ? (!empty(amlWorkspaceResourceGroup) ? amlWorkspaceResourceGroup : resourceGroup().name) : ''
     amlWorkspaceName: amlWorkspaceName
+    dashboardUrl: dashboardUrl
     appSettingOverrides: appSettingOverrides
+    amlKeySecretUri: !empty(amlEndpointKey) ? amlKeyVault.outputs.secretUri : ''
   }
 }
 
@@ -216,17 +241,9 @@ module actionGroups 'modules/actionGroups.bicep' = {
     tags: tags
     retrainGroupName: '${abbrs.insightsActionGroups}retrain-${resourceToken}'
     operatorsGroupName: '${abbrs.insightsActionGroups}operators-${resourceToken}'
-    functionAppName: functionApp.outputs.name
-    wireRetrainWebhook: wireRetrainWebhook
-    webhookRoute: retrainWebhookRoute
-    webhookAadObjectId: retrainWebhookAadObjectId
-    webhookAadIdentifierUri: retrainWebhookAadIdentifierUri
-    webhookAadTenantId: retrainWebhookAadTenantId
     operatorEmails: operatorEmails
     operatorWebhookUrl: operatorWebhookUrl
   }
-  // The host's default key can be listed only once the host can reach its storage.
-  dependsOn: [rbac]
 }
 
 module alerts 'modules/alerts.bicep' = {
@@ -234,9 +251,8 @@ module alerts 'modules/alerts.bicep' = {
   params: {
     location: location
     tags: tags
+    nameSuffix: environmentName
     appInsightsId: monitoring.outputs.appInsightsId
-    eventHubsNamespaceId: eventHubs.outputs.namespaceId
-    eventsHubName: eventHubs.outputs.eventsHubName
     retrainActionGroupId: actionGroups.outputs.retrainActionGroupId
     operatorsActionGroupId: actionGroups.outputs.operatorsActionGroupId
     retrainRulePrefix: retrainRulePrefix
@@ -244,6 +260,20 @@ module alerts 'modules/alerts.bicep' = {
     modelTagName: modelTagName
     modelName: modelName
     appPrincipalId: identities.outputs.appIdentityPrincipalId
+  }
+}
+
+// The dashboard in the portal; the drift reports link to it (MRM_DASHBOARD_URL).
+var dashboardUrl = '${environment().portal}/#resource${workbook.outputs.id}/workbook'
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    nameSuffix: environmentName
+    displayName: 'Model Risk Monitor (${environmentName})'
   }
 }
 
@@ -261,3 +291,11 @@ output MRM_BASELINE_CONTAINER string = storage.outputs.containerNames.baseline
 output MRM_REPORTS_CONTAINER string = storage.outputs.containerNames.reports
 output MRM_EVENTS_HUB string = eventHubs.outputs.eventsHubName
 output MRM_RETRAIN_WEBHOOK_URL string = '${functionApp.outputs.uri}/api/${retrainWebhookRoute}'
+output MRM_DASHBOARD_URL string = dashboardUrl
+// What the azd hooks need to wire the retrain webhook after deploy (scripts/hooks/wire-retrain-webhook.mjs).
+output AZURE_RESOURCE_MANAGER_ENDPOINT string = environment().resourceManager
+output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
+output MRM_RETRAIN_ACTION_GROUP_ID string = actionGroups.outputs.retrainActionGroupId
+output MRM_RETRAIN_WEBHOOK_AAD_OBJECT_ID string = retrainWebhookSecured ? retrainWebhookAadObjectId : ''
+output MRM_RETRAIN_WEBHOOK_AAD_IDENTIFIER_URI string = retrainWebhookSecured ? retrainWebhookAadIdentifierUri : ''
+output MRM_RETRAIN_WEBHOOK_AAD_TENANT_ID string = retrainWebhookSecured ? retrainWebhookAadTenantId : ''

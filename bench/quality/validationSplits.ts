@@ -7,7 +7,7 @@ import { createRandom } from '../../shared/baseline/random.js';
 import { readTrainingData, type TrainingTable } from '../../shared/baseline/trainingData.js';
 import { unwrap } from '../../shared/errors.js';
 import { InputValidator } from '../../shared/scoring/inputValidator.js';
-import type { InputEvent, Risk } from '../../shared/scoring/records.js';
+import type { InputEvent, Risk } from '../../shared/contracts/records.js';
 import { repoPath } from '../../cli/repoPath.js';
 import type { SklearnDataset } from './sklearnDatasets.js';
 

@@ -4,7 +4,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import { captureEvent } from '../../shared/capture/captureFileWriter.js';
 import type { CaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
-import { CaptureArchiver, type CaptureFile } from '../../shared/demo/captureArchiver.js';
+import { CaptureArchiver, type CaptureFile } from '../demo/captureArchiver.js';
 import { uploadCreatingContainer } from '../../shared/adapters/uploadCreatingContainer.js';
 import type { InputEvents } from './inputEvents.js';
 

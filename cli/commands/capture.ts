@@ -5,7 +5,7 @@ import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.j
 import { previousIsoWeek } from '../../shared/drift/run/driftWindow.js';
 import { readInputEvents, type InputEventsOptions } from '../capture/inputEvents.js';
 import { captureFilesOf, writeCaptureFiles } from '../capture/captureFilesOf.js';
-import type { CaptureFile } from '../../shared/demo/captureArchiver.js';
+import type { CaptureFile } from '../demo/captureArchiver.js';
 
 export interface CaptureArguments {
   input: string;

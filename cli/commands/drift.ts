@@ -20,7 +20,7 @@ import { FileProfileCache } from '../../shared/adapters/fileProfileCache.js';
 import { LogAnalyticsTelemetry } from '../../shared/adapters/logAnalyticsTelemetry.js';
 import { captureSourceOf } from '../../shared/drift/run/captureSourceOf.js';
 import { previousIsoWeek, windowOf, type DriftWindow } from '../../shared/drift/run/driftWindow.js';
-import { driftOptionsFromSettings } from '../../shared/drift/driftOptions.js';
+import { driftOptionsFromSettings } from '../../shared/config/driftOptionsFromSettings.js';
 import { noProfileCache, silentProgress, type DriftProgress } from '../../shared/drift/run/ports.js';
 import { runWeeklyDrift, type WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';

@@ -12,7 +12,7 @@ import { decodeBody, type StoredDeadLetter } from '../../shared/scoring/deadLett
 import { deadLetterParts } from '../../shared/scoring/deadLetterSink.js';
 import { UNKNOWN_METADATA, type EventMetadata } from '../../shared/scoring/eventMetadata.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
-import type { ModelKind } from '../../shared/scoring/scorer.js';
+import type { ModelKind } from '../../shared/contracts/records.js';
 
 export interface ScoreArguments {
   baseline: string;

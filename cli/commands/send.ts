@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DefaultAzureCredential } from '@azure/identity';
-import { EventHubSender, type EventHubTarget } from '../../shared/adapters/eventHubSender.js';
+import { EventHubSender, type EventHubTarget } from '../demo/eventHubSender.js';
 import { loadSettings, type Environment } from '../../shared/config/settings.js';
 import {
   sendTraffic,
@@ -8,7 +8,7 @@ import {
   type SendClock,
   type SendOptions,
   type SendReport,
-} from '../../shared/demo/sendTraffic.js';
+} from '../demo/sendTraffic.js';
 import { MrmError, errorMessage, kindOf, unwrap } from '../../shared/errors.js';
 
 export interface SendCommandOptions {

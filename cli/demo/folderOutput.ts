@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { DemoOutput } from '../../shared/demo/ports.js';
+import type { DemoOutput } from './ports.js';
 
 /** The demo's local output folder (./demo-output by default): files a browser or an editor opens directly. */
 export function folderOutput(folder: string): DemoOutput {

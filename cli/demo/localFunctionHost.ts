@@ -1,13 +1,13 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
-import { deliveredBody } from '../../shared/demo/deliveredBody.js';
+import { deliveredBody } from './deliveredBody.js';
 import type { Environment, Settings } from '../../shared/config/settings.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
 import { BlobDeadLetterSink } from '../../shared/adapters/blobDeadLetterSink.js';
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { DeadLetterSink } from '../../shared/scoring/deadLetterSink.js';
-import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
+import { buildRetrainService } from '../../shared/compose/retrainService.js';
 import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
 import {
   noProfileCache,
@@ -17,8 +17,8 @@ import {
   type ReportSink,
 } from '../../shared/drift/run/ports.js';
 import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
-import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from '../../shared/demo/ports.js';
-import type { HostBatch } from '../../shared/demo/hostBatcher.js';
+import type { RetrainWebhookInvoker, ScoreEventsInvoker, WeeklyDriftInvoker } from './ports.js';
+import type { HostBatch } from './hostBatcher.js';
 import { MrmError } from '../../shared/errors.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 
@@ -54,13 +54,11 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
       if (!options.verbose && (level === 'information' || level === 'debug' || level === 'trace')) return;
       logs.push(`${functionName} ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
     };
-  const [scoreModule, driftModule, retrainModule] = await quietly(() =>
-    Promise.all([
-      import('../../functions/scoreEvents.js'),
-      import('../../functions/weeklyDrift.js'),
-      import('../../functions/retrainWebhook.js'),
-    ]),
-  );
+  const [scoreModule, driftModule, retrainModule] = await Promise.all([
+    import('../../shared/compose/scoreEvents.js'),
+    import('../../shared/compose/weeklyDrift.js'),
+    import('../../shared/compose/retrainWebhook.js'),
+  ]);
   const service = blobServiceClientFor(settings.core.storageConnection, env);
 
   let scoringNow = 0;
@@ -228,21 +226,4 @@ function countingSource(source: CaptureSource, progress: () => DriftProgress): C
       progress().blobDone({ hub: hubOf.get(blob.name) ?? 'events', name: blob.name, events: 0, source: 'read' });
     },
   };
-}
-
-/**
- * Imports the function modules without the library's "test mode" warnings: outside the Functions host,
- * `@azure/functions` skips registrations and says so on console.warn, which is expected here.
- */
-async function quietly<T>(load: () => Promise<T>): Promise<T> {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('WARNING:') && args[0].includes('"@azure/functions"')) return;
-    warn(...args);
-  };
-  try {
-    return await load();
-  } finally {
-    console.warn = warn;
-  }
 }

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { DemoProgress, DemoStage } from '../../shared/demo/ports.js';
+import type { DemoProgress, DemoStage } from './ports.js';
 
 export interface ProgressStream {
   isTTY?: boolean;

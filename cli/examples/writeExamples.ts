@@ -1,8 +1,8 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TRANSACTION_FEATURES, TransactionGenerator } from '../../shared/synthetic/transactions.js';
-import { driftAlert } from '../../shared/demo/driftAlert.js';
-import { THRESHOLDS } from '../../shared/config/monitoring.js';
+import { TRANSACTION_FEATURES, TransactionGenerator } from '../../dev/synthetic/transactions.js';
+import { driftAlert } from '../demo/driftAlert.js';
+import { THRESHOLDS } from '../../shared/telemetry/monitoring.js';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
 import { unwrap } from '../../shared/errors.js';

@@ -1,33 +1,18 @@
 // Two action groups (common alert schema everywhere):
-// - retrain: calls retrainWebhook. The URL carries the host's default function key (the function is authLevel
-//   'function'); with the secure-webhook parameters set, Azure Monitor also sends an Entra token for that app
-//   registration, which the function checks (MRM_ENTRA_AUDIENCE), so a leaked URL alone cannot start a job.
+// - retrain: calls retrainWebhook. Its webhook is not declared here: the URL carries the function's key, which exists
+//   only once the code is deployed and the host runs (listing it during provisioning answers 400). The azd hooks
+//   (scripts/hooks/wire-retrain-webhook.mjs, after provision and after deploy) add it, with the secure-webhook
+//   settings main.bicep outputs. Each provisioning resets the group to no webhook; the postprovision hook puts it back.
 // - operators: e-mail addresses and an optional extra webhook.
 param tags object
 param retrainGroupName string
 param operatorsGroupName string
-param functionAppName string
-@description('False leaves the retrain group without its webhook (when the key cannot be listed yet).')
-param wireRetrainWebhook bool
-param webhookRoute string
-param webhookAadObjectId string
-param webhookAadIdentifierUri string
-param webhookAadTenantId string
 @description('Comma-separated e-mail addresses.')
 param operatorEmails string
 @secure()
 param operatorWebhookUrl string
 
-resource site 'Microsoft.Web/sites@2025-03-01' existing = {
-  name: functionAppName
-}
-
-var useAad = !empty(webhookAadObjectId) && !empty(webhookAadIdentifierUri)
 var emails = filter(map(split(operatorEmails, ','), e => trim(e)), e => !empty(e))
-
-// A function key cannot exist before the function does, but the host's default key exists as soon as the host runs.
-// It is read at deployment and never stored in a parameter or output.
-var retrainUri = 'https://${site.properties.defaultHostName}/api/${webhookRoute}?code=${listKeys('${site.id}/host/default', '2025-03-01').functionKeys.default}'
 
 resource retrain 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: retrainGroupName
@@ -36,17 +21,7 @@ resource retrain 'Microsoft.Insights/actionGroups@2023-01-01' = {
   properties: {
     groupShortName: 'mrm-retrain'
     enabled: true
-    webhookReceivers: wireRetrainWebhook ? [
-      {
-        name: 'retrainWebhook'
-        serviceUri: retrainUri
-        useCommonAlertSchema: true
-        useAadAuth: useAad
-        objectId: useAad ? webhookAadObjectId : null
-        identifierUri: useAad ? webhookAadIdentifierUri : null
-        tenantId: useAad ? webhookAadTenantId : null
-      }
-    ] : []
+    webhookReceivers: []
   }
 }
 

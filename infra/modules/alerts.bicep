@@ -3,12 +3,13 @@
 // use (a test checks every metric referenced here against the code).
 // - to retrain and operators: drift magnitude above the retrain threshold; accuracy below the minimum.
 // - to operators: low-confidence rate (log alert, two consecutive periods), a spike of rejected or
-//   extraction-flagged events, dead-letter rate, function failures, no events captured (dead man's switch).
+//   extraction-flagged events, dead-letter rate, function failures, no events scored (dead man's switch).
+// Rule names end with the azd environment name, so two environments in one resource group keep their own rules.
 param location string
 param tags object
+@description('Ends every rule name (the azd environment name).')
+param nameSuffix string
 param appInsightsId string
-param eventHubsNamespaceId string
-param eventsHubName string
 param retrainActionGroupId string
 param operatorsActionGroupId string
 @description('Retrain rules are named with this prefix; the webhook acts only on rules matching it.')
@@ -29,7 +30,7 @@ var retrainTags = union(tags, { '${modelTagName}': modelName })
 
 // Weekly drift magnitude (share of drifted features) above the retrain threshold: retrain the model.
 resource driftMagnitude 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${retrainRulePrefix}drift-magnitude'
+  name: '${retrainRulePrefix}drift-magnitude-${nameSuffix}'
   location: 'global'
   tags: retrainTags
   properties: {
@@ -64,7 +65,7 @@ resource driftMagnitude 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 
 // Accuracy on labelled events below the minimum: retrain the model.
 resource accuracy 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${retrainRulePrefix}accuracy'
+  name: '${retrainRulePrefix}accuracy-${nameSuffix}'
   location: 'global'
   tags: retrainTags
   properties: {
@@ -127,7 +128,7 @@ customMetrics
 
 // Share of predictions flagged as low confidence above the limit in consecutive 15-minute periods.
 resource lowConfidence 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: '${operatorRulePrefix}low-confidence-rate'
+  name: '${operatorRulePrefix}low-confidence-rate-${nameSuffix}'
   location: location
   tags: tags
   kind: 'LogAlert'
@@ -161,7 +162,8 @@ resource lowConfidence 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
 }
 
 // Rates over the window from the counters (event-weighted, unlike an average of per-batch rates). One row comes back
-// when either rate is over its limit, so one rule covers both.
+// when either rate is over its limit, so one rule covers both. The row has no time column, so the whole window is one
+// period: failingPeriods would add nothing.
 var suspiciousEventsQuery = format('''
 customMetrics
 | where name in ('{0}', '{1}', '{2}')
@@ -173,7 +175,7 @@ customMetrics
 
 // Rejected (high-risk input) or extraction-flagged (probing caller) events above their share of traffic.
 resource suspiciousEvents 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: '${operatorRulePrefix}rejected-or-extraction-spike'
+  name: '${operatorRulePrefix}rejected-or-extraction-spike-${nameSuffix}'
   location: location
   tags: tags
   kind: 'LogAlert'
@@ -192,10 +194,6 @@ resource suspiciousEvents 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = 
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
-          failingPeriods: {
-            numberOfEvaluationPeriods: 1
-            minFailingPeriodsToAlert: 1
-          }
         }
       ]
     }
@@ -207,7 +205,7 @@ resource suspiciousEvents 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = 
 
 // Share of events dead-lettered (invalid, too large, failed to score) above the limit.
 resource deadLetterRate 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${operatorRulePrefix}dead-letter-rate'
+  name: '${operatorRulePrefix}dead-letter-rate-${nameSuffix}'
   location: 'global'
   tags: tags
   properties: {
@@ -241,7 +239,7 @@ resource deadLetterRate 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 // Function invocations failing (exceptions, timeouts, host errors): every invocation is a request in Application
 // Insights, and a failed one threw or timed out.
 resource functionFailures 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${operatorRulePrefix}function-failures'
+  name: '${operatorRulePrefix}function-failures-${nameSuffix}'
   location: 'global'
   tags: tags
   properties: {
@@ -271,43 +269,43 @@ resource functionFailures 'Microsoft.Insights/metricAlerts@2026-01-01' = {
   }
 }
 
-// Dead man's switch: Capture reports how many messages it archived; none for an hour means producers, the hub or
-// Capture stopped, and the weekly drift would run on nothing.
-resource noEventsCaptured 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${operatorRulePrefix}no-events-captured'
-  location: 'global'
+// Dead man's switch: the events scoreEvents scored in the window. A metric alert would never fire here, because it
+// evaluates only data points that exist and silence has none; this query returns one row even when no event came
+// (summarize without `by`), so zero is seen as zero. Fires when producers, the hub, Capture's source or the app stopped.
+var noEventsQuery = format('''
+customMetrics
+| where name == '{0}'
+| summarize events = sum(valueSum)
+| extend events = coalesce(events, 0.0)
+''', monitoring.metrics.events)
+
+resource noEventsScored 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${operatorRulePrefix}no-events-scored-${nameSuffix}'
+  location: location
   tags: tags
+  kind: 'LogAlert'
   properties: {
+    displayName: 'No events scored (dead man\'s switch)'
     severity: 1
     enabled: true
-    scopes: [eventHubsNamespaceId]
+    scopes: [appInsightsId]
     evaluationFrequency: 'PT15M'
     windowSize: monitoring.thresholds.noEventsWindow
     autoMitigate: true
     criteria: {
-      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
       allOf: [
         {
-          name: 'capturedMessages'
-          criterionType: 'StaticThresholdCriterion'
-          metricNamespace: 'Microsoft.EventHub/namespaces'
-          metricName: 'CapturedMessages'
-          dimensions: [
-            {
-              name: 'EntityName'
-              operator: 'Include'
-              values: [eventsHubName]
-            }
-          ]
+          query: noEventsQuery
           timeAggregation: 'Total'
+          metricMeasureColumn: 'events'
           operator: 'LessThan'
           threshold: 1
         }
       ]
     }
-    actions: [
-      { actionGroupId: operatorsActionGroupId }
-    ]
+    actions: {
+      actionGroups: [operatorsActionGroupId]
+    }
   }
 }
 

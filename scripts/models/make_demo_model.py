@@ -3,7 +3,7 @@
 
 The demo (`npm run demo`) scores its week with this model in process (MRM_SCORER=onnx), so its report and summary are a
 real classifier's, not the input-anomaly detector's. The training rows come from the demo's own generator
-(shared/synthetic/transactions.ts, through the build in dist/) with a seed the demo never uses, so the demo's baseline
+(dev/synthetic/transactions.ts, through the build in dist/) with a seed the demo never uses, so the demo's baseline
 rows are out of sample for the model too.
 
 The model is a scikit-learn Pipeline: one-hot encoding of merchant_category and channel, the seven numeric features
@@ -45,7 +45,7 @@ def transactions(seed, rows, drift=0.0):
     """Rows of the demo's generator, as its CSV (id, features, label); `drift` as the demo's: data drift and the
     fraudsters' camouflage (concept drift) of the same strength."""
     script = (
-        "import { TransactionGenerator } from './dist/shared/synthetic/transactions.js';"
+        "import { TransactionGenerator } from './dist/dev/synthetic/transactions.js';"
         f"process.stdout.write(new TransactionGenerator({seed}).csv({rows}, {{ drift: {drift}, camouflage: {drift} }}));"
     )
     out = subprocess.run(["node", "--input-type=module", "-e", script], check=True, capture_output=True, text=True)

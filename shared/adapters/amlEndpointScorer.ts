@@ -3,7 +3,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { errorMessage, MrmError, type Failure } from '../errors.js';
 import type { Settings } from '../config/settings.js';
-import type { Prediction, ScoreOutcome, ScoreRequest, Scorer } from '../scoring/scorer.js';
+import type { Prediction, ScoreOutcome, ScoreRequest, Scorer } from '../contracts/scorer.js';
 import { amlTokenScope, type AmlRequestFormat, type AmlResponseFormat } from '../scoring/aml/amlFormats.js';
 import { amlRequestBody } from '../scoring/aml/amlRequestBody.js';
 import { parseAmlResponse } from '../scoring/aml/parseAmlResponse.js';

@@ -1,6 +1,6 @@
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { Settings, Environment } from '../config/settings.js';
-import type { Scorer } from '../scoring/scorer.js';
+import type { Scorer } from '../contracts/scorer.js';
 import { OnnxScorer, type ModelSource } from '../scoring/onnxScorer.js';
 import type { OnnxModelOptions } from '../scoring/onnx/loadOnnxModel.js';
 import { AmlEndpointScorer } from './amlEndpointScorer.js';

@@ -5,7 +5,9 @@ import {
   type Meter,
   type MeterProvider,
 } from '@opentelemetry/api';
-import { METER_NAME, METRICS, type MetricKey } from '../config/monitoring.js';
+import { METER_NAME, METRICS, type MetricKey } from '../telemetry/monitoring.js';
+import type { Settings } from '../config/settings.js';
+import { errorMessage } from '../errors.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 
 /**
@@ -47,6 +49,20 @@ export class OtelMetrics implements MetricsPort {
 }
 
 let started: Promise<void> | undefined;
+
+/**
+ * The one telemetry start-up of every function: before any metrics port is used (meters taken from the global provider
+ * before it is registered would stay no-ops). It never rejects: without telemetry the function still runs, and says so.
+ */
+export function startFunctionTelemetry(
+  core: Settings['core'],
+  onError: (message: string) => void = (message) => console.error(message),
+): Promise<void> {
+  return startTelemetry(core.appInsightsConnectionString, {
+    authenticationString: core.appInsightsAuthentication,
+    clientId: core.managedIdentityClientId,
+  }).catch((error: unknown) => onError(`Telemetry not started: ${errorMessage(error)}`));
+}
 
 /**
  * Starts export to Application Insights once per process when a connection string is set; otherwise metrics go

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../errors.js';
-import type { ProfileForModel } from '../scoring/onnxScorer.js';
-import type { Prediction, ScoreOutcome, ScoreRequest } from '../scoring/scorer.js';
+import type { ProfileForModel } from './profile.js';
+import type { Prediction, ScoreOutcome, ScoreRequest } from '../contracts/scorer.js';
 import { planBaseline, type BuildBaselineOptions } from './buildBaseline.js';
 import type { BaselineProfile } from './profile.js';
 import type { TrainingTable } from './trainingData.js';

@@ -10,7 +10,7 @@ import type {
   ValidationProfile,
 } from './profile.js';
 import type { Random } from './random.js';
-import type { Risk } from '../scoring/records.js';
+import type { Risk } from '../contracts/records.js';
 import { fitResidualModel, residualsOf, type ResidualModel } from './residualModel.js';
 
 /** The columns validation reads: model inputs in model order (NaN where missing), then categorical features. */

@@ -172,3 +172,11 @@ export interface EmbeddedModel {
 
 /** The drift job compares a week's performance with these, so both use one shape. */
 export type { PerformanceMetrics } from '../drift/performance.js';
+
+/** What the scorer reads of the baseline profile: its features, the order of the vector, means and categories. */
+export interface ProfileForModel {
+  features: BaselineProfile['features'];
+  model: { inputs: readonly string[] };
+  numeric: Readonly<Record<string, { mean: number }>>;
+  categorical: Readonly<Record<string, { frequencies: Readonly<Record<string, number>> }>>;
+}

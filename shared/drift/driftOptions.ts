@@ -1,5 +1,4 @@
-import type { Settings } from '../config/settings.js';
-import { THRESHOLDS } from '../config/monitoring.js';
+import { THRESHOLDS } from '../telemetry/monitoring.js';
 import { DEFAULT_FALSE_ALARM_BUDGET } from './stats/statTest.js';
 import { defaultThresholds, STAT_TESTS } from './stats/registry.js';
 
@@ -40,24 +39,3 @@ export const DEFAULT_DRIFT_OPTIONS: Readonly<DriftOptions> = Object.freeze({
   performanceHighDrop: 0.1,
   minLabelled: 100,
 });
-
-/** The options from the app's settings (MRM_DRIFT_*), the rest at their defaults. */
-export function driftOptionsFromSettings(drift: Settings['drift']): DriftOptions {
-  return {
-    ...DEFAULT_DRIFT_OPTIONS,
-    alpha: drift.alpha,
-    falseDiscoveryControl: drift.falseDiscoveryControl,
-    thresholds: {
-      ...DEFAULT_DRIFT_OPTIONS.thresholds,
-      psi: drift.psiThreshold,
-      wasserstein: drift.wassersteinThreshold,
-      jensenShannon: drift.jensenShannonThreshold,
-    },
-    psiBinning: drift.psiBinning,
-    datasetDriftShare: drift.datasetDriftShare,
-    retrainMagnitude: drift.retrainMagnitude,
-    performanceDrop: drift.performanceDrop,
-    performanceHighDrop: drift.performanceHighDrop,
-    minLabelled: drift.minLabelled,
-  };
-}

@@ -17,6 +17,7 @@ export function renderDriftReportHtml(
   reference: DatasetProfile,
   current: DatasetProfile,
   schema?: ProfileSchema,
+  links: { dashboardUrl?: string | undefined } = {},
 ): string {
   const features = Object.entries(report.features)
     .map(([name, f]) => ({ name, ...f }) as FeatureAssessment)
@@ -38,7 +39,7 @@ export function renderDriftReportHtml(
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · window ${esc(report.window.from)} to ${esc(report.window.to)} (end exclusive) · baseline ${report.baseline.events.toLocaleString('en-US')} events, schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? `, profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}</p></header>
+<header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · window ${esc(report.window.from)} to ${esc(report.window.to)} (end exclusive) · baseline ${report.baseline.events.toLocaleString('en-US')} events, schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? `, profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}${links.dashboardUrl ? ` · <a href="${esc(links.dashboardUrl)}">Dashboard</a>` : ''}</p></header>
 ${summary(report)}
 ${recommendations(report)}
 <section id="features"><h2>Features by severity</h2>

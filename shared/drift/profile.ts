@@ -261,6 +261,3 @@ function mergeSorted(a: ReadonlyArray<number>, b: ReadonlyArray<number>): number
   while (j < b.length) out[k++] = b[j++]!;
   return out;
 }
-
-export { ProfileAccumulator } from './profileAccumulator.js';
-export { profileFromColumns } from './profileFromColumns.js';

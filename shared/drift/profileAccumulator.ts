@@ -1,4 +1,4 @@
-import type { ScoredRecord } from '../scoring/records.js';
+import type { ScoredRecord } from '../contracts/records.js';
 import { CategoricalAccumulator, NumericAccumulator } from './featureAccumulators.js';
 import { SCANNED_KIND, type ScannedFeatures } from '../json/scannedFeatures.js';
 import {

@@ -3,7 +3,8 @@ import type { DriftOptions } from './driftOptions.js';
 import { reportDistributions, type ReportDistributions } from './distributions.js';
 import type { DatasetProfile } from './profile.js';
 import type { ProfileSchema } from './schema.js';
-import { modelKindOf, type ModelKind, type Scorer } from '../scoring/scorer.js';
+import type { ModelKind } from '../contracts/records.js';
+import { modelKindOf, type Scorer } from '../contracts/scorer.js';
 
 /** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
 export interface ReportedModel {

@@ -1,5 +1,4 @@
-import type { TokenVerifier } from './ports.js';
-import type { Log } from './retrainUseCase.js';
+import type { Log, TokenVerifier } from './ports.js';
 import { errorResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
 /** The parts of an HTTP request the gate reads. */

@@ -1,6 +1,6 @@
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { DeadLetter } from './deadLetter.js';
-import type { ScoredRecord } from './records.js';
+import type { ScoredRecord } from '../contracts/records.js';
 import { VALIDATION_CODES } from './inputValidator.js';
 
 /** What one batch did, for telemetry and the CLI. */
@@ -13,6 +13,8 @@ export interface BatchSummary {
   deadLettered: number;
   /** Rate-limited or probing callers' events. */
   extractionFlagged: number;
+  /** Those events by caller id (for the extraction log line: metrics carry no caller). */
+  extractionFlaggedByCaller: Record<string, number>;
   /** Scored events (with a prediction). */
   predicted: number;
   lowConfidence: number;
@@ -38,6 +40,7 @@ export function summariseBatch(
     rejected: 0,
     deadLettered: deadLetters.length,
     extractionFlagged: 0,
+    extractionFlaggedByCaller: {},
     predicted: 0,
     lowConfidence: 0,
     meanEntropy: null,
@@ -54,8 +57,11 @@ export function summariseBatch(
     else if (r.decision === 'FLAG') s.flagged++;
     else if (r.decision === 'MANUAL_REVIEW') s.review++;
     else s.rejected++;
-    if (r.reasons.includes('EXTRACTION.RATE_LIMITED') || r.reasons.includes('EXTRACTION.PROBING'))
+    if (r.reasons.includes('EXTRACTION.RATE_LIMITED') || r.reasons.includes('EXTRACTION.PROBING')) {
       s.extractionFlagged++;
+      const caller = r.callerId ?? '';
+      s.extractionFlaggedByCaller[caller] = (s.extractionFlaggedByCaller[caller] ?? 0) + 1;
+    }
     if (r.issues.some((i) => i.code === VALIDATION_CODES.anomaly)) s.anomalies++;
     if (r.prediction === null) continue;
     s.predicted++;
@@ -69,6 +75,18 @@ export function summariseBatch(
   if (s.predicted > 0) s.meanEntropy = entropySum / s.predicted;
   for (const d of deadLetters) s.deadLetterReasons[d.reason] = (s.deadLetterReasons[d.reason] ?? 0) + 1;
   return s;
+}
+
+/**
+ * The log line naming a batch's extraction-flagged callers, `<prefix>[["caller",count],...]` with the most flagged
+ * first (at most `limit`), or null when none was flagged. The dashboard's "extraction flags by caller" reads it; the
+ * prefix comes from monitoring.json.
+ */
+export function extractionCallersLine(summary: BatchSummary, prefix: string, limit = 20): string | null {
+  const pairs = Object.entries(summary.extractionFlaggedByCaller)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit);
+  return pairs.length > 0 ? `${prefix}${JSON.stringify(pairs)}` : null;
 }
 
 /** Emits one batch's telemetry; rates are observed per batch so Azure Monitor can average them over a window. */

@@ -15,7 +15,7 @@ import {
 } from '../json/jsonByteScanner.js';
 import { SCANNED_KIND } from '../json/scannedFeatures.js';
 import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featureObjectBuilder.js';
-import type { InputEvent } from './records.js';
+import type { InputEvent } from '../contracts/records.js';
 
 const KEY = {
   id: Buffer.from('"id"'),

@@ -1,12 +1,27 @@
 import { compileForest } from '../baseline/compileForest.js';
 import type { BaselineProfile } from '../baseline/profile.js';
-import type { Settings } from '../config/settings.js';
 import { compileEventContract } from './eventContract.js';
 import { ExtractionDefence } from './extractionDefence.js';
-import { ForestScorer } from './forestScorer.js';
+import { ForestScorer } from '../baseline/forestScorer.js';
 import { InputValidator } from './inputValidator.js';
 import type { ScoringEngine } from './scoreBatch.js';
-import { modelKindOf, type Scorer } from './scorer.js';
+import type { OutputProtection } from './outputProtection.js';
+import { modelKindOf, type Scorer } from '../contracts/scorer.js';
+
+/** The scoring settings the engine reads (a slice of the app's settings, MRM_* in shared/config/sections/scoring.ts). */
+export interface ScoringEngineSettings {
+  queryLimit: number;
+  queryWindowInSeconds: number;
+  probingMinQueries: number;
+  probingShare: number;
+  maxBodyBytes: number;
+  minConfidence: number;
+  maxEntropyRatio: number;
+  minMargin: number;
+  outputProtection: OutputProtection;
+  outputNoiseSigma: number;
+  includeProbabilities: boolean;
+}
 
 /**
  * Builds the scoring engine of one profile version: compiled contract, validator, forest, extraction defence. The
@@ -15,7 +30,7 @@ import { modelKindOf, type Scorer } from './scorer.js';
  */
 export function createScoringEngine(
   profile: BaselineProfile,
-  settings: Settings['scoring'],
+  settings: ScoringEngineSettings,
   options: { scorer?: (profile: BaselineProfile) => Scorer; random?: () => number } = {},
 ): ScoringEngine {
   const forest = compileForest(profile.model.forest);

@@ -23,6 +23,36 @@ export interface DeadLetter {
   deadLetteredAt: string;
 }
 
+/** Why an event is dead-lettered, and whether a replay is worth it. */
+export interface DeadLetterCause {
+  reason: string;
+  message: string;
+  replayable: boolean;
+  detail?: Record<string, unknown> | undefined;
+}
+
+/** The one way a dead letter is made: the body kept whole, its readable id, its metadata and the profile in use. */
+export function deadLetterOf(
+  body: unknown,
+  metadata: EventMetadata,
+  cause: DeadLetterCause,
+  profileVersion: string,
+  deadLetteredAt: string,
+): DeadLetter {
+  return {
+    kind: 'mrm.deadletter',
+    id: readableId(body),
+    reason: cause.reason,
+    message: cause.message,
+    ...(cause.detail ? { detail: cause.detail } : {}),
+    replayable: cause.replayable,
+    original: body,
+    metadata,
+    profileVersion,
+    deadLetteredAt,
+  };
+}
+
 /**
  * How a stored body reads back: `text` as it is; `text-base64` text with control characters, as the base64 of its
  * UTF-8 (JSON would write each control character as six); `base64` bytes that are not plain UTF-8 text; `json` a

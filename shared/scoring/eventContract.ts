@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import type { BaselineFeature } from '../baseline/profile.js';
 import { ContractScanner } from './contractScanner.js';
-import type { InputEvent } from './records.js';
+import type { InputEvent } from '../contracts/records.js';
 
 /** Stable reason codes of contract failures; dead letters carry them. */
 export const EVENT_REASONS = {

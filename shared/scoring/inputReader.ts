@@ -1,4 +1,4 @@
-import type { FeatureValue } from './records.js';
+import type { FeatureValue } from '../contracts/records.js';
 
 /** Writes the event's numeric inputs, in model order, into `row`: NaN where the feature is not a number. */
 export type InputReader = (features: Readonly<Record<string, FeatureValue>>, row: Float64Array) => void;

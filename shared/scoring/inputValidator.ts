@@ -6,7 +6,7 @@ import {
   type ResidualScreen,
 } from '../baseline/residualModel.js';
 import { compileInputReader, type InputReader } from './inputReader.js';
-import type { FeatureValue, InputEvent, Risk, ValidationIssue } from './records.js';
+import type { FeatureValue, InputEvent, Risk, ValidationIssue } from '../contracts/records.js';
 
 export const VALIDATION_CODES = {
   outOfRange: 'VALIDATION.OUT_OF_RANGE',

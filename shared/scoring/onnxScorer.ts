@@ -1,6 +1,6 @@
 import { errorMessage, fail, kindOf, MrmError, ok, type ErrorKind, type Failure, type Result } from '../errors.js';
-import type { BaselineProfile } from '../baseline/profile.js';
-import type { ScoreOutcome, ScoreRequest, Scorer } from './scorer.js';
+import type { ProfileForModel } from '../baseline/profile.js';
+import type { ScoreOutcome, ScoreRequest, Scorer } from '../contracts/scorer.js';
 import type { ModelSchema } from './onnx/onnxInputs.js';
 import { loadOnnxModel, type OnnxModel, type OnnxModelOptions } from './onnx/loadOnnxModel.js';
 
@@ -11,14 +11,6 @@ export interface ModelBytes {
   version: string;
   /** Where it came from, for messages (`models/model.onnx`, a file path). */
   where: string;
-}
-
-/** What the scorer reads of the baseline profile: its features, the order of the vector, means and categories. */
-export interface ProfileForModel {
-  features: BaselineProfile['features'];
-  model: { inputs: readonly string[] };
-  numeric: Readonly<Record<string, { mean: number }>>;
-  categorical: Readonly<Record<string, { frequencies: Readonly<Record<string, number>> }>>;
 }
 
 /** Where the model comes from: a blob (reloaded on a new ETag) or a file. Rejects with `MODEL.UNAVAILABLE`. */

@@ -1,13 +1,14 @@
 import { errorMessage, kindOf } from '../errors.js';
-import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from './records.js';
+import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from '../contracts/records.js';
 import type { EventContract } from './eventContract.js';
 import type { InputValidator, ValidatedEvent } from './inputValidator.js';
 import { VALIDATION_CODES } from './inputValidator.js';
 import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
-import type { ModelKind, Scorer, ScoreRequest } from './scorer.js';
+import type { ModelKind } from '../contracts/records.js';
+import type { Scorer, ScoreRequest } from '../contracts/scorer.js';
 import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
-import { readableId, type DeadLetter } from './deadLetter.js';
+import { deadLetterOf, type DeadLetter } from './deadLetter.js';
 import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
 import { summariseBatch, type BatchSummary } from './batchSummary.js';
 
@@ -60,18 +61,14 @@ export async function scoreBatch(
     message: string,
     replayable: boolean,
     detail?: Record<string, unknown>,
-  ): DeadLetter => ({
-    kind: 'mrm.deadletter',
-    id: readableId(bodies[i]),
-    reason,
-    message,
-    ...(detail ? { detail } : {}),
-    replayable,
-    original: bodies[i],
-    metadata: metadata[i] ?? UNKNOWN_METADATA,
-    profileVersion: engine.profileVersion,
-    deadLetteredAt: scoredAt,
-  });
+  ): DeadLetter =>
+    deadLetterOf(
+      bodies[i],
+      metadata[i] ?? UNKNOWN_METADATA,
+      { reason, message, replayable, detail },
+      engine.profileVersion,
+      scoredAt,
+    );
 
   // Decoded first, then validated together (one forest pass for the batch), then judged per caller, in body order.
   const decoded: InputEvent[] = [];

@@ -1,4 +1,4 @@
-import type { MetricKey } from '../config/monitoring.js';
+import type { MetricKey } from './monitoring.js';
 
 /**
  * How the core reports metrics, without knowing OpenTelemetry: `count` adds to a counter, `observe` records one value

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineCommand, runBaseline } from '../../cli/commands/baseline.js';
 import { runScore } from '../../cli/commands/score.js';
-import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
 import { readBaselineProfile } from '../../shared/baseline/readBaselineProfile.js';
 import type { StoredDeadLetter } from '../../shared/scoring/deadLetter.js';
-import type { ScoredRecord } from '../../shared/scoring/records.js';
+import type { ScoredRecord } from '../../shared/contracts/records.js';
 import { azuriteConnectionString, blobService, uniqueContainerName } from '../helpers/storage.js';
 import { goodBody } from '../helpers/baselineFixture.js';
 

@@ -10,7 +10,7 @@ import { CaptureFileDecoder } from '../../shared/capture/captureFileDecoder.js';
 import type { CaptureRecord } from '../../shared/capture/captureSchema.js';
 import { captureWriterSchema } from '../../shared/capture/captureSchema.js';
 import { parseEnqueuedTimeUtc } from '../../shared/capture/enqueuedTime.js';
-import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { freshContainer } from '../helpers/storage.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_FUNCTION_WARNINGS, runDemoCommand, type DemoIo } from '../../cli/commands/demo.js';
-import { MALFORMED_KINDS } from '../../shared/synthetic/malformedBodies.js';
-import type { DemoResult } from '../../shared/demo/runDemo.js';
+import { MALFORMED_KINDS } from '../../dev/synthetic/malformedBodies.js';
+import type { DemoResult } from '../../cli/demo/runDemo.js';
 
 /** The demo in-process on a small week (daily Capture files keep it quick); its output captured. */
 function io(out: string[], interrupts: Array<() => void> = []): DemoIo {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { mrmProgram } from '../../cli/program.js';
 import { runBaseline } from '../../cli/commands/baseline.js';
-import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
 
 /** Runs `mrm …` in process up to the action; answers what commander wrote to stderr and the error it raised. */
 async function parse(...argv: string[]): Promise<{ stderr: string; error: CommanderError | undefined }> {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineCommand, runBaseline } from '../../cli/commands/baseline.js';
 import { runScore } from '../../cli/commands/score.js';
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
-import type { ScoredRecord } from '../../shared/scoring/records.js';
+import type { ScoredRecord } from '../../shared/contracts/records.js';
 import { onnxGolden, ONNX_FIXTURES, type OnnxGolden } from '../helpers/onnxFixtures.js';
 
 const iris = onnxGolden('iris-gbt');

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCommand, type SendIo } from '../../cli/commands/send.js';
-import { EventHubSender } from '../../shared/adapters/eventHubSender.js';
+import { EventHubSender } from '../../cli/demo/eventHubSender.js';
 import { unwrap } from '../../shared/errors.js';
-import { startFakeEventHubs, type FakeEventHubs } from '../shared/adapters/fakes/fakeEventHubs.js';
+import { startFakeEventHubs, type FakeEventHubs } from './demo/fakes/fakeEventHubs.js';
 
 let broker: FakeEventHubs | undefined;
 afterEach(async () => {

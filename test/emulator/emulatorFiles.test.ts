@@ -14,7 +14,7 @@ interface EmulatorConfig {
     NamespaceConfig: Array<{
       Type: string;
       Name: string;
-      Entities: Array<{ Name: string; PartitionCount: string; ConsumerGroups?: Array<{ Name: string }> }>;
+      Entities: Array<{ Name: string; PartitionCount: number; ConsumerGroups?: Array<{ Name: string }> }>;
     }>;
     LoggingConfig: { Type: string };
   };
@@ -38,10 +38,13 @@ describe('emulator/Config.json', async () => {
     for (const hub of hubs.values()) expect((hub.ConsumerGroups ?? []).map((g) => g.Name)).not.toContain('$default');
   });
 
-  it('uses the partition count infra deploys (a string, as the emulator’s schema wants)', async () => {
+  it('uses the partition count infra deploys (an integer from 1 to 32, as the emulator’s schema wants)', async () => {
     const bicep = await readFile(join(root, 'infra', 'main.bicep'), 'utf8');
-    const deployed = /param eventHubPartitionCount int = (\d+)/.exec(bicep)![1];
-    for (const hub of hubs.values()) expect(hub.PartitionCount).toBe(deployed);
+    const deployed = Number(/param eventHubPartitionCount int = (\d+)/.exec(bicep)![1]);
+    for (const hub of hubs.values()) {
+      expect(Number.isInteger(hub.PartitionCount)).toBe(true);
+      expect(hub.PartitionCount).toBe(deployed);
+    }
   });
 });
 

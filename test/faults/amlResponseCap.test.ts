@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmlEndpointScorer } from '../../shared/adapters/amlEndpointScorer.js';
 import { defaultSettings } from '../../shared/config/settings.js';
-import type { ScoreOutcome, ScoreRequest } from '../../shared/scoring/scorer.js';
+import type { ScoreOutcome, ScoreRequest } from '../../shared/contracts/scorer.js';
 import { startFakeAmlEndpoint, type FakeAmlEndpoint } from '../helpers/fakeAmlEndpoint.js';
 
 // Fault suite, item 4: the Azure ML scorer read answers without a size cap; a 200 that streamed whitespace for the

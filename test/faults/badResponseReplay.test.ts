@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScore } from '../../cli/commands/score.js';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';

@@ -1,7 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../functions/retrainWebhook.js';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { MrmError, kindOf } from '../../shared/errors.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';

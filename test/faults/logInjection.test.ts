@@ -1,6 +1,6 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../functions/retrainWebhook.js';
+import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
 import { printable } from '../../shared/printable.js';
 import { alertFixture } from '../shared/retraining/fakes/alertFixtures.js';
 import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';

@@ -1,6 +1,6 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 import { goodBody } from '../helpers/baselineFixture.js';

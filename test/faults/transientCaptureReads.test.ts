@@ -19,7 +19,7 @@ import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/
 // reading: 412; a 5xx after the SDK's retries; a dropped connection) as CAPTURE.UNREADABLE, wrote the report and
 // succeeded, so no continuation ran: the week was missing those blobs and a rerun gave another report. Now such a
 // read fails the invocation (the host's retry resumes from the per-blob cache) and only bad bytes are skipped.
-const { createWeeklyDriftHandler } = await import('../../functions/weeklyDrift.js');
+const { createWeeklyDriftHandler } = await import('../../shared/compose/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);

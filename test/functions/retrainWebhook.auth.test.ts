@@ -1,7 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../functions/retrainWebhook.js';
+import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
 import { alertFixtureText } from '../shared/retraining/fakes/alertFixtures.js';
 import { AUDIENCE, FakeEntra, TENANT } from '../shared/retraining/fakes/fakeEntra.js';
 import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
@@ -56,6 +56,26 @@ describe('retrainWebhook with an Entra audience (secure webhook)', () => {
       quiet(),
     );
     expect(response.status).toBe(202);
+  });
+
+  it('accepts v2.0 tokens, whose audience is the client id, and v1.0 tokens for the identifier URI, when given both', async () => {
+    const clientId = '0f1e2d3c-4b5a-4968-8776-655443322110';
+    const handle = await handler({ MRM_ENTRA_AUDIENCE: `${AUDIENCE}, ${clientId}` });
+    const v2 = await entra.token({ issuer: `${entra.url}/${TENANT}/v2.0`, audience: clientId, claims: { azp: 'x' } });
+    expect((await handle(post(`Bearer ${v2}`), quiet())).status).toBe(202);
+    const v1 = await entra.token({ audience: AUDIENCE });
+    expect((await handle(post(`Bearer ${v1}`), quiet())).status).toBe(200);
+  });
+
+  it('refuses a v2.0 token for the client id when only the identifier URI is configured (why infra gives both)', async () => {
+    const handle = await handler();
+    const v2 = await entra.token({
+      issuer: `${entra.url}/${TENANT}/v2.0`,
+      audience: '0f1e2d3c-4b5a-4968-8776-655443322110',
+    });
+    const response = await handle(post(`Bearer ${v2}`), quiet());
+    expect(response.status).toBe(401);
+    expect(JSON.stringify(response.jsonBody)).toMatch(/aud mismatch/);
   });
 
   it('answers 401 with WWW-Authenticate and a reason for every bad token, and does nothing', async () => {

@@ -1,7 +1,8 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRetrainHandler, retrainWebhookHandler } from '../../functions/retrainWebhook.js';
-import { buildRetrainService } from '../../shared/adapters/retrainDependencies.js';
+import { retrainWebhookHandler } from '../../functions/retrainWebhook.js';
+import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
+import { buildRetrainService } from '../../shared/compose/retrainService.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
 import { azuriteConnectionString } from '../helpers/storage.js';

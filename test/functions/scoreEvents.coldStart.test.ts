@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { createScoreEventsHandler } from '../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';

@@ -10,15 +10,15 @@ import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.j
 import { captureSourceOf } from '../../shared/drift/run/captureSourceOf.js';
 import { defaultSettings } from '../../shared/config/settings.js';
 import { unwrap } from '../../shared/errors.js';
-import type { MetricKey } from '../../shared/config/monitoring.js';
+import type { MetricKey } from '../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { freshContainer } from '../helpers/storage.js';
 import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/drift/run/fixtures/captureFixtures.js';
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
-const { createWeeklyDriftHandler, weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } =
-  await import('../../functions/weeklyDrift.js');
+const { weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../functions/weeklyDrift.js');
+const { createWeeklyDriftHandler } = await import('../../shared/compose/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startAzurite } from '../../shared/adapters/azurite.js';
+import { startAzurite } from '../../dev/azurite.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

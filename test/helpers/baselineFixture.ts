@@ -1,7 +1,7 @@
 import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import type { BaselineProfile } from '../../shared/baseline/profile.js';
-import { TransactionGenerator } from '../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
 
 const cache = new Map<string, BaselineProfile>();
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelBytes, ModelSource, ProfileForModel } from '../../shared/scoring/onnxScorer.js';
-import type { ScoreRequest } from '../../shared/scoring/scorer.js';
+import type { ModelBytes, ModelSource } from '../../shared/scoring/onnxScorer.js';
+import type { ProfileForModel } from '../../shared/baseline/profile.js';
+import type { ScoreRequest } from '../../shared/contracts/scorer.js';
 import type { TrainingTable } from '../../shared/baseline/trainingData.js';
 
 /** A model and what Python's onnxruntime made of its rows (scripts/models/make_onnx_fixtures.py). */

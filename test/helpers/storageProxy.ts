@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { azuriteConnectionString as connectionStringFor } from '../../shared/adapters/azurite.js';
+import { azuriteConnectionString as connectionStringFor } from '../../dev/azurite.js';
 import { azuriteConnectionString } from './storage.js';
 
 /** A request the proxy saw: method, blob path (after the account) and query, and the status it answered. */

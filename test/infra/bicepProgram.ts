@@ -430,6 +430,12 @@ export class BicepScope {
   private call(node: SyntaxNode, locals: Locals): Value {
     const name = node.childForFieldName('function')?.text.replace(/^sys\./, '');
     const argumentNodes = node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    if (name === 'loadTextContent') {
+      const path = this.evaluate(argumentNodes[0]!, locals);
+      if (typeof path !== 'string') return UNKNOWN;
+      const full = join(dirname(join(REPO_ROOT, this.file.path)), path);
+      return existsSync(full) ? readFileSync(full, 'utf8') : UNKNOWN;
+    }
     if (name === 'loadJsonContent') {
       const path = this.evaluate(argumentNodes[0]!, locals);
       if (typeof path !== 'string') return UNKNOWN;
@@ -443,6 +449,14 @@ export class BicepScope {
       const results = list.map((item, i) => this.apply(lambda, [item, i], locals));
       if (results.includes(UNKNOWN)) return UNKNOWN;
       return name === 'map' ? results : list.filter((_, i) => results[i] === true);
+    }
+    if (lambda && name === 'reduce') {
+      const [list, initial] = argumentNodes.slice(0, 2).map((a) => this.evaluate(a, locals));
+      if (!Array.isArray(list) || initial === undefined || initial === UNKNOWN) return UNKNOWN;
+      return list.reduce<Value>(
+        (acc, item, i) => (acc === UNKNOWN ? UNKNOWN : this.apply(lambda, [acc, item, i], locals)),
+        initial,
+      );
     }
     if (lambda) return UNKNOWN;
     const args = argumentNodes.map((a) => this.evaluate(a, locals));
@@ -466,6 +480,23 @@ export class BicepScope {
         if (isRecord(first) && typeof second === 'string') return second in first;
         if (Array.isArray(first)) return first.some((item) => JSON.stringify(item) === JSON.stringify(second));
         return typeof first === 'string' && typeof second === 'string' ? first.includes(second) : UNKNOWN;
+      case 'items':
+        return isRecord(first)
+          ? Object.keys(first)
+              .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+              .map((key) => ({ key, value: first[key]! }))
+          : UNKNOWN;
+      case 'concat':
+        if (args.every(Array.isArray)) return (args as Value[][]).flat(1);
+        return args.every((a) => typeof a === 'string') ? args.join('') : UNKNOWN;
+      case 'replace':
+        return typeof first === 'string' && typeof second === 'string' && typeof args[2] === 'string'
+          ? first.split(second).join(args[2])
+          : UNKNOWN;
+      case 'join':
+        return Array.isArray(first) && typeof second === 'string' && first.every((x) => typeof x === 'string')
+          ? first.join(second)
+          : UNKNOWN;
       case 'toLower':
         return typeof first === 'string' ? first.toLowerCase() : UNKNOWN;
       case 'take':

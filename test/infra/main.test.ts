@@ -94,6 +94,13 @@ describe('main.parameters.json', () => {
     for (const name of required) expect(parameters.parameters[name]?.value, name).toMatch(/^\$\{[A-Z_]+\}$/);
   });
 
+  it('tells role assignments what kind of principal runs azd (a pipeline is a ServicePrincipal), User by default', () => {
+    expect(parameters.parameters.principalType?.value).toBe('${AZURE_PRINCIPAL_TYPE=User}');
+    expect(main.find('param', 'principalType')!.decorators).toContain(
+      "@allowed(['User', 'ServicePrincipal', 'Group'])",
+    );
+  });
+
   it('gives environment-variable defaults equal to the Bicep defaults', () => {
     for (const [name, { value }] of Object.entries(parameters.parameters)) {
       const fallback = /^\$\{[A-Z_]+=(.*)\}$/.exec(String(value))?.[1];

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemoCommand } from '../../cli/commands/demo.js';
-import type { DemoResult } from '../../shared/demo/runDemo.js';
+import type { DemoResult } from '../../cli/demo/runDemo.js';
 
 // The demo's report as a newcomer sees it: opened from the output folder in a real browser (Debian's Chromium).
 const root = join(import.meta.dirname, '..', '..');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../../shared/baseline/random.js';
 import { compareProfiles } from '../../shared/drift/compare.js';
 import { renderDriftReportHtml } from '../../shared/drift/html.js';
-import { profileFromColumns } from '../../shared/drift/profile.js';
+import { profileFromColumns } from '../../shared/drift/profileFromColumns.js';
 import { buildDriftReport } from '../../shared/drift/report.js';
 import { deriveSchema, type SchemaColumn } from '../../shared/drift/schema.js';
 

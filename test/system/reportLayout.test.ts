@@ -10,6 +10,22 @@ import { runScore } from '../../cli/commands/score.js';
 import { runCapture } from '../../cli/commands/capture.js';
 import { runDrift, type DriftRunResult } from '../../cli/commands/drift.js';
 
+/** The little of the DOM these checks use (the test is typed for Node, without the DOM library). */
+interface BrowserElement {
+  tagName: string;
+  parentElement: BrowserElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { right: number; top: number };
+}
+interface BrowserDocument {
+  documentElement: { scrollWidth: number; clientWidth: number };
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  createRange(): {
+    selectNodeContents(node: unknown): void;
+    getClientRects(): Iterable<{ top: number }>;
+  };
+}
+
 // The report of the walkthrough's data (docs/your-data.md) with the bundled classifier, at a laptop's widths.
 const root = join(import.meta.dirname, '..', '..');
 const examples = join(root, 'examples');
@@ -70,23 +86,23 @@ describe.each([1024, 1440])('the drift report at %i px', (width) => {
     await page.setViewportSize({ width, height: 900 });
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
 
-    const overflow = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      // Every block inside its section: the table, each chart, each statistics table.
-      wider: [...document.querySelectorAll('table, figure, svg')]
-        .filter((e) => {
-          const parent = e.parentElement!.getBoundingClientRect();
-          return e.getBoundingClientRect().right > parent.right + 0.5;
-        })
-        .map((e) => `${e.tagName}.${e.className instanceof SVGAnimatedString ? e.className.baseVal : e.className}`),
-    }));
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: BrowserDocument }).document;
+      return {
+        page: doc.documentElement.scrollWidth - doc.documentElement.clientWidth,
+        // Every block inside its section: the table, each chart, each statistics table.
+        wider: [...doc.querySelectorAll('table, figure, svg')]
+          .filter((e) => e.getBoundingClientRect().right > e.parentElement!.getBoundingClientRect().right + 0.5)
+          .map((e) => `${e.tagName}.${e.getAttribute('class') ?? ''}`),
+      };
+    });
     expect(overflow.page).toBe(0);
     expect(overflow.wider).toEqual([]);
 
     // Names break at underscores, never inside a word: every line of a name cell is whole words of the name.
     const nameLines = await page.locator('#features a.name').evaluateAll((links) =>
       links.map((a) => {
-        const range = document.createRange();
+        const range = (globalThis as unknown as { document: BrowserDocument }).document.createRange();
         range.selectNodeContents(a);
         return { text: a.textContent!, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
       }),
@@ -100,8 +116,9 @@ describe.each([1024, 1440])('the drift report at %i px', (width) => {
       const bars = await chart.evaluate((svg) =>
         ['ref', 'cur'].map(
           (kind) =>
-            [...svg.querySelectorAll(`rect.${kind}`)].filter((r) => (r as SVGGraphicsElement).getBBox().height > 0)
-              .length,
+            [...svg.querySelectorAll(`rect.${kind}`)].filter(
+              (r) => (r as unknown as { getBBox(): { height: number } }).getBBox().height > 0,
+            ).length,
         ),
       );
       expect(bars[0], `${name} baseline bars`).toBeGreaterThan(0);

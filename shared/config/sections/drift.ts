@@ -1,4 +1,4 @@
-import { container, number, oneOf, optionalText, text } from '../setting.js';
+import { container, number, oneOf, optionalText, text, url } from '../setting.js';
 import { DEFAULT_DRIFT_OPTIONS } from '../../drift/driftOptions.js';
 import { jensenShannonTest } from '../../drift/stats/jensenShannon.js';
 import { psiTest } from '../../drift/stats/psi.js';
@@ -128,6 +128,12 @@ export const driftSettings = {
     'Container drift reports are written to (`<YYYY>-W<ww>/report.json` and `report.html`).',
     'reports',
     ['weeklyDrift'],
+  ),
+  dashboardUrl: url(
+    'MRM_DASHBOARD_URL',
+    'Link to the dashboard (the Azure Monitor workbook infra deploys) shown at the top of each drift report. Unset: no link.',
+    ['weeklyDrift'],
+    { sample: '' },
   ),
   timeBudgetInMs: number(
     'MRM_DRIFT_TIME_BUDGET_MS',

@@ -1,5 +1,5 @@
 import { container, flag, number, oneOf, optionalText, text, url } from '../setting.js';
-import { THRESHOLDS } from '../monitoring.js';
+import { THRESHOLDS } from '../../telemetry/monitoring.js';
 import { isModelName } from '../../retraining/modelName.js';
 import { compileRulePattern } from '../../retraining/rulePattern.js';
 
@@ -45,7 +45,7 @@ export const retrainingSettings = {
 
   entraAudience: optionalText(
     'MRM_ENTRA_AUDIENCE',
-    'When set, every call must carry an Entra bearer token for this audience (the Application ID URI or client id of the secure-webhook app registration). Unset: the function key alone protects the route.',
+    "When set, every call must carry an Entra bearer token for one of these comma-separated audiences: the Application ID URI of the secure-webhook app registration (the audience of v1.0 tokens) and its application (client) id (the audience of v2.0 tokens, which the app registration issues when it accepts v2.0 tokens as Microsoft's secure-webhook setup has it). Give both. Unset: the function key alone protects the route.",
     used,
     { sample: '' },
   ),

@@ -5,7 +5,7 @@ import { emptyProfile, type DatasetProfile, type PerformanceState } from '../pro
 import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../report.js';
 import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
-import type { Scorer } from '../../scoring/scorer.js';
+import type { Scorer } from '../../contracts/scorer.js';
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { DriftWindow } from './driftWindow.js';
 import type { CapturedHub } from './foldCaptureBlob.js';
@@ -50,6 +50,8 @@ export interface WeeklyDriftRequest {
   decoder?: CaptureFileDecoderOptions;
   /** MRM_SCORER: the report says what the predictions are (a classifier's, or the input-anomaly detector's). */
   scorer?: Scorer['kind'];
+  /** MRM_DASHBOARD_URL: the report links to the dashboard. */
+  dashboardUrl?: string | undefined;
 }
 
 /** Per hub: what Capture held and how it was read. */
@@ -130,7 +132,9 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   const mismatch = scorerMismatch(baseline, request.scorer);
   if (mismatch) report.recommendations.push(mismatch);
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
-  const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema);
+  const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema, {
+    dashboardUrl: request.dashboardUrl,
+  });
 
   emitMetrics(deps.metrics, full);
   if (!deps.reports) return { status: 'complete', report: full, html };

@@ -1,4 +1,4 @@
-import { METRICS } from '../../config/monitoring.js';
+import { METRICS } from '../../telemetry/monitoring.js';
 import type { ScoringTelemetry } from './ports.js';
 
 /**

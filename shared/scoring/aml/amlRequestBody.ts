@@ -1,5 +1,5 @@
-import type { FeatureValue } from '../records.js';
-import type { ScoreRequest } from '../scorer.js';
+import type { FeatureValue } from '../../contracts/records.js';
+import type { ScoreRequest } from '../../contracts/scorer.js';
 import type { AmlRequestFormat } from './amlFormats.js';
 
 /**

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../errors.js';
-import type { Prediction } from '../scorer.js';
+import type { Prediction } from '../../contracts/scorer.js';
 import type { AmlResponseFormat } from './amlFormats.js';
 
 export interface AmlResponseContext {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InferenceSession } from 'onnxruntime-node';
 import { errorMessage, fail, ok, type Result } from '../../errors.js';
-import type { ScoreOutcome, ScoreRequest } from '../scorer.js';
+import type { ScoreOutcome, ScoreRequest } from '../../contracts/scorer.js';
 import { readOnnxModelFile, withoutZipMap } from './onnxModelFile.js';
 import { feedsFor, planInputs, type InputPlan, type ModelSchema, type TensorConstructor } from './onnxInputs.js';
 import {

@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { fail, ok, type Failure, type Result } from '../../errors.js';
 import type { BaselineFeature } from '../../baseline/profile.js';
-import type { ScoreRequest } from '../scorer.js';
+import type { ScoreRequest } from '../../contracts/scorer.js';
 
 /** What the scorer knows of the events it feeds the model: the profile's features and the order of `vector`. */
 export interface ModelSchema {

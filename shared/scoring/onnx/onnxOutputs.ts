@@ -1,6 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { fail, ok, type Failure, type Result } from '../../errors.js';
-import type { Prediction, ScoreOutcome } from '../scorer.js';
+import type { Prediction, ScoreOutcome } from '../../contracts/scorer.js';
 import type { OnnxModelFile, ZipMapOutput } from './onnxModelFile.js';
 
 export interface OutputNames {

@@ -3,7 +3,7 @@
 // memory as one JSON line. Run in a process of its own per batch by test/faults/hostileBodies.test.ts, so that the
 // memory measured is the handler's alone.
 import functions from '@azure/functions';
-import { createScoreEventsHandler } from '../../../functions/scoreEvents.js';
+import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
 import { BlobDeadLetterSink } from '../../../shared/adapters/blobDeadLetterSink.js';
 import { blobServiceClientFor } from '../../../shared/adapters/blobServiceClient.js';
 import { loadSettings } from '../../../shared/config/settings.js';

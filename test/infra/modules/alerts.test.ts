@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import monitoring from '../../../shared/config/monitoring.json' with { type: 'json' };
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { compileRulePattern } from '../../../shared/retraining/rulePattern.js';
 import {
+  BicepFile,
   BicepScope,
-  REPO_ROOT,
   UNKNOWN,
   isRecord,
   objectProperty,
@@ -14,8 +12,10 @@ import {
   type Value,
 } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
+import { emittedMetricKeys } from '../emittedMetrics.js';
 
-const main = BicepScope.of('infra/main.bicep');
+// main.bicep as azd runs it for an environment named 'dev'.
+const main = new BicepScope(new BicepFile('infra/main.bicep'), { environmentName: () => 'dev' });
 const alerts = main.module('alerts');
 const rules = alerts.file
   .resources()
@@ -35,23 +35,6 @@ const ruleFor = (metricKey: keyof typeof monitoring.metrics): Resource => {
   if (!found) throw new Error(`no alert on ${metricKey}`);
   return found;
 };
-
-/** `count('<key>'` and `observe('<key>'` calls in the app's own source (functions/ and shared/, tests excluded). */
-function emittedMetricKeys(): Set<string> {
-  const keys = new Set<string>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-        for (const match of readFileSync(full, 'utf8').matchAll(/\b(?:count|observe)\(\s*['"]([A-Za-z]+)['"]/g))
-          keys.add(match[1]!);
-      }
-    }
-  };
-  for (const dir of ['functions', 'shared']) walk(join(REPO_ROOT, dir));
-  return keys;
-}
 
 describe('alerts and the single source of truth (shared/config/monitoring.json)', () => {
   it('loads the very file the app uses', () => {
@@ -125,9 +108,45 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
       threshold: monitoring.thresholds.maxDeadLetterRate,
     });
     expect(rules.some((r) => criteria(r).some((c) => c.metricName === 'requests/failed'))).toBe(true);
-    const silence = rules.find((r) => criteria(r).some((c) => c.metricName === 'CapturedMessages'))!;
-    expect(criteria(silence)[0]).toMatchObject({ operator: 'LessThan', threshold: 1 });
+    const silence = rules.find((r) => r.symbol === 'noEventsScored')!;
+    expect(silence.type).toBe('Microsoft.Insights/scheduledQueryRules');
+    expect(criteria(silence)[0]).toMatchObject({
+      operator: 'LessThan',
+      threshold: 1,
+      metricMeasureColumn: 'events',
+      timeAggregation: 'Total',
+    });
     expect(properties(silence).windowSize).toBe(monitoring.thresholds.noEventsWindow);
+  });
+
+  // A metric alert evaluates only the data points that exist: silence has none, so `< 1` would never fire.
+  it("keeps a dead man's switch that sees silence: a query that always returns one row, zero when nothing came", () => {
+    const query = criteria(rules.find((r) => r.symbol === 'noEventsScored')!)[0]!.query as string;
+    expect(query).toContain(`name == '${monitoring.metrics.events}'`);
+    const lines = query.trim().split('\n');
+    const summarize = lines.find((l) => l.startsWith('| summarize'))!;
+    expect(summarize, 'summarize without by: one row even over no rows').not.toMatch(/\bby\b/);
+    expect(lines.slice(lines.indexOf(summarize) + 1).every((l) => !l.startsWith('| where'))).toBe(true);
+    expect(query).toMatch(/coalesce\(events, 0\.0\)/);
+    expect(
+      rules.filter((r) => r.type === 'Microsoft.Insights/metricAlerts').map((r) => properties(r).criteria),
+    ).not.toContainEqual(
+      expect.objectContaining({ allOf: [expect.objectContaining({ operator: 'LessThan', threshold: 1 })] }),
+    );
+  });
+
+  it('sets failingPeriods only on a query with a time column (per-row results); a summarized row is one period', () => {
+    for (const rule of rules.filter((r) => r.type === 'Microsoft.Insights/scheduledQueryRules')) {
+      const criterion = criteria(rule)[0]!;
+      const summarized = /\|\s*summarize\b(?![^\n]*\bbin\()/.test(criterion.query as string);
+      expect('failingPeriods' in criterion, rule.symbol).toBe(!summarized);
+    }
+  });
+
+  it('names every rule with the azd environment, so two environments in one resource group never share a rule', () => {
+    for (const rule of rules) expect(evaluated(rule).name, rule.symbol).toMatch(/^mrm-(retrain|ops)-[a-z-]+-dev$/);
+    const names = rules.map((r) => evaluated(r).name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('reads custom metrics from the App Insights namespace, without failing before they first arrive', () => {

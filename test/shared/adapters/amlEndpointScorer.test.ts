@@ -2,7 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AmlEndpointScorer, type AmlEndpointScorerOptions } from '../../../shared/adapters/amlEndpointScorer.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
-import type { ScoreOutcome, ScoreRequest } from '../../../shared/scoring/scorer.js';
+import type { ScoreOutcome, ScoreRequest } from '../../../shared/contracts/scorer.js';
 import { startFakeAmlEndpoint, type FakeAmlEndpoint, type FakeAnswer } from '../../helpers/fakeAmlEndpoint.js';
 
 // The fake's model answers [1 − x, x] for each row, so an outcome's score names the event it belongs to.

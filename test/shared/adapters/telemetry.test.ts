@@ -6,7 +6,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { OtelMetrics } from '../../../shared/adapters/telemetry.js';
-import { METER_NAME, METRICS } from '../../../shared/config/monitoring.js';
+import { METER_NAME, METRICS } from '../../../shared/telemetry/monitoring.js';
 import { recordBatchMetrics, summariseBatch } from '../../../shared/scoring/batchSummary.js';
 
 describe('OtelMetrics', () => {

@@ -3,7 +3,7 @@ import { buildBaseline, type BuildBaselineOptions } from '../../../shared/baseli
 import { performanceMetrics } from '../../../shared/drift/performance.js';
 import { readTrainingData } from '../../../shared/baseline/trainingData.js';
 import { readBaselineProfile } from '../../../shared/baseline/readBaselineProfile.js';
-import { TransactionGenerator } from '../../../shared/synthetic/transactions.js';
+import { TransactionGenerator } from '../../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 
 describe('buildBaseline', () => {

@@ -6,7 +6,8 @@ import { buildBaselineWithModel } from '../../../shared/baseline/buildBaselineWi
 import { readBaselineProfile } from '../../../shared/baseline/readBaselineProfile.js';
 import { readTrainingData, type TrainingTable } from '../../../shared/baseline/trainingData.js';
 import { FileModelSource } from '../../../shared/adapters/fileModelSource.js';
-import { OnnxScorer, type ProfileForModel } from '../../../shared/scoring/onnxScorer.js';
+import { OnnxScorer } from '../../../shared/scoring/onnxScorer.js';
+import type { ProfileForModel } from '../../../shared/baseline/profile.js';
 import { ok, unwrap, type Result } from '../../../shared/errors.js';
 import { ONNX_FIXTURES } from '../../helpers/onnxFixtures.js';
 

@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../shared/baseline/random.js';
 import { MrmError } from '../../../shared/errors.js';
 import { compareProfiles } from '../../../shared/drift/compare.js';
-import { DEFAULT_DRIFT_OPTIONS, driftOptionsFromSettings } from '../../../shared/drift/driftOptions.js';
-import {
-  mergeProfiles,
-  ProfileAccumulator,
-  profileFromColumns,
-  type DatasetProfile,
-} from '../../../shared/drift/profile.js';
+import { DEFAULT_DRIFT_OPTIONS } from '../../../shared/drift/driftOptions.js';
+import { driftOptionsFromSettings } from '../../../shared/config/driftOptionsFromSettings.js';
+import { mergeProfiles, type DatasetProfile } from '../../../shared/drift/profile.js';
+import { ProfileAccumulator } from '../../../shared/drift/profileAccumulator.js';
+import { profileFromColumns } from '../../../shared/drift/profileFromColumns.js';
 import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';
 import { deriveSchema, type ProfileSchema } from '../../../shared/drift/schema.js';
 import { benjaminiHochberg } from '../../../shared/drift/stats/benjaminiHochberg.js';

@@ -2,13 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MrmError } from '../../../shared/errors.js';
 import { deriveSchema, MISSING, OTHER, type ProfileSchema } from '../../../shared/drift/schema.js';
-import {
-  emptyProfile,
-  mergeProfiles,
-  ProfileAccumulator,
-  profileFromColumns,
-  type DatasetProfile,
-} from '../../../shared/drift/profile.js';
+import { emptyProfile, mergeProfiles, type DatasetProfile } from '../../../shared/drift/profile.js';
+import { ProfileAccumulator } from '../../../shared/drift/profileAccumulator.js';
+import { profileFromColumns } from '../../../shared/drift/profileFromColumns.js';
 
 const baseline = [
   { name: 'amount', type: 'numeric' as const, values: Float64Array.from({ length: 200 }, (_, i) => (i * 7.3) % 101) },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareProfiles } from '../../../shared/drift/compare.js';
 import { renderDriftReportHtml } from '../../../shared/drift/html.js';
-import { ProfileAccumulator } from '../../../shared/drift/profile.js';
+import { ProfileAccumulator } from '../../../shared/drift/profileAccumulator.js';
 import { buildDriftReport } from '../../../shared/drift/report.js';
 import { deriveSchema } from '../../../shared/drift/schema.js';
 import { STAT_TESTS, type StatTest } from '../../../shared/drift/stats/registry.js';
@@ -144,6 +144,14 @@ describe('buildDriftReport', () => {
 
 describe('renderDriftReportHtml', () => {
   const html = renderDriftReportHtml(report, reference, current, schema);
+
+  it('links to the dashboard when one is configured (MRM_DASHBOARD_URL), escaped, and not otherwise', () => {
+    const linked = renderDriftReportHtml(report, reference, current, schema, {
+      dashboardUrl: 'https://portal.azure.com/#resource/x/workbook?a=1&b=2',
+    });
+    expect(linked).toContain('<a href="https://portal.azure.com/#resource/x/workbook?a=1&amp;b=2">Dashboard</a>');
+    expect(html).not.toContain('>Dashboard</a>');
+  });
 
   it('is self-contained: no scripts, no external fonts, stylesheets or images', () => {
     expect(html).not.toMatch(/<script/i);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareProfiles } from '../../../shared/drift/compare.js';
-import { profileFromColumns } from '../../../shared/drift/profile.js';
+import { profileFromColumns } from '../../../shared/drift/profileFromColumns.js';
 import { deriveSchema } from '../../../shared/drift/schema.js';
 import { CHANGED_FEATURE, seededColumns } from '../../../bench/quality/seededFeatures.js';
 

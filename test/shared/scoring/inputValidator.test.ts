@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputValidator } from '../../../shared/scoring/inputValidator.js';
 import { compileForest } from '../../../shared/baseline/compileForest.js';
-import type { InputEvent } from '../../../shared/scoring/records.js';
+import type { InputEvent } from '../../../shared/contracts/records.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();

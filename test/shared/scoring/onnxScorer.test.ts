@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OnnxScorer } from '../../../shared/scoring/onnxScorer.js';
-import type { ScoreOutcome } from '../../../shared/scoring/scorer.js';
+import type { ScoreOutcome } from '../../../shared/contracts/scorer.js';
 import { MrmError } from '../../../shared/errors.js';
 import {
   onnxBytes,

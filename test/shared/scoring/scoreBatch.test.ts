@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { scoreBatch } from '../../../shared/scoring/scoreBatch.js';
+import { extractionCallersLine } from '../../../shared/scoring/batchSummary.js';
 import { createScoringEngine } from '../../../shared/scoring/createScoringEngine.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { readEventMetadata } from '../../../shared/scoring/eventMetadata.js';
 import { decodeBody, storedDeadLetter } from '../../../shared/scoring/deadLetter.js';
-import type { Scorer } from '../../../shared/scoring/scorer.js';
+import type { Scorer } from '../../../shared/contracts/scorer.js';
 import { compileForest } from '../../../shared/baseline/compileForest.js';
 import { InputValidator } from '../../../shared/scoring/inputValidator.js';
-import type { InputEvent } from '../../../shared/scoring/records.js';
+import type { InputEvent } from '../../../shared/contracts/records.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();
@@ -242,6 +243,21 @@ describe('scoreBatch', () => {
     expect(result.scored.map((r) => r.decision)).toEqual(['ACCEPT', 'ACCEPT', 'ACCEPT', 'REJECT', 'REJECT']);
     expect(result.scored[3]!.reasons).toEqual(['EXTRACTION.RATE_LIMITED']);
     expect(result.summary.extractionFlagged).toBe(2);
+  });
+
+  it('counts extraction-flagged events by caller, and names the callers in one log line, most flagged first', async () => {
+    const engine = engineWith({ MRM_QUERY_LIMIT: '2' });
+    const bodies = [
+      ...[1, 2, 3, 4, 5].map((i) => goodBody(`a${i}`, { amount: 30 + i * 7 }, 'caller-a')),
+      ...[1, 2, 3].map((i) => goodBody(`b${i}`, { amount: 30 + i * 7 }, 'caller-"b"')),
+      goodBody('c1', {}, 'caller-c'),
+    ];
+    const result = await scoreBatch(engine, bodies, meta(9), clock);
+    expect(result.summary.extractionFlaggedByCaller).toEqual({ 'caller-a': 3, 'caller-"b"': 1 });
+    expect(extractionCallersLine(result.summary, 'Flagged: ')).toBe('Flagged: [["caller-a",3],["caller-\\"b\\"",1]]');
+    expect(extractionCallersLine(result.summary, 'Flagged: ', 1)).toBe('Flagged: [["caller-a",3]]');
+    const quiet = await scoreBatch(engineWith({}), [goodBody('x')], meta(1), clock);
+    expect(extractionCallersLine(quiet.summary, 'Flagged: ')).toBeNull();
   });
 
   it('flags a probing caller sweeping one feature', async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../../../shared/drift/run/runWeeklyDrift.js';
 import { DEFAULT_DRIFT_OPTIONS } from '../../../../shared/drift/driftOptions.js';
 import { unwrap } from '../../../../shared/errors.js';
-import type { MetricKey } from '../../../../shared/config/monitoring.js';
+import type { MetricKey } from '../../../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
 import { blobService, freshContainer } from '../../../helpers/storage.js';
 import {

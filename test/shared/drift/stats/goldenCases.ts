@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { deriveSchema, type NumericFeatureSchema } from '../../../../shared/drift/schema.js';
-import { profileFromColumns } from '../../../../shared/drift/profile.js';
+import { profileFromColumns } from '../../../../shared/drift/profileFromColumns.js';
 import { chiSquareContingency } from '../../../../shared/drift/stats/chiSquare.js';
 import { hellingerTest } from '../../../../shared/drift/stats/hellinger.js';
 import { jensenShannonTest } from '../../../../shared/drift/stats/jensenShannon.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../../../shared/baseline/random.js';
-import { profileFromColumns } from '../../../../shared/drift/profile.js';
+import { profileFromColumns } from '../../../../shared/drift/profileFromColumns.js';
 import { deriveSchema } from '../../../../shared/drift/schema.js';
 import type { NumericFeatureProfile } from '../../../../shared/drift/profile.js';
 import { ksCritical, ksPValue, ksSignificance, pooledAtoms } from '../../../../shared/drift/stats/ks.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, type Random } from '../../../../shared/baseline/random.js';
 import { deriveSchema, type NumericFeatureSchema } from '../../../../shared/drift/schema.js';
-import { profileFromColumns } from '../../../../shared/drift/profile.js';
+import { profileFromColumns } from '../../../../shared/drift/profileFromColumns.js';
 import { compareDistributions, exactStatistics } from '../../../../shared/drift/stats/distribution.js';
 
 const ROWS = 1_000_000;

@@ -1,7 +1,7 @@
 import { loadSettings, type Environment, type Settings } from '../../../../shared/config/settings.js';
 import { BlobAuditLog } from '../../../../shared/adapters/blobAuditLog.js';
-import { buildRetrainService, type RetrainService } from '../../../../shared/adapters/retrainDependencies.js';
-import { retrainingSettingsProblems } from '../../../../shared/retraining/retrainingSettingsCheck.js';
+import { buildRetrainService, type RetrainService } from '../../../../shared/compose/retrainService.js';
+import { retrainingSettingsProblems } from '../../../../shared/config/retrainingSettingsCheck.js';
 import type { AuditEntry } from '../../../../shared/retraining/ports.js';
 import { azuriteConnectionString, blobService, uniqueContainerName } from '../../../helpers/storage.js';
 import { FakeArm, trustingAgent } from './fakeArm.js';

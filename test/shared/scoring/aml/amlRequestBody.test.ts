@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amlRequestBody } from '../../../../shared/scoring/aml/amlRequestBody.js';
-import type { ScoreRequest } from '../../../../shared/scoring/scorer.js';
+import type { ScoreRequest } from '../../../../shared/contracts/scorer.js';
 
 const columns = ['age', 'income', 'country'];
 // Features arrive in event order, not profile order; one event lacks the categorical feature.

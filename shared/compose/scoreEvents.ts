@@ -1,0 +1,158 @@
+import type { InvocationContext } from '@azure/functions';
+import type { Environment, Settings } from '../config/settings.js';
+import { errorMessage, kindOf } from '../errors.js';
+import { printable } from '../printable.js';
+import { blobServiceClientFor } from '../adapters/blobServiceClient.js';
+import { BlobProfileSource, type ProfileSource } from '../adapters/blobProfileSource.js';
+import { OtelMetrics, startFunctionTelemetry } from '../adapters/telemetry.js';
+import { scorerFromSettings } from '../adapters/scorerFromSettings.js';
+import { BlobDeadLetterSink } from '../adapters/blobDeadLetterSink.js';
+import { createScoringEngine } from '../scoring/createScoringEngine.js';
+import { scoreBatch, type ScoringEngine } from '../scoring/scoreBatch.js';
+import { extractionCallersLine, recordBatchMetrics } from '../scoring/batchSummary.js';
+import { LOG_LINES } from '../telemetry/monitoring.js';
+import { readEventMetadata } from '../scoring/eventMetadata.js';
+import { deadLetterOf, type DeadLetter } from '../scoring/deadLetter.js';
+import type { DeadLetterSink } from '../scoring/deadLetterSink.js';
+import type { BaselineProfile } from '../baseline/profile.js';
+import type { Scorer } from '../contracts/scorer.js';
+import type { ScoredRecord } from '../contracts/records.js';
+import type { MetricsPort } from '../telemetry/metricsPort.js';
+
+export interface ScoreEventsDependencies {
+  settings: Settings;
+  profiles: ProfileSource;
+  metrics: MetricsPort;
+  deadLetters: DeadLetterSink;
+  scorer?: ((profile: BaselineProfile) => Scorer) | undefined;
+  now?: () => number;
+}
+
+/**
+ * The scoreEvents handler over its dependencies. Every event ends scored or dead-lettered with its whole body: a fault
+ * of the event is dead-lettered as not worth replaying, any other fault (no profile, no scorer, a scorer that cannot
+ * answer, a bug) as replayable. It throws only when the dead letters themselves cannot be stored, so that the host's
+ * retry policy runs the batch again rather than the checkpoint moving past events kept nowhere.
+ */
+export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
+  const now = deps.now ?? (() => Date.now());
+  let engine: ScoringEngine | undefined;
+  return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
+    const bodies = Array.isArray(messages) ? messages : [messages];
+    const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
+    const store = async (letters: readonly DeadLetter[]): Promise<void> => {
+      try {
+        await deps.deadLetters.write(letters, { first: metadata[0], atInMs: now() });
+      } catch (error) {
+        context.error(printable(`Failing the batch so that it is retried: ${errorMessage(error)}`));
+        throw error;
+      }
+    };
+    const deadLetterAll = async (reason: string, error: unknown): Promise<ScoredRecord[]> => {
+      const kind = kindOf(error);
+      const cause = { reason, message: errorMessage(error), replayable: kind !== 'bad-input' };
+      const at = new Date(now()).toISOString();
+      const profileVersion = engine?.profileVersion ?? 'none';
+      const letters = bodies.map((body, i) => deadLetterOf(body, metadata[i]!, cause, profileVersion, at));
+      context.error(
+        printable(
+          `Dead-lettering all ${letters.length} events of the batch (${reason}, ${kind}): ${errorMessage(error)}`,
+        ),
+      );
+      await store(letters);
+      deps.metrics.count('events', bodies.length);
+      deps.metrics.count('deadLettered', bodies.length);
+      return [];
+    };
+
+    let profile: BaselineProfile;
+    try {
+      profile = await deps.profiles.current();
+    } catch (error) {
+      return deadLetterAll('PROFILE.UNAVAILABLE', error);
+    }
+    if (engine?.profileVersion !== profile.profileVersion) {
+      let ready: Awaited<ReturnType<NonNullable<Scorer['ready']>>> | undefined;
+      try {
+        engine = createScoringEngine(profile, deps.settings.scoring, { scorer: deps.scorer });
+        ready = await engine.scorer.ready?.();
+      } catch (error) {
+        return deadLetterAll('SCORER.UNAVAILABLE', error);
+      }
+      // A model that does not fit is said once here, by name; its events are dead-lettered, not lost.
+      if (ready && !ready.ok) {
+        context.error(
+          printable(
+            `Model not ready (${ready.error.code}): ${ready.error.message}. Events are dead-lettered as SCORER.UNAVAILABLE until it is.`,
+          ),
+        );
+      }
+      context.log(
+        `Scoring with baseline profile ${profile.profileVersion} and model ${engine.scorer.modelVersion} (${engine.modelKind})`,
+      );
+    }
+    let result: Awaited<ReturnType<typeof scoreBatch>>;
+    try {
+      result = await scoreBatch(engine, bodies, metadata, { now });
+    } catch (error) {
+      // scoreBatch catches per event; reaching here is a bug, and the batch must still not be lost.
+      return deadLetterAll('INTERNAL.ERROR', error);
+    }
+    if (result.deadLetters.length > 0) await store(result.deadLetters);
+    const unscored = result.deadLetters.find((d) => d.reason === 'SCORER.UNAVAILABLE');
+    if (unscored) context.warn(printable(`Scorer unavailable for part of the batch: ${unscored.message}`));
+    recordBatchMetrics(result.summary, deps.metrics);
+    const callers = extractionCallersLine(result.summary, LOG_LINES.extractionFlaggedCallers);
+    if (callers) context.warn(printable(callers));
+    const s = result.summary;
+    context.log(
+      `Batch of ${s.events}: ${s.accepted} accepted, ${s.flagged} flagged, ${s.review} for review, ${s.rejected} rejected, ` +
+        `${s.deadLettered} dead-lettered in ${s.batchLatencyInMs} ms`,
+    );
+    return result.scored;
+  };
+}
+
+export type ScoreEventsHandler = ReturnType<typeof createScoreEventsHandler>;
+
+/**
+ * The production handler, built on first use so cold start stays small and tests can import the function file without
+ * storage. Telemetry starts before the metrics port is made, so its instruments bind to the Azure Monitor provider
+ * rather than the no-op one. Nothing here may reject: a broken setup dead-letters, or fails the batch for a retry when
+ * not even that works.
+ */
+export function scoreEventsHandler(settings: Settings, env: Environment): ScoreEventsHandler {
+  let handler: Promise<ScoreEventsHandler> | undefined;
+  return async (messages, context) => {
+    handler ??= startFunctionTelemetry(settings.core).then(() => {
+      const storage = storageFor(settings, env);
+      return createScoreEventsHandler({
+        settings,
+        profiles: storage.profiles,
+        metrics: new OtelMetrics(),
+        deadLetters: storage.deadLetters,
+        scorer: scorerFromSettings(settings, env, { onEvent: (message) => console.warn(printable(message)) }),
+      });
+    });
+    return (await handler)(messages, context);
+  };
+}
+
+function storageFor(settings: Settings, env: Environment): { profiles: ProfileSource; deadLetters: DeadLetterSink } {
+  try {
+    const service = blobServiceClientFor(settings.core.storageConnection, env);
+    return {
+      profiles: new BlobProfileSource(
+        service.getContainerClient(settings.core.baselineContainer),
+        settings.core.baselineBlob,
+        { reloadCheckInMs: settings.scoring.profileReloadCheckInMs },
+      ),
+      deadLetters: new BlobDeadLetterSink(service.getContainerClient(settings.scoring.deadLetterContainer)),
+    };
+  } catch (error) {
+    return {
+      profiles: { current: () => Promise.reject(error) },
+      deadLetters: { write: () => Promise.reject(error) },
+    };
+  }
+}

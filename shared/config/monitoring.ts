@@ -1,8 +1,0 @@
-import monitoring from './monitoring.json' with { type: 'json' };
-
-/** Metric names shared with infra/ (see monitoring.json). */
-export const METRICS = monitoring.metrics;
-export type MetricKey = keyof typeof METRICS;
-/** Alert thresholds shared with infra/; the app's settings default to these. */
-export const THRESHOLDS = monitoring.thresholds;
-export const METER_NAME = monitoring.meterName;
