@@ -100,7 +100,7 @@ function csvRows(text: string, options: InputEventsOptions): { rows: Row[]; warn
       features,
       ...(label !== null && label !== undefined ? { label: numericOrText(label) } : {}),
     };
-    rows.push({ body: JSON.stringify(event), line: i + 2, time: table.times?.[i] ?? null });
+    rows.push({ body: JSON.stringify(event), line: table.lines?.[i] ?? i + 2, time: table.times?.[i] ?? null });
   }
   return { rows, warnings };
 }

@@ -11,6 +11,8 @@ export interface TrainingTable {
   columns: TrainingColumn[];
   /** With `time`: each row's value of that column (its text), else absent. */
   times?: Array<string | null>;
+  /** The 1-based line each row ends on in the file, for messages about a row. */
+  lines?: number[];
   /** What was read leniently (`coerceNumeric`), one line each, for the caller to show. */
   warnings?: string[];
 }
@@ -146,6 +148,7 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
           }),
         }
       : {}),
+    lines,
     warnings,
   });
 }

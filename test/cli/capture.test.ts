@@ -161,9 +161,13 @@ describe('mrm capture', () => {
     });
     it('a time that is not a time, with its line', async () => {
       const file = join(dir, 'bad-time.csv');
-      await writeFile(file, 'at,x\n2024-01-15T00:00:00Z,1\nyesterday,2\n');
+      // Line 3 is too wide and skipped: the bad time is on line 5 of the file, as an editor counts.
+      await writeFile(
+        file,
+        'at,x\n2024-01-15T00:00:00Z,1\n2024-01-15T00:01:00Z,1,extra\n2024-01-15T00:02:00Z,2\nyesterday,2\n',
+      );
       await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'at' }, {}, () => NOW)).rejects.toThrow(
-        'line 3: --time-column at is "yesterday"',
+        'line 5: --time-column at is "yesterday"',
       );
     });
     it('a time column no row has', async () => {

@@ -49,6 +49,18 @@ describe('mrm options', () => {
     expect(stderr).toContain("error: required option '--out <dir|container URL>' not specified");
   });
 
+  it('mrm capture refuses a rate or a Capture window it cannot honour, naming the option', async () => {
+    const base = ['capture', '--input', 'rows.csv', '--out', 'capture'];
+    const rate = await parse(...base, '--rate', 'fast');
+    expect(rate.stderr).toContain(
+      "option '--rate <n/s>' argument 'fast' is invalid. expected events per second, such as 50 or 50/s",
+    );
+    const window = await parse(...base, '--interval-seconds', '30');
+    expect(window.stderr).toContain('Capture windows are 60 to 900 seconds');
+    const hub = await parse(...base, '--hub', 'inputs');
+    expect(hub.stderr).toContain("argument 'inputs' is invalid. Allowed choices are events, scored.");
+  });
+
   it('a mistyped command gets a suggestion', async () => {
     const { stderr } = await parse('captrue');
     expect(stderr).toContain("unknown command 'captrue'");

@@ -312,13 +312,7 @@ describe('the report for a reader: what it draws is in the JSON, and every numbe
     for (const label of moved.bins.labels) expect(svg).toContain(`<title>${label.replace('<', '&lt;')}</title>`);
     const category = full.distributions!.features[EVIL]!;
     expect(category.bins.binning).toBe('categories');
-    expect(category.bins.labels).toEqual(
-      expect.arrayContaining([
-        '&lt;b&gt;bold&lt;/b&gt;'.replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
-        'plain',
-        '__other__',
-      ]),
-    );
+    expect(category.bins.labels).toEqual(expect.arrayContaining(['<b>bold</b>', 'plain', '__other__']));
     expect(category.bins.labels).not.toContain('__missing__');
   });
 
