@@ -8,6 +8,8 @@ import { BlobProfileSource, type ProfileSource } from '../adapters/blobProfileSo
 import { ContainerCaptureStore } from '../adapters/containerCaptureStore.js';
 import { BlobProfileCache } from '../adapters/blobProfileCache.js';
 import { BlobReportSink } from '../adapters/blobReportSink.js';
+import { BlobRollupStore } from '../adapters/blobRollupStore.js';
+import type { RollupStore } from '../drift/run/rollups.js';
 import { LogAnalyticsTelemetry } from '../adapters/logAnalyticsTelemetry.js';
 import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters/telemetry.js';
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captureNameFormat.js';
@@ -30,6 +32,8 @@ export interface WeeklyDriftDependencies {
   baseline: ProfileSource;
   source: CaptureSource;
   cache: ProfileCache;
+  /** Hourly roll-ups built by profileCaptureBlob; absent: a full fold of the window's blobs. */
+  rollups?: RollupStore | undefined;
   reports: ReportSink;
   metrics: MetricsPort;
   telemetry?: ScoringTelemetrySource | undefined;
@@ -157,6 +161,7 @@ export function weeklyDriftDependencies(
       hubNames: { events: settings.scoring.eventsHub, scored: settings.scoring.scoredHub },
     }),
     cache: new BlobProfileCache(service.getContainerClient(settings.drift.cacheContainer)),
+    rollups: new BlobRollupStore(service.getContainerClient(settings.drift.cacheContainer)),
     reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
     metrics: new OtelMetrics(),
     telemetry: workspace
