@@ -95,8 +95,12 @@ describe('the azd hook that subscribes profileCaptureBlob to new Capture blobs',
     expect(result.stdout).not.toContain(KEY);
     expect(arm.puts).toHaveLength(1);
     expect(arm.puts[0]!.query).toBe('api-version=2025-02-15');
-    const properties = arm.puts[0]!.body.properties as Record<string, any>;
-    const url = new URL(properties.destination.properties.endpointUrl as string);
+    const properties = arm.puts[0]!.body.properties as {
+      destination: { properties: { endpointUrl: string } };
+      filter: unknown;
+      eventDeliverySchema: string;
+    };
+    const url = new URL(properties.destination.properties.endpointUrl);
     expect(`${url.origin}${url.pathname}`).toBe('https://func-abc.azurewebsites.net/runtime/webhooks/blobs');
     expect(url.searchParams.get('functionName')).toBe('Host.Functions.profileCaptureBlob');
     expect(url.searchParams.get('code')).toBe(KEY);
