@@ -49,6 +49,7 @@ describe('the deployment package azd ships (scripts/package/stage-deployment.mjs
     expect(pkg.main).toBe('dist/functions/*.js');
     const functions = readdirSync(join(REPO_ROOT, 'functions')).filter((f) => f.endsWith('.ts'));
     expect(functions.sort()).toEqual([
+      'dailyDrift.ts',
       'profileCaptureBlob.ts',
       'retrainWebhook.ts',
       'scoreEvents.ts',
