@@ -2,6 +2,7 @@ import { benchCapture, formatCaptureFigures } from './capture.js';
 import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
+import { benchRollups, formatRollupFigures } from './rollups.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
 
 /**
@@ -33,6 +34,10 @@ const capture = await benchCapture(
 );
 figures.capture = capture;
 for (const line of formatCaptureFigures(capture)) console.log(line);
+
+const rollups = await benchRollups(quick ? { hours: 24 } : {});
+figures.rollups = rollups;
+for (const line of formatRollupFigures(rollups)) console.log(line);
 
 figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
 console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);
