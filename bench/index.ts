@@ -3,6 +3,7 @@ import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
+import { benchStream, formatStreamFigures } from './stream.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each against a ceiling or a peer measured in the same run, then peak
@@ -33,6 +34,10 @@ const capture = await benchCapture(
 );
 figures.capture = capture;
 for (const line of formatCaptureFigures(capture)) console.log(line);
+
+const stream = await benchStream(quick ? { stationaryEvents: 1_000_000, repeats: 3 } : {});
+figures.stream = stream;
+for (const line of formatStreamFigures(stream)) console.log(line);
 
 figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
 console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);

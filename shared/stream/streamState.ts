@@ -41,6 +41,8 @@ export interface StreamState {
   entropy: IndicatorState;
   decisions: IndicatorState;
   estimate: EstimateWindowState;
+  /** Per detector and direction (`errorCusum.up`): the partition's event count before which it stays silent. */
+  quietUntil: Record<string, number>;
 }
 
 export function freshIndicator(reference: IndicatorState['reference']): IndicatorState {
@@ -76,6 +78,7 @@ export function freshStreamState(
     entropy: freshIndicator(null),
     decisions: freshIndicator(references.decisions),
     estimate: freshEstimateWindow(),
+    quietUntil: {},
   };
 }
 
@@ -89,6 +92,8 @@ export function parseStreamState(value: unknown, profileVersion: string): Stream
   if (!isCount(value.events) || !isWindow(value.errorWindow) || !isCusum(value.errorCusum)) return null;
   if (!isIndicator(value.score) || !isIndicator(value.entropy) || !isIndicator(value.decisions)) return null;
   if (!isEstimate(value.estimate)) return null;
+  const quiet = value.quietUntil;
+  if (!isObject(quiet) || Object.keys(quiet).length > 16 || !Object.values(quiet).every(isCount)) return null;
   return value as unknown as StreamState;
 }
 

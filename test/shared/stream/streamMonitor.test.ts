@@ -102,6 +102,15 @@ describe('StreamMonitor', () => {
     expect(first(alarms, 'entropy')!.atEvent).toBeGreaterThan(onset);
   });
 
+  it('pages once per detector and direction per quiet period while a drift persists', () => {
+    const monitor = new StreamMonitor(baseline, DEFAULTS);
+    const { alarms } = run(monitor, { seed: 9, labelledShare: 0, logitShift: (i) => (i >= 10_000 ? 1.0 : 0) }, 60_000);
+    const score = alarms.filter((a) => a.detector === 'score' && a.direction === 'up').map((a) => a.atEvent);
+    // 50k drifted events, one page per 10 windows of 1000: five pages, ten thousand events apart.
+    expect(score.length).toBe(5);
+    for (let i = 1; i < score.length; i++) expect(score[i]! - score[i - 1]!).toBeGreaterThanOrEqual(10_000);
+  });
+
   it('learns the FLAG share from the partition and alarms when it rises', () => {
     const monitor = new StreamMonitor(baseline, DEFAULTS);
     const onset = 30_000;
