@@ -14,6 +14,8 @@ export interface StreamLog {
  * events that started and tipped it; estimated accuracy of each valid window as a distribution.
  */
 export function reportObservation(observed: PartitionObservation, metrics: MetricsPort, log: StreamLog): void {
+  // The total is what the operators' alert rule watches (infra/modules/alerts.bicep); the per-detector counters say which.
+  if (observed.alarms.length > 0) metrics.count('streamAlarms', observed.alarms.length);
   for (const alarm of observed.alarms) {
     countAlarm(metrics, alarm.detector);
     log.warn(`${LOG_LINES.streamAlarm}${JSON.stringify(alarm)}`);

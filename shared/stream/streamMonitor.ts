@@ -85,6 +85,16 @@ export interface StreamObservation {
  * tenth more delay; 0 would give the budget only even odds).
  */
 const REFERENCE_Z = 1;
+/**
+ * A reference learned from a partition's first events is a smaller sample taken once per state, and a low draw would
+ * tilt every later run towards false alarms (seen at 1 standard error: 5 in 10M events): three standard errors.
+ */
+const LEARNED_REFERENCE_Z = 3;
+/**
+ * The second error walk is tuned to this share of the drop: the first catches an abrupt drop sooner, this one a slow
+ * slide (bench/stream.ts: 14k events instead of 17k into a 50k-event ramp). Each gets twice the budget.
+ */
+const SLOW_DROP_SHARE = 0.6;
 /** Held-out expected calibration error above which the model's probabilities cannot estimate its accuracy. */
 export const MAX_CALIBRATION_ERROR = 0.05;
 const MIN_LABELLED_FOR_CHECK = 30;
@@ -105,6 +115,7 @@ export class StreamMonitor {
   readonly reference: BaselineReference;
   readonly errorWindow: WindowRuleDesign | null;
   readonly errorCusum: BernoulliCusumDesign | null;
+  readonly errorCusumSlow: BernoulliCusumDesign | null;
   private readonly designs = new Map<string, IndicatorDesigns>();
   /** The hot path's lookup: by the reference object itself (a restored state's new objects go through `designs` once). */
   private readonly designsByReference = new WeakMap<object, IndicatorDesigns>();
@@ -125,10 +136,13 @@ export class StreamMonitor {
         options.minDrop,
         options.falseAlarmBudgetInEvents,
       );
-      this.errorCusum = safeDesign(base, base + options.minDrop, options.falseAlarmBudgetInEvents);
+      const budget = 2 * options.falseAlarmBudgetInEvents;
+      this.errorCusum = safeDesign(base, base + options.minDrop, budget);
+      this.errorCusumSlow = safeDesign(base, base + SLOW_DROP_SHARE * options.minDrop, budget);
     } else {
       this.errorWindow = null;
       this.errorCusum = null;
+      this.errorCusumSlow = null;
     }
     this.logClasses = Math.log(Math.max(2, profile.heldOut.scoredBy.classes.length));
     this.estimateZ = normalUpperQuantile(Math.min(0.5, options.windowEvents / options.falseAlarmBudgetInEvents));
@@ -149,18 +163,19 @@ export class StreamMonitor {
   }
 
   /** The designs of an indicator's reference (both directions but for `decisions`, where only a rise matters). */
-  designsFor(indicator: IndicatorState, twoSided: boolean): IndicatorDesigns | null {
+  designsFor(indicator: IndicatorState, twoSided: boolean, learned: boolean): IndicatorDesigns | null {
     const ref = indicator.reference;
     if (!ref) return null;
     const known = this.designsByReference.get(ref);
     if (known) return known;
-    const key = `${ref.rate}|${ref.events}|${twoSided}`;
+    const key = `${ref.rate}|${ref.events}|${twoSided}|${learned}`;
     let designs = this.designs.get(key);
     if (!designs) {
       const budget = this.options.falseAlarmBudgetInEvents * (twoSided ? 2 : 1);
       const hits = ref.rate * ref.events;
-      const up = conservativeRate(hits, ref.events);
-      const down = conservativeRate(ref.events - hits, ref.events);
+      const z = learned ? LEARNED_REFERENCE_Z : REFERENCE_Z;
+      const up = conservativeRate(hits, ref.events, z);
+      const down = conservativeRate(ref.events - hits, ref.events, z);
       designs = {
         up: safeDesign(up, up + this.options.shift, budget),
         down: twoSided ? safeDesign(down, down + this.options.shift, budget) : null,
@@ -218,6 +233,13 @@ export class StreamMonitor {
           alarms.push(cusumAlarm('errorCusum', 'up', state.errorCusum, this.errorCusum, partition, r, state.events));
           state.errorCusum = freshCusum();
         }
+        if (this.errorCusumSlow && stepCusum(state.errorCusumSlow, this.errorCusumSlow, error, r.id)) {
+          estimate.conceptDrift = true;
+          alarms.push(
+            cusumAlarm('errorCusum', 'up', state.errorCusumSlow, this.errorCusumSlow, partition, r, state.events),
+          );
+          state.errorCusumSlow = freshCusum();
+        }
       }
       if (r.score !== null) this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
       if (r.entropy !== null)
@@ -274,7 +296,7 @@ export class StreamMonitor {
       learn(indicator, value, this.options.referenceEvents);
       return;
     }
-    const designs = this.designsFor(indicator, twoSided);
+    const designs = this.designsFor(indicator, twoSided, name !== 'score' || this.reference.score === null);
     if (!designs) return;
     const hit = value >= indicator.reference!.edge;
     if (designs.up && stepCusum(indicator.up, designs.up, hit, r.id)) {
@@ -332,10 +354,10 @@ export class StreamMonitor {
   }
 }
 
-/** Agresti–Coull estimate of a rate plus REFERENCE_Z standard errors: the in-control rate a CUSUM is tuned to. */
-export function conservativeRate(hits: number, events: number): number {
+/** Agresti–Coull estimate of a rate plus z standard errors: the in-control rate a CUSUM is tuned to. */
+export function conservativeRate(hits: number, events: number, z = REFERENCE_Z): number {
   const adjusted = (hits + 2) / (events + 4);
-  return Math.min(0.99, adjusted + REFERENCE_Z * Math.sqrt((adjusted * (1 - adjusted)) / (events + 4)));
+  return Math.min(0.99, adjusted + z * Math.sqrt((adjusted * (1 - adjusted)) / (events + 4)));
 }
 
 function safeDesign(base: number, shifted: number, budget: number): BernoulliCusumDesign | null {

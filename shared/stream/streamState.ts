@@ -37,6 +37,8 @@ export interface StreamState {
   events: number;
   errorWindow: WindowState;
   errorCusum: CusumState;
+  /** The second error walk, tuned to a smaller drop (a slow slide). */
+  errorCusumSlow: CusumState;
   score: IndicatorState;
   entropy: IndicatorState;
   decisions: IndicatorState;
@@ -74,6 +76,7 @@ export function freshStreamState(
     events: 0,
     errorWindow: freshWindow(),
     errorCusum: freshCusum(),
+    errorCusumSlow: freshCusum(),
     score: freshIndicator(references.score),
     entropy: freshIndicator(null),
     decisions: freshIndicator(references.decisions),
@@ -90,6 +93,7 @@ export function parseStreamState(value: unknown, profileVersion: string): Stream
   if (!isObject(value) || value.version !== STREAM_STATE_VERSION || value.profileVersion !== profileVersion)
     return null;
   if (!isCount(value.events) || !isWindow(value.errorWindow) || !isCusum(value.errorCusum)) return null;
+  if (!isCusum(value.errorCusumSlow)) return null;
   if (!isIndicator(value.score) || !isIndicator(value.entropy) || !isIndicator(value.decisions)) return null;
   if (!isEstimate(value.estimate)) return null;
   const quiet = value.quietUntil;
