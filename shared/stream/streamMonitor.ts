@@ -203,7 +203,8 @@ export class StreamMonitor {
     for (const r of records) {
       state.events++;
       let error: boolean | null = null;
-      if (r.label !== null && r.prediction !== null) {
+      // `!= null`-style checks: a record read back from a file may lack a field rather than carry null.
+      if (r.label !== null && r.label !== undefined && r.prediction !== null && r.prediction !== undefined) {
         error = String(r.label) !== r.prediction;
         if (this.errorWindow) {
           const closed = stepWindow(state.errorWindow, this.errorWindow, error, r.id);
@@ -241,11 +242,11 @@ export class StreamMonitor {
           state.errorCusumSlow = freshCusum();
         }
       }
-      if (r.score !== null) this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
-      if (r.entropy !== null)
+      if (typeof r.score === 'number') this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      if (typeof r.entropy === 'number')
         this.stepIndicator(state, 'entropy', r.entropy / this.logClasses, true, partition, r, alarms);
       this.stepIndicator(state, 'decisions', r.decision === 'ACCEPT' ? 0 : 1, false, partition, r, alarms);
-      if (r.confidence !== null) {
+      if (typeof r.confidence === 'number') {
         if (estimate.events === 0) estimate.firstId = r.id;
         estimate.events++;
         estimate.confidenceSum += r.confidence;
