@@ -2,6 +2,7 @@ import { benchCapture, formatCaptureFigures } from './capture.js';
 import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
+import { benchRollups, formatRollupFigures } from './rollups.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
 import { benchStream, formatStreamFigures } from './stream.js';
 
@@ -34,6 +35,10 @@ const capture = await benchCapture(
 );
 figures.capture = capture;
 for (const line of formatCaptureFigures(capture)) console.log(line);
+
+const rollups = await benchRollups(quick ? { hours: 24 } : {});
+figures.rollups = rollups;
+for (const line of formatRollupFigures(rollups)) console.log(line);
 
 const stream = await benchStream(quick ? { stationaryEvents: 1_000_000, repeats: 3 } : {});
 figures.stream = stream;

@@ -1,10 +1,9 @@
 import { app } from '@azure/functions';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
 import { unwrap } from '../shared/errors.js';
-import { weeklyDriftCaptureFormat, weeklyDriftHandler } from '../shared/compose/weeklyDrift.js';
+import { DRIFT_RETRY, weeklyDriftCaptureFormat, weeklyDriftHandler } from '../shared/compose/weeklyDrift.js';
 
-/** Continuations: when the time budget runs out, the invocation fails with DRIFT.INCOMPLETE and the host retries. */
-export const WEEKLY_DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { minutes: 1 }, maxRetryCount: 10 } as const;
+export const WEEKLY_DRIFT_RETRY = DRIFT_RETRY;
 
 /**
  * The schedule binding: the app setting's name as a binding expression when it is set (the host resolves it, so the

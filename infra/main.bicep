@@ -170,6 +170,16 @@ module amlKeyVault 'modules/amlKeyVault.bicep' = if (!empty(amlEndpointKey)) {
   }
 }
 
+module captureEvents 'modules/captureEvents.bicep' = {
+  name: 'capture-events'
+  params: {
+    location: location
+    tags: tags
+    systemTopicName: '${abbrs.eventGridSystemTopics}capture-${resourceToken}'
+    dataStorageAccountName: storage.outputs.dataAccountName
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionapp'
   params: {
@@ -295,6 +305,16 @@ output MRM_DASHBOARD_URL string = dashboardUrl
 // What the azd hooks need to wire the retrain webhook after deploy (scripts/hooks/wire-retrain-webhook.mjs).
 output AZURE_RESOURCE_MANAGER_ENDPOINT string = environment().resourceManager
 output AZURE_FUNCTION_APP_ID string = functionApp.outputs.id
+// For the hook that subscribes profileCaptureBlob to the capture container's new blobs, one prefix per captured hub
+// (the Capture name format starts with {Namespace}/{EventHub}/).
+output MRM_CAPTURE_EVENTS_TOPIC_ID string = captureEvents.outputs.systemTopicId
+output MRM_CAPTURE_BLOB_SUBJECT_PREFIXES string = join(
+  map(
+    [eventHubs.outputs.eventsHubName, eventHubs.outputs.scoredHubName],
+    hub => '/blobServices/default/containers/${storage.outputs.containerNames.capture}/blobs/${eventHubs.outputs.namespaceName}/${hub}/'
+  ),
+  ','
+)
 output MRM_RETRAIN_ACTION_GROUP_ID string = actionGroups.outputs.retrainActionGroupId
 output MRM_RETRAIN_WEBHOOK_AAD_OBJECT_ID string = retrainWebhookSecured ? retrainWebhookAadObjectId : ''
 output MRM_RETRAIN_WEBHOOK_AAD_IDENTIFIER_URI string = retrainWebhookSecured ? retrainWebhookAadIdentifierUri : ''

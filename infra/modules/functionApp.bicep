@@ -21,6 +21,8 @@ param consumerGroupName string
 param captureNameFormat string
 param appInsightsConnectionString string
 param logAnalyticsWorkspaceId string
+@description('NCRONTAB schedule of dailyDrift; its timer trigger reads it as %MRM_DAILY_DRIFT_SCHEDULE%, so it cannot be empty.')
+param dailyDriftSchedule string = '0 30 2 * * *'
 @description('NCRONTAB schedule of weeklyDrift; its timer trigger reads it as %MRM_DRIFT_SCHEDULE%, so it cannot be empty.')
 param driftSchedule string
 param webhookRoute string
@@ -207,6 +209,7 @@ var appSettings = {
   MRM_DRIFT_MIN_LABELLED: ''
   MRM_CAPTURE_NAMESPACE: eventHubsNamespaceName
   MRM_DRIFT_SCHEDULE: driftSchedule
+  MRM_DAILY_DRIFT_SCHEDULE: dailyDriftSchedule
   MRM_DRIFT_CACHE_CONTAINER: containerNames.driftCache
   MRM_REPORTS_CONTAINER: containerNames.reports
   MRM_DASHBOARD_URL: dashboardUrl

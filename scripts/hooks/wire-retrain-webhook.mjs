@@ -9,7 +9,7 @@
 //
 // Usage: node scripts/hooks/wire-retrain-webhook.mjs postprovision|postdeploy   (azd passes its environment)
 import { pathToFileURL } from 'node:url';
-import { AzureDeveloperCliCredential } from '@azure/identity';
+import { armClient, armError, HookError, seconds } from './arm.mjs';
 
 /** The receiver this hook owns in the retrain group, and the function whose key it carries (functions/retrainWebhook.ts). */
 export const RECEIVER_NAME = 'retrainWebhook';
@@ -17,8 +17,6 @@ export const FUNCTION_NAME = 'retrainWebhook';
 const WEB_API_VERSION = '2024-04-01';
 const ACTION_GROUP_API_VERSION = '2023-01-01';
 const REQUIRED = ['AZURE_FUNCTION_APP_ID', 'MRM_RETRAIN_ACTION_GROUP_ID', 'MRM_RETRAIN_WEBHOOK_URL'];
-
-class HookError extends Error {}
 
 /**
  * @param {'postprovision' | 'postdeploy'} phase
@@ -35,7 +33,10 @@ export async function wireRetrainWebhook(phase, env, say) {
   if (missing.length > 0)
     throw new HookError(`Missing azd outputs ${missing.join(', ')}: run \`azd provision\` first.`);
   const arm = armClient(env.AZURE_RESOURCE_MANAGER_ENDPOINT || 'https://management.azure.com/', env);
-  const timeoutInMs = phase === 'postdeploy' ? seconds(env.MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS, 300) * 1000 : 0;
+  const timeoutInMs =
+    phase === 'postdeploy'
+      ? seconds(env.MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS, 300, 'MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS') * 1000
+      : 0;
 
   const key = await functionKey(arm, env.AZURE_FUNCTION_APP_ID, timeoutInMs, say);
   if (key === undefined) {
@@ -130,51 +131,6 @@ async function functionKey(arm, siteId, timeoutInMs, say) {
     if (attempt === 1) say(`Waiting for the Functions host to start (HTTP ${response.status})...`);
     await new Promise((resolve) => setTimeout(resolve, pauseInMs));
   }
-}
-
-function armClient(endpoint, env) {
-  const base = endpoint.replace(/\/+$/, '');
-  const credential = new AzureDeveloperCliCredential(env.AZURE_TENANT_ID ? { tenantId: env.AZURE_TENANT_ID } : {});
-  const request = async (method, path, body) => {
-    const { token } = await credential.getToken(`${base}/.default`);
-    return fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(60_000),
-    });
-  };
-  return {
-    request,
-    async json(method, path, body) {
-      const response = await request(method, path, body);
-      if (!response.ok) throw await armError(response, `${method} ${path.split('?')[0]}`);
-      return response.json();
-    },
-  };
-}
-
-async function armError(response, doing) {
-  let detail = '';
-  try {
-    const body = await response.json();
-    detail = body?.error?.message ? `: ${body.error.message}` : '';
-  } catch {
-    // not JSON: the status says enough
-  }
-  const hint =
-    response.status === 401 || response.status === 403
-      ? ' Your azd identity needs Contributor (or Monitoring Contributor and Website Contributor) on the resource group.'
-      : '';
-  return new HookError(`ARM answered ${response.status} ${doing}${detail}.${hint}`);
-}
-
-function seconds(raw, fallback) {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0)
-    throw new HookError(`MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS must be a number of seconds, got "${raw}".`);
-  return value;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,11 +8,13 @@ import { BlobProfileSource, type ProfileSource } from '../adapters/blobProfileSo
 import { ContainerCaptureStore } from '../adapters/containerCaptureStore.js';
 import { BlobProfileCache } from '../adapters/blobProfileCache.js';
 import { BlobReportSink } from '../adapters/blobReportSink.js';
+import { BlobRollupStore } from '../adapters/blobRollupStore.js';
+import type { RollupStore } from '../drift/run/rollups.js';
 import { LogAnalyticsTelemetry } from '../adapters/logAnalyticsTelemetry.js';
 import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters/telemetry.js';
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captureNameFormat.js';
 import { captureSourceOf } from '../drift/run/captureSourceOf.js';
-import { previousIsoWeek } from '../drift/run/driftWindow.js';
+import { previousIsoWeek, previousUtcDay, type DriftWindow } from '../drift/run/driftWindow.js';
 import { driftOptionsFromSettings } from '../config/driftOptionsFromSettings.js';
 import { runWeeklyDrift, type WeeklyDriftDeps } from '../drift/run/runWeeklyDrift.js';
 import type {
@@ -23,13 +25,15 @@ import type {
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
-import type { MetricsPort } from '../telemetry/metricsPort.js';
+import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {
   settings: Settings;
   baseline: ProfileSource;
   source: CaptureSource;
   cache: ProfileCache;
+  /** Hourly roll-ups built by profileCaptureBlob; absent: a full fold of the window's blobs. */
+  rollups?: RollupStore | undefined;
   reports: ReportSink;
   metrics: MetricsPort;
   telemetry?: ScoringTelemetrySource | undefined;
@@ -39,20 +43,20 @@ export interface WeeklyDriftDependencies {
 }
 
 /**
- * The weeklyDrift handler over its dependencies: report the previous ISO week. A late tick (isPastDue, e.g. after
+ * The weeklyDrift (or dailyDrift) handler over its dependencies: report the previous ISO week (or UTC day). A late tick (isPastDue, e.g. after
  * the app was scaled to zero or redeployed over the schedule) is logged and run all the same. When the time budget
  * runs out first, the blobs profiled so far stay cached and the invocation fails with DRIFT.INCOMPLETE so that the
  * host's retry policy starts a continuation a minute later, which resumes from the cache; the schedule stays weekly.
  */
-export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies) {
-  const run = weeklyDriftRun(deps);
+export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies, cadence: DriftCadence = WEEKLY) {
+  const run = weeklyDriftRun(cadence.emitsMetrics ? deps : { ...deps, metrics: noMetrics }, cadence);
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
     try {
       await run(timer, context);
     } catch (error) {
       // Every failure fails the invocation, so the host's retry policy runs it again; the log says what to expect.
       const kind = kindOf(error);
-      context.error(printable(`weeklyDrift failed (${kind}): ${errorMessage(error)} ${AFTER_FAILURE[kind]}`));
+      context.error(printable(`${cadence.name} failed (${kind}): ${errorMessage(error)} ${AFTER_FAILURE[kind]}`));
       throw error;
     }
   };
@@ -65,14 +69,15 @@ const AFTER_FAILURE: Record<ErrorKind, string> = {
   bug: 'Retries will likely fail the same way: report it with this log.',
 };
 
-function weeklyDriftRun(deps: WeeklyDriftDependencies) {
+function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
+  const name = cadence.name;
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
-    const window = previousIsoWeek(deps.clock.nowInMs());
+    const window = cadence.window(deps.clock.nowInMs());
     const retry = context.retryContext;
     if (timer.isPastDue)
-      context.warn(`weeklyDrift is past due (last scheduled ${timer.scheduleStatus?.last ?? 'unknown'}): running now`);
+      context.warn(`${name} is past due (last scheduled ${timer.scheduleStatus?.last ?? 'unknown'}): running now`);
     context.log(
-      `weeklyDrift ${window.label}: ${new Date(window.fromInMs).toISOString()} to ${new Date(window.toInMs).toISOString()}` +
+      `${name} ${window.label}: ${new Date(window.fromInMs).toISOString()} to ${new Date(window.toInMs).toISOString()}` +
         (retry && retry.retryCount > 0 ? ` (continuation ${retry.retryCount} of at most ${retry.maxRetryCount})` : ''),
     );
     const baseline = await deps.baseline.current();
@@ -97,7 +102,7 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies) {
     }
     const { report, written } = outcome;
     context.log(
-      `weeklyDrift ${window.label}: ${report.events} events (${report.eventsProfiled} profiled), ${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped; ` +
+      `${name} ${window.label}: ${report.events} events (${report.eventsProfiled} profiled), ${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped; ` +
         `drift share ${report.drift.share.toFixed(3)} (${report.drift.driftedFeatures.join(', ') || 'no feature'} drifted), ` +
         `retrain ${report.retrainRecommended ? 'recommended' : 'not recommended'}; report ${written?.json ?? '(not written)'}`,
     );
@@ -108,6 +113,23 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies) {
     }
   };
 }
+
+/** Continuations: when the time budget runs out, the invocation fails with DRIFT.INCOMPLETE and the host retries. */
+export const DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { minutes: 1 }, maxRetryCount: 10 } as const;
+
+/** Which window a drift run reports, under which name, and whether its verdict feeds the alerts (metrics). */
+export interface DriftCadence {
+  name: 'weeklyDrift' | 'dailyDrift';
+  window: (nowInMs: number) => DriftWindow;
+  emitsMetrics: boolean;
+}
+
+export const WEEKLY: DriftCadence = { name: 'weeklyDrift', window: previousIsoWeek, emitsMetrics: true };
+/**
+ * The previous UTC day, a report only: cheap once the hour roll-ups exist, and an earlier look; its metrics would
+ * feed the weekly alert rules a day's smaller sample, so the weekly run alone decides retraining.
+ */
+export const DAILY: DriftCadence = { name: 'dailyDrift', window: previousUtcDay, emitsMetrics: false };
 
 /** Progress as log lines: listing, every skipped blob, and about ten milestones however large the week. */
 function logProgress(context: InvocationContext): DriftProgress {
@@ -157,6 +179,7 @@ export function weeklyDriftDependencies(
       hubNames: { events: settings.scoring.eventsHub, scored: settings.scoring.scoredHub },
     }),
     cache: new BlobProfileCache(service.getContainerClient(settings.drift.cacheContainer)),
+    rollups: new BlobRollupStore(service.getContainerClient(settings.drift.cacheContainer)),
     reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
     metrics: new OtelMetrics(),
     telemetry: workspace
@@ -183,12 +206,13 @@ export function weeklyDriftHandler(
   settings: Settings,
   env: Environment,
   format: CaptureNameFormat,
+  cadence: DriftCadence = WEEKLY,
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
   let handler: ReturnType<typeof createWeeklyDriftHandler> | undefined;
   return async (timer, context) => {
     if (!handler) {
       await startFunctionTelemetry(settings.core, (message) => context.error(message));
-      handler = createWeeklyDriftHandler(weeklyDriftDependencies(settings, env, format));
+      handler = createWeeklyDriftHandler(weeklyDriftDependencies(settings, env, format), cadence);
     }
     return handler(timer, context);
   };

@@ -17,8 +17,10 @@ import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
+process.env.MRM_DAILY_DRIFT_SCHEDULE = '0 15 2 * * *';
 const { weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../functions/weeklyDrift.js');
-const { createWeeklyDriftHandler } = await import('../../shared/compose/weeklyDrift.js');
+await import('../../functions/dailyDrift.js');
+const { createWeeklyDriftHandler, DAILY } = await import('../../shared/compose/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);
@@ -64,6 +66,18 @@ describe('weeklyDrift registration', () => {
         defaultSettings({ MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' }),
       ),
     ).toBe('%MRM_DRIFT_SCHEDULE%');
+  });
+});
+
+describe('dailyDrift registration', () => {
+  it('is a timer on the MRM_DAILY_DRIFT_SCHEDULE app setting, with the same continuations', () => {
+    const registration = recordedRegistration('dailyDrift');
+    expect(triggerBinding(registration)).toMatchObject({
+      type: 'timerTrigger',
+      schedule: '%MRM_DAILY_DRIFT_SCHEDULE%',
+      runOnStartup: false,
+    });
+    expect(registration.metadata.retryOptions).toMatchObject({ maxRetryCount: WEEKLY_DRIFT_RETRY.maxRetryCount });
   });
 });
 
@@ -150,6 +164,18 @@ describe('weeklyDrift handler', () => {
       'eventsInWindow',
       'maxPsi',
     ]);
+  });
+
+  it('as dailyDrift, reports the previous UTC day under its date, and emits no metric for the alert rules', async () => {
+    // Sunday 2024-01-21 02:30: the day before holds two of the week's files (00:00 and 20:00).
+    const { deps, reports, observed } = await dependencies({ clock: () => Date.UTC(2024, 0, 21, 2, 30) });
+    const logs: string[] = [];
+    await createWeeklyDriftHandler(deps, DAILY)(timer(), context(logs));
+    expect(await reports.getBlobClient('2024-01-20/report.json').exists()).toBe(true);
+    expect(logs[0]).toBe('information: dailyDrift 2024-01-20: 2024-01-20T00:00:00.000Z to 2024-01-21T00:00:00.000Z');
+    expect(logs).toContain('information: Capture blobs in the window: 2 events, 0 scored');
+    expect(logs.at(-1)).toMatch(/^information: dailyDrift 2024-01-20: 300 events/);
+    expect(observed).toEqual([]);
   });
 
   it('runs a past-due tick all the same, and says so', async () => {

@@ -107,15 +107,14 @@ export const driftSettings = {
     'NCRONTAB schedule (with seconds, UTC) of weeklyDrift; each run reports the previous ISO week.',
     '0 0 3 * * 1',
     ['weeklyDrift'],
-    {
-      parse: (raw) =>
-        /^\s*\S+(\s+\S+){5}\s*$/.test(raw) && /^[\d*/,\-\sA-Za-z]+$/.test(raw)
-          ? { ok: true, value: raw.trim().replace(/\s+/g, ' ') }
-          : {
-              ok: false,
-              error: `expected an NCRONTAB expression with six fields (second minute hour day month weekday), got "${raw}"`,
-            },
-    },
+    { parse: ncrontab },
+  ),
+  dailyDriftSchedule: text(
+    'MRM_DAILY_DRIFT_SCHEDULE',
+    "NCRONTAB schedule (with seconds, UTC) of dailyDrift; each run reports the previous UTC day from the hourly roll-ups (a report only: the weekly run's metrics drive the alerts). Disable it with AzureWebJobs.dailyDrift.Disabled=true.",
+    '0 30 2 * * *',
+    ['dailyDrift'],
+    { parse: ncrontab },
   ),
   cacheContainer: container(
     'MRM_DRIFT_CACHE_CONTAINER',
@@ -154,3 +153,13 @@ export const driftSettings = {
     { sample: '' },
   ),
 } as const;
+
+/** Six NCRONTAB fields (second minute hour day month weekday), spaces normalised. */
+function ncrontab(raw: string): { ok: true; value: string } | { ok: false; error: string } {
+  return /^\s*\S+(\s+\S+){5}\s*$/.test(raw) && /^[\d*/,\-\sA-Za-z]+$/.test(raw)
+    ? { ok: true, value: raw.trim().replace(/\s+/g, ' ') }
+    : {
+        ok: false,
+        error: `expected an NCRONTAB expression with six fields (second minute hour day month weekday), got "${raw}"`,
+      };
+}

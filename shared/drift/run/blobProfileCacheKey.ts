@@ -19,6 +19,14 @@ export function blobProfileCacheName(key: BlobProfileKey): string {
   return `profiles/${key.schemaId}/v${key.foldVersion}/${key.hub}/${key.blobName}@${etag}.json`;
 }
 
+/**
+ * An ETag without its weak marker and quotes: listings give `0x8D…`, response headers `"0x8D…"` (the blob trigger
+ * and a listing must find the same cached profile).
+ */
+export function canonicalEtag(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
 /** Reads a stored entry back; `undefined` unless it is a well-formed entry for exactly this key. */
 export function readCachedBlobEntry(text: string, key: BlobProfileKey): CachedBlobOutcome | undefined {
   let entry: unknown;
@@ -35,7 +43,7 @@ export function readCachedBlobEntry(text: string, key: BlobProfileKey): CachedBl
     k.schemaId !== key.schemaId ||
     k.hub !== key.hub ||
     k.blobName !== key.blobName ||
-    k.etag !== key.etag ||
+    canonicalEtag(k.etag) !== canonicalEtag(key.etag) ||
     k.foldVersion !== key.foldVersion
   )
     return undefined;

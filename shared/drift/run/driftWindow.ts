@@ -2,7 +2,7 @@
 export interface DriftWindow {
   fromInMs: number;
   toInMs: number;
-  /** ISO week of the window's start, `2024-W03`: names the report folder. */
+  /** Names the report folder: the ISO week of a weekly window (`2024-W03`), the date of a daily one (`2024-01-21`). */
   label: string;
 }
 
@@ -16,6 +16,12 @@ export function previousIsoWeek(nowInMs: number): DriftWindow {
   const daysSinceMonday = (new Date(today).getUTCDay() + 6) % 7;
   const thisMonday = today - daysSinceMonday * DAY_IN_MS;
   return windowOf(thisMonday - WEEK_IN_MS, thisMonday);
+}
+
+/** The previous complete UTC day (00:00 to 00:00) before `nowInMs`, labelled with its date. */
+export function previousUtcDay(nowInMs: number): DriftWindow {
+  const today = Math.floor(nowInMs / DAY_IN_MS) * DAY_IN_MS;
+  return { fromInMs: today - DAY_IN_MS, toInMs: today, label: new Date(today - DAY_IN_MS).toISOString().slice(0, 10) };
 }
 
 /** A window with its label. */

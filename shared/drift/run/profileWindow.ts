@@ -1,21 +1,17 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
-import { emptyProfile, mergeProfiles, type DatasetProfile } from '../profile.js';
+import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
 import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
 import type { DriftWindow } from './driftWindow.js';
 import type { BlobProfileKey, CachedBlobOutcome, CaptureSource, Clock, DriftProgress, ProfileCache } from './ports.js';
+import { HubTallyBuilder, type SkippedBlob } from './hubTally.js';
 
 /** Bump when the fold's semantics change (body rules, what is counted): cached profiles of older code are ignored. */
 export const FOLD_VERSION = 1;
 
-export interface SkippedBlob {
-  name: string;
-  /** Stable code, e.g. CAPTURE.TRUNCATED. */
-  reason: string;
-  message: string;
-}
+export type { SkippedBlob };
 
 /** One hub's week: the merged profile and what was read to build it. */
 export interface HubWindow {
@@ -79,8 +75,10 @@ export async function profileWindow(
   }
   progress.listed(counts);
 
-  const hubs: Partial<Record<CapturedHub, HubWindow>> = {};
-  for (const hub of source.hubs) hubs[hub] = emptyHubWindow(schema, counts[hub]);
+  // Exact merges (see ExactProfileMerger): the week's profile is the same as a merge of hourly roll-ups.
+  const tallies: Partial<Record<CapturedHub, HubTallyBuilder>> = {};
+  const fromCache = { events: 0, scored: 0 } as Record<CapturedHub, number>;
+  for (const hub of source.hubs) tallies[hub] = new HubTallyBuilder(schema);
 
   const concurrency = Math.max(1, request.concurrency ?? 4);
   const maxAhead = concurrency * 4;
@@ -129,7 +127,8 @@ export async function profileWindow(
       const outcome = finished.get(mergeAt)!;
       finished.delete(mergeAt);
       const ref = refs[mergeAt]!;
-      fold(hubs[ref.hub]!, ref.name, outcome);
+      tallies[ref.hub]!.addOutcome(ref.name, outcome);
+      if (outcome.source === 'cache') fromCache[ref.hub]++;
       progress.blobDone({
         hub: ref.hub,
         name: ref.name,
@@ -181,43 +180,22 @@ export async function profileWindow(
     );
     return { status: 'incomplete', blobsDone: mergeAt, blobsTotal: refs.length };
   }
+  const hubs: Partial<Record<CapturedHub, HubWindow>> = {};
+  for (const hub of source.hubs) hubs[hub] = hubWindowOf(tallies[hub]!, counts[hub], fromCache[hub]);
   return { status: 'complete', hubs };
 }
 
-function emptyHubWindow(schema: ProfileSchema, blobs: number): HubWindow {
+/** A hub's window from its tally: `blobs` listed, `fromCache` of them taken from stored profiles. */
+export function hubWindowOf(tally: HubTallyBuilder, blobs: number, fromCache: number): HubWindow {
   return {
-    profile: emptyProfile(schema),
+    profile: tally.profile(),
     blobs,
-    folded: 0,
-    fromCache: 0,
-    skipped: [],
-    records: 0,
-    firstEnqueuedInMs: null,
-    lastEnqueuedInMs: null,
-    unparsedTimes: 0,
+    folded: tally.folded,
+    fromCache,
+    skipped: tally.skipped(),
+    records: tally.records,
+    firstEnqueuedInMs: tally.firstEnqueuedInMs,
+    lastEnqueuedInMs: tally.lastEnqueuedInMs,
+    unparsedTimes: tally.unparsedTimes,
   };
-}
-
-function fold(hub: HubWindow, name: string, outcome: Outcome): void {
-  if (outcome.source === 'cache') hub.fromCache++;
-  if (!outcome.ok) {
-    hub.skipped.push({ name, reason: outcome.code, message: outcome.message });
-    return;
-  }
-  hub.profile = mergeProfiles(hub.profile, outcome.profile);
-  hub.folded++;
-  hub.records += outcome.records;
-  hub.unparsedTimes += outcome.unparsedTimes;
-  if (
-    outcome.firstEnqueuedInMs !== null &&
-    (hub.firstEnqueuedInMs === null || outcome.firstEnqueuedInMs < hub.firstEnqueuedInMs)
-  ) {
-    hub.firstEnqueuedInMs = outcome.firstEnqueuedInMs;
-  }
-  if (
-    outcome.lastEnqueuedInMs !== null &&
-    (hub.lastEnqueuedInMs === null || outcome.lastEnqueuedInMs > hub.lastEnqueuedInMs)
-  ) {
-    hub.lastEnqueuedInMs = outcome.lastEnqueuedInMs;
-  }
 }

@@ -10,6 +10,8 @@ import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder
 import type { DriftWindow } from './driftWindow.js';
 import type { CapturedHub } from './foldCaptureBlob.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
+import { profileWindowFromRollups } from './profileWindowFromRollups.js';
+import type { RollupStore } from './rollups.js';
 import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
@@ -37,6 +39,8 @@ export interface WeeklyDriftDeps {
   telemetry?: ScoringTelemetrySource | undefined;
   /** Absent: the report is only returned (the CLI writes files itself). */
   reports?: ReportSink | undefined;
+  /** Hourly roll-ups (profileCaptureBlob builds them): the window merges them and folds only what they lack. */
+  rollups?: RollupStore | undefined;
 }
 
 export interface WeeklyDriftRequest {
@@ -88,7 +92,11 @@ export type WeeklyDriftOutcome =
 export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDriftRequest): Promise<WeeklyDriftOutcome> {
   const { baseline, window } = request;
   const startedAt = deps.clock.nowInMs();
-  const profiled = await profileWindow(deps, {
+  const profileTheWindow = deps.rollups
+    ? (request: Parameters<typeof profileWindow>[1]) =>
+        profileWindowFromRollups({ ...deps, rollups: deps.rollups! }, request)
+    : (request: Parameters<typeof profileWindow>[1]) => profileWindow(deps, request);
+  const profiled = await profileTheWindow({
     schema: baseline.schema,
     window,
     ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),

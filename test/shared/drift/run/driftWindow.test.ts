@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isoWeekLabel, previousIsoWeek } from '../../../../shared/drift/run/driftWindow.js';
+import { isoWeekLabel, previousIsoWeek, previousUtcDay } from '../../../../shared/drift/run/driftWindow.js';
+
+describe('previousUtcDay', () => {
+  it('is yesterday, 00:00 to 00:00 UTC, named by its date, whatever the hour of the tick', () => {
+    for (const hour of [0, 2, 23])
+      expect(previousUtcDay(Date.UTC(2024, 0, 1, hour, 30))).toEqual({
+        fromInMs: Date.UTC(2023, 11, 31),
+        toInMs: Date.UTC(2024, 0, 1),
+        label: '2023-12-31',
+      });
+  });
+});
 
 describe('previousIsoWeek', () => {
   it('is the Monday-to-Monday UTC week before the invocation', () => {

@@ -1,0 +1,184 @@
+import { MrmError, errorMessage, kindOf } from '../../errors.js';
+import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
+import { HubTallyBuilder } from './hubTally.js';
+import { canonicalEtag } from './blobProfileCacheKey.js';
+import type { BlobProfileKey, CachedBlobOutcome } from './ports.js';
+import {
+  FOLD_VERSION,
+  hubWindowOf,
+  type HubWindow,
+  type ProfileWindowDeps,
+  type ProfileWindowOutcome,
+  type ProfileWindowRequest,
+} from './profileWindow.js';
+import {
+  hourOf,
+  mergeIntoRollup,
+  readRollupDocument,
+  rollupName,
+  type RollupKey,
+  type RollupStore,
+} from './rollups.js';
+
+export interface RollupWindowDeps extends ProfileWindowDeps {
+  rollups: RollupStore;
+}
+
+type Ref = CaptureBlobRef & { hub: CapturedHub };
+
+/**
+ * The window's profiles from hourly roll-ups: list the window's blobs, take each hour's roll-up when it holds only
+ * blobs still listed with the same ETag, and fold the rest one by one (from the per-blob cache, else by reading them:
+ * the backfill of blobs written while the trigger was off), merging them into their roll-ups for the next run. Every
+ * merge is exact, so the outcome equals profileWindow's full fold of every blob, to the bit; only `fromCache` counts
+ * blobs taken from stored profiles (roll-ups included). A roll-up that is unreadable, holds blobs no longer listed
+ * or overwritten since, is ignored and its hour folded blob by blob.
+ */
+export async function profileWindowFromRollups(
+  deps: RollupWindowDeps,
+  request: ProfileWindowRequest,
+): Promise<ProfileWindowOutcome> {
+  const { source, cache, rollups, clock, progress } = deps;
+  const { schema, window } = request;
+  const counts = { events: 0, scored: 0 } as Record<CapturedHub, number>;
+  const fromCache = { events: 0, scored: 0 } as Record<CapturedHub, number>;
+  const tallies: Partial<Record<CapturedHub, HubTallyBuilder>> = {};
+  const backfill: Ref[] = [];
+  let rollupsUsed = 0;
+  let blobsFromRollups = 0;
+
+  for (const hub of source.hubs) {
+    const tally = new HubTallyBuilder(schema);
+    tallies[hub] = tally;
+    const byHour = new Map<number, Ref[]>();
+    for await (const blob of source.list(hub, window)) {
+      const hour = hourOf(blob.windowStartInMs);
+      let refs = byHour.get(hour);
+      if (!refs) byHour.set(hour, (refs = []));
+      refs.push({ ...blob, hub });
+      counts[hub]++;
+    }
+    for (const [hourStartInMs, refs] of [...byHour].sort((a, b) => a[0] - b[0])) {
+      const key: RollupKey = { schemaId: schema.id, hub, foldVersion: FOLD_VERSION, hourStartInMs };
+      const stored = await rollups.read(rollupName(key));
+      const doc = stored ? readRollupDocument(stored.text, key) : undefined;
+      const listed = new Map(refs.map((r) => [r.name, canonicalEtag(r.etag)]));
+      const usable =
+        doc !== undefined &&
+        doc.conflicts.length === 0 &&
+        Object.entries(doc.blobs).every(([name, etag]) => listed.get(name) === etag);
+      if (usable) {
+        tally.addTally(doc.tally);
+        const inRollup = Object.keys(doc.blobs).length;
+        fromCache[hub] += inRollup;
+        blobsFromRollups += inRollup;
+        rollupsUsed++;
+        for (const ref of refs) if (doc.blobs[ref.name] === undefined) backfill.push(ref);
+      } else {
+        if (doc)
+          progress.note(`Roll-up ${rollupName(key)} does not match the blobs listed: folding its hour blob by blob`);
+        backfill.push(...refs);
+      }
+    }
+  }
+  progress.listed(counts);
+  progress.note(
+    `${blobsFromRollups} blobs from ${rollupsUsed} hourly roll-ups; ${backfill.length} to take from the per-blob cache or read`,
+  );
+
+  const concurrency = Math.max(1, request.concurrency ?? 4);
+  let next = 0;
+  let done = 0;
+  let outOfTime = false;
+  let readFailure: { blob: string; error: unknown } | undefined;
+
+  const profileOne = async (ref: Ref): Promise<void> => {
+    const key: BlobProfileKey = {
+      schemaId: schema.id,
+      hub: ref.hub,
+      blobName: ref.name,
+      etag: ref.etag,
+      foldVersion: FOLD_VERSION,
+    };
+    let outcome = await cache.get(key);
+    const fromStore = outcome !== undefined;
+    if (!outcome) {
+      let folded;
+      try {
+        folded = await foldCaptureBlob(source.read(ref), ref.hub, schema, request.decoder);
+      } catch (error) {
+        if (kindOf(error) === 'bug') throw error;
+        readFailure ??= { blob: ref.name, error };
+        return;
+      }
+      const fresh: CachedBlobOutcome = folded.ok
+        ? { ok: true, ...folded.value }
+        : { ok: false, code: folded.error.code, message: folded.error.message };
+      outcome = fresh;
+      try {
+        await cache.put(key, fresh);
+      } catch (error) {
+        progress.note(
+          `Could not cache the profile of ${ref.name} (a resumed run will read it again): ${errorMessage(error)}`,
+        );
+      }
+    }
+    try {
+      // So the next run (daily, weekly) finds this hour whole in its roll-up.
+      await mergeIntoRollup(
+        rollups,
+        schema,
+        { schemaId: schema.id, hub: ref.hub, foldVersion: FOLD_VERSION, hourStartInMs: hourOf(ref.windowStartInMs) },
+        { name: ref.name, etag: canonicalEtag(ref.etag) },
+        outcome,
+      );
+    } catch (error) {
+      if (kindOf(error) === 'bug') throw error;
+      progress.note(
+        `Could not merge ${ref.name} into its roll-up (the next run folds it again): ${errorMessage(error)}`,
+      );
+    }
+    tallies[ref.hub]!.addOutcome(ref.name, outcome);
+    if (fromStore) fromCache[ref.hub]++;
+    done++;
+    progress.blobDone({
+      hub: ref.hub,
+      name: ref.name,
+      events: outcome.ok ? outcome.profile.events : 0,
+      source: fromStore ? 'cache' : 'read',
+      ...(outcome.ok ? {} : { skipped: { code: outcome.code, message: outcome.message } }),
+    });
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < backfill.length && !outOfTime && !readFailure) {
+      if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
+        outOfTime = true;
+        return;
+      }
+      await profileOne(backfill[next++]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, backfill.length)) }, worker));
+
+  if (readFailure) {
+    const { blob, error } = readFailure;
+    throw new MrmError(
+      kindOf(error) === 'configuration' ? 'configuration' : 'transient',
+      'CAPTURE.READ_FAILED',
+      `Could not read Capture blob ${blob} of ${window.label}: ${errorMessage(error)}`,
+      { cause: error, detail: { blob } },
+    );
+  }
+  const total = counts.events + counts.scored;
+  if (outOfTime) {
+    progress.note(
+      `Time budget used up after ${done} of ${backfill.length} blobs to backfill; the next run resumes from the cached profiles and roll-ups`,
+    );
+    return { status: 'incomplete', blobsDone: total - backfill.length + done, blobsTotal: total };
+  }
+  const hubs: Partial<Record<CapturedHub, HubWindow>> = {};
+  for (const hub of source.hubs) hubs[hub] = hubWindowOf(tallies[hub]!, counts[hub], fromCache[hub]);
+  return { status: 'complete', hubs };
+}
