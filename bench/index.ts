@@ -4,6 +4,7 @@ import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
 import { benchRollups, formatRollupFigures } from './rollups.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
+import { benchStream, formatStreamFigures } from './stream.js';
 
 /**
  * `npm run bench`: every benchmark in one run, each against a ceiling or a peer measured in the same run, then peak
@@ -38,6 +39,10 @@ for (const line of formatCaptureFigures(capture)) console.log(line);
 const rollups = await benchRollups(quick ? { hours: 24 } : {});
 figures.rollups = rollups;
 for (const line of formatRollupFigures(rollups)) console.log(line);
+
+const stream = await benchStream(quick ? { stationaryEvents: 1_000_000, repeats: 3 } : {});
+figures.stream = stream;
+for (const line of formatStreamFigures(stream)) console.log(line);
 
 figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
 console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);

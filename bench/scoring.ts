@@ -1,6 +1,7 @@
 // @azure/functions is CommonJS whose classes Node's ESM loader cannot name-import: take them from the default export.
 import functions from '@azure/functions';
-import { createScoreEventsHandler } from '../shared/compose/scoreEvents.js';
+import { createScoreEventsHandler, type ScoreEventsHandler } from '../shared/compose/scoreEvents.js';
+import type { StateStore } from '../shared/retraining/ports.js';
 import { buildBaseline } from '../shared/baseline/buildBaseline.js';
 import { compileForest } from '../shared/baseline/compileForest.js';
 import type { BaselineProfile } from '../shared/baseline/profile.js';
@@ -37,6 +38,10 @@ export interface ScoringBenchFigures {
   ceilingEventsPerSecond: number;
   /** handler / ceiling (target >= 0.5). */
   ratioToCeiling: number;
+  /** Events/s through the same handler with the stream detectors on (state kept in memory, saved every 30 s). */
+  handlerWithDetectorsEventsPerSecond: number;
+  /** with detectors / without (target >= 0.9). */
+  detectorsRatio: number;
 }
 
 /** A 20-feature baseline trained on the same kind of rows the forest benchmark scores. */
@@ -126,21 +131,26 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     enqueuedTimeUtcArray: Array.from({ length: batchSize }, () => '2026-11-10T12:00:00.000Z'),
     partitionKeyArray: Array.from({ length: batchSize }, () => 'k'),
   };
-  const handler = createScoreEventsHandler({
-    settings,
-    profiles: { current: async () => profile },
-    metrics: noMetrics,
-    // Every benchmark body keeps the contract: a dead letter would mean the benchmark measures something else.
-    deadLetters: {
-      write: async () => {
-        throw new Error('the benchmark dead-lettered events');
+  const handlerOf = (streamStates: StateStore | undefined) =>
+    createScoreEventsHandler({
+      settings,
+      profiles: { current: async () => profile },
+      metrics: noMetrics,
+      // Every benchmark body keeps the contract: a dead letter would mean the benchmark measures something else.
+      deadLetters: {
+        write: async () => {
+          throw new Error('the benchmark dead-lettered events');
+        },
       },
-    },
-  });
+      streamStates,
+    });
+  const handler = handlerOf(undefined);
+  const withDetectors = handlerOf(new MemoryStateStore());
   // An instance builds its scoring engine (ajv contract, compiled forest) once per profile version, as the ceiling
   // compiles its forest once before timing: an empty batch builds it here, so the passes time steady-state scoring.
   await handler([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
-  const handlerPass = async (): Promise<number> => {
+  await withDetectors([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
+  const handlerPass = async (handler: ScoreEventsHandler): Promise<number> => {
     const started = process.cpuUsage();
     let scored = 0;
     for (let i = 0; i < events; i += batchSize) {
@@ -154,9 +164,11 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
 
   let ceiling = 0;
   let throughHandler = 0;
+  let throughDetectors = 0;
   for (let i = 0; i < repeats; i++) {
     ceiling = Math.max(ceiling, ceilingPass());
-    throughHandler = Math.max(throughHandler, await handlerPass());
+    throughHandler = Math.max(throughHandler, await handlerPass(handler));
+    throughDetectors = Math.max(throughDetectors, await handlerPass(withDetectors));
   }
   return {
     events,
@@ -166,7 +178,34 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     handlerEventsPerSecond: throughHandler,
     ceilingEventsPerSecond: ceiling,
     ratioToCeiling: throughHandler / ceiling,
+    handlerWithDetectorsEventsPerSecond: throughDetectors,
+    detectorsRatio: throughDetectors / throughHandler,
   };
+}
+
+/** The detectors' state in memory: the benchmark times the detectors, not storage (saved every 30 s anyway). */
+class MemoryStateStore implements StateStore {
+  private readonly docs = new Map<string, { value: unknown; etag: string }>();
+  private version = 0;
+  read(name: string) {
+    return Promise.resolve(this.docs.get(name));
+  }
+  create(name: string, value: unknown) {
+    if (this.docs.has(name)) return Promise.resolve({ ok: false as const });
+    return Promise.resolve(this.put(name, value));
+  }
+  replace(name: string, value: unknown, etag: string) {
+    if (this.docs.get(name)?.etag !== etag) return Promise.resolve({ ok: false as const });
+    return Promise.resolve(this.put(name, value));
+  }
+  remove(name: string, etag: string) {
+    return Promise.resolve(this.docs.get(name)?.etag === etag && this.docs.delete(name));
+  }
+  private put(name: string, value: unknown) {
+    const etag = String(++this.version);
+    this.docs.set(name, { value: structuredClone(value), etag });
+    return { ok: true as const, etag };
+  }
 }
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -181,5 +220,6 @@ export function formatScoringFigures(f: ScoringBenchFigures): string[] {
     `  through the handler:   ${rate(f.handlerEventsPerSecond)} (target >= 200,000 per core)`,
     `  ceiling (parse+score): ${rate(f.ceilingEventsPerSecond)}`,
     `  ratio to ceiling:      ${f.ratioToCeiling.toFixed(2)} (target >= 0.5)`,
+    `  with stream detectors: ${rate(f.handlerWithDetectorsEventsPerSecond)}, ${f.detectorsRatio.toFixed(2)} of without (target >= 0.9)`,
   ];
 }

@@ -13,6 +13,8 @@ import { deadLetterParts } from '../../shared/scoring/deadLetterSink.js';
 import { UNKNOWN_METADATA, type EventMetadata } from '../../shared/scoring/eventMetadata.js';
 import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
 import type { ModelKind } from '../../shared/contracts/records.js';
+import { StreamMonitor, type StreamAlarm } from '../../shared/stream/streamMonitor.js';
+import type { StreamState } from '../../shared/stream/streamState.js';
 
 export interface ScoreArguments {
   baseline: string;
@@ -33,6 +35,8 @@ export interface ScoreTotals {
   deadLetterReasons: Record<string, number>;
   /** The model that scored: its version and what it is. */
   model: { version: string; kind: ModelKind };
+  /** Pages of the stream detectors over the file, per partition (`file` when the records carry none); null when off. */
+  streamAlarms: StreamAlarm[] | null;
 }
 
 /**
@@ -76,7 +80,11 @@ export async function runScore(
     decisions: {},
     deadLetterReasons: {},
     model: { version: engine.scorer.modelVersion, kind: engine.modelKind },
+    streamAlarms: settings.stream.enabled ? [] : null,
   };
+  // The same detectors as scoreEvents, their state in memory: the file is one stream per partition, read in order.
+  const monitor = settings.stream.enabled ? new StreamMonitor(profile, settings.stream) : null;
+  const streamStates = new Map<string, StreamState>();
   const batchSize = args.batchSize ?? 100;
   let bodies: unknown[] = [];
   let metadata: EventMetadata[] = [];
@@ -88,6 +96,14 @@ export async function runScore(
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;
     for (const r of result.scored) totals.decisions[r.decision] = (totals.decisions[r.decision] ?? 0) + 1;
+    if (monitor) {
+      for (const r of result.scored) {
+        const partition = r.partition ?? 'file';
+        let state = streamStates.get(partition);
+        if (!state) streamStates.set(partition, (state = monitor.fresh()));
+        totals.streamAlarms!.push(...monitor.observe(state, [r], partition).alarms);
+      }
+    }
     for (const d of result.deadLetters)
       totals.deadLetterReasons[d.reason] = (totals.deadLetterReasons[d.reason] ?? 0) + 1;
     await write(scoredOut, result.scored.map((r) => JSON.stringify(r) + '\n').join(''));
@@ -163,5 +179,11 @@ export function scoreCommand(): Command {
         `Scored ${t.scored} of ${t.events} events (${decisions}); dead-lettered ${t.deadLettered}${reasons ? ` (${reasons})` : ''}` +
           `${t.replayed ? `; ${t.replayed} replayed from dead letters` : ''}; model ${t.model.version} (${t.model.kind})\n`,
       );
+      for (const a of t.streamAlarms ?? [])
+        process.stdout.write(
+          `Stream alarm: ${a.detector} (${a.direction}) on partition ${a.partition} at event ${a.atEvent}: ` +
+            `${a.window.hits} of ${a.window.events} events since ${a.firstEventId ?? '?'} (rate ${a.window.rate.toFixed(3)} against ${a.window.baseRate.toFixed(3)}), ` +
+            `statistic ${a.statistic.toFixed(3)} over ${a.threshold.toFixed(3)}, last event ${a.lastEventId}\n`,
+        );
     });
 }

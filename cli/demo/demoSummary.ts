@@ -34,6 +34,20 @@ function modelLines(result: DemoResult): string[] {
   ];
 }
 
+/** When the stream detectors paged, against the drift onset, beside when the weekly report says it. */
+function streamLine(result: DemoResult): string {
+  const onset = result.scenario.drift.onsetInMs;
+  const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)} h`;
+  const weekly = `the weekly report says it ${hours(result.scenario.nowInMs - onset)} after the onset`;
+  const alarms = [...result.counts.streamAlarms].sort((a, b) => a.atInMs - b.atInMs);
+  if (alarms.length === 0) return `Stream           no detector paged this week; ${weekly}`;
+  const when = alarms.map((a) => {
+    const delta = a.atInMs - onset;
+    return `${a.detector} (${a.direction}) ${delta >= 0 ? `${hours(delta)} after` : `${hours(-delta)} before`} the onset, partition ${a.partition}`;
+  });
+  return `Stream           first pages: ${when.join('; ')}; ${weekly}`;
+}
+
 /** Concept drift as the weekly report judged it: the metrics that dropped beyond sampling error, or why none did. */
 function performanceLine(report: DemoResult['report']): string {
   const p = report.performance;
@@ -97,6 +111,7 @@ export function formatDemoSummary(result: DemoResult): string {
     }
   }
   lines.push(performanceLine(report));
+  lines.push(streamLine(result));
   lines.push('');
 
   const alert = result.alert;

@@ -14,6 +14,8 @@ import { OnnxScorer } from '../../shared/scoring/onnxScorer.js';
 import { summariseBatch, type BatchSummary } from '../../shared/scoring/batchSummary.js';
 import type { ScoredRecord } from '../../shared/contracts/records.js';
 import { TransactionGenerator } from '../../dev/synthetic/transactions.js';
+import { StreamMonitor } from '../../shared/stream/streamMonitor.js';
+import type { StreamState } from '../../shared/stream/streamState.js';
 import { CaptureArchiver, type CaptureFile } from './captureArchiver.js';
 import type { DemoScenario } from './demoScenario.js';
 import { demoTraffic } from './demoTraffic.js';
@@ -61,6 +63,15 @@ export interface DemoCounts extends Pick<
   invocations: number;
   /** Before and after the drift onset. */
   model: { beforeOnset: DemoModelSide; afterOnset: DemoModelSide };
+  /** The first page of each stream detector and direction (the same detectors as scoreEvents), at simulated time. */
+  streamAlarms: DemoStreamAlarm[];
+}
+
+export interface DemoStreamAlarm {
+  detector: string;
+  direction: 'up' | 'down';
+  partition: string;
+  atInMs: number;
 }
 
 export interface DemoResult {
@@ -131,7 +142,7 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
   );
 
   const streamStartedAt = ports.elapsedInMs();
-  const { counts, blobs } = await streamWeek(ports, request);
+  const { counts, blobs } = await streamWeek(ports, request, profile);
   timings.stream = ports.elapsedInMs() - streamStartedAt;
   ports.progress.end(
     'stream',
@@ -233,6 +244,7 @@ async function trainBaseline(
 async function streamWeek(
   ports: DemoPorts,
   request: DemoRequest,
+  profile: BaselineProfile,
 ): Promise<{ counts: DemoCounts; blobs: DemoResult['blobs'] }> {
   const { scenario, settings } = request;
   const format = unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat));
@@ -262,7 +274,12 @@ async function streamWeek(
     probe: { callerId: scenario.probe.callerId, queries: 0, probing: 0, rateLimited: 0 },
     invocations: 0,
     model: { beforeOnset: emptySide(), afterOnset: emptySide() },
+    streamAlarms: [],
   };
+  // The stream detectors of scoreEvents over the same scored records, one state per partition, to say when they
+  // would have paged (the week's report says it only on Monday).
+  const monitor = settings.stream.enabled ? new StreamMonitor(profile, settings.stream) : null;
+  const streamStates = new Map<string, StreamState>();
   const sideAt = (timeInMs: number) =>
     timeInMs < scenario.drift.onsetInMs ? counts.model.beforeOnset : counts.model.afterOnset;
 
@@ -295,6 +312,14 @@ async function streamWeek(
       if (record.label !== null && record.prediction !== null) {
         side.labelled++;
         if (String(record.label) === record.prediction) side.correct++;
+      }
+    }
+    if (monitor) {
+      let state = streamStates.get(batch.partitionId);
+      if (!state) streamStates.set(batch.partitionId, (state = monitor.fresh()));
+      for (const alarm of monitor.observe(state, outputs.scored, batch.partitionId).alarms) {
+        if (counts.streamAlarms.some((a) => a.detector === alarm.detector && a.direction === alarm.direction)) continue;
+        counts.streamAlarms.push({ ...alarm, atInMs: processedAtInMs });
       }
     }
     blobs.deadLetters += outputs.deadLetterBlobs;

@@ -3,7 +3,8 @@
 // use (a test checks every metric referenced here against the code).
 // - to retrain and operators: drift magnitude above the retrain threshold; accuracy below the minimum.
 // - to operators: low-confidence rate (log alert, two consecutive periods), a spike of rejected or
-//   extraction-flagged events, dead-letter rate, function failures, no events scored (dead man's switch).
+//   extraction-flagged events, dead-letter rate, function failures, no events scored (dead man's switch), a stream
+//   detector's page (accuracy, score, entropy or decision share moved within minutes; the weekly job confirms).
 // Rule names end with the azd environment name, so two environments in one resource group keep their own rules.
 param location string
 param tags object
@@ -226,6 +227,41 @@ resource deadLetterRate 'Microsoft.Insights/metricAlerts@2026-01-01' = {
           timeAggregation: 'Average'
           operator: 'GreaterThan'
           threshold: monitoring.thresholds.maxDeadLetterRate
+          skipMetricValidation: true
+        }
+      ]
+    }
+    actions: [
+      { actionGroupId: operatorsActionGroupId }
+    ]
+  }
+}
+
+// A stream detector paged (scoreEvents, per partition; the 'Stream alarm: ' log line says which, on what numbers and
+// since which event). Each detector's threshold is calibrated to MRM_STREAM_FALSE_ALARM_EVENTS, so one page is worth
+// a look: Total above 0 in the window.
+resource streamAlarm 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${operatorRulePrefix}stream-alarm-${nameSuffix}'
+  location: 'global'
+  tags: tags
+  properties: {
+    severity: 2
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'streamAlarms'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: customMetricsNamespace
+          metricName: monitoring.metrics.streamAlarms
+          timeAggregation: 'Total'
+          operator: 'GreaterThan'
+          threshold: 0
           skipMetricValidation: true
         }
       ]

@@ -183,6 +183,16 @@ var appSettings = {
   MRM_PROFILE_RELOAD_CHECK_MS: ''
   MRM_INCLUDE_PROBABILITIES: ''
 
+  // stream detectors (scoreEvents)
+  MRM_STREAM_DETECTORS: ''
+  MRM_STREAM_WINDOW_EVENTS: ''
+  MRM_STREAM_MIN_DROP: ''
+  MRM_STREAM_FALSE_ALARM_EVENTS: ''
+  MRM_STREAM_REFERENCE_EVENTS: ''
+  MRM_STREAM_SHIFT: ''
+  MRM_STREAM_STATE_CONTAINER: containerNames.streamState
+  MRM_STREAM_SAVE_INTERVAL_MS: ''
+
   // drift (weeklyDrift)
   MRM_CAPTURE_CONTAINER: containerNames.capture
   MRM_CAPTURE_NAME_FORMAT: captureNameFormat

@@ -36,7 +36,7 @@ var queriedTables = ['AppMetrics']
 
 // What the app does with each data container: reads the captured events and the baseline (never rewrites them),
 // writes reports, its cache of per-blob drift profiles, dead letters, the webhook's claims and cooldowns, and the
-// audit log.
+// audit log, and the stream detectors' per-partition state.
 var appContainerRoles = [
   { container: containerNames.capture, role: storageBlobDataReader }
   { container: containerNames.baseline, role: storageBlobDataReader }
@@ -45,6 +45,7 @@ var appContainerRoles = [
   { container: containerNames.deadLetters, role: storageBlobDataContributor }
   { container: containerNames.webhookState, role: storageBlobDataContributor }
   { container: containerNames.audit, role: storageBlobDataContributor }
+  { container: containerNames.streamState, role: storageBlobDataContributor }
 ]
 
 // The deployer uploads the baseline (`mrm baseline`) and reads reports and dead letters.

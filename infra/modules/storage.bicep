@@ -1,6 +1,6 @@
 // Two storage accounts, both without shared keys (Entra only):
 // - data: what the monitor reads and writes (Capture files, baseline, reports, drift cache, dead letters, webhook
-//   state, audit).
+//   state, audit, the stream detectors' per-partition state).
 //   Roles are granted per container (rbac.bicep), so the app can read but never rewrite the captured events or the
 //   baseline, and Capture can write only its own container.
 // - host: the Functions host's own storage (AzureWebJobsStorage: keys, leases, checkpoints, diagnostic events) and
@@ -23,6 +23,7 @@ var containerNames = {
   webhookState: 'webhook-state'
   audit: 'audit'
   driftCache: 'drift-cache'
+  streamState: 'streamstate'
 }
 
 // Storage Blob Data Contributor

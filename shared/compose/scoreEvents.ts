@@ -18,6 +18,10 @@ import type { BaselineProfile } from '../baseline/profile.js';
 import type { Scorer } from '../contracts/scorer.js';
 import type { ScoredRecord } from '../contracts/records.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
+import type { StateStore } from '../retraining/ports.js';
+import { BlobStateStore } from '../adapters/blobStateStore.js';
+import { PartitionDetectors } from '../stream/partitionDetectors.js';
+import { reportObservation } from '../stream/reportObservation.js';
 
 export interface ScoreEventsDependencies {
   settings: Settings;
@@ -26,6 +30,8 @@ export interface ScoreEventsDependencies {
   deadLetters: DeadLetterSink;
   scorer?: ((profile: BaselineProfile) => Scorer) | undefined;
   now?: () => number;
+  /** Where the stream detectors keep each partition's state; without it (or with MRM_STREAM_DETECTORS off) they do not run. */
+  streamStates?: StateStore | undefined;
 }
 
 /**
@@ -37,6 +43,9 @@ export interface ScoreEventsDependencies {
 export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
   const now = deps.now ?? (() => Date.now());
   let engine: ScoringEngine | undefined;
+  const stream = deps.settings.stream;
+  const detectors =
+    stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, { now }) : undefined;
   return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
     const bodies = Array.isArray(messages) ? messages : [messages];
     const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
@@ -104,6 +113,14 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     recordBatchMetrics(result.summary, deps.metrics);
     const callers = extractionCallersLine(result.summary, LOG_LINES.extractionFlaggedCallers);
     if (callers) context.warn(printable(callers));
+    if (detectors) {
+      try {
+        reportObservation(await detectors.observe(profile, result.scored), deps.metrics, context);
+      } catch (error) {
+        // The detectors watch the scoring; a bug of theirs must not cost a scored event.
+        context.error(printable(`Stream detectors failed on this batch: ${errorMessage(error)}`));
+      }
+    }
     const s = result.summary;
     context.log(
       `Batch of ${s.events}: ${s.accepted} accepted, ${s.flagged} flagged, ${s.review} for review, ${s.rejected} rejected, ` +
@@ -131,6 +148,7 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
         profiles: storage.profiles,
         metrics: new OtelMetrics(),
         deadLetters: storage.deadLetters,
+        streamStates: storage.streamStates,
         scorer: scorerFromSettings(settings, env, { onEvent: (message) => console.warn(printable(message)) }),
       });
     });
@@ -138,7 +156,10 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
   };
 }
 
-function storageFor(settings: Settings, env: Environment): { profiles: ProfileSource; deadLetters: DeadLetterSink } {
+function storageFor(
+  settings: Settings,
+  env: Environment,
+): { profiles: ProfileSource; deadLetters: DeadLetterSink; streamStates: StateStore } {
   try {
     const service = blobServiceClientFor(settings.core.storageConnection, env);
     return {
@@ -148,11 +169,18 @@ function storageFor(settings: Settings, env: Environment): { profiles: ProfileSo
         { reloadCheckInMs: settings.scoring.profileReloadCheckInMs },
       ),
       deadLetters: new BlobDeadLetterSink(service.getContainerClient(settings.scoring.deadLetterContainer)),
+      streamStates: new BlobStateStore(service.getContainerClient(settings.stream.stateContainer)),
     };
   } catch (error) {
     return {
       profiles: { current: () => Promise.reject(error) },
       deadLetters: { write: () => Promise.reject(error) },
+      streamStates: {
+        read: () => Promise.reject(error),
+        create: () => Promise.reject(error),
+        replace: () => Promise.reject(error),
+        remove: () => Promise.reject(error),
+      },
     };
   }
 }

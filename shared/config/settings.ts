@@ -4,6 +4,7 @@ import { coreSettings } from './sections/core.js';
 import { scoringSettings } from './sections/scoring.js';
 import { driftSettings } from './sections/drift.js';
 import { retrainingSettings } from './sections/retraining.js';
+import { streamSettings } from './sections/stream.js';
 
 /** Every setting of the app, grouped by the part that reads it. */
 export const settingSections = {
@@ -11,6 +12,7 @@ export const settingSections = {
   scoring: scoringSettings,
   drift: driftSettings,
   retraining: retrainingSettings,
+  stream: streamSettings,
 } as const;
 
 type Section = Record<string, SettingSpec<unknown>>;

@@ -132,6 +132,7 @@ describe('who gets what', () => {
       deadletters: 'Storage Blob Data Contributor',
       'webhook-state': 'Storage Blob Data Contributor',
       audit: 'Storage Blob Data Contributor',
+      streamstate: 'Storage Blob Data Contributor',
     });
   });
 

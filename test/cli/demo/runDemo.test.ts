@@ -172,6 +172,28 @@ describe('runDemo', () => {
     );
   });
 
+  it('says when the stream detectors paged against the drift onset, beside when the weekly report says it', async () => {
+    const p = ports();
+    // A model that turns wrong on every labelled event from the onset on (the fake scores every JSON body).
+    const wrongAfterOnset: ScoreEventsInvoker = {
+      async invoke(batch, processedAtInMs) {
+        const out = await acceptingScorer([]).invoke(batch, processedAtInMs);
+        const sentAt = new Map(batch.events.map((e) => [e.id, e.timeInMs] as const));
+        for (const r of out.scored) {
+          const wrong = (sentAt.get(r.id) ?? 0) >= scenario.drift.onsetInMs;
+          Object.assign(r, { prediction: '0', label: wrong ? 1 : 0, score: 0.1, confidence: 0.9, entropy: 0.33 });
+        }
+        return out;
+      },
+    };
+    const result = await runDemo({ ...p.value, scoreEvents: wrongAfterOnset }, { scenario, settings });
+    const first = result.counts.streamAlarms.find((a) => a.detector === 'errorCusum')!;
+    expect(first.atInMs).toBeGreaterThan(scenario.drift.onsetInMs);
+    expect(formatDemoSummary(result)).toMatch(
+      /^Stream {11}first pages: .*errorCusum \(up\) \d+\.\d h after the onset, partition \d.*; the weekly report says it \d+\.\d h after the onset$/m,
+    );
+  });
+
   it('refuses a report of another week (DEMO.WRONG_WEEK) rather than summarise the wrong data', async () => {
     const p = ports({ reportFrom: scenario.window.fromInMs - 7 * 86_400_000 });
     await expect(runDemo(p.value, { scenario, settings })).rejects.toMatchObject({ code: 'DEMO.WRONG_WEEK' });

@@ -119,6 +119,18 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
     expect(properties(silence).windowSize).toBe(monitoring.thresholds.noEventsWindow);
   });
 
+  it('pages the operators, and only them, when a stream detector fires', () => {
+    const rule = ruleFor('streamAlarms');
+    expect(criteria(rule)[0]).toMatchObject({
+      metricName: monitoring.metrics.streamAlarms,
+      timeAggregation: 'Total',
+      operator: 'GreaterThan',
+      threshold: 0,
+    });
+    expect(actionsText(rule)).toContain('operatorsActionGroupId');
+    expect(actionsText(rule)).not.toContain('retrainActionGroupId');
+  });
+
   // A metric alert evaluates only the data points that exist: silence has none, so `< 1` would never fire.
   it("keeps a dead man's switch that sees silence: a query that always returns one row, zero when nothing came", () => {
     const query = criteria(rules.find((r) => r.symbol === 'noEventsScored')!)[0]!.query as string;

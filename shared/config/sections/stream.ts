@@ -1,0 +1,59 @@
+import { container, flag, number } from '../setting.js';
+
+/** Settings of the stream detectors inside scoreEvents (and `mrm score`): drift-methods.md "Online". */
+export const streamSettings = {
+  enabled: flag(
+    'MRM_STREAM_DETECTORS',
+    'Run the stream detectors per partition inside scoreEvents: labelled-error window rule and CUSUM, score, entropy and non-ACCEPT share CUSUMs, and the estimated accuracy (CBPE).',
+    true,
+    ['scoreEvents'],
+  ),
+  windowEvents: number(
+    'MRM_STREAM_WINDOW_EVENTS',
+    "Labelled events per tumbling window of the windowed accuracy rule, and classifier events per estimated-accuracy window; an alarming detector stays silent for 10 windows of a partition's events.",
+    1000,
+    ['scoreEvents'],
+    { min: 30, max: 1_000_000, integer: true },
+  ),
+  minDrop: number(
+    'MRM_STREAM_MIN_DROP',
+    "Smallest accuracy drop below the baseline's held-out accuracy worth an alarm (the seed's 0.05); the error CUSUM is tuned to it.",
+    0.05,
+    ['scoreEvents'],
+    { min: 0.001, max: 0.5 },
+  ),
+  falseAlarmBudgetInEvents: number(
+    'MRM_STREAM_FALSE_ALARM_EVENTS',
+    'Expected events between false alarms of each detector on a stationary stream, per partition: every threshold is calibrated to it from the baseline.',
+    10_000_000,
+    ['scoreEvents'],
+    { min: 1000, integer: true },
+  ),
+  referenceEvents: number(
+    'MRM_STREAM_REFERENCE_EVENTS',
+    'Events of a partition from which the detectors learn a reference the baseline does not hold (entropy, the non-ACCEPT share, and the score when the baseline has none); no alarm from those detectors before.',
+    10_000,
+    ['scoreEvents'],
+    { min: 1000, integer: true },
+  ),
+  shift: number(
+    'MRM_STREAM_SHIFT',
+    "Rise or fall of an unlabelled indicator's rate (score above its baseline median, entropy, non-ACCEPT share) the CUSUMs are tuned to.",
+    0.05,
+    ['scoreEvents'],
+    { min: 0.005, max: 0.5 },
+  ),
+  stateContainer: container(
+    'MRM_STREAM_STATE_CONTAINER',
+    'Container the detectors keep their state in, one small JSON blob per partition, written with its ETag so that two instances never both write.',
+    'streamstate',
+    ['scoreEvents'],
+  ),
+  saveIntervalInMs: number(
+    'MRM_STREAM_SAVE_INTERVAL_MS',
+    "Least time between two saves of a partition's detector state, in milliseconds; a lost state costs at most this much evidence (delay), never a false alarm.",
+    30_000,
+    ['scoreEvents'],
+    { min: 0, integer: true },
+  ),
+} as const;

@@ -1,0 +1,414 @@
+import type { ScoredRecord } from '../contracts/records.js';
+import { baselineReference, type BaselineReference, type StreamBaseline } from './baselineReference.js';
+import {
+  designBernoulliCusum,
+  freshCusum,
+  stepCusum,
+  type BernoulliCusumDesign,
+  type CusumState,
+} from './bernoulliCusum.js';
+import { normalUpperQuantile } from './normalTail.js';
+import {
+  freshEstimateWindow,
+  freshStreamState,
+  parseStreamState,
+  REFERENCE_BINS,
+  type IndicatorState,
+  type StreamState,
+} from './streamState.js';
+import { designWindowRule, stepWindow, type WindowRuleDesign } from './windowedErrorRule.js';
+
+export interface StreamMonitorOptions {
+  /** Labelled events per tumbling window of the windowed rule, and classifier events per estimation window. */
+  windowEvents: number;
+  /** Smallest accuracy drop (error-rate rise) worth an alarm; also the rise the error CUSUM is tuned to. */
+  minDrop: number;
+  /** Expected events between false alarms of each detector on a stationary stream, per partition. */
+  falseAlarmBudgetInEvents: number;
+  /** Events of a partition from which a reference the baseline does not hold is learned. */
+  referenceEvents: number;
+  /** Rise (or fall) of an unlabelled indicator's rate the CUSUMs are tuned to. */
+  shift: number;
+}
+
+export type DetectorName = 'errorWindow' | 'errorCusum' | 'score' | 'entropy' | 'decisions' | 'estimatedAccuracy';
+export const DETECTORS: readonly DetectorName[] = [
+  'errorWindow',
+  'errorCusum',
+  'score',
+  'entropy',
+  'decisions',
+  'estimatedAccuracy',
+];
+
+/** What an on-call engineer is paged with: which detector, how far past its threshold, on what numbers, since when. */
+export interface StreamAlarm {
+  detector: DetectorName;
+  direction: 'up' | 'down';
+  partition: string;
+  /** The CUSUM's sum, the window's errors, or the estimated accuracy. */
+  statistic: number;
+  threshold: number;
+  /** The evidence: the events since the walk left zero (or the window), how many were hits, against which rate. */
+  window: { events: number; hits: number; rate: number; baseRate: number };
+  /** The event that started the evidence, and the one that tipped it. */
+  firstEventId: string | null;
+  lastEventId: string;
+  enqueuedTime: string | null;
+  /** Events of the partition seen by this state when it fired. */
+  atEvent: number;
+}
+
+/** Estimated accuracy of one window from the model's own probabilities, beside the realised one when labels came. */
+export interface AccuracyEstimate {
+  partition: string;
+  events: number;
+  estimatedAccuracy: number;
+  standardError: number;
+  /** What the model's probabilities promised on the held-out rows (the like-for-like reference). */
+  expectedAccuracy: number | null;
+  labelled: number;
+  realisedAccuracy: number | null;
+  valid: boolean;
+  invalidBecause: string[];
+  firstEventId: string | null;
+}
+
+export interface StreamObservation {
+  alarms: StreamAlarm[];
+  estimates: AccuracyEstimate[];
+}
+
+/**
+ * Baseline rates come from a sample: the in-control rate a walk is tuned to is the estimate plus this many standard
+ * errors, so the budget holds even when the true rate is one standard error above the estimate (2 would cost a
+ * tenth more delay; 0 would give the budget only even odds).
+ */
+const REFERENCE_Z = 1;
+/**
+ * A reference learned from a partition's first events is a smaller sample taken once per state, and a low draw would
+ * tilt every later run towards false alarms (seen at 1 standard error: 5 in 10M events): three standard errors.
+ */
+const LEARNED_REFERENCE_Z = 3;
+/**
+ * The second error walk is tuned to this share of the drop: the first catches an abrupt drop sooner, this one a slow
+ * slide (bench/stream.ts: 14k events instead of 17k into a 50k-event ramp). Each gets twice the budget.
+ */
+const SLOW_DROP_SHARE = 0.6;
+/** Held-out expected calibration error above which the model's probabilities cannot estimate its accuracy. */
+export const MAX_CALIBRATION_ERROR = 0.05;
+const MIN_LABELLED_FOR_CHECK = 30;
+/** Windows of events after an alarm during which the same detector and direction stay silent. */
+export const QUIET_WINDOWS = 10;
+const CONCEPT_DRIFT_Z = 3;
+
+interface IndicatorDesigns {
+  up: BernoulliCusumDesign | null;
+  down: BernoulliCusumDesign | null;
+}
+
+/**
+ * The stream detectors of one baseline profile: designs (thresholds calibrated to the false-alarm budget) are made
+ * once here; `observe` folds a partition's scored records into its state and returns the alarms they raise.
+ */
+export class StreamMonitor {
+  readonly reference: BaselineReference;
+  readonly errorWindow: WindowRuleDesign | null;
+  readonly errorCusum: BernoulliCusumDesign | null;
+  readonly errorCusumSlow: BernoulliCusumDesign | null;
+  private readonly designs = new Map<string, IndicatorDesigns>();
+  /** The hot path's lookup: by the reference object itself (a restored state's new objects go through `designs` once). */
+  private readonly designsByReference = new WeakMap<object, IndicatorDesigns>();
+  private readonly logClasses: number;
+  private readonly estimateZ: number;
+
+  constructor(
+    readonly profile: StreamBaseline,
+    readonly options: StreamMonitorOptions,
+  ) {
+    this.reference = baselineReference(profile);
+    const error = this.reference.error;
+    if (error) {
+      const base = conservativeRate(error.rate * error.labelled, error.labelled);
+      this.errorWindow = designWindowRule(
+        options.windowEvents,
+        base,
+        options.minDrop,
+        options.falseAlarmBudgetInEvents,
+      );
+      const budget = 2 * options.falseAlarmBudgetInEvents;
+      this.errorCusum = safeDesign(base, base + options.minDrop, budget);
+      this.errorCusumSlow = safeDesign(base, base + SLOW_DROP_SHARE * options.minDrop, budget);
+    } else {
+      this.errorWindow = null;
+      this.errorCusum = null;
+      this.errorCusumSlow = null;
+    }
+    this.logClasses = Math.log(Math.max(2, profile.heldOut.scoredBy.classes.length));
+    this.estimateZ = normalUpperQuantile(Math.min(0.5, options.windowEvents / options.falseAlarmBudgetInEvents));
+  }
+
+  fresh(): StreamState {
+    const score = this.reference.score;
+    return freshStreamState(this.profile.profileVersion, {
+      score: score ? { edge: score.edge, rate: score.shareAtOrAbove, events: score.count } : null,
+      decisions: null,
+    });
+  }
+
+  /** A stored state if it is one of this profile's, else a fresh one (a lost state costs delay, never an alarm). */
+  restore(value: unknown): { state: StreamState; restored: boolean } {
+    const state = parseStreamState(value, this.profile.profileVersion);
+    return state ? { state, restored: true } : { state: this.fresh(), restored: false };
+  }
+
+  /** The designs of an indicator's reference (both directions but for `decisions`, where only a rise matters). */
+  designsFor(indicator: IndicatorState, twoSided: boolean, learned: boolean): IndicatorDesigns | null {
+    const ref = indicator.reference;
+    if (!ref) return null;
+    const known = this.designsByReference.get(ref);
+    if (known) return known;
+    const key = `${ref.rate}|${ref.events}|${twoSided}|${learned}`;
+    let designs = this.designs.get(key);
+    if (!designs) {
+      const budget = this.options.falseAlarmBudgetInEvents * (twoSided ? 2 : 1);
+      const hits = ref.rate * ref.events;
+      const z = learned ? LEARNED_REFERENCE_Z : REFERENCE_Z;
+      const up = conservativeRate(hits, ref.events, z);
+      const down = conservativeRate(ref.events - hits, ref.events, z);
+      designs = {
+        up: safeDesign(up, up + this.options.shift, budget),
+        down: twoSided ? safeDesign(down, down + this.options.shift, budget) : null,
+      };
+      this.designs.set(key, designs);
+    }
+    this.designsByReference.set(ref, designs);
+    return designs;
+  }
+
+  observe(state: StreamState, records: readonly ScoredRecord[], partition: string): StreamObservation {
+    const raised: StreamAlarm[] = [];
+    const alarms = {
+      push: (alarm: StreamAlarm): void => {
+        // One page per detector and direction per quiet period: a drift that persists re-crosses the threshold
+        // every few hundred events, and the walk restarts each time so that its end is seen too.
+        const key = `${alarm.detector}.${alarm.direction}`;
+        if ((state.quietUntil[key] ?? 0) > state.events) return;
+        state.quietUntil[key] = state.events + this.options.windowEvents * QUIET_WINDOWS;
+        raised.push(alarm);
+      },
+    };
+    const estimates: AccuracyEstimate[] = [];
+    const estimate = state.estimate;
+    for (const r of records) {
+      state.events++;
+      let error: boolean | null = null;
+      // `!= null`-style checks: a record read back from a file may lack a field rather than carry null.
+      if (r.label !== null && r.label !== undefined && r.prediction !== null && r.prediction !== undefined) {
+        error = String(r.label) !== r.prediction;
+        if (this.errorWindow) {
+          const closed = stepWindow(state.errorWindow, this.errorWindow, error, r.id);
+          if (closed?.alarm) {
+            estimate.conceptDrift = true;
+            alarms.push({
+              detector: 'errorWindow',
+              direction: 'up',
+              partition,
+              statistic: closed.errors,
+              threshold: this.errorWindow.criticalErrors,
+              window: {
+                events: closed.events,
+                hits: closed.errors,
+                rate: closed.errors / closed.events,
+                baseRate: this.errorWindow.baseRate,
+              },
+              firstEventId: closed.firstId,
+              lastEventId: r.id,
+              enqueuedTime: r.enqueuedTime,
+              atEvent: state.events,
+            });
+          }
+        }
+        if (this.errorCusum && stepCusum(state.errorCusum, this.errorCusum, error, r.id)) {
+          estimate.conceptDrift = true;
+          alarms.push(cusumAlarm('errorCusum', 'up', state.errorCusum, this.errorCusum, partition, r, state.events));
+          state.errorCusum = freshCusum();
+        }
+        if (this.errorCusumSlow && stepCusum(state.errorCusumSlow, this.errorCusumSlow, error, r.id)) {
+          estimate.conceptDrift = true;
+          alarms.push(
+            cusumAlarm('errorCusum', 'up', state.errorCusumSlow, this.errorCusumSlow, partition, r, state.events),
+          );
+          state.errorCusumSlow = freshCusum();
+        }
+      }
+      if (typeof r.score === 'number') this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      if (typeof r.entropy === 'number')
+        this.stepIndicator(state, 'entropy', r.entropy / this.logClasses, true, partition, r, alarms);
+      this.stepIndicator(state, 'decisions', r.decision === 'ACCEPT' ? 0 : 1, false, partition, r, alarms);
+      if (typeof r.confidence === 'number') {
+        if (estimate.events === 0) estimate.firstId = r.id;
+        estimate.events++;
+        estimate.confidenceSum += r.confidence;
+        estimate.varianceSum += r.confidence * (1 - r.confidence);
+        if (error !== null) {
+          estimate.labelled++;
+          if (!error) estimate.correct++;
+        }
+        if (estimate.events >= this.options.windowEvents) {
+          const result = this.closeEstimate(state, partition);
+          estimates.push(result);
+          if (result.valid && result.expectedAccuracy !== null && this.estimateAlarms(result)) {
+            alarms.push({
+              detector: 'estimatedAccuracy',
+              direction: 'down',
+              partition,
+              statistic: result.estimatedAccuracy,
+              threshold: result.expectedAccuracy - this.options.minDrop,
+              window: {
+                events: result.events,
+                hits: Math.round(result.estimatedAccuracy * result.events),
+                rate: result.estimatedAccuracy,
+                baseRate: result.expectedAccuracy,
+              },
+              firstEventId: result.firstEventId,
+              lastEventId: r.id,
+              enqueuedTime: r.enqueuedTime,
+              atEvent: state.events,
+            });
+          }
+        }
+      }
+    }
+    return { alarms: raised, estimates };
+  }
+
+  private stepIndicator(
+    state: StreamState,
+    name: 'score' | 'entropy' | 'decisions',
+    value: number,
+    twoSided: boolean,
+    partition: string,
+    r: ScoredRecord,
+    alarms: { push(alarm: StreamAlarm): void },
+  ): void {
+    const indicator = state[name];
+    if (indicator.learning) {
+      learn(indicator, value, this.options.referenceEvents);
+      return;
+    }
+    const designs = this.designsFor(indicator, twoSided, name !== 'score' || this.reference.score === null);
+    if (!designs) return;
+    const hit = value >= indicator.reference!.edge;
+    if (designs.up && stepCusum(indicator.up, designs.up, hit, r.id)) {
+      alarms.push(cusumAlarm(name, 'up', indicator.up, designs.up, partition, r, state.events));
+      indicator.up = freshCusum();
+    }
+    if (designs.down && stepCusum(indicator.down, designs.down, !hit, r.id)) {
+      alarms.push(cusumAlarm(name, 'down', indicator.down, designs.down, partition, r, state.events));
+      indicator.down = freshCusum();
+    }
+  }
+
+  private closeEstimate(state: StreamState, partition: string): AccuracyEstimate {
+    const w = state.estimate;
+    const estimatedAccuracy = w.confidenceSum / w.events;
+    const standardError = Math.sqrt(w.varianceSum) / w.events;
+    const calibration = this.reference.calibration;
+    const invalidBecause: string[] = [];
+    if (!calibration) invalidBecause.push('CALIBRATION.UNKNOWN');
+    else if (calibration.expectedCalibrationError > MAX_CALIBRATION_ERROR) invalidBecause.push('CALIBRATION.POOR');
+    const realisedAccuracy = w.labelled > 0 ? w.correct / w.labelled : null;
+    // With labels enough in the window the realised accuracy tests the estimate directly (a covariate shift moves
+    // both alike); with too few, an alarm of the labelled detectors is the only sign that the premise broke.
+    if (w.labelled < MIN_LABELLED_FOR_CHECK) {
+      if (w.conceptDrift) invalidBecause.push('CONCEPT_DRIFT.LABELLED_ALARM');
+    } else if (realisedAccuracy !== null) {
+      const se = Math.sqrt(Math.max(estimatedAccuracy * (1 - estimatedAccuracy), 1e-6) / w.labelled);
+      if (Math.abs(realisedAccuracy - estimatedAccuracy) / se > CONCEPT_DRIFT_Z)
+        invalidBecause.push('CONCEPT_DRIFT.REALISED_DIFFERS');
+    }
+    const result: AccuracyEstimate = {
+      partition,
+      events: w.events,
+      estimatedAccuracy,
+      standardError,
+      expectedAccuracy: calibration?.expectedAccuracy ?? null,
+      labelled: w.labelled,
+      realisedAccuracy,
+      valid: invalidBecause.length === 0,
+      invalidBecause,
+      firstEventId: w.firstId,
+    };
+    Object.assign(w, freshEstimateWindow());
+    return result;
+  }
+
+  /** A material drop beyond the sampling error of both the window and the held-out reference. */
+  private estimateAlarms(e: AccuracyEstimate): boolean {
+    const expected = e.expectedAccuracy!;
+    const drop = expected - e.estimatedAccuracy;
+    if (drop < this.options.minDrop) return false;
+    const heldOut = this.reference.error?.labelled ?? 1;
+    const se = Math.sqrt(e.standardError ** 2 + (expected * (1 - expected)) / heldOut);
+    return drop / Math.max(se, 1e-12) >= this.estimateZ;
+  }
+}
+
+/** Agresti–Coull estimate of a rate plus z standard errors: the in-control rate a CUSUM is tuned to. */
+export function conservativeRate(hits: number, events: number, z = REFERENCE_Z): number {
+  const adjusted = (hits + 2) / (events + 4);
+  return Math.min(0.99, adjusted + z * Math.sqrt((adjusted * (1 - adjusted)) / (events + 4)));
+}
+
+function safeDesign(base: number, shifted: number, budget: number): BernoulliCusumDesign | null {
+  const target = Math.min(shifted, 0.999);
+  return target > base ? designBernoulliCusum(base, target, budget) : null;
+}
+
+function learn(indicator: IndicatorState, value: number, referenceEvents: number): void {
+  const counts = indicator.learning!;
+  const v = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+  counts[Math.min(REFERENCE_BINS - 1, Math.floor(v * REFERENCE_BINS))]!++;
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (n < referenceEvents) return;
+  // The bin edge whose share at or above it is nearest one half: the most informative indicator of a shift.
+  let best = { edge: 1 / REFERENCE_BINS, share: -1 };
+  let above = n;
+  for (let j = 1; j < REFERENCE_BINS; j++) {
+    above -= counts[j - 1]!;
+    const share = above / n;
+    if (best.share < 0 || Math.abs(share - 0.5) < Math.abs(best.share - 0.5))
+      best = { edge: j / REFERENCE_BINS, share };
+  }
+  indicator.learning = null;
+  indicator.reference = { edge: best.edge, rate: Math.min(0.99, Math.max(0.01, best.share)), events: n };
+}
+
+function cusumAlarm(
+  detector: DetectorName,
+  direction: 'up' | 'down',
+  walk: CusumState,
+  design: BernoulliCusumDesign,
+  partition: string,
+  r: ScoredRecord,
+  atEvent: number,
+): StreamAlarm {
+  return {
+    detector,
+    direction,
+    partition,
+    statistic: walk.sum,
+    threshold: design.threshold,
+    window: {
+      events: walk.events,
+      hits: walk.hits,
+      rate: walk.events > 0 ? walk.hits / walk.events : 0,
+      baseRate: design.baseRate,
+    },
+    firstEventId: walk.firstId,
+    lastEventId: r.id,
+    enqueuedTime: r.enqueuedTime,
+    atEvent,
+  };
+}
