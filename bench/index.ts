@@ -1,5 +1,6 @@
 import { benchCapture, formatCaptureFigures } from './capture.js';
 import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
+import { benchFastPaths, formatFastPathsFigures } from './fastPaths.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
 import { benchScoring, formatScoringFigures } from './scoring.js';
@@ -33,6 +34,10 @@ const capture = await benchCapture(
 );
 figures.capture = capture;
 for (const line of formatCaptureFigures(capture)) console.log(line);
+
+const fastPaths = await benchFastPaths(quick ? { events: 20_000, repeats: 1 } : {});
+figures.fastPaths = fastPaths;
+for (const line of formatFastPathsFigures(fastPaths)) console.log(line);
 
 figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
 console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);

@@ -2,16 +2,24 @@ import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
-import { CaptureRecordLayout, type CaptureRecordView } from './captureRecordLayout.js';
+import type { Implementation } from '../contracts/implementation.js';
+import { CaptureRecordLayout, type CaptureRecordView } from './fast/captureRecordLayout.js';
 import { CAPTURE_READER_SCHEMA, type CaptureRecord } from './captureSchema.js';
 
-export type { CaptureRecordView } from './captureRecordLayout.js';
+export type { CaptureRecordView } from './fast/captureRecordLayout.js';
 
 export interface CaptureFileDecoderOptions {
   /** Largest block (compressed or not) held in memory at once; a larger one skips the file. Default 128 MiB. */
   maxBlockSizeInBytes?: number;
   /** Largest header (schema and metadata). Default 1 MiB. */
   maxHeaderSizeInBytes?: number;
+  /**
+   * How `ofViews` reads the records of a block. `plain`: avsc decodes each record with the writer schema resolved
+   * against the reader schema, and the view is built from the record. `fast` (the default): the three fields are read
+   * straight from the writer's byte layout (fast/captureRecordLayout.ts) and the body stays a view into the block;
+   * writers without a hand-read layout still take avsc. A contract suite holds both to avsc's records.
+   */
+  reading?: Implementation;
 }
 
 export interface CaptureFileSummary {
@@ -95,7 +103,7 @@ export class CaptureFileDecoder {
     options: CaptureFileDecoderOptions = {},
   ): CaptureFileDecoder {
     const decoder = new CaptureFileDecoder(viewOfRecord(onView), options);
-    decoder.onView = onView;
+    if ((options.reading ?? 'fast') === 'fast') decoder.onView = onView;
     return decoder;
   }
 

@@ -1,9 +1,8 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
-import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import { emptyProfile, mergeProfiles, type DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
-import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
+import { foldCaptureBlob, type CapturedHub, type FoldCaptureOptions } from './foldCaptureBlob.js';
 import type { DriftWindow } from './driftWindow.js';
 import type { BlobProfileKey, CachedBlobOutcome, CaptureSource, Clock, DriftProgress, ProfileCache } from './ports.js';
 
@@ -44,7 +43,8 @@ export interface ProfileWindowRequest {
   concurrency?: number;
   /** Clock time after which no new blob is started (in-flight ones finish). Default: none. */
   deadlineInMs?: number;
-  decoder?: CaptureFileDecoderOptions;
+  /** Limits of the Capture decoder, and which implementations read the files and bodies (fast by default). */
+  decoder?: FoldCaptureOptions;
 }
 
 export interface ProfileWindowDeps {

@@ -1,6 +1,6 @@
-import type { BaselineFeature } from '../baseline/profile.js';
-import { SCANNED_KIND, type ScannedFeatures } from '../json/scannedFeatures.js';
-import type { FeatureValue } from '../contracts/records.js';
+import type { BaselineFeature } from '../../baseline/profile.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
+import type { FeatureValue } from '../../contracts/records.js';
 
 export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, FeatureValue>;
 

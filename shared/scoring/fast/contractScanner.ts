@@ -1,4 +1,4 @@
-import type { BaselineFeature } from '../baseline/profile.js';
+import type { BaselineFeature } from '../../baseline/profile.js';
 import {
   CLOSE_BRACE,
   COLON,
@@ -12,10 +12,10 @@ import {
   OPEN_BRACE,
   QUOTE,
   ZERO,
-} from '../json/jsonByteScanner.js';
-import { SCANNED_KIND } from '../json/scannedFeatures.js';
+} from '../../json/jsonByteScanner.js';
+import { SCANNED_KIND } from '../../json/scannedFeatures.js';
 import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featureObjectBuilder.js';
-import type { InputEvent } from '../contracts/records.js';
+import type { InputEvent } from '../../contracts/records.js';
 
 const KEY = {
   id: Buffer.from('"id"'),

@@ -1,4 +1,4 @@
-import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../../json/scannedFeatures.js';
 import {
   CLOSE_BRACE,
   COLON,
@@ -12,7 +12,7 @@ import {
   OPEN_BRACE,
   QUOTE,
   ZERO,
-} from '../../json/jsonByteScanner.js';
+} from '../../../json/jsonByteScanner.js';
 
 const ABSENT = SCANNED_KIND.absent;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BaselineFeature } from '../../../shared/baseline/profile.js';
-import { SCANNED_KIND, type ScannedFeatures } from '../../../shared/json/scannedFeatures.js';
-import { compileFeatureObjectBuilder } from '../../../shared/scoring/featureObjectBuilder.js';
+import type { BaselineFeature } from '../../../../shared/baseline/profile.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../../../shared/json/scannedFeatures.js';
+import { compileFeatureObjectBuilder } from '../../../../shared/scoring/fast/featureObjectBuilder.js';
 
 function scanned(entries: Array<[kind: number, value: number | string | undefined]>): ScannedFeatures {
   return {

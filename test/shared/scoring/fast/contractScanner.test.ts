@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { BaselineFeature } from '../../../shared/baseline/profile.js';
-import { ContractScanner } from '../../../shared/scoring/contractScanner.js';
-import { compileEventContract } from '../../../shared/scoring/eventContract.js';
-import { EDGE_NUMBER_TEXTS } from '../../helpers/numberEdges.js';
+import type { BaselineFeature } from '../../../../shared/baseline/profile.js';
+import { ContractScanner } from '../../../../shared/scoring/fast/contractScanner.js';
+import { compileEventContract } from '../../../../shared/scoring/eventContract.js';
+import { EDGE_NUMBER_TEXTS } from '../../../helpers/numberEdges.js';
 
 const FEATURES: BaselineFeature[] = [
   { name: 'amount', type: 'numeric' },
@@ -12,7 +12,12 @@ const FEATURES: BaselineFeature[] = [
   { name: 'f0', type: 'numeric' },
 ];
 const MAX_STRING_LENGTH = 12;
-const contract = compileEventContract(FEATURES, { maxBodyBytes: 1 << 20, maxStringLength: MAX_STRING_LENGTH });
+/** The reference: a body as text, which JSON.parse and the schema read whatever the decoding of bytes. */
+const contract = compileEventContract(FEATURES, {
+  maxBodyBytes: 1 << 20,
+  maxStringLength: MAX_STRING_LENGTH,
+  decoding: 'plain',
+});
 
 /** A decoded body as scoring reads it: the contract's fields (other top-level keys are allowed and never read). */
 function outcome(decoded: ReturnType<typeof contract.decode>): unknown {
@@ -110,16 +115,24 @@ const bodyText = fc
     return `${s}{${top.join(`,${s}`)}}${s}`;
   });
 
-describe('ContractScanner', () => {
-  it('gives the contract the same answer for a body’s bytes (scanned) as for its text (JSON.parse and the schema)', () => {
-    // Text bodies never take the scanner; bytes take it whenever it vouches for them.
+// The contract of body decoding, run against both implementations: UTF-8 decoding, JSON.parse and the schema
+// (plain), and the byte scanner in front of them (fast). A body's bytes must get the answer its text gets.
+describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of bytes', (decoding) => {
+  const subject = compileEventContract(FEATURES, {
+    maxBodyBytes: 1 << 20,
+    maxStringLength: MAX_STRING_LENGTH,
+    decoding,
+  });
+
+  it('gives a body’s bytes the answer its text gets (JSON.parse and the schema)', () => {
+    // The scanner counts the bodies the fast path takes, so that the generator is seen to reach it.
     const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
     let vouched = 0;
     fc.assert(
       fc.property(bodyText, (body) => {
         const bytes = Buffer.from(body);
         if (scanner.scan(bytes) !== undefined) vouched++;
-        expect(outcome(contract.decode(bytes))).toStrictEqual(outcome(contract.decode(body)));
+        expect(outcome(subject.decode(bytes))).toStrictEqual(outcome(contract.decode(body)));
       }),
       { numRuns: 4000 },
     );
@@ -145,7 +158,7 @@ describe('ContractScanner', () => {
           const features = NAMES.map((name, i) => `"${name}":${name === 'channel' ? '"web"' : values[i]}`).join(',');
           const body = `{"id":"e-1","features":{${features}}}${after}`;
           if (scanner.scan(Buffer.from(body)) !== undefined) vouched++;
-          expect(outcome(contract.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
+          expect(outcome(subject.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
         },
       ),
       { numRuns: 3000 },
@@ -155,21 +168,20 @@ describe('ContractScanner', () => {
 
   it('reads a profile of numbers only straight through, and a body cut anywhere as the general path does', () => {
     const numeric: BaselineFeature[] = ['a', 'b', 'c'].map((name) => ({ name, type: 'numeric' }));
-    const numericContract = compileEventContract(numeric, { maxBodyBytes: 1 << 20 });
+    const numericContract = compileEventContract(numeric, { maxBodyBytes: 1 << 20, decoding });
+    const reference = compileEventContract(numeric, { maxBodyBytes: 1 << 20, decoding: 'plain' });
     const body = '{"id":"e","features":{"a":-1.25,"b":0,"c":123456789012345}}';
-    expect(new ContractScanner(numeric, 256).scan(Buffer.from(body))?.features).toStrictEqual({
-      a: -1.25,
-      b: 0,
-      c: 123456789012345,
+    expect(outcome(numericContract.decode(Buffer.from(body)))).toStrictEqual({
+      id: 'e',
+      features: { a: -1.25, b: 0, c: 123456789012345 },
     });
     for (let cut = 0; cut < body.length; cut++) {
       const part = body.slice(0, cut);
-      expect(outcome(numericContract.decode(Buffer.from(part)))).toStrictEqual(outcome(numericContract.decode(part)));
+      expect(outcome(numericContract.decode(Buffer.from(part)))).toStrictEqual(outcome(reference.decode(part)));
     }
   });
 
   it('gives each event its own timestamp, whether it repeats the last one or differs from it in any character', () => {
-    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
     const body = (timestamp: string) =>
       Buffer.from(`{"id":"e","timestamp":"${timestamp}","features":{"amount":1,"hour":2,"channel":"w","f0":1}}`);
     const timestamps = [
@@ -182,15 +194,16 @@ describe('ContractScanner', () => {
       '2026-11-10T12:00:01',
       '2026-11-10T12:00:02',
     ];
-    for (const timestamp of timestamps) expect(scanner.scan(body(timestamp))?.timestamp).toBe(timestamp);
+    for (const timestamp of timestamps) {
+      expect(outcome(subject.decode(body(timestamp)))).toMatchObject({ id: 'e', timestamp });
+    }
   });
 
   it('reads a well-formed event, whitespace, extra keys and nulls included', () => {
-    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
     const body =
       ' { "trace": {"a": [1, "x"]}, "id" : "e-1", "callerId":"c-9", "timestamp":"2026-11-10T12:00:00Z",\n' +
       '"features": {"hour": 3, "amount": -0.25e1, "channel": null, "f0": -0}, "label": "yes" } ';
-    expect(scanner.scan(Buffer.from(body))).toStrictEqual({
+    expect(outcome(subject.decode(Buffer.from(body)))).toStrictEqual({
       id: 'e-1',
       callerId: 'c-9',
       timestamp: '2026-11-10T12:00:00Z',
@@ -199,6 +212,17 @@ describe('ContractScanner', () => {
     });
   });
 
+  it('names bytes that are not UTF-8', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"id":"e'),
+      Buffer.from([0xff]),
+      Buffer.from('","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'),
+    ]);
+    expect(outcome(subject.decode(body))).toBe('EVENT.NOT_UTF8');
+  });
+});
+
+describe('ContractScanner', () => {
   it.each([
     ['a missing feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w"}}'],
     ['an unknown feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1,"x":1}}'],
@@ -219,14 +243,13 @@ describe('ContractScanner', () => {
     expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(Buffer.from(body))).toBeUndefined();
   });
 
-  it('leaves bytes that are not UTF-8 to the general path, which names them', () => {
+  it('leaves bytes that are not UTF-8 to the plain path', () => {
     const body = Buffer.concat([
       Buffer.from('{"id":"e'),
       Buffer.from([0xff]),
       Buffer.from('","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'),
     ]);
     expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(body)).toBeUndefined();
-    expect(outcome(contract.decode(body))).toBe('EVENT.NOT_UTF8');
   });
 
   it('keeps a feature called __proto__ as a feature, as JSON.parse does, not as the prototype', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventBodyScanner } from '../../../../shared/drift/run/eventBodyScanner.js';
-import { EDGE_NUMBER_TEXTS } from '../../../helpers/numberEdges.js';
+import { EventBodyScanner } from '../../../../../shared/drift/run/fast/eventBodyScanner.js';
+import { EDGE_NUMBER_TEXTS } from '../../../../helpers/numberEdges.js';
 
 const NAMES = ['amount', 'hour', 'channel', 'é-名', 'quote"d', 'back\\slash', 'f0'];
 
