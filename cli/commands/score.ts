@@ -79,7 +79,7 @@ export async function runScore(args: ScoreArguments, env: Environment = process.
 
   const flush = async () => {
     if (bodies.length === 0) return;
-    const result = await scoreBatch(engine, bodies, metadata, { now: () => Date.now() });
+    const result = await scoreBatch(engine, bodies, metadata, { nowInMs: () => Date.now() });
     totals.events += bodies.length;
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;

@@ -84,7 +84,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
     ),
     metrics: noMetrics,
     deadLetters,
-    now: () => scoringNow,
+    clock: { nowInMs: () => scoringNow },
   });
   let invocation = 0;
   const scoreEvents: ScoreEventsInvoker = {
@@ -159,7 +159,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
   let webhookNow = 0;
   const retrainService = buildRetrainService(settings, env, {
     dryRun: true,
-    clock: { now: () => new Date(webhookNow) },
+    clock: { nowInMs: () => webhookNow },
   });
   const retrainHandler = retrainModule.createRetrainHandler(() => retrainService);
   const retrainWebhook: RetrainWebhookInvoker = {

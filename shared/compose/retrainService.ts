@@ -17,6 +17,7 @@ import { DryRunSubmitter } from '../adapters/dryRunSubmitter.js';
 import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from '../adapters/entraTokenVerifier.js';
 import { JobTemplateSource } from '../adapters/jobTemplateSource.js';
 import { PipelineEndpointInvoker } from '../adapters/pipelineEndpointInvoker.js';
+import { systemClock } from './systemClock.js';
 import { auditEntryOf, responseOf } from './retrainResponse.js';
 
 /** Edges a caller may replace: tests hand in a fake credential and an agent trusting their loopback CA. */
@@ -39,8 +40,6 @@ export interface RetrainService {
   readonly audit: BlobAuditLog;
 }
 
-const systemClock: Clock = { now: () => new Date() };
-
 /** Wires the retraining use case to storage, ARM, Azure ML and Entra from validated settings. */
 export function buildRetrainService(
   settings: Settings,
@@ -49,7 +48,6 @@ export function buildRetrainService(
 ): RetrainService {
   const r = settings.retraining;
   const clock = overrides.clock ?? systemClock;
-  const now = () => clock.now().getTime();
   const dryRun = isDryRun(settings, overrides.dryRun);
   const blobService = blobServiceClientFor(settings.core.storageConnection, env);
   const state = new BlobStateStore(blobService.getContainerClient(r.stateContainer));
@@ -71,7 +69,7 @@ export function buildRetrainService(
           apiVersion: r.jobsApiVersion,
           timeoutInMs: r.armTimeoutInMs,
           credential: lazyCredential(identity),
-          now,
+          clock,
           ...(agent ? { agent } : {}),
         })
       : r.mode === 'pipeline-endpoint' && r.pipelineEndpointUrl
@@ -79,7 +77,7 @@ export function buildRetrainService(
             endpointUrl: r.pipelineEndpointUrl,
             timeoutInMs: r.armTimeoutInMs,
             credential: lazyCredential(identity),
-            now,
+            clock,
             ...(agent ? { agent } : {}),
           })
         : undefined;
@@ -128,14 +126,14 @@ export function buildRetrainService(
       blobService,
       baseDirectory: overrides.baseDirectory ?? process.cwd(),
       cacheInMs: 60_000,
-      now,
+      clock,
     }),
     ruleTags: new ArmRuleTagReader({
       armEndpoint: r.armEndpoint!,
       credential: lazyCredential(identity),
       cacheInMs: r.ruleTagCacheInSeconds * 1000,
       timeoutInMs: r.armTimeoutInMs,
-      now,
+      clock,
       ...(agent ? { agent } : {}),
     }),
     clock,
@@ -164,7 +162,7 @@ function auditedRetrain(
     const outcome = await decide(body);
     const response = responseOf(outcome);
     if (outcome.kind === 'bad_input') return response;
-    const entry = auditEntryOf(outcome, response.status, clock.now(), dryRun);
+    const entry = auditEntryOf(outcome, response.status, new Date(clock.nowInMs()), dryRun);
     try {
       await audit.append(entry);
     } catch (error) {

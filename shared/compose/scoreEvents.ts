@@ -17,6 +17,8 @@ import type { DeadLetterSink } from '../scoring/deadLetterSink.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { Scorer } from '../contracts/scorer.js';
 import type { ScoredRecord } from '../contracts/records.js';
+import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './systemClock.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface ScoreEventsDependencies {
@@ -25,7 +27,7 @@ export interface ScoreEventsDependencies {
   metrics: MetricsPort;
   deadLetters: DeadLetterSink;
   scorer?: ((profile: BaselineProfile) => Scorer) | undefined;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -35,14 +37,14 @@ export interface ScoreEventsDependencies {
  * retry policy runs the batch again rather than the checkpoint moving past events kept nowhere.
  */
 export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
-  const now = deps.now ?? (() => Date.now());
+  const clock = deps.clock ?? systemClock;
   let engine: ScoringEngine | undefined;
   return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
     const bodies = Array.isArray(messages) ? messages : [messages];
     const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
     const store = async (letters: readonly DeadLetter[]): Promise<void> => {
       try {
-        await deps.deadLetters.write(letters, { first: metadata[0], atInMs: now() });
+        await deps.deadLetters.write(letters, { first: metadata[0], atInMs: clock.nowInMs() });
       } catch (error) {
         context.error(printable(`Failing the batch so that it is retried: ${errorMessage(error)}`));
         throw error;
@@ -51,7 +53,7 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     const deadLetterAll = async (reason: string, error: unknown): Promise<ScoredRecord[]> => {
       const kind = kindOf(error);
       const cause = { reason, message: errorMessage(error), replayable: kind !== 'bad-input' };
-      const at = new Date(now()).toISOString();
+      const at = new Date(clock.nowInMs()).toISOString();
       const profileVersion = engine?.profileVersion ?? 'none';
       const letters = bodies.map((body, i) => deadLetterOf(body, metadata[i]!, cause, profileVersion, at));
       context.error(
@@ -93,7 +95,7 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     }
     let result: Awaited<ReturnType<typeof scoreBatch>>;
     try {
-      result = await scoreBatch(engine, bodies, metadata, { now });
+      result = await scoreBatch(engine, bodies, metadata, clock);
     } catch (error) {
       // scoreBatch catches per event; reaching here is a bug, and the batch must still not be lost.
       return deadLetterAll('INTERNAL.ERROR', error);

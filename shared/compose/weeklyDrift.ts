@@ -23,6 +23,7 @@ import type {
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
+import { systemClock } from './systemClock.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {
@@ -165,7 +166,7 @@ export function weeklyDriftDependencies(
           clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential(),
         )
       : undefined,
-    clock: { nowInMs: () => Date.now() },
+    clock: systemClock,
     flush: flushTelemetry,
   };
 }

@@ -6,6 +6,7 @@ import { VALIDATION_CODES } from './inputValidator.js';
 import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
 import type { ModelKind } from '../contracts/records.js';
 import type { Scorer, ScoreRequest } from '../contracts/scorer.js';
+import type { Clock } from '../contracts/clock.js';
 import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
 import { protectProbabilities, type OutputProtection } from './outputProtection.js';
 import { deadLetterOf, type DeadLetter } from './deadLetter.js';
@@ -50,9 +51,9 @@ export async function scoreBatch(
   engine: ScoringEngine,
   bodies: readonly unknown[],
   metadata: readonly EventMetadata[],
-  clock: { now(): number },
+  clock: Clock,
 ): Promise<BatchResult> {
-  const startedAt = clock.now();
+  const startedAt = clock.nowInMs();
   const scoredAt = new Date(startedAt).toISOString();
   const slots: Array<ScoredRecord | DeadLetter | undefined> = new Array(bodies.length);
   const deadLetter = (
@@ -124,7 +125,7 @@ export async function scoreBatch(
     }
   }
 
-  const scorerStartedAt = clock.now();
+  const scorerStartedAt = clock.nowInMs();
   const requests: ScoreRequest[] = pending.map((p) => ({
     id: p.event.id,
     features: p.validated.sanitised,
@@ -141,7 +142,7 @@ export async function scoreBatch(
     };
     outcomes = requests.map(() => failure);
   }
-  const scorerLatencyInMs = clock.now() - scorerStartedAt;
+  const scorerLatencyInMs = clock.nowInMs() - scorerStartedAt;
 
   for (let k = 0; k < pending.length; k++) {
     const p = pending[k]!;
@@ -180,7 +181,7 @@ export async function scoreBatch(
   }
   const summary = summariseBatch(scored, deadLetters, {
     events: bodies.length,
-    batchLatencyInMs: clock.now() - startedAt,
+    batchLatencyInMs: clock.nowInMs() - startedAt,
     scorerLatencyInMs: requests.length > 0 ? scorerLatencyInMs : null,
     minConfidence: engine.confidence.minConfidence,
   });

@@ -84,7 +84,7 @@ describe('scoreEvents handler', () => {
       profiles: new BlobProfileSource(container, 'profile.json', { reloadCheckInMs: 0 }),
       metrics,
       deadLetters: dead.sink,
-      now: () => Date.parse('2026-11-10T12:00:01Z'),
+      clock: { nowInMs: () => Date.parse('2026-11-10T12:00:01Z') },
     });
     return { container, metrics, handler, dead };
   }

@@ -46,9 +46,7 @@ export interface ProfileCache {
 
 export const noProfileCache: ProfileCache = { get: async () => undefined, put: async () => undefined };
 
-export interface Clock {
-  nowInMs(): number;
-}
+export type { Clock } from '../../contracts/clock.js';
 
 /** Progress of one run, for logs (function) and the progress bar (CLI). */
 export interface DriftProgress {
