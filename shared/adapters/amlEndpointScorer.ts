@@ -372,7 +372,9 @@ export class AmlEndpointScorer implements Scorer {
         baseDelayInMs: this.retryBaseDelayInMs,
         maxDelayInMs: this.maxRetryWaitInMs,
         retryAfterInMs:
-          attempt.kind === 'answer' ? retryAfterInMs((name) => attempt.headers.get(name), this.clock.nowInMs()) : undefined,
+          attempt.kind === 'answer'
+            ? retryAfterInMs((name) => attempt.headers.get(name), this.clock.nowInMs())
+            : undefined,
         random: this.random,
       });
       try {

@@ -60,7 +60,10 @@ export class PipelineEndpointInvoker implements RetrainSubmitter {
     }
     const what = `The pipeline endpoint refused the invocation (${armErrorText(response)})`;
     if (status === 429 || status >= 500) {
-      const retryAfter = retryAfterSeconds(response.headers['retry-after'], this.options.clock?.nowInMs() ?? Date.now());
+      const retryAfter = retryAfterSeconds(
+        response.headers['retry-after'],
+        this.options.clock?.nowInMs() ?? Date.now(),
+      );
       return {
         kind: 'retryable',
         message: `${what}; will retry`,

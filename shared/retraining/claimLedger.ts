@@ -102,7 +102,12 @@ export class ClaimLedger {
   /** Records the final decision; replays of the alert then answer `duplicate`. */
   async decide(claim: HeldClaim, state: 'retraining_triggered' | 'cooldown', reason: string): Promise<void> {
     const name = this.nameOf(claim.record.claimKey);
-    const decided: ClaimRecord = { ...claim.record, state, decidedAt: new Date(this.clock.nowInMs()).toISOString(), reason };
+    const decided: ClaimRecord = {
+      ...claim.record,
+      state,
+      decidedAt: new Date(this.clock.nowInMs()).toISOString(),
+      reason,
+    };
     if ((await this.store.replace(name, decided, claim.etag)).ok) return;
     // Our lease ran out and a retry took the claim over: it submits the same job name, so recording ours is still true.
     for (let race = 0; race < MAX_RACES; race++) {

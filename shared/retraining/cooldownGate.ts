@@ -109,7 +109,11 @@ export class CooldownGate {
   /** Our job was submitted (or found submitted): the cooldown counts from now. */
   async started(entry: CooldownEntry | undefined): Promise<void> {
     if (!entry) return;
-    const started = { claimKey: entry.claimKey, jobName: entry.jobName, startedAt: new Date(this.clock.nowInMs()).toISOString() };
+    const started = {
+      claimKey: entry.claimKey,
+      jobName: entry.jobName,
+      startedAt: new Date(this.clock.nowInMs()).toISOString(),
+    };
     await this.settle(entry, (record) => ({
       model: record.model,
       started,

@@ -35,7 +35,8 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     if (this.openedAtInMs === undefined) return 'closed';
-    if (this.trialInFlight || this.options.clock.nowInMs() - this.openedAtInMs >= this.options.cooldownInMs) return 'half-open';
+    if (this.trialInFlight || this.options.clock.nowInMs() - this.openedAtInMs >= this.options.cooldownInMs)
+      return 'half-open';
     return 'open';
   }
 
