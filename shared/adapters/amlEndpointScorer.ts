@@ -11,7 +11,8 @@ import { isRetryableStatus, retryAfterInMs, retryDelayInMs } from '../scoring/am
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from '../scoring/aml/circuitBreaker.js';
 import { TokenCache } from '../scoring/aml/tokenCache.js';
 import type { Clock } from '../contracts/clock.js';
-import { chunksOf, mapWithConcurrency } from '../scoring/aml/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency.js';
+import { chunksOf } from '../scoring/aml/chunksOf.js';
 
 export type AmlAuth = { kind: 'key'; key: string } | { kind: 'entra'; credential: TokenCredential };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskPool } from '../../../cli/demo/taskPool.js';
+import { TaskPool } from '../../../shared/concurrency/taskPool.js';
 
 const tick = (ms = 1) => new Promise((resolve) => setTimeout(resolve, ms));
 
