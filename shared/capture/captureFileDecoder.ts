@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
+import { readVarint, VARINT_TRUNCATED, zigZag } from '../binary/varint.js';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
 import type { Implementation } from '../contracts/implementation.js';
@@ -446,19 +447,10 @@ function firstLine(text: string): string {
 
 /** Zig-zag varint long (Avro `long`), exact up to 2^53; `undefined` when the buffer ends inside it. */
 function readLong(buffer: Buffer, cursor: { pos: number }): number | undefined {
-  let pos = cursor.pos;
-  let value = 0;
-  let factor = 1;
-  for (let shift = 0; shift < 70; shift += 7) {
-    if (pos >= buffer.length) return undefined;
-    const byte = buffer[pos++]!;
-    value += (byte & 0x7f) * factor;
-    factor *= 128;
-    if ((byte & 0x80) === 0) {
-      cursor.pos = pos;
-      return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-    }
-  }
+  const first = buffer[cursor.pos];
+  const value = readVarint(buffer, cursor, buffer.length);
+  if (value >= 0) return zigZag(value, first!);
+  if (value === VARINT_TRUNCATED) return undefined;
   throw new DecodeFailure({
     kind: 'bad-input',
     code: CAPTURE_FAILURES.corrupt,

@@ -1,4 +1,5 @@
 import type avro from 'avsc';
+import { readVarint, VARINT_TOO_LONG, zigZag } from '../../binary/varint.js';
 
 /**
  * One record as positions in its block, for readers that want the body's bytes (the weekly fold): no string of the
@@ -23,37 +24,17 @@ class BlockCursor {
 
   /** Zig-zag varint (Avro int and long), exact up to 2^53. */
   long(): number {
-    const buf = this.buf;
-    const end = this.end;
-    let pos = this.pos;
-    if (pos >= end) {
-      this.pos = end + 1;
+    const pos = this.pos;
+    if (pos >= this.end) {
+      this.pos = this.end + 1;
       return 0;
     }
-    let byte = buf[pos++]!;
-    // The zig-zag sign is the lowest bit, all in the first byte: no modulo of the (double) value, which V8 computes
-    // with a call to fmod and which cost a third of the record decode.
-    const negative = byte & 1;
-    let value = byte & 0x7f;
-    if (byte >= 0x80) {
-      let factor = 128;
-      for (let read = 1; ; read++) {
-        if (read === 10) {
-          this.fail('varint longer than 10 bytes');
-          return 0;
-        }
-        if (pos >= end) {
-          this.pos = end + 1;
-          return 0;
-        }
-        byte = buf[pos++]!;
-        value += (byte & 0x7f) * factor;
-        if (byte < 0x80) break;
-        factor *= 128;
-      }
-    }
-    this.pos = pos;
-    return negative ? -(value + 1) / 2 : value / 2;
+    const first = this.buf[pos]!;
+    const value = readVarint(this.buf, this, this.end);
+    if (value >= 0) return zigZag(value, first);
+    if (value === VARINT_TOO_LONG) this.fail('varint longer than 10 bytes');
+    else this.pos = this.end + 1;
+    return 0;
   }
 
   /** Length of a bytes or string value; the cursor is left on its first byte. */
