@@ -1,34 +1,33 @@
 import type { BaselineFeature } from '../../baseline/profile.js';
 import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
+import { generateFunction, nameLiteral } from '../../codegen/generateFunction.js';
 import type { FeatureValue } from '../../contracts/records.js';
 
 export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, FeatureValue>;
-
-/** Above this many features the generic loop is used: a very long generated function is not optimised by V8. */
-const MAX_GENERATED_FEATURES = 512;
 
 /**
  * The features object of a scanned event: every baseline feature in profile order, a number or string where the
  * scan found one and null otherwise. It is compiled to one object literal (`{"f0": …, "f1": …}`): built that way an
  * object takes its final shape at once, where a copy of a template filled in by name goes through a keyed store per
  * feature that sees every name, and cost three times as much (measured: about 100 ns against 330 ns for 20 numbers).
- * Names enter the code only as JSON string literals, which are valid JavaScript string literals; a feature called
- * `__proto__`, which a literal would take as the prototype, gets the generic loop.
+ * A feature called `__proto__`, which a literal would take as the prototype, and wide profiles get the generic loop.
  */
 export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]): FeatureObjectBuilder {
   const names = features.map((f) => f.name);
-  if (names.length > MAX_GENERATED_FEATURES || names.includes('__proto__')) return genericBuilder(names);
+  if (names.includes('__proto__')) return genericBuilder(names);
   const members = features.map((feature, slot) => {
     const kind = feature.type === 'numeric' ? SCANNED_KIND.number : SCANNED_KIND.string;
     const source = feature.type === 'numeric' ? 'n' : 's';
-    return `${JSON.stringify(feature.name)}: k[${slot}] === ${kind} ? ${source}[${slot}] : null`;
+    return `${nameLiteral(feature.name)}: k[${slot}] === ${kind} ? ${source}[${slot}] : null`;
   });
-  // Generated from JSON string literals only (see above).
-  const build = new Function('k', 'n', 's', `"use strict"; return { ${members.join(', ')} };`) as (
-    kinds: Uint8Array,
-    numbers: Float64Array,
-    strings: ReadonlyArray<string | undefined>,
-  ) => Record<string, FeatureValue>;
+  const build = generateFunction<
+    (
+      kinds: Uint8Array,
+      numbers: Float64Array,
+      strings: ReadonlyArray<string | undefined>,
+    ) => Record<string, FeatureValue>
+  >(['k', 'n', 's'], `return { ${members.join(', ')} };`);
+  if (build === undefined) return genericBuilder(names);
   return (values) => build(values.kinds, values.numbers, values.strings);
 }
 
