@@ -8,7 +8,7 @@ import { BlobDeadLetterSink } from '../../shared/adapters/blobDeadLetterSink.js'
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { DeadLetterSink } from '../../shared/scoring/deadLetterSink.js';
 import { buildRetrainService } from '../../shared/compose/retrainService.js';
-import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
+import type { CapturedHub } from '../../shared/drift/run/types.js';
 import {
   noProfileCache,
   silentProgress,

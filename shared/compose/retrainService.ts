@@ -6,8 +6,8 @@ import type { AuditLog, Clock, Log, RetrainSubmitter } from '../retraining/ports
 import { isDryRun } from '../config/retrainingSettingsCheck.js';
 import { createRetrainUseCase, type RetrainOptions } from '../retraining/retrainUseCase.js';
 import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
-import { createWebhookGate, type WebhookRequest } from '../retraining/webhookGate.js';
-import type { WebhookResponse } from '../retraining/webhookResponse.js';
+import { createWebhookGate, type WebhookRequest } from './webhookGate.js';
+import type { WebhookResponse } from './webhookResponse.js';
 import { ArmJobSubmitter } from '../adapters/armJobSubmitter.js';
 import { ArmRuleTagReader } from '../adapters/armRuleTagReader.js';
 import { BlobAuditLog } from '../adapters/blobAuditLog.js';

@@ -10,9 +10,7 @@ import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
 import type { Implementation } from '../../contracts/implementation.js';
 import { EventBodyScanner } from './fast/eventBodyScanner.js';
-
-/** The two captured hubs: model inputs (data drift) and scored records (prediction and performance drift). */
-export type CapturedHub = 'events' | 'scored';
+import type { CapturedHub } from './types.js';
 
 /**
  * Reasons a body is not folded, counted per reason in the report. The EVENT.* codes are the event contract's (the

@@ -1,7 +1,7 @@
 import type { Result } from '../../errors.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import type { DatasetProfile } from '../profile.js';
-import type { CapturedHub } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';
 
 /** Where Capture blobs come from (Azure container or a local folder); listing follows the Capture name format. */

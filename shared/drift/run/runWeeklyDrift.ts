@@ -7,7 +7,8 @@ import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
 import type { Scorer } from '../../contracts/scorer.js';
 import type { DriftWindow } from './driftWindow.js';
-import type { CapturedHub, FoldCaptureOptions } from './foldCaptureBlob.js';
+import type { FoldCaptureOptions } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
 import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
-import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
+import { recordedRegistration, triggerBinding } from '../../helpers/functionsCoreFake.js';
+import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
 // The function file registers itself on import, as the host loads it.
 import '../../functions/scoreEvents.js';
-import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
-import { defaultSettings } from '../../shared/config/settings.js';
-import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
-import type { MetricKey } from '../../shared/telemetry/monitoring.js';
-import type { MetricsPort } from '../../shared/telemetry/metricsPort.js';
-import { freshContainer } from '../helpers/storage.js';
-import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
-import { azuriteDeadLetters } from '../faults/faultHelpers.js';
+import { BlobProfileSource } from '../../../shared/adapters/blobProfileSource.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import { scorerFromSettings } from '../../../shared/adapters/scorerFromSettings.js';
+import type { MetricKey } from '../../../shared/telemetry/monitoring.js';
+import type { MetricsPort } from '../../../shared/telemetry/metricsPort.js';
+import { freshContainer } from '../../helpers/storage.js';
+import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
+import { azuriteDeadLetters } from '../../faults/faultHelpers.js';
 
 class RecordingMetrics implements MetricsPort {
   readonly counts: Partial<Record<MetricKey, number>> = {};

@@ -6,7 +6,7 @@ async function loadWith(env: Record<string, string>): Promise<unknown> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    return await import('../../functions/retrainWebhook.js');
+    return await import('../../../functions/retrainWebhook.js');
   } finally {
     for (const key of Object.keys(env)) delete process.env[key];
     Object.assign(process.env, saved);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { blobService } from '../helpers/storage.js';
-import { alertFixture, type FixtureJson } from '../shared/retraining/fakes/alertFixtures.js';
-import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
+import { blobService } from '../../helpers/storage.js';
+import { alertFixture, type FixtureJson } from '../retraining/fakes/alertFixtures.js';
+import { startRetrainHarness, type RetrainHarness } from '../retraining/fakes/retrainHarness.js';
 
 describe('retrainWebhook routing, job requests and modes', () => {
   let harness: RetrainHarness;

@@ -1,10 +1,10 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRetrainHandler } from '../../shared/compose/retrainWebhook.js';
-import { alertFixtureText } from '../shared/retraining/fakes/alertFixtures.js';
-import { AUDIENCE, FakeEntra, TENANT } from '../shared/retraining/fakes/fakeEntra.js';
-import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
+import { createRetrainHandler } from '../../../shared/compose/retrainWebhook.js';
+import { alertFixtureText } from '../retraining/fakes/alertFixtures.js';
+import { AUDIENCE, FakeEntra, TENANT } from '../retraining/fakes/fakeEntra.js';
+import { startRetrainHarness, type RetrainHarness } from '../retraining/fakes/retrainHarness.js';
 
 function post(authorization?: string): HttpRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WebhookResponse } from '../../shared/retraining/webhookResponse.js';
-import { alertFixture, withAlertId } from '../shared/retraining/fakes/alertFixtures.js';
-import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
+import type { WebhookResponse } from '../../../shared/compose/webhookResponse.js';
+import { alertFixture, withAlertId } from '../retraining/fakes/alertFixtures.js';
+import { startRetrainHarness, type RetrainHarness } from '../retraining/fakes/retrainHarness.js';
 
 /** Runs `count` calls with at most `width` in flight at once. */
 async function inWaves<T>(count: number, width: number, call: (i: number) => Promise<T>): Promise<T[]> {
@@ -134,7 +134,7 @@ describe('retrainWebhook, exactly once', () => {
     const first = await harness.service.retrain(alert);
     expect(first.status).toBe(202);
     // Simulate the crash after ARM accepted the job but before the claim recorded it: put the claim back to "claimed".
-    const state = (await import('../helpers/storage.js'))
+    const state = (await import('../../helpers/storage.js'))
       .blobService()
       .getContainerClient(harness.settings.retraining.stateContainer);
     const claims = [];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
-import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
-import { defaultSettings } from '../../shared/config/settings.js';
-import { noMetrics } from '../../shared/telemetry/metricsPort.js';
-import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';
-import { ONNX_FIXTURES } from '../helpers/onnxFixtures.js';
-import { azuriteDeadLetters } from '../faults/faultHelpers.js';
+import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
+import { scorerFromSettings } from '../../../shared/adapters/scorerFromSettings.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import { noMetrics } from '../../../shared/telemetry/metricsPort.js';
+import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
+import { ONNX_FIXTURES } from '../../helpers/onnxFixtures.js';
+import { azuriteDeadLetters } from '../../faults/faultHelpers.js';
 import { join } from 'node:path';
 
 /** Shared libraries this process has loaded (each test file runs in a fresh process: vitest pool forks, isolated). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenVerifier } from '../../../shared/retraining/ports.js';
-import { createWebhookGate, type WebhookRequest } from '../../../shared/retraining/webhookGate.js';
-import type { WebhookResponse } from '../../../shared/retraining/webhookResponse.js';
+import { createWebhookGate, type WebhookRequest } from '../../../shared/compose/webhookGate.js';
+import type { WebhookResponse } from '../../../shared/compose/webhookResponse.js';
 
 function request(
   headers: Record<string, string>,

@@ -1,24 +1,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvocationContext, type Timer } from '@azure/functions';
 import type { ContainerClient } from '@azure/storage-blob';
-import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
-import { BlobProfileSource } from '../../shared/adapters/blobProfileSource.js';
-import { BlobProfileCache } from '../../shared/adapters/blobProfileCache.js';
-import { BlobReportSink } from '../../shared/adapters/blobReportSink.js';
-import { ContainerCaptureStore } from '../../shared/adapters/containerCaptureStore.js';
-import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
-import { captureSourceOf } from '../../shared/drift/run/captureSourceOf.js';
-import { defaultSettings } from '../../shared/config/settings.js';
-import { unwrap } from '../../shared/errors.js';
-import type { MetricKey } from '../../shared/telemetry/monitoring.js';
-import { transactionBaseline } from '../helpers/baselineFixture.js';
-import { freshContainer } from '../helpers/storage.js';
-import { captureName, encodeCaptureFile, eventRecords, upload } from '../shared/drift/run/fixtures/captureFixtures.js';
+import { recordedRegistration, triggerBinding } from '../../helpers/functionsCoreFake.js';
+import { BlobProfileSource } from '../../../shared/adapters/blobProfileSource.js';
+import { BlobProfileCache } from '../../../shared/adapters/blobProfileCache.js';
+import { BlobReportSink } from '../../../shared/adapters/blobReportSink.js';
+import { ContainerCaptureStore } from '../../../shared/adapters/containerCaptureStore.js';
+import { parseCaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
+import { captureSourceOf } from '../../../shared/drift/run/captureSourceOf.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import { unwrap } from '../../../shared/errors.js';
+import type { MetricKey } from '../../../shared/telemetry/monitoring.js';
+import { transactionBaseline } from '../../helpers/baselineFixture.js';
+import { freshContainer } from '../../helpers/storage.js';
+import { captureName, encodeCaptureFile, eventRecords, upload } from '../drift/run/fixtures/captureFixtures.js';
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
-const { weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../functions/weeklyDrift.js');
-const { createWeeklyDriftHandler } = await import('../../shared/compose/weeklyDrift.js');
+const { weeklyDriftSchedule, WEEKLY_DRIFT_RETRY } = await import('../../../functions/weeklyDrift.js');
+const { createWeeklyDriftHandler } = await import('../../../shared/compose/weeklyDrift.js');
 
 const TICK = Date.UTC(2024, 0, 22, 3);
 const WEEK_START = Date.UTC(2024, 0, 15);

@@ -1,4 +1,4 @@
-import type { Log, TokenVerifier } from './ports.js';
+import type { Log, TokenVerifier } from '../retraining/ports.js';
 import { errorResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
 /** The parts of an HTTP request the gate reads. */

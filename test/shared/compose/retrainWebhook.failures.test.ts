@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alertFixture } from '../shared/retraining/fakes/alertFixtures.js';
-import { startRetrainHarness, type RetrainHarness } from '../shared/retraining/fakes/retrainHarness.js';
-import { blobService } from '../helpers/storage.js';
+import { alertFixture } from '../retraining/fakes/alertFixtures.js';
+import { startRetrainHarness, type RetrainHarness } from '../retraining/fakes/retrainHarness.js';
+import { blobService } from '../../helpers/storage.js';
 
 const errorOf = (body: Record<string, unknown>) =>
   body.error as { code: string; message: string; settings?: string[]; setting?: string };

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InvocationContext } from '@azure/functions';
-import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
-import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js';
-import { buildBaseline } from '../../shared/baseline/buildBaseline.js';
-import type { BaselineProfile } from '../../shared/baseline/profile.js';
-import { defaultSettings } from '../../shared/config/settings.js';
-import type { ScoredRecord } from '../../shared/contracts/records.js';
-import { noMetrics } from '../../shared/telemetry/metricsPort.js';
-import { azuriteConnectionString, freshContainer } from '../helpers/storage.js';
-import { azuriteDeadLetters } from '../faults/faultHelpers.js';
-import { onnxBytes, onnxGolden, trainingTableFor, type OnnxGolden } from '../helpers/onnxFixtures.js';
+import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
+import { scorerFromSettings } from '../../../shared/adapters/scorerFromSettings.js';
+import { buildBaseline } from '../../../shared/baseline/buildBaseline.js';
+import type { BaselineProfile } from '../../../shared/baseline/profile.js';
+import { defaultSettings } from '../../../shared/config/settings.js';
+import type { ScoredRecord } from '../../../shared/contracts/records.js';
+import { noMetrics } from '../../../shared/telemetry/metricsPort.js';
+import { azuriteConnectionString, freshContainer } from '../../helpers/storage.js';
+import { azuriteDeadLetters } from '../../faults/faultHelpers.js';
+import { onnxBytes, onnxGolden, trainingTableFor, type OnnxGolden } from '../../helpers/onnxFixtures.js';
 
 const golden = onnxGolden('breast-cancer-logreg');
 const lgbm = onnxGolden('breast-cancer-lgbm');
