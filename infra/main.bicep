@@ -87,6 +87,10 @@ param driftSchedule string = '0 0 3 * * 1'
 @description('Model the retrain alert rules are tagged with (mrm-model tag); the webhook maps it to a job template.')
 param modelName string = 'default'
 
+@secure()
+@description('Azure ML endpoint key (`azd env set MRM_AML_KEY <key>`): switches scoring to MRM_AML_AUTH=key with the key in a Key Vault and a Key Vault reference in the app settings. Empty (the default): Entra ID with the app\'s identity, no secret anywhere.')
+param amlEndpointKey string = ''
+
 @description('Overrides of the app\'s own settings, e.g. { "MRM_SCORER": "aml", "MRM_AML_ENDPOINT_URL": "https://..." }. Only settings the app reads are applied.')
 param appSettingOverrides object = {}
 
@@ -155,6 +159,17 @@ module eventHubs 'modules/eventhubs.bicep' = {
   }
 }
 
+module amlKeyVault 'modules/amlKeyVault.bicep' = if (!empty(amlEndpointKey)) {
+  name: 'aml-key-vault'
+  params: {
+    location: location
+    tags: tags
+    vaultName: '${abbrs.keyVaultVaults}${resourceToken}'
+    appPrincipalId: identities.outputs.appIdentityPrincipalId
+    amlEndpointKey: amlEndpointKey
+  }
+}
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionapp'
   params: {
@@ -190,6 +205,7 @@ module functionApp 'modules/functionApp.bicep' = {
     amlWorkspaceName: amlWorkspaceName
     dashboardUrl: dashboardUrl
     appSettingOverrides: appSettingOverrides
+    amlKeySecretUri: !empty(amlEndpointKey) ? amlKeyVault.outputs.secretUri : ''
   }
 }
 

@@ -33,6 +33,8 @@ param modelName string
 param amlSubscriptionId string
 param amlResourceGroup string
 param amlWorkspaceName string
+@description('Versionless URI of the Azure ML endpoint key in Key Vault (amlKeyVault.bicep); empty: Entra auth.')
+param amlKeySecretUri string = ''
 @description('URL of the dashboard (workbook) the drift reports link to.')
 param dashboardUrl string
 @description('Values for settings the app reads; keys it does not read are dropped.')
@@ -80,6 +82,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references (MRM_AML_KEY) resolve with the app's user-assigned identity.
+    keyVaultReferenceIdentity: appIdentityId
     siteConfig: {
       minTlsVersion: '1.2'
     }
@@ -149,7 +153,9 @@ var appSettings = {
   MRM_ONNX_PROBABILITY_OUTPUT: ''
   MRM_ONNX_THREADS: ''
   MRM_AML_ENDPOINT_URL: ''
-  MRM_AML_AUTH: ''
+  // Key auth exists only with a key in the vault (main.bicep's amlEndpointKey), so it cannot be set without one.
+  MRM_AML_AUTH: empty(amlKeySecretUri) ? '' : 'key'
+  MRM_AML_KEY: empty(amlKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${amlKeySecretUri})'
   MRM_AML_DEPLOYMENT: ''
   MRM_AML_TIMEOUT_MS: ''
   MRM_AML_MAX_RESPONSE_BYTES: ''
@@ -231,7 +237,8 @@ var appSettings = {
 }
 
 // Overrides may only change settings the app reads, never add unknown ones or touch the host's connections.
-var overrides = toObject(filter(items(appSettingOverrides), o => contains(appSettings, o.key)), o => o.key, o => string(o.value))
+// The endpoint's auth and key come only from amlEndpointKey: an override could ask for key auth without a key.
+var overrides = toObject(filter(items(appSettingOverrides), o => contains(appSettings, o.key) && !contains(['MRM_AML_AUTH', 'MRM_AML_KEY'], o.key)), o => o.key, o => string(o.value))
 
 resource settings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site

@@ -28,8 +28,11 @@ var eventHubsDataReceiver = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
 var eventHubsDataSender = '2b629674-e913-4c01-ae53-ef4638d8f975'
 // Monitoring Metrics Publisher: Application Insights with local auth disabled accepts telemetry only with it.
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
-// Log Analytics Reader: weeklyDrift queries the week's rejected and low-confidence rates.
-var logAnalyticsReader = '73c42c96-874c-492b-b04d-ab87d138a893'
+// Reader, assigned on the one table weeklyDrift queries (AppMetrics: the week's rejected and low-confidence rates):
+// table-level read access, with the query-only custom role below on the workspace.
+var reader = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+// The tables whose data the app reads (scoringTelemetryQuery.ts).
+var queriedTables = ['AppMetrics']
 
 // What the app does with each data container: reads the captured events and the baseline (never rewrites them),
 // writes reports, its cache of per-blob drift profiles, dead letters, the webhook's claims and cooldowns, and the
@@ -162,15 +165,61 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-resource logsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(logAnalytics.id, appPrincipalId, logAnalyticsReader)
+// Table-level read access (Azure Monitor's "Manage table-level read access"): on the workspace, a role that may run
+// queries but read no table's data; on each queried table, Reader. Log Analytics Reader on the workspace would
+// read every table, the audit trails of other apps included.
+// Runs queries in this workspace; reads table data only where a table-level Reader assignment allows.
+resource queryWithoutData 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(logAnalytics.id, 'mrm-query-without-table-data')
+  properties: {
+    roleName: 'Log Analytics query without table data (${logAnalytics.name})'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.OperationalInsights/workspaces/read'
+          'Microsoft.OperationalInsights/workspaces/query/read'
+        ]
+        notActions: [
+          'Microsoft.OperationalInsights/workspaces/sharedKeys/read'
+        ]
+      }
+    ]
+    // Custom roles are assignable at resource-group scope at the narrowest; the assignment below is on the workspace.
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+resource logsQuery 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(logAnalytics.id, appPrincipalId, queryWithoutData.id)
   scope: logAnalytics
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', logAnalyticsReader)
+    roleDefinitionId: queryWithoutData.id
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
+
+resource tables 'Microsoft.OperationalInsights/workspaces/tables@2025-07-01' existing = [
+  for table in queriedTables: {
+    parent: logAnalytics
+    name: table
+  }
+]
+
+resource tableReaders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (table, i) in queriedTables: {
+    name: guid(tables[i].id, appPrincipalId, reader)
+    scope: tables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', reader)
+      principalId: appPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
 
 resource deployerContainerAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (grant, i) in deployerContainerRoles: if (!empty(deployerPrincipalId)) {

@@ -25,6 +25,14 @@ interface RuleRef {
 const RULE_ID =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.insights\/(metricAlerts|scheduledQueryRules)\/([^/]+)$/i;
 
+// @azure/identity's errors when no credential can be had (none configured, or every one in the chain failed): a
+// setting to fix. Their messages chain every credential's attempt, so the answer names what to set instead.
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+]);
+
 /** Parses a metric alert or log alert (scheduled query) rule id; other ids are not rules we can read. */
 export function parseRuleId(ruleId: string): RuleRef | undefined {
   const match = RULE_ID.exec(ruleId.trim());
@@ -62,7 +70,8 @@ export class ArmRuleTagReader implements RuleTagReader {
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.read(ref).then((outcome) => {
-        if (outcome.kind !== 'retryable') this.cache.set(key, { outcome, until: now + this.options.cacheInMs });
+        if (outcome.kind === 'found' || outcome.kind === 'unavailable')
+          this.cache.set(key, { outcome, until: now + this.options.cacheInMs });
         return outcome;
       });
       pending.finally(() => this.inFlight.delete(key)).catch(() => undefined);
@@ -81,6 +90,15 @@ export class ArmRuleTagReader implements RuleTagReader {
           : await client.scheduledQueryRules.get(ref.resourceGroup, ref.name, options);
       return { kind: 'found', tags: { ...(rule.tags ?? {}) } };
     } catch (error) {
+      if (CREDENTIAL_ERRORS.has((error as { name?: unknown }).name as string)) {
+        return {
+          kind: 'misconfigured',
+          message:
+            "No Azure credential to read the alert rule's tags: in Azure, give the app its managed identity " +
+            '(AZURE_CLIENT_ID); locally, `az login` or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET; ' +
+            'or, in a dry run, pass the tags with --rule-tag mrm-model=<model>',
+        };
+      }
       const status = isRestError(error) ? error.statusCode : undefined;
       const message = error instanceof Error ? error.message : String(error);
       if (status === 404) return { kind: 'unavailable', reason: `rule not found (404)` };

@@ -2,7 +2,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { Environment, Settings } from '../config/settings.js';
 import { EXAMPLE_ENDPOINT_TEMPLATE, EXAMPLE_JOB_TEMPLATE } from '../retraining/exampleTemplates.js';
-import type { AuditLog, Clock, Log, RetrainSubmitter } from '../retraining/ports.js';
+import type { AuditLog, Clock, Log, RetrainSubmitter, RuleTagReader } from '../retraining/ports.js';
 import { isDryRun } from '../config/retrainingSettingsCheck.js';
 import { createRetrainUseCase, type RetrainOptions } from '../retraining/retrainUseCase.js';
 import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
@@ -27,6 +27,8 @@ export interface RetrainOverrides {
   clock?: Clock;
   /** `mrm alert --dry-run`. */
   dryRun?: boolean;
+  /** Where alert rules' tags come from instead of ARM (`mrm alert --dry-run --rule-tag`). */
+  ruleTags?: RuleTagReader;
   /** Where relative template paths resolve; default the working directory (the Function App's root). */
   baseDirectory?: string;
 }
@@ -128,14 +130,16 @@ export function buildRetrainService(
       cacheInMs: 60_000,
       clock,
     }),
-    ruleTags: new ArmRuleTagReader({
-      armEndpoint: r.armEndpoint!,
-      credential: lazyCredential(identity),
-      cacheInMs: r.ruleTagCacheInSeconds * 1000,
-      timeoutInMs: r.armTimeoutInMs,
-      clock,
-      ...(agent ? { agent } : {}),
-    }),
+    ruleTags:
+      overrides.ruleTags ??
+      new ArmRuleTagReader({
+        armEndpoint: r.armEndpoint!,
+        credential: lazyCredential(identity),
+        cacheInMs: r.ruleTagCacheInSeconds * 1000,
+        timeoutInMs: r.armTimeoutInMs,
+        clock,
+        ...(agent ? { agent } : {}),
+      }),
     clock,
   });
   const retrain = auditedRetrain(decide, audit, clock, dryRun);

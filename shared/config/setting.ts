@@ -2,7 +2,7 @@ import type { Result } from '../errors.js';
 
 /**
  * One setting, declared once: its environment name, what it does, its default and how to parse it. The settings
- * table in README.md, local.settings.sample.json and the Function App's app settings in infra are checked against
+ * table in docs/settings.md, local.settings.sample.json and the Function App's app settings in infra are checked against
  * these declarations by tests.
  */
 export interface SettingSpec<T> {
@@ -15,7 +15,7 @@ export interface SettingSpec<T> {
   readonly sample?: string;
   /** Never logged; for local development only (Azure uses managed identity). */
   readonly secret?: boolean;
-  /** Which function reads it, for the README table. */
+  /** Which function reads it, for the settings table (docs/settings.md). */
   readonly usedBy: ReadonlyArray<'scoreEvents' | 'weeklyDrift' | 'retrainWebhook' | 'all'>;
 }
 

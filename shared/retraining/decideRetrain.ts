@@ -70,6 +70,12 @@ export function decideRetrain(payload: RetrainPayload, facts: RetrainFacts, poli
     const tags = facts.ruleTags;
     if (tags?.kind === 'retryable' && payload.ruleId)
       return { kind: 'tags_unavailable', subject, ruleId: payload.ruleId, message: tags.message };
+    if (tags?.kind === 'misconfigured')
+      return {
+        kind: 'refused',
+        subject,
+        failure: { kind: 'configuration', code: 'RETRAIN.NO_CREDENTIAL', message: tags.message },
+      };
     const route = routeAlert(payload.rule, tags, policy);
     if (!route.ok) return { kind: 'refused', subject, failure: route.error };
     if (route.value.kind === 'ignore') return { kind: 'no_action', subject, reason: route.value.reason };

@@ -71,7 +71,9 @@ export type RuleTagsOutcome =
   | { kind: 'found'; tags: Record<string, string> }
   /** The rule cannot be read (not found, no permission): routing falls back to the name pattern. */
   | { kind: 'unavailable'; reason: string }
-  | { kind: 'retryable'; message: string };
+  | { kind: 'retryable'; message: string }
+  /** The app has no credential to ask with: a setting to fix, not a retry (the message says which). */
+  | { kind: 'misconfigured'; message: string };
 
 export interface RuleTagReader {
   tagsOf(ruleId: string): Promise<RuleTagsOutcome>;

@@ -35,54 +35,40 @@ describe('mrm baseline --model', () => {
     expect(profile.heldOut.scoredBy).toMatchObject({ scorer: 'onnx', classes: ['0', '1', '2'] });
   });
 
+  /** `mrm baseline` on one of the iris files with the target label, expected to stop before writing anything. */
+  const refused = (input: string, modelFile?: string) =>
+    expect(
+      runBaseline(
+        {
+          input: join(dir, input),
+          out: join(dir, 'no.json'),
+          label: 'target',
+          seed: 1,
+          ...(modelFile ? { model: modelFile } : {}),
+        },
+        {},
+      ),
+    ).rejects;
+
   it('refuses a three-class label without a model, saying to give one', async () => {
-    await expect(
-      runBaseline({ input: join(dir, 'iris.csv'), out: join(dir, 'no.json'), label: 'target', seed: 1 }, {}),
-    ).rejects.toMatchObject({ code: 'BASELINE.MULTICLASS_NEEDS_MODEL', message: expect.stringContaining('--model') });
+    await refused('iris.csv').toMatchObject({
+      code: 'BASELINE.MULTICLASS_NEEDS_MODEL',
+      message: expect.stringContaining('--model'),
+    });
   });
 
   it("refuses labels that are not the model's class names", async () => {
-    await expect(
-      runBaseline(
-        {
-          input: join(dir, 'iris-names.csv'),
-          out: join(dir, 'no.json'),
-          label: 'target',
-          seed: 1,
-          model: model('iris-gbt'),
-        },
-        {},
-      ),
-    ).rejects.toMatchObject({ code: 'BASELINE.MODEL_CLASSES' });
+    await refused('iris-names.csv', model('iris-gbt')).toMatchObject({ code: 'BASELINE.MODEL_CLASSES' });
   });
 
   it('names a model file that cannot be read', async () => {
-    await expect(
-      runBaseline(
-        {
-          input: join(dir, 'iris.csv'),
-          out: join(dir, 'no.json'),
-          label: 'target',
-          seed: 1,
-          model: join(dir, 'nosuch.onnx'),
-        },
-        {},
-      ),
-    ).rejects.toMatchObject({ code: 'MODEL.UNAVAILABLE', message: expect.stringContaining('nosuch.onnx') });
+    await refused('iris.csv', join(dir, 'nosuch.onnx')).toMatchObject({
+      code: 'MODEL.UNAVAILABLE',
+      message: expect.stringContaining('nosuch.onnx'),
+    });
   });
 
   it('names a file that is no ONNX model', async () => {
-    await expect(
-      runBaseline(
-        {
-          input: join(dir, 'iris.csv'),
-          out: join(dir, 'no.json'),
-          label: 'target',
-          seed: 1,
-          model: join(dir, 'iris.csv'),
-        },
-        {},
-      ),
-    ).rejects.toMatchObject({ message: expect.stringContaining('iris.csv') });
+    await refused('iris.csv', join(dir, 'iris.csv')).toMatchObject({ message: expect.stringContaining('iris.csv') });
   });
 });

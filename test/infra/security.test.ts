@@ -13,6 +13,8 @@ const BUILT_IN_ROLES: Record<string, string> = {
   'Monitoring Reader': '43d0d8ad-25c7-4714-9337-8ba259a9fe05',
   'Log Analytics Reader': '73c42c96-874c-492b-b04d-ab87d138a893',
   'AzureML Data Scientist': 'f6c7c914-8db3-469d-8ca1-694a8f32e121',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
 };
 // Roles that would make "least privilege" untrue: control-plane owners and the data-plane owners of whole services.
 const TOO_BROAD: Record<string, string> = {
@@ -22,6 +24,8 @@ const TOO_BROAD: Record<string, string> = {
   'Storage Account Contributor': '17d1049b-9a84-46fb-8f53-869881c3d3ab',
   'Azure Event Hubs Data Owner': 'f526a384-b230-433a-b45c-95f59c4a2dec',
   'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -33,6 +37,9 @@ const assignments = files.flatMap((file) =>
     .map((resource) => ({ file, resource })),
 );
 const main = BicepScope.of('infra/main.bicep');
+const customRoles = files.flatMap((file) =>
+  file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleDefinitions'),
+);
 
 function roleVariables(): { file: string; name: string; id: string; comment: string }[] {
   return files.flatMap((file) =>
@@ -72,14 +79,40 @@ describe('role assignments', () => {
       const properties = objectProperty(resource.body, 'properties');
       const principal = objectProperty(properties, 'principalId')!.text;
       const roleDefinition = objectProperty(properties, 'roleDefinitionId')!.text;
-      const role = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', ([\w.]+)\)$/.exec(
+      const builtIn = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', ([\w.]+)\)$/.exec(
         roleDefinition,
       )?.[1];
+      // Or a custom role defined in the same file (the table-level access's query-only role).
+      const custom = /^(\w+)\.id$/.exec(roleDefinition)?.[1];
+      const role = builtIn ?? (custom && customRoles.some((r) => r.symbol === custom) ? `${custom}.id` : undefined);
       expect(role, roleDefinition).toBeDefined();
       expect(objectProperty(resource.body, 'name')!.text).toBe(`guid(${scope}.id, ${principal}, ${role})`);
       expect(objectProperty(properties, 'principalType')).toBeDefined();
     },
   );
+});
+
+describe('custom roles', () => {
+  it('grant no data action, no write, no wildcard, and never the shared keys', () => {
+    expect(customRoles.length).toBeGreaterThan(0);
+    for (const role of customRoles) {
+      const text = role.body.text;
+      expect(text).not.toMatch(/dataActions/);
+      expect(text).not.toMatch(/'[^']*(\*|\/write|\/delete|\/action)'/);
+      expect(text).toMatch(/notActions: \[\s*'Microsoft\.OperationalInsights\/workspaces\/sharedKeys\/read'/);
+    }
+  });
+
+  it('give the app table-level read access to exactly the tables its KQL reads, not the whole workspace', async () => {
+    const { scoringTelemetryKql } = await import('../../shared/drift/run/scoringTelemetryQuery.js');
+    const firstTable = /^\s*(\w+)/.exec(scoringTelemetryKql())![1];
+    const rbac = main.module('rbac');
+    expect(rbac.value('queriedTables')).toEqual([firstTable]);
+    const everything = files.map((f) => f.source).join('\n');
+    expect(everything.includes('73c42c96-874c-492b-b04d-ab87d138a893'), 'Log Analytics Reader on the workspace').toBe(
+      false,
+    );
+  });
 });
 
 describe('who gets what', () => {

@@ -91,7 +91,7 @@ export const scoringSettings = {
   ),
   amlKey: optionalText(
     'MRM_AML_KEY',
-    'Endpoint key when MRM_AML_AUTH=key. Local development only: in Azure use entra, or a Key Vault reference.',
+    'Endpoint key when MRM_AML_AUTH=key. In Azure it is a Key Vault reference set by infra from `azd env set MRM_AML_KEY` (never a plain value); locally, local.settings.json.',
     ['scoreEvents'],
     { secret: true, sample: '' },
   ),

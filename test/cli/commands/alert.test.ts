@@ -97,9 +97,61 @@ describe('mrm alert', () => {
     });
   });
 
-  it('requires a storage connection, saying which setting and how', async () => {
+  it('requires a storage connection for a live run, saying which setting and how, and that --dry-run needs none', async () => {
     await expect(run({}, ['--payload', await payloadFile('{}')])).rejects.toThrow(
-      'mrm alert keeps claims, cooldowns and the audit log in storage: set AzureWebJobsStorage to a connection string',
+      /^mrm alert keeps claims, cooldowns and the audit log in storage: set AzureWebJobsStorage to a connection string.*or add --dry-run to use a temporary local store$/,
+    );
+  });
+
+  it('reads the payload before anything else: a missing file is the error, even with no storage configured', async () => {
+    await expect(run({}, ['--payload', '/nonexistent/p.json', '--dry-run'])).rejects.toMatchObject({
+      code: 'CLI.PAYLOAD_UNREADABLE',
+    });
+    await expect(run({}, ['--payload', await payloadFile('not json'), '--dry-run'])).rejects.toMatchObject({
+      code: 'CLI.PAYLOAD_NOT_JSON',
+    });
+  });
+
+  it.each([
+    'metric-fired.json',
+    'metric-dynamic-fired.json',
+    'metric-fired-origin-only.json',
+    'metric-fired-unrelated-rule.json',
+    'log-v2-fired.json',
+  ])('answers %s offline in a dry run: no storage, no Azure sign-in, no ARM, no 503', async (fixture) => {
+    // Nothing listens at the ARM endpoint, and no credential exists: reading the rule's tags would fail.
+    const result = await run({ MRM_ARM_ENDPOINT: 'https://127.0.0.1:9/' }, [
+      '--payload',
+      await payloadFile(alertFixtureText(fixture)),
+      '--dry-run',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(['retraining_triggered', 'no_action_needed']).toContain(result.json.status);
+    expect(result.stderr).toContain(
+      'no AzureWebJobsStorage set: this dry run keeps its state in a temporary local store',
+    );
+  });
+
+  it('routes by the tags --rule-tag gives in a dry run', async () => {
+    const result = await run(storageEnv(), [
+      '--payload',
+      await payloadFile(alertFixtureText('metric-fired.json')),
+      '--dry-run',
+      '--rule-tag',
+      'mrm-model=fraud',
+      '--rule-tag',
+      'team=ml',
+    ]);
+    expect(result.json).toMatchObject({ status: 'retraining_triggered', model: 'fraud', dryRun: true });
+  });
+
+  it('refuses --rule-tag outside a dry run, and one that is not key=value', async () => {
+    const file = await payloadFile(alertFixtureText('metric-fired.json'));
+    await expect(run(storageEnv(), ['--payload', file, '--rule-tag', 'mrm-model=fraud'])).rejects.toThrow(
+      '--rule-tag needs --dry-run',
+    );
+    await expect(run(storageEnv(), ['--payload', file, '--dry-run', '--rule-tag', 'fraud'])).rejects.toThrow(
+      '--rule-tag must be key=value, got "fraud"',
     );
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allSettingSpecs, defaultSettings, loadSettings } from '../../../shared/config/settings.js';
-import { REPO_ROOT, UNKNOWN, objectProperty, stringLiteral, type Value } from '../bicepProgram.js';
+import { BicepScope, REPO_ROOT, UNKNOWN, objectProperty, stringLiteral, type Value } from '../bicepProgram.js';
 import { appSettingsOf } from '../appSettingsOf.js';
 
 // The settings registry is the list of what the code reads; other parts of the app add to it, so nothing here names
@@ -33,20 +33,45 @@ describe('Function App settings against the settings registry', () => {
   it('sets nothing the code does not read, beyond the host connections', () => {
     const connectionPrefixes = [...connectionNames().keys()].map((name) => `${name}__`);
     const extras = keys.filter(
-      (key) => !readByApp.includes(key) && !connectionPrefixes.some((prefix) => key.startsWith(prefix)),
+      (key) =>
+        !readByApp.includes(key) &&
+        !secrets.includes(key) &&
+        !connectionPrefixes.some((prefix) => key.startsWith(prefix)),
     );
     expect(extras, 'set by the Function App module but not declared in shared/config/sections').toEqual([]);
   });
 
-  it('never sets a local-only secret setting', () => {
+  it('sets a secret setting only as a Key Vault reference, and by default not at all', () => {
     expect(secrets.length).toBeGreaterThan(0);
-    expect(keys.filter((key) => secrets.includes(key))).toEqual([]);
+    const set = keys.filter((key) => secrets.includes(key));
+    expect(set).toEqual(['MRM_AML_KEY']);
+    // Without an endpoint key (main.bicep's default) the setting is empty: Entra auth, no secret anywhere.
+    expect(settings.values.get('MRM_AML_KEY')).toBe('');
+    expect(settings.values.get('MRM_AML_AUTH')).toBe('');
+    const source = settings.scope.file.source;
+    expect(source).toMatch(
+      /MRM_AML_KEY: empty\(amlKeySecretUri\) \? '' : '@Microsoft\.KeyVault\(SecretUri=\$\{amlKeySecretUri\}\)'/,
+    );
+    expect(source).toMatch(/MRM_AML_AUTH: empty\(amlKeySecretUri\) \? '' : 'key'/);
+  });
+
+  it('takes the endpoint key only from the Key Vault: key auth cannot be asked for without a key', () => {
+    const main = BicepScope.of('infra/main.bicep');
+    expect(main.file.source).toMatch(/@secure\(\)[^]*?param amlEndpointKey string = ''/);
+    expect(main.file.source).toMatch(
+      /amlKeySecretUri: !empty\(amlEndpointKey\) \? amlKeyVault\.outputs\.secretUri : ''/,
+    );
+    expect(settings.opaque[0]).toContain("!contains(['MRM_AML_AUTH', 'MRM_AML_KEY'], o.key)");
+    expect(readFileSync(join(REPO_ROOT, 'infra', 'main.parameters.json'), 'utf8')).toContain(
+      '"amlEndpointKey": { "value": "${MRM_AML_KEY=}" }',
+    );
+    expect(settings.scope.file.source).toMatch(/keyVaultReferenceIdentity: appIdentityId/);
   });
 
   it('takes user overrides only for settings the app reads', () => {
     expect(settings.opaque).toHaveLength(1);
     expect(settings.opaque[0]).toMatch(
-      /^toObject\(filter\(items\(appSettingOverrides\), \w+ => contains\(appSettings, \w+\.key\)\)/,
+      /^toObject\(filter\(items\(appSettingOverrides\), \w+ => contains\(appSettings, \w+\.key\)( && !contains\(\[[^\]]*\], \w+\.key\))?\)/,
     );
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArmRuleTagReader, parseRuleId } from '../../../shared/adapters/armRuleTagReader.js';
 import { FakeArm, trustingAgent } from '../retraining/fakes/fakeArm.js';
 import { FakeCredential } from '../retraining/fakes/fakeCredential.js';
+import { CredentialUnavailableError } from '@azure/identity';
 
 const METRIC_RULE =
   '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-mrm/providers/Microsoft.Insights/metricAlerts/mrm-drift';
@@ -71,6 +72,35 @@ describe('ArmRuleTagReader against a fake ARM over TLS', () => {
     arm.failRules(503, 503);
     expect((await r.tagsOf(other)).kind).toBe('retryable');
     expect(await r.tagsOf(other)).toEqual({ kind: 'found', tags: { 'mrm-model': 'x' } });
+  });
+
+  it('is misconfigured, naming what to set in one line, when there is no credential to ask with (not cached)', async () => {
+    arm.addRule(METRIC_RULE, { 'mrm-model': 'fraud' });
+    let calls = 0;
+    // @azure/identity's own error, as DefaultAzureCredential throws it on a machine with no sign-in at all.
+    const none = {
+      getToken: async () => {
+        calls++;
+        throw new CredentialUnavailableError(
+          'EnvironmentCredential is unavailable. ManagedIdentityCredential: no IMDS',
+        );
+      },
+    };
+    const r = new ArmRuleTagReader({
+      armEndpoint: arm.url,
+      credential: none,
+      cacheInMs: 60_000,
+      timeoutInMs: 2000,
+      agent,
+    });
+    const outcome = await r.tagsOf(METRIC_RULE);
+    expect(outcome.kind).toBe('misconfigured');
+    const message = (outcome as { message: string }).message;
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('IMDS');
+    expect(message).toMatch(/AZURE_CLIENT_ID.*az login.*--rule-tag mrm-model=/);
+    await r.tagsOf(METRIC_RULE);
+    expect(calls).toBeGreaterThanOrEqual(2);
   });
 
   it('does not call ARM for ids that are not alert rules', async () => {

@@ -4,7 +4,7 @@ import { allSettingSpecs } from '../../../shared/config/settings.js';
 import { localSettingsSample, settingsMarkdownTable } from '../../../shared/config/settingsDocs.js';
 
 // Both files are generated from the declarations (`npm run docs`); these tests fail when a setting is added or changed
-// without regenerating them, so README, the sample and the code cannot disagree.
+// without regenerating them, so docs/settings.md, the sample and the code cannot disagree.
 describe('settings documentation', () => {
   const specs = allSettingSpecs();
 
@@ -13,12 +13,12 @@ describe('settings documentation', () => {
     expect(sample).toEqual(localSettingsSample(specs));
   });
 
-  it('README.md shows the settings table of the code', () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('docs/settings.md shows the settings table of the code', () => {
+    const readme = readFileSync('docs/settings.md', 'utf8');
     const table = /<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/.exec(readme)?.[1];
     expect(
       table,
-      'README.md needs a settings section between <!-- settings:start --> and <!-- settings:end -->',
+      'docs/settings.md needs a settings section between <!-- settings:start --> and <!-- settings:end -->',
     ).toBeDefined();
     expect(table).toBe(settingsMarkdownTable(specs));
   });

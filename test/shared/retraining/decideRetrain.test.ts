@@ -145,6 +145,23 @@ describe('decideRetrain', () => {
   });
 });
 
+describe('decideRetrain without a credential to read tags', () => {
+  it('refuses as a configuration error naming what to set, never a retry', () => {
+    const fired = payload(alertFixture('metric-fired.json'));
+    const noCredential = facts({
+      ruleTags: { kind: 'misconfigured', message: 'No Azure credential: set AZURE_CLIENT_ID' },
+    });
+    expect(decideRetrain(fired, noCredential, policy)).toMatchObject({
+      kind: 'refused',
+      failure: {
+        kind: 'configuration',
+        code: 'RETRAIN.NO_CREDENTIAL',
+        message: 'No Azure credential: set AZURE_CLIENT_ID',
+      },
+    });
+  });
+});
+
 describe('ruleToRead', () => {
   it('names the rule of a fired alert only: a direct request or an ignored alert needs no ARM call', () => {
     expect(ruleToRead(payload(alertFixture('metric-fired.json')))).toMatch(/metricAlerts\/mrm-drift-magnitude$/i);
