@@ -3,7 +3,7 @@ import { InvocationContext } from '@azure/functions';
 import { recordedRegistration, triggerBinding } from '../../helpers/functionsCoreFake.js';
 import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
 // The function file registers itself on import, as the host loads it.
-import '../../functions/scoreEvents.js';
+import '../../../functions/scoreEvents.js';
 import { BlobProfileSource } from '../../../shared/adapters/blobProfileSource.js';
 import { defaultSettings } from '../../../shared/config/settings.js';
 import { scorerFromSettings } from '../../../shared/adapters/scorerFromSettings.js';
