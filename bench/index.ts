@@ -1,5 +1,6 @@
 import { benchCapture, formatCaptureFigures } from './capture.js';
 import { benchDriftStats, formatDriftStatsFigures } from './driftStats.js';
+import { benchFastPaths, formatFastPathsFigures } from './fastPaths.js';
 import { benchForest, formatForestFigures } from './forest.js';
 import { benchOnnx, formatOnnxFigures } from './onnx.js';
 import { benchRollups, formatRollupFigures } from './rollups.js';
@@ -43,6 +44,10 @@ for (const line of formatRollupFigures(rollups)) console.log(line);
 const stream = await benchStream(quick ? { stationaryEvents: 1_000_000, repeats: 3 } : {});
 figures.stream = stream;
 for (const line of formatStreamFigures(stream)) console.log(line);
+
+const fastPaths = await benchFastPaths(quick ? { events: 20_000, repeats: 1 } : {});
+figures.fastPaths = fastPaths;
+for (const line of formatFastPathsFigures(fastPaths)) console.log(line);
 
 figures.peakRssInMiB = Math.round((process.resourceUsage().maxRSS * 1024) / 1048576);
 console.log(`peak RSS of this process: ${String(figures.peakRssInMiB)} MiB`);

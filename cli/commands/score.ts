@@ -91,7 +91,7 @@ export async function runScore(
 
   const flush = async () => {
     if (bodies.length === 0) return;
-    const result = await scoreBatch(engine, bodies, metadata, { now });
+    const result = await scoreBatch(engine, bodies, metadata, { nowInMs: now });
     totals.events += bodies.length;
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;

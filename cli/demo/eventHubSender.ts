@@ -2,7 +2,7 @@ import { EventHubProducerClient, type EventData, type EventDataBatch } from '@az
 import type { TokenCredential } from '@azure/identity';
 import type { EventSender, KeyedEvents } from './sendTraffic.js';
 import { fail, ok, errorMessage, type Result } from '../../shared/errors.js';
-import { mapWithConcurrency } from '../../shared/scoring/aml/mapWithConcurrency.js';
+import { mapWithConcurrency } from '../../shared/concurrency/mapWithConcurrency.js';
 
 /** Where to send: a connection string (the emulator's, or a SAS one), or a namespace reached with an Entra identity. */
 export type EventHubTarget =

@@ -8,7 +8,7 @@ import { BlobDeadLetterSink } from '../../shared/adapters/blobDeadLetterSink.js'
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { DeadLetterSink } from '../../shared/scoring/deadLetterSink.js';
 import { buildRetrainService } from '../../shared/compose/retrainService.js';
-import type { CapturedHub } from '../../shared/drift/run/foldCaptureBlob.js';
+import type { CapturedHub } from '../../shared/drift/run/types.js';
 import {
   noProfileCache,
   silentProgress,
@@ -84,7 +84,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
     ),
     metrics: noMetrics,
     deadLetters,
-    now: () => scoringNow,
+    clock: { nowInMs: () => scoringNow },
   });
   let invocation = 0;
   const scoreEvents: ScoreEventsInvoker = {
@@ -159,7 +159,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
   let webhookNow = 0;
   const retrainService = buildRetrainService(settings, env, {
     dryRun: true,
-    clock: { now: () => new Date(webhookNow) },
+    clock: { nowInMs: () => webhookNow },
   });
   const retrainHandler = retrainModule.createRetrainHandler(() => retrainService);
   const retrainWebhook: RetrainWebhookInvoker = {

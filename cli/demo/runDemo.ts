@@ -23,7 +23,7 @@ import { demoRunKey, driftAlert } from './driftAlert.js';
 import type { DemoPorts } from './ports.js';
 import { HostBatcher, type HostBatch } from './hostBatcher.js';
 import { SimulatedEventHub, type SentEvent } from './simulatedEventHub.js';
-import { TaskPool } from './taskPool.js';
+import { TaskPool } from '../../shared/concurrency/taskPool.js';
 
 export interface DemoRequest {
   scenario: DemoScenario;

@@ -10,7 +10,9 @@ import { parseAmlResponse } from '../scoring/aml/parseAmlResponse.js';
 import { isRetryableStatus, retryAfterInMs, retryDelayInMs } from '../scoring/aml/retryPolicy.js';
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from '../scoring/aml/circuitBreaker.js';
 import { TokenCache } from '../scoring/aml/tokenCache.js';
-import { chunksOf, mapWithConcurrency } from '../scoring/aml/mapWithConcurrency.js';
+import type { Clock } from '../contracts/clock.js';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency.js';
+import { chunksOf } from '../scoring/aml/chunksOf.js';
 
 export type AmlAuth = { kind: 'key'; key: string } | { kind: 'entra'; credential: TokenCredential };
 
@@ -49,7 +51,7 @@ export interface AmlEndpointScorerOptions {
   /** Recorded on scored records. Default `aml:<endpoint name>[/<deployment>]`. */
   modelVersion?: string;
   /** Injected for tests; default the wall clock, a real timer, Math.random. */
-  now?: () => number;
+  clock?: Clock;
   sleep?: (delayInMs: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
@@ -93,7 +95,7 @@ export class AmlEndpointScorer implements Scorer {
   private readonly concurrency: number;
   private readonly retryBaseDelayInMs: number;
   private readonly maxRetryWaitInMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly sleep: (delayInMs: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly breaker: CircuitBreaker;
@@ -147,13 +149,13 @@ export class AmlEndpointScorer implements Scorer {
     this.concurrency = wholeNumber('concurrency', options.concurrency ?? 2, 1);
     this.retryBaseDelayInMs = options.retryBaseDelayInMs ?? 250;
     this.maxRetryWaitInMs = options.maxRetryWaitInMs ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? { nowInMs: () => Date.now() };
     this.sleep = options.sleep ?? ((delayInMs, signal) => sleepFor(delayInMs, undefined, { signal }));
     this.random = options.random ?? Math.random;
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breakerFailures ?? 5,
       cooldownInMs: options.breakerCooldownInMs ?? 30_000,
-      now: this.now,
+      clock: this.clock,
     });
     this.staticHeaders = {
       'content-type': 'application/json',
@@ -163,7 +165,7 @@ export class AmlEndpointScorer implements Scorer {
     };
     this.tokens =
       options.auth.kind === 'entra'
-        ? new TokenCache(options.auth.credential, { scope: amlTokenScope, now: this.now })
+        ? new TokenCache(options.auth.credential, { scope: amlTokenScope, clock: this.clock })
         : undefined;
     // `<endpoint>.<region>.inference.ml.azure.com`: the endpoint's name is the first label.
     const endpointName = url.hostname.endsWith('.ml.azure.com') ? url.hostname.split('.')[0]! : url.host;
@@ -179,7 +181,7 @@ export class AmlEndpointScorer implements Scorer {
   static fromSettings(
     settings: Settings,
     profile: { columns: readonly string[]; classes: readonly string[] },
-    overrides: Partial<Pick<AmlEndpointScorerOptions, 'modelVersion' | 'now' | 'sleep' | 'random'>> & {
+    overrides: Partial<Pick<AmlEndpointScorerOptions, 'modelVersion' | 'clock' | 'sleep' | 'random'>> & {
       credential?: TokenCredential;
     } = {},
   ): AmlEndpointScorer {
@@ -222,7 +224,7 @@ export class AmlEndpointScorer implements Scorer {
       breakerFailures: s.amlBreakerFailures,
       breakerCooldownInMs: s.amlBreakerCooldownInMs,
       ...(overrides.modelVersion === undefined ? {} : { modelVersion: overrides.modelVersion }),
-      ...(overrides.now === undefined ? {} : { now: overrides.now }),
+      ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
       ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
       ...(overrides.random === undefined ? {} : { random: overrides.random }),
     });
@@ -371,7 +373,9 @@ export class AmlEndpointScorer implements Scorer {
         baseDelayInMs: this.retryBaseDelayInMs,
         maxDelayInMs: this.maxRetryWaitInMs,
         retryAfterInMs:
-          attempt.kind === 'answer' ? retryAfterInMs((name) => attempt.headers.get(name), this.now()) : undefined,
+          attempt.kind === 'answer'
+            ? retryAfterInMs((name) => attempt.headers.get(name), this.clock.nowInMs())
+            : undefined,
         random: this.random,
       });
       try {

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { RetrainRequest, RetrainSubmitter, SubmitOutcome } from '../retraining/ports.js';
+import type { Clock } from '../contracts/clock.js';
 import { armErrorText, retryAfterSeconds, sendJson, type JsonResponse } from './armHttp.js';
 
 export interface ArmJobSubmitterOptions {
@@ -13,7 +14,7 @@ export interface ArmJobSubmitterOptions {
   timeoutInMs: number;
   credential: TokenCredential;
   agent?: Agent;
-  now?: () => number;
+  clock?: Clock;
 }
 
 const WORKSPACE_SETTINGS = [
@@ -88,7 +89,7 @@ export class ArmJobSubmitter implements RetrainSubmitter {
     return classify(
       put,
       `Azure ML refused job ${request.jobName} (${armErrorText(put)})`,
-      this.options.now?.() ?? Date.now(),
+      this.options.clock?.nowInMs() ?? Date.now(),
     );
   }
 }

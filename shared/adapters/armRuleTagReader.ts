@@ -2,6 +2,7 @@ import { MonitorClient, isRestError } from '@azure/arm-monitor';
 import type { TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { RuleTagReader, RuleTagsOutcome } from '../retraining/ports.js';
+import type { Clock } from '../contracts/clock.js';
 import { withSlash } from './armJobSubmitter.js';
 
 export interface ArmRuleTagReaderOptions {
@@ -11,7 +12,7 @@ export interface ArmRuleTagReaderOptions {
   cacheInMs: number;
   timeoutInMs: number;
   agent?: Agent;
-  now?: () => number;
+  clock?: Clock;
 }
 
 interface RuleRef {
@@ -58,7 +59,7 @@ export class ArmRuleTagReader implements RuleTagReader {
   constructor(private readonly options: ArmRuleTagReaderOptions) {}
 
   async tagsOf(ruleId: string): Promise<RuleTagsOutcome> {
-    const now = this.options.now?.() ?? Date.now();
+    const now = this.options.clock?.nowInMs() ?? Date.now();
     const key = ruleId.toLowerCase();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.outcome;

@@ -1,11 +1,15 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
+import type { Clock } from '../contracts/clock.js';
+
+const monotonicClock: Clock = { nowInMs: () => performance.now() };
 import type { ModelBytes, ModelSource } from '../scoring/onnxScorer.js';
 
 export interface BlobModelSourceOptions {
   /** How often to compare the blob's ETag with the loaded one, in ms (0 = every call). */
   reloadCheckInMs: number;
-  now?: () => number;
+  /** Default: the monotonic clock (only the time between checks is read). */
+  clock?: Clock;
 }
 
 /**
@@ -18,7 +22,7 @@ export class BlobModelSource implements ModelSource {
   private loaded: ModelBytes | undefined;
   private lastCheckAt = -Infinity;
   private inFlight: Promise<ModelBytes> | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly where: string;
 
   constructor(
@@ -26,12 +30,12 @@ export class BlobModelSource implements ModelSource {
     private readonly blobName: string,
     private readonly options: BlobModelSourceOptions,
   ) {
-    this.now = options.now ?? (() => performance.now());
+    this.clock = options.clock ?? monotonicClock;
     this.where = `${container.containerName}/${blobName}`;
   }
 
   current(): Promise<ModelBytes> {
-    if (this.loaded && this.now() - this.lastCheckAt < this.options.reloadCheckInMs)
+    if (this.loaded && this.clock.nowInMs() - this.lastCheckAt < this.options.reloadCheckInMs)
       return Promise.resolve(this.loaded);
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = undefined;
@@ -44,12 +48,12 @@ export class BlobModelSource implements ModelSource {
     try {
       if (this.loaded) {
         const properties = await blob.getProperties();
-        this.lastCheckAt = this.now();
+        this.lastCheckAt = this.clock.nowInMs();
         if (properties.etag === this.loaded.version) return this.loaded;
       }
       const response = await blob.download();
       const bytes = await readAll(response.readableStreamBody);
-      this.lastCheckAt = this.now();
+      this.lastCheckAt = this.clock.nowInMs();
       this.loaded = {
         bytes,
         version: response.etag ?? `${this.where}@${String(response.lastModified)}`,
@@ -58,7 +62,7 @@ export class BlobModelSource implements ModelSource {
       return this.loaded;
     } catch (error) {
       if (this.loaded) {
-        this.lastCheckAt = this.now();
+        this.lastCheckAt = this.clock.nowInMs();
         return this.loaded;
       }
       const missing = error instanceof RestError && error.statusCode === 404;

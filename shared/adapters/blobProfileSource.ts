@@ -2,6 +2,9 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
+import type { Clock } from '../contracts/clock.js';
+
+const monotonicClock: Clock = { nowInMs: () => performance.now() };
 import { isStatus } from './blobStateStore.js';
 
 export interface ProfileSource {
@@ -12,7 +15,8 @@ export interface ProfileSource {
 export interface BlobProfileSourceOptions {
   /** How often to compare the blob's ETag with the loaded one, in ms (0 = every call). */
   reloadCheckInMs: number;
-  now?: () => number;
+  /** Default: the monotonic clock (only the time between checks is read). */
+  clock?: Clock;
   /** Told when a new version is loaded or a reload fails (the previous profile stays in use). */
   onEvent?: (message: string) => void;
 }
@@ -25,18 +29,18 @@ export class BlobProfileSource implements ProfileSource {
   private loaded: { profile: BaselineProfile; etag: string | undefined } | undefined;
   private lastCheckAt = -Infinity;
   private inFlight: Promise<BaselineProfile> | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly container: ContainerClient,
     private readonly blobName: string,
     private readonly options: BlobProfileSourceOptions,
   ) {
-    this.now = options.now ?? (() => performance.now());
+    this.clock = options.clock ?? monotonicClock;
   }
 
   current(): Promise<BaselineProfile> {
-    if (this.loaded && this.now() - this.lastCheckAt < this.options.reloadCheckInMs)
+    if (this.loaded && this.clock.nowInMs() - this.lastCheckAt < this.options.reloadCheckInMs)
       return Promise.resolve(this.loaded.profile);
     // One refresh at a time, however many batches ask at once.
     this.inFlight ??= this.refresh().finally(() => {
@@ -58,13 +62,13 @@ export class BlobProfileSource implements ProfileSource {
         });
       } catch (error) {
         if (this.loaded && isStatus(error, 304)) {
-          this.lastCheckAt = this.now();
+          this.lastCheckAt = this.clock.nowInMs();
           return this.loaded.profile;
         }
         throw error;
       }
       const buffer = await bytesOf(response.readableStreamBody);
-      this.lastCheckAt = this.now();
+      this.lastCheckAt = this.clock.nowInMs();
       let json: unknown;
       try {
         json = JSON.parse(buffer.toString('utf8'));
@@ -78,7 +82,7 @@ export class BlobProfileSource implements ProfileSource {
       return read.value;
     } catch (error) {
       if (this.loaded) {
-        this.lastCheckAt = this.now();
+        this.lastCheckAt = this.clock.nowInMs();
         this.options.onEvent?.(
           `Keeping profile ${this.loaded.profile.profileVersion}: reload of ${where} failed: ${errorMessage(error)}`,
         );

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { fail, ok, type Result } from '../errors.js';
 import type { TemplateSource } from '../retraining/ports.js';
+import type { Clock } from '../contracts/clock.js';
 import { isStatus } from './blobStateStore.js';
 
 export interface JobTemplateSourceOptions {
@@ -15,7 +16,7 @@ export interface JobTemplateSourceOptions {
   baseDirectory: string;
   /** How long a loaded template is reused, in milliseconds; edits show up after it. */
   cacheInMs: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 const SETTING = 'MRM_RETRAIN_JOB_TEMPLATE';
@@ -29,7 +30,7 @@ export class JobTemplateSource implements TemplateSource {
   async load(model: string): Promise<Result<{ template: unknown; source: string }>> {
     const location = this.options.location?.replaceAll('{model}', model);
     if (!location) return ok(this.options.fallback);
-    const now = this.options.now?.() ?? Date.now();
+    const now = this.options.clock?.nowInMs() ?? Date.now();
     const cached = this.cache.get(location);
     if (cached && cached.until > now) return ok(cached.value);
 

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { RetrainRequest, RetrainSubmitter, SubmitOutcome } from '../retraining/ports.js';
 import { armErrorText, retryAfterSeconds, sendJson } from './armHttp.js';
+import type { Clock } from '../contracts/clock.js';
 import { tokenFor, transport } from './armJobSubmitter.js';
 
 export interface PipelineEndpointInvokerOptions {
@@ -10,7 +11,7 @@ export interface PipelineEndpointInvokerOptions {
   timeoutInMs: number;
   credential: TokenCredential;
   agent?: Agent;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** Azure ML data-plane scope of batch endpoint invocations. */
@@ -59,7 +60,10 @@ export class PipelineEndpointInvoker implements RetrainSubmitter {
     }
     const what = `The pipeline endpoint refused the invocation (${armErrorText(response)})`;
     if (status === 429 || status >= 500) {
-      const retryAfter = retryAfterSeconds(response.headers['retry-after'], this.options.now?.() ?? Date.now());
+      const retryAfter = retryAfterSeconds(
+        response.headers['retry-after'],
+        this.options.clock?.nowInMs() ?? Date.now(),
+      );
       return {
         kind: 'retryable',
         message: `${what}; will retry`,

@@ -1,5 +1,6 @@
 import { MrmError } from '../errors.js';
-import { completeTreeKernel, type BatchEngine } from './completeTreeKernel.js';
+import type { Implementation } from '../contracts/implementation.js';
+import { completeTreeKernel } from './completeTreeKernel.js';
 import { linkedTreeKernel } from './linkedTreeKernel.js';
 import type { NumericMatrix } from './numericMatrix.js';
 import { readSerializedForest, type SerializedForest } from './serializedForest.js';
@@ -42,7 +43,7 @@ const MAX_COMPLETE_HEIGHT = 12;
  */
 export function compileForest(
   forest: SerializedForest,
-  options: { layout?: ForestLayout; batch?: BatchEngine } = {},
+  options: { layout?: ForestLayout; batch?: Implementation } = {},
 ): CompiledForest {
   const checked = readSerializedForest(forest);
   if (!checked.ok) throw MrmError.fromFailure(checked.error);

@@ -1,9 +1,7 @@
 import { rowByRow, type ForestKernel } from './forestKernel.js';
 import type { SerializedForest } from './serializedForest.js';
-import { compileWasmTreeWalk } from './wasmTreeWalk.js';
-
-/** Which code walks a batch: WebAssembly where available (the default), or JavaScript row by row. */
-export type BatchEngine = 'wasm' | 'js';
+import type { Implementation } from '../contracts/implementation.js';
+import { compileWasmTreeWalk } from './fast/wasmTreeWalk.js';
 
 /**
  * Sum over the trees of a row's path length, with every tree laid out as a complete binary tree of depth
@@ -14,11 +12,12 @@ export type BatchEngine = 'wasm' | 'js';
  *
  * Speed (measured with bench/forest.ts): the comparison becomes a number without a branch (its outcome is a coin
  * flip no predictor learns, and a mispredicted branch costs more than the step); eight trees walk side by side so
- * their chains of dependent loads overlap. A batch is walked tree by tree in WebAssembly (see wasmTreeWalk), so each
- * tree's few kilobytes stay in the first-level cache for every row of the batch, where row by row the whole forest
- * (half a megabyte at ψ = 256) streams through the cache for each row.
+ * their chains of dependent loads overlap. `batch`: `plain` walks a batch in JavaScript row by row; `fast` (the
+ * default where WebAssembly is available) walks it tree by tree in WebAssembly (fast/wasmTreeWalk.ts), so each tree's
+ * few kilobytes stay in the first-level cache for every row of the batch, where row by row the whole forest (half a
+ * megabyte at ψ = 256) streams through the cache for each row.
  */
-export function completeTreeKernel(forest: SerializedForest, batch: BatchEngine = 'wasm'): ForestKernel {
+export function completeTreeKernel(forest: SerializedForest, batch: Implementation = 'fast'): ForestKernel {
   const trees = forest.trees;
   const height = forest.heightLimit;
   const inner = (1 << height) - 1; // split slots per tree (small integers keep the index maths in int32)
@@ -98,7 +97,7 @@ export function completeTreeKernel(forest: SerializedForest, batch: BatchEngine 
   };
 
   const wasm =
-    batch === 'wasm'
+    batch === 'fast'
       ? compileWasmTreeWalk({ trees, height, inner, leaves, features, splits, pathLengths }, forest.columns)
       : undefined;
   return wasm ? { pathLength, pathLengths: wasm } : rowByRow(pathLength);

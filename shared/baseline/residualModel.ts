@@ -1,4 +1,5 @@
 import type { NumericMatrix } from './numericMatrix.js';
+import { generateFunction } from '../codegen/generateFunction.js';
 
 /**
  * How far each numeric feature is from what the other features predict, in the feature's own units: a ridge
@@ -110,9 +111,6 @@ export function residualsOf(
  */
 export type ResidualScreen = (deviations: Float64Array) => boolean;
 
-/** Above this many terms the plain loop is used: a very long generated function is not optimised by V8. */
-const MAX_GENERATED_TERMS = 2048;
-
 /**
  * The validator's screen, compiled to one straight-line expression per feature with the weights and bounds as
  * literals (`r = d1 + (-0.52) * d0 + 0.013 * d4; if (r < -3.1 || r > 2.9) return true;`): no weight or bound loads,
@@ -128,18 +126,17 @@ export function compileResidualScreen(model: ResidualModel, bounds: Float64Array
     for (let j = 0; j < p; j++) if (out[j]! < bounds[4 * j]! || out[j]! > bounds[4 * j + 1]!) return true;
     return false;
   };
-  const terms = model.predictors.reduce((n, ks) => n + ks.length + 1, 0);
   const numbers =
     model.weights.every((ws) => ws.every(Number.isFinite)) && Array.from(bounds).every((b) => !Number.isNaN(b));
   const indices = model.predictors.every((ks) => ks.every((k) => Number.isInteger(k) && k >= 0 && k < p));
-  if (terms > MAX_GENERATED_TERMS || !numbers || !indices) return plain;
+  if (!numbers || !indices) return plain;
   const loads = Array.from({ length: p }, (_, k) => `const d${k} = d[${k}];`).join(' ');
   const checks = model.predictors.map((ks, j) => {
     const sum = ks.map((k, t) => ` + ${literal(model.weights[j]![t]!)} * d${k}`).join('');
     return `r = d${j}${sum}; if (r < ${literal(bounds[4 * j]!)} || r > ${literal(bounds[4 * j + 1]!)}) return true;`;
   });
   // Generated from numbers only (checked above): finite weights, bounds that are numbers, integer indices.
-  return new Function('d', `"use strict"; ${loads} let r; ${checks.join(' ')} return false;`) as ResidualScreen;
+  return generateFunction<ResidualScreen>(['d'], `${loads} let r; ${checks.join(' ')} return false;`) ?? plain;
 }
 
 /** Writes every feature's residual, given the row's deviations from the means (0 for a missing value). */

@@ -1,17 +1,26 @@
 import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
+import { readVarint, VARINT_TRUNCATED, zigZag } from '../binary/varint.js';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
-import { CaptureRecordLayout, type CaptureRecordView } from './captureRecordLayout.js';
+import type { Implementation } from '../contracts/implementation.js';
+import { CaptureRecordLayout, type CaptureRecordView } from './fast/captureRecordLayout.js';
 import { CAPTURE_READER_SCHEMA, type CaptureRecord } from './captureSchema.js';
 
-export type { CaptureRecordView } from './captureRecordLayout.js';
+export type { CaptureRecordView } from './fast/captureRecordLayout.js';
 
 export interface CaptureFileDecoderOptions {
   /** Largest block (compressed or not) held in memory at once; a larger one skips the file. Default 128 MiB. */
   maxBlockSizeInBytes?: number;
   /** Largest header (schema and metadata). Default 1 MiB. */
   maxHeaderSizeInBytes?: number;
+  /**
+   * How `ofViews` reads the records of a block. `plain`: avsc decodes each record with the writer schema resolved
+   * against the reader schema, and the view is built from the record. `fast` (the default): the three fields are read
+   * straight from the writer's byte layout (fast/captureRecordLayout.ts) and the body stays a view into the block;
+   * writers without a hand-read layout still take avsc. A contract suite holds both to avsc's records.
+   */
+  reading?: Implementation;
 }
 
 export interface CaptureFileSummary {
@@ -95,7 +104,7 @@ export class CaptureFileDecoder {
     options: CaptureFileDecoderOptions = {},
   ): CaptureFileDecoder {
     const decoder = new CaptureFileDecoder(viewOfRecord(onView), options);
-    decoder.onView = onView;
+    if ((options.reading ?? 'fast') === 'fast') decoder.onView = onView;
     return decoder;
   }
 
@@ -438,19 +447,10 @@ function firstLine(text: string): string {
 
 /** Zig-zag varint long (Avro `long`), exact up to 2^53; `undefined` when the buffer ends inside it. */
 function readLong(buffer: Buffer, cursor: { pos: number }): number | undefined {
-  let pos = cursor.pos;
-  let value = 0;
-  let factor = 1;
-  for (let shift = 0; shift < 70; shift += 7) {
-    if (pos >= buffer.length) return undefined;
-    const byte = buffer[pos++]!;
-    value += (byte & 0x7f) * factor;
-    factor *= 128;
-    if ((byte & 0x80) === 0) {
-      cursor.pos = pos;
-      return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
-    }
-  }
+  const first = buffer[cursor.pos];
+  const value = readVarint(buffer, cursor, buffer.length);
+  if (value >= 0) return zigZag(value, first!);
+  if (value === VARINT_TRUNCATED) return undefined;
   throw new DecodeFailure({
     kind: 'bad-input',
     code: CAPTURE_FAILURES.corrupt,

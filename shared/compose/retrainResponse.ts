@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../retraining/ports.js';
 import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
-import { failureResponse, retryLater, type WebhookResponse } from '../retraining/webhookResponse.js';
+import { failureResponse, retryLater, type WebhookResponse } from './webhookResponse.js';
 
 type Audited = Exclude<RetrainOutcome, { kind: 'bad_input' }>;
 

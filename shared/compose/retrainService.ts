@@ -6,8 +6,8 @@ import type { AuditLog, Clock, Log, RetrainSubmitter, RuleTagReader } from '../r
 import { isDryRun } from '../config/retrainingSettingsCheck.js';
 import { createRetrainUseCase, type RetrainOptions } from '../retraining/retrainUseCase.js';
 import type { RetrainOutcome } from '../retraining/retrainOutcome.js';
-import { createWebhookGate, type WebhookRequest } from '../retraining/webhookGate.js';
-import type { WebhookResponse } from '../retraining/webhookResponse.js';
+import { createWebhookGate, type WebhookRequest } from './webhookGate.js';
+import type { WebhookResponse } from './webhookResponse.js';
 import { ArmJobSubmitter } from '../adapters/armJobSubmitter.js';
 import { ArmRuleTagReader } from '../adapters/armRuleTagReader.js';
 import { BlobAuditLog } from '../adapters/blobAuditLog.js';
@@ -17,6 +17,7 @@ import { DryRunSubmitter } from '../adapters/dryRunSubmitter.js';
 import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from '../adapters/entraTokenVerifier.js';
 import { JobTemplateSource } from '../adapters/jobTemplateSource.js';
 import { PipelineEndpointInvoker } from '../adapters/pipelineEndpointInvoker.js';
+import { systemClock } from './systemClock.js';
 import { auditEntryOf, responseOf } from './retrainResponse.js';
 
 /** Edges a caller may replace: tests hand in a fake credential and an agent trusting their loopback CA. */
@@ -41,8 +42,6 @@ export interface RetrainService {
   readonly audit: BlobAuditLog;
 }
 
-const systemClock: Clock = { now: () => new Date() };
-
 /** Wires the retraining use case to storage, ARM, Azure ML and Entra from validated settings. */
 export function buildRetrainService(
   settings: Settings,
@@ -51,7 +50,6 @@ export function buildRetrainService(
 ): RetrainService {
   const r = settings.retraining;
   const clock = overrides.clock ?? systemClock;
-  const now = () => clock.now().getTime();
   const dryRun = isDryRun(settings, overrides.dryRun);
   const blobService = blobServiceClientFor(settings.core.storageConnection, env);
   const state = new BlobStateStore(blobService.getContainerClient(r.stateContainer));
@@ -73,7 +71,7 @@ export function buildRetrainService(
           apiVersion: r.jobsApiVersion,
           timeoutInMs: r.armTimeoutInMs,
           credential: lazyCredential(identity),
-          now,
+          clock,
           ...(agent ? { agent } : {}),
         })
       : r.mode === 'pipeline-endpoint' && r.pipelineEndpointUrl
@@ -81,7 +79,7 @@ export function buildRetrainService(
             endpointUrl: r.pipelineEndpointUrl,
             timeoutInMs: r.armTimeoutInMs,
             credential: lazyCredential(identity),
-            now,
+            clock,
             ...(agent ? { agent } : {}),
           })
         : undefined;
@@ -130,7 +128,7 @@ export function buildRetrainService(
       blobService,
       baseDirectory: overrides.baseDirectory ?? process.cwd(),
       cacheInMs: 60_000,
-      now,
+      clock,
     }),
     ruleTags:
       overrides.ruleTags ??
@@ -139,7 +137,7 @@ export function buildRetrainService(
         credential: lazyCredential(identity),
         cacheInMs: r.ruleTagCacheInSeconds * 1000,
         timeoutInMs: r.armTimeoutInMs,
-        now,
+        clock,
         ...(agent ? { agent } : {}),
       }),
     clock,
@@ -168,7 +166,7 @@ function auditedRetrain(
     const outcome = await decide(body);
     const response = responseOf(outcome);
     if (outcome.kind === 'bad_input') return response;
-    const entry = auditEntryOf(outcome, response.status, clock.now(), dryRun);
+    const entry = auditEntryOf(outcome, response.status, new Date(clock.nowInMs()), dryRun);
     try {
       await audit.append(entry);
     } catch (error) {

@@ -5,7 +5,7 @@ import { printable } from '../printable.js';
 import { startFunctionTelemetry } from '../adapters/telemetry.js';
 import type { Log } from '../retraining/ports.js';
 import { retrainingSettingsProblems } from '../config/retrainingSettingsCheck.js';
-import { thrownResponse, type WebhookResponse } from '../retraining/webhookResponse.js';
+import { thrownResponse, type WebhookResponse } from './webhookResponse.js';
 import type { RetrainService } from './retrainService.js';
 
 export type RetrainHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;

@@ -8,7 +8,8 @@ import { OtelMetrics, startFunctionTelemetry } from '../adapters/telemetry.js';
 import { scorerFromSettings } from '../adapters/scorerFromSettings.js';
 import { BlobDeadLetterSink } from '../adapters/blobDeadLetterSink.js';
 import { createScoringEngine } from '../scoring/createScoringEngine.js';
-import { scoreBatch, type ScoringEngine } from '../scoring/scoreBatch.js';
+import { scoreBatch } from '../scoring/scoreBatch.js';
+import type { ScoringEngine } from '../scoring/types.js';
 import { extractionCallersLine, recordBatchMetrics } from '../scoring/batchSummary.js';
 import { LOG_LINES } from '../telemetry/monitoring.js';
 import { readEventMetadata } from '../scoring/eventMetadata.js';
@@ -17,6 +18,8 @@ import type { DeadLetterSink } from '../scoring/deadLetterSink.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { Scorer } from '../contracts/scorer.js';
 import type { ScoredRecord } from '../contracts/records.js';
+import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './systemClock.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { StateStore } from '../retraining/ports.js';
 import { BlobStateStore } from '../adapters/blobStateStore.js';
@@ -29,7 +32,7 @@ export interface ScoreEventsDependencies {
   metrics: MetricsPort;
   deadLetters: DeadLetterSink;
   scorer?: ((profile: BaselineProfile) => Scorer) | undefined;
-  now?: () => number;
+  clock?: Clock;
   /** Where the stream detectors keep each partition's state; without it (or with MRM_STREAM_DETECTORS off) they do not run. */
   streamStates?: StateStore | undefined;
 }
@@ -41,17 +44,17 @@ export interface ScoreEventsDependencies {
  * retry policy runs the batch again rather than the checkpoint moving past events kept nowhere.
  */
 export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
-  const now = deps.now ?? (() => Date.now());
+  const clock = deps.clock ?? systemClock;
   let engine: ScoringEngine | undefined;
   const stream = deps.settings.stream;
   const detectors =
-    stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, { now }) : undefined;
+    stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, clock) : undefined;
   return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
     const bodies = Array.isArray(messages) ? messages : [messages];
     const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
     const store = async (letters: readonly DeadLetter[]): Promise<void> => {
       try {
-        await deps.deadLetters.write(letters, { first: metadata[0], atInMs: now() });
+        await deps.deadLetters.write(letters, { first: metadata[0], atInMs: clock.nowInMs() });
       } catch (error) {
         context.error(printable(`Failing the batch so that it is retried: ${errorMessage(error)}`));
         throw error;
@@ -60,7 +63,7 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     const deadLetterAll = async (reason: string, error: unknown): Promise<ScoredRecord[]> => {
       const kind = kindOf(error);
       const cause = { reason, message: errorMessage(error), replayable: kind !== 'bad-input' };
-      const at = new Date(now()).toISOString();
+      const at = new Date(clock.nowInMs()).toISOString();
       const profileVersion = engine?.profileVersion ?? 'none';
       const letters = bodies.map((body, i) => deadLetterOf(body, metadata[i]!, cause, profileVersion, at));
       context.error(
@@ -102,7 +105,7 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     }
     let result: Awaited<ReturnType<typeof scoreBatch>>;
     try {
-      result = await scoreBatch(engine, bodies, metadata, { now });
+      result = await scoreBatch(engine, bodies, metadata, clock);
     } catch (error) {
       // scoreBatch catches per event; reaching here is a bug, and the batch must still not be lost.
       return deadLetterAll('INTERNAL.ERROR', error);

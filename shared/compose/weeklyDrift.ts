@@ -25,6 +25,7 @@ import type {
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
+import { systemClock } from './systemClock.js';
 import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {
@@ -188,7 +189,7 @@ export function weeklyDriftDependencies(
           clientId ? new DefaultAzureCredential({ managedIdentityClientId: clientId }) : new DefaultAzureCredential(),
         )
       : undefined,
-    clock: { nowInMs: () => Date.now() },
+    clock: systemClock,
     flush: flushTelemetry,
   };
 }

@@ -8,6 +8,7 @@ import {
   type FeatureProfile,
   type PerformanceState,
 } from './profile.js';
+import { generateFunction, nameLiteral } from '../codegen/generateFunction.js';
 import type { ProfileSchema } from './schema.js';
 
 /** The fields of a ScoredRecord the profile reads. */
@@ -188,15 +189,24 @@ export class ProfileAccumulator {
  * The per-event loop, generated once per schema with each feature name as a literal property access. Bodies parsed
  * from JSON share a hidden class, so every access site stays monomorphic; a loop reading `features[name]` with a
  * changing name is a megamorphic keyed load and made the fold several times slower than JSON.parse itself.
- * Names enter the source only through JSON.stringify, which yields a valid, inert string literal for any name.
+ * A schema too wide to generate gets the same loop by name.
  */
 function compileFold(slots: ReadonlyArray<Slot>): (features: Readonly<Record<string, unknown>>) => void {
   const numeric = slots.map((s) => s.numeric);
   const categorical = slots.map((s) => s.categorical);
-  const lines = slots.map((s, i) => `${s.numeric ? 'n' : 'c'}[${i}].add(f[${JSON.stringify(s.name)}]);`);
-  const factory = new Function('n', 'c', `return function fold(f) {\n${lines.join('\n')}\n};`) as (
-    n: ReadonlyArray<NumericAccumulator | null>,
-    c: ReadonlyArray<CategoricalAccumulator | null>,
-  ) => (features: Readonly<Record<string, unknown>>) => void;
-  return factory(numeric, categorical);
+  const lines = slots.map((s, i) => `${s.numeric ? 'n' : 'c'}[${i}].add(f[${nameLiteral(s.name)}]);`);
+  const factory = generateFunction<
+    (
+      n: ReadonlyArray<NumericAccumulator | null>,
+      c: ReadonlyArray<CategoricalAccumulator | null>,
+    ) => (features: Readonly<Record<string, unknown>>) => void
+  >(['n', 'c'], `return function fold(f) {\n${lines.join('\n')}\n};`);
+  if (factory !== undefined) return factory(numeric, categorical);
+  return (features) => {
+    for (let i = 0; i < slots.length; i++) {
+      const value = features[slots[i]!.name];
+      if (numeric[i]) numeric[i]!.add(value);
+      else categorical[i]!.add(value);
+    }
+  };
 }

@@ -53,7 +53,7 @@ export class ClaimLedger {
   ): Promise<ClaimOutcome> {
     const name = this.nameOf(fresh.claimKey);
     for (let race = 0; race < MAX_RACES; race++) {
-      const now = this.clock.now();
+      const now = new Date(this.clock.nowInMs());
       const record: ClaimRecord = {
         version: 1,
         ...fresh,
@@ -102,7 +102,12 @@ export class ClaimLedger {
   /** Records the final decision; replays of the alert then answer `duplicate`. */
   async decide(claim: HeldClaim, state: 'retraining_triggered' | 'cooldown', reason: string): Promise<void> {
     const name = this.nameOf(claim.record.claimKey);
-    const decided: ClaimRecord = { ...claim.record, state, decidedAt: this.clock.now().toISOString(), reason };
+    const decided: ClaimRecord = {
+      ...claim.record,
+      state,
+      decidedAt: new Date(this.clock.nowInMs()).toISOString(),
+      reason,
+    };
     if ((await this.store.replace(name, decided, claim.etag)).ok) return;
     // Our lease ran out and a retry took the claim over: it submits the same job name, so recording ours is still true.
     for (let race = 0; race < MAX_RACES; race++) {
@@ -114,7 +119,7 @@ export class ClaimLedger {
 
   /** Ends our lease early after a retryable failure, so the caller's retry proceeds at once. */
   async releaseLease(claim: HeldClaim): Promise<void> {
-    const released: ClaimRecord = { ...claim.record, leaseUntil: this.clock.now().toISOString() };
+    const released: ClaimRecord = { ...claim.record, leaseUntil: new Date(this.clock.nowInMs()).toISOString() };
     await this.store.replace(this.nameOf(claim.record.claimKey), released, claim.etag);
   }
 

@@ -55,7 +55,7 @@ export class CooldownGate {
     if (this.cooldownInMs <= 0) return { kind: 'passed', entry: undefined };
     const name = this.nameOf(model);
     for (let race = 0; race < MAX_RACES; race++) {
-      const now = this.clock.now();
+      const now = new Date(this.clock.nowInMs());
       const current = await this.store.read(name);
       let record = current ? readRecord(model, current.value) : { model };
       const submitting = record.submitting;
@@ -109,7 +109,11 @@ export class CooldownGate {
   /** Our job was submitted (or found submitted): the cooldown counts from now. */
   async started(entry: CooldownEntry | undefined): Promise<void> {
     if (!entry) return;
-    const started = { claimKey: entry.claimKey, jobName: entry.jobName, startedAt: this.clock.now().toISOString() };
+    const started = {
+      claimKey: entry.claimKey,
+      jobName: entry.jobName,
+      startedAt: new Date(this.clock.nowInMs()).toISOString(),
+    };
     await this.settle(entry, (record) => ({
       model: record.model,
       started,
@@ -123,7 +127,7 @@ export class CooldownGate {
    * and whoever comes next looks our job up before going ahead.
    */
   async release(entry: CooldownEntry | undefined): Promise<void> {
-    const now = this.clock.now().toISOString();
+    const now = new Date(this.clock.nowInMs()).toISOString();
     await this.settle(entry, (record) =>
       record.submitting?.claimKey === entry?.claimKey
         ? { ...record, submitting: { ...record.submitting!, leaseUntil: now } }
@@ -146,7 +150,7 @@ export class CooldownGate {
     const started = record.started;
     if (!started || started.claimKey === claimKey) return undefined;
     const until = Date.parse(started.startedAt) + this.cooldownInMs;
-    return this.clock.now().getTime() < until
+    return this.clock.nowInMs() < until
       ? { kind: 'cooling', started, until: new Date(until).toISOString() }
       : undefined;
   }

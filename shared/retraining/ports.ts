@@ -102,6 +102,4 @@ export interface TokenVerifier {
 /** Where a use case's lines go; every line is escaped by the caller's logger. */
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../contracts/clock.js';

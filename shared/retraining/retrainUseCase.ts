@@ -57,7 +57,7 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown)
     if (!parsed.ok) return { kind: 'bad_input', failure: parsed.error };
     const payload = parsed.value;
 
-    const now = clock.now();
+    const now = new Date(clock.nowInMs());
     const rule = ruleToRead(payload);
     const ruleTags: RuleTagsOutcome | undefined = rule && deps.ruleTags ? await deps.ruleTags.tagsOf(rule) : undefined;
     let decision = decideRetrain(payload, { now, ruleTags, earlier: undefined }, options);
@@ -97,7 +97,7 @@ export function createRetrainUseCase(deps: RetrainDependencies): (body: unknown)
     });
     const loaded = await deps.templates.load(plan.subject.model);
     if (!loaded.ok) return failed(loaded.error);
-    const values = jobTemplateValues(plan, options, clock.now());
+    const values = jobTemplateValues(plan, options, new Date(clock.nowInMs()));
     const filled = fillJobTemplate(loaded.value.template, values, loaded.value.source);
     if (!filled.ok) return failed({ ...filled.error, detail: { setting: 'MRM_RETRAIN_JOB_TEMPLATE' } });
     return exactlyOnce.submit(plan, filled.value);

@@ -4,7 +4,7 @@ import { compileEventContract } from './eventContract.js';
 import { ExtractionDefence } from './extractionDefence.js';
 import { ForestScorer } from '../baseline/forestScorer.js';
 import { InputValidator } from './inputValidator.js';
-import type { ScoringEngine } from './scoreBatch.js';
+import type { ScoringEngine } from './types.js';
 import type { OutputProtection } from './outputProtection.js';
 import { modelKindOf, type Scorer } from '../contracts/scorer.js';
 

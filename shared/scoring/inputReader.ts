@@ -1,23 +1,18 @@
 import type { FeatureValue } from '../contracts/records.js';
+import { generateFunction, nameLiteral } from '../codegen/generateFunction.js';
 
 /** Writes the event's numeric inputs, in model order, into `row`: NaN where the feature is not a number. */
 export type InputReader = (features: Readonly<Record<string, FeatureValue>>, row: Float64Array) => void;
-
-/** Above this many inputs the generic loop is used: a very long generated function is not optimised by V8. */
-const MAX_GENERATED_INPUTS = 512;
 
 /**
  * Reads the model's numeric inputs out of a features object. Compiled to one property load per name
  * (`f["f0"]`, `f["f1"]`, …): each load site then sees one name and one or two object shapes, where a loop loading
  * `features[names[i]]` goes through a keyed load that sees every name (measured: about a third of a microsecond
- * per event for 20 features, as much as the rest of validation). Names enter the code only as JSON string
- * literals, which are valid JavaScript string literals.
+ * per event for 20 features, as much as the rest of validation). Wide profiles get the generic loop.
  */
 export function compileInputReader(names: readonly string[]): InputReader {
-  if (names.length > MAX_GENERATED_INPUTS) return genericReader(names);
-  const loads = names.map((name, i) => `v = f[${JSON.stringify(name)}]; row[${i}] = typeof v === "number" ? v : NaN;`);
-  // Generated from JSON string literals only (see above).
-  return new Function('f', 'row', `"use strict"; let v; ${loads.join(' ')}`) as InputReader;
+  const loads = names.map((name, i) => `v = f[${nameLiteral(name)}]; row[${i}] = typeof v === "number" ? v : NaN;`);
+  return generateFunction<InputReader>(['f', 'row'], `let v; ${loads.join(' ')}`) ?? genericReader(names);
 }
 
 function genericReader(names: readonly string[]): InputReader {

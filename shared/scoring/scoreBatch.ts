@@ -1,31 +1,18 @@
 import { errorMessage, kindOf } from '../errors.js';
 import type { InputEvent, ScoredRecord, Decision, ValidationIssue } from '../contracts/records.js';
-import type { EventContract } from './eventContract.js';
-import type { InputValidator, ValidatedEvent } from './inputValidator.js';
+import type { ValidatedEvent } from './inputValidator.js';
 import { VALIDATION_CODES } from './inputValidator.js';
-import type { ExtractionDefence, ExtractionVerdict } from './extractionDefence.js';
-import type { ModelKind } from '../contracts/records.js';
+import type { ExtractionVerdict } from './extractionDefence.js';
 import type { Scorer, ScoreRequest } from '../contracts/scorer.js';
-import { judgeConfidence, type ConfidenceLevel, type ConfidenceOptions } from './confidence.js';
-import { protectProbabilities, type OutputProtection } from './outputProtection.js';
+import type { ScoringEngine } from './types.js';
+import type { Clock } from '../contracts/clock.js';
+import { judgeConfidence, type ConfidenceLevel } from './confidence.js';
+import { protectProbabilities } from './outputProtection.js';
 import { deadLetterOf, type DeadLetter } from './deadLetter.js';
 import { UNKNOWN_METADATA, type EventMetadata } from './eventMetadata.js';
 import { summariseBatch, type BatchSummary } from './batchSummary.js';
 
-/** Everything scoring needs, built once per profile version and reused across batches. */
-export interface ScoringEngine {
-  profileVersion: string;
-  contract: EventContract;
-  validator: InputValidator;
-  defence: ExtractionDefence;
-  scorer: Scorer;
-  /** Confidence is judged for a classifier only: the forest's anomaly probability says nothing of class confidence. */
-  modelKind: ModelKind;
-  confidence: ConfidenceOptions;
-  protection: { mode: OutputProtection; sigma: number };
-  includeProbabilities: boolean;
-  random: () => number;
-}
+export type { ScoringEngine } from './types.js';
 
 export interface BatchResult {
   scored: ScoredRecord[];
@@ -50,9 +37,9 @@ export async function scoreBatch(
   engine: ScoringEngine,
   bodies: readonly unknown[],
   metadata: readonly EventMetadata[],
-  clock: { now(): number },
+  clock: Clock,
 ): Promise<BatchResult> {
-  const startedAt = clock.now();
+  const startedAt = clock.nowInMs();
   const scoredAt = new Date(startedAt).toISOString();
   const slots: Array<ScoredRecord | DeadLetter | undefined> = new Array(bodies.length);
   const deadLetter = (
@@ -124,7 +111,7 @@ export async function scoreBatch(
     }
   }
 
-  const scorerStartedAt = clock.now();
+  const scorerStartedAt = clock.nowInMs();
   const requests: ScoreRequest[] = pending.map((p) => ({
     id: p.event.id,
     features: p.validated.sanitised,
@@ -141,7 +128,7 @@ export async function scoreBatch(
     };
     outcomes = requests.map(() => failure);
   }
-  const scorerLatencyInMs = clock.now() - scorerStartedAt;
+  const scorerLatencyInMs = clock.nowInMs() - scorerStartedAt;
 
   for (let k = 0; k < pending.length; k++) {
     const p = pending[k]!;
@@ -180,7 +167,7 @@ export async function scoreBatch(
   }
   const summary = summariseBatch(scored, deadLetters, {
     events: bodies.length,
-    batchLatencyInMs: clock.now() - startedAt,
+    batchLatencyInMs: clock.nowInMs() - startedAt,
     scorerLatencyInMs: requests.length > 0 ? scorerLatencyInMs : null,
     minConfidence: engine.confidence.minConfidence,
   });

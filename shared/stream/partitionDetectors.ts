@@ -1,5 +1,6 @@
 import { errorMessage } from '../errors.js';
 import type { ScoredRecord } from '../contracts/records.js';
+import type { Clock } from '../contracts/clock.js';
 import type { StateStore } from '../retraining/ports.js';
 import type { StreamBaseline } from './baselineReference.js';
 import { StreamMonitor, type AccuracyEstimate, type StreamAlarm, type StreamMonitorOptions } from './streamMonitor.js';
@@ -39,7 +40,7 @@ export class PartitionDetectors {
   constructor(
     private readonly store: StateStore,
     private readonly options: StreamMonitorOptions & { saveIntervalInMs: number },
-    private readonly clock: { now(): number },
+    private readonly clock: Clock,
   ) {}
 
   async observe(profile: StreamBaseline, records: readonly ScoredRecord[]): Promise<PartitionObservation> {
@@ -57,7 +58,7 @@ export class PartitionDetectors {
       out.alarms.push(...observed.alarms);
       out.estimates.push(...observed.estimates);
       held.unsaved += batch.length;
-      if (this.clock.now() - held.savedAtInMs >= this.options.saveIntervalInMs)
+      if (this.clock.nowInMs() - held.savedAtInMs >= this.options.saveIntervalInMs)
         await this.save(monitor, partition, held, out);
     }
     return out;
@@ -73,7 +74,7 @@ export class PartitionDetectors {
   }
 
   private async load(monitor: StreamMonitor, partition: string, out: PartitionObservation): Promise<Held> {
-    const now = this.clock.now();
+    const now = this.clock.nowInMs();
     try {
       const stored = await this.store.read(blobName(partition));
       const { state, restored } = monitor.restore(stored?.value);
@@ -89,7 +90,7 @@ export class PartitionDetectors {
 
   private async save(monitor: StreamMonitor, partition: string, held: Held, out: PartitionObservation): Promise<void> {
     const name = blobName(partition);
-    held.savedAtInMs = this.clock.now();
+    held.savedAtInMs = this.clock.nowInMs();
     try {
       const written =
         held.etag === null

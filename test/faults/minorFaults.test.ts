@@ -133,7 +133,7 @@ describe('the Azure ML scorer when its breaker closes', () => {
       concurrency: 2,
       breakerFailures: 1,
       breakerCooldownInMs: 30_000,
-      now: () => clock.t,
+      clock: { nowInMs: () => clock.t },
     });
     const requests = (n: number): ScoreRequest[] =>
       Array.from({ length: n }, (_, i) => ({ id: `e${i}`, features: { x: 0.25 }, vector: Float64Array.of(0.25) }));

@@ -1,6 +1,6 @@
 import type { CaptureNameFormat } from '../../capture/captureNameFormat.js';
 import { listCaptureBlobs, type CaptureStore } from '../../capture/listCaptureBlobs.js';
-import type { CapturedHub } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import type { CaptureSource } from './ports.js';
 
 export interface CaptureSourceOptions {

@@ -8,10 +8,9 @@ import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
 import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
-import { EventBodyScanner } from './eventBodyScanner.js';
-
-/** The two captured hubs: model inputs (data drift) and scored records (prediction and performance drift). */
-export type CapturedHub = 'events' | 'scored';
+import type { Implementation } from '../../contracts/implementation.js';
+import { EventBodyScanner } from './fast/eventBodyScanner.js';
+import type { CapturedHub } from './types.js';
 
 /**
  * Reasons a body is not folded, counted per reason in the report. The EVENT.* codes are the event contract's (the
@@ -25,6 +24,15 @@ export const BODY_REASONS = {
   missingFeatures: 'EVENT.MISSING_FEATURES',
   notScoredRecord: 'SCORED.NOT_SCORED_RECORD',
 } as const;
+
+export interface FoldCaptureOptions extends CaptureFileDecoderOptions {
+  /**
+   * How event bodies are read. `plain`: JSON.parse of the body's UTF-8 text. `fast` (the default): a byte scanner
+   * (fast/eventBodyScanner.ts) reads well-formed bodies into the accumulator's slots and hands every other to the plain
+   * path, which decides its reason; a contract suite holds both to the same profile.
+   */
+  bodyDecoding?: Implementation;
+}
 
 /** What one Capture blob contributes to the week. */
 export interface BlobFold {
@@ -46,15 +54,15 @@ export async function foldCaptureBlob(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   hub: CapturedHub,
   schema: ProfileSchema,
-  options: CaptureFileDecoderOptions = {},
+  options: FoldCaptureOptions = {},
 ): Promise<Result<BlobFold>> {
   const accumulator = new ProfileAccumulator(schema);
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   let unparsedTimes = 0;
   let lastTimeText = '';
-  const addBody =
-    hub === 'events' ? eventBodyFolder(accumulator, scannerOf(schema, accumulator)) : scoredBodyFolder(accumulator);
+  const scanner = (options.bodyDecoding ?? 'fast') === 'fast' ? scannerOf(schema, accumulator) : undefined;
+  const addBody = hub === 'events' ? eventBodyFolder(accumulator, scanner) : scoredBodyFolder(accumulator);
   const onView = (view: CaptureRecordView): void => {
     // Records of one file share a handful of distinct seconds (the decoder reuses their strings): parse each once.
     const timeText = view.enqueuedTimeUtc;
@@ -131,11 +139,11 @@ function scannerOf(schema: ProfileSchema, accumulator: ProfileAccumulator): Even
 
 function eventBodyFolder(
   accumulator: ProfileAccumulator,
-  scanner: EventBodyScanner,
+  scanner: EventBodyScanner | undefined,
 ): (view: CaptureRecordView) => void {
   return (view) => {
     // Well-formed bodies take the scanner; anything it does not vouch for gets JSON.parse and a reason.
-    if (view.bodyStart >= 0 && scanner.scan(view.block, view.bodyStart, view.bodyEnd)) {
+    if (scanner !== undefined && view.bodyStart >= 0 && scanner.scan(view.block, view.bodyStart, view.bodyEnd)) {
       accumulator.addScanned(scanner.values);
       return;
     }

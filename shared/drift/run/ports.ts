@@ -1,7 +1,7 @@
 import type { Result } from '../../errors.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import type { DatasetProfile } from '../profile.js';
-import type { CapturedHub } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';
 
 /** Where Capture blobs come from (Azure container or a local folder); listing follows the Capture name format. */
@@ -46,9 +46,7 @@ export interface ProfileCache {
 
 export const noProfileCache: ProfileCache = { get: async () => undefined, put: async () => undefined };
 
-export interface Clock {
-  nowInMs(): number;
-}
+export type { Clock } from '../../contracts/clock.js';
 
 /** Progress of one run, for logs (function) and the progress bar (CLI). */
 export interface DriftProgress {

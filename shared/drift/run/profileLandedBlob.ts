@@ -1,7 +1,8 @@
 import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import { parseCaptureBlobName, type CaptureNameFormat } from '../../capture/captureNameFormat.js';
 import type { ProfileSchema } from '../schema.js';
-import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
+import { foldCaptureBlob } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import { FOLD_VERSION } from './profileWindow.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome, ProfileCache } from './ports.js';

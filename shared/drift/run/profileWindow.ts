@@ -1,10 +1,11 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
-import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
-import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
+import { foldCaptureBlob, type FoldCaptureOptions } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';
+import { TaskPool } from '../../concurrency/taskPool.js';
 import type { BlobProfileKey, CachedBlobOutcome, CaptureSource, Clock, DriftProgress, ProfileCache } from './ports.js';
 import { HubTallyBuilder, type SkippedBlob } from './hubTally.js';
 
@@ -40,7 +41,8 @@ export interface ProfileWindowRequest {
   concurrency?: number;
   /** Clock time after which no new blob is started (in-flight ones finish). Default: none. */
   deadlineInMs?: number;
-  decoder?: CaptureFileDecoderOptions;
+  /** Limits of the Capture decoder, and which implementations read the files and bodies (fast by default). */
+  decoder?: FoldCaptureOptions;
 }
 
 export interface ProfileWindowDeps {
@@ -83,7 +85,6 @@ export async function profileWindow(
   const concurrency = Math.max(1, request.concurrency ?? 4);
   const maxAhead = concurrency * 4;
   const finished = new Map<number, Outcome>();
-  let next = 0;
   let mergeAt = 0;
   let outOfTime = false;
   let readFailure: { blob: string; error: unknown } | undefined;
@@ -143,27 +144,37 @@ export async function profileWindow(
     for (const resume of waiting) resume();
   };
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      while (next < refs.length && next - mergeAt >= maxAhead && !readFailure)
-        await new Promise<void>((resolve) => wake.push(resolve));
-      if (next >= refs.length || outOfTime || readFailure) return;
-      if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
-        outOfTime = true;
-        return;
+  // Blobs start in name order, at most `concurrency` at once and at most `maxAhead` past the next one to merge.
+  const pool = new TaskPool(concurrency);
+  let bug = false;
+  const wakeAll = (): void => {
+    for (const resume of wake.splice(0)) resume();
+  };
+  for (let index = 0; index < refs.length; index++) {
+    while (index - mergeAt >= maxAhead && !readFailure && !bug)
+      await new Promise<void>((resolve) => wake.push(resolve));
+    await pool.whenFree();
+    if (readFailure) break;
+    if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
+      outOfTime = true;
+      break;
+    }
+    await pool.submit(async () => {
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await profileOne(refs[index]!);
+      } catch (error) {
+        bug = true;
+        wakeAll();
+        throw error;
       }
-      const index = next++;
-      const outcome = await profileOne(refs[index]!);
-      if (outcome === undefined) {
-        // Wake the workers waiting for this blob's turn to merge: they stop too.
-        for (const resume of wake.splice(0)) resume();
-        return;
-      }
+      // A read failure stops the run: wake the producer if it waits for this blob's turn to merge.
+      if (outcome === undefined) return wakeAll();
       finished.set(index, outcome);
       mergeReady();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, refs.length)) }, worker));
+    });
+  }
+  await pool.drain();
 
   if (readFailure) {
     const { blob, error } = readFailure;

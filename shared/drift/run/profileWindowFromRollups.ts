@@ -1,6 +1,7 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
-import { foldCaptureBlob, type CapturedHub } from './foldCaptureBlob.js';
+import { foldCaptureBlob } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import { HubTallyBuilder } from './hubTally.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome } from './ports.js';

@@ -1,6 +1,6 @@
 import { MrmError } from '../../errors.js';
 import type { ProfileSchema } from '../schema.js';
-import type { CapturedHub } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import { HubTallyBuilder, type HubTally } from './hubTally.js';
 import type { CachedBlobOutcome } from './ports.js';
 

@@ -6,9 +6,9 @@ import { buildDriftReport, type DriftReport, type DriftTelemetry } from '../repo
 import type { ProfileSchema } from '../schema.js';
 import type { MetricsPort } from '../../telemetry/metricsPort.js';
 import type { Scorer } from '../../contracts/scorer.js';
-import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
 import type { DriftWindow } from './driftWindow.js';
-import type { CapturedHub } from './foldCaptureBlob.js';
+import type { FoldCaptureOptions } from './foldCaptureBlob.js';
+import type { CapturedHub } from './types.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
 import { profileWindowFromRollups } from './profileWindowFromRollups.js';
 import type { RollupStore } from './rollups.js';
@@ -51,7 +51,7 @@ export interface WeeklyDriftRequest {
   concurrency?: number;
   /** Stop starting new blobs after this long (clock time from the start of the run); the next run resumes. */
   timeBudgetInMs?: number;
-  decoder?: CaptureFileDecoderOptions;
+  decoder?: FoldCaptureOptions;
   /** MRM_SCORER: the report says what the predictions are (a classifier's, or the input-anomaly detector's). */
   scorer?: Scorer['kind'];
   /** MRM_DASHBOARD_URL: the report links to the dashboard. */

@@ -1,3 +1,5 @@
+import type { Clock } from '../../contracts/clock.js';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitBreakerOptions {
@@ -5,7 +7,7 @@ export interface CircuitBreakerOptions {
   failureThreshold: number;
   /** How long it stays open before one trial request is let through. */
   cooldownInMs: number;
-  now: () => number;
+  clock: Clock;
 }
 
 /**
@@ -33,7 +35,8 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     if (this.openedAtInMs === undefined) return 'closed';
-    if (this.trialInFlight || this.options.now() - this.openedAtInMs >= this.options.cooldownInMs) return 'half-open';
+    if (this.trialInFlight || this.options.clock.nowInMs() - this.openedAtInMs >= this.options.cooldownInMs)
+      return 'half-open';
     return 'open';
   }
 
@@ -45,7 +48,7 @@ export class CircuitBreaker {
   tryAcquire(): BreakerPermit | undefined {
     if (this.openedAtInMs === undefined) return normalPermit;
     if (this.trialInFlight) return undefined;
-    if (this.options.now() - this.openedAtInMs < this.options.cooldownInMs) return undefined;
+    if (this.options.clock.nowInMs() - this.openedAtInMs < this.options.cooldownInMs) return undefined;
     this.trialInFlight = true;
     this.trialSettled = new Promise((resolve) => (this.settleTrial = resolve));
     return trialPermit;
@@ -69,14 +72,14 @@ export class CircuitBreaker {
 
   failed(permit: BreakerPermit): void {
     if (permit.trial) {
-      this.openedAtInMs = this.options.now();
+      this.openedAtInMs = this.options.clock.nowInMs();
       this.endTrial();
       return;
     }
     // A request that was already in flight when the breaker opened adds nothing to what opened it.
     if (this.openedAtInMs !== undefined) return;
     this.consecutiveFailures += 1;
-    if (this.consecutiveFailures >= this.options.failureThreshold) this.openedAtInMs = this.options.now();
+    if (this.consecutiveFailures >= this.options.failureThreshold) this.openedAtInMs = this.options.clock.nowInMs();
   }
 
   released(permit: BreakerPermit): void {

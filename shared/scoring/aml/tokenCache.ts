@@ -1,3 +1,5 @@
+import type { Clock } from '../../contracts/clock.js';
+
 /** What `@azure/identity`'s TokenCredential.getToken answers, structurally (the core imports no Azure SDK). */
 export interface AccessTokenLike {
   token: string;
@@ -12,7 +14,7 @@ export interface TokenSource {
 
 export interface TokenCacheOptions {
   scope: string;
-  now: () => number;
+  clock: Clock;
   /** Refresh this long before expiry, so a token never expires mid-request (default 5 minutes). */
   refreshMarginInMs?: number;
 }
@@ -47,7 +49,7 @@ export class TokenCache {
   }
 
   private isStale(token: AccessTokenLike): boolean {
-    const now = this.options.now();
+    const now = this.options.clock.nowInMs();
     if (token.refreshAfterTimestamp !== undefined && now >= token.refreshAfterTimestamp) return true;
     return now >= token.expiresOnTimestamp - this.refreshMarginInMs;
   }

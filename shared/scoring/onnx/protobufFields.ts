@@ -1,3 +1,5 @@
+import { readVarint as readUnsignedVarint } from '../../binary/varint.js';
+
 /**
  * Protocol Buffers wire format, as much as reading and editing an ONNX model needs: a message is a run of fields,
  * each a key (field number and wire type) then a varint, a fixed 32/64-bit value or a length-delimited payload.
@@ -49,18 +51,11 @@ export function readFields(bytes: Uint8Array, from = 0, to = bytes.length): Prot
 
 /** An unsigned varint of at most 53 bits (lengths, keys, enums); larger ones are refused. */
 export function readVarint(bytes: Uint8Array, at: number, to = bytes.length): { value: number; next: number } {
-  let value = 0;
-  let scale = 1;
-  for (let i = at; i < to && i < at + 10; i++) {
-    const byte = bytes[i]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) {
-      if (!Number.isSafeInteger(value)) throw new ProtobufError(`varint at byte ${at} is too large`);
-      return { value, next: i + 1 };
-    }
-    scale *= 128;
-  }
-  throw new ProtobufError(`truncated varint at byte ${at}`);
+  const cursor = { pos: at };
+  const value = readUnsignedVarint(bytes, cursor, to);
+  if (value < 0) throw new ProtobufError(`truncated varint at byte ${at}`);
+  if (!Number.isSafeInteger(value)) throw new ProtobufError(`varint at byte ${at} is too large`);
+  return { value, next: cursor.pos };
 }
 
 /** A varint as a signed 64-bit integer (int64 fields, e.g. ONNX class labels). */

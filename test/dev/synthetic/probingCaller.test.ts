@@ -27,7 +27,7 @@ async function score(events: InputEvent[], spacingInMs: number) {
       engine,
       batch,
       batch.map((_, k) => meta(start + k, spacingInMs)),
-      { now: () => T0 },
+      { nowInMs: () => T0 },
     );
     scored.push(...result.scored);
   }

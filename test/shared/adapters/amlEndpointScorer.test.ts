@@ -56,7 +56,7 @@ describe('AmlEndpointScorer against a real local endpoint', () => {
       timeoutInMs: 2000,
       retryBaseDelayInMs: 100,
       maxRetryWaitInMs: 5000,
-      now: () => clock.t,
+      clock: { nowInMs: () => clock.t },
       sleep: async (delayInMs) => {
         waits.push(delayInMs);
       },

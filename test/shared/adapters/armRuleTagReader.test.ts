@@ -15,7 +15,14 @@ describe('ArmRuleTagReader against a fake ARM over TLS', () => {
   const credential = new FakeCredential();
   const agent = trustingAgent();
   const reader = (cacheInMs = 60_000) =>
-    new ArmRuleTagReader({ armEndpoint: arm.url, credential, cacheInMs, timeoutInMs: 2000, agent, now: () => now });
+    new ArmRuleTagReader({
+      armEndpoint: arm.url,
+      credential,
+      cacheInMs,
+      timeoutInMs: 2000,
+      agent,
+      clock: { nowInMs: () => now },
+    });
 
   beforeEach(async () => {
     arm = await FakeArm.start({ tls: true });

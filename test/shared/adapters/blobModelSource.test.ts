@@ -29,7 +29,10 @@ describe('BlobModelSource (Azurite)', () => {
     const container = await freshContainer('models');
     await upload(container, onnxBytes('iris-gbt'));
     let clock = 0;
-    const source = new BlobModelSource(container, 'model.onnx', { reloadCheckInMs: 60_000, now: () => clock });
+    const source = new BlobModelSource(container, 'model.onnx', {
+      reloadCheckInMs: 60_000,
+      clock: { nowInMs: () => clock },
+    });
     const first = await source.current();
     const etag = await upload(container, onnxBytes('iris-softmax'));
     clock = 59_999;

@@ -42,7 +42,7 @@ describe('JobTemplateSource', () => {
       blobService: blobService(),
       baseDirectory: '/',
       cacheInMs: 1000,
-      now: () => now,
+      clock: { nowInMs: () => now },
     });
     expect(await source.load('churn')).toEqual({
       ok: true,

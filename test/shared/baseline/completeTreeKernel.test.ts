@@ -8,33 +8,47 @@ function matrix(rows: number, columns: number, seed: number): Float64Array {
   return Float64Array.from({ length: rows * columns }, () => random.nextGaussian() * 3);
 }
 
-describe('completeTreeKernel', () => {
-  const columns = 3;
-  const trained = trainIsolationForest({ rows: 400, columns, values: matrix(400, columns, 5) }, { trees: 13, seed: 3 });
+function train(trees: number) {
+  const trained = trainIsolationForest({ rows: 400, columns: 3, values: matrix(400, 3, 5) }, { trees, seed: 3 });
   if (!trained.ok) throw new Error(trained.error.message);
-  const forest = trained.value;
+  return trained.value;
+}
 
-  it('walks a batch, in WebAssembly or JavaScript, to the sums of each row walked alone', () => {
-    const values = matrix(300, columns, 9);
-    for (const engine of ['wasm', 'js'] as const) {
-      const kernel = completeTreeKernel(forest, engine);
-      const out = new Float64Array(300);
-      kernel.pathLengths(values, 300, columns, out);
-      for (let r = 0; r < 300; r++) {
+// The contract of the batch walk, run against both implementations: JavaScript row by row (plain) and WebAssembly
+// tree by tree (fast). Each must give, to the bit, the sum of every row walked alone.
+describe.each(['plain', 'fast'] as const)('completeTreeKernel, %s batch walk', (batch) => {
+  const columns = 3;
+  const forests = { '13 trees': train(13), '7 trees (fewer than a group of 8)': train(7) };
+
+  it.each(Object.entries(forests))('walks a batch to the sums of each row walked alone (%s)', (_, forest) => {
+    const kernel = completeTreeKernel(forest, batch);
+    for (const rows of [1, 3, 8, 17, 128, 129, 300]) {
+      const values = matrix(rows, columns, 9 + rows);
+      const out = new Float64Array(rows);
+      kernel.pathLengths(values, rows, columns, out);
+      for (let r = 0; r < rows; r++) {
         expect(out[r]).toBe(kernel.pathLength(values.subarray(r * columns, (r + 1) * columns)));
       }
     }
   });
 
-  it('walks rows wider than the forest reads, its inputs first in each row, as both engines agree', () => {
+  it('walks NaN and infinities as the row walk does (NaN and −Infinity left, +Infinity right)', () => {
+    const kernel = completeTreeKernel(forests['13 trees'], batch);
+    const values = matrix(40, columns, 12);
+    values[4] = Number.NaN;
+    values[10] = Infinity;
+    values[20] = -Infinity;
+    const out = new Float64Array(40);
+    kernel.pathLengths(values, 40, columns, out);
+    for (const r of [1, 3, 6]) expect(out[r]).toBe(kernel.pathLength(values.subarray(r * columns, (r + 1) * columns)));
+  });
+
+  it('walks rows wider than the forest reads, reading its inputs first in each row', () => {
     const wide = 7;
     const values = matrix(150, wide, 11);
-    const wasm = new Float64Array(150);
-    const js = new Float64Array(150);
-    completeTreeKernel(forest, 'wasm').pathLengths(values, 150, wide, wasm);
-    completeTreeKernel(forest, 'js').pathLengths(values, 150, wide, js);
-    expect(Array.from(wasm)).toStrictEqual(Array.from(js));
-    const alone = completeTreeKernel(forest, 'js').pathLength(values.subarray(5 * wide, 6 * wide));
-    expect(wasm[5]).toBe(alone);
+    const out = new Float64Array(150);
+    const kernel = completeTreeKernel(forests['13 trees'], batch);
+    kernel.pathLengths(values, 150, wide, out);
+    for (const r of [0, 5, 149]) expect(out[r]).toBe(kernel.pathLength(values.subarray(r * wide, r * wide + columns)));
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProfileAccumulator } from '../../../shared/drift/profileAccumulator.js';
-import { EventBodyScanner } from '../../../shared/drift/run/eventBodyScanner.js';
+import { EventBodyScanner } from '../../../shared/drift/run/fast/eventBodyScanner.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const schema = transactionBaseline().schema;

@@ -13,7 +13,7 @@ import type { InputEvent } from '../../../shared/contracts/records.js';
 import { goodBody, transactionBaseline } from '../../helpers/baselineFixture.js';
 
 const profile = transactionBaseline();
-const clock = { now: () => Date.parse('2026-11-10T12:00:00Z') };
+const clock = { nowInMs: () => Date.parse('2026-11-10T12:00:00Z') };
 const engineWith = (overrides: Record<string, string> = {}, scorer?: (p: typeof profile) => Scorer) =>
   createScoringEngine(profile, defaultSettings(overrides).scoring, { scorer, random: () => 0.5 });
 const meta = (n: number) =>

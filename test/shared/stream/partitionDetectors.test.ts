@@ -27,7 +27,7 @@ function batches(scenario: StreamScenario, count: number, size: number, partitio
 
 const clock = () => {
   let t = 0;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
+  return { nowInMs: () => t, advance: (ms: number) => (t += ms) };
 };
 
 describe('PartitionDetectors on blob storage', () => {

@@ -111,36 +111,46 @@ describe('foldCaptureBlob', () => {
     expect(chunked).toEqual(whole);
   });
 
-  it('folds exactly the profile of JSON.parse + addFeatures, whatever the bodies hold', async () => {
-    const names = baseline.schema.features.map((f) => f.name);
-    const value = fc.oneof(
-      { weight: 4, arbitrary: fc.double().map((x) => JSON.stringify(x)) },
-      { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1e400', '-1e400', '12.50', '1e-7', '123456789012345678') },
-      { weight: 3, arbitrary: fc.constantFrom('"grocery"', '"pos"', '"web"', '"caf\u00e9"', '""', '"1.5"') },
-      { weight: 1, arbitrary: fc.constantFrom('null', 'true', 'false', '[1]', '{"a":2}') },
-    );
-    const body = fc.oneof(
-      {
-        weight: 8,
-        arbitrary: fc
-          .array(fc.tuple(fc.constantFrom(...names, 'unknown'), value), { maxLength: names.length + 2 })
-          .map((pairs) => `{"id":"e","features":{${pairs.map(([k, v]) => `"${k}": ${v}`).join(',')}}}`),
-      },
-      { weight: 1, arbitrary: fc.constantFrom('', '{"features":1}', '[]', '{"features":{}', 'null', '{"id":1}') },
-      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)) },
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.option(body, { freq: 10 }), { maxLength: 60 }), async (bodies) => {
-        const file = encodeCaptureFile(
-          bodies.map((b, i) => captureEvent({ sequenceNumber: i, enqueuedTimeInMs: T0 + i * 400, body: b })),
-          { recordsPerBlock: 16 },
-        );
-        const result = await foldCaptureBlob([file], 'events', baseline.schema);
-        expect(result.ok && result.value.profile).toEqual(referenceProfile(file, baseline.schema));
-      }),
-      { numRuns: 300 },
-    );
-  });
+  // The contract of body decoding and Capture reading, run against every pairing of their implementations: plain
+  // (JSON.parse, avsc records) and fast (the byte scanner, the hand-read record layout).
+  it.each([
+    ['plain', 'plain'],
+    ['plain', 'fast'],
+    ['fast', 'plain'],
+    ['fast', 'fast'],
+  ] as const)(
+    'folds exactly the profile of JSON.parse + addFeatures, whatever the bodies hold (bodies %s, Capture %s)',
+    async (bodyDecoding, reading) => {
+      const names = baseline.schema.features.map((f) => f.name);
+      const value = fc.oneof(
+        { weight: 4, arbitrary: fc.double().map((x) => JSON.stringify(x)) },
+        { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1e400', '-1e400', '12.50', '1e-7', '123456789012345678') },
+        { weight: 3, arbitrary: fc.constantFrom('"grocery"', '"pos"', '"web"', '"caf\u00e9"', '""', '"1.5"') },
+        { weight: 1, arbitrary: fc.constantFrom('null', 'true', 'false', '[1]', '{"a":2}') },
+      );
+      const body = fc.oneof(
+        {
+          weight: 8,
+          arbitrary: fc
+            .array(fc.tuple(fc.constantFrom(...names, 'unknown'), value), { maxLength: names.length + 2 })
+            .map((pairs) => `{"id":"e","features":{${pairs.map(([k, v]) => `"${k}": ${v}`).join(',')}}}`),
+        },
+        { weight: 1, arbitrary: fc.constantFrom('', '{"features":1}', '[]', '{"features":{}', 'null', '{"id":1}') },
+        { weight: 1, arbitrary: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)) },
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.option(body, { freq: 10 }), { maxLength: 60 }), async (bodies) => {
+          const file = encodeCaptureFile(
+            bodies.map((b, i) => captureEvent({ sequenceNumber: i, enqueuedTimeInMs: T0 + i * 400, body: b })),
+            { recordsPerBlock: 16 },
+          );
+          const result = await foldCaptureBlob([file], 'events', baseline.schema, { bodyDecoding, reading });
+          expect(result.ok && result.value.profile).toEqual(referenceProfile(file, baseline.schema));
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('folds blobs of one schema side by side, chunks interleaved, into the profiles each gives alone', async () => {
     const files = [1, 2, 3].map((seed) =>

@@ -4,8 +4,8 @@ import type { Clock } from '../../../../shared/retraining/ports.js';
 export class ManualClock implements Clock {
   constructor(private at = Date.parse('2026-03-02T10:00:00.000Z')) {}
 
-  now(): Date {
-    return new Date(this.at);
+  nowInMs(): number {
+    return this.at;
   }
 
   advance(ms: number): void {

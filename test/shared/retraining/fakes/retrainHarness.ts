@@ -66,7 +66,7 @@ export async function startRetrainHarness(
     anotherInstance: build,
     audit: () =>
       new BlobAuditLog(blobService().getContainerClient(settings.retraining.auditContainer)).entriesOf(
-        clock.now().toISOString().slice(0, 10),
+        new Date(clock.nowInMs()).toISOString().slice(0, 10),
       ),
     close: async () => {
       agent.destroy();

@@ -3,7 +3,7 @@ import { CircuitBreaker } from '../../../../shared/scoring/aml/circuitBreaker.js
 
 function breaker(failureThreshold = 3, cooldownInMs = 1000) {
   const clock = { t: 0 };
-  return { clock, breaker: new CircuitBreaker({ failureThreshold, cooldownInMs, now: () => clock.t }) };
+  return { clock, breaker: new CircuitBreaker({ failureThreshold, cooldownInMs, clock: { nowInMs: () => clock.t } }) };
 }
 
 describe('CircuitBreaker', () => {
@@ -105,10 +105,10 @@ describe('CircuitBreaker', () => {
   });
 
   it('rejects a nonsensical configuration', () => {
-    expect(() => new CircuitBreaker({ failureThreshold: 0, cooldownInMs: 1, now: () => 0 })).toThrow(
+    expect(() => new CircuitBreaker({ failureThreshold: 0, cooldownInMs: 1, clock: { nowInMs: () => 0 } })).toThrow(
       'failureThreshold must be a whole number >= 1, got 0',
     );
-    expect(() => new CircuitBreaker({ failureThreshold: 1, cooldownInMs: -1, now: () => 0 })).toThrow(
+    expect(() => new CircuitBreaker({ failureThreshold: 1, cooldownInMs: -1, clock: { nowInMs: () => 0 } })).toThrow(
       'cooldownInMs must be >= 0, got -1',
     );
   });

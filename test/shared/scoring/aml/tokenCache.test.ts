@@ -25,7 +25,7 @@ describe('TokenCache', () => {
     ]);
     const cache = new TokenCache(credential, {
       scope: 'https://ml.azure.com/.default',
-      now: () => clock.t,
+      clock: { nowInMs: () => clock.t },
       refreshMarginInMs: 60_000,
     });
     expect(await cache.token()).toBe('one');
@@ -42,7 +42,7 @@ describe('TokenCache', () => {
       { token: 'one', expiresOnTimestamp: hour, refreshAfterTimestamp: 1000 },
       { token: 'two', expiresOnTimestamp: hour },
     ]);
-    const cache = new TokenCache(credential, { scope: 's', now: () => clock.t });
+    const cache = new TokenCache(credential, { scope: 's', clock: { nowInMs: () => clock.t } });
     await cache.token();
     clock.t = 1000;
     expect(await cache.token()).toBe('two');
@@ -50,7 +50,7 @@ describe('TokenCache', () => {
 
   it('fetches once for concurrent callers', async () => {
     const credential = source([{ token: 'one', expiresOnTimestamp: 10 * 3_600_000 }]);
-    const cache = new TokenCache(credential, { scope: 's', now: () => 0 });
+    const cache = new TokenCache(credential, { scope: 's', clock: { nowInMs: () => 0 } });
     expect(await Promise.all([cache.token(), cache.token(), cache.token()])).toEqual(['one', 'one', 'one']);
     expect(credential.scopes).toHaveLength(1);
   });
@@ -60,7 +60,7 @@ describe('TokenCache', () => {
       { token: 'one', expiresOnTimestamp: hour },
       { token: 'two', expiresOnTimestamp: hour },
     ]);
-    const cache = new TokenCache(credential, { scope: 's', now: () => 0 });
+    const cache = new TokenCache(credential, { scope: 's', clock: { nowInMs: () => 0 } });
     await cache.token();
     cache.invalidate();
     expect(await cache.token()).toBe('two');
@@ -68,7 +68,7 @@ describe('TokenCache', () => {
 
   it('rejects when the credential fails or answers no token, and tries again next time', async () => {
     const credential = source([new Error('IMDS unreachable'), null, { token: 'ok', expiresOnTimestamp: hour }]);
-    const cache = new TokenCache(credential, { scope: 'https://ml.azure.com/.default', now: () => 0 });
+    const cache = new TokenCache(credential, { scope: 'https://ml.azure.com/.default', clock: { nowInMs: () => 0 } });
     await expect(cache.token()).rejects.toThrow('IMDS unreachable');
     await expect(cache.token()).rejects.toThrow('The credential returned no token for https://ml.azure.com/.default');
     expect(await cache.token()).toBe('ok');

@@ -1,0 +1,46 @@
+import type { BaselineFeature } from '../../baseline/profile.js';
+import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
+import { generateFunction, nameLiteral } from '../../codegen/generateFunction.js';
+import type { FeatureValue } from '../../contracts/records.js';
+
+export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, FeatureValue>;
+
+/**
+ * The features object of a scanned event: every baseline feature in profile order, a number or string where the
+ * scan found one and null otherwise. It is compiled to one object literal (`{"f0": …, "f1": …}`): built that way an
+ * object takes its final shape at once, where a copy of a template filled in by name goes through a keyed store per
+ * feature that sees every name, and cost three times as much (measured: about 100 ns against 330 ns for 20 numbers).
+ * A feature called `__proto__`, which a literal would take as the prototype, and wide profiles get the generic loop.
+ */
+export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]): FeatureObjectBuilder {
+  const names = features.map((f) => f.name);
+  if (names.includes('__proto__')) return genericBuilder(names);
+  const members = features.map((feature, slot) => {
+    const kind = feature.type === 'numeric' ? SCANNED_KIND.number : SCANNED_KIND.string;
+    const source = feature.type === 'numeric' ? 'n' : 's';
+    return `${nameLiteral(feature.name)}: k[${slot}] === ${kind} ? ${source}[${slot}] : null`;
+  });
+  const build = generateFunction<
+    (
+      kinds: Uint8Array,
+      numbers: Float64Array,
+      strings: ReadonlyArray<string | undefined>,
+    ) => Record<string, FeatureValue>
+  >(['k', 'n', 's'], `return { ${members.join(', ')} };`);
+  if (build === undefined) return genericBuilder(names);
+  return (values) => build(values.kinds, values.numbers, values.strings);
+}
+
+function genericBuilder(names: readonly string[]): FeatureObjectBuilder {
+  return ({ kinds, numbers, strings }) => {
+    const features: Record<string, FeatureValue> = {};
+    names.forEach((name, slot) => {
+      const kind = kinds[slot];
+      const value =
+        kind === SCANNED_KIND.number ? numbers[slot]! : kind === SCANNED_KIND.string ? strings[slot]! : null;
+      // defineProperty, not assignment: assigning `__proto__` would set the prototype instead of a feature.
+      Object.defineProperty(features, name, { value, enumerable: true, writable: true, configurable: true });
+    });
+    return features;
+  };
+}

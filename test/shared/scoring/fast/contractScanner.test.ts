@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { BaselineFeature } from '../../../../shared/baseline/profile.js';
+import { ContractScanner } from '../../../../shared/scoring/fast/contractScanner.js';
+import { compileEventContract } from '../../../../shared/scoring/eventContract.js';
+import { EDGE_NUMBER_TEXTS } from '../../../helpers/numberEdges.js';
+
+const FEATURES: BaselineFeature[] = [
+  { name: 'amount', type: 'numeric' },
+  { name: 'hour', type: 'numeric' },
+  { name: 'channel', type: 'categorical' },
+  { name: 'f0', type: 'numeric' },
+];
+const MAX_STRING_LENGTH = 12;
+/** The reference: a body as text, which JSON.parse and the schema read whatever the decoding of bytes. */
+const contract = compileEventContract(FEATURES, {
+  maxBodyBytes: 1 << 20,
+  maxStringLength: MAX_STRING_LENGTH,
+  decoding: 'plain',
+});
+
+/** A decoded body as scoring reads it: the contract's fields (other top-level keys are allowed and never read). */
+function outcome(decoded: ReturnType<typeof contract.decode>): unknown {
+  if (!decoded.ok) return decoded.error.code;
+  const { id, callerId, timestamp, features, label } = decoded.value;
+  return Object.fromEntries(
+    Object.entries({ id, callerId, timestamp, features, label }).filter(([, v]) => v !== undefined),
+  );
+}
+
+const space = fc.constantFrom('', ' ', '\n', '\t ', '\r\n');
+const numberText = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => JSON.stringify(x)),
+  fc.integer().map(String),
+  fc.constantFrom('-0', '0.1', '1e400', '-1e400', '1E-5', '123456789012345678', '0.30000000000000004', '01', '1.'),
+);
+const shortText = fc.oneof(
+  fc.string({ maxLength: MAX_STRING_LENGTH + 2 }),
+  fc.constantFrom('', 'web', 'é', 'a"b', 'a\\b', 'x'.repeat(MAX_STRING_LENGTH), 'x'.repeat(MAX_STRING_LENGTH + 1)),
+);
+/** Strings as a producer may write them: plain, or with needless escapes. */
+const stringText = fc
+  .tuple(shortText, fc.boolean())
+  .map(([s, escape]) =>
+    escape ? JSON.stringify(s).replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : JSON.stringify(s),
+  );
+const anyValue = fc.oneof(
+  { weight: 4, arbitrary: numberText },
+  { weight: 3, arbitrary: stringText },
+  { weight: 2, arbitrary: fc.constantFrom('null', 'true', 'false', '[]', '{}', '[1,{"a":null}]', '{"x":[2]}') },
+);
+const featureName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...FEATURES.map((f) => f.name)) },
+  { weight: 1, arbitrary: fc.constantFrom('colour', '__proto__', 'amount ', 'f\\u0030') },
+);
+const topKey = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('id', 'callerId', 'timestamp', 'label') },
+  { weight: 1, arbitrary: fc.constantFrom('extra', '__proto__', 'i\\u0064', 'features') },
+);
+const topValue = fc.oneof(
+  anyValue,
+  fc.constantFrom(
+    '"2026-11-10T12:00:00Z"',
+    '"2026-11-10"',
+    '"yesterday"',
+    '"c-1"',
+    '"e-1"',
+    '"' + 'x'.repeat(70) + '"',
+  ),
+);
+
+const NAMES = FEATURES.map((f) => f.name);
+const validTop = fc.constantFrom(
+  '"callerId":"c-1"',
+  `"callerId":"${'c'.repeat(MAX_STRING_LENGTH)}"`,
+  `"label":"${'l'.repeat(MAX_STRING_LENGTH + 1)}"`,
+  '"timestamp":"2026-11-10T12:00:00Z"',
+  '"label":1',
+  '"label":"yes"',
+  '"trace":{"a":[1,"x"]}',
+);
+
+/**
+ * Bodies near the contract. Half keep it (every feature once, in any order, well-typed values, valid fields), so the
+ * scanner's reading is compared often; the other half also get features missing, repeated, unknown or mistyped, and
+ * top-level fields of any kind.
+ */
+const bodyText = fc
+  .tuple(
+    fc.boolean(),
+    fc.shuffledSubarray(NAMES, { minLength: 0 }),
+    fc.shuffledSubarray(NAMES, { minLength: NAMES.length }),
+    fc.array(fc.tuple(featureName, anyValue), { maxLength: 2 }),
+    fc.array(fc.tuple(fc.nat(), numberText), { maxLength: 4 }),
+    fc.array(fc.tuple(topKey, topValue), { maxLength: 4 }),
+    fc.array(validTop, { maxLength: 3 }),
+    fc.boolean(),
+    space,
+  )
+  .map(([keeps, someNames, allNames, odd, numbers, members, valid, withId, s]) => {
+    const names = keeps ? allNames : someNames;
+    const values = new Map<string, string>(names.map((n, i) => [n, i % 3 === 2 ? 'null' : '1.5']));
+    for (const [k, v] of numbers) {
+      const name = names[k % Math.max(names.length, 1)]!;
+      if (name !== undefined) values.set(name, name === 'channel' ? `"w${v.length}"` : v);
+    }
+    const entries = [...values].map(([k, v]) => `${s}"${k}"${s}:${s}${v}`);
+    const top = [...valid.map((m) => m.replace(':', `${s}:${s}`))];
+    if (!keeps) {
+      for (const [k, v] of odd) entries.splice(entries.length >> 1, 0, `"${k}":${v}`);
+      top.push(...members.map(([k, v]) => `"${k}":${s}${v}`));
+    }
+    if (withId || keeps) top.unshift('"id":"e-1"');
+    top.splice(top.length >> 1, 0, `"features":${s}{${entries.join(',')}}`);
+    return `${s}{${top.join(`,${s}`)}}${s}`;
+  });
+
+// The contract of body decoding, run against both implementations: UTF-8 decoding, JSON.parse and the schema
+// (plain), and the byte scanner in front of them (fast). A body's bytes must get the answer its text gets.
+describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of bytes', (decoding) => {
+  const subject = compileEventContract(FEATURES, {
+    maxBodyBytes: 1 << 20,
+    maxStringLength: MAX_STRING_LENGTH,
+    decoding,
+  });
+
+  it('gives a body’s bytes the answer its text gets (JSON.parse and the schema)', () => {
+    // The scanner counts the bodies the fast path takes, so that the generator is seen to reach it.
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    let vouched = 0;
+    fc.assert(
+      fc.property(bodyText, (body) => {
+        const bytes = Buffer.from(body);
+        if (scanner.scan(bytes) !== undefined) vouched++;
+        expect(outcome(subject.decode(bytes))).toStrictEqual(outcome(contract.decode(body)));
+      }),
+      { numRuns: 4000 },
+    );
+    // The generator must reach the fast path, or the property holds vacuously.
+    expect(vouched).toBeGreaterThan(200);
+  });
+
+  it('reads compact bodies (names in order, no spaces: the inline number path) as JSON.parse and the schema do', () => {
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    // Numbers at the inline path's limits, and now and then a member it must hand on (null, a string, a space).
+    const edgeNumber = fc.constantFrom(...EDGE_NUMBER_TEXTS);
+    const member = fc.oneof(
+      { weight: 8, arbitrary: edgeNumber },
+      { weight: 2, arbitrary: numberText },
+      { weight: 1, arbitrary: fc.constantFrom('null', '"w"', ' 1', '1 ', 'true', '"1"') },
+    );
+    let vouched = 0;
+    fc.assert(
+      fc.property(
+        fc.array(member, { minLength: NAMES.length, maxLength: NAMES.length }),
+        fc.constantFrom('', ' ', '\r\n', ' x', '}', ','),
+        (values, after) => {
+          const features = NAMES.map((name, i) => `"${name}":${name === 'channel' ? '"web"' : values[i]}`).join(',');
+          const body = `{"id":"e-1","features":{${features}}}${after}`;
+          if (scanner.scan(Buffer.from(body)) !== undefined) vouched++;
+          expect(outcome(subject.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(vouched).toBeGreaterThan(200);
+  });
+
+  it('reads a profile of numbers only straight through, and a body cut anywhere as the general path does', () => {
+    const numeric: BaselineFeature[] = ['a', 'b', 'c'].map((name) => ({ name, type: 'numeric' }));
+    const numericContract = compileEventContract(numeric, { maxBodyBytes: 1 << 20, decoding });
+    const reference = compileEventContract(numeric, { maxBodyBytes: 1 << 20, decoding: 'plain' });
+    const body = '{"id":"e","features":{"a":-1.25,"b":0,"c":123456789012345}}';
+    expect(outcome(numericContract.decode(Buffer.from(body)))).toStrictEqual({
+      id: 'e',
+      features: { a: -1.25, b: 0, c: 123456789012345 },
+    });
+    for (let cut = 0; cut < body.length; cut++) {
+      const part = body.slice(0, cut);
+      expect(outcome(numericContract.decode(Buffer.from(part)))).toStrictEqual(outcome(reference.decode(part)));
+    }
+  });
+
+  it('gives each event its own timestamp, whether it repeats the last one or differs from it in any character', () => {
+    const body = (timestamp: string) =>
+      Buffer.from(`{"id":"e","timestamp":"${timestamp}","features":{"amount":1,"hour":2,"channel":"w","f0":1}}`);
+    const timestamps = [
+      '2026-11-10T12:00:00Z',
+      '2026-11-10T12:00:00Z',
+      '2026-11-10T12:00:01Z',
+      '3026-11-10T12:00:01Z',
+      '2026-11-10',
+      '2026-11-10T12:00:01Z',
+      '2026-11-10T12:00:01',
+      '2026-11-10T12:00:02',
+    ];
+    for (const timestamp of timestamps) {
+      expect(outcome(subject.decode(body(timestamp)))).toMatchObject({ id: 'e', timestamp });
+    }
+  });
+
+  it('reads a well-formed event, whitespace, extra keys and nulls included', () => {
+    const body =
+      ' { "trace": {"a": [1, "x"]}, "id" : "e-1", "callerId":"c-9", "timestamp":"2026-11-10T12:00:00Z",\n' +
+      '"features": {"hour": 3, "amount": -0.25e1, "channel": null, "f0": -0}, "label": "yes" } ';
+    expect(outcome(subject.decode(Buffer.from(body)))).toStrictEqual({
+      id: 'e-1',
+      callerId: 'c-9',
+      timestamp: '2026-11-10T12:00:00Z',
+      features: { amount: -2.5, hour: 3, channel: null, f0: -0 },
+      label: 'yes',
+    });
+  });
+
+  it('names bytes that are not UTF-8', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"id":"e'),
+      Buffer.from([0xff]),
+      Buffer.from('","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'),
+    ]);
+    expect(outcome(subject.decode(body))).toBe('EVENT.NOT_UTF8');
+  });
+});
+
+describe('ContractScanner', () => {
+  it.each([
+    ['a missing feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w"}}'],
+    ['an unknown feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1,"x":1}}'],
+    ['a repeated feature', '{"id":"e","features":{"amount":1,"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a repeated id', '{"id":"e","id":"f","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a number beyond the double range', '{"id":"e","features":{"amount":1e999,"hour":2,"channel":"w","f0":1}}'],
+    ['a string where a number belongs', '{"id":"e","features":{"amount":"1","hour":2,"channel":"w","f0":1}}'],
+    ['an escaped id', '{"id":"\\u0065","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['a non-ASCII category', '{"id":"e","features":{"amount":1,"hour":2,"channel":"wé","f0":1}}'],
+    [
+      'an over-long caller',
+      `{"id":"e","callerId":"${'c'.repeat(13)}","features":{"amount":1,"hour":2,"channel":"w","f0":1}}`,
+    ],
+    ['a null label', '{"id":"e","label":null,"features":{"amount":1,"hour":2,"channel":"w","f0":1}}'],
+    ['no features', '{"id":"e"}'],
+    ['trailing bytes', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1}} x'],
+  ])('leaves %s to the general path', (_name, body) => {
+    expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(Buffer.from(body))).toBeUndefined();
+  });
+
+  it('leaves bytes that are not UTF-8 to the plain path', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"id":"e'),
+      Buffer.from([0xff]),
+      Buffer.from('","features":{"amount":1,"hour":2,"channel":"w","f0":1}}'),
+    ]);
+    expect(new ContractScanner(FEATURES, MAX_STRING_LENGTH).scan(body)).toBeUndefined();
+  });
+
+  it('keeps a feature called __proto__ as a feature, as JSON.parse does, not as the prototype', () => {
+    const body = '{"id":"e","features":{"__proto__":1.5,"hour":2}}';
+    const scanned = new ContractScanner(
+      [
+        { name: '__proto__', type: 'numeric' },
+        { name: 'hour', type: 'numeric' },
+      ],
+      MAX_STRING_LENGTH,
+    ).scan(Buffer.from(body));
+    const parsed = (JSON.parse(body) as { features: Record<string, number> }).features;
+    expect(Object.getPrototypeOf(scanned!.features)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(scanned!.features, '__proto__')?.value).toBe(1.5);
+    expect(Object.entries(scanned!.features)).toEqual(Object.entries(parsed));
+  });
+});
