@@ -49,3 +49,28 @@ export function seconds(raw, fallback, name) {
   if (!Number.isFinite(value) || value < 0) throw new HookError(`${name} must be a number of seconds, got "${raw}".`);
   return value;
 }
+
+/**
+ * Asks for the Functions host's keys until `pick` finds the one wanted. Right after a deploy the host may still be
+ * starting (400, 404, 409, 5xx): asked again every few seconds until timeoutInMs. undefined when there is no time to
+ * wait (timeoutInMs 0, after a provision before any deploy). `pick` returns the key, undefined to wait, or throws.
+ */
+export async function pollKey(arm, path, { pick, timeoutInMs, say, doing, waiting, timedOut }) {
+  const deadline = Date.now() + timeoutInMs;
+  const pauseInMs = Math.min(10_000, Math.max(100, timeoutInMs / 10));
+  for (let attempt = 1; ; attempt++) {
+    const response = await arm.request('POST', path);
+    if (response.ok) {
+      const key = pick(await response.json());
+      if (key !== undefined) return key;
+    } else if (!([400, 404, 409].includes(response.status) || response.status >= 500)) {
+      throw await armError(response, doing);
+    }
+    if (Date.now() + pauseInMs > deadline) {
+      if (timeoutInMs === 0) return undefined;
+      throw response.ok ? new HookError(`${doing}: ${timedOut}.`) : await armError(response, `${doing} (${timedOut})`);
+    }
+    if (attempt === 1) say(`${waiting} (HTTP ${response.status})...`);
+    await new Promise((resolve) => setTimeout(resolve, pauseInMs));
+  }
+}

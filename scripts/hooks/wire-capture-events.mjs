@@ -11,7 +11,7 @@
 //
 // Usage: node scripts/hooks/wire-capture-events.mjs postprovision|postdeploy   (azd passes its environment)
 import { pathToFileURL } from 'node:url';
-import { armClient, armError, HookError, seconds } from './arm.mjs';
+import { armClient, HookError, pollKey, seconds } from './arm.mjs';
 
 /** The subscription this hook owns, and the function it feeds (functions/profileCaptureBlob.ts). */
 export const SUBSCRIPTION_NAME = 'profile-capture-blobs';
@@ -79,31 +79,20 @@ export function subscription(endpointUrl, prefixes) {
   };
 }
 
-/** The host's blobs_extension system key, waited for right after a deploy (the host may still be starting). */
-async function blobsExtensionKey(arm, siteId, timeoutInMs, say) {
-  const path = `${siteId}/host/default/listkeys?api-version=${WEB_API_VERSION}`;
-  const deadline = Date.now() + timeoutInMs;
-  const pauseInMs = Math.min(10_000, Math.max(100, timeoutInMs / 10));
-  for (let attempt = 1; ; attempt++) {
-    const response = await arm.request('POST', path);
-    if (response.ok) {
-      const keys = await response.json();
-      const key = keys.systemKeys?.blobs_extension;
-      if (typeof key === 'string' && key !== '') return key;
-      // The host creates the key when it first loads a blob trigger with the Event Grid source.
-    } else {
-      const waitable = [400, 404, 409].includes(response.status) || response.status >= 500;
-      if (!waitable) throw await armError(response, 'listing the Functions host keys');
-    }
-    if (Date.now() + pauseInMs > deadline) {
-      if (timeoutInMs === 0) return undefined;
-      throw new HookError(
-        `The Functions host has no blobs_extension key after MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS: is ${FUNCTION_NAME} deployed? Run \`azd hooks run postdeploy\` once it runs.`,
-      );
-    }
-    if (attempt === 1) say(`Waiting for the Functions host and its blob extension key (HTTP ${response.status})...`);
-    await new Promise((resolve) => setTimeout(resolve, pauseInMs));
-  }
+/** The host's blobs_extension system key, waited for right after a deploy (see pollKey). */
+function blobsExtensionKey(arm, siteId, timeoutInMs, say) {
+  return pollKey(arm, `${siteId}/host/default/listkeys?api-version=${WEB_API_VERSION}`, {
+    // The host creates the key when it first loads a blob trigger with the Event Grid source: until then, wait.
+    pick: (keys) =>
+      typeof keys.systemKeys?.blobs_extension === 'string' && keys.systemKeys.blobs_extension !== ''
+        ? keys.systemKeys.blobs_extension
+        : undefined,
+    timeoutInMs,
+    say,
+    doing: 'listing the Functions host keys',
+    waiting: 'Waiting for the Functions host and its blob extension key',
+    timedOut: `no blobs_extension key after MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS: is ${FUNCTION_NAME} deployed? Run \`azd hooks run postdeploy\` once it runs`,
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

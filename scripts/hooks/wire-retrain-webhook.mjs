@@ -9,7 +9,7 @@
 //
 // Usage: node scripts/hooks/wire-retrain-webhook.mjs postprovision|postdeploy   (azd passes its environment)
 import { pathToFileURL } from 'node:url';
-import { armClient, armError, HookError, seconds } from './arm.mjs';
+import { armClient, HookError, pollKey, seconds } from './arm.mjs';
 
 /** The receiver this hook owns in the retrain group, and the function whose key it carries (functions/retrainWebhook.ts). */
 export const RECEIVER_NAME = 'retrainWebhook';
@@ -104,33 +104,20 @@ function sameReceivers(a, b) {
   return canonical(a) === canonical(b);
 }
 
-/**
- * The function's default key. Right after a deploy the host may still be starting (400, 404, 409, 5xx): asked again
- * every few seconds until timeoutInMs. undefined when the function does not exist yet and there is no time to wait.
- */
-async function functionKey(arm, siteId, timeoutInMs, say) {
-  const path = `${siteId}/functions/${FUNCTION_NAME}/listkeys?api-version=${WEB_API_VERSION}`;
-  const deadline = Date.now() + timeoutInMs;
-  const pauseInMs = Math.min(10_000, Math.max(100, timeoutInMs / 10));
-  for (let attempt = 1; ; attempt++) {
-    const response = await arm.request('POST', path);
-    if (response.ok) {
-      const keys = await response.json();
+/** The function's default key, waited for right after a deploy (see pollKey). */
+function functionKey(arm, siteId, timeoutInMs, say) {
+  return pollKey(arm, `${siteId}/functions/${FUNCTION_NAME}/listkeys?api-version=${WEB_API_VERSION}`, {
+    pick: (keys) => {
       if (typeof keys.default === 'string' && keys.default !== '') return keys.default;
       throw new HookError(`${FUNCTION_NAME} has no default key (keys: ${Object.keys(keys).join(', ') || 'none'}).`);
-    }
-    const waitable = [400, 404, 409].includes(response.status) || response.status >= 500;
-    if (!waitable) throw await armError(response, `listing the keys of ${FUNCTION_NAME}`);
-    if (Date.now() + pauseInMs > deadline) {
-      if (timeoutInMs === 0) return undefined;
-      throw await armError(
-        response,
-        `listing the keys of ${FUNCTION_NAME} (the host did not answer within MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS; run \`azd hooks run postdeploy\` once it runs)`,
-      );
-    }
-    if (attempt === 1) say(`Waiting for the Functions host to start (HTTP ${response.status})...`);
-    await new Promise((resolve) => setTimeout(resolve, pauseInMs));
-  }
+    },
+    timeoutInMs,
+    say,
+    doing: `listing the keys of ${FUNCTION_NAME}`,
+    waiting: 'Waiting for the Functions host to start',
+    timedOut:
+      'the host did not answer within MRM_WIRE_WEBHOOK_TIMEOUT_SECONDS; run `azd hooks run postdeploy` once it runs',
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
