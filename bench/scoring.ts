@@ -145,11 +145,9 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
       streamStates,
     });
   const handler = handlerOf(undefined);
-  const withDetectors = handlerOf(new MemoryStateStore());
   // An instance builds its scoring engine (ajv contract, compiled forest) once per profile version, as the ceiling
   // compiles its forest once before timing: an empty batch builds it here, so the passes time steady-state scoring.
   await handler([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
-  await withDetectors([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
   const handlerPass = async (handler: ScoreEventsHandler): Promise<number> => {
     const started = process.cpuUsage();
     let scored = 0;
@@ -168,6 +166,15 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
   for (let i = 0; i < repeats; i++) {
     ceiling = Math.max(ceiling, ceilingPass());
     throughHandler = Math.max(throughHandler, await handlerPass(handler));
+  }
+  // A second handler (its own engine and generated readers) in the same process makes the core's call sites see two
+  // engines, which slowed the plain handler's passes by 10-20% when interleaved with these: the detectors are timed
+  // after, against plain passes run in the same two-engine state, so their ratio stays like for like.
+  const withDetectors = handlerOf(new MemoryStateStore());
+  await withDetectors([], new functions.InvocationContext({ triggerMetadata: {}, logHandler: () => undefined }));
+  let throughPlainAfter = 0;
+  for (let i = 0; i < repeats; i++) {
+    throughPlainAfter = Math.max(throughPlainAfter, await handlerPass(handler));
     throughDetectors = Math.max(throughDetectors, await handlerPass(withDetectors));
   }
   return {
@@ -179,7 +186,7 @@ export async function benchScoring(options: ScoringBenchOptions = {}): Promise<S
     ceilingEventsPerSecond: ceiling,
     ratioToCeiling: throughHandler / ceiling,
     handlerWithDetectorsEventsPerSecond: throughDetectors,
-    detectorsRatio: throughDetectors / throughHandler,
+    detectorsRatio: throughDetectors / throughPlainAfter,
   };
 }
 
