@@ -41,9 +41,13 @@ function streamLine(result: DemoResult): string {
   const weekly = `the weekly report says it ${hours(result.scenario.nowInMs - onset)} after the onset`;
   const alarms = [...result.counts.streamAlarms].sort((a, b) => a.atInMs - b.atInMs);
   if (alarms.length === 0) return `Stream           no detector paged this week; ${weekly}`;
+  const probe = result.scenario.probe;
   const when = alarms.map((a) => {
     const delta = a.atInMs - onset;
-    return `${a.detector} (${a.direction}) ${delta >= 0 ? `${hours(delta)} after` : `${hours(-delta)} before`} the onset, partition ${a.partition}`;
+    // The attacker's burst moves the FLAG share and the scores too: a page then is the attack, not the drift.
+    const cause =
+      a.atInMs >= probe.fromInMs && a.atInMs < probe.toInMs + 3_600_000 ? ', during the extraction attack' : '';
+    return `${a.detector} (${a.direction}) ${delta >= 0 ? `${hours(delta)} after` : `${hours(-delta)} before`} the onset, partition ${a.partition}${cause}`;
   });
   return `Stream           first pages: ${when.join('; ')}; ${weekly}`;
 }

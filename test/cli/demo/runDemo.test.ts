@@ -172,6 +172,25 @@ describe('runDemo', () => {
     );
   });
 
+  it('names a page during the extraction attack as the attack, not the drift', async () => {
+    const result = await runDemo(ports().value, { scenario, settings });
+    const during = {
+      detector: 'decisions',
+      direction: 'up' as const,
+      partition: '3',
+      atInMs: scenario.probe.fromInMs + 60_000,
+    };
+    const later = {
+      detector: 'errorCusum',
+      direction: 'up' as const,
+      partition: '2',
+      atInMs: scenario.drift.onsetInMs + 7_200_000,
+    };
+    const text = formatDemoSummary({ ...result, counts: { ...result.counts, streamAlarms: [during, later] } });
+    expect(text).toMatch(/decisions \(up\) \d+\.\d h before the onset, partition 3, during the extraction attack; /);
+    expect(text).toMatch(/errorCusum \(up\) 2\.0 h after the onset, partition 2; the weekly report/);
+  });
+
   it('says when the stream detectors paged against the drift onset, beside when the weekly report says it', async () => {
     const p = ports();
     // A model that turns wrong on every labelled event from the onset on (the fake scores every JSON body).
