@@ -63,8 +63,9 @@ export interface BaselinePlan {
   allRequests(): ScoreRequest[];
   /** Label classes seen in the training data (sorted), none without a label column. */
   labelClasses: string[];
-  /** The embedded isolation forest's predictions: what the baseline holds without a model of the user's. */
-  forest: HeldOutScoring;
+  /** The embedded isolation forest's predictions: what the baseline holds without a model of the user's (computed
+   * on demand: a baseline for the user's model never needs them). */
+  forest(): HeldOutScoring;
   finish(scoring: HeldOutScoring): BaselineProfile;
 }
 
@@ -89,7 +90,7 @@ export function buildBaseline(table: TrainingTable, options: BuildBaselineOption
       { label, classes: classes.length },
     );
   }
-  return ok(planned.value.finish(planned.value.forest));
+  return ok(planned.value.finish(planned.value.forest()));
 }
 
 /**
@@ -233,11 +234,11 @@ export function planBaseline(table: TrainingTable, options: BuildBaselineOptions
     heldOutRequests,
     allRequests: () => requestsFor(Array.from({ length: table.rows }, (_, i) => i)),
     labelClasses: labelled.classes,
-    forest: {
+    forest: () => ({
       scoredBy: { scorer: 'forest', modelVersion: model.version, classes: [...classes] },
       predictions: heldOutRequests.map((r) => forestScorer.predict(r.anomalyScore!)),
       binningScores: compiled.scoreMany(matrixOf(Array.from({ length: table.rows }, (_, i) => i))),
-    },
+    }),
     finish: (scoring) => {
       // The held-out rows as production sees them: validated (the calibration's decisions, which are the
       // validator's: a test holds them equal), REJECTed ones left unscored, the others scored by the model given.
