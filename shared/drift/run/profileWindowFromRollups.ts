@@ -1,4 +1,5 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
+import { TaskPool } from '../../concurrency/taskPool.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
@@ -89,7 +90,6 @@ export async function profileWindowFromRollups(
   );
 
   const concurrency = Math.max(1, request.concurrency ?? 4);
-  let next = 0;
   let done = 0;
   let outOfTime = false;
   let readFailure: { blob: string; error: unknown } | undefined;
@@ -152,16 +152,18 @@ export async function profileWindowFromRollups(
     });
   };
 
-  const worker = async (): Promise<void> => {
-    while (next < backfill.length && !outOfTime && !readFailure) {
-      if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
-        outOfTime = true;
-        return;
-      }
-      await profileOne(backfill[next++]!);
+  // The shared pool: a blob starts only when a slot is free, so the deadline is checked as late as it can be.
+  const pool = new TaskPool(Math.max(1, concurrency));
+  for (const ref of backfill) {
+    await pool.whenFree();
+    if (readFailure) break;
+    if (request.deadlineInMs !== undefined && clock.nowInMs() >= request.deadlineInMs) {
+      outOfTime = true;
+      break;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, backfill.length)) }, worker));
+    await pool.submit(() => profileOne(ref));
+  }
+  await pool.drain();
 
   if (readFailure) {
     const { blob, error } = readFailure;
