@@ -176,15 +176,7 @@ export async function profileWindow(
   }
   await pool.drain();
 
-  if (readFailure) {
-    const { blob, error } = readFailure;
-    throw new MrmError(
-      kindOf(error) === 'configuration' ? 'configuration' : 'transient',
-      'CAPTURE.READ_FAILED',
-      `Could not read Capture blob ${blob} of ${window.label}: ${errorMessage(error)}`,
-      { cause: error, detail: { blob } },
-    );
-  }
+  if (readFailure) throw captureReadFailed(readFailure.blob, window.label, readFailure.error);
   if (outOfTime) {
     progress.note(
       `Time budget used up after ${mergeAt} of ${refs.length} blobs; the next run resumes from the cached profiles`,
@@ -209,4 +201,14 @@ export function hubWindowOf(tally: HubTallyBuilder, blobs: number, fromCache: nu
     lastEnqueuedInMs: tally.lastEnqueuedInMs,
     unparsedTimes: tally.unparsedTimes,
   };
+}
+
+/** A Capture blob that could not be read: retried by the host, unless it is a setting or permission to fix. */
+export function captureReadFailed(blob: string, label: string, error: unknown): MrmError {
+  return new MrmError(
+    kindOf(error) === 'configuration' ? 'configuration' : 'transient',
+    'CAPTURE.READ_FAILED',
+    `Could not read Capture blob ${blob} of ${label}: ${errorMessage(error)}`,
+    { cause: error, detail: { blob } },
+  );
 }

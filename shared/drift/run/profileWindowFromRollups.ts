@@ -1,4 +1,4 @@
-import { MrmError, errorMessage, kindOf } from '../../errors.js';
+import { errorMessage, kindOf } from '../../errors.js';
 import { TaskPool } from '../../concurrency/taskPool.js';
 import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
@@ -8,6 +8,7 @@ import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome } from './ports.js';
 import {
   FOLD_VERSION,
+  captureReadFailed,
   hubWindowOf,
   type HubWindow,
   type ProfileWindowDeps,
@@ -165,15 +166,7 @@ export async function profileWindowFromRollups(
   }
   await pool.drain();
 
-  if (readFailure) {
-    const { blob, error } = readFailure;
-    throw new MrmError(
-      kindOf(error) === 'configuration' ? 'configuration' : 'transient',
-      'CAPTURE.READ_FAILED',
-      `Could not read Capture blob ${blob} of ${window.label}: ${errorMessage(error)}`,
-      { cause: error, detail: { blob } },
-    );
-  }
+  if (readFailure) throw captureReadFailed(readFailure.blob, window.label, readFailure.error);
   const total = counts.events + counts.scored;
   if (outOfTime) {
     progress.note(
