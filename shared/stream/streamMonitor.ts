@@ -7,7 +7,15 @@ import {
   type BernoulliCusumDesign,
   type CusumState,
 } from './bernoulliCusum.js';
-import { normalUpperQuantile } from './normalTail.js';
+import { binnedScore, designScoreWalks, scoreBin, type BinnedScore } from './binnedScore.js';
+import {
+  confidenceErrors,
+  confidenceGroup,
+  designConfidenceErrorWalk,
+  type ConfidenceErrors,
+} from './confidenceErrors.js';
+import { stepWalk, type IntegerCusumDesign } from './integerCusum.js';
+import { normalQuantile, normalUpperQuantile } from './normalTail.js';
 import {
   freshEstimateWindow,
   freshStreamState,
@@ -80,16 +88,23 @@ export interface StreamObservation {
 }
 
 /**
- * Baseline rates come from a sample: the in-control rate a walk is tuned to is the estimate plus this many standard
- * errors, so the budget holds even when the true rate is one standard error above the estimate (2 would cost a
- * tenth more delay; 0 would give the budget only even odds).
+ * Baseline rates and shares come from a sample: each walk's threshold is calibrated at the least favourable
+ * in-control distribution within this many standard errors of the estimate, in the walk's own direction, so the
+ * budget holds unless the baseline's sample was off by more than that (2.3 % of baselines); at the estimate itself
+ * the run length is then several times the budget (at 1 standard error a 10M-event stream saw a false alarm).
  */
-const REFERENCE_Z = 1;
+const REFERENCE_Z = 2;
 /**
  * A reference learned from a partition's first events is a smaller sample taken once per state, and a low draw would
  * tilt every later run towards false alarms (seen at 1 standard error: 5 in 10M events): three standard errors.
  */
 const LEARNED_REFERENCE_Z = 3;
+/**
+ * The score walks are tuned to shifts of the score's distribution (on the normal scale of the baseline's quantiles)
+ * of these multiples of the smallest one, the shift that moves the share above the median by `shift`: one catches
+ * that shift, the other a larger one about twice as fast (bench/stream.ts).
+ */
+const SCORE_SHIFT_MULTIPLES = [1, 3];
 /**
  * The second error walk is tuned to this share of the drop: the first catches an abrupt drop sooner, this one a slow
  * slide (bench/stream.ts: 14k events instead of 17k into a 50k-event ramp). Each gets twice the budget.
@@ -114,8 +129,19 @@ interface IndicatorDesigns {
 export class StreamMonitor {
   readonly reference: BaselineReference;
   readonly errorWindow: WindowRuleDesign | null;
+  /** The error walks on the overall error rate, when the baseline cannot give the rate per confidence. */
   readonly errorCusum: BernoulliCusumDesign | null;
   readonly errorCusumSlow: BernoulliCusumDesign | null;
+  /** The error walks against the held-out error rate of each event's confidence (binary classifiers). */
+  readonly confidenceErrors: {
+    reference: ConfidenceErrors;
+    fast: IntegerCusumDesign;
+    slow: IntegerCusumDesign;
+    baseRate: number;
+  } | null;
+  /** The score walks against the baseline's held-out score distribution (null: the score's reference is learned). */
+  readonly scoreBins: BinnedScore | null;
+  readonly scoreWalks: ReturnType<typeof designScoreWalks>;
   private readonly designs = new Map<string, IndicatorDesigns>();
   /** The hot path's lookup: by the reference object itself (a restored state's new objects go through `designs` once). */
   private readonly designsByReference = new WeakMap<object, IndicatorDesigns>();
@@ -128,6 +154,10 @@ export class StreamMonitor {
   ) {
     this.reference = baselineReference(profile);
     const error = this.reference.error;
+    const byConfidence = error ? confidenceErrors(profile.heldOut.performance) : null;
+    this.errorCusum = null;
+    this.errorCusumSlow = null;
+    this.confidenceErrors = null;
     if (error) {
       const base = conservativeRate(error.rate * error.labelled, error.labelled);
       this.errorWindow = designWindowRule(
@@ -137,29 +167,56 @@ export class StreamMonitor {
         options.falseAlarmBudgetInEvents,
       );
       const budget = 2 * options.falseAlarmBudgetInEvents;
-      this.errorCusum = safeDesign(base, base + options.minDrop, budget);
-      this.errorCusumSlow = safeDesign(base, base + SLOW_DROP_SHARE * options.minDrop, budget);
-    } else {
-      this.errorWindow = null;
-      this.errorCusum = null;
-      this.errorCusumSlow = null;
-    }
+      // A drop of minDrop in accuracy: that share of the events the model got right turns wrong.
+      const flip = Math.min(0.9, options.minDrop / Math.max(1e-9, 1 - error.rate));
+      if (byConfidence)
+        this.confidenceErrors = {
+          reference: byConfidence,
+          fast: designConfidenceErrorWalk(byConfidence, flip, budget, REFERENCE_Z),
+          slow: designConfidenceErrorWalk(byConfidence, SLOW_DROP_SHARE * flip, budget, REFERENCE_Z),
+          baseRate: error.rate,
+        };
+      else {
+        this.errorCusum = safeDesign(base, base + options.minDrop, budget);
+        this.errorCusumSlow = safeDesign(base, base + SLOW_DROP_SHARE * options.minDrop, budget);
+      }
+    } else this.errorWindow = null;
+    const score = profile.schema.prediction?.score?.decileEdges;
+    const counts = profile.data.prediction?.score?.decileCounts;
+    // The baseline's reference needs enough held-out scores (baselineReference's rule), the bins need their counts.
+    this.scoreBins = this.reference.score && score && counts ? binnedScore(score, counts) : null;
+    const smallest = normalQuantile(0.5 + Math.min(0.45, options.shift));
+    this.scoreWalks = this.scoreBins
+      ? designScoreWalks(
+          this.scoreBins,
+          SCORE_SHIFT_MULTIPLES.map((m) => m * smallest),
+          2 * SCORE_SHIFT_MULTIPLES.length * options.falseAlarmBudgetInEvents,
+          REFERENCE_Z,
+        )
+      : [];
     this.logClasses = Math.log(Math.max(2, profile.heldOut.scoredBy.classes.length));
     this.estimateZ = normalUpperQuantile(Math.min(0.5, options.windowEvents / options.falseAlarmBudgetInEvents));
   }
 
   fresh(): StreamState {
-    const score = this.reference.score;
-    return freshStreamState(this.profile.profileVersion, {
-      score: score ? { edge: score.edge, rate: score.shareAtOrAbove, events: score.count } : null,
-      decisions: null,
-    });
+    // With the baseline's score bins the score walks need no indicator; without, it learns or takes the median rule.
+    const score = this.scoreBins ? null : this.reference.score;
+    return freshStreamState(
+      this.profile.profileVersion,
+      {
+        score: score ? { edge: score.edge, rate: score.shareAtOrAbove, events: score.count } : null,
+        decisions: null,
+      },
+      this.scoreWalks.length,
+    );
   }
 
   /** A stored state if it is one of this profile's, else a fresh one (a lost state costs delay, never an alarm). */
   restore(value: unknown): { state: StreamState; restored: boolean } {
     const state = parseStreamState(value, this.profile.profileVersion);
-    return state ? { state, restored: true } : { state: this.fresh(), restored: false };
+    return state && state.scoreWalks.length === this.scoreWalks.length
+      ? { state, restored: true }
+      : { state: this.fresh(), restored: false };
   }
 
   /** The designs of an indicator's reference (both directions but for `decisions`, where only a rise matters). */
@@ -229,20 +286,28 @@ export class StreamMonitor {
             });
           }
         }
-        if (this.errorCusum && stepCusum(state.errorCusum, this.errorCusum, error, r.id)) {
-          estimate.conceptDrift = true;
-          alarms.push(cusumAlarm('errorCusum', 'up', state.errorCusum, this.errorCusum, partition, r, state.events));
-          state.errorCusum = freshCusum();
-        }
-        if (this.errorCusumSlow && stepCusum(state.errorCusumSlow, this.errorCusumSlow, error, r.id)) {
-          estimate.conceptDrift = true;
-          alarms.push(
-            cusumAlarm('errorCusum', 'up', state.errorCusumSlow, this.errorCusumSlow, partition, r, state.events),
-          );
-          state.errorCusumSlow = freshCusum();
+        if (this.confidenceErrors) {
+          if (typeof r.confidence === 'number')
+            this.stepConfidenceErrors(state, error, r.confidence, partition, r, alarms);
+        } else {
+          if (this.errorCusum && stepCusum(state.errorCusum, this.errorCusum, error, r.id)) {
+            estimate.conceptDrift = true;
+            alarms.push(cusumAlarm('errorCusum', 'up', state.errorCusum, this.errorCusum, partition, r, state.events));
+            state.errorCusum = freshCusum();
+          }
+          if (this.errorCusumSlow && stepCusum(state.errorCusumSlow, this.errorCusumSlow, error, r.id)) {
+            estimate.conceptDrift = true;
+            alarms.push(
+              cusumAlarm('errorCusum', 'up', state.errorCusumSlow, this.errorCusumSlow, partition, r, state.events),
+            );
+            state.errorCusumSlow = freshCusum();
+          }
         }
       }
-      if (typeof r.score === 'number') this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      if (typeof r.score === 'number') {
+        if (this.scoreBins) this.stepScoreWalks(state, this.scoreBins, r.score, partition, r, alarms);
+        else this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      }
       if (typeof r.entropy === 'number')
         this.stepIndicator(state, 'entropy', r.entropy / this.logClasses, true, partition, r, alarms);
       this.stepIndicator(state, 'decisions', r.decision === 'ACCEPT' ? 0 : 1, false, partition, r, alarms);
@@ -281,6 +346,82 @@ export class StreamMonitor {
       }
     }
     return { alarms: raised, estimates };
+  }
+
+  /** The two error walks against the held-out error rate of the event's confidence. */
+  private stepConfidenceErrors(
+    state: StreamState,
+    error: boolean,
+    confidence: number,
+    partition: string,
+    r: ScoredRecord,
+    alarms: { push(alarm: StreamAlarm): void },
+  ): void {
+    const walks = this.confidenceErrors!;
+    const category = 2 * confidenceGroup(walks.reference, confidence) + (error ? 1 : 0);
+    if (stepWalk(state.errorCusum, walks.fast, category, error, r.id)) {
+      state.estimate.conceptDrift = true;
+      alarms.push(
+        walkAlarm(
+          'errorCusum',
+          'up',
+          state.errorCusum,
+          walks.fast.threshold,
+          walks.baseRate,
+          partition,
+          r,
+          state.events,
+        ),
+      );
+      state.errorCusum = freshCusum();
+    }
+    if (stepWalk(state.errorCusumSlow, walks.slow, category, error, r.id)) {
+      state.estimate.conceptDrift = true;
+      alarms.push(
+        walkAlarm(
+          'errorCusum',
+          'up',
+          state.errorCusumSlow,
+          walks.slow.threshold,
+          walks.baseRate,
+          partition,
+          r,
+          state.events,
+        ),
+      );
+      state.errorCusumSlow = freshCusum();
+    }
+  }
+
+  /** Every score walk (each direction and shift) one step on the event's bin of the baseline's score distribution. */
+  private stepScoreWalks(
+    state: StreamState,
+    bins: BinnedScore,
+    score: number,
+    partition: string,
+    r: ScoredRecord,
+    alarms: { push(alarm: StreamAlarm): void },
+  ): void {
+    const bin = scoreBin(bins, score);
+    for (let w = 0; w < this.scoreWalks.length; w++) {
+      const walk = this.scoreWalks[w]!;
+      const walkState = state.scoreWalks[w]!;
+      if (stepWalk(walkState, walk.design, bin, walk.design.steps[bin]! > 0, r.id)) {
+        alarms.push(
+          walkAlarm(
+            'score',
+            walk.direction,
+            walkState,
+            walk.design.threshold,
+            walk.hitProbability,
+            partition,
+            r,
+            state.events,
+          ),
+        );
+        state.scoreWalks[w] = freshCusum();
+      }
+    }
   }
 
   private stepIndicator(
@@ -394,17 +535,31 @@ function cusumAlarm(
   r: ScoredRecord,
   atEvent: number,
 ): StreamAlarm {
+  return walkAlarm(detector, direction, walk, design.threshold, design.baseRate, partition, r, atEvent);
+}
+
+/** The page of a walk that reached its threshold: its excursion's events, hits among them against the base rate. */
+function walkAlarm(
+  detector: DetectorName,
+  direction: 'up' | 'down',
+  walk: CusumState,
+  threshold: number,
+  baseRate: number,
+  partition: string,
+  r: ScoredRecord,
+  atEvent: number,
+): StreamAlarm {
   return {
     detector,
     direction,
     partition,
     statistic: walk.sum,
-    threshold: design.threshold,
+    threshold,
     window: {
       events: walk.events,
       hits: walk.hits,
       rate: walk.events > 0 ? walk.hits / walk.events : 0,
-      baseRate: design.baseRate,
+      baseRate,
     },
     firstEventId: walk.firstId,
     lastEventId: r.id,

@@ -1,7 +1,7 @@
 import { freshCusum, type CusumState } from './bernoulliCusum.js';
 import { freshWindow, type WindowState } from './windowedErrorRule.js';
 
-export const STREAM_STATE_VERSION = 1;
+export const STREAM_STATE_VERSION = 2;
 /** Bins of the histogram a learned reference collects (a value in [0, 1]); its edges are the candidate thresholds. */
 export const REFERENCE_BINS = 20;
 
@@ -40,12 +40,16 @@ export interface StreamState {
   /** The second error walk, tuned to a smaller drop (a slow slide). */
   errorCusumSlow: CusumState;
   score: IndicatorState;
+  /** The score walks against the baseline's score bins (one per direction and shift; none without the bins). */
+  scoreWalks: CusumState[];
   entropy: IndicatorState;
   decisions: IndicatorState;
   estimate: EstimateWindowState;
   /** Per detector and direction (`errorCusum.up`): the partition's event count before which it stays silent. */
   quietUntil: Record<string, number>;
 }
+
+const MAX_SCORE_WALKS = 8;
 
 export function freshIndicator(reference: IndicatorState['reference']): IndicatorState {
   return {
@@ -69,6 +73,7 @@ export const freshEstimateWindow = (): EstimateWindowState => ({
 export function freshStreamState(
   profileVersion: string,
   references: { score: IndicatorState['reference']; decisions: IndicatorState['reference'] },
+  scoreWalks: number,
 ): StreamState {
   return {
     version: STREAM_STATE_VERSION,
@@ -78,6 +83,7 @@ export function freshStreamState(
     errorCusum: freshCusum(),
     errorCusumSlow: freshCusum(),
     score: freshIndicator(references.score),
+    scoreWalks: Array.from({ length: scoreWalks }, freshCusum),
     entropy: freshIndicator(null),
     decisions: freshIndicator(references.decisions),
     estimate: freshEstimateWindow(),
@@ -96,6 +102,8 @@ export function parseStreamState(value: unknown, profileVersion: string): Stream
   if (!isCusum(value.errorCusumSlow)) return null;
   if (!isIndicator(value.score) || !isIndicator(value.entropy) || !isIndicator(value.decisions)) return null;
   if (!isEstimate(value.estimate)) return null;
+  const walks = value.scoreWalks;
+  if (!Array.isArray(walks) || walks.length > MAX_SCORE_WALKS || !walks.every(isCusum)) return null;
   const quiet = value.quietUntil;
   if (!isObject(quiet) || Object.keys(quiet).length > 16 || !Object.values(quiet).every(isCount)) return null;
   return value as unknown as StreamState;
