@@ -1,4 +1,4 @@
-import { designIntegerCusum, leastFavourable, type IntegerCusumDesign } from './integerCusum.js';
+import { designForBaseline, type IntegerCusumDesign } from './integerCusum.js';
 import { normalCdf, normalQuantile } from './normalTail.js';
 
 /**
@@ -69,7 +69,9 @@ export function shiftedLogRatios(bins: BinnedScore, shift: number): number[] {
 
 /**
  * One walk per direction and shift: thresholds calibrated at the least favourable distribution within `z` standard
- * errors of the baseline's bin shares, each to `budget` events.
+ * errors of the baseline's bin shares, each to `budget` events; a shift the baseline is too small to see is widened
+ * (designForBaseline), and `shift` says what each walk was tuned to. A walk no shift of this baseline can support is
+ * left out.
  */
 export function designScoreWalks(
   bins: BinnedScore,
@@ -80,11 +82,18 @@ export function designScoreWalks(
   const walks = [];
   for (const direction of ['up', 'down'] as const)
     for (const shift of shifts) {
-      const llr = shiftedLogRatios(bins, direction === 'up' ? shift : -shift);
-      const inControl = leastFavourable(bins.probabilities, llr, bins.count, z);
-      const design = designIntegerCusum(llr, inControl, budget);
-      const hitProbability = bins.probabilities.reduce((a, p, j) => a + (design.steps[j]! > 0 ? p : 0), 0);
-      walks.push({ direction, shift, design, hitProbability });
+      const sign = direction === 'up' ? 1 : -1;
+      const made = designForBaseline(
+        (size) => shiftedLogRatios(bins, sign * size),
+        shift,
+        bins.probabilities,
+        bins.count,
+        z,
+        budget,
+      );
+      if (!made) continue;
+      const hitProbability = bins.probabilities.reduce((a, p, j) => a + (made.design.steps[j]! > 0 ? p : 0), 0);
+      walks.push({ direction, shift: made.size, design: made.design, hitProbability });
     }
   return walks;
 }

@@ -1,5 +1,5 @@
 import { AUC_BINS, type PerformanceState } from '../drift/profile.js';
-import { designIntegerCusum, leastFavourable, type IntegerCusumDesign } from './integerCusum.js';
+import { designForBaseline, type IntegerCusumDesign } from './integerCusum.js';
 
 /**
  * How often a binary classifier was wrong on the held-out rows at each level of its confidence (the larger class
@@ -90,21 +90,26 @@ export function confidenceGroup(reference: ConfidenceErrors, confidence: number)
 /**
  * The walk for a concept drift that makes a share `flipShare` of all events wrong whatever the model's confidence
  * (the error rate of group g rises from e_g to e_g + flipShare·(1 − e_g)): categories 2g (right) and 2g + 1 (wrong),
- * the threshold calibrated at the least favourable distribution within `z` standard errors of the held-out cells.
+ * the threshold calibrated at the least favourable distribution within `z` standard errors of the held-out cells
+ * (a share too small for this many held-out rows is widened: designForBaseline).
  */
 export function designConfidenceErrorWalk(
   reference: ConfidenceErrors,
   flipShare: number,
   budget: number,
   z: number,
-): IntegerCusumDesign {
-  const llr: number[] = [];
+): { design: IntegerCusumDesign; size: number } | null {
   const cells: number[] = [];
-  for (let g = 0; g < reference.rows.length; g++) {
-    const e = reference.errors[g]! / reference.rows[g]!;
-    const shifted = Math.min(0.999, e + flipShare * (1 - e));
-    llr.push(Math.log((1 - shifted) / (1 - e)), Math.log(shifted / e));
+  for (let g = 0; g < reference.rows.length; g++)
     cells.push((reference.rows[g]! - reference.errors[g]!) / reference.total, reference.errors[g]! / reference.total);
-  }
-  return designIntegerCusum(llr, leastFavourable(cells, llr, reference.total, z), budget);
+  const ratiosFor = (share: number): number[] => {
+    const llr: number[] = [];
+    for (let g = 0; g < reference.rows.length; g++) {
+      const e = reference.errors[g]! / reference.rows[g]!;
+      const shifted = Math.min(0.999, e + share * (1 - e));
+      llr.push(Math.log((1 - shifted) / (1 - e)), Math.log(shifted / e));
+    }
+    return llr;
+  };
+  return designForBaseline(ratiosFor, flipShare, cells, reference.total, z, budget);
 }

@@ -45,6 +45,46 @@ export function designIntegerCusum(
   return { steps, unitInNats, threshold, inControlRunLength: runLength(steps, inControl, threshold) };
 }
 
+/** How far a walk's shift may be widened before it is given up: 8 times the one asked for. */
+const MAX_WIDENINGS = 10;
+const WIDENING = 1.25;
+
+/**
+ * The walk for a shift of size `size` (its log-likelihood ratios from `ratiosFor(size)`), calibrated at the least
+ * favourable distribution within `z` standard errors of `estimate`. A baseline too small to tell that shift from its
+ * own sampling error would leave the walk drifting up at that distribution: the shift is then widened (by a quarter,
+ * up to 8 times) until the walk is in control there, and the walk is tuned to the smallest shift this baseline can
+ * see; null when not even that is.
+ */
+export function designForBaseline(
+  ratiosFor: (size: number) => number[],
+  size: number,
+  estimate: readonly number[],
+  sampleSize: number,
+  z: number,
+  minRunLength: number,
+): { design: IntegerCusumDesign; size: number } | null {
+  let current = size;
+  for (let i = 0; i <= MAX_WIDENINGS; i++, current *= WIDENING) {
+    const llr = ratiosFor(current);
+    if (!llr.every(Number.isFinite)) return null;
+    const inControl = leastFavourable(estimate, llr, sampleSize, z);
+    const mean = inControl.reduce((a, p, j) => a + p * llr[j]!, 0);
+    const tilted = inControl.map((p, j) => p * Math.exp(llr[j]!));
+    const total = tilted.reduce((a, b) => a + b, 0);
+    const shiftedMean = tilted.reduce((a, p, j) => a + (p / total) * llr[j]!, 0);
+    // In control with room to spare: the downward drift at least a tenth of the upward one under the shift.
+    if (mean < -0.1 * shiftedMean) {
+      try {
+        return { design: designIntegerCusum(llr, inControl, minRunLength), size: current };
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+      }
+    }
+  }
+  return null;
+}
+
 /**
  * The coarsest unit (fewest states: the solve costs threshold · up · down) whose rounding moves the walk's mean step,
  * in control and under the shift (the in-control distribution tilted by the ratios), by at most DRIFT_TOLERANCE of

@@ -135,8 +135,8 @@ export class StreamMonitor {
   /** The error walks against the held-out error rate of each event's confidence (binary classifiers). */
   readonly confidenceErrors: {
     reference: ConfidenceErrors;
-    fast: IntegerCusumDesign;
-    slow: IntegerCusumDesign;
+    fast: IntegerCusumDesign | null;
+    slow: IntegerCusumDesign | null;
     baseRate: number;
   } | null;
   /** The score walks against the baseline's held-out score distribution (null: the score's reference is learned). */
@@ -169,11 +169,13 @@ export class StreamMonitor {
       const budget = 2 * options.falseAlarmBudgetInEvents;
       // A drop of minDrop in accuracy: that share of the events the model got right turns wrong.
       const flip = Math.min(0.9, options.minDrop / Math.max(1e-9, 1 - error.rate));
-      if (byConfidence)
+      const fast = byConfidence && designConfidenceErrorWalk(byConfidence, flip, budget, REFERENCE_Z);
+      const slow = byConfidence && designConfidenceErrorWalk(byConfidence, SLOW_DROP_SHARE * flip, budget, REFERENCE_Z);
+      if (byConfidence && (fast || slow))
         this.confidenceErrors = {
           reference: byConfidence,
-          fast: designConfidenceErrorWalk(byConfidence, flip, budget, REFERENCE_Z),
-          slow: designConfidenceErrorWalk(byConfidence, SLOW_DROP_SHARE * flip, budget, REFERENCE_Z),
+          fast: fast?.design ?? null,
+          slow: slow?.design ?? null,
           baseRate: error.rate,
         };
       else {
@@ -359,7 +361,7 @@ export class StreamMonitor {
   ): void {
     const walks = this.confidenceErrors!;
     const category = 2 * confidenceGroup(walks.reference, confidence) + (error ? 1 : 0);
-    if (stepWalk(state.errorCusum, walks.fast, category, error, r.id)) {
+    if (walks.fast && stepWalk(state.errorCusum, walks.fast, category, error, r.id)) {
       state.estimate.conceptDrift = true;
       alarms.push(
         walkAlarm(
@@ -375,7 +377,7 @@ export class StreamMonitor {
       );
       state.errorCusum = freshCusum();
     }
-    if (stepWalk(state.errorCusumSlow, walks.slow, category, error, r.id)) {
+    if (walks.slow && stepWalk(state.errorCusumSlow, walks.slow, category, error, r.id)) {
       state.estimate.conceptDrift = true;
       alarms.push(
         walkAlarm(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { binnedScore, designScoreWalks, scoreBin, shiftedLogRatios } from '../../../shared/stream/binnedScore.js';
-import { runLength } from '../../../shared/stream/integerCusum.js';
+import { runLength, stepWalk } from '../../../shared/stream/integerCusum.js';
+import { freshCusum } from '../../../shared/stream/bernoulliCusum.js';
+import { createRandom } from '../../../shared/baseline/random.js';
 import { normalCdf } from '../../../shared/stream/normalTail.js';
 
 describe('binnedScore', () => {
@@ -58,5 +60,55 @@ describe('designScoreWalks', () => {
       // At the estimate itself the walk runs longer than the budget it was calibrated to.
       expect(runLength(w.design.steps, bins.probabilities, w.design.threshold)).toBeGreaterThan(80_000_000);
     }
+  });
+});
+
+describe('score walks on shapes built to break them', () => {
+  const random = createRandom(41);
+  const shapes: Record<string, () => number> = {
+    // Heavy-tailed: Cauchy.
+    cauchy: () => Math.tan(Math.PI * (random.nextFloat() - 0.5)),
+    // Skewed: log-normal with σ = 2.
+    skewed: () => Math.exp(2 * random.nextGaussian()),
+    // Discrete: three values, one of them 70 % of the time.
+    discrete: () => {
+      const u = random.nextFloat();
+      return u < 0.7 ? 0 : u < 0.9 ? 1 : 2;
+    },
+  };
+
+  /** Decile edges and counts of a baseline sample, as a profile holds them. */
+  function profiled(draw: () => number, n: number) {
+    const values = Array.from({ length: n }, draw).sort((a, b) => a - b);
+    const edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((q) => values[Math.floor((q / 10) * (n - 1))]!);
+    const counts = new Array<number>(10).fill(0);
+    for (const v of values) {
+      let b = 0;
+      while (b < edges.length && edges[b]! <= v) b++;
+      counts[b]!++;
+    }
+    return binnedScore(edges, counts);
+  }
+
+  it.each(Object.keys(shapes))('raise no alarm on 300k stationary %s scores at a 10M budget', (shape) => {
+    const bins = profiled(shapes[shape]!, 20_000)!;
+    const walks = designScoreWalks(bins, [0.1257, 0.377], 40_000_000, 2);
+    expect(walks.length).toBeGreaterThan(0);
+    const states = walks.map(() => freshCusum());
+    let alarms = 0;
+    for (let i = 0; i < 300_000; i++) {
+      const bin = scoreBin(bins, shapes[shape]!());
+      walks.forEach((w, k) => {
+        if (stepWalk(states[k]!, w.design, bin, false, 'x')) {
+          alarms++;
+          states[k] = freshCusum();
+        }
+      });
+    }
+    expect(alarms).toBe(0);
+  });
+
+  it('has no walk for a constant score', () => {
+    expect(profiled(() => 0.42, 5000)).toBeNull();
   });
 });
