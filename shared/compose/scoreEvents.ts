@@ -24,7 +24,7 @@ import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { StateStore } from '../retraining/ports.js';
 import { BlobStateStore } from '../adapters/blobStateStore.js';
 import { PartitionDetectors } from '../stream/partitionDetectors.js';
-import { reportObservation } from '../stream/reportObservation.js';
+import { reportObservation, type StreamLog } from '../stream/reportObservation.js';
 
 export interface ScoreEventsDependencies {
   settings: Settings;
@@ -49,7 +49,10 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
   const stream = deps.settings.stream;
   const detectors =
     stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, clock) : undefined;
-  return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
+  const scoreEvents = async function scoreEvents(
+    messages: unknown,
+    context: InvocationContext,
+  ): Promise<ScoredRecord[]> {
     const bodies = Array.isArray(messages) ? messages : [messages];
     const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
     const store = async (letters: readonly DeadLetter[]): Promise<void> => {
@@ -131,6 +134,11 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     );
     return result.scored;
   };
+  /** Saves every partition's unsaved detector state (the host is stopping): the next owner resumes from it. */
+  const flush = async (log: StreamLog): Promise<void> => {
+    if (detectors) reportObservation(await detectors.flush(), deps.metrics, log);
+  };
+  return Object.assign(scoreEvents, { flush });
 }
 
 export type ScoreEventsHandler = ReturnType<typeof createScoreEventsHandler>;
@@ -143,7 +151,7 @@ export type ScoreEventsHandler = ReturnType<typeof createScoreEventsHandler>;
  */
 export function scoreEventsHandler(settings: Settings, env: Environment): ScoreEventsHandler {
   let handler: Promise<ScoreEventsHandler> | undefined;
-  return async (messages, context) => {
+  const scoreEvents = async (messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> => {
     handler ??= startFunctionTelemetry(settings.core).then(() => {
       const storage = storageFor(settings, env);
       return createScoreEventsHandler({
@@ -157,6 +165,11 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
     });
     return (await handler)(messages, context);
   };
+  // Before the first batch there is nothing to save, and nothing is built for it.
+  const flush = async (log: StreamLog): Promise<void> => {
+    if (handler) await (await handler).flush(log);
+  };
+  return Object.assign(scoreEvents, { flush });
 }
 
 function storageFor(
