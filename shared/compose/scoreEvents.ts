@@ -23,6 +23,8 @@ import { systemClock } from './systemClock.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { StateStore } from '../retraining/ports.js';
 import { BlobStateStore } from '../adapters/blobStateStore.js';
+import { BlobAlarmLog } from '../adapters/blobAlarmLog.js';
+import type { AlarmLog } from '../stream/alarmLog.js';
 import { PartitionDetectors } from '../stream/partitionDetectors.js';
 import { reportObservation, type StreamLog } from '../stream/reportObservation.js';
 
@@ -35,6 +37,8 @@ export interface ScoreEventsDependencies {
   clock?: Clock;
   /** Where the stream detectors keep each partition's state; without it (or with MRM_STREAM_DETECTORS off) they do not run. */
   streamStates?: StateStore | undefined;
+  /** Where the detectors record each page for the weekly report's timeline. */
+  streamAlarms?: AlarmLog | undefined;
 }
 
 /**
@@ -48,7 +52,9 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
   let engine: ScoringEngine | undefined;
   const stream = deps.settings.stream;
   const detectors =
-    stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, clock) : undefined;
+    stream.enabled && deps.streamStates
+      ? new PartitionDetectors(deps.streamStates, stream, clock, deps.streamAlarms)
+      : undefined;
   const scoreEvents = async function scoreEvents(
     messages: unknown,
     context: InvocationContext,
@@ -160,6 +166,7 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
         metrics: new OtelMetrics(),
         deadLetters: storage.deadLetters,
         streamStates: storage.streamStates,
+        streamAlarms: storage.streamAlarms,
         scorer: scorerFromSettings(settings, env, { onEvent: (message) => console.warn(printable(message)) }),
       });
     });
@@ -175,7 +182,7 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
 function storageFor(
   settings: Settings,
   env: Environment,
-): { profiles: ProfileSource; deadLetters: DeadLetterSink; streamStates: StateStore } {
+): { profiles: ProfileSource; deadLetters: DeadLetterSink; streamStates: StateStore; streamAlarms?: AlarmLog } {
   try {
     const service = blobServiceClientFor(settings.core.storageConnection, env);
     return {
@@ -186,6 +193,7 @@ function storageFor(
       ),
       deadLetters: new BlobDeadLetterSink(service.getContainerClient(settings.scoring.deadLetterContainer)),
       streamStates: new BlobStateStore(service.getContainerClient(settings.stream.stateContainer)),
+      streamAlarms: new BlobAlarmLog(service.getContainerClient(settings.stream.stateContainer)),
     };
   } catch (error) {
     return {

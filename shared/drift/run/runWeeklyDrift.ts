@@ -13,6 +13,8 @@ import { profileWindow, type HubWindow } from './profileWindow.js';
 import { profileWindowFromRollups } from './profileWindowFromRollups.js';
 import type { RollupStore } from './rollups.js';
 import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
+import type { AlarmHistory } from '../../stream/alarmLog.js';
+import { streamAlarmsOf } from '../report/streamTimeline.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
 export interface DriftBaseline {
@@ -41,6 +43,8 @@ export interface WeeklyDriftDeps {
   reports?: ReportSink | undefined;
   /** Hourly roll-ups (profileCaptureBlob builds them): the window merges them and folds only what they lack. */
   rollups?: RollupStore | undefined;
+  /** The stream detectors' alarm log: the report shows the window's pages on a timeline. */
+  streamAlarms?: AlarmHistory | undefined;
 }
 
 export interface WeeklyDriftRequest {
@@ -85,8 +89,8 @@ export type WeeklyDriftOutcome =
 
 /**
  * The weekly drift, as one story: profile the window's Capture blobs (cached per blob, resumable), put the week's
- * inputs and scored records together, compare with the baseline, add the week's scoring telemetry, build the report
- * and its HTML, write them, and emit the drift metrics. When the time budget runs out first, nothing is reported:
+ * inputs and scored records together, compare with the baseline, add the week's scoring telemetry and stream alarms,
+ * build the report and its HTML, write them, and emit the drift metrics. When the time budget runs out first, nothing is reported:
  * the outcome says how far it got, and a new run picks up from the cached profiles.
  */
 export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDriftRequest): Promise<WeeklyDriftOutcome> {
@@ -140,6 +144,8 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   const mismatch = scorerMismatch(baseline, request.scorer);
   if (mismatch) report.recommendations.push(mismatch);
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
+  const streamAlarms = await streamAlarmsOf(deps.streamAlarms, window);
+  if (streamAlarms) full.streamAlarms = streamAlarms;
   const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema, {
     dashboardUrl: request.dashboardUrl,
   });

@@ -18,7 +18,11 @@ describe('binnedScore', () => {
     expect(bins.edges).toEqual([0.5, 0.9]);
     expect(bins.probabilities).toEqual([0.6, 0.3, 0.1]);
     // A last bin of fewer than 20 scores joins the one before it.
-    expect(binnedScore([1, 2], [500, 480, 5])).toEqual({ edges: [1], probabilities: [500 / 985, 485 / 985], count: 985 });
+    expect(binnedScore([1, 2], [500, 480, 5])).toEqual({
+      edges: [1],
+      probabilities: [500 / 985, 485 / 985],
+      count: 985,
+    });
   });
 
   it('is null for a score the baseline saw as one value', () => {

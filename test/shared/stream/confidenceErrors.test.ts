@@ -68,8 +68,8 @@ describe('the error walks against the error rate of each confidence', () => {
 
   it('find an abrupt 10-point drop sooner than the walks on the overall error rate', () => {
     const delays = (monitor: StreamMonitor) =>
-      [1, 2, 3, 4, 5, 6, 7].map(
-        (seed) => errorCusumDelay(monitor, { seed, extraError: (i) => (i >= 20_000 ? 0.1255 : 0) }, 30_000, 20_000)!,
+      [1, 2, 3, 4, 5, 6, 7].map((seed) =>
+        errorCusumDelay(monitor, { seed, extraError: (i) => (i >= 20_000 ? 0.1255 : 0) }, 30_000, 20_000)!,
       );
     const median = (x: number[]) => [...x].sort((a, b) => a - b)[3]!;
     const byConfidence = delays(new StreamMonitor(baseline, OPTIONS));

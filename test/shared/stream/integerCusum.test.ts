@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { averageRunLength, freshCusum } from '../../../shared/stream/bernoulliCusum.js';
-import {
-  designIntegerCusum,
-  leastFavourable,
-  runLength,
-  stepWalk,
-} from '../../../shared/stream/integerCusum.js';
+import { designIntegerCusum, leastFavourable, runLength, stepWalk } from '../../../shared/stream/integerCusum.js';
 import { createRandom } from '../../../shared/baseline/random.js';
 
 /** Events until the walk first alarms, averaged over `runs` seeded runs with categories drawn at `probabilities`. */

@@ -61,7 +61,7 @@ describe('stream detectors on scikit-learn datasets (a logistic regression, its 
   it.each([
     ['breast_cancer', 'labels flipped for the top 12 % of mean texture'],
     ['digits', 'the 3s recorded as 8s'],
-  ] as const)('find the concept change of %s (%s) within 2k labelled events', (dataset) => {
+  ] as const)('find the concept change of %s (%s) within 2k labelled events', (dataset, _change) => {
     const { alarms } = run(dataset, { seed: 32, change: 'flip', onset: ONSET }, 2 * ONSET);
     expect(alarms.filter((a) => a.atEvent <= ONSET)).toEqual([]);
     const cusum = delayOf(alarms, 'errorCusum')!;
@@ -72,7 +72,11 @@ describe('stream detectors on scikit-learn datasets (a logistic regression, its 
   it('stay silent on diabetes, whose change keeps the error within the drop of the baseline’s 221 held-out rows', () => {
     // The baseline's rows put the error at 29 %, the pool's at 23 %: the flip takes the stream to about 31 %, less
     // than the 5-point drop above the baseline, so no rule that compares with the baseline may page for it.
-    const { alarms, errorsAfterOnset, monitor } = run('diabetes', { seed: 33, change: 'flip', onset: ONSET }, 2 * ONSET);
+    const { alarms, errorsAfterOnset, monitor } = run(
+      'diabetes',
+      { seed: 33, change: 'flip', onset: ONSET },
+      2 * ONSET,
+    );
     expect(errorsAfterOnset / ONSET).toBeLessThan(monitor.reference.error!.rate + DEFAULTS.minDrop);
     expect(alarms.filter((a) => a.detector === 'errorCusum' || a.detector === 'errorWindow')).toEqual([]);
   });

@@ -41,7 +41,8 @@ describe('StreamMonitor', () => {
     expect(monitor.errorCusum).toBeNull();
     const walks = monitor.confidenceErrors!;
     expect(walks.reference.total).toBe(20_000);
-    for (const design of [walks.fast, walks.slow]) expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    for (const design of [walks.fast!, walks.slow!])
+      expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
     // Four score walks (two shifts each way) share a two-sided budget of 2 × 2 × 10M.
     expect(monitor.scoreWalks.map((w) => w.direction)).toEqual(['up', 'up', 'down', 'down']);
     for (const w of monitor.scoreWalks) expect(w.design.inControlRunLength).toBeGreaterThanOrEqual(40_000_000);
