@@ -1,12 +1,6 @@
 import type { ScoredRecord } from '../contracts/records.js';
 import { baselineReference, type BaselineReference, type StreamBaseline } from './baselineReference.js';
-import {
-  designBernoulliCusum,
-  freshCusum,
-  stepCusum,
-  type BernoulliCusumDesign,
-  type CusumState,
-} from './bernoulliCusum.js';
+import { designBernoulliCusum, freshCusum, stepCusum, type BernoulliCusumDesign } from './bernoulliCusum.js';
 import { binnedScore, designScoreWalks, scoreBin, type BinnedScore } from './binnedScore.js';
 import {
   confidenceErrors,
@@ -25,6 +19,21 @@ import {
   type StreamState,
 } from './streamState.js';
 import { designWindowRule, stepWindow, type WindowRuleDesign } from './windowedErrorRule.js';
+import {
+  cusumAlarm,
+  walkAlarm,
+  type AccuracyEstimate,
+  type StreamAlarm,
+  type StreamObservation,
+} from './streamAlarm.js';
+
+export {
+  DETECTORS,
+  type AccuracyEstimate,
+  type DetectorName,
+  type StreamAlarm,
+  type StreamObservation,
+} from './streamAlarm.js';
 
 export interface StreamMonitorOptions {
   /** Labelled events per tumbling window of the windowed rule, and classifier events per estimation window. */
@@ -37,54 +46,6 @@ export interface StreamMonitorOptions {
   referenceEvents: number;
   /** Rise (or fall) of an unlabelled indicator's rate the CUSUMs are tuned to. */
   shift: number;
-}
-
-export type DetectorName = 'errorWindow' | 'errorCusum' | 'score' | 'entropy' | 'decisions' | 'estimatedAccuracy';
-export const DETECTORS: readonly DetectorName[] = [
-  'errorWindow',
-  'errorCusum',
-  'score',
-  'entropy',
-  'decisions',
-  'estimatedAccuracy',
-];
-
-/** What an on-call engineer is paged with: which detector, how far past its threshold, on what numbers, since when. */
-export interface StreamAlarm {
-  detector: DetectorName;
-  direction: 'up' | 'down';
-  partition: string;
-  /** The CUSUM's sum, the window's errors, or the estimated accuracy. */
-  statistic: number;
-  threshold: number;
-  /** The evidence: the events since the walk left zero (or the window), how many were hits, against which rate. */
-  window: { events: number; hits: number; rate: number; baseRate: number };
-  /** The event that started the evidence, and the one that tipped it. */
-  firstEventId: string | null;
-  lastEventId: string;
-  enqueuedTime: string | null;
-  /** Events of the partition seen by this state when it fired. */
-  atEvent: number;
-}
-
-/** Estimated accuracy of one window from the model's own probabilities, beside the realised one when labels came. */
-export interface AccuracyEstimate {
-  partition: string;
-  events: number;
-  estimatedAccuracy: number;
-  standardError: number;
-  /** What the model's probabilities promised on the held-out rows (the like-for-like reference). */
-  expectedAccuracy: number | null;
-  labelled: number;
-  realisedAccuracy: number | null;
-  valid: boolean;
-  invalidBecause: string[];
-  firstEventId: string | null;
-}
-
-export interface StreamObservation {
-  alarms: StreamAlarm[];
-  estimates: AccuracyEstimate[];
 }
 
 /**
@@ -107,7 +68,8 @@ const LEARNED_REFERENCE_Z = 3;
 const SCORE_SHIFT_MULTIPLES = [1, 3];
 /**
  * The second error walk is tuned to this share of the drop: the first catches an abrupt drop sooner, this one a slow
- * slide (bench/stream.ts: 14k events instead of 17k into a 50k-event ramp). Each gets twice the budget.
+ * slide (bench/stream.ts, walks by confidence: 10.9k events into a 50k-event ramp, 12.0k at 0.8). Each gets twice
+ * the budget.
  */
 const SLOW_DROP_SHARE = 0.6;
 /** Held-out expected calibration error above which the model's probabilities cannot estimate its accuracy. */
@@ -124,7 +86,8 @@ interface IndicatorDesigns {
 
 /**
  * The stream detectors of one baseline profile: designs (thresholds calibrated to the false-alarm budget) are made
- * once here; `observe` folds a partition's scored records into its state and returns the alarms they raise.
+ * once here; `observe` folds a partition's scored records into its state and returns the alarms they raise. Every
+ * detector steps in the one loop over the records (the hot path reads each record once), hence one long file.
  */
 export class StreamMonitor {
   readonly reference: BaselineReference;
@@ -526,46 +489,4 @@ function learn(indicator: IndicatorState, value: number, referenceEvents: number
   }
   indicator.learning = null;
   indicator.reference = { edge: best.edge, rate: Math.min(0.99, Math.max(0.01, best.share)), events: n };
-}
-
-function cusumAlarm(
-  detector: DetectorName,
-  direction: 'up' | 'down',
-  walk: CusumState,
-  design: BernoulliCusumDesign,
-  partition: string,
-  r: ScoredRecord,
-  atEvent: number,
-): StreamAlarm {
-  return walkAlarm(detector, direction, walk, design.threshold, design.baseRate, partition, r, atEvent);
-}
-
-/** The page of a walk that reached its threshold: its excursion's events, hits among them against the base rate. */
-function walkAlarm(
-  detector: DetectorName,
-  direction: 'up' | 'down',
-  walk: CusumState,
-  threshold: number,
-  baseRate: number,
-  partition: string,
-  r: ScoredRecord,
-  atEvent: number,
-): StreamAlarm {
-  return {
-    detector,
-    direction,
-    partition,
-    statistic: walk.sum,
-    threshold,
-    window: {
-      events: walk.events,
-      hits: walk.hits,
-      rate: walk.events > 0 ? walk.hits / walk.events : 0,
-      baseRate,
-    },
-    firstEventId: walk.firstId,
-    lastEventId: r.id,
-    enqueuedTime: r.enqueuedTime,
-    atEvent,
-  };
 }
