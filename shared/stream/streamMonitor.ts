@@ -57,9 +57,11 @@ export interface StreamMonitorOptions {
 const REFERENCE_Z = 2;
 /**
  * A reference learned from a partition's first events is a smaller sample taken once per state, and a low draw would
- * tilt every later run towards false alarms (seen at 1 standard error: 5 in 10M events): three standard errors.
+ * tilt every later run towards false alarms: four standard errors (at 1, 5 false alarms in 10M events; at 3, a
+ * non-ACCEPT share drawn 2.5 standard errors low paged twice in 10M, its run length at the true share 16M events;
+ * at 4 that draw's is 52M).
  */
-const LEARNED_REFERENCE_Z = 3;
+const LEARNED_REFERENCE_Z = 4;
 /**
  * The score walks are tuned to shifts of the score's distribution (on the normal scale of the baseline's quantiles)
  * of these multiples of the smallest one, the shift that moves the share above the median by `shift`: one catches
