@@ -9,6 +9,7 @@ import type { ScoredRecord } from '../shared/contracts/records.js';
 import { baselineReference } from '../shared/stream/baselineReference.js';
 import { ScoredStream, syntheticStreamBaseline, type StreamScenario } from '../dev/synthetic/scoredStream.js';
 import { realStreamCases } from './streamRealData.js';
+import { exactFalseAlarms, type ExactFalseAlarms } from './streamTruth.js';
 
 export interface StreamBenchOptions {
   /** Events of each stationary run (default 10M, the false-alarm target's). */
@@ -47,6 +48,8 @@ export interface StreamBenchFigures {
   cases: StreamCaseFigures[];
   /** Our detectors' own cost per event (all of them, over every stream). */
   oursNanosecondsPerEvent: number;
+  /** The stationary seeded streams' exact false-alarm rates of our error and score walks (their baselines). */
+  exact: ExactFalseAlarms[];
 }
 
 const BATCH = 500;
@@ -237,6 +240,10 @@ export async function benchStream(options: StreamBenchOptions = {}): Promise<Str
       falseAlarmBudgetInEvents: STREAM_BENCH_OPTIONS.falseAlarmBudgetInEvents,
       cases: figures,
       oursNanosecondsPerEvent: timedNanoseconds / timedEvents,
+      exact: exactFalseAlarms([
+        ...Array.from({ length: stationaryRepeats }, (_, r) => 101 + r),
+        ...Array.from({ length: stationaryRepeats }, (_, r) => 201 + r),
+      ]),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -280,6 +287,14 @@ export function formatStreamFigures(f: StreamBenchFigures): string[] {
     if (partner && !('skipped' in c.river) && !('skipped' in partner.river))
       lines.push(...matched(c, partner, f.falseAlarmBudgetInEvents));
   }
+  lines.push(
+    `  exact false alarms per 10M at the seeded streams' true distribution (run length of each walk, not a count): ${f.exact
+      .map(
+        (e) =>
+          `baseline ${e.baselineSeed} errorCusum ${e.errorCusumPerTenMillion.toPrecision(2)}, score ${e.scorePerTenMillion.toPrecision(2)}`,
+      )
+      .join('; ')}`,
+  );
   return lines;
 }
 

@@ -36,9 +36,8 @@ export interface StreamState {
   profileVersion: string;
   events: number;
   errorWindow: WindowState;
-  errorCusum: CusumState;
-  /** The second error walk, tuned to a smaller drop (a slow slide). */
-  errorCusumSlow: CusumState;
+  /** The error walks, one per drop they are tuned to (streamMonitor's DROP_MULTIPLES). */
+  errorWalks: CusumState[];
   score: IndicatorState;
   /** The score walks against the baseline's score bins (one per direction and shift; none without the bins). */
   scoreWalks: CusumState[];
@@ -49,7 +48,8 @@ export interface StreamState {
   quietUntil: Record<string, number>;
 }
 
-const MAX_SCORE_WALKS = 8;
+/** More walks than any design has: a bound on what a stored state may hold. */
+const MAX_WALKS = 8;
 
 export function freshIndicator(reference: IndicatorState['reference']): IndicatorState {
   return {
@@ -73,17 +73,16 @@ export const freshEstimateWindow = (): EstimateWindowState => ({
 export function freshStreamState(
   profileVersion: string,
   references: { score: IndicatorState['reference']; decisions: IndicatorState['reference'] },
-  scoreWalks: number,
+  walks: { errorWalks: number; scoreWalks: number },
 ): StreamState {
   return {
     version: STREAM_STATE_VERSION,
     profileVersion,
     events: 0,
     errorWindow: freshWindow(),
-    errorCusum: freshCusum(),
-    errorCusumSlow: freshCusum(),
+    errorWalks: Array.from({ length: walks.errorWalks }, freshCusum),
     score: freshIndicator(references.score),
-    scoreWalks: Array.from({ length: scoreWalks }, freshCusum),
+    scoreWalks: Array.from({ length: walks.scoreWalks }, freshCusum),
     entropy: freshIndicator(null),
     decisions: freshIndicator(references.decisions),
     estimate: freshEstimateWindow(),
@@ -98,12 +97,10 @@ export function freshStreamState(
 export function parseStreamState(value: unknown, profileVersion: string): StreamState | null {
   if (!isObject(value) || value.version !== STREAM_STATE_VERSION || value.profileVersion !== profileVersion)
     return null;
-  if (!isCount(value.events) || !isWindow(value.errorWindow) || !isCusum(value.errorCusum)) return null;
-  if (!isCusum(value.errorCusumSlow)) return null;
+  if (!isCount(value.events) || !isWindow(value.errorWindow) || !isWalks(value.errorWalks)) return null;
   if (!isIndicator(value.score) || !isIndicator(value.entropy) || !isIndicator(value.decisions)) return null;
   if (!isEstimate(value.estimate)) return null;
-  const walks = value.scoreWalks;
-  if (!Array.isArray(walks) || walks.length > MAX_SCORE_WALKS || !walks.every(isCusum)) return null;
+  if (!isWalks(value.scoreWalks)) return null;
   const quiet = value.quietUntil;
   if (!isObject(quiet) || Object.keys(quiet).length > 16 || !Object.values(quiet).every(isCount)) return null;
   return value as unknown as StreamState;
@@ -121,6 +118,9 @@ function isWindow(v: unknown): boolean {
 }
 function isCusum(v: unknown): boolean {
   return isObject(v) && isCount(v.sum) && isCount(v.events) && isCount(v.hits) && isId(v.firstId);
+}
+function isWalks(v: unknown): boolean {
+  return Array.isArray(v) && v.length <= MAX_WALKS && v.every(isCusum);
 }
 function isIndicator(v: unknown): boolean {
   if (!isObject(v) || !isCusum(v.up) || !isCusum(v.down)) return false;

@@ -24,7 +24,7 @@ export const streamSettings = {
   ),
   falseAlarmBudgetInEvents: number(
     'MRM_STREAM_FALSE_ALARM_EVENTS',
-    "Expected events between false alarms of each detector on a stationary stream, per partition: every threshold is calibrated to it exactly, at the least favourable in-control distribution within 2 standard errors of the baseline's estimate (3 for a reference learned from the partition).",
+    "Expected events between false alarms of each detector on a stationary stream, per partition: every threshold is calibrated to it exactly, at the least favourable in-control distribution within 3 standard errors of the baseline's estimate (4 for a reference learned from the partition).",
     10_000_000,
     ['scoreEvents'],
     { min: 1000, integer: true },

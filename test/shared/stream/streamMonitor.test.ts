@@ -38,11 +38,12 @@ describe('StreamMonitor', () => {
   it('takes its in-control distributions from the baseline and calibrates each walk at the least favourable one', () => {
     const monitor = new StreamMonitor(baseline, DEFAULTS);
     // A binary classifier's baseline has its held-out error rate per confidence: the error walks use it.
-    expect(monitor.errorCusum).toBeNull();
+    expect(monitor.errorCusums).toEqual([]);
     const walks = monitor.confidenceErrors!;
     expect(walks.reference.total).toBe(20_000);
-    for (const design of [walks.fast!, walks.slow!])
-      expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    // Two walks (0.6 and 1 times the drop) share the budget: 2 × 10M each.
+    expect(walks.walks).toHaveLength(2);
+    for (const design of walks.walks) expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
     // Four score walks (two shifts each way) share a two-sided budget of 2 × 2 × 10M.
     expect(monitor.scoreWalks.map((w) => w.direction)).toEqual(['up', 'up', 'down', 'down']);
     for (const w of monitor.scoreWalks) expect(w.design.inControlRunLength).toBeGreaterThanOrEqual(40_000_000);
@@ -60,9 +61,15 @@ describe('StreamMonitor', () => {
     const p = baseline.heldOut.performance!;
     const observedError = (p.labelled - p.confusion[0]! - p.confusion[4]!) / p.labelled;
     const se = Math.sqrt((observedError * (1 - observedError)) / p.labelled);
-    expect(monitor.errorCusum!.baseRate).toBeGreaterThan(observedError + 1.9 * se);
-    expect(monitor.errorCusum!.baseRate).toBeLessThan(observedError + 2.1 * se);
-    expect(monitor.errorCusum!.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    expect(monitor.errorCusums).toHaveLength(2);
+    for (const design of monitor.errorCusums) {
+      expect(design.baseRate).toBeGreaterThan(observedError + 2.9 * se);
+      expect(design.baseRate).toBeLessThan(observedError + 3.1 * se);
+      expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    }
+    expect(monitor.errorCusums.map((d) => d.shiftedRate - d.baseRate)).toEqual(
+      [0.03, 0.05].map((x) => expect.closeTo(x, 9)),
+    );
   });
 
   it('raises no alarm on a stationary stream at a budget 10 times the stream', () => {
