@@ -115,7 +115,7 @@ export interface CaptureStore extends BlobListing {
   /**
    * The blob's bytes, in chunks; the version listed (same ETag) or a fault. Throws on store faults. A chunk is valid
    * until the next one is asked for (a store may read each into the same memory): a reader that keeps bytes copies
-   * them, as CaptureFileDecoder does.
+   * them, as both Capture readers do (readCaptureFile.ts).
    */
   read(blob: StoredBlob): AsyncIterable<Uint8Array>;
 }

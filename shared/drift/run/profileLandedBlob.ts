@@ -1,4 +1,4 @@
-import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
+import type { CaptureReadOptions } from '../../capture/types.js';
 import { parseCaptureBlobName, type CaptureNameFormat } from '../../capture/captureNameFormat.js';
 import type { ProfileSchema } from '../schema.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
@@ -48,7 +48,7 @@ export type LandedBlobOutcome =
  */
 export async function profileLandedBlob(
   deps: LandedBlobDeps,
-  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: CaptureFileDecoderOptions },
+  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: CaptureReadOptions },
 ): Promise<LandedBlobOutcome> {
   const { schema, filter } = request;
   const blob = { ...request.blob, etag: canonicalEtag(request.blob.etag) };
