@@ -6,6 +6,8 @@ import { previousIsoWeek } from '../../shared/drift/run/driftWindow.js';
 import { readInputEvents, type InputEventsOptions } from '../capture/inputEvents.js';
 import { captureFilesOf, writeCaptureFiles } from '../capture/captureFilesOf.js';
 import type { CaptureFile } from '../demo/captureArchiver.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
 
 export interface CaptureArguments {
   input: string;
@@ -85,9 +87,9 @@ export async function captureFilesFromInput(
 export async function runCapture(
   args: CaptureArguments,
   env: Environment = process.env,
-  now: () => number = () => Date.now(),
+  clock: Clock = systemClock,
 ): Promise<string> {
-  const made = await captureFilesFromInput(args, env, now());
+  const made = await captureFilesFromInput(args, env, clock.nowInMs());
   const where = await writeCaptureFiles(made.files, args.out);
   const hubs = new Set(made.files.map((f) => f.eventHub));
   const lines = [

@@ -1,8 +1,7 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { Clock } from '../contracts/clock.js';
-
-const monotonicClock: Clock = { nowInMs: () => performance.now() };
+import { monotonicClock } from './clocks.js';
 import type { ModelBytes, ModelSource } from '../scoring/onnxScorer.js';
 
 export interface BlobModelSourceOptions {

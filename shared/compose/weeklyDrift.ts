@@ -25,7 +25,7 @@ import type {
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {

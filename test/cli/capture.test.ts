@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/contracts/clock.js';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -16,6 +17,7 @@ import { freshContainer } from '../helpers/storage.js';
 
 const START = Date.UTC(2024, 0, 15);
 const NOW = Date.UTC(2024, 0, 24, 12);
+const atNow: Clock = { nowInMs: () => NOW };
 const CATEGORICAL = ['merchant_category', 'channel'];
 const silent = { isTTY: false, write: () => true };
 
@@ -62,7 +64,7 @@ describe('mrm capture', () => {
 
   it('writes one file per partition and Capture window, named by the Capture name format, with the writer schema Event Hubs embeds', async () => {
     const a = args({ partitions: 2 });
-    const summary = await runCapture(a, {}, () => NOW);
+    const summary = await runCapture(a, {}, atNow);
     const names = await filesUnder(a.out);
     // 120 rows at 0.1/s span 1190 s: windows of 300 s starting at 0, 300, 600, 900 s, on each of two partitions.
     expect(names).toEqual(
@@ -106,7 +108,7 @@ describe('mrm capture', () => {
       namespace: 'ehns-prod',
       codec: 'deflate',
     };
-    await runCapture(a, {}, () => NOW);
+    await runCapture(a, {}, atNow);
     const names = await filesUnder(a.out);
     expect(names).toEqual([
       'ehns-prod/scored/0/2024/01/16/10/00/00.avro',
@@ -127,8 +129,8 @@ describe('mrm capture', () => {
       expiresOn: new Date(Date.now() + 3_600_000),
     });
     const folder = args({});
-    await runCapture(folder, {}, () => NOW);
-    expect(await runCapture({ ...folder, out: sas }, {}, () => NOW)).toContain(`container ${container.containerName}`);
+    await runCapture(folder, {}, atNow);
+    expect(await runCapture({ ...folder, out: sas }, {}, atNow)).toContain(`container ${container.containerName}`);
     const blobs: string[] = [];
     for await (const b of container.listBlobsFlat()) blobs.push(b.name);
     expect(blobs.sort()).toEqual(await filesUnder(folder.out));
@@ -136,7 +138,7 @@ describe('mrm capture', () => {
     const baselinePath = join(dir, 'baseline.json');
     await writeFile(baselinePath, JSON.stringify(transactionBaseline()));
     const drift = (capture: string) =>
-      runDrift({ baseline: baselinePath, capture, from: '2024-01-15' }, {}, silent, () => NOW);
+      runDrift({ baseline: baselinePath, capture, from: '2024-01-15' }, {}, silent, atNow);
     const fromFolder = await drift(folder.out);
     const fromContainer = await drift(sas);
     expect(fromFolder.report.eventsProfiled).toBe(120);
@@ -145,7 +147,7 @@ describe('mrm capture', () => {
 
   it('spreads rows over the previous ISO week when neither --start nor --time-column is given', async () => {
     const a = args({ start: undefined, rate: undefined, partitions: 1 });
-    await runCapture(a, {}, () => NOW);
+    await runCapture(a, {}, atNow);
     const names = await filesUnder(a.out);
     expect(names[0]).toBe('mrm-local/events/0/2024/01/15/00/00/00.avro');
     expect(names.at(-1)!.startsWith('mrm-local/events/0/2024/01/21/')).toBe(true);
@@ -153,7 +155,7 @@ describe('mrm capture', () => {
 
   describe('refuses, naming what to fix', () => {
     it('a time column together with --start', async () => {
-      await expect(runCapture(args({ timeColumn: 'id' }), {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture(args({ timeColumn: 'id' }), {}, atNow)).rejects.toThrow(
         '--time-column takes each row’s time from the data: leave out --start and --rate',
       );
     });
@@ -164,50 +166,50 @@ describe('mrm capture', () => {
         file,
         'at,x\n2024-01-15T00:00:00Z,1\n2024-01-15T00:01:00Z,1,extra\n2024-01-15T00:02:00Z,2\nyesterday,2\n',
       );
-      await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'at' }, {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'at' }, {}, atNow)).rejects.toThrow(
         'line 5: --time-column at is "yesterday"',
       );
     });
     it('a time column no row has', async () => {
       const file = join(dir, 'no-time.jsonl');
       await writeFile(file, '{"x":1}\n{"x":2}\n');
-      await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'ts' }, {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'ts' }, {}, atNow)).rejects.toThrow(
         '--time-column names "ts", which no row of',
       );
     });
     it('a CSV for the scored hub', async () => {
-      await expect(runCapture(args({ hub: 'scored' }), {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture(args({ hub: 'scored' }), {}, atNow)).rejects.toThrow(
         '--hub scored takes scored records as JSONL',
       );
     });
     it('an empty file', async () => {
       const file = join(dir, 'empty.jsonl');
       await writeFile(file, '\n');
-      await expect(runCapture({ input: file, out: join(dir, 'x') }, {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture({ input: file, out: join(dir, 'x') }, {}, atNow)).rejects.toThrow(
         'holds no rows to capture',
       );
     });
     it('a missing file', async () => {
-      await expect(runCapture({ input: join(dir, 'nope.csv'), out: join(dir, 'x') }, {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture({ input: join(dir, 'nope.csv'), out: join(dir, 'x') }, {}, atNow)).rejects.toThrow(
         /Cannot read .*nope\.csv/,
       );
     });
     it('an --id column the data does not have', async () => {
-      await expect(runCapture(args({ id: 'nosuch' }), {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture(args({ id: 'nosuch' }), {}, atNow)).rejects.toThrow(
         '--id names "nosuch", which is not a column of the data',
       );
     });
     it('a numeric column with a stray text value, naming its line; --coerce-numeric reads it as missing', async () => {
       const file = join(dir, 'stray.csv');
       await writeFile(file, 'amount,channel\n1.5,web\n2.5,pos\nabc,web\n' + '3,pos\n'.repeat(20));
-      await expect(runCapture({ input: file, out: join(dir, 'x') }, {}, () => NOW)).rejects.toThrow(
+      await expect(runCapture({ input: file, out: join(dir, 'x') }, {}, atNow)).rejects.toThrow(
         'Column "amount" is numeric but line 4 has "abc": fix the data, pass --coerce-numeric',
       );
       const out = join(dir, 'coerced');
       const summary = await runCapture(
         { input: file, out, coerceNumeric: true, partitions: 1, start: '2024-01-15', rate: 1 },
         {},
-        () => NOW,
+        atNow,
       );
       expect(summary).toContain('Warning: Column "amount": 1 text value read as missing (first: line 4 has "abc")');
       const [name] = await filesUnder(out);
@@ -218,11 +220,7 @@ describe('mrm capture', () => {
       const file = join(dir, 'mixed.jsonl');
       await writeFile(file, '{"x":1}\nnot json\n[1]\n');
       const out = join(dir, 'mixed');
-      const summary = await runCapture(
-        { input: file, out, partitions: 1, start: '2024-01-15', rate: 1 },
-        {},
-        () => NOW,
-      );
+      const summary = await runCapture({ input: file, out, partitions: 1, start: '2024-01-15', rate: 1 }, {}, atNow);
       expect(summary).toContain('2 lines are not a JSON object (first: line 2)');
       const [name] = await filesUnder(out);
       expect((await decode(await readFile(join(out, name!)))).records.map((r) => r.Body)).toEqual([
@@ -248,15 +246,10 @@ describe('mrm drift --input', () => {
     const csv = join(dir, 'week.csv');
     await writeFile(csv, new TransactionGenerator(5).csv(400, { drift: 0.8 }));
     const input = { id: 'id', label: 'label', categorical: CATEGORICAL, start: '2024-01-15T00:00:00Z', rate: 0.01 };
-    const direct = await runDrift({ baseline: baselinePath, input: csv, ...input }, {}, silent, () => NOW);
+    const direct = await runDrift({ baseline: baselinePath, input: csv, ...input }, {}, silent, atNow);
     const out = join(dir, 'capture');
-    await runCapture({ input: csv, out, ...input }, {}, () => NOW);
-    const viaCapture = await runDrift(
-      { baseline: baselinePath, capture: out, from: '2024-01-15' },
-      {},
-      silent,
-      () => NOW,
-    );
+    await runCapture({ input: csv, out, ...input }, {}, atNow);
+    const viaCapture = await runDrift({ baseline: baselinePath, capture: out, from: '2024-01-15' }, {}, silent, atNow);
     // 400 rows at 0.01/s span 39,900 s: the window is the first day alone.
     expect(direct.report.window).toEqual({ from: '2024-01-15T00:00:00.000Z', to: '2024-01-16T00:00:00.000Z' });
     expect(direct.report.eventsProfiled).toBe(400);
@@ -265,11 +258,11 @@ describe('mrm drift --input', () => {
   });
 
   it('needs exactly one of --capture and --input', async () => {
-    await expect(runDrift({ baseline: baselinePath }, {}, silent, () => NOW)).rejects.toThrow(
+    await expect(runDrift({ baseline: baselinePath }, {}, silent, atNow)).rejects.toThrow(
       'mrm drift needs --capture <Capture files> or --input <rows.csv|rows.jsonl>',
     );
     await expect(
-      runDrift({ baseline: baselinePath, capture: dir, input: join(dir, 'week.csv') }, {}, silent, () => NOW),
+      runDrift({ baseline: baselinePath, capture: dir, input: join(dir, 'week.csv') }, {}, silent, atNow),
     ).rejects.toThrow('mrm drift reads --capture or --input, not both');
   });
 });
