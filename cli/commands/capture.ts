@@ -8,6 +8,7 @@ import { captureFilesOf, writeCaptureFiles } from '../capture/captureFilesOf.js'
 import type { CaptureFile } from '../demo/captureArchiver.js';
 import type { Clock } from '../../shared/contracts/clock.js';
 import { systemClock } from '../../shared/adapters/clocks.js';
+import { parseIsoTime } from '../../shared/time/parseIsoTime.js';
 
 export interface CaptureArguments {
   input: string;
@@ -101,11 +102,8 @@ export async function runCapture(
 }
 
 function isoStart(text: string): number {
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
-  const time = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(time))
+  const time = parseIsoTime(text, { dateAlone: true });
+  if (time === undefined)
     throw new MrmError(
       'bad-input',
       'CLI.ARGUMENT',

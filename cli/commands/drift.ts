@@ -29,6 +29,7 @@ import { addInputOptions, captureFilesFromInput, type CaptureArguments } from '.
 import { writeCaptureFiles } from '../capture/captureFilesOf.js';
 import type { Clock } from '../../shared/contracts/clock.js';
 import { systemClock } from '../../shared/adapters/clocks.js';
+import { parseIsoTime } from '../../shared/time/parseIsoTime.js';
 
 export interface DriftArguments {
   baseline: string;
@@ -244,11 +245,8 @@ export function windowFromArguments(args: Pick<DriftArguments, 'from' | 'to'>, n
 
 function isoTime(flag: string, text: string): number {
   // A date alone is midnight UTC; a date-time needs its zone, so nothing depends on the machine's time zone.
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
-  const time = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(time))
+  const time = parseIsoTime(text, { dateAlone: true });
+  if (time === undefined)
     throw new MrmError(
       'bad-input',
       'CLI.ARGUMENT',

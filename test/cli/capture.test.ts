@@ -170,6 +170,13 @@ describe('mrm capture', () => {
         'line 5: --time-column at is "yesterday"',
       );
     });
+    it('a time on no calendar (Date.parse would roll 2024-02-30 over to March 1st), with its line', async () => {
+      const file = join(dir, 'no-such-day.csv');
+      await writeFile(file, 'at,x\n2024-02-28 23:00,1\n2024-02-30 01:00,2\n');
+      await expect(runCapture({ input: file, out: join(dir, 'x'), timeColumn: 'at' }, {}, atNow)).rejects.toThrow(
+        'line 3: --time-column at is "2024-02-30 01:00"',
+      );
+    });
     it('a time column no row has', async () => {
       const file = join(dir, 'no-time.jsonl');
       await writeFile(file, '{"x":1}\n{"x":2}\n');

@@ -258,6 +258,8 @@ describe('windowFromArguments', () => {
   it.each([
     [{ from: '15/01/2024' }, '--from must be an ISO date'],
     [{ from: '2024-01-15T00:00:00' }, '--from must be an ISO date'],
+    // Date.parse would roll it over to March 1st.
+    [{ from: '2024-02-30' }, '--from must be an ISO date'],
     [{ from: '2024-01-16', to: '2024-01-15' }, 'must be before --to'],
   ])('refuses %j', (input, message) => {
     expect(() => windowFromArguments(input, NOW)).toThrow(message);
