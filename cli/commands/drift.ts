@@ -13,7 +13,7 @@ import {
   parseCaptureNameFormat,
   type CaptureNameFormat,
 } from '../../shared/capture/captureNameFormat.js';
-import type { CaptureStore } from '../../shared/capture/listCaptureBlobs.js';
+import type { CaptureStore } from '../../shared/capture/ports.js';
 import { ContainerCaptureStore } from '../../shared/adapters/containerCaptureStore.js';
 import { LocalCaptureStore } from '../../shared/adapters/localCaptureStore.js';
 import { FileProfileCache } from '../../shared/adapters/fileProfileCache.js';

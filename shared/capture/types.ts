@@ -1,3 +1,4 @@
+import type { StoredBlob } from './ports.js';
 import type { Implementation } from '../contracts/implementation.js';
 
 export interface CaptureReadOptions {
@@ -38,3 +39,10 @@ export interface CaptureRecordView {
 
 /** The bytes of one Capture file, in chunks as a store delivers them. */
 export type CaptureChunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** A Capture blob of the window. */
+export interface CaptureBlobRef extends StoredBlob {
+  eventHub: string;
+  partitionId: string;
+  windowStartInMs: number;
+}

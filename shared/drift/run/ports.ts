@@ -1,5 +1,5 @@
 import type { Result } from '../../errors.js';
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import type { DatasetProfile } from '../profile.js';
 import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';

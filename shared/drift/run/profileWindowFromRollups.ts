@@ -1,6 +1,6 @@
 import { errorMessage, kindOf } from '../../errors.js';
 import { TaskPool } from '../../concurrency/taskPool.js';
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { HubTallyBuilder } from './hubTally.js';
