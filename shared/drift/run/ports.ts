@@ -91,3 +91,16 @@ export interface ScoringTelemetrySource {
 export interface ReportSink {
   write(window: DriftWindow, reportJson: string, html: string): Promise<{ json: string; html: string }>;
 }
+
+/** A stored document and the version (ETag) a conditional write must match. */
+export interface VersionedText {
+  text: string;
+  version: string;
+}
+
+/** Where roll-ups live, with optimistic concurrency (blob ETags: If-Match, If-None-Match: *). */
+export interface RollupStore {
+  read(name: string): Promise<VersionedText | undefined>;
+  /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
+  write(name: string, text: string, expected: { version: string } | 'absent'): Promise<boolean>;
+}

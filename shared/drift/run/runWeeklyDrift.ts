@@ -11,8 +11,15 @@ import type { FoldCaptureOptions } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
 import { profileWindowFromRollups } from './profileWindowFromRollups.js';
-import type { RollupStore } from './rollups.js';
-import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
+import type {
+  CaptureSource,
+  Clock,
+  DriftProgress,
+  ProfileCache,
+  ReportSink,
+  RollupStore,
+  ScoringTelemetrySource,
+} from './ports.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
 export interface DriftBaseline {
