@@ -19,18 +19,27 @@ export function trendSection(report: DriftReport): string {
   const earlier = trend.windows.length - 1;
   const intro =
     earlier === 0
-      ? 'No earlier report was found: the trend starts with this window.'
+      ? 'No earlier report was found: the trend of windows starts with this one.'
       : `Drifted share of the last ${trend.windows.length} windows, this one last.`;
-  const missing =
-    trend.missing.length === 0
+  // Usual and unalarming (the run is new, or was off): one line for all windows without a report.
+  const absent = trend.missing.filter((m) => m.reason === 'no report').map((m) => m.label);
+  const faulty = trend.missing.filter((m) => m.reason !== 'no report');
+  const missing = [
+    absent.length === 0
       ? ''
-      : `<p class="muted">Not in the trend: ${trend.missing.map((m) => `${esc(m.label)} (${esc(m.reason)})`).join(', ')}.</p>`;
+      : `<p class="muted">No report for ${absent.length === 1 ? esc(absent[0]!) : `${absent.length} windows: ${esc(absent.join(', '))}`}.</p>`,
+    faulty.length === 0
+      ? ''
+      : `<p class="muted">Left out of the trend: ${faulty.map((m) => `${esc(m.label)} (${esc(m.reason)})`).join(', ')}.</p>`,
+  ].join('');
+  // The table follows the longer series: the earlier windows, or this window's days while there are no earlier ones.
+  const tabulated = trend.windows.length > 1 || trend.days.length === 0 ? trend.windows : trend.days;
   return `<section id="trend"><h2>Trend</h2>
 <p>${esc(intro)}</p>
 ${lineChartSvg('windows', trend.windows, thresholds)}
 ${trend.days.length > 0 ? daysPart(trend, thresholds) : ''}
 ${missing}
-${featureTrendTable(trend.windows.slice(-TABLE_WINDOWS))}
+${featureTrendTable(tabulated.slice(-TABLE_WINDOWS))}
 </section>`;
 }
 
@@ -80,7 +89,7 @@ interface Threshold {
 function lineChartSvg(id: string, points: TrendPoint[], thresholds: Threshold[]): string {
   const width = 720;
   const height = 200;
-  const left = 40;
+  const left = 64;
   const right = 110;
   const top = 10;
   const bottom = 56;

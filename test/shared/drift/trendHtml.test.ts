@@ -57,8 +57,33 @@ describe('trendSection', () => {
 
   it('lists the windows left out with their reason, escaped', () => {
     const html = trendSection(withTrend());
-    expect(html).toContain('2023-W52 (TREND.NOT_JSON: &lt;script&gt;x&lt;/script&gt;)');
+    expect(html).toContain('Left out of the trend: 2023-W52 (TREND.NOT_JSON: &lt;script&gt;x&lt;/script&gt;)');
     expect(html).not.toContain('<script>');
+  });
+
+  it('says in one line which windows have no report yet', () => {
+    const report = week(0, 0);
+    report.trend = {
+      windows: [trendPointOf(report, '2024-W03')],
+      days: [],
+      missing: [
+        { label: '2024-W01', reason: 'no report' },
+        { label: '2024-W02', reason: 'no report' },
+      ],
+    };
+    const html = trendSection(report);
+    expect(html).toContain('No report for 2 windows: 2024-W01, 2024-W02.');
+    expect(html).not.toContain('Left out of the trend');
+  });
+
+  it("tabulates the week's days while there is no earlier week", () => {
+    const report = week(0, 5);
+    report.trend = {
+      windows: [trendPointOf(report, '2024-W03')],
+      days: [trendPointOf(day(0, 0), '2024-01-15')],
+      missing: [],
+    };
+    expect(trendSection(report)).toMatch(/<th class="nb">2024-01-15<\/th><\/tr>/);
   });
 
   it("tabulates each feature's effect size per window, strongest first, bold where it drifted", () => {
