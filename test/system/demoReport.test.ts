@@ -89,7 +89,8 @@ describe('the demo report in Chromium', () => {
   });
 
   it("draws the week's days from dailyDrift on the trend, filled where the day had dataset drift, within 1024 px", async () => {
-    const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1024, height: 900 });
     await page.goto(pathToFileURL(result.files.reportHtml).href, { waitUntil: 'load' });
     const days = page.locator('#trend svg[data-trend="days"]');
     await days.scrollIntoViewIfNeeded();
