@@ -150,7 +150,7 @@ export const driftSettings = {
     'MRM_DRIFT_TREND_WINDOWS',
     "Earlier windows the report's trend reads back from their reports (weekly: weeks; dailyDrift: days); 0 leaves the trend out.",
     8,
-    ['weeklyDrift'],
+    ['weeklyDrift', 'dailyDrift'],
     { min: 0, max: 104, integer: true },
   ),
   logAnalyticsWorkspaceId: optionalText(
