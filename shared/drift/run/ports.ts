@@ -104,3 +104,12 @@ export interface RollupStore {
   /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
   write(name: string, text: string, expected: { version: string } | 'absent'): Promise<boolean>;
 }
+
+/** Earlier reports, by window label, for the trend: where the ReportSink wrote them. */
+export interface ReportHistory {
+  /**
+   * The parsed report.json of the window labelled `label`; undefined when there is none. A report that is not JSON
+   * or a store that fails is a value: the trend lists the window as missing, and the run goes on.
+   */
+  read(label: string): Promise<Result<unknown>>;
+}
