@@ -3,6 +3,7 @@ import type { DriftProgress } from '../../shared/drift/run/ports.js';
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { ScoredRecord } from '../../shared/contracts/records.js';
 import type { HostBatch } from './hostBatcher.js';
+import type { Clock } from '../../shared/contracts/clock.js';
 
 /** Blob storage as the demo writes it (Azurite): the baseline, Capture files. */
 export interface DemoStorage {
@@ -37,7 +38,7 @@ export interface DemoOutput {
   write(name: string, content: string): Promise<string>;
 }
 
-export type DemoStage = 'baseline' | 'stream' | 'drift' | 'retrain';
+export type DemoStage = 'baseline' | 'stream' | 'daily' | 'drift' | 'retrain';
 
 /** Progress for the terminal: bars on a TTY, plain lines otherwise. */
 export interface DemoProgress {
@@ -50,9 +51,11 @@ export interface DemoPorts {
   storage: DemoStorage;
   scoreEvents: ScoreEventsInvoker;
   weeklyDrift: WeeklyDriftInvoker;
+  /** The real dailyDrift (same shape): each invocation reports the UTC day before `nowInMs`. */
+  dailyDrift: WeeklyDriftInvoker;
   retrainWebhook: RetrainWebhookInvoker;
   output: DemoOutput;
   progress: DemoProgress;
   /** A monotonic clock for the stage timings (the simulated clock is the scenario's). */
-  elapsedInMs(): number;
+  stopwatch: Clock;
 }

@@ -11,7 +11,7 @@ import { BlobReportSink } from '../adapters/blobReportSink.js';
 import { BlobRollupStore } from '../adapters/blobRollupStore.js';
 import { BlobAlarmLog } from '../adapters/blobAlarmLog.js';
 import type { AlarmHistory } from '../stream/alarmLog.js';
-import type { RollupStore } from '../drift/run/rollups.js';
+import type { RollupStore } from '../drift/run/ports.js';
 import { LogAnalyticsTelemetry } from '../adapters/logAnalyticsTelemetry.js';
 import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters/telemetry.js';
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captureNameFormat.js';
@@ -24,10 +24,11 @@ import type {
   Clock,
   DriftProgress,
   ProfileCache,
+  ReportHistory,
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {
@@ -38,6 +39,8 @@ export interface WeeklyDriftDependencies {
   /** Hourly roll-ups built by profileCaptureBlob; absent: a full fold of the window's blobs. */
   rollups?: RollupStore | undefined;
   reports: ReportSink;
+  /** Earlier reports for the trend (the production sink reads back what it wrote). */
+  history?: ReportHistory | undefined;
   metrics: MetricsPort;
   telemetry?: ScoringTelemetrySource | undefined;
   /** The stream detectors' alarm log (their state container): the report's timeline of the week's pages. */
@@ -96,6 +99,7 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
       timeBudgetInMs: settings.drift.timeBudgetInMs,
       scorer: settings.scoring.scorer,
       dashboardUrl: settings.drift.dashboardUrl,
+      trendWindows: settings.drift.trendWindows,
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(
@@ -171,6 +175,7 @@ export function weeklyDriftDependencies(
   const service = blobServiceClientFor(settings.core.storageConnection, env);
   const workspace = settings.drift.logAnalyticsWorkspaceId;
   const clientId = settings.core.managedIdentityClientId;
+  const reports = new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer));
   return {
     settings,
     baseline: new BlobProfileSource(
@@ -185,7 +190,8 @@ export function weeklyDriftDependencies(
     }),
     cache: new BlobProfileCache(service.getContainerClient(settings.drift.cacheContainer)),
     rollups: new BlobRollupStore(service.getContainerClient(settings.drift.cacheContainer)),
-    reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
+    reports,
+    history: reports,
     streamAlarms: new BlobAlarmLog(service.getContainerClient(settings.stream.stateContainer)),
     metrics: new OtelMetrics(),
     telemetry: workspace

@@ -7,6 +7,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemoCommand } from '../../cli/commands/demo.js';
 import type { DemoResult } from '../../cli/demo/runDemo.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
 
 // The demo's report as a newcomer sees it: opened from the output folder in a real browser (Debian's Chromium).
 const root = join(import.meta.dirname, '..', '..');
@@ -24,7 +25,7 @@ beforeAll(async () => {
       stdout: { isTTY: false, write: () => true },
       stderr: () => undefined,
       onInterrupt: () => () => undefined,
-      now: () => Date.now(),
+      clock: systemClock,
     },
   );
   // A fresh user-data-dir: no cache, no extension, no state from another run.
@@ -85,6 +86,27 @@ describe('the demo report in Chromium', () => {
 
     await mkdir(join(root, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-output', 'demo-report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("draws the week's days from dailyDrift on the trend, filled where the day had dataset drift, within 1024 px", async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(pathToFileURL(result.files.reportHtml).href, { waitUntil: 'load' });
+    const days = page.locator('#trend svg[data-trend="days"]');
+    await days.scrollIntoViewIfNeeded();
+    const box = await days.boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(await days.locator('circle').count()).toBe(7);
+    expect(await days.locator('circle.drift').count()).toBe(result.daily.filter((d) => d.datasetDrift).length);
+    const overflow = await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBe(0);
+    await page.locator('#trend').screenshot({ path: join(root, 'test-output', 'demo-report-trend.png') });
     await page.close();
   });
 });

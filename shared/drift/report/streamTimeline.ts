@@ -1,5 +1,6 @@
 import type { AlarmHistory, StoredAlarm } from '../../stream/alarmLog.js';
 import { alarmTimeInMs } from '../../stream/alarmLog.js';
+import { esc } from '../escapeHtml.js';
 
 /** The week's stream alarms in the report: when each detector paged, on which partition, on what numbers. */
 export type StreamAlarmsSummary =
@@ -133,7 +134,3 @@ function describe(a: StoredAlarm & { at: string }): string {
 
 const num = (v: number): string => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3));
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

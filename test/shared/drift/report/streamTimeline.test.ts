@@ -58,7 +58,7 @@ describe('the report’s stream alarm timeline', () => {
     expect(html).toContain('880 ≥ 874; 400 events since e1, 30.0 % vs 20.3 %');
     // Data is escaped wherever it appears.
     expect(html).not.toContain('<b>');
-    expect(html).toContain('&#60;b&#62;');
+    expect(html).toContain('&lt;b&gt;');
   });
 
   it('lists at most 50 pages in its table and says how many more the JSON has', async () => {
