@@ -5,6 +5,7 @@ import { peerPython } from './quality/peerPython.js';
 import { runRiver, type RiverFigures, type RiverStream } from './streamRiver.js';
 import { StreamMonitor, DETECTORS } from '../shared/stream/streamMonitor.js';
 import { STREAM_BENCH_OPTIONS } from './streamOptions.js';
+import type { StreamCase } from './streamCase.js';
 import type { ScoredRecord } from '../shared/contracts/records.js';
 import { baselineReference } from '../shared/stream/baselineReference.js';
 import { ScoredStream, syntheticStreamBaseline, type StreamScenario } from '../dev/synthetic/scoredStream.js';
@@ -53,20 +54,6 @@ export interface StreamBenchFigures {
 }
 
 const BATCH = 500;
-
-/** A source of runs: the monitor (its baseline) and the events of run r. */
-export interface StreamCase {
-  name: string;
-  description: string;
-  segment: number;
-  onset: number | null;
-  repeats: number;
-  /** Which value River reads: the error bit (labelled streams) or the score. */
-  riverReads: 'error' | 'score';
-  stationaryPartner: string | null;
-  ourDetector: string;
-  run(r: number): { monitor: StreamMonitor; next(): { record: ScoredRecord; error: boolean } };
-}
 
 /**
  * `npm run bench` (stream): seeded streams of a calibrated binary classifier (dev/synthetic/scoredStream.ts) and

@@ -6,7 +6,8 @@ import {
   type RealChange,
 } from '../dev/synthetic/resampledStream.js';
 import { StreamMonitor } from '../shared/stream/streamMonitor.js';
-import type { StreamCase } from './stream.js';
+import type { StreamCase } from './streamCase.js';
+import { repoPath } from '../cli/repoPath.js';
 import { STREAM_BENCH_OPTIONS } from './streamOptions.js';
 
 const ONSET = 20_000;
@@ -24,7 +25,7 @@ export function realStreamCases(o: {
 }): StreamCase[] {
   const cases: StreamCase[] = [];
   for (const dataset of REAL_STREAM_DATASETS) {
-    const fixture = readRealStreamFixture(dataset);
+    const fixture = readRealStreamFixture(dataset, repoPath());
     const monitor = new StreamMonitor(realStreamBaseline(fixture), STREAM_BENCH_OPTIONS);
     const make =
       (labelled: boolean, change?: RealChange, seedBase = 0) =>

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ScoredRecord } from '../../shared/contracts/records.js';
 import { AUC_BINS, type PerformanceState } from '../../shared/drift/profile.js';
 import { createRandom, type Random } from '../../shared/baseline/random.js';
 import { judgeConfidence } from '../../shared/scoring/confidence.js';
 import type { StreamBaseline } from '../../shared/stream/baselineReference.js';
-import { repoPath } from '../../cli/repoPath.js';
 
 /**
  * Streams resampled from a model's out-of-fold probabilities on one of scikit-learn's real datasets
@@ -24,8 +24,11 @@ export interface RealStreamFixture {
 export const REAL_STREAM_DATASETS = ['breast_cancer', 'digits', 'diabetes'] as const;
 export type RealStreamDataset = (typeof REAL_STREAM_DATASETS)[number];
 
-export function readRealStreamFixture(name: RealStreamDataset): RealStreamFixture {
-  return JSON.parse(readFileSync(repoPath('test', 'fixtures', 'stream', `${name}.json`), 'utf8')) as RealStreamFixture;
+/** The fixture of `name` under the repository at `root`. */
+export function readRealStreamFixture(name: RealStreamDataset, root: string): RealStreamFixture {
+  return JSON.parse(
+    readFileSync(join(root, 'test', 'fixtures', 'stream', `${name}.json`), 'utf8'),
+  ) as RealStreamFixture;
 }
 
 /** `flip`: the subgroup's labels change (binary: flipped; digits: the 3s become 8s); `subpopulation`: only it is drawn. */

@@ -1,36 +1,13 @@
-import type { StreamAlarm } from './streamMonitor.js';
+/** Where the alarm log keeps its lines (shared/adapters/blobAlarmLog.ts), and reading them back. */
+import type { StoredAlarm } from '../contracts/streamAlarms.js';
 
-/** A page as the alarm log keeps it: the alarm and when the detectors raised it (the clock of the instance). */
-export interface StoredAlarm extends StreamAlarm {
-  raisedAt: string;
-}
-
-/**
- * Where the detectors leave a durable record of every page, for the weekly report's timeline: one JSON line per
- * alarm, appended to one blob per partition per UTC day of raising (`alarms/<yyyy-mm-dd>/<partition>.jsonl`). A
- * detector pages at most once per quiet period, so a day's blob stays small whatever the traffic.
- */
-export interface AlarmLog {
-  append(partition: string, alarms: readonly StoredAlarm[]): Promise<void>;
-}
-
-/** The alarms of a window, read back: at most `limit`, the earliest first; `total` counts them all. */
-export interface AlarmHistory {
-  readonly description: string;
-  between(fromInMs: number, toInMs: number, limit: number): Promise<{ alarms: StoredAlarm[]; total: number }>;
-}
+export { alarmTimeInMs, type AlarmHistory, type AlarmLog, type StoredAlarm } from '../contracts/streamAlarms.js';
 
 export function alarmBlobName(partition: string, raisedAt: string): string {
   return `${ALARM_PREFIX}${raisedAt.slice(0, 10)}/${encodeURIComponent(partition)}.jsonl`;
 }
 
 export const ALARM_PREFIX = 'alarms/';
-
-/** When an alarm happened: the enqueued time of the event that tipped it, else when it was raised. */
-export function alarmTimeInMs(alarm: StoredAlarm): number {
-  const enqueued = alarm.enqueuedTime === null ? NaN : Date.parse(alarm.enqueuedTime);
-  return Number.isNaN(enqueued) ? Date.parse(alarm.raisedAt) : enqueued;
-}
 
 /** The UTC days (yyyy-mm-dd) whose blobs can hold alarms of [from, to): one day either side for clock skew. */
 export function alarmDays(fromInMs: number, toInMs: number): string[] {

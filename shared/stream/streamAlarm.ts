@@ -1,33 +1,8 @@
 import type { ScoredRecord } from '../contracts/records.js';
 import type { BernoulliCusumDesign, CusumState } from './bernoulliCusum.js';
+import type { DetectorName, StreamAlarm } from '../contracts/streamAlarms.js';
 
-export type DetectorName = 'errorWindow' | 'errorCusum' | 'score' | 'entropy' | 'decisions' | 'estimatedAccuracy';
-export const DETECTORS: readonly DetectorName[] = [
-  'errorWindow',
-  'errorCusum',
-  'score',
-  'entropy',
-  'decisions',
-  'estimatedAccuracy',
-];
-
-/** What an on-call engineer is paged with: which detector, how far past its threshold, on what numbers, since when. */
-export interface StreamAlarm {
-  detector: DetectorName;
-  direction: 'up' | 'down';
-  partition: string;
-  /** The CUSUM's sum, the window's errors, or the estimated accuracy. */
-  statistic: number;
-  threshold: number;
-  /** The evidence: the events since the walk left zero (or the window), how many were hits, against which rate. */
-  window: { events: number; hits: number; rate: number; baseRate: number };
-  /** The event that started the evidence, and the one that tipped it. */
-  firstEventId: string | null;
-  lastEventId: string;
-  enqueuedTime: string | null;
-  /** Events of the partition seen by this state when it fired. */
-  atEvent: number;
-}
+export { DETECTORS, type DetectorName, type StreamAlarm } from '../contracts/streamAlarms.js';
 
 /** Estimated accuracy of one window from the model's own probabilities, beside the realised one when labels came. */
 export interface AccuracyEstimate {

@@ -1,5 +1,4 @@
-import type { AlarmHistory, StoredAlarm } from '../../stream/alarmLog.js';
-import { alarmTimeInMs } from '../../stream/alarmLog.js';
+import { alarmTimeInMs, type AlarmHistory, type StoredAlarm } from '../../contracts/streamAlarms.js';
 import { esc } from '../escapeHtml.js';
 
 /** The week's stream alarms in the report: when each detector paged, on which partition, on what numbers. */

@@ -22,7 +22,7 @@ import type {
   ScoringTelemetrySource,
 } from './ports.js';
 import { readTrend } from './readTrend.js';
-import type { AlarmHistory } from '../../stream/alarmLog.js';
+import type { AlarmHistory } from '../../contracts/streamAlarms.js';
 import { streamAlarmsOf } from '../report/streamTimeline.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */

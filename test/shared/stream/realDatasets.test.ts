@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { StreamMonitor, type StreamAlarm, type StreamMonitorOptions } from '../../../shared/stream/streamMonitor.js';
 import {
@@ -15,10 +16,11 @@ const DEFAULTS: StreamMonitorOptions = {
   shift: 0.05,
 };
 const ONSET = 20_000;
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A model's out-of-fold probabilities on one of scikit-learn's datasets, resampled (scripts/stream/make_real_streams.py). */
 function setUp(dataset: RealStreamDataset) {
-  const fixture = readRealStreamFixture(dataset);
+  const fixture = readRealStreamFixture(dataset, REPO_ROOT);
   return { fixture, monitor: new StreamMonitor(realStreamBaseline(fixture), DEFAULTS) };
 }
 
