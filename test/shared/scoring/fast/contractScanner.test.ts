@@ -212,6 +212,37 @@ describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of by
     });
   });
 
+  it('refuses a baseline feature named __proto__, which no JSON Schema validator or object literal keeps as a name', () => {
+    const proto: BaselineFeature[] = [
+      { name: '__proto__', type: 'numeric' },
+      { name: 'hour', type: 'numeric' },
+    ];
+    expect(() => compileEventContract(proto, { maxBodyBytes: 1 << 20, decoding })).toThrow(
+      'Feature name "__proto__" is reserved (it names the prototype of a JavaScript object): rename the column and rebuild the baseline',
+    );
+  });
+
+  it('names an event feature called __proto__ as unknown, for a baseline without it', () => {
+    const body = '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1,"__proto__":1}}';
+    expect(outcome(subject.decode(Buffer.from(body)))).toBe('EVENT.UNKNOWN_FEATURE');
+    expect(outcome(subject.decode(body))).toBe('EVENT.UNKNOWN_FEATURE');
+  });
+
+  it('reads features named as Object.prototype members (constructor, toString) as any other, missing ones as missing', () => {
+    const inherited: BaselineFeature[] = [
+      { name: 'constructor', type: 'numeric' },
+      { name: 'toString', type: 'categorical' },
+    ];
+    const named = compileEventContract(inherited, { maxBodyBytes: 1 << 20, decoding });
+    const body = (features: string) => Buffer.from(`{"id":"e","features":{${features}}}`);
+    expect(outcome(named.decode(body('"constructor":1.5,"toString":"x"')))).toStrictEqual({
+      id: 'e',
+      features: { constructor: 1.5, toString: 'x' },
+    });
+    expect(outcome(named.decode(body('"toString":"x"')))).toBe('EVENT.MISSING_FEATURE');
+    expect(outcome(named.decode(body('"constructor":1.5')))).toBe('EVENT.MISSING_FEATURE');
+  });
+
   it('names bytes that are not UTF-8', () => {
     const body = Buffer.concat([
       Buffer.from('{"id":"e'),
