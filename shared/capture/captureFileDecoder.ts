@@ -5,7 +5,12 @@ import { fail, ok, type Failure, type Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
 import type { Implementation } from '../contracts/implementation.js';
 import { CaptureRecordLayout, type CaptureRecordView } from './fast/captureRecordLayout.js';
-import { CAPTURE_READER_SCHEMA, type CaptureRecord } from './captureSchema.js';
+import {
+  CAPTURE_READER_SCHEMA,
+  CAPTURE_VIEW_READER_SCHEMA,
+  type CaptureRecord,
+  type CaptureRecordBytes,
+} from './captureSchema.js';
 
 export type { CaptureRecordView } from './fast/captureRecordLayout.js';
 
@@ -43,6 +48,8 @@ class DecodeFailure extends Error {
 interface Resolved {
   reader: avro.Type;
   resolver: avro.Resolver;
+  /** The writer resolved against CAPTURE_VIEW_READER_SCHEMA (bodies as bytes), for views read by avsc. */
+  bytesResolver: avro.Resolver;
   /** The writer's byte layout, read by hand for views; undefined when only avsc's resolution can read it. */
   layout: CaptureRecordLayout | undefined;
 }
@@ -50,6 +57,7 @@ interface Resolved {
 // Capture embeds the same schema in every file: resolving it once per process saves a schema parse per blob.
 const resolverCache = new Map<string, Resolved | Failure>();
 const readerType = avro.Type.forSchema(CAPTURE_READER_SCHEMA as unknown as avro.Schema);
+const bytesReaderType = avro.Type.forSchema(CAPTURE_VIEW_READER_SCHEMA as unknown as avro.Schema);
 
 /**
  * Decodes an Avro object container file of Event Hubs Capture incrementally: feed it chunks as they arrive (`push`),
@@ -82,6 +90,8 @@ export class CaptureFileDecoder {
   private blocks = 0;
   private bytes = 0;
   private onView: ((view: CaptureRecordView) => void) | undefined;
+  /** Set by ofViews: records read by avsc keep their bodies as bytes and go here instead of onRecord. */
+  private onBytesRecord: ((record: CaptureRecordBytes) => void) | undefined;
   private readonly view: CaptureRecordView = {
     block: Buffer.alloc(0),
     sequenceNumber: 0,
@@ -103,7 +113,8 @@ export class CaptureFileDecoder {
     onView: (view: CaptureRecordView) => void,
     options: CaptureFileDecoderOptions = {},
   ): CaptureFileDecoder {
-    const decoder = new CaptureFileDecoder(viewOfRecord(onView), options);
+    const decoder = new CaptureFileDecoder(() => undefined, options);
+    decoder.onBytesRecord = viewOfRecord(onView);
     if ((options.reading ?? 'fast') === 'fast') decoder.onView = onView;
     return decoder;
   }
@@ -325,8 +336,10 @@ export class CaptureFileDecoder {
       this.readViews(layout, this.onView, data, count);
       return;
     }
-    const { reader, resolver } = this.resolved!;
-    const onRecord = this.onRecord;
+    const bytes = this.onBytesRecord;
+    const reader = bytes === undefined ? this.resolved!.reader : bytesReaderType;
+    const resolver = bytes === undefined ? this.resolved!.resolver : this.resolved!.bytesResolver;
+    const onRecord = (bytes ?? this.onRecord) as (record: unknown) => void;
     let pos = 0;
     for (let i = 0; i < count; i++) {
       let decoded: { value: unknown; offset: number };
@@ -337,7 +350,7 @@ export class CaptureFileDecoder {
       }
       if (decoded.offset < 0) throw this.recordFailure(i, 'record runs past the end of its block');
       pos = decoded.offset;
-      onRecord(decoded.value as CaptureRecord);
+      onRecord(decoded.value);
     }
     this.records += count;
     if (pos !== data.length)
@@ -392,7 +405,12 @@ function resolve(schemaText: string): Resolved {
   }
   if (writer) {
     try {
-      result = { reader: readerType, resolver: readerType.createResolver(writer), layout: undefined };
+      result = {
+        reader: readerType,
+        resolver: readerType.createResolver(writer),
+        bytesResolver: bytesReaderType.createResolver(writer),
+        layout: undefined,
+      };
     } catch (error) {
       const name = (writer as unknown as { name?: string }).name ?? writer.typeName;
       result = {
@@ -413,11 +431,8 @@ function resolve(schemaText: string): Resolved {
   throw new DecodeFailure(result!);
 }
 
-/**
- * For writer schemas without a hand-read layout: the avsc record as a view, its body re-encoded (decoding those
- * bytes as UTF-8 gives back the very string avsc decoded).
- */
-function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: CaptureRecord) => void {
+/** For writer schemas without a hand-read layout, and plain reading: the avsc record as a view of its body's bytes. */
+function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: CaptureRecordBytes) => void {
   const view: CaptureRecordView = {
     block: Buffer.alloc(0),
     sequenceNumber: 0,
@@ -426,7 +441,7 @@ function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: Captu
     bodyEnd: -1,
   };
   return (record) => {
-    const body = record.Body === null ? null : Buffer.from(record.Body, 'utf8');
+    const body = record.Body;
     view.block = body ?? Buffer.alloc(0);
     view.sequenceNumber = record.SequenceNumber;
     view.enqueuedTimeUtc = record.EnqueuedTimeUtc;

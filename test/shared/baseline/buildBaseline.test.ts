@@ -229,6 +229,15 @@ describe('readBaselineProfile', () => {
     expect(missing.ok ? 'read' : missing.error.message).toContain('validation (the calibrated rules) is missing');
   });
 
+  it('refuses a profile whose drift schema names other features than it (the drift would read events otherwise)', () => {
+    const broken = JSON.parse(JSON.stringify(transactionBaseline()));
+    broken.schema.features[0].name = 'renamed';
+    const read = readBaselineProfile(broken, 'p.json');
+    expect(read.ok ? 'read' : read.error.message).toBe(
+      "p.json is not a usable baseline profile: schema.features must name the profile's features, with the same types",
+    );
+  });
+
   it('rejects a profile whose forest does not match its inputs', () => {
     const broken = JSON.parse(JSON.stringify(transactionBaseline()));
     broken.model.inputs = broken.model.inputs.slice(1);

@@ -5,7 +5,7 @@ import { foldCaptureBlob } from '../../../../shared/drift/run/foldCaptureBlob.js
 import { readEventMetadata } from '../../../../shared/scoring/eventMetadata.js';
 import { createScoringEngine } from '../../../../shared/scoring/createScoringEngine.js';
 import { scoreBatch } from '../../../../shared/scoring/scoreBatch.js';
-import { EVENT_REASONS } from '../../../../shared/scoring/eventContract.js';
+import { EVENT_REASONS } from '../../../../shared/contracts/eventReasons.js';
 import { goodBody, transactionBaseline } from '../../../helpers/baselineFixture.js';
 
 const baseline = transactionBaseline();

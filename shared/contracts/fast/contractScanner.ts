@@ -1,4 +1,3 @@
-import type { BaselineFeature } from '../../baseline/profile.js';
 import {
   CLOSE_BRACE,
   COLON,
@@ -15,7 +14,8 @@ import {
 } from '../../json/jsonByteScanner.js';
 import { SCANNED_KIND } from '../../json/scannedFeatures.js';
 import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featureObjectBuilder.js';
-import type { InputEvent } from '../../contracts/records.js';
+import type { InputEvent } from '../records.js';
+import { isEventTimestamp } from '../eventTimestamp.js';
 
 const KEY = {
   id: Buffer.from('"id"'),
@@ -30,12 +30,12 @@ const MAX_TIMESTAMP_LENGTH = 64;
 
 /**
  * Reads a body that plainly keeps the event contract straight from its bytes, without JSON.parse or the JSON Schema:
- * the hot path of scoreEvents. It vouches only for what it can judge exactly as the general path (JSON.parse, then
- * the compiled schema) would: a pure-ASCII JSON object, each of `id`, `callerId`, `timestamp`, `label` and
- * `features` at most once and of an accepted type and length, no escape in a string the event keeps, every
- * baseline feature present exactly once with a finite number or null (numeric) or a string or null (categorical),
- * and no other feature. Anything else returns undefined, and the general path decides the body's fate and reason
- * (a property test holds the two paths to the same answer on arbitrary bodies).
+ * the hot path of scoreEvents and of the drift fold. It vouches only for what it can judge exactly as the general
+ * path (JSON.parse, then the compiled schema) would: a pure-ASCII JSON object, each of `id`, `callerId`, `timestamp`,
+ * `label` and `features` at most once and of an accepted type and length, a timestamp on the calendar, no escape in a
+ * string the event keeps, every baseline feature present exactly once with a finite number or null (numeric) or a
+ * string or null (categorical), and no other feature. Anything else is refused, and the general path decides the
+ * body's fate and reason (a property test holds the two paths to the same answer on arbitrary bodies).
  *
  * ASCII alone, because then bytes are characters: the UTF-8 check and the schema's lengths in code points need no
  * decoding. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and dropped.
@@ -46,13 +46,19 @@ export class ContractScanner extends JsonByteScanner {
   private readonly keys: KeyTable;
   /** The compact keys of numeric features, none for categorical ones: the compact path reads numbers only. */
   private readonly numericKeys: CompactKeys;
-  /** What the scan found per feature (`kinds` also tells a repeated feature), reused from event to event. */
-  private readonly values: { kinds: Uint8Array; numbers: Float64Array; strings: Array<string | undefined> };
+  /**
+   * What the last scan found per feature, slot i being the contract's feature i (`kinds` also tells a repeated
+   * feature), reused from event to event: a fold reads them as they are, scoring builds an event of them.
+   */
+  readonly values: { kinds: Uint8Array; numbers: Float64Array; strings: Array<string | undefined> };
   private readonly build: FeatureObjectBuilder;
   private id: string | undefined;
   private callerId: string | undefined;
   private timestamp: string | undefined;
-  /** The last timestamp read: producers send runs of events with one timestamp, read then without decoding. */
+  /**
+   * The last timestamp read that is on the calendar: producers send runs of events with one timestamp, read then
+   * without decoding or checking it again.
+   */
   private lastTimestamp = '';
   private label: number | string | undefined;
   private sawFeatures = false;
@@ -61,7 +67,7 @@ export class ContractScanner extends JsonByteScanner {
   private text: string | undefined;
 
   constructor(
-    features: readonly BaselineFeature[],
+    features: ReadonlyArray<{ name: string; type: 'numeric' | 'categorical' }>,
     private readonly maxStringLength: number,
   ) {
     super();
@@ -76,19 +82,26 @@ export class ContractScanner extends JsonByteScanner {
     this.build = compileFeatureObjectBuilder(features);
   }
 
-  /** The event in `bytes`, or undefined when the general path must decide. */
-  scan(bytes: Buffer): InputEvent | undefined {
-    this.reset(bytes, bytes.length);
+  /**
+   * Whether the body in `bytes[start, end)` keeps the contract, read in one pass: its features then in `values` and
+   * its event in `event()` (until the next scan). False: the general path must decide.
+   */
+  scan(bytes: Buffer, start = 0, end = bytes.length): boolean {
+    this.reset(bytes, end, start);
     this.id = undefined;
     this.callerId = undefined;
     this.timestamp = undefined;
     this.label = undefined;
     this.sawFeatures = false;
     this.sawLabel = false;
-    const after = this.topLevel(this.skipSpace(0));
-    if (after === FAIL || this.skipSpace(after) !== bytes.length || this.sawNonAscii) return undefined;
-    if (this.id === undefined || !this.sawFeatures) return undefined;
-    const event: InputEvent = { id: this.id, features: this.build(this.values) };
+    const after = this.topLevel(this.skipSpace(start));
+    if (after === FAIL || this.skipSpace(after) !== end || this.sawNonAscii) return false;
+    return this.id !== undefined && this.sawFeatures;
+  }
+
+  /** The event of the last scan that kept the contract. */
+  event(): InputEvent {
+    const event: InputEvent = { id: this.id!, features: this.build(this.values) };
     if (this.callerId !== undefined) event.callerId = this.callerId;
     if (this.timestamp !== undefined) event.timestamp = this.timestamp;
     if (this.label !== undefined) event.label = this.label;
@@ -138,8 +151,13 @@ export class ContractScanner extends JsonByteScanner {
     if (keyLength === KEY.timestamp.length && this.matches(KEY.timestamp, keyAt)) {
       if (this.timestamp !== undefined) return FAIL;
       const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH, this.lastTimestamp);
-      this.timestamp = this.text;
-      if (this.text !== undefined) this.lastTimestamp = this.text;
+      const text = this.text;
+      this.timestamp = text;
+      // lastTimestamp starts empty, which is no date: an empty timestamp is checked like any other.
+      if (text === undefined || (text === this.lastTimestamp && text !== '')) return end;
+      // A timestamp off the calendar is a contract failure the general path names.
+      if (!isEventTimestamp(text)) return FAIL;
+      this.lastTimestamp = text;
       return end;
     }
     if (keyLength === KEY.label.length && this.matches(KEY.label, keyAt)) {
