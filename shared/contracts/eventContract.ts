@@ -142,12 +142,9 @@ export function compileEventContract(
     return accept(value as unknown as InputEvent);
   };
 
-  const readBytes = (bytes: Buffer, start: number, end: number): Result<InputEvent> | ScannedBody => {
-    if (end - start > maxBodyBytes) return tooLarge(end - start, maxBodyBytes);
-    // A body that plainly keeps the contract is read in one pass; every other one, and its reason, is the plain path's.
-    if (scanner?.scan(bytes, start, end)) return SCANNED_BODY;
-    return plain(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
-  };
+  /** The plain reading of bytes[start, end), past the size check. */
+  const plainBytes = (bytes: Buffer, start: number, end: number): Result<InputEvent> =>
+    plain(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
 
   return {
     decode(body: unknown): Result<InputEvent> {
@@ -160,14 +157,19 @@ export function compileEventContract(
       if (body instanceof Uint8Array) {
         // Bytes as the binary trigger delivers them.
         const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-        const read = readBytes(bytes, 0, bytes.length);
-        return isScanned(read) ? ok(scanner!.event()) : read;
+        if (bytes.length > maxBodyBytes) return tooLarge(bytes.length, maxBodyBytes);
+        // A body that plainly keeps the contract is read in one pass; every other one, and its reason, is the plain
+        // path's.
+        if (scanner?.scan(bytes)) return ok(scanner.event());
+        return plainBytes(bytes, 0, bytes.length);
       }
       return plain(body);
     },
     readFeatures(bytes: Buffer, start: number, end: number) {
       if (start < 0) return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
-      return readBytes(bytes, start, end);
+      if (end - start > maxBodyBytes) return tooLarge(end - start, maxBodyBytes);
+      if (scanner?.scanFeatures(bytes, start, end)) return SCANNED_BODY;
+      return plainBytes(bytes, start, end);
     },
     get scanned() {
       return scanner?.values ?? NO_FEATURES;

@@ -17,13 +17,22 @@ import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featur
 import type { InputEvent } from '../records.js';
 import { isEventTimestamp } from '../eventTimestamp.js';
 
-const KEY = {
-  id: Buffer.from('"id"'),
-  callerId: Buffer.from('"callerId"'),
-  timestamp: Buffer.from('"timestamp"'),
-  label: Buffer.from('"label"'),
-  features: Buffer.from('"features"'),
-} as const;
+/** The top-level keys the contract reads, told apart by the byte after the opening quote, then compared whole. */
+const enum Field {
+  Other = 0,
+  Id = 1,
+  CallerId = 2,
+  Timestamp = 3,
+  Label = 4,
+  Features = 5,
+}
+const enum Letter {
+  c = 99,
+  f = 102,
+  i = 105,
+  l = 108,
+  t = 116,
+}
 const NUL = 110; /* n */
 /** The contract's limit on `timestamp`, as its JSON Schema states it. */
 const MAX_TIMESTAMP_LENGTH = 64;
@@ -56,13 +65,26 @@ export class ContractScanner extends JsonByteScanner {
   private callerId: string | undefined;
   private timestamp: string | undefined;
   /**
-   * The last timestamp read that is on the calendar: producers send runs of events with one timestamp, read then
-   * without decoding or checking it again.
+   * The last timestamp read that is on the calendar, and its bytes: producers send runs of events with one timestamp,
+   * compared then in place with these bytes, without decoding or checking it again.
    */
   private lastTimestamp = '';
+  private readonly lastTimestampBytes = new Uint8Array(MAX_TIMESTAMP_LENGTH);
+  private lastTimestampLength = 0;
+  /** Key tokens (quotes included) in fields: a module constant is a context load, checked, at every use. */
+  private readonly idKey = Buffer.from('"id"');
+  private readonly callerIdKey = Buffer.from('"callerId"');
+  private readonly timestampKey = Buffer.from('"timestamp"');
+  private readonly labelKey = Buffer.from('"label"');
+  private readonly featuresKey = Buffer.from('"features"');
   private label: number | string | undefined;
+  private sawId = false;
+  private sawCaller = false;
+  private sawTimestamp = false;
   private sawFeatures = false;
   private sawLabel = false;
+  /** Whether this scan keeps the event's strings (id, caller, label) for `event()`; a fold checks them only. */
+  private keepFields = true;
   /** The text of the string `plainString` just read. */
   private text: string | undefined;
 
@@ -87,19 +109,36 @@ export class ContractScanner extends JsonByteScanner {
    * its event in `event()` (until the next scan). False: the general path must decide.
    */
   scan(bytes: Buffer, start = 0, end = bytes.length): boolean {
+    this.keepFields = true;
+    return this.scanBody(bytes, start, end);
+  }
+
+  /**
+   * scan for a reader of the features alone (the drift fold): the same verdict, the features in `values`, but the
+   * event's strings are checked without being made (two strings an event were a tenth of the fold's time).
+   */
+  scanFeatures(bytes: Buffer, start: number, end: number): boolean {
+    this.keepFields = false;
+    return this.scanBody(bytes, start, end);
+  }
+
+  private scanBody(bytes: Buffer, start: number, end: number): boolean {
     this.reset(bytes, end, start);
     this.id = undefined;
     this.callerId = undefined;
     this.timestamp = undefined;
     this.label = undefined;
+    this.sawId = false;
+    this.sawCaller = false;
+    this.sawTimestamp = false;
     this.sawFeatures = false;
     this.sawLabel = false;
     const after = this.topLevel(this.skipSpace(start));
     if (after === FAIL || this.skipSpace(after) !== end || this.sawNonAscii) return false;
-    return this.id !== undefined && this.sawFeatures;
+    return this.sawId && this.sawFeatures;
   }
 
-  /** The event of the last scan that kept the contract. */
+  /** The event of the last `scan` (not scanFeatures) that kept the contract. */
   event(): InputEvent {
     const event: InputEvent = { id: this.id!, features: this.build(this.values) };
     if (this.callerId !== undefined) event.callerId = this.callerId;
@@ -114,12 +153,11 @@ export class ContractScanner extends JsonByteScanner {
     if (this.at(i) === CLOSE_BRACE) return FAIL;
     for (;;) {
       if (this.at(i) !== QUOTE) return FAIL;
-      const keyStart = i;
-      const keyEnd = this.string(i);
-      if (keyEnd === FAIL || this.stringHasEscape) return FAIL;
-      i = this.skipSpace(keyEnd);
+      const field = this.field(i);
+      if (field === FAIL) return FAIL;
+      i = this.skipSpace(this.keyEnd);
       if (this.at(i) !== COLON) return FAIL;
-      i = this.member(keyStart, keyEnd - keyStart, this.skipSpace(i + 1));
+      i = this.member(field, this.skipSpace(i + 1));
       if (i === FAIL) return FAIL;
       i = this.skipSpace(i);
       const c = this.at(i);
@@ -129,65 +167,131 @@ export class ContractScanner extends JsonByteScanner {
     }
   }
 
-  /** The value of the top-level key token at `keyAt` (of `keyLength` bytes), starting at `i`. */
-  private member(keyAt: number, keyLength: number, i: number): number {
-    if (keyLength === KEY.id.length && this.matches(KEY.id, keyAt)) {
-      if (this.id !== undefined) return FAIL;
-      const end = this.plainString(i, 1, this.maxStringLength);
-      this.id = this.text;
-      return end;
+  /**
+   * Which field the key string at `i` names (its end in keyEnd): one of the contract's when its token sits there
+   * whole, else Other after validating the key, FAIL for an invalid or escaped key (an escape could spell a field).
+   */
+  private field(i: number): number {
+    let token: Buffer | undefined;
+    let field: number = Field.Other;
+    switch (this.bytes[i + 1]) {
+      case Letter.i:
+        token = this.idKey;
+        field = Field.Id;
+        break;
+      case Letter.f:
+        token = this.featuresKey;
+        field = Field.Features;
+        break;
+      case Letter.c:
+        token = this.callerIdKey;
+        field = Field.CallerId;
+        break;
+      case Letter.t:
+        token = this.timestampKey;
+        field = Field.Timestamp;
+        break;
+      case Letter.l:
+        token = this.labelKey;
+        field = Field.Label;
+        break;
     }
-    if (keyLength === KEY.features.length && this.matches(KEY.features, keyAt)) {
-      if (this.sawFeatures) return FAIL;
-      this.sawFeatures = true;
-      return this.featureObject(i);
+    if (token !== undefined && this.matches(token, i)) {
+      this.keyEnd = i + token.length;
+      return field;
     }
-    if (keyLength === KEY.callerId.length && this.matches(KEY.callerId, keyAt)) {
-      if (this.callerId !== undefined) return FAIL;
-      const end = this.plainString(i, 1, this.maxStringLength);
-      this.callerId = this.text;
-      return end;
-    }
-    if (keyLength === KEY.timestamp.length && this.matches(KEY.timestamp, keyAt)) {
-      if (this.timestamp !== undefined) return FAIL;
-      const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH, this.lastTimestamp);
-      const text = this.text;
-      this.timestamp = text;
-      // lastTimestamp starts empty, which is no date: an empty timestamp is checked like any other.
-      if (text === undefined || (text === this.lastTimestamp && text !== '')) return end;
-      // A timestamp off the calendar is a contract failure the general path names.
-      if (!isEventTimestamp(text)) return FAIL;
-      this.lastTimestamp = text;
-      return end;
-    }
-    if (keyLength === KEY.label.length && this.matches(KEY.label, keyAt)) {
-      if (this.sawLabel) return FAIL;
-      this.sawLabel = true;
-      const c = this.at(i);
-      if (c === QUOTE) {
-        const end = this.plainString(i, 0, this.maxStringLength);
-        this.label = this.text;
+    const end = this.string(i);
+    if (end === FAIL || this.stringHasEscape) return FAIL;
+    this.keyEnd = end;
+    return Field.Other;
+  }
+
+  /** The value of the top-level `field`, starting at `i`. */
+  private member(field: number, i: number): number {
+    switch (field) {
+      case Field.Id: {
+        if (this.sawId) return FAIL;
+        this.sawId = true;
+        const end = this.plainString(i, 1, this.maxStringLength, '', this.keepFields);
+        this.id = this.text;
         return end;
       }
-      const end = this.finiteNumber(i);
-      if (end !== FAIL) this.label = this.number;
-      return end;
+      case Field.Features:
+        if (this.sawFeatures) return FAIL;
+        this.sawFeatures = true;
+        return this.featureObject(i);
+      case Field.CallerId: {
+        if (this.sawCaller) return FAIL;
+        this.sawCaller = true;
+        const end = this.plainString(i, 1, this.maxStringLength, '', this.keepFields);
+        this.callerId = this.text;
+        return end;
+      }
+      case Field.Timestamp:
+        if (this.sawTimestamp) return FAIL;
+        this.sawTimestamp = true;
+        return this.timestampAt(i);
+      case Field.Label: {
+        if (this.sawLabel) return FAIL;
+        this.sawLabel = true;
+        if (this.at(i) === QUOTE) {
+          const end = this.plainString(i, 0, this.maxStringLength, '', this.keepFields);
+          this.label = this.text;
+          return end;
+        }
+        const end = this.finiteNumber(i);
+        if (end !== FAIL) this.label = this.number;
+        return end;
+      }
+      default:
+        return this.value(i, 1);
     }
-    return this.value(i, 1);
   }
 
   /**
-   * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); its
-   * text in `text`, undefined when it is not one (the scan then fails as a whole, so nothing keeps that undefined).
+   * The timestamp string at `i`, on the calendar: the last one's bytes are compared in place (a run of events with
+   * one timestamp costs a comparison each); another is read, checked and remembered. One off the calendar is a
+   * contract failure the general path names.
    */
-  private plainString(i: number, minLength: number, maxLength: number, previous = ''): number {
+  private timestampAt(i: number): number {
+    const n = this.lastTimestampLength;
+    if (n > 0 && this.repeatsTimestamp(i + 1, n)) {
+      this.timestamp = this.lastTimestamp;
+      return i + n + 2;
+    }
+    const end = this.plainString(i, 0, MAX_TIMESTAMP_LENGTH, '', true);
+    const text = this.text;
+    if (end === FAIL || text === undefined || !isEventTimestamp(text)) return FAIL;
+    this.timestamp = text;
+    this.lastTimestamp = text;
+    this.lastTimestampLength = text.length;
+    this.lastTimestampBytes.set(this.bytes.subarray(i + 1, end - 1));
+    return end;
+  }
+
+  /** Whether the `n` bytes at `at` are the last timestamp's, closed by a quote inside the body. */
+  private repeatsTimestamp(at: number, n: number): boolean {
+    if (at + n >= this.end || this.bytes[at - 1] !== QUOTE || this.bytes[at + n] !== QUOTE) return false;
+    const bytes = this.bytes;
+    const last = this.lastTimestampBytes;
+    for (let k = 0; k < n; k++) if (bytes[at + k] !== last[k]) return false;
+    return true;
+  }
+
+  /**
+   * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); with
+   * `make`, its text in `text` (`previous` itself when the bytes spell it), else undefined. On FAIL the scan fails as
+   * a whole, so nothing keeps what `text` holds then.
+   */
+  private plainString(i: number, minLength: number, maxLength: number, previous: string, make: boolean): number {
     this.text = undefined;
     if (this.at(i) !== QUOTE) return FAIL;
     const end = this.string(i);
     if (end === FAIL || this.stringHasEscape) return FAIL;
     const length = end - i - 2;
     if (length < minLength || length > maxLength) return FAIL;
-    this.text = this.holds(previous, i + 1, length) ? previous : this.bytes.toString('latin1', i + 1, end - 1);
+    if (make)
+      this.text = this.holds(previous, i + 1, length) ? previous : this.bytes.toString('latin1', i + 1, end - 1);
     return end;
   }
 
@@ -238,9 +342,11 @@ export class ContractScanner extends JsonByteScanner {
           kinds[slot] = SCANNED_KIND.number;
           numbers[slot] = this.number;
         } else {
-          i = this.plainString(i, 0, this.maxStringLength);
+          // A category repeats from event to event: the last one's string is reused when the bytes spell it.
+          const strings = this.values.strings;
+          i = this.plainString(i, 0, this.maxStringLength, strings[slot] ?? '', true);
           kinds[slot] = SCANNED_KIND.string;
-          this.values.strings[slot] = this.text;
+          strings[slot] = this.text;
         }
         if (i === FAIL) return FAIL;
         i = this.skipSpace(i);

@@ -15,18 +15,9 @@ import {
   isScanned,
   type EventContract,
 } from '../../contracts/eventContract.js';
-import { EVENT_REASONS } from '../../contracts/eventReasons.js';
 import { readJsonObject } from '../../contracts/jsonBody.js';
+import { SCORED_REASONS } from '../badBodies.js';
 import type { CapturedHub } from './types.js';
-
-/**
- * Why a scored record is not folded, beside the EVENT.* reasons of a body that is no JSON object (scoreEvents writes
- * these records, so any of them is our fault or a stranger's writer, never a producer's).
- */
-export const SCORED_REASONS = {
-  notScoredRecord: 'SCORED.NOT_SCORED_RECORD',
-  missingFeatures: EVENT_REASONS.missingFeatures,
-} as const;
 
 export interface FoldCaptureOptions extends CaptureFileDecoderOptions {
   /**

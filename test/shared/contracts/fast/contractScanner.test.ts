@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { compileEventContract, type ContractFeature } from '../../../../shared/contracts/eventContract.js';
 import { ContractScanner } from '../../../../shared/contracts/fast/contractScanner.js';
 import { EDGE_NUMBER_TEXTS } from '../../../helpers/numberEdges.js';
+import { SCANNED_KIND } from '../../../../shared/json/scannedFeatures.js';
 
 const FEATURES: ContractFeature[] = [
   { name: 'amount', type: 'numeric' },
@@ -201,6 +202,30 @@ describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of by
     }
   });
 
+  it('reads a timestamp that begins with the last one’s characters as a timestamp of its own', () => {
+    const features = '"features":{"amount":1,"hour":2,"channel":"w","f0":1}';
+    const last = '2026-11-10T12:00:00Z';
+    const bodies = [
+      `{"id":"e","timestamp":"${last}",${features}}`,
+      // Longer, then a quote that only a scan past the last one's length finds.
+      `{"id":"e","timestamp":"${last}1",${features}}`,
+      // Characters after the last one's that would read as the next member if its closing quote were taken as read.
+      `{"id":"e","timestamp":"${last}x,"trace":1,${features}}`,
+      `{"id":"e","timestamp":"${last}x}`,
+      // Shorter, and cut inside.
+      `{"id":"e","timestamp":"${last.slice(0, 10)}",${features}}`,
+      `{"id":"e","timestamp":"${last}`,
+    ];
+    // A contract of its own: what the scanner remembers of the last timestamp is this test's.
+    const fresh = compileEventContract(FEATURES, {
+      maxBodyBytes: 1 << 20,
+      maxStringLength: MAX_STRING_LENGTH,
+      decoding,
+    });
+    for (const body of [...bodies, ...bodies.reverse()])
+      expect(outcome(fresh.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
+  });
+
   it('reads a well-formed event, whitespace, extra keys and nulls included', () => {
     const body =
       ' { "trace": {"a": [1, "x"]}, "id" : "e-1", "callerId":"c-9", "timestamp":"2026-11-10T12:00:00Z",\n' +
@@ -245,6 +270,70 @@ describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of by
     expect(outcome(named.decode(body('"constructor":1.5')))).toBe('EVENT.MISSING_FEATURE');
   });
 
+  it('reads every JSON number a feature may hold as JSON.parse does (-0, 17 digits, exponents, beyond the double range)', () => {
+    const digits = fc
+      .tuple(
+        fc.boolean(),
+        fc.bigInt({ min: 0n, max: 10n ** 25n }),
+        fc.nat(30),
+        fc.integer({ min: -400, max: 400 }),
+        fc.constantFrom('e', 'E', 'e+', 'E-', ''),
+      )
+      .map(([negative, value, point, exponent, e]) => {
+        const text = value.toString();
+        const withPoint = point > 0 && point < text.length ? `${text.slice(0, point)}.${text.slice(point)}` : text;
+        const mark = e === '' ? '' : `${e}${e.endsWith('+') || e.endsWith('-') ? Math.abs(exponent) : exponent}`;
+        return `${negative ? '-' : ''}${withPoint}${mark}`;
+      });
+    const number = fc.oneof(digits, numberText, fc.constantFrom(...EDGE_NUMBER_TEXTS, '-0.0', '5e-324', '2e400'));
+    fc.assert(
+      fc.property(fc.array(number, { minLength: 3, maxLength: 3 }), space, (values, s) => {
+        const [amount, hour, f0] = values;
+        const body = `{"id":"e","features":{"amount":${s}${amount},"hour":${hour}${s},"channel":"w","f0":${f0}}}`;
+        expect(outcome(subject.decode(Buffer.from(body)))).toStrictEqual(outcome(contract.decode(body)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never answers a mutated body otherwise than the plain path (one byte deleted, inserted, replaced, or the rest cut)', () => {
+    fc.assert(
+      fc.property(
+        bodyText,
+        fc.nat(),
+        fc.constantFrom('delete', 'insert', 'replace', 'cut'),
+        fc.constantFrom(...'{}[]",:0-.eE\\ntfu\u0001 x'.split('')),
+        (body, at, how, char) => {
+          const p = body.length === 0 ? 0 : at % body.length;
+          const mutated =
+            how === 'delete'
+              ? body.slice(0, p) + body.slice(p + 1)
+              : how === 'insert'
+                ? body.slice(0, p) + char + body.slice(p)
+                : how === 'replace'
+                  ? body.slice(0, p) + char + body.slice(p + 1)
+                  : body.slice(0, p);
+          expect(outcome(subject.decode(Buffer.from(mutated)))).toStrictEqual(outcome(contract.decode(mutated)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers bytes of any kind spliced into a body (invalid UTF-8 included) as the plain path does', () => {
+    const raw = fc.uint8Array({ maxLength: 6 }).map((b) => Buffer.from(b));
+    fc.assert(
+      fc.property(bodyText, raw, fc.nat(), fc.boolean(), (body, bytes, at, insideString) => {
+        const text = Buffer.from(body);
+        const quotes = [...text.keys()].filter((i) => text[i] === 34);
+        const p = insideString && quotes.length > 0 ? quotes[at % quotes.length]! + 1 : at % (text.length + 1);
+        const mutated = Buffer.concat([text.subarray(0, p), bytes, text.subarray(p)]);
+        expect(outcome(subject.decode(mutated))).toStrictEqual(outcome(contract.decode(mutated)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('names bytes that are not UTF-8', () => {
     const body = Buffer.concat([
       Buffer.from('{"id":"e'),
@@ -256,6 +345,32 @@ describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of by
 });
 
 describe('ContractScanner', () => {
+  it('gives a fold reading features alone (scanFeatures) the verdict and the values scan gives, inside a larger block', () => {
+    const scanner = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    const folding = new ContractScanner(FEATURES, MAX_STRING_LENGTH);
+    let vouched = 0;
+    fc.assert(
+      fc.property(bodyText, (body) => {
+        const bytes = Buffer.from(body);
+        // Bytes around the body that would change the verdict if the scan read past its end.
+        const block = Buffer.concat([Buffer.from('"x'), bytes, Buffer.from('"}')]);
+        const verdict = scanner.scan(bytes);
+        expect(folding.scanFeatures(block, 2, 2 + bytes.length)).toBe(verdict);
+        if (!verdict) return;
+        vouched++;
+        const { kinds, numbers, strings } = folding.values;
+        FEATURES.forEach((_, slot) => {
+          expect(kinds[slot]).toBe(scanner.values.kinds[slot]);
+          if (kinds[slot] === SCANNED_KIND.number)
+            expect(Object.is(numbers[slot], scanner.values.numbers[slot])).toBe(true);
+          if (kinds[slot] === SCANNED_KIND.string) expect(strings[slot]).toBe(scanner.values.strings[slot]);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+    expect(vouched).toBeGreaterThan(200);
+  });
+
   it.each([
     ['a missing feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w"}}'],
     ['an unknown feature', '{"id":"e","features":{"amount":1,"hour":2,"channel":"w","f0":1,"x":1}}'],

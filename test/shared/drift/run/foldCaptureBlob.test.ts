@@ -4,7 +4,8 @@ import { captureEvent, encodeCaptureFile } from '../../../../shared/capture/capt
 import { ProfileAccumulator } from '../../../../shared/drift/profileAccumulator.js';
 import type { DatasetProfile } from '../../../../shared/drift/profile.js';
 import type { ProfileSchema } from '../../../../shared/drift/schema.js';
-import { foldCaptureBlob, SCORED_REASONS } from '../../../../shared/drift/run/foldCaptureBlob.js';
+import { foldCaptureBlob } from '../../../../shared/drift/run/foldCaptureBlob.js';
+import { SCORED_REASONS } from '../../../../shared/drift/badBodies.js';
 import { compileEventContract } from '../../../../shared/contracts/eventContract.js';
 import { EVENT_REASONS } from '../../../../shared/contracts/eventReasons.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
