@@ -351,7 +351,8 @@ ${keys
 }
 
 function blobsSection(r: DriftReport): string {
-  const bad = Object.entries(r.badBodies);
+  // Most frequent first, as the demo's dead-letter line and the recommendation list them.
+  const bad = Object.entries(r.badBodies).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const badTotal = bad.reduce((sum, [, n]) => sum + n, 0);
   return `<section id="inputs"><h2>Inputs</h2>
 <p>${r.blobs.read} blobs read, ${r.blobs.skipped.length} skipped; ${r.eventsProfiled.toLocaleString('en-US')} events profiled.</p>

@@ -187,15 +187,15 @@ describe('renderDriftReportHtml', () => {
     expect(moved.match(/class="cur"/g)).toHaveLength(10);
   });
 
-  it('lists the bad bodies under the reasons scoreEvents dead-letters them with, saying what each means', () => {
+  it('lists the bad bodies under the reasons scoreEvents dead-letters them with, most frequent first, saying what each means', () => {
     const inputs = html.slice(html.indexOf('id="inputs"'));
     expect(inputs).toContain(
       '<p>4 bad bodies, counted here and not profiled: each breaks the event contract, and scoreEvents dead-letters the same bodies under the same reasons.</p>',
     );
     const rows = [...inputs.matchAll(/<tr><td>(EVENT\.[A-Z_]+)<\/td><td>([^<]*)<\/td><td>(\d+)<\/td><\/tr>/g)];
     expect(rows.map((m) => [m[1], m[2], m[3]])).toEqual([
-      ['EVENT.NOT_FINITE', 'a feature is NaN or ±Infinity', '1'],
       ['EVENT.NOT_JSON', 'text that is not JSON', '3'],
+      ['EVENT.NOT_FINITE', 'a feature is NaN or ±Infinity', '1'],
     ]);
   });
 
