@@ -16,6 +16,7 @@ import { SCANNED_KIND } from '../../json/scannedFeatures.js';
 import { compileFeatureObjectBuilder, type FeatureObjectBuilder } from './featureObjectBuilder.js';
 import type { InputEvent } from '../records.js';
 import { isEventTimestamp } from '../eventTimestamp.js';
+import { isUtf8 } from 'node:buffer';
 
 /** The top-level keys the contract reads, told apart by the byte after the opening quote, then compared whole. */
 const enum Field {
@@ -40,14 +41,16 @@ const MAX_TIMESTAMP_LENGTH = 64;
 /**
  * Reads a body that plainly keeps the event contract straight from its bytes, without JSON.parse or the JSON Schema:
  * the hot path of scoreEvents and of the drift fold. It vouches only for what it can judge exactly as the general
- * path (JSON.parse, then the compiled schema) would: a pure-ASCII JSON object, each of `id`, `callerId`, `timestamp`,
+ * path (UTF-8 decoding, JSON.parse, then the compiled schema) would: a JSON object of UTF-8 text, each of `id`, `callerId`, `timestamp`,
  * `label` and `features` at most once and of an accepted type and length, a timestamp on the calendar, no escape in a
  * string the event keeps, every baseline feature present exactly once with a finite number or null (numeric) or a
  * string or null (categorical), and no other feature. Anything else is refused, and the general path decides the
  * body's fate and reason (a property test holds the two paths to the same answer on arbitrary bodies).
  *
- * ASCII alone, because then bytes are characters: the UTF-8 check and the schema's lengths in code points need no
- * decoding. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and dropped.
+ * Bytes of 0x80 and above can only be inside strings: a body with none is ASCII, hence UTF-8, and its lengths in code
+ * points are its lengths in bytes; a body with some is checked whole (buffer.isUtf8) and such strings are decoded
+ * and measured as UTF-8. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and
+ * dropped.
  */
 export class ContractScanner extends JsonByteScanner {
   /** Whether each feature, in profile order, is numeric. */
@@ -134,7 +137,9 @@ export class ContractScanner extends JsonByteScanner {
     this.sawFeatures = false;
     this.sawLabel = false;
     const after = this.topLevel(this.skipSpace(start));
-    if (after === FAIL || this.skipSpace(after) !== end || this.sawNonAscii) return false;
+    if (after === FAIL || this.skipSpace(after) !== end) return false;
+    // Bytes of 0x80 and above were in strings only: the body is text when they are UTF-8 (else EVENT.NOT_UTF8).
+    if (this.sawNonAscii && !isUtf8(bytes.subarray(start, end))) return false;
     return this.sawId && this.sawFeatures;
   }
 
@@ -288,10 +293,18 @@ export class ContractScanner extends JsonByteScanner {
     if (this.at(i) !== QUOTE) return FAIL;
     const end = this.string(i);
     if (end === FAIL || this.stringHasEscape) return FAIL;
+    // Lengths are in code points, as the schema's: bytes for ASCII; else the bytes that start a UTF-8 sequence (the
+    // body is checked to be UTF-8 at the end of the scan), counted only when the bytes alone exceed the limit.
     const length = end - i - 2;
-    if (length < minLength || length > maxLength) return FAIL;
+    const nonAscii = this.stringHasNonAscii;
+    if (length < minLength || (length > maxLength && (!nonAscii || codePoints(this.bytes, i + 1, end - 1) > maxLength)))
+      return FAIL;
     if (make)
-      this.text = this.holds(previous, i + 1, length) ? previous : this.bytes.toString('latin1', i + 1, end - 1);
+      this.text = nonAscii
+        ? this.bytes.toString('utf8', i + 1, end - 1)
+        : this.holds(previous, i + 1, length)
+          ? previous
+          : this.bytes.toString('latin1', i + 1, end - 1);
     return end;
   }
 
@@ -359,4 +372,11 @@ export class ContractScanner extends JsonByteScanner {
     // A missing feature is a contract failure the general path names.
     return count === n ? i + 1 : FAIL;
   }
+}
+
+/** The code points of the valid UTF-8 in bytes[from, to): the bytes that are not continuation bytes (10xxxxxx). */
+function codePoints(bytes: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if ((bytes[k]! & 0xc0) !== 0x80) n++;
+  return n;
 }
