@@ -25,7 +25,7 @@ export interface EventContractOptions {
   maxStringLength?: number;
   /**
    * How bodies that arrive as bytes are read. `plain`: UTF-8 decoding, JSON.parse and the schema, the reference every
-   * body can take. `fast` (the default: 2.3× the plain path's bodies per second in `npm run bench`): a byte scanner
+   * body can take. `fast` (the default: 3× the plain path's bodies per second in `npm run bench`): a byte scanner
    * (fast/contractScanner.ts) reads the bodies that plainly keep the contract and hands every other to the plain
    * path; the contract suite holds both to the same answer for every body.
    */

@@ -284,7 +284,7 @@ export class ContractScanner extends JsonByteScanner {
   }
 
   /**
-   * A string without escapes of minLength to maxLength characters (bytes, as the scan only vouches for ASCII); with
+   * A string without escapes of minLength to maxLength characters (code points, as the schema counts them); with
    * `make`, its text in `text` (`previous` itself when the bytes spell it), else undefined. On FAIL the scan fails as
    * a whole, so nothing keeps what `text` holds then.
    */
