@@ -1,5 +1,5 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
-import type { RollupStore, VersionedText } from '../drift/run/rollups.js';
+import type { RollupStore, VersionedText } from '../drift/run/ports.js';
 
 /**
  * Hourly roll-ups as blobs (in the drift cache container), written with ETag conditions: If-Match the version read,

@@ -1,9 +1,6 @@
 import { ok, type Result } from '../../errors.js';
-import {
-  CaptureFileDecoder,
-  type CaptureFileDecoderOptions,
-  type CaptureRecordView,
-} from '../../capture/captureFileDecoder.js';
+import { readCaptureFileViews } from '../../capture/readCaptureFile.js';
+import type { CaptureChunks, CaptureReadOptions, CaptureRecordView } from '../../capture/types.js';
 import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
 import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
 import type { DatasetProfile } from '../profile.js';
@@ -19,7 +16,7 @@ import { readJsonObject } from '../../contracts/jsonBody.js';
 import { SCORED_REASONS } from '../badBodies.js';
 import type { CapturedHub } from './types.js';
 
-export interface FoldCaptureOptions extends CaptureFileDecoderOptions {
+export interface FoldCaptureOptions extends CaptureReadOptions {
   /**
    * How event bodies are read, both through the event contract that scoreEvents reads them with. `plain`: UTF-8
    * decoding, JSON.parse and the schema. `fast` (the default): its byte scanner reads the bodies that keep the
@@ -53,7 +50,7 @@ export interface BlobFold {
  * A blob that fails to decode yields the decoder's failure (the caller skips it whole, never a partial profile).
  */
 export async function foldCaptureBlob(
-  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  chunks: CaptureChunks,
   hub: CapturedHub,
   schema: ProfileSchema,
   options: FoldCaptureOptions = {},
@@ -86,12 +83,7 @@ export async function foldCaptureBlob(
     }
     addBody(view);
   };
-  const decoder = CaptureFileDecoder.ofViews(onView, options);
-  for await (const chunk of chunks) {
-    const failure = decoder.push(chunk);
-    if (failure) return { ok: false, error: failure };
-  }
-  const summary = decoder.end();
+  const summary = await readCaptureFileViews(chunks, onView, options);
   if (!summary.ok) return summary;
   return ok({
     profile: accumulator.toProfile(),

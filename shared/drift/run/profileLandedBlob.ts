@@ -4,8 +4,8 @@ import { foldCaptureBlob, type FoldCaptureOptions } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { foldIdentity } from './profileWindow.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
-import type { BlobProfileKey, CachedBlobOutcome, ProfileCache } from './ports.js';
-import { hourOf, mergeIntoRollup, type RollupMergeOutcome, type RollupStore } from './rollups.js';
+import type { BlobProfileKey, CachedBlobOutcome, ProfileCache, RollupStore } from './ports.js';
+import { hourOf, mergeIntoRollup, type RollupMergeOutcome } from './rollups.js';
 
 /** Which blobs of the capture container are ours: the name format, the namespace, and each hub's Event Hub. */
 export interface CaptureBlobFilter {

@@ -1,11 +1,11 @@
 import { errorMessage, kindOf } from '../../errors.js';
 import { TaskPool } from '../../concurrency/taskPool.js';
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
-import type { CapturedHub } from './types.js';
+import type { CapturedHub, RollupKey } from './types.js';
 import { HubTallyBuilder } from './hubTally.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
-import type { BlobProfileKey, CachedBlobOutcome } from './ports.js';
+import type { BlobProfileKey, CachedBlobOutcome, RollupStore } from './ports.js';
 import {
   foldIdentity,
   captureReadFailed,
@@ -15,14 +15,7 @@ import {
   type ProfileWindowOutcome,
   type ProfileWindowRequest,
 } from './profileWindow.js';
-import {
-  hourOf,
-  mergeIntoRollup,
-  readRollupDocument,
-  rollupName,
-  type RollupKey,
-  type RollupStore,
-} from './rollups.js';
+import { hourOf, mergeIntoRollup, readRollupDocument, rollupName } from './rollups.js';
 
 export interface RollupWindowDeps extends ProfileWindowDeps {
   rollups: RollupStore;

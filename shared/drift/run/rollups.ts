@@ -1,21 +1,10 @@
 import { MrmError } from '../../errors.js';
 import type { ProfileSchema } from '../schema.js';
-import type { CapturedHub } from './types.js';
+import type { RollupKey } from './types.js';
 import { HubTallyBuilder, type HubTally } from './hubTally.js';
-import type { CachedBlobOutcome } from './ports.js';
+import type { CachedBlobOutcome, RollupStore } from './ports.js';
 
 export const HOUR_IN_MS = 3_600_000;
-
-/** One hub's hour of Capture blobs, profiled on one schema by one fold version. */
-export interface RollupKey {
-  schemaId: string;
-  hub: CapturedHub;
-  foldVersion: number;
-  /** The event contract's body limit the blobs were folded with (see BlobProfileKey). */
-  maxBodyBytes: number;
-  /** Start of the UTC hour the blobs' Capture windows start in (their names' time). */
-  hourStartInMs: number;
-}
 
 /** The stored roll-up: the hour's tally and exactly which blob versions are in it. */
 export interface RollupDocument {
@@ -29,19 +18,6 @@ export interface RollupDocument {
    */
   conflicts: string[];
   tally: HubTally;
-}
-
-/** A stored document and the version (ETag) a conditional write must match. */
-export interface VersionedText {
-  text: string;
-  version: string;
-}
-
-/** Where roll-ups live, with optimistic concurrency (blob ETags: If-Match, If-None-Match: *). */
-export interface RollupStore {
-  read(name: string): Promise<VersionedText | undefined>;
-  /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
-  write(name: string, text: string, expected: { version: string } | 'absent'): Promise<boolean>;
 }
 
 export function rollupName(key: RollupKey): string {

@@ -165,24 +165,29 @@ describe('foldCaptureBlob', () => {
     },
   );
 
-  it('folds blobs of one schema side by side, chunks interleaved, into the profiles each gives alone', async () => {
-    const files = [1, 2, 3].map((seed) =>
-      encodeCaptureFile(eventRecords(150, { seed, startInMs: T0 }), { recordsPerBlock: 20 }),
-    );
-    const alone = await Promise.all(files.map((f) => foldCaptureBlob([f], 'events', baseline.schema)));
-    // Each blob in 700-byte chunks, every chunk awaited, so the three folds take turns between chunks.
-    async function* chunksOf(file: Buffer) {
-      for (let pos = 0; pos < file.length; pos += 700) {
-        await new Promise((resolve) => setImmediate(resolve));
-        yield file.subarray(pos, pos + 700);
+  it.each(['plain', 'fast'] as const)(
+    'folds blobs of one schema side by side, chunks interleaved, into the profiles each gives alone (Capture %s)',
+    async (reading) => {
+      const files = [1, 2, 3].map((seed) =>
+        encodeCaptureFile(eventRecords(150, { seed, startInMs: T0 }), { recordsPerBlock: 20 }),
+      );
+      const alone = await Promise.all(files.map((f) => foldCaptureBlob([f], 'events', baseline.schema, { reading })));
+      // Each blob in 700-byte chunks, every chunk awaited, so the three folds take turns between chunks.
+      async function* chunksOf(file: Buffer) {
+        for (let pos = 0; pos < file.length; pos += 700) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yield file.subarray(pos, pos + 700);
+        }
       }
-    }
-    const together = await Promise.all(files.map((f) => foldCaptureBlob(chunksOf(f), 'events', baseline.schema)));
-    expect(together).toEqual(alone);
-    // Three different profiles: a scanner mixing bodies of one blob into another's fold could not pass unseen.
-    expect(alone[0]).not.toEqual(alone[1]);
-    expect(alone[1]).not.toEqual(alone[2]);
-  });
+      const together = await Promise.all(
+        files.map((f) => foldCaptureBlob(chunksOf(f), 'events', baseline.schema, { reading })),
+      );
+      expect(together).toEqual(alone);
+      // Three different profiles: a scanner mixing bodies of one blob into another's fold could not pass unseen.
+      expect(alone[0]).not.toEqual(alone[1]);
+      expect(alone[1]).not.toEqual(alone[2]);
+    },
+  );
 
   it('treats a body of JSON null like any non-object body', async () => {
     const file = encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: 'null' })]);
