@@ -51,6 +51,9 @@ const MAX_TIMESTAMP_LENGTH = 64;
  * points are its lengths in bytes; a body with some is checked whole (buffer.isUtf8) and such strings are decoded
  * and measured as UTF-8. Other top-level keys are allowed, as the schema allows them, and are validated as JSON and
  * dropped.
+ *
+ * Over 300 lines because it is one reading of one document shape, each field's rule beside the others; the JSON
+ * grammar itself (numbers, strings, skipped values) is jsonByteScanner's.
  */
 export class ContractScanner extends JsonByteScanner {
   /** Whether each feature, in profile order, is numeric. */
