@@ -2,7 +2,7 @@ import { compileForest } from '../shared/baseline/compileForest.js';
 import { captureEvent, encodeCaptureFile } from '../shared/capture/captureFileWriter.js';
 import type { Implementation } from '../shared/contracts/implementation.js';
 import { foldCaptureBlob } from '../shared/drift/run/foldCaptureBlob.js';
-import { compileEventContract } from '../shared/scoring/eventContract.js';
+import { compileEventContract } from '../shared/contracts/eventContract.js';
 import { makeBenchMatrix } from './forest.js';
 import { benchBaseline, benchBodies } from './scoring.js';
 

@@ -3,6 +3,7 @@ import { ProfileAccumulator } from '../shared/drift/profileAccumulator.js';
 import type { DatasetProfile, NumericFeatureProfile } from '../shared/drift/profile.js';
 import { deriveSchema, type ProfileSchema, type SchemaColumn } from '../shared/drift/schema.js';
 import { HubTallyBuilder } from '../shared/drift/run/hubTally.js';
+import { foldIdentity } from '../shared/drift/run/profileWindow.js';
 import type { CachedBlobOutcome } from '../shared/drift/run/ports.js';
 import {
   HOUR_IN_MS,
@@ -123,7 +124,7 @@ async function measure(job: RollupBenchJob): Promise<RollupBenchResult> {
   const key = (hour: number): RollupKey => ({
     schemaId: schema.id,
     hub: 'events',
-    foldVersion: 1,
+    ...foldIdentity(undefined),
     hourStartInMs: week0 + hour * HOUR_IN_MS,
   });
 

@@ -149,6 +149,7 @@ async function runDriftOn(
         options: driftOptionsFromSettings(settings.drift),
         concurrency: args.concurrency ?? settings.drift.concurrency,
         scorer: settings.scoring.scorer,
+        decoder: { maxBodyBytes: settings.scoring.maxBodyBytes },
       },
     );
   } finally {

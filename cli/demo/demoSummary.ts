@@ -107,9 +107,11 @@ export function formatDemoSummary(result: DemoResult): string {
   lines.push('');
 
   const drift = report.drift;
+  // The same bodies as the dead letters above, under the same reasons: the report reads them with the same contract.
+  const badBodies = Object.values(report.badBodies).reduce((sum, count) => sum + count, 0);
   lines.push(
     `Drift            ${drift.driftedFeatures.length} of ${drift.monitoredFeatures} features drifted, drifted share ${drift.share.toFixed(2)}` +
-      ` (dataset drift: ${drift.drifted ? 'yes' : 'no'}; ${n(report.events)} events from ${n(report.blobs.read)} Capture files)`,
+      ` (dataset drift: ${drift.drifted ? 'yes' : 'no'}; ${n(report.events)} events from ${n(report.blobs.read)} Capture files, ${n(badBodies)} bad bodies)`,
   );
   const drifted = drift.driftedFeatures.map((name) => [name, report.features[name]] as const);
   if (drifted.length > 0) {

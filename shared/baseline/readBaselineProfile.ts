@@ -1,6 +1,7 @@
 import { fail, ok, type Result } from '../errors.js';
 import { readSerializedForest } from './serializedForest.js';
 import type { BaselineProfile, ValidationProfile } from './profile.js';
+import { isReservedFeatureName, RESERVED_FEATURE_NAME_REASON } from '../contracts/featureName.js';
 
 /**
  * Checks an untrusted baseline profile (read from storage or a file) before anything uses it, so a truncated upload
@@ -24,6 +25,8 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
     if (typeof f?.name !== 'string' || (f.type !== 'numeric' && f.type !== 'categorical')) {
       return invalid(`feature ${JSON.stringify(f)} needs a name and a type of numeric or categorical`);
     }
+    if (isReservedFeatureName(f.name))
+      return invalid(`feature name "${f.name}" is reserved (${RESERVED_FEATURE_NAME_REASON})`);
     const stats = f.type === 'numeric' ? v.numeric?.[f.name] : v.categorical?.[f.name];
     if (!stats) return invalid(`feature "${f.name}" has no ${f.type} statistics`);
     if (f.type === 'numeric') {
@@ -51,6 +54,12 @@ export function readBaselineProfile(value: unknown, source: string): Result<Base
   if (validation !== undefined) return invalid(validation);
   if (!v.heldOut || typeof v.heldOut.rows !== 'number') return invalid('heldOut (the held-out split) is missing');
   if (!v.schema || !v.data) return invalid('schema and data (the drift profile) are missing');
+  // The drift reads events through a contract of the schema's features: they must be the profile's, by name and type.
+  const schemaFeatures = Array.isArray(v.schema.features) ? v.schema.features : [];
+  const sameFeatures =
+    schemaFeatures.length === v.features.length &&
+    v.features.every((f) => schemaFeatures.some((s) => s?.name === f.name && s?.type === f.type));
+  if (!sameFeatures) return invalid("schema.features must name the profile's features, with the same types");
   const scoredBy = v.heldOut.scoredBy as Partial<BaselineProfile['heldOut']['scoredBy']> | undefined;
   if (scoredBy === undefined) {
     // Profiles written before `--model` existed were all scored by the embedded forest.

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { fail, ok, type Result } from '../errors.js';
+import { isReservedFeatureName, RESERVED_FEATURE_NAME_REASON } from '../contracts/featureName.js';
 
 /** Training data as columns: numeric columns hold NaN for missing values, categorical ones null. */
 export interface TrainingTable {
@@ -97,6 +98,14 @@ export function readTrainingData(text: string, options: TrainingDataOptions): Re
       );
     }
   }
+  const reserved = read.value.reservedColumn ?? names.find(isReservedFeatureName);
+  if (reserved !== undefined)
+    return fail(
+      'bad-input',
+      'BASELINE.RESERVED_NAME',
+      `Column "${reserved}" cannot be a feature: the name is reserved (${RESERVED_FEATURE_NAME_REASON}); rename the column`,
+      { column: reserved },
+    );
   if (names.length === 0) return fail('bad-input', 'BASELINE.NO_FEATURES', 'Training data has no feature columns');
   const forced = new Set(options.categorical ?? []);
   const warnings: string[] = [];
@@ -175,14 +184,20 @@ interface RawRows {
   skipped: TrainingTable['skipped'];
   /** The 1-based line each row ends on, for messages. */
   lines: number[];
+  /** A CSV header that cannot be a property name (csv-parse drops such a column without a word). */
+  reservedColumn?: string;
 }
 
 function readCsv(text: string): Result<RawRows> {
   try {
     const skipped: TrainingTable['skipped'] = [];
     const lines: number[] = [];
+    let reservedColumn: string | undefined;
     const rows = parse(text, {
-      columns: true,
+      columns: (header: string[]) => {
+        reservedColumn = header.find((name) => isReservedFeatureName(name.trim()));
+        return header;
+      },
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -196,7 +211,12 @@ function readCsv(text: string): Result<RawRows> {
         return record;
       },
     }) as RawRow[];
-    return ok({ rows, skipped, lines });
+    return ok({
+      rows,
+      skipped,
+      lines,
+      ...(reservedColumn !== undefined ? { reservedColumn: reservedColumn.trim() } : {}),
+    });
   } catch (error) {
     return fail('bad-input', 'BASELINE.BAD_CSV', `Training CSV could not be read: ${(error as Error).message}`);
   }

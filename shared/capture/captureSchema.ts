@@ -43,6 +43,22 @@ export const CAPTURE_READER_SCHEMA = {
   ],
 } as const;
 
+/**
+ * The reader schema of `CaptureFileDecoder.ofViews` when avsc reads the records: `Body` stays the event's bytes, so
+ * the fold reads exactly what the producer sent (a body that is not UTF-8 is told as such, not replaced).
+ */
+export const CAPTURE_VIEW_READER_SCHEMA = {
+  ...CAPTURE_READER_SCHEMA,
+  fields: [...CAPTURE_READER_SCHEMA.fields.slice(0, 2), { name: 'Body', type: ['null', 'bytes'] }],
+} as const;
+
+/** One record as `ofViews` reads it with avsc. */
+export interface CaptureRecordBytes {
+  SequenceNumber: number;
+  EnqueuedTimeUtc: string;
+  Body: Buffer | null;
+}
+
 /** One record as weeklyDrift sees it. */
 export interface CaptureRecord {
   SequenceNumber: number;

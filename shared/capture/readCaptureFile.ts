@@ -22,7 +22,8 @@ export function readCaptureFile(
 
 /**
  * The same records as views into their block (the weekly fold's hot path): the fast reader takes the three fields
- * straight from the writer's byte layout and leaves the body as bytes; the plain one makes the view from avsc's record.
+ * straight from the writer's byte layout and leaves the body as bytes; the plain one makes the view from avsc's record,
+ * read with its body as bytes too (a body that is not UTF-8 reaches the fold as it was sent).
  * A view is valid only during the callback.
  */
 export function readCaptureFileViews(
@@ -30,7 +31,7 @@ export function readCaptureFileViews(
   onView: (view: CaptureRecordView) => void,
   options: CaptureReadOptions = {},
 ): Promise<Result<CaptureFileSummary>> {
-  if (options.reading === 'plain') return readCaptureFileWithAvsc(chunks, viewOfRecord(onView), options);
+  if (options.reading === 'plain') return readCaptureFileWithAvsc(chunks, viewOfRecord(onView), options, 'bytes');
   return pushAll(CaptureFileDecoder.ofViews(onView, options), chunks);
 }
 

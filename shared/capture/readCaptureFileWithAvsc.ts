@@ -5,9 +5,9 @@ import avro from 'avsc';
 import { fail, ok, type Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
 import { CaptureFrameGuard } from './captureFrameGuard.js';
-import type { CaptureRecord } from './captureSchema.js';
+import type { CaptureRecord, CaptureRecordBytes } from './captureSchema.js';
 import { DecodeFailure, DEFAULT_MAX_BLOCK_SIZE_IN_BYTES } from './containerFraming.js';
-import { CAPTURE_READER_TYPE, resolveCaptureSchema } from './resolveCaptureSchema.js';
+import { CAPTURE_READER_TYPE, CAPTURE_VIEW_READER_TYPE, resolveCaptureSchema } from './resolveCaptureSchema.js';
 import type { CaptureChunks, CaptureFileSummary, CaptureReadOptions } from './types.js';
 
 /**
@@ -24,7 +24,20 @@ import type { CaptureChunks, CaptureFileSummary, CaptureReadOptions } from './ty
 export async function readCaptureFileWithAvsc(
   chunks: CaptureChunks,
   onRecord: (record: CaptureRecord) => void,
+  options?: CaptureReadOptions,
+): Promise<Result<CaptureFileSummary>>;
+/** The same, each record's body kept as its bytes (CAPTURE_VIEW_READER_SCHEMA): what views are made of. */
+export async function readCaptureFileWithAvsc(
+  chunks: CaptureChunks,
+  onRecord: (record: CaptureRecordBytes) => void,
+  options: CaptureReadOptions,
+  bodies: 'bytes',
+): Promise<Result<CaptureFileSummary>>;
+export async function readCaptureFileWithAvsc(
+  chunks: CaptureChunks,
+  onRecord: ((record: CaptureRecord) => void) | ((record: CaptureRecordBytes) => void),
   options: CaptureReadOptions = {},
+  bodies: 'text' | 'bytes' = 'text',
 ): Promise<Result<CaptureFileSummary>> {
   const maxOutputLength = options.maxBlockSizeInBytes ?? DEFAULT_MAX_BLOCK_SIZE_IN_BYTES;
   const guard = new CaptureFrameGuard(options);
@@ -55,7 +68,7 @@ export async function readCaptureFileWithAvsc(
   }
 
   const decoder = new avro.streams.BlockDecoder({
-    readerSchema: CAPTURE_READER_TYPE,
+    readerSchema: bodies === 'bytes' ? CAPTURE_VIEW_READER_TYPE : CAPTURE_READER_TYPE,
     // The guard resolved this very schema text before avsc saw the header: avsc reads with that writer type.
     parseHook: () => writer!,
     codecs: {
@@ -69,11 +82,12 @@ export async function readCaptureFileWithAvsc(
   decoder.on('error', () => {});
   let records = 0;
   try {
-    await pipeline(Readable.from(checked()), decoder, async (values: AsyncIterable<CaptureRecord>) => {
+    const emit = onRecord as (record: unknown) => void;
+    await pipeline(Readable.from(checked()), decoder, async (values: AsyncIterable<unknown>) => {
       for await (const record of values) {
         records++;
         try {
-          onRecord(record);
+          emit(record);
         } catch (error) {
           callersError = { error };
           throw error;

@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import type { Failure, Result } from '../errors.js';
 import { CAPTURE_FAILURES } from './captureFailures.js';
-import { CAPTURE_READER_SCHEMA } from './captureSchema.js';
+import { CAPTURE_READER_SCHEMA, CAPTURE_VIEW_READER_SCHEMA } from './captureSchema.js';
 
 export interface ResolvedCaptureSchema {
   /** The writer type the file embeds. */
@@ -9,9 +9,12 @@ export interface ResolvedCaptureSchema {
   /** The lean reader type (captureSchema.ts) and its resolver from the writer. */
   reader: avro.Type;
   resolver: avro.Resolver;
+  /** The writer resolved against CAPTURE_VIEW_READER_TYPE (bodies as bytes), for views read by avsc. */
+  bytesResolver: avro.Resolver;
 }
 
 export const CAPTURE_READER_TYPE = avro.Type.forSchema(CAPTURE_READER_SCHEMA as unknown as avro.Schema);
+export const CAPTURE_VIEW_READER_TYPE = avro.Type.forSchema(CAPTURE_VIEW_READER_SCHEMA as unknown as avro.Schema);
 
 // Capture embeds the same schema in every file: resolving it once per process saves a schema parse per blob.
 const cache = new Map<string, Result<ResolvedCaptureSchema>>();
@@ -46,7 +49,12 @@ function resolveUncached(schemaText: string): Result<ResolvedCaptureSchema> {
   try {
     return {
       ok: true,
-      value: { writer, reader: CAPTURE_READER_TYPE, resolver: CAPTURE_READER_TYPE.createResolver(writer) },
+      value: {
+        writer,
+        reader: CAPTURE_READER_TYPE,
+        resolver: CAPTURE_READER_TYPE.createResolver(writer),
+        bytesResolver: CAPTURE_VIEW_READER_TYPE.createResolver(writer),
+      },
     };
   } catch (error) {
     const name = (writer as unknown as { name?: string }).name ?? writer.typeName;

@@ -1,11 +1,11 @@
-import type { CaptureRecord } from './captureSchema.js';
+import type { CaptureRecordBytes } from './captureSchema.js';
 import type { CaptureRecordView } from './types.js';
 
 /**
- * An avsc record handed on as a view (for readers without a hand-read layout): its body re-encoded, so decoding those
- * bytes as UTF-8 gives back the very string avsc decoded.
+ * An avsc record handed on as a view (plain reading, and writers without a hand-read layout): read with
+ * CAPTURE_VIEW_READER_SCHEMA, its body is the event's bytes as they were sent, so a body that is not UTF-8 stays one.
  */
-export function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: CaptureRecord) => void {
+export function viewOfRecord(onView: (view: CaptureRecordView) => void): (record: CaptureRecordBytes) => void {
   const view: CaptureRecordView = {
     block: Buffer.alloc(0),
     sequenceNumber: 0,
@@ -14,7 +14,7 @@ export function viewOfRecord(onView: (view: CaptureRecordView) => void): (record
     bodyEnd: -1,
   };
   return (record) => {
-    const body = record.Body === null ? null : Buffer.from(record.Body, 'utf8');
+    const body = record.Body;
     view.block = body ?? Buffer.alloc(0);
     view.sequenceNumber = record.SequenceNumber;
     view.enqueuedTimeUtc = record.EnqueuedTimeUtc;

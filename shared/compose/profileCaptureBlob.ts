@@ -23,6 +23,8 @@ export interface ProfileCaptureBlobDependencies {
   rollups: RollupStore;
   filter: CaptureBlobFilter;
   opener: CaptureBlobOpener;
+  /** scoreEvents' body limit (MRM_MAX_BODY_BYTES), which the fold reads events with. Default: its default. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -45,7 +47,12 @@ export function createProfileCaptureBlobHandler(deps: ProfileCaptureBlobDependen
         return;
       }
       const { schema } = await deps.baseline.current();
-      const result = await profileLandedBlob(deps, { schema, filter: deps.filter, blob: landed });
+      const result = await profileLandedBlob(deps, {
+        schema,
+        filter: deps.filter,
+        blob: landed,
+        ...(deps.maxBodyBytes !== undefined ? { decoder: { maxBodyBytes: deps.maxBodyBytes } } : {}),
+      });
       if (result.status === 'ignored') {
         context.log(printable(`profileCaptureBlob: ignored ${name}: ${result.reason}`));
         return;
@@ -139,6 +146,7 @@ export function profileCaptureBlobDependencies(settings: Settings, env: Environm
       hubNames: { events: settings.scoring.eventsHub, scored: settings.scoring.scoredHub },
     },
     opener: containerBlobOpener(service.getContainerClient(settings.drift.captureContainer)),
+    maxBodyBytes: settings.scoring.maxBodyBytes,
   };
 }
 

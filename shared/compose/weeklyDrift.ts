@@ -97,6 +97,8 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
       options: driftOptionsFromSettings(settings.drift),
       concurrency: settings.drift.concurrency,
       timeBudgetInMs: settings.drift.timeBudgetInMs,
+      // Bodies are read with scoreEvents' limit: what it dead-letters as too large is counted so here.
+      decoder: { maxBodyBytes: settings.scoring.maxBodyBytes },
       scorer: settings.scoring.scorer,
       dashboardUrl: settings.drift.dashboardUrl,
       trendWindows: settings.drift.trendWindows,

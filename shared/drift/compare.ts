@@ -2,6 +2,7 @@ import { MrmError } from '../errors.js';
 import { DEFAULT_DRIFT_OPTIONS, type DriftOptions } from './driftOptions.js';
 import { assessPerformance, type PerformanceAssessment } from './performanceDrift.js';
 import { MISSING } from './schema.js';
+import { badBodiesPhrase } from './badBodies.js';
 import type { CategoricalFeatureProfile, DatasetProfile, FeatureProfile, PerformanceState } from './profile.js';
 import type { FeatureSchema, ProfileSchema } from './schema.js';
 import { benjaminiHochberg } from './stats/benjaminiHochberg.js';
@@ -380,7 +381,10 @@ function recommend(a: DriftAssessment, current: DatasetProfile): string[] {
     out.push(`Performance not judged: ${a.performance.reason}.`);
   }
   const bad = Object.values(current.badBodies).reduce((s, n) => s + n, 0);
-  if (bad > 0) out.push(`${bad} event bodies could not be read: see badBodies and fix the producers.`);
+  if (bad > 0)
+    out.push(
+      `${bad.toLocaleString('en-US')} event bodies could not be read (${badBodiesPhrase(current.badBodies)}): see badBodies, whose EVENT.* reasons are those of scoreEvents' dead letters, and fix the producers.`,
+    );
   if (out.length === 0) out.push('No action needed: no feature drifted.');
   return out;
 }

@@ -224,11 +224,9 @@ export class CategoricalAccumulator {
 
   /** A value as a body scanner reports it (see ScannedFeatures): the same category add() gives the parsed value. */
   addScanned(kind: number, number: number, string: string | undefined): void {
-    // JSON has no NaN, so every number is a category, by its decimal text as add() writes it.
+    // A category is a string or null by the event contract; a number is counted by its decimal text, as add() does.
     if (kind === SCANNED_KIND.string) this.addKey(string!);
     else if (kind === SCANNED_KIND.number) this.addKey(String(number));
-    else if (kind === SCANNED_KIND.true) this.addKey('true');
-    else if (kind === SCANNED_KIND.false) this.addKey('false');
     else this.addMissing();
   }
 

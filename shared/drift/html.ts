@@ -5,6 +5,7 @@ import type { ProfileSchema } from './schema.js';
 import { proportions } from './stats/binned.js';
 import { reportDistributions, type FeatureDistribution, type ReportDistributions } from './distributions.js';
 import { driftVerdict } from './verdict.js';
+import { badBodyMeaning } from './badBodies.js';
 import { esc } from './escapeHtml.js';
 import { trendSection } from './trendHtml.js';
 import { streamTimelineSection } from './report/streamTimeline.js';
@@ -85,6 +86,7 @@ table.features{font-size:13px}table.features td{white-space:normal}
 .chart svg{display:block;width:100%;height:auto}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
 svg.trend{display:block;width:100%;max-width:720px;height:auto}table.trend{font-size:12px;margin-top:8px}table.trend th,table.trend td{padding:3px 5px}
 table.stats{font-size:12px;margin-top:6px}table.stats td,table.stats th{padding:2px 6px}
+table.bad-bodies td:first-child,table.bad-bodies td:nth-child(2),table.bad-bodies th:nth-child(-n+2){text-align:left}
 .hit{font-weight:700;color:var(--high)}.swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
 @media print{body{max-width:none;padding:0;font-size:11px}thead th{position:static}h2{break-after:avoid}.charts{display:block}.chart{display:inline-block;width:48%;vertical-align:top}a{color:inherit;text-decoration:none}}
 `;
@@ -357,11 +359,13 @@ ${keys
 }
 
 function blobsSection(r: DriftReport): string {
-  const bad = Object.entries(r.badBodies);
+  // Most frequent first, as the demo's dead-letter line and the recommendation list them.
+  const bad = Object.entries(r.badBodies).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const badTotal = bad.reduce((sum, [, n]) => sum + n, 0);
   return `<section id="inputs"><h2>Inputs</h2>
 <p>${r.blobs.read} blobs read, ${r.blobs.skipped.length} skipped; ${r.eventsProfiled.toLocaleString('en-US')} events profiled.</p>
 ${r.blobs.skipped.length ? `<table><thead><tr><th>Skipped blob</th><th>Reason</th></tr></thead><tbody>${r.blobs.skipped.map((s) => `<tr><td>${esc(s.name)}</td><td>${esc(s.reason)}</td></tr>`).join('')}</tbody></table>` : ''}
-${bad.length ? `<table><thead><tr><th>Bad body reason</th><th>Count</th></tr></thead><tbody>${bad.map(([k, n]) => `<tr><td>${esc(k)}</td><td>${n}</td></tr>`).join('')}</tbody></table>` : ''}
+${bad.length ? `<p>${badTotal.toLocaleString('en-US')} bad bodies, counted here and not profiled${bad.every(([k]) => k.startsWith('EVENT.')) ? ': each breaks the event contract, and scoreEvents dead-letters the same bodies under the same reasons' : ''}.</p><table class="bad-bodies"><thead><tr><th>Reason</th><th>What the body is</th><th>Count</th></tr></thead><tbody>${bad.map(([k, n]) => `<tr><td>${esc(k)}</td><td>${esc(badBodyMeaning(k))}</td><td>${n.toLocaleString('en-US')}</td></tr>`).join('')}</tbody></table>` : ''}
 </section>`;
 }
 

@@ -84,6 +84,8 @@ export class JsonByteScanner {
   protected number = 0;
   /** Whether the string `string` just read had an escape. */
   protected stringHasEscape = false;
+  /** Whether the string `string` just read held a byte of 0x80 or above. */
+  protected stringHasNonAscii = false;
   /**
    * Whether any string since `reset` held a byte of 0x80 or above. Outside strings such a byte is never valid JSON,
    * so a scan that ends without it read pure ASCII: no invalid UTF-8 can have passed unseen.
@@ -290,22 +292,26 @@ export class JsonByteScanner {
   }
 
   /**
-   * A JSON string starting at the quote at `i`; the position after its closing quote. Sets stringHasEscape. Bytes
-   * of 0x80 and above are always inside a string's UTF-8 (a sequence the decoder replaces with U+FFFD included), so
-   * only control bytes and escapes need checking; such bytes set sawNonAscii for scanners that must refuse them.
+   * A JSON string starting at the quote at `i`; the position after its closing quote. Sets stringHasEscape and
+   * stringHasNonAscii. Bytes of 0x80 and above are always inside a string's UTF-8 (a sequence the decoder replaces
+   * with U+FFFD included), so only control bytes and escapes need checking; such bytes also set sawNonAscii, for
+   * scanners that must then check the body is UTF-8.
    */
   protected string(i: number): number {
     const bytes = this.bytes;
     const end = this.end;
     let escaped = false;
+    let nonAscii = false;
     for (let j = i + 1; j < end; j++) {
       const c = bytes[j]!;
       if (c === QUOTE) {
         this.stringHasEscape = escaped;
+        this.stringHasNonAscii = nonAscii;
+        if (nonAscii) this.sawNonAscii = true;
         return j + 1;
       }
       if (c < 32) return FAIL;
-      if (c >= 128) this.sawNonAscii = true;
+      if (c >= 128) nonAscii = true;
       else if (c === BACKSLASH) {
         escaped = true;
         const e = this.at(++j);

@@ -1,6 +1,6 @@
 import { compileForest } from '../baseline/compileForest.js';
 import type { BaselineProfile } from '../baseline/profile.js';
-import { compileEventContract } from './eventContract.js';
+import { compileEventContract } from '../contracts/eventContract.js';
 import { ExtractionDefence } from './extractionDefence.js';
 import { ForestScorer } from '../baseline/forestScorer.js';
 import { InputValidator } from './inputValidator.js';

@@ -1,7 +1,7 @@
 import type { ModelKind } from '../contracts/records.js';
 import type { Scorer } from '../contracts/scorer.js';
 import type { ConfidenceOptions } from './confidence.js';
-import type { EventContract } from './eventContract.js';
+import type { EventContract } from '../contracts/eventContract.js';
 import type { ExtractionDefence } from './extractionDefence.js';
 import type { InputValidator } from './inputValidator.js';
 import type { OutputProtection } from './outputProtection.js';

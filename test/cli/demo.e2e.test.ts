@@ -67,13 +67,30 @@ describe('npm run demo -- --events 20000', () => {
     expect(count('accepted') + count('flagged') + review + count('rejected') + count('dead-lettered')).toBe(20_000);
     expect(out).toMatch(/^Extraction\s+caller partner-api-7f3a: 150 queries, \d+ flagged as probing/m);
     expect(out).toMatch(
-      /^Drift\s+\d of 9 features drifted, drifted share 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files\)$/m,
+      /^Drift\s+\d of 9 features drifted, drifted share 0\.\d\d \(dataset drift: yes; 20,000 events from [\d,]+ Capture files, [\d,]+ bad bodies\)$/m,
     );
     expect(out).toMatch(/^ {2}tx_count_24h\s+wasserstein \d\.\d{3}\s+ks p \S+\s+(MEDIUM|HIGH)$/m);
     expect(out).toMatch(/^Retraining\s+alert fired .* retrainWebhook answered 202: retraining_triggered/m);
     const reportPath = /^Report\s+(\S+)$/m.exec(out)![1]!;
     expect(reportPath).toBe(join(folder, 'report.html'));
     expect(await readFile(reportPath, 'utf8')).toContain('<section id="features">');
+  });
+
+  it('counts in the weekly report exactly the bodies scoreEvents dead-lettered, under the same reasons', async () => {
+    const line = /^ {2}dead-lettered\s+([\d,]+)\s+\S+%(?:\s+\((.*)\))?$/m.exec(result.stdout)!;
+    const deadLetters = Object.fromEntries(
+      (line[2] ?? '').split(', ').flatMap((part) => {
+        const [reason, count] = part.split(' ');
+        return reason ? [[reason, Number(count!.replace(/,/g, ''))]] : [];
+      }),
+    );
+    const report = JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as {
+      badBodies: Record<string, number>;
+    };
+    // The demo's producers send every kind of bad body; their share of 20,000 events is a few dozen.
+    expect(Number(line[1]!.replace(/,/g, ''))).toBeGreaterThan(10);
+    expect(report.badBodies).toEqual(deadLetters);
+    expect(result.stdout).toContain(`Capture files, ${line[1]} bad bodies)`);
   });
 });
 

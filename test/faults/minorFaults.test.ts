@@ -7,7 +7,7 @@ import { runScore } from '../../cli/commands/score.js';
 import { createScoreEventsHandler } from '../../shared/compose/scoreEvents.js';
 import { AmlEndpointScorer } from '../../shared/adapters/amlEndpointScorer.js';
 import { defaultSettings } from '../../shared/config/settings.js';
-import { compileEventContract } from '../../shared/scoring/eventContract.js';
+import { compileEventContract } from '../../shared/contracts/eventContract.js';
 import type { ScoreRequest } from '../../shared/contracts/scorer.js';
 import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 import { goodBody, transactionBaseline } from '../helpers/baselineFixture.js';

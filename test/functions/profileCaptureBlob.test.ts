@@ -6,7 +6,7 @@ import { BlobProfileCache } from '../../shared/adapters/blobProfileCache.js';
 import { BlobRollupStore } from '../../shared/adapters/blobRollupStore.js';
 import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
 import { canonicalEtag } from '../../shared/drift/run/blobProfileCacheKey.js';
-import { FOLD_VERSION } from '../../shared/drift/run/profileWindow.js';
+import { foldIdentity } from '../../shared/drift/run/profileWindow.js';
 import { readRollupDocument, rollupName } from '../../shared/drift/run/rollups.js';
 import type { RollupKey } from '../../shared/drift/run/types.js';
 import type { ProfileCache } from '../../shared/drift/run/ports.js';
@@ -104,7 +104,7 @@ describe('profileCaptureBlob over Capture files in Azurite', () => {
     const key: RollupKey = {
       schemaId: baseline.schema.id,
       hub: 'events',
-      foldVersion: FOLD_VERSION,
+      ...foldIdentity(undefined),
       hourStartInMs: Date.UTC(2024, 0, 16, 10),
     };
     const text = (await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer()).toString();
@@ -161,6 +161,33 @@ describe('profileCaptureBlob over Capture files in Azurite', () => {
       }),
     );
     expect(logs.at(-1)).toMatch(/is gone/);
+  });
+
+  it('reads events with scoreEvents’ body limit, and keys the cache and roll-up by it', async () => {
+    const name = captureName('mrm-ns', 'events', 7, START);
+    const records = eventRecords(20, { seed: 8, startInMs: START });
+    for (const record of records.slice(0, 5))
+      record.Body = Buffer.from(JSON.stringify({ ...JSON.parse(record.Body!.toString()), trace: 'x'.repeat(1100) }));
+    await upload(capture, name, encodeCaptureFile(records));
+    const limited = createProfileCaptureBlobHandler({
+      baseline: { current: async () => baseline },
+      cache,
+      rollups: new BlobRollupStore(cacheContainer),
+      filter: { format: FORMAT, namespace: 'mrm-ns', hubNames: { events: 'events' } },
+      opener: containerBlobOpener(capture),
+      maxBodyBytes: 1024,
+    });
+    await limited(undefined, new InvocationContext({ functionName: 'profileCaptureBlob', triggerMetadata: { name } }));
+    const key: RollupKey = {
+      schemaId: baseline.schema.id,
+      hub: 'events',
+      foldVersion: foldIdentity(undefined).foldVersion,
+      maxBodyBytes: 1024,
+      hourStartInMs: Date.UTC(2024, 0, 16, 10),
+    };
+    const text = (await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer()).toString();
+    const profile = readRollupDocument(text, key)!.tally.merged.profile;
+    expect([profile.events, profile.badBodies]).toEqual([15, { 'EVENT.TOO_LARGE': 5 }]);
   });
 
   it('fails the invocation on a store fault, so the event is delivered again', async () => {

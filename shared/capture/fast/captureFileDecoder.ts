@@ -2,7 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import type avro from 'avsc';
 import { ok, type Failure, type Result } from '../../errors.js';
 import { CAPTURE_FAILURES } from '../captureFailures.js';
-import type { CaptureRecord } from '../captureSchema.js';
+import type { CaptureRecord, CaptureRecordBytes } from '../captureSchema.js';
 import {
   checkBlockHead,
   checkHeaderSoFar,
@@ -15,7 +15,7 @@ import {
   truncatedBlock,
   truncatedHeader,
 } from '../containerFraming.js';
-import { resolveCaptureSchema } from '../resolveCaptureSchema.js';
+import { CAPTURE_VIEW_READER_TYPE, resolveCaptureSchema } from '../resolveCaptureSchema.js';
 import { viewOfRecord } from '../viewOfRecord.js';
 import type { CaptureFileSummary, CaptureReadOptions, CaptureRecordView } from '../types.js';
 import { CaptureRecordLayout } from './captureRecordLayout.js';
@@ -25,6 +25,7 @@ const NEED_MORE = -1;
 interface Resolved {
   reader: avro.Type;
   resolver: avro.Resolver;
+  bytesResolver: avro.Resolver;
   /** The writer's byte layout, read by hand for views; undefined when only avsc's resolution can read it. */
   layout: CaptureRecordLayout | undefined;
 }
@@ -63,6 +64,8 @@ export class CaptureFileDecoder {
   private blocks = 0;
   private bytes = 0;
   private onView: ((view: CaptureRecordView) => void) | undefined;
+  /** Set by ofViews: records avsc reads keep their bodies as bytes and go here instead of onRecord. */
+  private onBytesRecord: ((record: CaptureRecordBytes) => void) | undefined;
   private readonly view: CaptureRecordView = {
     block: Buffer.alloc(0),
     sequenceNumber: 0,
@@ -81,7 +84,8 @@ export class CaptureFileDecoder {
 
   /** A decoder handing each record over as a view into its block (valid only during the callback). */
   static ofViews(onView: (view: CaptureRecordView) => void, options: CaptureReadOptions = {}): CaptureFileDecoder {
-    const decoder = new CaptureFileDecoder(viewOfRecord(onView), options);
+    const decoder = new CaptureFileDecoder(() => undefined, options);
+    decoder.onBytesRecord = viewOfRecord(onView);
     decoder.onView = onView;
     return decoder;
   }
@@ -232,8 +236,10 @@ export class CaptureFileDecoder {
       this.readViews(layout, this.onView, data, count);
       return;
     }
-    const { reader, resolver } = this.resolved!;
-    const onRecord = this.onRecord;
+    const bytes = this.onBytesRecord;
+    const reader = bytes === undefined ? this.resolved!.reader : CAPTURE_VIEW_READER_TYPE;
+    const resolver = bytes === undefined ? this.resolved!.resolver : this.resolved!.bytesResolver;
+    const onRecord = (bytes ?? this.onRecord) as (record: unknown) => void;
     let pos = 0;
     for (let i = 0; i < count; i++) {
       let decoded: { value: unknown; offset: number };
@@ -244,7 +250,7 @@ export class CaptureFileDecoder {
       }
       if (decoded.offset < 0) throw this.recordFailure(i, 'record runs past the end of its block');
       pos = decoded.offset;
-      onRecord(decoded.value as CaptureRecord);
+      onRecord(decoded.value);
     }
     this.records += count;
     if (pos !== data.length)

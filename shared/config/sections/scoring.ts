@@ -1,4 +1,5 @@
 import { container, flag, number, oneOf, optionalNumber, optionalText, text, url } from '../setting.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../contracts/eventContract.js';
 
 /** Settings of scoreEvents (and `mrm score`). Defaults are the seed's (drift-methods.md "Per-event defences"). */
 export const scoringSettings = {
@@ -21,9 +22,9 @@ export const scoringSettings = {
   ),
   maxBodyBytes: number(
     'MRM_MAX_BODY_BYTES',
-    'Largest event body accepted, in bytes; larger ones are dead-lettered as EVENT.TOO_LARGE.',
-    65_536,
-    ['scoreEvents'],
+    'Largest event body accepted, in bytes; larger ones are dead-lettered as EVENT.TOO_LARGE, and the drift counts them as such bad bodies.',
+    DEFAULT_MAX_BODY_BYTES,
+    ['scoreEvents', 'weeklyDrift'],
     { min: 64, integer: true },
   ),
   scorer: oneOf(

@@ -8,7 +8,7 @@ export interface CachedBlobEntry {
 }
 
 /**
- * Where a blob's profile is cached: readable, unique per (schema, fold version, hub, blob name, ETag). ETags are
+ * Where a blob's profile is cached: readable, unique per (schema, fold version, body limit, hub, blob name, ETag). ETags are
  * quoted hex strings in Azure; anything outside `[A-Za-z0-9._-]` is replaced so the name stays a plain path.
  */
 export function blobProfileCacheName(key: BlobProfileKey): string {
@@ -16,7 +16,7 @@ export function blobProfileCacheName(key: BlobProfileKey): string {
     .replace(/^W\//, '')
     .replace(/"/g, '')
     .replace(/[^A-Za-z0-9._-]/g, '_');
-  return `profiles/${key.schemaId}/v${key.foldVersion}/${key.hub}/${key.blobName}@${etag}.json`;
+  return `profiles/${key.schemaId}/v${key.foldVersion}/body-${key.maxBodyBytes}/${key.hub}/${key.blobName}@${etag}.json`;
 }
 
 /**
@@ -44,7 +44,8 @@ export function readCachedBlobEntry(text: string, key: BlobProfileKey): CachedBl
     k.hub !== key.hub ||
     k.blobName !== key.blobName ||
     canonicalEtag(k.etag) !== canonicalEtag(key.etag) ||
-    k.foldVersion !== key.foldVersion
+    k.foldVersion !== key.foldVersion ||
+    k.maxBodyBytes !== key.maxBodyBytes
   )
     return undefined;
   if (e.outcome.ok === true && (typeof e.outcome.profile !== 'object' || e.outcome.profile?.schemaId !== key.schemaId))

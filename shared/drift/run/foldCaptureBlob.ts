@@ -6,29 +6,29 @@ import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js'
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
 import type { Implementation } from '../../contracts/implementation.js';
-import { EventBodyScanner } from './fast/eventBodyScanner.js';
+import {
+  compileEventContract,
+  DEFAULT_MAX_BODY_BYTES,
+  isScanned,
+  type EventContract,
+} from '../../contracts/eventContract.js';
+import { readJsonObject } from '../../contracts/jsonBody.js';
+import { SCORED_REASONS } from '../badBodies.js';
 import type { CapturedHub } from './types.js';
-
-/**
- * Reasons a body is not folded, counted per reason in the report. The EVENT.* codes are the event contract's (the
- * dead letters of scoreEvents use the same words); feature-level type errors are not bodies' faults here: the
- * profile counts such values as missing, and the report's missing rate shows them.
- */
-export const BODY_REASONS = {
-  empty: 'EVENT.EMPTY',
-  notJson: 'EVENT.NOT_JSON',
-  notObject: 'EVENT.NOT_OBJECT',
-  missingFeatures: 'EVENT.MISSING_FEATURES',
-  notScoredRecord: 'SCORED.NOT_SCORED_RECORD',
-} as const;
 
 export interface FoldCaptureOptions extends CaptureReadOptions {
   /**
-   * How event bodies are read. `plain`: JSON.parse of the body's UTF-8 text. `fast` (the default): a byte scanner
-   * (fast/eventBodyScanner.ts) reads well-formed bodies into the accumulator's slots and hands every other to the plain
-   * path, which decides its reason; a contract suite holds both to the same profile.
+   * How event bodies are read, both through the event contract that scoreEvents reads them with. `plain`: UTF-8
+   * decoding, JSON.parse and the schema. `fast` (the default): its byte scanner reads the bodies that keep the
+   * contract straight into the accumulator's slots and hands every other to the plain path, which decides its reason;
+   * a contract suite holds both to the same profile and the same counts.
    */
   bodyDecoding?: Implementation;
+  /**
+   * Largest event body the contract accepts, in bytes: scoreEvents' MRM_MAX_BODY_BYTES, so that a body it
+   * dead-letters as EVENT.TOO_LARGE is counted so here. Default 65,536 (that setting's default).
+   */
+  maxBodyBytes?: number;
 }
 
 /** What one Capture blob contributes to the week. */
@@ -45,6 +45,8 @@ export interface BlobFold {
 
 /**
  * Streams one Capture blob into a profile: decode block by block, read each body per the hub's contract, fold it.
+ * Event bodies are read through the event contract scoreEvents reads them with: a body it dead-letters is counted
+ * here under the same reason (profile `badBodies`), and every body it scores is profiled.
  * A blob that fails to decode yields the decoder's failure (the caller skips it whole, never a partial profile).
  */
 export async function foldCaptureBlob(
@@ -58,8 +60,13 @@ export async function foldCaptureBlob(
   let last = Number.NEGATIVE_INFINITY;
   let unparsedTimes = 0;
   let lastTimeText = '';
-  const scanner = (options.bodyDecoding ?? 'fast') === 'fast' ? scannerOf(schema, accumulator) : undefined;
-  const addBody = hub === 'events' ? eventBodyFolder(accumulator, scanner) : scoredBodyFolder(accumulator);
+  const addBody =
+    hub === 'events'
+      ? eventBodyFolder(
+          accumulator,
+          contractOf(schema, options.bodyDecoding ?? 'fast', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
+        )
+      : scoredBodyFolder(accumulator);
   const onView = (view: CaptureRecordView): void => {
     // Records of one file share a handful of distinct seconds (the decoder reuses their strings): parse each once.
     const timeText = view.enqueuedTimeUtc;
@@ -87,25 +94,17 @@ export async function foldCaptureBlob(
   });
 }
 
-/** The body's JSON object, or undefined after counting why it is not one. */
+/** The body's JSON object, or undefined after counting why it is not one (the event contract's words for it). */
 function parseObject(accumulator: ProfileAccumulator, view: CaptureRecordView): Record<string, unknown> | undefined {
-  if (view.bodyStart < 0 || view.bodyEnd === view.bodyStart) {
-    accumulator.addBadBody(BODY_REASONS.empty);
-    return undefined;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(view.block.toString('utf8', view.bodyStart, view.bodyEnd));
-  } catch {
-    accumulator.addBadBody(BODY_REASONS.notJson);
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    accumulator.addBadBody(BODY_REASONS.notObject);
-    return undefined;
-  }
-  return parsed as Record<string, unknown>;
+  const body = view.bodyStart < 0 ? undefined : view.block.subarray(view.bodyStart, view.bodyEnd);
+  const object = readJsonObject(body, MAX_NAME_LENGTH);
+  if (object.ok) return object.value;
+  accumulator.addBadBody(object.error.code);
+  return undefined;
 }
+
+/** How far back readJsonObject looks for the name of a NaN member: the contract's longest string. */
+const MAX_NAME_LENGTH = 256;
 
 function hasFeatureObject(value: Record<string, unknown>): value is { features: Record<string, unknown> } {
   const features = value.features;
@@ -113,39 +112,40 @@ function hasFeatureObject(value: Record<string, unknown>): value is { features: 
 }
 
 /**
- * One body scanner per schema for every blob: a scan and the read of its values are one synchronous step, so folds
- * running side by side can share it. A new scanner per blob changed the type V8 had recorded for its fields when the
- * second blob began, which threw away the fold's optimised code and compiled it again.
+ * One event contract per schema, decoding and body limit for every blob: a scan and the read of its values are one
+ * synchronous step, so folds running side by side can share it. A new scanner per blob changed the type V8 had
+ * recorded for its fields when the second blob began, which threw away the fold's optimised code and compiled it
+ * again.
  */
-const scannerBySchema = new WeakMap<ProfileSchema, EventBodyScanner>();
+const contractsBySchema = new WeakMap<ProfileSchema, Map<string, EventContract>>();
 
-/** The schema's scanner, built for the slots of its accumulators (the same for every accumulator of the schema). */
-function scannerOf(schema: ProfileSchema, accumulator: ProfileAccumulator): EventBodyScanner {
-  let scanner = scannerBySchema.get(schema);
-  if (scanner === undefined) {
-    scanner = new EventBodyScanner(accumulator.featureNames);
-    scannerBySchema.set(schema, scanner);
+/**
+ * The schema's event contract: its features in schema order, which is the accumulator's slot order (a body the
+ * scanner reads goes to addScanned as it is).
+ */
+function contractOf(schema: ProfileSchema, decoding: Implementation, maxBodyBytes: number): EventContract {
+  let contracts = contractsBySchema.get(schema);
+  if (contracts === undefined) {
+    contracts = new Map();
+    contractsBySchema.set(schema, contracts);
   }
-  return scanner;
+  const key = `${decoding}:${maxBodyBytes}`;
+  let contract = contracts.get(key);
+  if (contract === undefined) {
+    contract = compileEventContract(schema.features, { maxBodyBytes, decoding });
+    contracts.set(key, contract);
+  }
+  return contract;
 }
 
-function eventBodyFolder(
-  accumulator: ProfileAccumulator,
-  scanner: EventBodyScanner | undefined,
-): (view: CaptureRecordView) => void {
+/** Each body as scoreEvents reads it: folded when it keeps the event contract, else counted under its reason. */
+function eventBodyFolder(accumulator: ProfileAccumulator, contract: EventContract): (view: CaptureRecordView) => void {
+  const scanned = contract.scanned;
   return (view) => {
-    // Well-formed bodies take the scanner; anything it does not vouch for gets JSON.parse and a reason.
-    if (scanner !== undefined && view.bodyStart >= 0 && scanner.scan(view.block, view.bodyStart, view.bodyEnd)) {
-      accumulator.addScanned(scanner.values);
-      return;
-    }
-    const event = parseObject(accumulator, view);
-    if (event === undefined) return;
-    if (!hasFeatureObject(event)) {
-      accumulator.addBadBody(BODY_REASONS.missingFeatures);
-      return;
-    }
-    accumulator.addFeatures(event.features);
+    const read = contract.readFeatures(view.block, view.bodyStart, view.bodyEnd);
+    if (isScanned(read)) accumulator.addScanned(scanned);
+    else if (read.ok) accumulator.addFeatures(read.value.features);
+    else accumulator.addBadBody(read.error.code);
   };
 }
 
@@ -154,11 +154,11 @@ function scoredBodyFolder(accumulator: ProfileAccumulator): (view: CaptureRecord
     const record = parseObject(accumulator, view);
     if (record === undefined) return;
     if (record.kind !== 'mrm.scored') {
-      accumulator.addBadBody(BODY_REASONS.notScoredRecord);
+      accumulator.addBadBody(SCORED_REASONS.notScoredRecord);
       return;
     }
     if (!hasFeatureObject(record)) {
-      accumulator.addBadBody(BODY_REASONS.missingFeatures);
+      accumulator.addBadBody(SCORED_REASONS.missingFeatures);
       return;
     }
     accumulator.addScored(record as unknown as ScoredFields);

@@ -24,6 +24,8 @@ export interface BlobProfileKey {
   blobName: string;
   etag: string;
   foldVersion: number;
+  /** The event contract's body limit the fold read with (MRM_MAX_BODY_BYTES): larger bodies are counted bad. */
+  maxBodyBytes: number;
 }
 
 /** What is cached per blob: its profile, or why it was skipped (so a resumed run does not read it again). */

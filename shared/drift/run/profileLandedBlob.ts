@@ -1,9 +1,8 @@
-import type { CaptureReadOptions } from '../../capture/types.js';
 import { parseCaptureBlobName, type CaptureNameFormat } from '../../capture/captureNameFormat.js';
 import type { ProfileSchema } from '../schema.js';
-import { foldCaptureBlob } from './foldCaptureBlob.js';
+import { foldCaptureBlob, type FoldCaptureOptions } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
-import { FOLD_VERSION } from './profileWindow.js';
+import { foldIdentity } from './profileWindow.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome, ProfileCache, RollupStore } from './ports.js';
 import { hourOf, mergeIntoRollup, type RollupMergeOutcome } from './rollups.js';
@@ -48,7 +47,7 @@ export type LandedBlobOutcome =
  */
 export async function profileLandedBlob(
   deps: LandedBlobDeps,
-  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: CaptureReadOptions },
+  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: FoldCaptureOptions },
 ): Promise<LandedBlobOutcome> {
   const { schema, filter } = request;
   const blob = { ...request.blob, etag: canonicalEtag(request.blob.etag) };
@@ -64,7 +63,7 @@ export async function profileLandedBlob(
     hub,
     blobName: blob.name,
     etag: blob.etag,
-    foldVersion: FOLD_VERSION,
+    ...foldIdentity(request.decoder),
   };
   let outcome = await deps.cache.get(key);
   const source = outcome ? 'cache' : 'read';
@@ -78,7 +77,7 @@ export async function profileLandedBlob(
   const rollup = await mergeIntoRollup(
     deps.rollups,
     schema,
-    { schemaId: schema.id, hub, foldVersion: FOLD_VERSION, hourStartInMs: hourOf(parsed.windowStartInMs) },
+    { schemaId: schema.id, hub, ...foldIdentity(request.decoder), hourStartInMs: hourOf(parsed.windowStartInMs) },
     { name: blob.name, etag: blob.etag },
     outcome,
   );

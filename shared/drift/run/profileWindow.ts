@@ -3,14 +3,23 @@ import type { CaptureBlobRef } from '../../capture/types.js';
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
 import { foldCaptureBlob, type FoldCaptureOptions } from './foldCaptureBlob.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../contracts/eventContract.js';
 import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';
 import { TaskPool } from '../../concurrency/taskPool.js';
 import type { BlobProfileKey, CachedBlobOutcome, CaptureSource, Clock, DriftProgress, ProfileCache } from './ports.js';
 import { HubTallyBuilder, type SkippedBlob } from './hubTally.js';
 
-/** Bump when the fold's semantics change (body rules, what is counted): cached profiles of older code are ignored. */
-export const FOLD_VERSION = 1;
+/**
+ * Bump when the fold's semantics change (body rules, what is counted): cached profiles of older code are ignored.
+ * 2: event bodies are read through the event contract scoreEvents reads them with (issue 15).
+ */
+export const FOLD_VERSION = 2;
+
+/** What, besides the bytes and the schema, decides a blob's profile: the fold's code and the body limit it read with. */
+export function foldIdentity(decoder: FoldCaptureOptions | undefined): { foldVersion: number; maxBodyBytes: number } {
+  return { foldVersion: FOLD_VERSION, maxBodyBytes: decoder?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+}
 
 export type { SkippedBlob };
 
@@ -96,7 +105,7 @@ export async function profileWindow(
       hub: ref.hub,
       blobName: ref.name,
       etag: ref.etag,
-      foldVersion: FOLD_VERSION,
+      ...foldIdentity(request.decoder),
     };
     const cached = await cache.get(key);
     if (cached) return { ...cached, source: 'cache' };

@@ -7,7 +7,7 @@ import { HubTallyBuilder } from './hubTally.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome, RollupStore } from './ports.js';
 import {
-  FOLD_VERSION,
+  foldIdentity,
   captureReadFailed,
   hubWindowOf,
   type HubWindow,
@@ -56,7 +56,7 @@ export async function profileWindowFromRollups(
       counts[hub]++;
     }
     for (const [hourStartInMs, refs] of [...byHour].sort((a, b) => a[0] - b[0])) {
-      const key: RollupKey = { schemaId: schema.id, hub, foldVersion: FOLD_VERSION, hourStartInMs };
+      const key: RollupKey = { schemaId: schema.id, hub, ...foldIdentity(request.decoder), hourStartInMs };
       const stored = await rollups.read(rollupName(key));
       const doc = stored ? readRollupDocument(stored.text, key) : undefined;
       const listed = new Map(refs.map((r) => [r.name, canonicalEtag(r.etag)]));
@@ -94,7 +94,7 @@ export async function profileWindowFromRollups(
       hub: ref.hub,
       blobName: ref.name,
       etag: ref.etag,
-      foldVersion: FOLD_VERSION,
+      ...foldIdentity(request.decoder),
     };
     let outcome = await cache.get(key);
     const fromStore = outcome !== undefined;
@@ -124,7 +124,12 @@ export async function profileWindowFromRollups(
       await mergeIntoRollup(
         rollups,
         schema,
-        { schemaId: schema.id, hub: ref.hub, foldVersion: FOLD_VERSION, hourStartInMs: hourOf(ref.windowStartInMs) },
+        {
+          schemaId: schema.id,
+          hub: ref.hub,
+          ...foldIdentity(request.decoder),
+          hourStartInMs: hourOf(ref.windowStartInMs),
+        },
         { name: ref.name, etag: canonicalEtag(ref.etag) },
         outcome,
       );

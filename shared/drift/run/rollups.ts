@@ -23,7 +23,7 @@ export interface RollupDocument {
 export function rollupName(key: RollupKey): string {
   const d = new Date(key.hourStartInMs);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `rollups/${key.schemaId}/v${key.foldVersion}/${key.hub}/${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}.json`;
+  return `rollups/${key.schemaId}/v${key.foldVersion}/body-${key.maxBodyBytes}/${key.hub}/${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${p(d.getUTCHours())}.json`;
 }
 
 export function hourOf(timeInMs: number): number {
@@ -47,6 +47,7 @@ export function readRollupDocument(text: string, key: RollupKey): RollupDocument
     k.schemaId !== key.schemaId ||
     k.hub !== key.hub ||
     k.foldVersion !== key.foldVersion ||
+    k.maxBodyBytes !== key.maxBodyBytes ||
     k.hourStartInMs !== key.hourStartInMs
   )
     return undefined;

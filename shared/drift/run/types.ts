@@ -6,6 +6,8 @@ export interface RollupKey {
   schemaId: string;
   hub: CapturedHub;
   foldVersion: number;
+  /** The event contract's body limit the blobs were folded with (see BlobProfileKey). */
+  maxBodyBytes: number;
   /** Start of the UTC hour the blobs' Capture windows start in (their names' time). */
   hourStartInMs: number;
 }

@@ -60,6 +60,7 @@ function report(magnitude: number, from = scenario.window.fromInMs): WeeklyDrift
     window: { from: new Date(from).toISOString(), to: new Date(from + 7 * 86_400_000).toISOString() },
     events: 3000,
     blobs: { read: 40, skipped: [] },
+    badBodies: {},
     features: {
       hour: { psi: 0.4, ks: { statistic: 0.2, pValue: 0, pValueAdjusted: 0 }, severity: 'HIGH' },
       amount: { psi: 0.05, ks: { statistic: 0.15, pValue: 1e-9, pValueAdjusted: 1e-8 }, severity: 'MEDIUM' },

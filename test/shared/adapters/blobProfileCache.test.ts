@@ -12,7 +12,8 @@ const key: BlobProfileKey = {
   hub: 'events',
   blobName: 'ns/events/0/2024/01/15/10/00/00.avro',
   etag: '"0x8DC1"',
-  foldVersion: 1,
+  foldVersion: 2,
+  maxBodyBytes: 65_536,
 };
 const outcome: CachedBlobOutcome = {
   ok: true,
@@ -32,19 +33,23 @@ describe('BlobProfileCache (Azurite)', () => {
     expect(await cache.get(key)).toEqual(outcome);
     expect(
       await container
-        .getBlobClient('profiles/' + schema.id + '/v1/events/ns/events/0/2024/01/15/10/00/00.avro@0x8DC1.json')
+        .getBlobClient(
+          'profiles/' + schema.id + '/v2/body-65536/events/ns/events/0/2024/01/15/10/00/00.avro@0x8DC1.json',
+        )
         .exists(),
     ).toBe(true);
   });
 
-  it('misses for another ETag, schema or fold version, and for an entry that is not ours', async () => {
+  it('misses for another ETag, schema, fold version or body limit, and for an entry that is not ours', async () => {
     const container = blobService().getContainerClient(uniqueContainerName('drift-cache'));
     const cache = new BlobProfileCache(container);
     await cache.put(key, { ok: false, code: 'CAPTURE.TRUNCATED', message: 'cut' });
     expect(await cache.get(key)).toEqual({ ok: false, code: 'CAPTURE.TRUNCATED', message: 'cut' });
     expect(await cache.get({ ...key, etag: '"0x8DC2"' })).toBeUndefined();
     expect(await cache.get({ ...key, schemaId: 'other' })).toBeUndefined();
-    expect(await cache.get({ ...key, foldVersion: 2 })).toBeUndefined();
+    expect(await cache.get({ ...key, foldVersion: 1 })).toBeUndefined();
+    // Bodies between the two limits are profiled under one and counted EVENT.TOO_LARGE under the other.
+    expect(await cache.get({ ...key, maxBodyBytes: 1_048_576 })).toBeUndefined();
     // A corrupt entry (half-written, edited by hand) is a miss, not a crash.
     await container.getBlockBlobClient(blobProfileCacheName(key)).upload('{"kind":"mrm.blobProfile"', 25);
     expect(await cache.get(key)).toBeUndefined();

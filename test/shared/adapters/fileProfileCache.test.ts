@@ -11,7 +11,8 @@ const key: BlobProfileKey = {
   hub: 'scored',
   blobName: 'ns/scored/3/2024/01/15/10/00/00.avro',
   etag: '"12-345"',
-  foldVersion: 1,
+  foldVersion: 2,
+  maxBodyBytes: 65_536,
 };
 
 describe('FileProfileCache', () => {

@@ -171,7 +171,35 @@ describe('buildBaseline', () => {
   });
 });
 
+describe('readTrainingData', () => {
+  // A column named __proto__ cannot be a feature: csv-parse drops it silently, JSON Schema validators never accept it
+  // as a property, and an object literal takes it as the prototype. Refused by name, from CSV and JSONL alike.
+  it.each([
+    ['a CSV header', '__proto__,amount\n1,2\n3,4\n5,6\n', 'csv'],
+    [
+      'JSONL events',
+      '{"id":"a","features":{"__proto__":1,"amount":2}}\n{"id":"b","features":{"__proto__":3,"amount":4}}\n',
+      'jsonl',
+    ],
+    ['flat JSONL rows', '{"__proto__":1,"amount":2}\n{"__proto__":3,"amount":4}\n', 'jsonl'],
+  ] as const)('refuses a column named __proto__ in %s, naming it', (_where, text, format) => {
+    const read = readTrainingData(text, { format });
+    expect(read.ok ? 'read' : `${read.error.code}: ${read.error.message}`).toBe(
+      'BASELINE.RESERVED_NAME: Column "__proto__" cannot be a feature: the name is reserved (it names the prototype of a JavaScript object); rename the column',
+    );
+  });
+});
+
 describe('readBaselineProfile', () => {
+  it('refuses a profile with a feature named __proto__ (made by hand: mrm baseline refuses such a column)', () => {
+    const broken = JSON.parse(JSON.stringify(transactionBaseline()));
+    broken.features[0].name = '__proto__';
+    const read = readBaselineProfile(broken, 'p.json');
+    expect(read.ok ? 'read' : read.error.message).toBe(
+      'p.json is not a usable baseline profile: feature name "__proto__" is reserved (it names the prototype of a JavaScript object)',
+    );
+  });
+
   it('names what is wrong with a file of another kind', () => {
     const read = readBaselineProfile({ kind: 'something' }, 'baseline/profile.json');
     expect(read.ok).toBe(false);
@@ -199,6 +227,15 @@ describe('readBaselineProfile', () => {
     delete broken.validation;
     const missing = readBaselineProfile(broken, 'p.json');
     expect(missing.ok ? 'read' : missing.error.message).toContain('validation (the calibrated rules) is missing');
+  });
+
+  it('refuses a profile whose drift schema names other features than it (the drift would read events otherwise)', () => {
+    const broken = JSON.parse(JSON.stringify(transactionBaseline()));
+    broken.schema.features[0].name = 'renamed';
+    const read = readBaselineProfile(broken, 'p.json');
+    expect(read.ok ? 'read' : read.error.message).toBe(
+      "p.json is not a usable baseline profile: schema.features must name the profile's features, with the same types",
+    );
   });
 
   it('rejects a profile whose forest does not match its inputs', () => {

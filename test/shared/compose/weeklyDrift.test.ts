@@ -111,7 +111,14 @@ describe('weeklyDrift handler', () => {
   });
 
   async function dependencies(
-    options: { budgetInMs?: number; clock?: Clock; onRead?: () => void; baselineBlob?: string } = {},
+    options: {
+      budgetInMs?: number;
+      clock?: Clock;
+      onRead?: () => void;
+      baselineBlob?: string;
+      settings?: Record<string, string>;
+      capture?: ContainerClient;
+    } = {},
   ) {
     const baselineContainer = await freshContainer('baseline');
     const text = JSON.stringify(baseline);
@@ -119,9 +126,12 @@ describe('weeklyDrift handler', () => {
     const reports = await freshContainer('reports');
     const cache = await freshContainer('drift-cache');
     const observed: Array<[MetricKey, number]> = [];
-    const settings = defaultSettings(
-      options.budgetInMs ? { MRM_DRIFT_TIME_BUDGET_MS: String(options.budgetInMs), MRM_DRIFT_CONCURRENCY: '1' } : {},
-    );
+    const settings = defaultSettings({
+      ...(options.budgetInMs
+        ? { MRM_DRIFT_TIME_BUDGET_MS: String(options.budgetInMs), MRM_DRIFT_CONCURRENCY: '1' }
+        : {}),
+      ...options.settings,
+    });
     return {
       reports,
       observed,
@@ -130,7 +140,7 @@ describe('weeklyDrift handler', () => {
         baseline: new BlobProfileSource(baselineContainer, options.baselineBlob ?? 'profile.json', {
           reloadCheckInMs: 0,
         }),
-        source: captureSourceOf(readHook(new ContainerCaptureStore(capture), options.onRead), {
+        source: captureSourceOf(readHook(new ContainerCaptureStore(options.capture ?? capture), options.onRead), {
           format: unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat)),
           namespace: 'mrm-ns',
           hubNames: { events: 'events', scored: 'scored' },
@@ -223,6 +233,27 @@ describe('weeklyDrift handler', () => {
     expect(attempts).toBe(2);
     const report = JSON.parse((await reports.getBlobClient('2024-W03/report.json').downloadToBuffer()).toString());
     expect(report.eventsProfiled).toBe(1200);
+  });
+
+  it('reads bodies with scoreEvents’ MRM_MAX_BODY_BYTES: those it dead-letters as too large are counted so', async () => {
+    const oversized = await freshContainer('capture');
+    const records = eventRecords(20, { seed: 77, startInMs: WEEK_START });
+    // Five events of the contract padded past 1 KiB, with a field scoreEvents ignores.
+    for (const record of records.slice(0, 5))
+      record.Body = Buffer.from(JSON.stringify({ ...JSON.parse(record.Body!.toString()), trace: 'x'.repeat(1100) }));
+    await upload(oversized, captureName('mrm-ns', 'events', 0, WEEK_START), encodeCaptureFile(records));
+    const reportOf = async (settings: Record<string, string>) => {
+      const { deps, reports } = await dependencies({ capture: oversized, settings });
+      await createWeeklyDriftHandler(deps)(timer(), context([]));
+      const text = (await reports.getBlobClient('2024-W03/report.json').downloadToBuffer()).toString();
+      const report = JSON.parse(text) as { eventsProfiled: number; badBodies: Record<string, number> };
+      return { eventsProfiled: report.eventsProfiled, badBodies: report.badBodies };
+    };
+    expect(await reportOf({ MRM_MAX_BODY_BYTES: '1024' })).toEqual({
+      eventsProfiled: 15,
+      badBodies: { 'EVENT.TOO_LARGE': 5 },
+    });
+    expect(await reportOf({})).toEqual({ eventsProfiled: 20, badBodies: {} });
   });
 
   it('fails (so the host retries) when the baseline profile cannot be loaded', async () => {

@@ -56,7 +56,7 @@ const report = buildDriftReport({
   window: { from: new Date('2026-11-09T00:00:00Z'), to: new Date('2026-11-16T00:00:00Z') },
   assessment,
   blobs: { read: 12, skipped: [{ name: 'ns/events/0/2026/11/10/03/00/00.avro', reason: 'CAPTURE.TRUNCATED' }] },
-  badBodies: { 'EVENT.INVALID_JSON': 3, 'EVENT.NOT_FINITE': 1 },
+  badBodies: { 'EVENT.NOT_JSON': 3, 'EVENT.NOT_FINITE': 1 },
   generatedAt: new Date('2026-11-16T03:00:05Z'),
   baselineProfileVersion: 'abc123',
 });
@@ -70,7 +70,7 @@ describe('buildDriftReport', () => {
       read: 12,
       skipped: [{ name: 'ns/events/0/2026/11/10/03/00/00.avro', reason: 'CAPTURE.TRUNCATED' }],
     });
-    expect(report.badBodies).toEqual({ 'EVENT.INVALID_JSON': 3, 'EVENT.NOT_FINITE': 1 });
+    expect(report.badBodies).toEqual({ 'EVENT.NOT_JSON': 3, 'EVENT.NOT_FINITE': 1 });
     const moved = report.features.moved!;
     expect(Object.keys(moved)).toEqual(
       expect.arrayContaining(['type', 'count', 'missing', 'tests', 'significant', 'drifted', 'severity', 'decidedBy']),
@@ -185,6 +185,34 @@ describe('renderDriftReportHtml', () => {
     const moved = perFeature.find((m) => m[1] === 'moved')![0];
     expect(moved.match(/class="ref"/g)).toHaveLength(10);
     expect(moved.match(/class="cur"/g)).toHaveLength(10);
+  });
+
+  it('lists the bad bodies under the reasons scoreEvents dead-letters them with, most frequent first, saying what each means', () => {
+    const inputs = html.slice(html.indexOf('id="inputs"'));
+    expect(inputs).toContain(
+      '<p>4 bad bodies, counted here and not profiled: each breaks the event contract, and scoreEvents dead-letters the same bodies under the same reasons.</p>',
+    );
+    const rows = [...inputs.matchAll(/<tr><td>(EVENT\.[A-Z_]+)<\/td><td>([^<]*)<\/td><td>(\d+)<\/td><\/tr>/g)];
+    expect(rows.map((m) => [m[1], m[2], m[3]])).toEqual([
+      ['EVENT.NOT_JSON', 'text that is not JSON', '3'],
+      ['EVENT.NOT_FINITE', 'a feature is NaN or ±Infinity', '1'],
+    ]);
+  });
+
+  it('recommends fixing the producers, naming the reasons of the bad bodies, most frequent first', () => {
+    const acc = new ProfileAccumulator(schema);
+    acc.addScored({
+      features: { stable: 1, moved: 1, [EVIL]: 'plain' },
+      prediction: 'ok',
+      label: null,
+      score: null,
+      probabilities: null,
+    });
+    for (const code of ['EVENT.WRONG_TYPE', 'EVENT.NOT_UTF8', 'EVENT.WRONG_TYPE']) acc.addBadBody(code);
+    const assessed = compareProfiles(reference, acc.toProfile(), { schema });
+    expect(assessed.recommendations).toContain(
+      "3 event bodies could not be read (EVENT.WRONG_TYPE 2, EVENT.NOT_UTF8 1): see badBodies, whose EVENT.* reasons are those of scoreEvents' dead letters, and fix the producers.",
+    );
   });
 
   it('escapes every string from data (feature names, categories, blob names)', () => {

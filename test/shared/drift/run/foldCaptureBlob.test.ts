@@ -1,42 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readCaptureFile } from '../../../../shared/capture/readCaptureFile.js';
 import { captureEvent, encodeCaptureFile } from '../../../../shared/capture/captureFileWriter.js';
 import { ProfileAccumulator } from '../../../../shared/drift/profileAccumulator.js';
 import type { DatasetProfile } from '../../../../shared/drift/profile.js';
 import type { ProfileSchema } from '../../../../shared/drift/schema.js';
-import { foldCaptureBlob, BODY_REASONS } from '../../../../shared/drift/run/foldCaptureBlob.js';
+import { foldCaptureBlob } from '../../../../shared/drift/run/foldCaptureBlob.js';
+import { SCORED_REASONS } from '../../../../shared/drift/badBodies.js';
+import { compileEventContract } from '../../../../shared/contracts/eventContract.js';
+import { EVENT_REASONS } from '../../../../shared/contracts/eventReasons.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
 import { badBodyRecords, eventRecords, scoredRecords } from './fixtures/captureFixtures.js';
 
 const T0 = Date.UTC(2024, 0, 15, 10);
 
 /**
- * The fold without any fast path, as the profile's definition: avsc's container decoder and its records, JSON.parse of
- * each body, the parsed features object to addFeatures, the same bad-body reasons.
+ * The fold without any fast path, as the profile's definition: the bodies as the producer sent them (before any
+ * Capture file), each read by the plain event contract (UTF-8, JSON.parse, the schema) as scoreEvents reads it, the
+ * event's features object to addFeatures, and a body the contract refuses counted under its reason.
  */
-async function referenceProfile(file: Buffer, schema: ProfileSchema): Promise<DatasetProfile> {
+function referenceProfile(bodies: ReadonlyArray<string | Buffer | null>, schema: ProfileSchema): DatasetProfile {
   const accumulator = new ProfileAccumulator(schema);
-  const read = await readCaptureFile(
-    [file],
-    ({ Body }) => {
-      if (Body === null || Body.length === 0) return accumulator.addBadBody(BODY_REASONS.empty);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(Body);
-      } catch {
-        return accumulator.addBadBody(BODY_REASONS.notJson);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        return accumulator.addBadBody(BODY_REASONS.notObject);
-      const features = (parsed as { features?: unknown }).features;
-      if (typeof features !== 'object' || features === null || Array.isArray(features))
-        return accumulator.addBadBody(BODY_REASONS.missingFeatures);
-      accumulator.addFeatures(features as Record<string, unknown>);
-    },
-    { reading: 'plain' },
-  );
-  if (!read.ok) throw new Error('reference file does not decode');
+  const contract = compileEventContract(schema.features, { maxBodyBytes: 65_536, decoding: 'plain' });
+  for (const body of bodies) {
+    const decoded = contract.decode(typeof body === 'string' ? Buffer.from(body) : body);
+    if (decoded.ok) accumulator.addFeatures(decoded.value.features);
+    else accumulator.addBadBody(decoded.error.code);
+  }
   return accumulator.toProfile();
 }
 
@@ -52,10 +41,10 @@ describe('foldCaptureBlob', () => {
     expect(result.value.records).toBe(305);
     expect(result.value.profile.events).toBe(300);
     expect(result.value.profile.badBodies).toEqual({
-      [BODY_REASONS.empty]: 1,
-      [BODY_REASONS.missingFeatures]: 1,
-      [BODY_REASONS.notJson]: 2,
-      [BODY_REASONS.notObject]: 1,
+      [EVENT_REASONS.empty]: 1,
+      [EVENT_REASONS.missingFeatures]: 1,
+      [EVENT_REASONS.notJson]: 2,
+      [EVENT_REASONS.notObject]: 1,
     });
     const amount = result.value.profile.features.amount!;
     expect(amount.type === 'numeric' && amount.count + amount.missing).toBe(300);
@@ -73,7 +62,7 @@ describe('foldCaptureBlob', () => {
     if (!result.ok) throw new Error(result.error.message);
     const profile = result.value.profile;
     expect(profile.events).toBe(400);
-    expect(profile.badBodies).toEqual({ [BODY_REASONS.notScoredRecord]: 3 });
+    expect(profile.badBodies).toEqual({ [SCORED_REASONS.notScoredRecord]: 3 });
     expect(profile.performance?.labelled).toBe(400);
     expect(profile.prediction!.classes.count).toBe(400);
   });
@@ -122,36 +111,57 @@ describe('foldCaptureBlob', () => {
     ['fast', 'plain'],
     ['fast', 'fast'],
   ] as const)(
-    'folds exactly the profile of JSON.parse + addFeatures, whatever the bodies hold (bodies %s, Capture %s)',
+    'folds exactly the profile of the plain event contract + addFeatures, whatever the bodies hold (bodies %s, Capture %s)',
     async (bodyDecoding, reading) => {
-      const names = baseline.schema.features.map((f) => f.name);
-      const value = fc.oneof(
+      let profiled = 0;
+      const features = baseline.schema.features;
+      const categories = ['"grocery"', '"pos"', '"web"', '"caf\u00e9"', '""', '"1.5"'];
+      const number = fc.oneof(
         { weight: 4, arbitrary: fc.double().map((x) => JSON.stringify(x)) },
         { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1e400', '-1e400', '12.50', '1e-7', '123456789012345678') },
-        { weight: 3, arbitrary: fc.constantFrom('"grocery"', '"pos"', '"web"', '"caf\u00e9"', '""', '"1.5"') },
-        { weight: 1, arbitrary: fc.constantFrom('null', 'true', 'false', '[1]', '{"a":2}') },
       );
+      const odd = fc.constantFrom('null', 'null', 'true', '[1]', '{"a":2}', '"text"', '7');
+      // Half the events keep the contract (every feature once, of its type, nulls among them), so that the scanner's
+      // reading is compared often; the others lose, repeat or mistype features, or are not events at all.
+      const typed = features.map((f) =>
+        fc.oneof(
+          { weight: 30, arbitrary: f.type === 'numeric' ? number : fc.constantFrom(...categories) },
+          { weight: 1, arbitrary: odd },
+        ),
+      );
+      const member = fc.tuple(fc.constantFrom(...features.map((f) => f.name), 'unknown'), fc.oneof(number, odd));
       const body = fc.oneof(
         {
-          weight: 8,
+          weight: 5,
+          arbitrary: fc.tuple(fc.tuple(...typed), fc.boolean()).map(([values, spaced]) => {
+            const pairs = features.map((f, i) => `"${f.name}":${spaced ? ' ' : ''}${values[i]}`);
+            return `{"id":"e","features":{${pairs.join(',')}}}`;
+          }),
+        },
+        {
+          weight: 3,
           arbitrary: fc
-            .array(fc.tuple(fc.constantFrom(...names, 'unknown'), value), { maxLength: names.length + 2 })
+            .array(member, { maxLength: features.length + 2 })
             .map((pairs) => `{"id":"e","features":{${pairs.map(([k, v]) => `"${k}": ${v}`).join(',')}}}`),
         },
         { weight: 1, arbitrary: fc.constantFrom('', '{"features":1}', '[]', '{"features":{}', 'null', '{"id":1}') },
         { weight: 1, arbitrary: fc.uint8Array({ maxLength: 30 }).map((b) => Buffer.from(b)) },
       );
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.option(body, { freq: 10 }), { maxLength: 60 }), async (bodies) => {
+        fc.asyncProperty(fc.array(fc.option(body, { freq: 10 }), { minLength: 10, maxLength: 60 }), async (bodies) => {
           const file = encodeCaptureFile(
             bodies.map((b, i) => captureEvent({ sequenceNumber: i, enqueuedTimeInMs: T0 + i * 400, body: b })),
             { recordsPerBlock: 16 },
           );
           const result = await foldCaptureBlob([file], 'events', baseline.schema, { bodyDecoding, reading });
-          expect(result.ok && result.value.profile).toEqual(await referenceProfile(file, baseline.schema));
+          const profile = result.ok ? result.value.profile : undefined;
+          expect(profile).toEqual(referenceProfile(bodies, baseline.schema));
+          profiled += profile?.events ?? 0;
         }),
         { numRuns: 300 },
       );
+      // The generator must reach bodies that keep the contract, or the profiles compared hold only bad bodies.
+      expect(profiled).toBeGreaterThan(1000);
     },
   );
 
@@ -182,6 +192,6 @@ describe('foldCaptureBlob', () => {
   it('treats a body of JSON null like any non-object body', async () => {
     const file = encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: 'null' })]);
     const result = await foldCaptureBlob([file], 'events', baseline.schema);
-    expect(result.ok && result.value.profile.badBodies).toEqual({ [BODY_REASONS.notObject]: 1 });
+    expect(result.ok && result.value.profile.badBodies).toEqual({ [EVENT_REASONS.notObject]: 1 });
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileEventContract } from '../../../shared/scoring/eventContract.js';
-import type { BaselineFeature } from '../../../shared/baseline/profile.js';
+import { compileEventContract, type ContractFeature } from '../../../shared/contracts/eventContract.js';
 
-const features: BaselineFeature[] = [
+const features: ContractFeature[] = [
   { name: 'amount', type: 'numeric' },
   { name: 'channel', type: 'categorical' },
 ];

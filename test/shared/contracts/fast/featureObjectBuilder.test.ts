@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BaselineFeature } from '../../../../shared/baseline/profile.js';
+import type { ContractFeature } from '../../../../shared/contracts/eventContract.js';
 import { SCANNED_KIND, type ScannedFeatures } from '../../../../shared/json/scannedFeatures.js';
-import { compileFeatureObjectBuilder } from '../../../../shared/scoring/fast/featureObjectBuilder.js';
+import { compileFeatureObjectBuilder } from '../../../../shared/contracts/fast/featureObjectBuilder.js';
 
 function scanned(entries: Array<[kind: number, value: number | string | undefined]>): ScannedFeatures {
   return {
@@ -11,7 +11,7 @@ function scanned(entries: Array<[kind: number, value: number | string | undefine
   };
 }
 
-const features = (names: string[], type: BaselineFeature['type'] = 'numeric'): BaselineFeature[] =>
+const features = (names: string[], type: ContractFeature['type'] = 'numeric'): ContractFeature[] =>
   names.map((name) => ({ name, type }));
 
 describe('compileFeatureObjectBuilder', () => {
@@ -58,19 +58,25 @@ describe('compileFeatureObjectBuilder', () => {
     names.forEach((name, i) => expect(built[name]).toBe(i));
   });
 
-  it('keeps a feature called __proto__ as an own feature, not as the prototype', () => {
-    const build = compileFeatureObjectBuilder(features(['__proto__', 'b']));
-    const built = build(
-      scanned([
-        [SCANNED_KIND.number, 1],
-        [SCANNED_KIND.number, 2],
-      ]),
+  it('refuses a feature called __proto__, which an object literal or an assignment would take as the prototype', () => {
+    expect(() => compileFeatureObjectBuilder(features(['b', '__proto__']))).toThrow(
+      'feature name "__proto__" is reserved',
     );
-    expect(Object.getPrototypeOf(built)).toBe(Object.prototype);
-    expect(Object.entries(built)).toStrictEqual([
-      ['__proto__', 1],
-      ['b', 2],
-    ]);
+    // Wide profiles too, whose generic loop assigns by name.
+    const wide = [...Array.from({ length: 600 }, (_, i) => `f${i}`), '__proto__'];
+    expect(() => compileFeatureObjectBuilder(features(wide))).toThrow('feature name "__proto__" is reserved');
+  });
+
+  it('keeps features named as Object.prototype members (constructor, toString) as own features', () => {
+    for (const names of [
+      ['constructor', 'toString'],
+      [...Array.from({ length: 600 }, (_, i) => `f${i}`), 'constructor'],
+    ]) {
+      const build = compileFeatureObjectBuilder(features(names));
+      const built = build(scanned(names.map((_, i) => [SCANNED_KIND.number, i])));
+      expect(Object.getPrototypeOf(built)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(built, 'constructor')?.value).toBe(names.indexOf('constructor'));
+    }
   });
 
   it('builds the same objects for a profile too wide to generate code for', () => {

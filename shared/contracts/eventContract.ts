@@ -1,27 +1,22 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { fail, ok, type Failure, type Result } from '../errors.js';
-import type { BaselineFeature } from '../baseline/profile.js';
+import { fail, MrmError, ok, type Failure, type Result } from '../errors.js';
+import type { ScannedFeatures } from '../json/scannedFeatures.js';
 import { ContractScanner } from './fast/contractScanner.js';
-import type { InputEvent } from '../contracts/records.js';
+import { EVENT_REASONS } from './eventReasons.js';
+import { isEventTimestamp } from './eventTimestamp.js';
+import { isReservedFeatureName, RESERVED_FEATURE_NAME_REASON } from './featureName.js';
+import { readJsonObject } from './jsonBody.js';
+import type { Implementation } from './implementation.js';
+import type { InputEvent } from './records.js';
 
-/** Stable reason codes of contract failures; dead letters carry them. */
-export const EVENT_REASONS = {
-  tooLarge: 'EVENT.TOO_LARGE',
-  notUtf8: 'EVENT.NOT_UTF8',
-  notJson: 'EVENT.NOT_JSON',
-  notObject: 'EVENT.NOT_OBJECT',
-  missingId: 'EVENT.MISSING_ID',
-  badId: 'EVENT.BAD_ID',
-  badCaller: 'EVENT.BAD_CALLER',
-  badTimestamp: 'EVENT.BAD_TIMESTAMP',
-  badLabel: 'EVENT.BAD_LABEL',
-  missingFeatures: 'EVENT.MISSING_FEATURES',
-  missingFeature: 'EVENT.MISSING_FEATURE',
-  unknownFeature: 'EVENT.UNKNOWN_FEATURE',
-  wrongType: 'EVENT.WRONG_TYPE',
-  notFinite: 'EVENT.NOT_FINITE',
-  empty: 'EVENT.EMPTY',
-} as const;
+/** A feature of the contract: its name, and whether its values are numbers or categories (strings). */
+export interface ContractFeature {
+  name: string;
+  type: 'numeric' | 'categorical';
+}
+
+/** MRM_MAX_BODY_BYTES' default: the largest body scoreEvents accepts, and the drift fold with it. */
+export const DEFAULT_MAX_BODY_BYTES = 65_536;
 
 export interface EventContractOptions {
   /** Largest body accepted, in bytes (string and binary bodies). */
@@ -30,7 +25,7 @@ export interface EventContractOptions {
   maxStringLength?: number;
   /**
    * How bodies that arrive as bytes are read. `plain`: UTF-8 decoding, JSON.parse and the schema, the reference every
-   * body can take. `fast` (the default: 2.3× the plain path's bodies per second in `npm run bench`): a byte scanner
+   * body can take. `fast` (the default: 3× the plain path's bodies per second in `npm run bench`): a byte scanner
    * (fast/contractScanner.ts) reads the bodies that plainly keep the contract and hands every other to the plain
    * path; the contract suite holds both to the same answer for every body.
    */
@@ -38,28 +33,53 @@ export interface EventContractOptions {
 }
 
 /** Which implementation reads a body: the plain reference, or the fast path that agrees with it on every input. */
-export type BodyDecoding = 'plain' | 'fast';
+export type BodyDecoding = Implementation;
+
+/** What `readFeatures` answers for a body the byte scanner read: its features are in `EventContract.scanned`. */
+export const SCANNED_BODY = Object.freeze({ ok: true, scanned: true } as const);
+export type ScannedBody = typeof SCANNED_BODY;
+
+/** Whether `readFeatures` answered SCANNED_BODY (one comparison: it is the same object every time). */
+export function isScanned(read: Result<InputEvent> | ScannedBody): read is ScannedBody {
+  return read === SCANNED_BODY;
+}
 
 export interface EventContract {
   /** Checks one body as it arrives from the trigger: already parsed, a string, or a Buffer. Never throws. */
   decode(body: unknown): Result<InputEvent>;
+  /**
+   * Checks the body in `bytes[start, end)` (start < 0: a record without one) for a fold that needs only its
+   * features: SCANNED_BODY when the byte scanner read a body that keeps the contract, its features then in `scanned`
+   * (slot i is the contract's feature i, valid until the next call), else what `decode` answers for those bytes.
+   */
+  readFeatures(bytes: Buffer, start: number, end: number): Result<InputEvent> | ScannedBody;
+  /** The features of the last body `readFeatures` answered SCANNED_BODY for. */
+  readonly scanned: ScannedFeatures;
 }
 
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
-// Only the value is matched by a pattern: a pattern for the quoted name before it took time quadratic in the body on
-// text made of quotes and backslashes (minutes for a megabyte). The name is read backwards from the colon, bounded.
-const NON_FINITE_VALUE = /:\s*(-?(?:NaN|Infinity))\s*[,}\]]/g;
+const NO_FEATURES: ScannedFeatures = { kinds: new Uint8Array(0), numbers: new Float64Array(0), strings: [] };
 
 /**
  * Compiles the event contract of a baseline: which features exist and their types come from the profile. The
- * structure is checked by a compiled JSON Schema (ajv, whose number type also refuses NaN and ±Infinity); size,
- * timestamps and the mapping of schema errors to stable reason codes are ours.
+ * structure is checked by a compiled JSON Schema (ajv, whose number type also refuses NaN and ±Infinity; own
+ * properties only, so a feature named `constructor` is not found on Object.prototype); size, timestamps and the
+ * mapping of schema errors to stable reason codes are ours. scoreEvents reads events through it and weeklyDrift
+ * reads Capture bodies through it: a body is bad for both or for neither, with the same reason.
  */
 export function compileEventContract(
-  features: readonly BaselineFeature[],
+  features: readonly ContractFeature[],
   options: EventContractOptions,
 ): EventContract {
+  const reserved = features.find((f) => isReservedFeatureName(f.name));
+  if (reserved !== undefined) {
+    throw new MrmError(
+      'configuration',
+      'PROFILE.INVALID',
+      `Feature name "${reserved.name}" is reserved (${RESERVED_FEATURE_NAME_REASON}): rename the column and rebuild the baseline`,
+    );
+  }
   const maxStringLength = options.maxStringLength ?? 256;
+  const { maxBodyBytes } = options;
   const featureTypes = new Map(features.map((f) => [f.name, f.type]));
   const schema = {
     type: 'object',
@@ -84,9 +104,8 @@ export function compileEventContract(
       },
     },
   };
-  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, ownProperties: true });
   const validate = ajv.compile(schema);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   let lastGoodTimestamp: string | undefined;
 
   const scanner = (options.decoding ?? 'fast') === 'fast' ? new ContractScanner(features, maxStringLength) : undefined;
@@ -95,7 +114,7 @@ export function compileEventContract(
   const accept = (event: InputEvent): Result<InputEvent> => {
     // Producers batch events with equal timestamps; remembering the last good one skips a regex and a date parse.
     if (event.timestamp !== undefined && event.timestamp !== lastGoodTimestamp) {
-      if (!isIsoDateTime(event.timestamp) || Number.isNaN(Date.parse(event.timestamp))) {
+      if (!isEventTimestamp(event.timestamp)) {
         return fail(
           'bad-input',
           EVENT_REASONS.badTimestamp,
@@ -114,100 +133,48 @@ export function compileEventContract(
     return ok(event);
   };
 
-  const check = (value: unknown): Result<InputEvent> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return fail('bad-input', EVENT_REASONS.notObject, `Body must be a JSON object, got ${describe(value)}`);
-    }
+  /** The plain reading: the body's JSON object (readJsonObject names what keeps it from being one), then the schema. */
+  const plain = (body: unknown): Result<InputEvent> => {
+    const object = readJsonObject(body, maxStringLength);
+    if (!object.ok) return object;
+    const value = object.value;
     if (!validate(value)) return schemaFailure(validate, featureTypes, value as { features?: Record<string, unknown> });
     return accept(value as unknown as InputEvent);
   };
 
-  const parseText = (text: string): Result<InputEvent> => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      // Checked only on failure: trimming every body would copy it.
-      if (text.trim() === '') return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
-      // Python's json.dumps writes NaN and Infinity by default: name the feature instead of "not JSON".
-      const nonFinite = nonFiniteMember(text, maxStringLength);
-      if (nonFinite) {
-        return fail(
-          'bad-input',
-          EVENT_REASONS.notFinite,
-          `Feature "${nonFinite.name}" is ${nonFinite.token}; only finite numbers are accepted`,
-          { feature: nonFinite.name },
-        );
-      }
-      return fail('bad-input', EVENT_REASONS.notJson, `Body is not valid JSON: ${(error as Error).message}`);
-    }
-    return check(parsed);
-  };
+  /** The plain reading of bytes[start, end), past the size check. */
+  const plainBytes = (bytes: Buffer, start: number, end: number): Result<InputEvent> =>
+    plain(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
 
   return {
     decode(body: unknown): Result<InputEvent> {
       if (typeof body === 'string') {
-        if (body.length > options.maxBodyBytes && Buffer.byteLength(body) > options.maxBodyBytes) {
-          return tooLarge(Buffer.byteLength(body), options.maxBodyBytes);
+        if (body.length > maxBodyBytes && Buffer.byteLength(body) > maxBodyBytes) {
+          return tooLarge(Buffer.byteLength(body), maxBodyBytes);
         }
-        return parseText(body);
+        return plain(body);
       }
       if (body instanceof Uint8Array) {
-        if (body.byteLength > options.maxBodyBytes) return tooLarge(body.byteLength, options.maxBodyBytes);
-        // Bytes as the binary trigger delivers them: a body that plainly keeps the contract is read in one pass.
+        // Bytes as the binary trigger delivers them.
         const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-        const scanned = scanner?.scan(bytes);
-        if (scanned !== undefined) return accept(scanned);
-        let text: string;
-        try {
-          text = decoder.decode(body);
-        } catch {
-          return fail('bad-input', EVENT_REASONS.notUtf8, `Body of ${body.byteLength} bytes is not UTF-8 text`);
-        }
-        return parseText(text);
+        if (bytes.length > maxBodyBytes) return tooLarge(bytes.length, maxBodyBytes);
+        // A body that plainly keeps the contract is read in one pass; every other one, and its reason, is the plain
+        // path's.
+        if (scanner?.scan(bytes)) return ok(scanner.event());
+        return plainBytes(bytes, 0, bytes.length);
       }
-      if (body === undefined || body === null) return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
-      return check(body);
+      return plain(body);
+    },
+    readFeatures(bytes: Buffer, start: number, end: number) {
+      if (start < 0) return fail('bad-input', EVENT_REASONS.empty, 'Body is empty');
+      if (end - start > maxBodyBytes) return tooLarge(end - start, maxBodyBytes);
+      if (scanner?.scanFeatures(bytes, start, end)) return SCANNED_BODY;
+      return plainBytes(bytes, start, end);
+    },
+    get scanned() {
+      return scanner?.values ?? NO_FEATURES;
     },
   };
-}
-
-/**
- * An ISO-8601 date or date-time that is on the calendar and the clock: Date.parse alone takes 2026-02-30 (as March
- * 2nd) and 24:00.
- */
-function isIsoDateTime(text: string): boolean {
-  const m = ISO_8601.exec(text);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  if (daysInMonth === undefined || day < 1 || day > daysInMonth) return false;
-  return below(m[4], 24) && below(m[5], 60) && below(m[6], 60) && below(m[7], 24) && below(m[8], 60);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function below(value: string | undefined, limit: number): boolean {
-  return value === undefined || Number(value) < limit;
-}
-
-/** The first `"name": NaN` (or ±Infinity) member of a text JSON.parse refused, in time linear in the text. */
-function nonFiniteMember(text: string, maxNameLength: number): { name: string; token: string } | undefined {
-  for (const match of text.matchAll(NON_FINITE_VALUE)) {
-    let close = match.index - 1;
-    while (close >= 0 && /\s/.test(text[close]!)) close--;
-    if (text[close] !== '"') continue;
-    // The opening quote: the nearest one before that no backslash escapes, within a name's length (escaped, 2x).
-    const stop = Math.max(-1, close - 2 * maxNameLength - 2);
-    for (let open = close - 1; open > stop; open--) {
-      if (text[open] !== '"') continue;
-      let backslashes = 0;
-      while (open - 1 - backslashes > stop && text[open - 1 - backslashes] === '\\') backslashes++;
-      if (backslashes % 2 === 0) return { name: text.slice(open + 1, close), token: match[1]! };
-    }
-  }
-  return undefined;
 }
 
 function tooLarge(bytes: number, maxBodyBytes: number): { ok: false; error: Failure } {
@@ -220,12 +187,6 @@ function tooLarge(bytes: number, maxBodyBytes: number): { ok: false; error: Fail
       maxBodyBytes,
     },
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
 }
 
 function schemaFailure(
@@ -284,7 +245,7 @@ function schemaFailure(
   }
   if (path.startsWith('/features/')) {
     const name = decodePointer(path.slice('/features/'.length));
-    const value = body.features?.[name];
+    const value = Object.hasOwn(body.features ?? {}, name) ? body.features?.[name] : undefined;
     // ajv's number type excludes NaN and ±Infinity, which deserve their own reason.
     if (typeof value === 'number' && !Number.isFinite(value) && featureTypes.get(name) === 'numeric') {
       return fail(

@@ -1,7 +1,7 @@
-import type { BaselineFeature } from '../../baseline/profile.js';
 import { SCANNED_KIND, type ScannedFeatures } from '../../json/scannedFeatures.js';
 import { generateFunction, nameLiteral } from '../../codegen/generateFunction.js';
-import type { FeatureValue } from '../../contracts/records.js';
+import type { FeatureValue } from '../records.js';
+import { isReservedFeatureName } from '../featureName.js';
 
 export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, FeatureValue>;
 
@@ -10,11 +10,15 @@ export type FeatureObjectBuilder = (values: ScannedFeatures) => Record<string, F
  * scan found one and null otherwise. It is compiled to one object literal (`{"f0": …, "f1": …}`): built that way an
  * object takes its final shape at once, where a copy of a template filled in by name goes through a keyed store per
  * feature that sees every name, and cost three times as much (measured: about 100 ns against 330 ns for 20 numbers).
- * A feature called `__proto__`, which a literal would take as the prototype, and wide profiles get the generic loop.
+ * Wide profiles get the generic loop. A feature called `__proto__`, which a literal or an assignment would take as
+ * the prototype, is refused (the event contract refuses it first).
  */
-export function compileFeatureObjectBuilder(features: readonly BaselineFeature[]): FeatureObjectBuilder {
+export function compileFeatureObjectBuilder(
+  features: ReadonlyArray<{ name: string; type: 'numeric' | 'categorical' }>,
+): FeatureObjectBuilder {
   const names = features.map((f) => f.name);
-  if (names.includes('__proto__')) return genericBuilder(names);
+  const reserved = names.find(isReservedFeatureName);
+  if (reserved !== undefined) throw new RangeError(`feature name "${reserved}" is reserved`);
   const members = features.map((feature, slot) => {
     const kind = feature.type === 'numeric' ? SCANNED_KIND.number : SCANNED_KIND.string;
     const source = feature.type === 'numeric' ? 'n' : 's';
@@ -36,10 +40,8 @@ function genericBuilder(names: readonly string[]): FeatureObjectBuilder {
     const features: Record<string, FeatureValue> = {};
     names.forEach((name, slot) => {
       const kind = kinds[slot];
-      const value =
+      features[name] =
         kind === SCANNED_KIND.number ? numbers[slot]! : kind === SCANNED_KIND.string ? strings[slot]! : null;
-      // defineProperty, not assignment: assigning `__proto__` would set the prototype instead of a feature.
-      Object.defineProperty(features, name, { value, enumerable: true, writable: true, configurable: true });
     });
     return features;
   };
