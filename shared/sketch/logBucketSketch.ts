@@ -159,9 +159,17 @@ export function mergeSketchCounts(a: SketchCounts, b: SketchCounts): SketchCount
   if (b.counts.length === 0) return a;
   const offset = Math.min(a.offset, b.offset);
   const end = Math.max(a.offset + a.counts.length, b.offset + b.counts.length);
-  const counts = new Array<number>(end - offset).fill(0);
-  for (let i = 0; i < a.counts.length; i++) counts[a.offset - offset + i]! += a.counts[i]!;
-  for (let i = 0; i < b.counts.length; i++) counts[b.offset - offset + i]! += b.counts[i]!;
+  const ac = a.counts;
+  const bc = b.counts;
+  const fromA = a.offset - offset;
+  const fromB = b.offset - offset;
+  // One pass writing each slot once (0 + a + b, as before): merging roll-ups is dominated by these sums.
+  const counts = new Array<number>(end - offset);
+  for (let i = 0; i < counts.length; i++) {
+    const ia = i - fromA;
+    const ib = i - fromB;
+    counts[i] = 0 + (ia >= 0 && ia < ac.length ? ac[ia]! : 0) + (ib >= 0 && ib < bc.length ? bc[ib]! : 0);
+  }
   return { offset, counts };
 }
 

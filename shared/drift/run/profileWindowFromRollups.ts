@@ -19,6 +19,7 @@ import {
   hourOf,
   mergeIntoRollup,
   readRollupDocument,
+  rollupBlobs,
   rollupName,
   type RollupKey,
   type RollupStore,
@@ -65,19 +66,19 @@ export async function profileWindowFromRollups(
     for (const [hourStartInMs, refs] of [...byHour].sort((a, b) => a[0] - b[0])) {
       const key: RollupKey = { schemaId: schema.id, hub, foldVersion: FOLD_VERSION, hourStartInMs };
       const stored = await rollups.read(rollupName(key));
-      const doc = stored ? readRollupDocument(stored.text, key) : undefined;
+      const doc = stored ? readRollupDocument(stored.bytes, key) : undefined;
       const listed = new Map(refs.map((r) => [r.name, canonicalEtag(r.etag)]));
       const usable =
         doc !== undefined &&
         doc.conflicts.length === 0 &&
-        Object.entries(doc.blobs).every(([name, etag]) => listed.get(name) === etag);
+        doc.blobNames.every((name, i) => listed.get(name) === doc.blobEtags[i]);
       if (usable) {
         tally.addTally(doc.tally);
-        const inRollup = Object.keys(doc.blobs).length;
-        fromCache[hub] += inRollup;
-        blobsFromRollups += inRollup;
+        const inRollup = rollupBlobs(doc);
+        fromCache[hub] += inRollup.size;
+        blobsFromRollups += inRollup.size;
         rollupsUsed++;
-        for (const ref of refs) if (doc.blobs[ref.name] === undefined) backfill.push(ref);
+        for (const ref of refs) if (!inRollup.has(ref.name)) backfill.push(ref);
       } else {
         if (doc)
           progress.note(`Roll-up ${rollupName(key)} does not match the blobs listed: folding its hour blob by blob`);
