@@ -117,6 +117,7 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
         storage: new BlobDemoStorage(BlobServiceClient.fromConnectionString(azurite.connectionString)),
         scoreEvents: host.scoreEvents,
         weeklyDrift: host.weeklyDrift,
+        dailyDrift: host.dailyDrift,
         retrainWebhook: host.retrainWebhook,
         output,
         progress,

@@ -52,6 +52,17 @@ function streamLine(result: DemoResult): string {
   return `Stream           first pages: ${when.join('; ')}; ${weekly}`;
 }
 
+/** The week's daily reports: each day's drifted share, and how much earlier than Monday the first dataset drift was seen. */
+function dailyLine(result: DemoResult): string {
+  const shares = result.daily.map((d) => `${d.label.slice(5)} ${d.driftShare.toFixed(2)}${d.datasetDrift ? '*' : ''}`);
+  const first = result.daily.find((d) => d.datasetDrift);
+  const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)} h`;
+  const when = first
+    ? `dataset drift (*) first in the report of ${first.label}, ${hours(first.reportedAtInMs - result.scenario.drift.onsetInMs)} after the onset and ${hours(result.scenario.nowInMs - first.reportedAtInMs)} before the weekly report`
+    : 'no day had dataset drift';
+  return `Daily drift      ${shares.join(', ')}: ${when}`;
+}
+
 /** Concept drift as the weekly report judged it: the metrics that dropped beyond sampling error, or why none did. */
 function performanceLine(report: DemoResult['report']): string {
   const p = report.performance;
@@ -114,6 +125,7 @@ export function formatDemoSummary(result: DemoResult): string {
       lines.push(`  ${name.padEnd(20)}${effectText.padEnd(22)}${significanceText.padEnd(22)}${f?.severity ?? ''}`);
     }
   }
+  lines.push(dailyLine(result));
   lines.push(performanceLine(report));
   lines.push(streamLine(result));
   lines.push('');
@@ -136,7 +148,7 @@ export function formatDemoSummary(result: DemoResult): string {
   lines.push(`Report           ${result.files.reportHtml}`);
   const t = result.timingsInMs;
   lines.push(
-    `Done in ${seconds(t.total)} (baseline ${seconds(t.baseline)}, stream ${seconds(t.stream)}, drift ${seconds(t.drift)}, retrain ${seconds(t.retrain)})`,
+    `Done in ${seconds(t.total)} (baseline ${seconds(t.baseline)}, stream ${seconds(t.stream)}, daily ${seconds(t.daily)}, drift ${seconds(t.drift)}, retrain ${seconds(t.retrain)})`,
   );
   return lines.join('\n');
 }

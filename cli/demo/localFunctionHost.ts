@@ -25,8 +25,10 @@ import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 export interface LocalFunctionHost {
   scoreEvents: ScoreEventsInvoker;
   weeklyDrift: WeeklyDriftInvoker;
+  /** dailyDrift: the same invoker, reporting the previous UTC day. */
+  dailyDrift: WeeklyDriftInvoker;
   retrainWebhook: RetrainWebhookInvoker;
-  /** What the three functions logged, one line each (warnings and errors always; information when asked). */
+  /** What the four functions logged, one line each (warnings and errors always; information when asked). */
   logs(): string[];
 }
 
@@ -116,7 +118,8 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
       return where;
     },
   };
-  const driftHandler = driftModule.createWeeklyDriftHandler({
+  // The demo's drift runs read every blob (no per-blob cache), and their reports land where the trend reads them.
+  const driftDeps = {
     ...production,
     source: countingSource(production.source, () => driftProgress),
     cache: noProfileCache,
@@ -125,36 +128,41 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
     telemetry: undefined,
     clock: { nowInMs: () => driftNow },
     flush: undefined,
-  });
-  const weeklyDrift: WeeklyDriftInvoker = {
-    async invoke(nowInMs, progress) {
-      driftNow = nowInMs;
-      driftProgress = progress;
-      delete written.report;
-      const week = 7 * 86_400_000;
-      const timer = {
-        isPastDue: false,
-        schedule: { adjustForDST: false },
-        scheduleStatus: {
-          last: new Date(nowInMs - week).toISOString(),
-          next: new Date(nowInMs + week).toISOString(),
-          lastUpdated: new Date(nowInMs - week).toISOString(),
-        },
-      };
-      await driftHandler(
-        timer,
-        new functions.InvocationContext({
-          invocationId: `demo-drift-${nowInMs}`,
-          functionName: 'weeklyDrift',
-          logHandler: logHandler('weeklyDrift'),
-        }),
-      );
-      // Read back through a function: the compiler cannot see that the handler wrote it meanwhile.
-      const report = ((): { json: string; html: string } | undefined => written.report)();
-      if (!report) throw new MrmError('bug', 'DEMO.NO_REPORT', 'weeklyDrift finished without writing a report');
-      return { report: JSON.parse(report.json) as WeeklyDriftReport, html: report.html };
-    },
   };
+  const driftInvoker = (cadence: typeof driftModule.WEEKLY): WeeklyDriftInvoker => {
+    const handler = driftModule.createWeeklyDriftHandler(driftDeps, cadence);
+    const period = cadence === driftModule.DAILY ? 86_400_000 : 7 * 86_400_000;
+    return {
+      async invoke(nowInMs, progress) {
+        driftNow = nowInMs;
+        driftProgress = progress;
+        delete written.report;
+        const timer = {
+          isPastDue: false,
+          schedule: { adjustForDST: false },
+          scheduleStatus: {
+            last: new Date(nowInMs - period).toISOString(),
+            next: new Date(nowInMs + period).toISOString(),
+            lastUpdated: new Date(nowInMs - period).toISOString(),
+          },
+        };
+        await handler(
+          timer,
+          new functions.InvocationContext({
+            invocationId: `demo-${cadence.name}-${nowInMs}`,
+            functionName: cadence.name,
+            logHandler: logHandler(cadence.name),
+          }),
+        );
+        // Read back through a function: the compiler cannot see that the handler wrote it meanwhile.
+        const report = ((): { json: string; html: string } | undefined => written.report)();
+        if (!report) throw new MrmError('bug', 'DEMO.NO_REPORT', `${cadence.name} finished without writing a report`);
+        return { report: JSON.parse(report.json) as WeeklyDriftReport, html: report.html };
+      },
+    };
+  };
+  const weeklyDrift = driftInvoker(driftModule.WEEKLY);
+  const dailyDrift = driftInvoker(driftModule.DAILY);
 
   let webhookNow = 0;
   const retrainService = buildRetrainService(settings, env, {
@@ -179,7 +187,7 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
     },
   };
 
-  return { scoreEvents, weeklyDrift, retrainWebhook, logs: () => [...logs] };
+  return { scoreEvents, weeklyDrift, dailyDrift, retrainWebhook, logs: () => [...logs] };
 }
 
 /** The batch metadata the Event Hubs trigger passes (`context.triggerMetadata`), as the host fills it. */

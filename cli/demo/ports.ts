@@ -37,7 +37,7 @@ export interface DemoOutput {
   write(name: string, content: string): Promise<string>;
 }
 
-export type DemoStage = 'baseline' | 'stream' | 'drift' | 'retrain';
+export type DemoStage = 'baseline' | 'stream' | 'daily' | 'drift' | 'retrain';
 
 /** Progress for the terminal: bars on a TTY, plain lines otherwise. */
 export interface DemoProgress {
@@ -50,6 +50,8 @@ export interface DemoPorts {
   storage: DemoStorage;
   scoreEvents: ScoreEventsInvoker;
   weeklyDrift: WeeklyDriftInvoker;
+  /** The real dailyDrift (same shape): each invocation reports the UTC day before `nowInMs`. */
+  dailyDrift: WeeklyDriftInvoker;
   retrainWebhook: RetrainWebhookInvoker;
   output: DemoOutput;
   progress: DemoProgress;

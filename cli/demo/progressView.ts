@@ -9,10 +9,11 @@ export interface ProgressStream {
 const LABELS: Record<DemoStage, string> = {
   baseline: 'Baseline',
   stream: 'Scoring a week of events',
+  daily: 'dailyDrift, day by day',
   drift: 'weeklyDrift over Capture',
   retrain: 'Alert to retrainWebhook',
 };
-const UNITS: Partial<Record<DemoStage, string>> = { stream: 'events', drift: 'Capture files' };
+const UNITS: Partial<Record<DemoStage, string>> = { stream: 'events', daily: 'days', drift: 'Capture files' };
 
 /**
  * Progress of the demo: live bars (cli-progress) when the stream is a terminal, otherwise plain lines at each

@@ -8,7 +8,7 @@ import type { CaptureEventData } from '../../shared/capture/captureSchema.js';
 import { THRESHOLDS } from '../../shared/telemetry/monitoring.js';
 import type { Settings } from '../../shared/config/settings.js';
 import type { WeeklyDriftReport } from '../../shared/drift/run/runWeeklyDrift.js';
-import type { DriftProgress } from '../../shared/drift/run/ports.js';
+import { silentProgress, type DriftProgress } from '../../shared/drift/run/ports.js';
 import { MrmError, ok, unwrap } from '../../shared/errors.js';
 import { OnnxScorer } from '../../shared/scoring/onnxScorer.js';
 import { summariseBatch, type BatchSummary } from '../../shared/scoring/batchSummary.js';
@@ -94,10 +94,24 @@ export interface DemoResult {
     alert?: string;
     webhookResponse?: string;
   };
-  timingsInMs: Record<'baseline' | 'stream' | 'drift' | 'retrain' | 'total', number>;
+  /** The daily reports of the week, in order: each day's verdict and when dailyDrift gave it. */
+  daily: DemoDay[];
+  timingsInMs: Record<'baseline' | 'stream' | 'daily' | 'drift' | 'retrain' | 'total', number>;
+}
+
+export interface DemoDay {
+  label: string;
+  /** When dailyDrift reported the day (its 02:30 UTC tick the next morning). */
+  reportedAtInMs: number;
+  driftShare: number;
+  datasetDrift: boolean;
+  driftedFeatures: string[];
 }
 
 const HOUR_IN_MS = 3_600_000;
+const DAY_IN_MS = 24 * HOUR_IN_MS;
+// MRM_DAILY_DRIFT_SCHEDULE's default: 02:30 UTC.
+const DAILY_TICK_IN_MS = 2.5 * HOUR_IN_MS;
 // The host picks a batch up shortly after its last event is enqueued.
 const PROCESSING_DELAY_IN_MS = 250;
 
@@ -111,7 +125,7 @@ const PROCESSING_DELAY_IN_MS = 250;
 export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<DemoResult> {
   const { scenario, settings } = request;
   const startedAt = ports.elapsedInMs();
-  const timings = { baseline: 0, stream: 0, drift: 0, retrain: 0, total: 0 };
+  const timings = { baseline: 0, stream: 0, daily: 0, drift: 0, retrain: 0, total: 0 };
 
   ports.progress.begin('baseline', 1);
   const { profile, rows, csv } = await trainBaseline(scenario, request.trainingRows ?? 10_000, request.model);
@@ -148,6 +162,15 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     'stream',
     `${counts.events.toLocaleString('en-US')} events scored in ${counts.invocations.toLocaleString('en-US')} invocations; ` +
       `${(blobs.events + blobs.scored).toLocaleString('en-US')} Capture files, ${blobs.deadLetters} dead-letter blobs`,
+  );
+
+  const dailyStartedAt = ports.elapsedInMs();
+  const daily = await dailyDrifts(ports, scenario);
+  timings.daily = ports.elapsedInMs() - dailyStartedAt;
+  const first = daily.find((d) => d.datasetDrift);
+  ports.progress.end(
+    'daily',
+    `${daily.length} daily reports: ${first ? `dataset drift first on ${first.label}` : 'no day had dataset drift'}`,
   );
 
   const driftStartedAt = ports.elapsedInMs();
@@ -208,6 +231,7 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     counts,
     blobs,
     report: report.report,
+    daily,
     alert,
     files: { ...files, ...reportFiles, ...alertFiles },
     timingsInMs: timings,
@@ -352,6 +376,25 @@ async function streamWeek(
   await uploads.drain();
   ports.progress.update('stream', sent);
   return { counts, blobs };
+}
+
+/** dailyDrift's seven ticks of the week (02:30 UTC each next morning, its default schedule), before Monday's weekly run. */
+async function dailyDrifts(ports: DemoPorts, scenario: DemoScenario): Promise<DemoDay[]> {
+  const days: DemoDay[] = [];
+  ports.progress.begin('daily', 7);
+  for (let d = 1; d <= 7; d++) {
+    const reportedAtInMs = scenario.window.fromInMs + d * DAY_IN_MS + DAILY_TICK_IN_MS;
+    const { report } = await ports.dailyDrift.invoke(reportedAtInMs, silentProgress);
+    days.push({
+      label: report.window.from.slice(0, 10),
+      reportedAtInMs,
+      driftShare: report.drift.share,
+      datasetDrift: report.drift.drifted,
+      driftedFeatures: [...report.drift.driftedFeatures],
+    });
+    ports.progress.update('daily', d, 7);
+  }
+  return days;
 }
 
 async function weeklyDrift(ports: DemoPorts, scenario: DemoScenario) {

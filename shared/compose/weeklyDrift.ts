@@ -22,6 +22,7 @@ import type {
   Clock,
   DriftProgress,
   ProfileCache,
+  ReportHistory,
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
@@ -36,6 +37,8 @@ export interface WeeklyDriftDependencies {
   /** Hourly roll-ups built by profileCaptureBlob; absent: a full fold of the window's blobs. */
   rollups?: RollupStore | undefined;
   reports: ReportSink;
+  /** Earlier reports for the trend (the production sink reads back what it wrote). */
+  history?: ReportHistory | undefined;
   metrics: MetricsPort;
   telemetry?: ScoringTelemetrySource | undefined;
   clock: Clock;
@@ -92,6 +95,7 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
       timeBudgetInMs: settings.drift.timeBudgetInMs,
       scorer: settings.scoring.scorer,
       dashboardUrl: settings.drift.dashboardUrl,
+      trendWindows: settings.drift.trendWindows,
     });
     if (outcome.status === 'incomplete') {
       throw new MrmError(
@@ -167,6 +171,7 @@ export function weeklyDriftDependencies(
   const service = blobServiceClientFor(settings.core.storageConnection, env);
   const workspace = settings.drift.logAnalyticsWorkspaceId;
   const clientId = settings.core.managedIdentityClientId;
+  const reports = new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer));
   return {
     settings,
     baseline: new BlobProfileSource(
@@ -181,7 +186,8 @@ export function weeklyDriftDependencies(
     }),
     cache: new BlobProfileCache(service.getContainerClient(settings.drift.cacheContainer)),
     rollups: new BlobRollupStore(service.getContainerClient(settings.drift.cacheContainer)),
-    reports: new BlobReportSink(service.getContainerClient(settings.drift.reportsContainer)),
+    reports,
+    history: reports,
     metrics: new OtelMetrics(),
     telemetry: workspace
       ? new LogAnalyticsTelemetry(

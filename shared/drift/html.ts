@@ -5,6 +5,10 @@ import type { ProfileSchema } from './schema.js';
 import { proportions } from './stats/binned.js';
 import { reportDistributions, type FeatureDistribution, type ReportDistributions } from './distributions.js';
 import { driftVerdict } from './verdict.js';
+import { esc } from './escapeHtml.js';
+import { trendSection } from './trendHtml.js';
+
+export { esc };
 
 /**
  * The report as one self-contained HTML page (no scripts, no external fonts or images): summary first, then the
@@ -42,6 +46,7 @@ export function renderDriftReportHtml(
 <header><h1>${esc(title)}</h1><p class="muted">Generated ${esc(report.generatedAt)} · window ${esc(report.window.from)} to ${esc(report.window.to)} (end exclusive) · baseline ${report.baseline.events.toLocaleString('en-US')} events, schema ${esc(report.baseline.schemaId)}${report.baseline.profileVersion ? `, profile ${esc(report.baseline.profileVersion)}` : ''}${report.model ? ` · model: ${esc(MODEL_NAMES[report.model.scorer])}` : ''}${links.dashboardUrl ? ` · <a href="${esc(links.dashboardUrl)}">Dashboard</a>` : ''}</p></header>
 ${summary(report)}
 ${recommendations(report)}
+${trendSection(report)}
 <section id="features"><h2>Features by severity</h2>
 ${featureTable(features, report)}
 </section>
@@ -76,6 +81,7 @@ table.features{font-size:13px}table.features td{white-space:normal}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:16px}
 .chart{margin:0;min-width:0;break-inside:avoid;page-break-inside:avoid;border:1px solid var(--line);border-radius:6px;padding:10px}
 .chart svg{display:block;width:100%;height:auto}.legend .swatch{display:inline-block;width:12px;height:12px;vertical-align:middle;margin:0 4px 0 10px}
+svg.trend{display:block;width:100%;max-width:720px;height:auto}table.trend{font-size:12px;margin-top:8px}table.trend th,table.trend td{padding:3px 5px}
 table.stats{font-size:12px;margin-top:6px}table.stats td,table.stats th{padding:2px 6px}
 .hit{font-weight:700;color:var(--high)}.swatch.ref{background:var(--ref)}.swatch.cur{background:var(--cur)}svg .ref{fill:var(--ref)}svg .cur{fill:var(--cur)}svg text{font:10px system-ui,sans-serif;fill:var(--muted)}
 @media print{body{max-width:none;padding:0;font-size:11px}thead th{position:static}h2{break-after:avoid}.charts{display:block}.chart{display:inline-block;width:48%;vertical-align:top}a{color:inherit;text-decoration:none}}
@@ -368,13 +374,3 @@ const pFmt = (p: number): string => (p === 0 ? '< 1e-300' : p < 1e-4 ? p.toExpon
 const pct = (v: number | null): string => (v === null ? '–' : `${(100 * v).toFixed(1)}%`);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const anchor = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '_');
-
-/** Escapes text for HTML content and attribute values. */
-export function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}

@@ -1,4 +1,4 @@
-import type { DriftAssessment, FeatureAssessment } from './compare.js';
+import type { DriftAssessment, FeatureAssessment, Severity } from './compare.js';
 import type { DriftOptions } from './driftOptions.js';
 import { reportDistributions, type ReportDistributions } from './distributions.js';
 import type { DatasetProfile } from './profile.js';
@@ -45,6 +45,51 @@ export interface DriftReport {
   thresholds: DriftOptions;
   /** What the HTML draws: per feature the bins and counts of both sides and their summary statistics (absent when built without the profiles). */
   distributions?: ReportDistributions;
+  /** The last windows' verdicts, this one last (absent when the run has no earlier reports to read). */
+  trend?: DriftTrend;
+}
+
+/** One window's verdict, as the trend draws it: read back from that window's report.json. */
+export interface TrendPoint {
+  /** The window's label (`2026-W48`, or `2026-11-30` for a daily window): where its report lives. */
+  label: string;
+  from: string;
+  to: string;
+  status: DriftReport['status'];
+  events: number;
+  driftShare: number;
+  datasetDrift: boolean;
+  driftedFeatures: number;
+  monitoredFeatures: number;
+  retrainRecommended: boolean;
+  /** Labels showed concept drift (null: not judged, or no labels). */
+  conceptDrift: boolean | null;
+  /**
+   * Per feature, the effect size that decides for its kind (Wasserstein / std for numbers, Jensen-Shannon for
+   * categories) against its practical minimum, and the verdict: one comparable number per window.
+   */
+  features: Record<string, TrendFeature>;
+}
+
+export interface TrendFeature {
+  /** The effect test's name; null when nothing was tested (e.g. no values in the window). */
+  test: string | null;
+  score: number | null;
+  threshold: number | null;
+  drifted: boolean;
+  severity: Severity;
+}
+
+/**
+ * The last windows of the report's cadence, oldest first and this one last, so a slow change reads as a slope
+ * rather than one Monday's surprise. A weekly report also carries the daily reports of its own days, when dailyDrift
+ * ran: the week's first dataset-drift day is how much earlier the daily run said so.
+ */
+export interface DriftTrend {
+  windows: TrendPoint[];
+  days: TrendPoint[];
+  /** Earlier windows with no usable report: never written (the run was off), or unreadable, and why. */
+  missing: Array<{ label: string; reason: string }>;
 }
 
 export type DriftTelemetry =

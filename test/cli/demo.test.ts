@@ -66,6 +66,18 @@ describe('mrm demo, in process', () => {
     expect(result.counts.probe.probing).toBeGreaterThan(75);
   });
 
+  it("runs the real dailyDrift for each day of the week, and the weekly report's trend holds those days", () => {
+    const onsetDay = new Date(result.scenario.drift.onsetInMs).toISOString().slice(0, 10);
+    expect(result.daily.map((d) => d.label)).toEqual(result.report.trend!.days.map((d) => d.label));
+    expect(result.daily).toHaveLength(7);
+    expect(result.report.trend!.days.map((d) => d.driftShare)).toEqual(result.daily.map((d) => d.driftShare));
+    // Days wholly before the onset hold baseline-like traffic: no dataset drift there; the days after do drift.
+    expect(result.daily.filter((d) => d.label < onsetDay).map((d) => d.datasetDrift)).toEqual([false, false]);
+    expect(result.daily.filter((d) => d.label > onsetDay).some((d) => d.datasetDrift)).toBe(true);
+    expect(result.report.trend!.windows.map((w) => w.label)).toEqual([result.scenario.window.label]);
+    expect(out.join('')).toMatch(/Daily drift {6}\d\d-\d\d 0\.\d\d/);
+  });
+
   it('writes Capture files of both hubs that the real weeklyDrift finds for the week, and reports the mid-week drift', () => {
     // Daily files on 4 partitions for the inputs; the scored hub gets files only where batches were processed.
     expect(result.blobs.events).toBe(28);

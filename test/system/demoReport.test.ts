@@ -87,4 +87,25 @@ describe('the demo report in Chromium', () => {
     await page.screenshot({ path: join(root, 'test-output', 'demo-report.png'), fullPage: true });
     await page.close();
   });
+
+  it("draws the week's days from dailyDrift on the trend, filled where the day had dataset drift, within 1024 px", async () => {
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await page.goto(pathToFileURL(result.files.reportHtml).href, { waitUntil: 'load' });
+    const days = page.locator('#trend svg[data-trend="days"]');
+    await days.scrollIntoViewIfNeeded();
+    const box = await days.boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(await days.locator('circle').count()).toBe(7);
+    expect(await days.locator('circle.drift').count()).toBe(result.daily.filter((d) => d.datasetDrift).length);
+    const overflow = await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBe(0);
+    await page.locator('#trend').screenshot({ path: join(root, 'test-output', 'demo-report-trend.png') });
+    await page.close();
+  });
 });

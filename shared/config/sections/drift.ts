@@ -152,6 +152,13 @@ export const driftSettings = {
     max: 64,
     integer: true,
   }),
+  trendWindows: number(
+    'MRM_DRIFT_TREND_WINDOWS',
+    "Earlier windows the report's trend reads back from their reports (weekly: weeks; dailyDrift: days); 0 leaves the trend out.",
+    8,
+    DRIFT_RUNS,
+    { min: 0, max: 104, integer: true },
+  ),
   logAnalyticsWorkspaceId: optionalText(
     'MRM_LOG_ANALYTICS_WORKSPACE_ID',
     "Log Analytics workspace (customer) id of Application Insights; when set, the report adds the week's rejected and low-confidence rates. Unset: the report says telemetry is not included.",

@@ -40,3 +40,26 @@ export function isoWeekLabel(timeInMs: number): string {
   const week = Math.floor(firstThursdayOrdinal / 7) + 1;
   return `${isoYear}-W${String(week).padStart(2, '0')}`;
 }
+
+/**
+ * The `count` windows of the same length before `window`, oldest first, labelled as their runs label them: a day's
+ * by its date, any other length by its ISO week (the weekly run's windows).
+ */
+export function earlierWindows(window: DriftWindow, count: number): DriftWindow[] {
+  const length = window.toInMs - window.fromInMs;
+  const earlier: DriftWindow[] = [];
+  for (let k = count; k >= 1; k--) {
+    const fromInMs = window.fromInMs - k * length;
+    earlier.push(length === DAY_IN_MS ? previousUtcDay(fromInMs + DAY_IN_MS) : windowOf(fromInMs, fromInMs + length));
+  }
+  return earlier;
+}
+
+/** The UTC days a window of whole days covers, as dailyDrift labels them; none for a window of one day or less. */
+export function daysOf(window: DriftWindow): DriftWindow[] {
+  if (window.toInMs - window.fromInMs <= DAY_IN_MS) return [];
+  const days: DriftWindow[] = [];
+  for (let from = window.fromInMs; from + DAY_IN_MS <= window.toInMs; from += DAY_IN_MS)
+    days.push(previousUtcDay(from + DAY_IN_MS));
+  return days;
+}

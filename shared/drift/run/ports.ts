@@ -91,3 +91,12 @@ export interface ScoringTelemetrySource {
 export interface ReportSink {
   write(window: DriftWindow, reportJson: string, html: string): Promise<{ json: string; html: string }>;
 }
+
+/** Earlier reports, by window label, for the trend: where the ReportSink wrote them. */
+export interface ReportHistory {
+  /**
+   * The parsed report.json of the window labelled `label`; undefined when there is none. A report that is not JSON
+   * or a store that fails is a value: the trend lists the window as missing, and the run goes on.
+   */
+  read(label: string): Promise<Result<unknown>>;
+}

@@ -12,7 +12,16 @@ import type { CapturedHub } from './types.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
 import { profileWindowFromRollups } from './profileWindowFromRollups.js';
 import type { RollupStore } from './rollups.js';
-import type { CaptureSource, Clock, DriftProgress, ProfileCache, ReportSink, ScoringTelemetrySource } from './ports.js';
+import type {
+  CaptureSource,
+  Clock,
+  DriftProgress,
+  ProfileCache,
+  ReportHistory,
+  ReportSink,
+  ScoringTelemetrySource,
+} from './ports.js';
+import { readTrend } from './readTrend.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
 export interface DriftBaseline {
@@ -41,6 +50,8 @@ export interface WeeklyDriftDeps {
   reports?: ReportSink | undefined;
   /** Hourly roll-ups (profileCaptureBlob builds them): the window merges them and folds only what they lack. */
   rollups?: RollupStore | undefined;
+  /** Earlier reports (where `reports` wrote them): the report draws the trend of the last windows from them. */
+  history?: ReportHistory | undefined;
 }
 
 export interface WeeklyDriftRequest {
@@ -56,6 +67,8 @@ export interface WeeklyDriftRequest {
   scorer?: Scorer['kind'];
   /** MRM_DASHBOARD_URL: the report links to the dashboard. */
   dashboardUrl?: string | undefined;
+  /** MRM_DRIFT_TREND_WINDOWS: earlier windows the trend reads (0: no trend). Needs `deps.history`. */
+  trendWindows?: number;
 }
 
 /** Per hub: what Capture held and how it was read. */
@@ -140,6 +153,8 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   const mismatch = scorerMismatch(baseline, request.scorer);
   if (mismatch) report.recommendations.push(mismatch);
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
+  if (deps.history && (request.trendWindows ?? 0) > 0)
+    full.trend = await readTrend(deps.history, window, request.trendWindows!, report, deps.progress);
   const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema, {
     dashboardUrl: request.dashboardUrl,
   });

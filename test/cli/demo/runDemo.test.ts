@@ -74,6 +74,7 @@ function ports(options: { magnitude?: number; reportFrom?: number; failUploadAt?
   const posts: Array<{ body: string; atInMs: number }> = [];
   const batches: Array<{ batch: HostBatch; processedAtInMs: number }> = [];
   const driftRuns: number[] = [];
+  const dailyRuns: number[] = [];
   const value: DemoPorts = {
     storage: {
       async upload(container, name, content, contentType) {
@@ -87,6 +88,17 @@ function ports(options: { magnitude?: number; reportFrom?: number; failUploadAt?
       async invoke(nowInMs) {
         driftRuns.push(nowInMs);
         return { report: report(options.magnitude ?? 0.56, options.reportFrom), html: '<html></html>' };
+      },
+    },
+    dailyDrift: {
+      async invoke(nowInMs) {
+        dailyRuns.push(nowInMs);
+        // The day before the tick, drifting from the fourth day on.
+        const day = Math.floor(nowInMs / 86_400_000) * 86_400_000 - 86_400_000;
+        const share = dailyRuns.length >= 4 ? 0.6 : 0;
+        const daily = report(share, day);
+        daily.window.to = new Date(day + 86_400_000).toISOString();
+        return { report: daily, html: '<html></html>' };
       },
     },
     retrainWebhook: {
@@ -107,7 +119,7 @@ function ports(options: { magnitude?: number; reportFrom?: number; failUploadAt?
     progress: { begin: () => undefined, update: () => undefined, end: () => undefined },
     elapsedInMs: () => 0,
   };
-  return { value, uploads, files, posts, batches, driftRuns };
+  return { value, uploads, files, posts, batches, driftRuns, dailyRuns };
 }
 
 describe('runDemo', () => {
@@ -223,5 +235,21 @@ describe('runDemo', () => {
     const p = ports({ failUploadAt: 10 });
     await expect(runDemo(p.value, { scenario, settings })).rejects.toThrow('Azurite went away');
     expect(p.driftRuns).toEqual([]);
+    expect(p.dailyRuns).toEqual([]);
+  });
+
+  it("runs dailyDrift at 02:30 UTC after each day of the week, before Monday's weekly run, and keeps each day's verdict", async () => {
+    const p = ports();
+    const result = await runDemo(p.value, { scenario, settings });
+    const DAY = 86_400_000;
+    expect(p.dailyRuns).toEqual(
+      Array.from({ length: 7 }, (_, d) => scenario.window.fromInMs + (d + 1) * DAY + 2.5 * 3_600_000),
+    );
+    expect(Math.max(...p.dailyRuns)).toBeLessThan(NOW);
+    expect(result.daily.map((d) => d.label)).toEqual(
+      Array.from({ length: 7 }, (_, d) => new Date(scenario.window.fromInMs + d * DAY).toISOString().slice(0, 10)),
+    );
+    expect(result.daily.map((d) => d.datasetDrift)).toEqual([false, false, false, true, true, true, true]);
+    expect(result.daily[3]).toMatchObject({ driftShare: 0.6, driftedFeatures: ['hour', 'amount'] });
   });
 });

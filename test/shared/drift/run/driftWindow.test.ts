@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isoWeekLabel, previousIsoWeek, previousUtcDay } from '../../../../shared/drift/run/driftWindow.js';
+import {
+  daysOf,
+  earlierWindows,
+  isoWeekLabel,
+  previousIsoWeek,
+  previousUtcDay,
+} from '../../../../shared/drift/run/driftWindow.js';
 
 describe('previousUtcDay', () => {
   it('is yesterday, 00:00 to 00:00 UTC, named by its date, whatever the hour of the tick', () => {
@@ -48,5 +54,42 @@ describe('isoWeekLabel', () => {
     [Date.UTC(2027, 0, 1), '2026-W53'],
   ])('labels %s as %s', (time, label) => {
     expect(isoWeekLabel(time)).toBe(label);
+  });
+});
+
+describe('earlierWindows', () => {
+  it('gives the weeks before a weekly window, oldest first, labelled by ISO week across a year boundary', () => {
+    const week = previousIsoWeek(Date.UTC(2024, 0, 15, 3)); // 2024-W02
+    const earlier = earlierWindows(week, 3);
+    expect(earlier.map((w) => w.label)).toEqual(['2023-W51', '2023-W52', '2024-W01']);
+    expect(earlier[2]).toEqual({ fromInMs: Date.UTC(2024, 0, 1), toInMs: Date.UTC(2024, 0, 8), label: '2024-W01' });
+  });
+
+  it('gives the days before a daily window, labelled by date as dailyDrift labels them', () => {
+    const day = previousUtcDay(Date.UTC(2024, 2, 1, 2, 30)); // 2024-02-29
+    expect(earlierWindows(day, 2)).toEqual([
+      { fromInMs: Date.UTC(2024, 1, 27), toInMs: Date.UTC(2024, 1, 28), label: '2024-02-27' },
+      { fromInMs: Date.UTC(2024, 1, 28), toInMs: Date.UTC(2024, 1, 29), label: '2024-02-28' },
+    ]);
+  });
+
+  it('gives nothing for a count of 0', () => {
+    expect(earlierWindows(previousIsoWeek(Date.UTC(2024, 0, 15)), 0)).toEqual([]);
+  });
+});
+
+describe('daysOf', () => {
+  it("lists a week's seven days by date, and no days for a daily window", () => {
+    const week = previousIsoWeek(Date.UTC(2024, 0, 22, 3));
+    expect(daysOf(week).map((d) => d.label)).toEqual([
+      '2024-01-15',
+      '2024-01-16',
+      '2024-01-17',
+      '2024-01-18',
+      '2024-01-19',
+      '2024-01-20',
+      '2024-01-21',
+    ]);
+    expect(daysOf(previousUtcDay(Date.UTC(2024, 0, 22)))).toEqual([]);
   });
 });

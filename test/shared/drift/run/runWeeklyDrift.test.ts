@@ -13,6 +13,7 @@ import {
   type WeeklyDriftReport,
 } from '../../../../shared/drift/run/runWeeklyDrift.js';
 import { DEFAULT_DRIFT_OPTIONS } from '../../../../shared/drift/driftOptions.js';
+import { trendPointOf } from '../../../../shared/drift/trend.js';
 import { unwrap } from '../../../../shared/errors.js';
 import type { MetricKey } from '../../../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
@@ -387,6 +388,41 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
     expect(outcome.report.capture.featuresFrom).toBe('scored');
     expect(outcome.report.eventsProfiled).toBe(1500);
     expect(outcome.report.recommendations.join(' ')).toContain('Features were read from scored records');
+  });
+
+  it("draws the trend from the earlier weeks' reports the same sink wrote, this week last", async () => {
+    const reports = await freshContainer('reports-trend');
+    const sink = new BlobReportSink(reports);
+    const run = async (window: typeof WINDOW) =>
+      completed(
+        await runWeeklyDrift(
+          { ...deps(stable.capture, await freshContainer('cache'), reports, fixedClock), history: sink },
+          { baseline, window, options: DEFAULT_DRIFT_OPTIONS, trendWindows: 3 },
+        ),
+      );
+    const first = await run(WINDOW);
+    expect(first.report.trend!.windows.map((w) => w.label)).toEqual(['2024-W03']);
+    expect(first.report.trend!.missing.map((m) => m.label)).toEqual(['2023-W52', '2024-W01', '2024-W02']);
+    // The next Monday's run: nothing was captured that week, and its trend starts with the week before.
+    const next = await run(previousIsoWeek(TICK + 7 * DAY));
+    expect(next.report.status).toBe('insufficient-data');
+    expect(next.report.trend!.windows).toEqual([
+      trendPointOf(first.report, '2024-W03'),
+      trendPointOf(next.report, '2024-W04'),
+    ]);
+    expect(next.html).toContain('<section id="trend">');
+    expect(next.html.match(/<circle /g)).toHaveLength(2);
+    // Without a history (or with 0 windows) there is no trend, and the HTML has no section for it.
+    const plain = completed(
+      await runWeeklyDrift(deps(stable.capture, await freshContainer('cache'), reports, fixedClock), {
+        baseline,
+        window: WINDOW,
+        options: DEFAULT_DRIFT_OPTIONS,
+        trendWindows: 3,
+      }),
+    );
+    expect(plain.report.trend).toBeUndefined();
+    expect(plain.html).not.toContain('id="trend"');
   });
 
   it('lists by partition-and-day prefixes, never the whole container', async () => {
