@@ -215,6 +215,8 @@ var appSettings = {
   MRM_DASHBOARD_URL: dashboardUrl
   MRM_DRIFT_TIME_BUDGET_MS: ''
   MRM_DRIFT_CONCURRENCY: ''
+  MRM_DRIFT_HANDOVER_MIB: ''
+  MRM_DRIFT_TREND_WINDOWS: ''
   MRM_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
 
   // retraining (retrainWebhook)

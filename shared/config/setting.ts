@@ -17,7 +17,14 @@ export interface SettingSpec<T> {
   readonly secret?: boolean;
   /** Which function reads it, for the settings table (docs/settings.md). */
   readonly usedBy: ReadonlyArray<
-    'scoreEvents' | 'profileCaptureBlob' | 'weeklyDrift' | 'dailyDrift' | 'retrainWebhook' | 'all'
+    | 'scoreEvents'
+    | 'profileCaptureBlob'
+    | 'weeklyDrift'
+    | 'dailyDrift'
+    | 'driftBackfill'
+    | 'startDriftBackfill'
+    | 'retrainWebhook'
+    | 'all'
   >;
 }
 

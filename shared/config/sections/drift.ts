@@ -4,11 +4,12 @@ import { jensenShannonTest } from '../../drift/stats/jensenShannon.js';
 import { psiTest } from '../../drift/stats/psi.js';
 import { wassersteinTest } from '../../drift/stats/wasserstein.js';
 
-// Who reads what: both drift runs read every report setting; profileCaptureBlob folds landed blobs into the cache;
-// retrainWebhook names the Capture blobs of the training window.
-const DRIFT_RUNS = ['weeklyDrift', 'dailyDrift'] as const;
-const PROFILE_WRITERS = ['profileCaptureBlob', 'weeklyDrift', 'dailyDrift'] as const;
-const CAPTURE_READERS = ['profileCaptureBlob', 'weeklyDrift', 'dailyDrift', 'retrainWebhook'] as const;
+// Who reads what: both drift runs, and the driftBackfill orchestration that reports a window for them, read every
+// report setting; profileCaptureBlob folds landed blobs into the cache; retrainWebhook names the Capture blobs of the
+// training window.
+const DRIFT_RUNS = ['weeklyDrift', 'dailyDrift', 'driftBackfill'] as const;
+const PROFILE_WRITERS = ['profileCaptureBlob', ...DRIFT_RUNS] as const;
+const CAPTURE_READERS = [...PROFILE_WRITERS, 'retrainWebhook'] as const;
 
 /** Settings of weeklyDrift and dailyDrift (and `mrm drift`), and of profileCaptureBlob. Thresholds: drift-methods.md "Decisions". */
 export const driftSettings = {
@@ -156,8 +157,16 @@ export const driftSettings = {
     'MRM_DRIFT_TREND_WINDOWS',
     "Earlier windows the report's trend reads back from their reports (weekly: weeks; dailyDrift: days); 0 leaves the trend out.",
     8,
-    DRIFT_RUNS,
+    // startDriftBackfill recomputes at most this many windows and the current one (after a baseline change).
+    [...DRIFT_RUNS, 'startDriftBackfill'],
     { min: 0, max: 104, integer: true },
+  ),
+  handOverAboveMiB: number(
+    'MRM_DRIFT_HANDOVER_MIB',
+    "Capture data without an hourly roll-up, in MiB, above which weeklyDrift and dailyDrift hand their window to the driftBackfill orchestration (one activity per hub and hour, scaled out by the platform; it writes the report) instead of folding it in the timer invocation, so the timer run stays short: one core folds a GiB of the seed's events (~400 B each) in about 5 s (npm run bench). 0 never hands over: a long backfill then continues through the timer's retries.",
+    2048,
+    DRIFT_RUNS,
+    { min: 0, integer: true },
   ),
   logAnalyticsWorkspaceId: optionalText(
     'MRM_LOG_ANALYTICS_WORKSPACE_ID',

@@ -1,7 +1,14 @@
 import { container, flag, number, oneOf, optionalNumber, optionalText, text, url } from '../setting.js';
 
 // The hub names also name the Capture blobs the drift functions profile and the retraining job's data.
-const EVENT_HUB_READERS = ['scoreEvents', 'profileCaptureBlob', 'weeklyDrift', 'dailyDrift', 'retrainWebhook'] as const;
+const EVENT_HUB_READERS = [
+  'scoreEvents',
+  'profileCaptureBlob',
+  'weeklyDrift',
+  'dailyDrift',
+  'driftBackfill',
+  'retrainWebhook',
+] as const;
 
 /** Settings of scoreEvents (and `mrm score`). Defaults are the seed's (drift-methods.md "Per-event defences"). */
 export const scoringSettings = {
@@ -35,7 +42,7 @@ export const scoringSettings = {
     'forest',
     ['forest', 'aml', 'onnx'] as const,
     // The drift report says whose predictions it compared.
-    ['scoreEvents', 'weeklyDrift', 'dailyDrift'],
+    ['scoreEvents', 'weeklyDrift', 'dailyDrift', 'driftBackfill'],
   ),
   onnxModelContainer: container(
     'MRM_ONNX_MODEL_CONTAINER',

@@ -157,7 +157,6 @@ async function deliver(capture: ContainerClient, cache: ContainerClient, names: 
   );
 }
 
-/** The report without what only says where profiles came from (stored or read now). */
 /** The key a roll-up's name stands for (rollups/<schema>/v<fold>/<hub>/<yyyy>/<mm>/<dd>/<hh>.json). */
 function rollupKeyOf(name: string): RollupKey {
   const [, schemaId, fold, hub, y, m, d, h] = /^rollups\/(\w+)\/v(\d+)\/(\w+)\/(\d+)\/(\d+)\/(\d+)\/(\d+)\.json$/.exec(
@@ -171,6 +170,7 @@ function rollupKeyOf(name: string): RollupKey {
   };
 }
 
+/** The report without what only says where profiles came from (stored or read now). */
 function withoutProvenance(outcome: { report: unknown }): unknown {
   const report = JSON.parse(JSON.stringify(outcome.report)) as {
     capture: { hubs: Record<string, { fromCache?: number }> };
