@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { InvocationContext } from '@azure/functions';
 import type { ContainerClient } from '@azure/storage-blob';
 import { recordedRegistration, triggerBinding } from '../helpers/functionsCoreFake.js';
-import { runOrchestration, type ReplayRun } from '../helpers/durableReplay.js';
+import { runOrchestration } from '../helpers/durableReplay.js';
 import { azuriteConnectionString, blobService, uniqueContainerName } from '../helpers/storage.js';
 import { transactionBaseline } from '../helpers/baselineFixture.js';
 import { BlobProfileCache } from '../../shared/adapters/blobProfileCache.js';
@@ -62,7 +63,9 @@ const productionActivities = {
   [BACKFILL.report]: registered(BACKFILL.report),
 };
 
-function orchestrate(activities: Record<string, (input: unknown, context: never) => unknown> = productionActivities) {
+function orchestrate(
+  activities: Record<string, (input: unknown, context: InvocationContext) => unknown> = productionActivities,
+) {
   return runOrchestration({
     orchestrator: registered(BACKFILL.orchestration),
     name: BACKFILL.orchestration,
@@ -148,8 +151,6 @@ function comparable(report: unknown): unknown {
   for (const hub of Object.values(copy.capture.hubs)) delete hub.fromCache;
   return copy;
 }
-
-const activityCount = (run: ReplayRun, name: string) => run.calls.filter((c) => c.name === name).length;
 
 describe('driftBackfill registration', () => {
   it('registers the orchestration and its three activities with their Durable Functions triggers', () => {
