@@ -143,16 +143,22 @@ export const driftSettings = {
   ),
   timeBudgetInMs: number(
     'MRM_DRIFT_TIME_BUDGET_MS',
-    'How long one weeklyDrift invocation starts new blobs, in milliseconds; keep it below the function timeout (Flex Consumption: 30 min by default). When it runs out, the invocation stops cleanly and a retry resumes from the cached profiles.',
+    'How long one drift invocation (a timer run, a driftBackfill activity) starts new blobs, in milliseconds; keep it below the function timeout (Flex Consumption: 30 min by default). When it runs out the invocation stops cleanly, the blobs done so far cached: a timer run hands the window to driftBackfill (with MRM_DRIFT_HANDOVER_MIB=0, its retry resumes instead), an activity is planned again.',
     1_500_000,
     DRIFT_RUNS,
     { min: 10_000, integer: true },
   ),
-  concurrency: number('MRM_DRIFT_CONCURRENCY', 'Capture blobs read at once by weeklyDrift.', 4, DRIFT_RUNS, {
-    min: 1,
-    max: 64,
-    integer: true,
-  }),
+  concurrency: number(
+    'MRM_DRIFT_CONCURRENCY',
+    'Capture blobs read at once by a drift run (or one driftBackfill activity).',
+    4,
+    DRIFT_RUNS,
+    {
+      min: 1,
+      max: 64,
+      integer: true,
+    },
+  ),
   trendWindows: number(
     'MRM_DRIFT_TREND_WINDOWS',
     "Earlier windows the report's trend reads back from their reports (weekly: weeks; dailyDrift: days); 0 leaves the trend out.",
