@@ -80,19 +80,24 @@ export async function foldCaptureBlob(
     addBody(view);
   };
   const decoder = CaptureFileDecoder.ofViews(onView, options);
-  for await (const chunk of chunks) {
-    const failure = decoder.push(chunk);
-    if (failure) return { ok: false, error: failure };
+  try {
+    for await (const chunk of chunks) {
+      const failure = decoder.push(chunk);
+      if (failure) return { ok: false, error: failure };
+    }
+    const summary = decoder.end();
+    if (!summary.ok) return summary;
+    return ok({
+      profile: accumulator.toProfile(),
+      records: summary.value.records,
+      firstEnqueuedInMs: Number.isFinite(first) ? first : null,
+      lastEnqueuedInMs: Number.isFinite(last) ? last : null,
+      unparsedTimes,
+    });
+  } finally {
+    // The profile is a copy: the accumulator's dense buffers go to the next blob's.
+    accumulator.release();
   }
-  const summary = decoder.end();
-  if (!summary.ok) return summary;
-  return ok({
-    profile: accumulator.toProfile(),
-    records: summary.value.records,
-    firstEnqueuedInMs: Number.isFinite(first) ? first : null,
-    lastEnqueuedInMs: Number.isFinite(last) ? last : null,
-    unparsedTimes,
-  });
 }
 
 /** The body's JSON object, or undefined after counting why it is not one. */
