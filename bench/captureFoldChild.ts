@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { LocalCaptureStore } from '../shared/adapters/localCaptureStore.js';
-import { CaptureFileDecoder } from '../shared/capture/captureFileDecoder.js';
+import { readCaptureFile } from '../shared/capture/readCaptureFile.js';
 import { parseCaptureNameFormat } from '../shared/capture/captureNameFormat.js';
 import { captureSourceOf } from '../shared/drift/run/captureSourceOf.js';
 import { windowOf } from '../shared/drift/run/driftWindow.js';
@@ -56,15 +56,11 @@ async function measure(job: CaptureFoldJob): Promise<CaptureFoldResult> {
   } else {
     let sink = 0;
     for await (const blob of source.list('events', window)) {
-      const decoder = new CaptureFileDecoder((record) => {
+      const read = await readCaptureFile(source.read(blob), (record) => {
         const body = JSON.parse(record.Body!) as { features: Record<string, number> };
         sink += body.features === undefined ? 0 : 1;
       });
-      for await (const chunk of source.read(blob)) {
-        const failure = decoder.push(chunk);
-        if (failure) throw new Error(failure.message);
-      }
-      unwrap(decoder.end());
+      unwrap(read);
     }
     events = sink;
   }

@@ -25,7 +25,10 @@ export interface FastPathsBenchFigures {
   events: number;
   /** scoreEvents' body decoding: the event contract on bodies as bytes (JSON.parse + schema vs the byte scanner). */
   bodyDecoding: FastPathFigure;
-  /** weeklyDrift's Capture reading: one file folded with avsc records vs the hand-read layout (bodies fast both). */
+  /**
+   * weeklyDrift's Capture reading: one file folded through avsc's container decoder (behind the frame guard) vs the
+   * hand-read framing and record layout (bodies fast both).
+   */
   captureReading: FastPathFigure;
   /** weeklyDrift's event bodies: one file folded with JSON.parse vs the byte scanner (Capture read fast both). */
   driftBodyDecoding: FastPathFigure;

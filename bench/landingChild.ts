@@ -5,7 +5,9 @@ import { cachedBlobEntryBytes } from '../shared/drift/run/blobProfileCacheKey.js
 import { foldCaptureBlob } from '../shared/drift/run/foldCaptureBlob.js';
 import { HubTallyBuilder } from '../shared/drift/run/hubTally.js';
 import type { BlobProfileKey, CachedBlobOutcome } from '../shared/drift/run/ports.js';
-import { mergeIntoRollup, type RollupKey, type RollupStore } from '../shared/drift/run/rollups.js';
+import { mergeIntoRollup } from '../shared/drift/run/rollups.js';
+import type { RollupStore } from '../shared/drift/run/ports.js';
+import type { RollupKey } from '../shared/drift/run/types.js';
 import type { ProfileSchema } from '../shared/drift/schema.js';
 import { makeBenchMatrix } from './forest.js';
 import { benchBaseline } from './scoring.js';

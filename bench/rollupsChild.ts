@@ -11,9 +11,9 @@ import {
   rollupDocumentBytes,
   rollupName,
   type RollupDocument,
-  type RollupKey,
-  type RollupStore,
 } from '../shared/drift/run/rollups.js';
+import type { RollupStore } from '../shared/drift/run/ports.js';
+import type { RollupKey } from '../shared/drift/run/types.js';
 
 /** What the parent asks the child (run under --max-old-space-size) to measure. */
 export interface RollupBenchJob {

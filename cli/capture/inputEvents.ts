@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import { MrmError, unwrap } from '../../shared/errors.js';
+import { parseIsoTime } from '../../shared/time/parseIsoTime.js';
 
 /** What `mrm capture` and `mrm drift --input` read from a file of rows: event bodies with their times, in time order. */
 export interface InputEvents {
@@ -163,8 +164,6 @@ const numericOrText = (label: string): number | string => {
   return label.trim() !== '' && Number.isFinite(n) ? n : label;
 };
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 /** A row's time: from its time column (ISO 8601, UTC when no zone is given; or epoch seconds or milliseconds), else the rate. */
 function timeOf(row: Row, index: number, count: number, options: InputEventsOptions): number {
   if (options.timeColumn === undefined) {
@@ -178,12 +177,8 @@ function timeOf(row: Row, index: number, count: number, options: InputEventsOpti
     // Ten-digit numbers are seconds (until 2286), thirteen-digit ones milliseconds.
     return Math.round(n < 1e11 ? n * 1000 : n);
   }
-  if (ISO_DATE_TIME.test(text)) {
-    const iso = text.replace(' ', 'T');
-    const zoned = /T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? `${iso}Z` : iso;
-    const parsed = Date.parse(zoned);
-    if (!Number.isNaN(parsed)) return parsed;
-  }
+  const parsed = parseIsoTime(text, { dateAlone: true, zoneless: true });
+  if (parsed !== undefined) return parsed;
   throw new MrmError(
     'bad-input',
     'CAPTURE.BAD_TIME',

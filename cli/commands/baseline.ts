@@ -10,6 +10,8 @@ import type { BaselineProfile } from '../../shared/baseline/profile.js';
 import { readTrainingData } from '../../shared/baseline/trainingData.js';
 import { loadSettings } from '../../shared/config/settings.js';
 import { MrmError, ok, unwrap } from '../../shared/errors.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
 import { blobServiceClientFor } from '../../shared/adapters/blobServiceClient.js';
 
 export interface BaselineArguments {
@@ -35,7 +37,7 @@ export interface BaselineArguments {
 export async function runBaseline(
   args: BaselineArguments,
   env: NodeJS.ProcessEnv = process.env,
-  now = () => new Date(),
+  clock: Clock = systemClock,
 ): Promise<string> {
   const format = args.format ?? (extname(args.input).toLowerCase() === '.csv' ? 'csv' : 'jsonl');
   let text: string;
@@ -62,7 +64,7 @@ export async function runBaseline(
   );
   const options: BuildBaselineOptions = {
     seed: args.seed,
-    createdAt: now().toISOString(),
+    createdAt: new Date(clock.nowInMs()).toISOString(),
     source: { file: args.input, format },
     columns: { ...(args.id ? { id: args.id } : {}), ...(args.label ? { label: args.label } : {}) },
     ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),

@@ -6,6 +6,9 @@ import { previousIsoWeek } from '../../shared/drift/run/driftWindow.js';
 import { readInputEvents, type InputEventsOptions } from '../capture/inputEvents.js';
 import { captureFilesOf, writeCaptureFiles } from '../capture/captureFilesOf.js';
 import type { CaptureFile } from '../demo/captureArchiver.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
+import { parseIsoTime } from '../../shared/time/parseIsoTime.js';
 
 export interface CaptureArguments {
   input: string;
@@ -85,9 +88,9 @@ export async function captureFilesFromInput(
 export async function runCapture(
   args: CaptureArguments,
   env: Environment = process.env,
-  now: () => number = () => Date.now(),
+  clock: Clock = systemClock,
 ): Promise<string> {
-  const made = await captureFilesFromInput(args, env, now());
+  const made = await captureFilesFromInput(args, env, clock.nowInMs());
   const where = await writeCaptureFiles(made.files, args.out);
   const hubs = new Set(made.files.map((f) => f.eventHub));
   const lines = [
@@ -99,11 +102,8 @@ export async function runCapture(
 }
 
 function isoStart(text: string): number {
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
-  const time = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(time))
+  const time = parseIsoTime(text, { dateAlone: true });
+  if (time === undefined)
     throw new MrmError(
       'bad-input',
       'CLI.ARGUMENT',

@@ -13,6 +13,8 @@ import { folderOutput } from '../demo/folderOutput.js';
 import { startLocalFunctionHost } from '../demo/localFunctionHost.js';
 import { progressView, type ProgressStream } from '../demo/progressView.js';
 import { repoPath } from '../repoPath.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { monotonicClock, systemClock } from '../../shared/adapters/clocks.js';
 
 export interface DemoOptions {
   events: number;
@@ -34,7 +36,7 @@ export interface DemoIo {
   stderr: (text: string) => void;
   /** Registers the Ctrl-C handler; answers a function that removes it. */
   onInterrupt: (handler: () => void) => () => void;
-  now: () => number;
+  clock: Clock;
 }
 
 const processIo: DemoIo = {
@@ -48,7 +50,7 @@ const processIo: DemoIo = {
       process.off('SIGTERM', handler);
     };
   },
-  now: () => Date.now(),
+  clock: systemClock,
 };
 
 /**
@@ -57,7 +59,7 @@ const processIo: DemoIo = {
  * Azurite and exits with 130).
  */
 export async function runDemoCommand(options: DemoOptions, io: DemoIo = processIo): Promise<DemoResult> {
-  const nowInMs = options.date === undefined ? io.now() : Date.parse(options.date);
+  const nowInMs = options.date === undefined ? io.clock.nowInMs() : Date.parse(options.date);
   if (Number.isNaN(nowInMs))
     throw new MrmError('bad-input', 'CLI.ARGUMENT', `--date must be an ISO-8601 date-time, got "${options.date}"`);
   let scenario: DemoScenario;
@@ -121,7 +123,7 @@ export async function runDemoCommand(options: DemoOptions, io: DemoIo = processI
         retrainWebhook: host.retrainWebhook,
         output,
         progress,
-        elapsedInMs: () => performance.now(),
+        stopwatch: monotonicClock,
       },
       { scenario, settings, ...(model ? { model } : {}) },
     );

@@ -13,7 +13,7 @@ import {
   parseCaptureNameFormat,
   type CaptureNameFormat,
 } from '../../shared/capture/captureNameFormat.js';
-import type { CaptureStore } from '../../shared/capture/listCaptureBlobs.js';
+import type { CaptureStore } from '../../shared/capture/ports.js';
 import { ContainerCaptureStore } from '../../shared/adapters/containerCaptureStore.js';
 import { LocalCaptureStore } from '../../shared/adapters/localCaptureStore.js';
 import { FileProfileCache } from '../../shared/adapters/fileProfileCache.js';
@@ -27,6 +27,9 @@ import { noMetrics } from '../../shared/telemetry/metricsPort.js';
 import { driftVerdict } from '../../shared/drift/verdict.js';
 import { addInputOptions, captureFilesFromInput, type CaptureArguments } from './capture.js';
 import { writeCaptureFiles } from '../capture/captureFilesOf.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
+import { parseIsoTime } from '../../shared/time/parseIsoTime.js';
 
 export interface DriftArguments {
   baseline: string;
@@ -76,7 +79,7 @@ export async function runDrift(
   args: DriftArguments & DriftInputArguments,
   env: Environment = process.env,
   terminal: DriftTerminal = process.stderr,
-  now: () => number = () => Date.now(),
+  clock: Clock = systemClock,
 ): Promise<DriftRunResult> {
   if ((args.capture === undefined) === (args.input === undefined))
     throw new MrmError(
@@ -86,9 +89,9 @@ export async function runDrift(
         ? 'mrm drift needs --capture <Capture files> or --input <rows.csv|rows.jsonl>'
         : 'mrm drift reads --capture or --input, not both',
     );
-  if (args.input === undefined) return runDriftOn(args, args.capture!, undefined, env, terminal, now);
+  if (args.input === undefined) return runDriftOn(args, args.capture!, undefined, env, terminal, clock);
   const baseline = await readBaseline(args.baseline);
-  const made = await captureFilesFromInput({ ...args, input: args.input }, env, now());
+  const made = await captureFilesFromInput({ ...args, input: args.input }, env, clock.nowInMs());
   const folder = await mkdtemp(join(tmpdir(), 'mrm-drift-input-'));
   try {
     await writeCaptureFiles(made.files, folder);
@@ -97,8 +100,8 @@ export async function runDrift(
     const window =
       args.from === undefined && args.to === undefined
         ? windowOf(dayOf(made.fromInMs), dayOf(made.toInMs) + DAY_IN_MS)
-        : windowFromArguments(args, now());
-    return await runDriftOn(args, folder, { baseline, window }, env, terminal, now);
+        : windowFromArguments(args, clock.nowInMs());
+    return await runDriftOn(args, folder, { baseline, window }, env, terminal, clock);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -113,11 +116,11 @@ async function runDriftOn(
   given: { baseline: Awaited<ReturnType<typeof readBaseline>>; window: DriftWindow } | undefined,
   env: Environment,
   terminal: DriftTerminal,
-  now: () => number,
+  clock: Clock,
 ): Promise<DriftRunResult> {
   const settings = unwrap(loadSettings(env));
   const baseline = given?.baseline ?? (await readBaseline(args.baseline));
-  const window = given?.window ?? windowFromArguments(args, now());
+  const window = given?.window ?? windowFromArguments(args, clock.nowInMs());
   const store = await captureStore({ ...args, capture }, settings);
   const format = unwrap(parseCaptureNameFormat(args.nameFormat ?? settings.drift.captureNameFormat));
   const hubNames = args.hub
@@ -135,7 +138,7 @@ async function runDriftOn(
           hubNames,
         }),
         cache: args.cache ? new FileProfileCache(args.cache) : noProfileCache,
-        clock: { nowInMs: now },
+        clock,
         progress: progress.port,
         metrics: noMetrics,
         telemetry: workspace ? new LogAnalyticsTelemetry(workspace, new DefaultAzureCredential()) : undefined,
@@ -242,11 +245,8 @@ export function windowFromArguments(args: Pick<DriftArguments, 'from' | 'to'>, n
 
 function isoTime(flag: string, text: string): number {
   // A date alone is midnight UTC; a date-time needs its zone, so nothing depends on the machine's time zone.
-  const valid =
-    /^\d{4}-\d{2}-\d{2}$/.test(text) ||
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
-  const time = valid ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(time))
+  const time = parseIsoTime(text, { dateAlone: true });
+  if (time === undefined)
     throw new MrmError(
       'bad-input',
       'CLI.ARGUMENT',

@@ -15,6 +15,8 @@ import { scorerFromSettings } from '../../shared/adapters/scorerFromSettings.js'
 import type { ModelKind } from '../../shared/contracts/records.js';
 import { StreamMonitor, type StreamAlarm } from '../../shared/stream/streamMonitor.js';
 import type { StreamState } from '../../shared/stream/streamState.js';
+import type { Clock } from '../../shared/contracts/clock.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
 
 export interface ScoreArguments {
   baseline: string;
@@ -47,7 +49,7 @@ export interface ScoreTotals {
 export async function runScore(
   args: ScoreArguments,
   env: Environment = process.env,
-  now: () => number = () => Date.now(),
+  clock: Clock = systemClock,
 ): Promise<ScoreTotals> {
   const settings = unwrap(loadSettings(env));
   let json: unknown;
@@ -91,7 +93,7 @@ export async function runScore(
 
   const flush = async () => {
     if (bodies.length === 0) return;
-    const result = await scoreBatch(engine, bodies, metadata, { nowInMs: now });
+    const result = await scoreBatch(engine, bodies, metadata, clock);
     totals.events += bodies.length;
     totals.scored += result.scored.length;
     totals.deadLettered += result.deadLetters.length;

@@ -10,6 +10,7 @@ import {
   type SendReport,
 } from '../demo/sendTraffic.js';
 import { MrmError, errorMessage, kindOf, unwrap } from '../../shared/errors.js';
+import { monotonicClock } from '../../shared/adapters/clocks.js';
 
 export interface SendCommandOptions {
   connectionString?: string;
@@ -37,7 +38,7 @@ export interface SendIo {
 const processIo: SendIo = {
   env: process.env,
   stdout: process.stdout,
-  clock: { nowInMs: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+  clock: { ...monotonicClock, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   open: (target) => unwrap(EventHubSender.open(target)),
 };
 

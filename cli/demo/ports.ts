@@ -3,6 +3,7 @@ import type { DriftProgress } from '../../shared/drift/run/ports.js';
 import type { DeadLetter } from '../../shared/scoring/deadLetter.js';
 import type { ScoredRecord } from '../../shared/contracts/records.js';
 import type { HostBatch } from './hostBatcher.js';
+import type { Clock } from '../../shared/contracts/clock.js';
 
 /** Blob storage as the demo writes it (Azurite): the baseline, Capture files. */
 export interface DemoStorage {
@@ -56,5 +57,5 @@ export interface DemoPorts {
   output: DemoOutput;
   progress: DemoProgress;
   /** A monotonic clock for the stage timings (the simulated clock is the scenario's). */
-  elapsedInMs(): number;
+  stopwatch: Clock;
 }

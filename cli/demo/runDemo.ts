@@ -124,7 +124,7 @@ const PROCESSING_DELAY_IN_MS = 250;
  */
 export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<DemoResult> {
   const { scenario, settings } = request;
-  const startedAt = ports.elapsedInMs();
+  const startedAt = ports.stopwatch.nowInMs();
   const timings = { baseline: 0, stream: 0, daily: 0, drift: 0, retrain: 0, total: 0 };
 
   ports.progress.begin('baseline', 1);
@@ -148,34 +148,34 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     profileJson,
     'application/json',
   );
-  timings.baseline = ports.elapsedInMs() - startedAt;
+  timings.baseline = ports.stopwatch.nowInMs() - startedAt;
   ports.progress.end(
     'baseline',
     `Baseline ${profile.profileVersion} from ${rows.toLocaleString('en-US')} training rows (${profile.features.length} features)` +
       (request.model ? `, for the model in ${request.model.file}` : ', for the embedded input-anomaly detector'),
   );
 
-  const streamStartedAt = ports.elapsedInMs();
+  const streamStartedAt = ports.stopwatch.nowInMs();
   const { counts, blobs } = await streamWeek(ports, request, profile);
-  timings.stream = ports.elapsedInMs() - streamStartedAt;
+  timings.stream = ports.stopwatch.nowInMs() - streamStartedAt;
   ports.progress.end(
     'stream',
     `${counts.events.toLocaleString('en-US')} events scored in ${counts.invocations.toLocaleString('en-US')} invocations; ` +
       `${(blobs.events + blobs.scored).toLocaleString('en-US')} Capture files, ${blobs.deadLetters} dead-letter blobs`,
   );
 
-  const dailyStartedAt = ports.elapsedInMs();
+  const dailyStartedAt = ports.stopwatch.nowInMs();
   const daily = await dailyDrifts(ports, scenario);
-  timings.daily = ports.elapsedInMs() - dailyStartedAt;
+  timings.daily = ports.stopwatch.nowInMs() - dailyStartedAt;
   const first = daily.find((d) => d.datasetDrift);
   ports.progress.end(
     'daily',
     `${daily.length} daily reports: ${first ? `dataset drift first on ${first.label}` : 'no day had dataset drift'}`,
   );
 
-  const driftStartedAt = ports.elapsedInMs();
+  const driftStartedAt = ports.stopwatch.nowInMs();
   const report = await weeklyDrift(ports, scenario);
-  timings.drift = ports.elapsedInMs() - driftStartedAt;
+  timings.drift = ports.stopwatch.nowInMs() - driftStartedAt;
   const reportFiles = {
     reportJson: await ports.output.write('report.json', `${JSON.stringify(report.report, null, 2)}\n`),
     reportHtml: await ports.output.write('report.html', report.html),
@@ -185,7 +185,7 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
     `Week ${scenario.window.label}: ${report.report.drift.driftedFeatures.length} of ${report.report.drift.monitoredFeatures} features drifted (drifted share ${report.report.drift.share.toFixed(2)})`,
   );
 
-  const retrainStartedAt = ports.elapsedInMs();
+  const retrainStartedAt = ports.stopwatch.nowInMs();
   ports.progress.begin('retrain', 1);
   const magnitude = report.report.drift.share;
   const threshold = THRESHOLDS.retrainDriftMagnitude;
@@ -209,14 +209,14 @@ export async function runDemo(ports: DemoPorts, request: DemoRequest): Promise<D
       `${JSON.stringify(alert.response, null, 2)}\n`,
     );
   }
-  timings.retrain = ports.elapsedInMs() - retrainStartedAt;
+  timings.retrain = ports.stopwatch.nowInMs() - retrainStartedAt;
   ports.progress.end(
     'retrain',
     alert.fired
       ? `Alert fired; retrainWebhook answered ${alert.response!.status}`
       : 'No alert: the drifted share stayed within the threshold',
   );
-  timings.total = ports.elapsedInMs() - startedAt;
+  timings.total = ports.stopwatch.nowInMs() - startedAt;
 
   return {
     scenario,

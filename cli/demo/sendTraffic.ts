@@ -1,5 +1,6 @@
 import { createRandom } from '../../shared/baseline/random.js';
 import { TrafficSource, type TrafficEvent } from './trafficSource.js';
+import type { Clock } from '../../shared/contracts/clock.js';
 
 /** Events of one partition key, in order: the sender puts them in batches created with that key. */
 export interface KeyedEvents {
@@ -13,8 +14,8 @@ export interface EventSender {
   send(groups: readonly KeyedEvents[]): Promise<{ batches: number }>;
 }
 
-export interface SendClock {
-  nowInMs(): number;
+/** The one clock, and a way to wait on it (the sender paces itself). */
+export interface SendClock extends Clock {
   sleep(ms: number): Promise<void>;
 }
 

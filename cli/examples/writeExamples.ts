@@ -9,6 +9,7 @@ import { unwrap } from '../../shared/errors.js';
 import { runCapture } from '../commands/capture.js';
 import { runScore } from '../commands/score.js';
 import { runDrift } from '../commands/drift.js';
+import type { Clock } from '../../shared/contracts/clock.js';
 
 /** When the example week starts (a Monday) and when the examples were "made": fixed, so the files never change. */
 export const EXAMPLE_WEEK_START = '2024-01-15T00:00:00Z';
@@ -40,7 +41,8 @@ export async function writeExamples(dir: string): Promise<string[]> {
   // Generated folders are replaced whole, so a file the code no longer makes does not linger.
   for (const folder of GENERATED_FOLDERS) await rm(join(dir, folder), { recursive: true, force: true });
   const env = {};
-  const now = () => MADE_AT_IN_MS;
+  // The examples are made at one fixed time, so regenerating them changes no byte.
+  const clock: Clock = { nowInMs: () => MADE_AT_IN_MS };
 
   await put('training.csv', new TransactionGenerator(11).csv(1000));
   const production = productionWeek();
@@ -74,21 +76,21 @@ export async function writeExamples(dir: string): Promise<string[]> {
     await runScore(
       { baseline, input: join(dir, 'events.jsonl'), out: scored, deadLetters: join(work, 'dead.jsonl') },
       env,
-      now,
+      clock,
     );
     await put('scored.jsonl', await readFile(scored, 'utf8'));
 
     const capture = { start: EXAMPLE_WEEK_START, rate: 1, partitions: 2, syncMarker: SYNC_MARKER };
     const captured = join(work, 'capture');
-    await runCapture({ input: join(dir, 'events.jsonl'), out: captured, hub: 'events', ...capture }, env, now);
-    await runCapture({ input: join(dir, 'scored.jsonl'), out: captured, hub: 'scored', ...capture }, env, now);
+    await runCapture({ input: join(dir, 'events.jsonl'), out: captured, hub: 'events', ...capture }, env, clock);
+    await runCapture({ input: join(dir, 'scored.jsonl'), out: captured, hub: 'scored', ...capture }, env, clock);
     for (const name of await filesUnder(captured)) await put(`capture/${name}`, await readFile(join(captured, name)));
 
     const drift = await runDrift(
       { baseline, input: join(dir, 'production.csv'), id: 'id', label: 'label', timeColumn: 'timestamp' },
       env,
       { isTTY: false, write: () => true },
-      now,
+      clock,
     );
     const fired = driftAlert({
       magnitude: drift.report.drift.share,

@@ -11,6 +11,7 @@ import { isRetryableStatus, retryAfterInMs, retryDelayInMs } from '../scoring/am
 import { CircuitBreaker, type BreakerPermit, type BreakerState } from '../scoring/aml/circuitBreaker.js';
 import { TokenCache } from '../scoring/aml/tokenCache.js';
 import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './clocks.js';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency.js';
 import { chunksOf } from '../scoring/aml/chunksOf.js';
 
@@ -149,7 +150,7 @@ export class AmlEndpointScorer implements Scorer {
     this.concurrency = wholeNumber('concurrency', options.concurrency ?? 2, 1);
     this.retryBaseDelayInMs = options.retryBaseDelayInMs ?? 250;
     this.maxRetryWaitInMs = options.maxRetryWaitInMs ?? 10_000;
-    this.clock = options.clock ?? { nowInMs: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.sleep = options.sleep ?? ((delayInMs, signal) => sleepFor(delayInMs, undefined, { signal }));
     this.random = options.random ?? Math.random;
     this.breaker = new CircuitBreaker({

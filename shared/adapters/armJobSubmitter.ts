@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { RetrainRequest, RetrainSubmitter, SubmitOutcome } from '../retraining/ports.js';
 import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './clocks.js';
 import { armErrorText, retryAfterSeconds, sendJson, type JsonResponse } from './armHttp.js';
 
 export interface ArmJobSubmitterOptions {
@@ -89,7 +90,7 @@ export class ArmJobSubmitter implements RetrainSubmitter {
     return classify(
       put,
       `Azure ML refused job ${request.jobName} (${armErrorText(put)})`,
-      this.options.clock?.nowInMs() ?? Date.now(),
+      (this.options.clock ?? systemClock).nowInMs(),
     );
   }
 }

@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { RuleTagReader, RuleTagsOutcome } from '../retraining/ports.js';
 import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './clocks.js';
 import { withSlash } from './armJobSubmitter.js';
 
 export interface ArmRuleTagReaderOptions {
@@ -59,7 +60,7 @@ export class ArmRuleTagReader implements RuleTagReader {
   constructor(private readonly options: ArmRuleTagReaderOptions) {}
 
   async tagsOf(ruleId: string): Promise<RuleTagsOutcome> {
-    const now = this.options.clock?.nowInMs() ?? Date.now();
+    const now = (this.options.clock ?? systemClock).nowInMs();
     const key = ruleId.toLowerCase();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.outcome;

@@ -1,9 +1,8 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
 import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { Clock } from '../contracts/clock.js';
-
-const monotonicClock: Clock = { nowInMs: () => performance.now() };
-import type { ModelBytes, ModelSource } from '../scoring/onnxScorer.js';
+import { monotonicClock } from './clocks.js';
+import type { ModelBytes, ModelSource } from '../scoring/types.js';
 
 export interface BlobModelSourceOptions {
   /** How often to compare the blob's ETag with the loaded one, in ms (0 = every call). */

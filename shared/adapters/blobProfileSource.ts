@@ -3,8 +3,7 @@ import { MrmError, errorMessage, kindOf } from '../errors.js';
 import type { BaselineProfile } from '../baseline/profile.js';
 import { readBaselineProfile } from '../baseline/readBaselineProfile.js';
 import type { Clock } from '../contracts/clock.js';
-
-const monotonicClock: Clock = { nowInMs: () => performance.now() };
+import { monotonicClock } from './clocks.js';
 import { isStatus } from './blobStateStore.js';
 
 export interface ProfileSource {

@@ -1,5 +1,5 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
-import type { RollupStore, VersionedBytes } from '../drift/run/rollups.js';
+import type { RollupStore, VersionedBytes } from '../drift/run/ports.js';
 import { storedDocumentContentType } from '../drift/storedDocument.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { CaptureStore, StoredBlob } from '../capture/listCaptureBlobs.js';
+import type { CaptureStore, StoredBlob } from '../capture/ports.js';
 
 /**
  * Capture blobs in an Azure Storage container. Reads are pinned to the listed ETag, so the profile cached under a

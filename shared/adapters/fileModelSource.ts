@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { MrmError, errorMessage } from '../errors.js';
-import type { ModelBytes, ModelSource } from '../scoring/onnxScorer.js';
+import type { ModelBytes, ModelSource } from '../scoring/types.js';
 
 /** An ONNX model file for the command line (`mrm score --model model.onnx`): read once. */
 export class FileModelSource implements ModelSource {

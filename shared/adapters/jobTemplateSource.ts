@@ -4,6 +4,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { fail, ok, type Result } from '../errors.js';
 import type { TemplateSource } from '../retraining/ports.js';
 import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './clocks.js';
 import { isStatus } from './blobStateStore.js';
 
 export interface JobTemplateSourceOptions {
@@ -30,7 +31,7 @@ export class JobTemplateSource implements TemplateSource {
   async load(model: string): Promise<Result<{ template: unknown; source: string }>> {
     const location = this.options.location?.replaceAll('{model}', model);
     if (!location) return ok(this.options.fallback);
-    const now = this.options.clock?.nowInMs() ?? Date.now();
+    const now = (this.options.clock ?? systemClock).nowInMs();
     const cached = this.cache.get(location);
     if (cached && cached.until > now) return ok(cached.value);
 

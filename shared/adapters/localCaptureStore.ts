@@ -1,6 +1,6 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaptureStore, StoredBlob } from '../capture/listCaptureBlobs.js';
+import type { CaptureStore, StoredBlob } from '../capture/ports.js';
 
 /** Bytes read at a time. */
 const READ_CHUNK_IN_BYTES = 1024 * 1024;

@@ -3,6 +3,7 @@ import type { Agent } from 'node:https';
 import type { RetrainRequest, RetrainSubmitter, SubmitOutcome } from '../retraining/ports.js';
 import { armErrorText, retryAfterSeconds, sendJson } from './armHttp.js';
 import type { Clock } from '../contracts/clock.js';
+import { systemClock } from './clocks.js';
 import { tokenFor, transport } from './armJobSubmitter.js';
 
 export interface PipelineEndpointInvokerOptions {
@@ -62,7 +63,7 @@ export class PipelineEndpointInvoker implements RetrainSubmitter {
     if (status === 429 || status >= 500) {
       const retryAfter = retryAfterSeconds(
         response.headers['retry-after'],
-        this.options.clock?.nowInMs() ?? Date.now(),
+        (this.options.clock ?? systemClock).nowInMs(),
       );
       return {
         kind: 'retryable',

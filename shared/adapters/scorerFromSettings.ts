@@ -1,7 +1,8 @@
 import type { BaselineProfile } from '../baseline/profile.js';
 import type { Settings, Environment } from '../config/settings.js';
 import type { Scorer } from '../contracts/scorer.js';
-import { OnnxScorer, type ModelSource } from '../scoring/onnxScorer.js';
+import { OnnxScorer } from '../scoring/onnxScorer.js';
+import type { ModelSource } from '../scoring/types.js';
 import type { OnnxModelOptions } from '../scoring/onnx/loadOnnxModel.js';
 import { AmlEndpointScorer } from './amlEndpointScorer.js';
 import { BlobModelSource } from './blobModelSource.js';

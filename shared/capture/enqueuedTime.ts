@@ -1,18 +1,17 @@
+import { parseIsoTime } from '../time/parseIsoTime.js';
+
 /**
  * Event Hubs Capture writes `EnqueuedTimeUtc` in the .NET US format (`11/16/2016 4:44:11 PM`, month first, 12-hour
  * clock, no zone) although the value is UTC. `Date.parse` would read it as local time, so it is parsed by hand.
  * ISO-8601 strings with an explicit zone are accepted too (some tools re-write Capture files that way).
  */
 const US_FORMAT = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*([AP]M)?\s*$/i;
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Milliseconds since the epoch, or `undefined` when the text is not a Capture time. */
 export function parseEnqueuedTimeUtc(text: string): number | undefined {
   const match = US_FORMAT.exec(text);
   if (!match) {
-    if (!ISO_WITH_ZONE.test(text)) return undefined;
-    const parsed = Date.parse(text);
-    return Number.isNaN(parsed) ? undefined : parsed;
+    return parseIsoTime(text);
   }
   const [, month, day, year, hour, minute, second, fraction, meridiem] = match;
   let hours = Number(hour);

@@ -17,7 +17,7 @@ import {
   type ReportInput,
   type ReportResult,
 } from '../drift/backfill/backfillOrchestration.js';
-import type { RollupStore } from '../drift/run/rollups.js';
+import type { RollupStore } from '../drift/run/ports.js';
 import { noMetrics } from '../telemetry/metricsPort.js';
 import {
   logProgress,

@@ -10,7 +10,7 @@ import { BlobRollupStore } from '../adapters/blobRollupStore.js';
 import { parseCaptureNameFormat } from '../capture/captureNameFormat.js';
 import { profileLandedBlob, type CaptureBlobFilter, type LandedBlob } from '../drift/run/profileLandedBlob.js';
 import type { ProfileCache } from '../drift/run/ports.js';
-import type { RollupStore } from '../drift/run/rollups.js';
+import type { RollupStore } from '../drift/run/ports.js';
 
 /** Opens a Capture blob by name when the trigger did not hand over its bytes and ETag; undefined once it is gone. */
 export interface CaptureBlobOpener {

@@ -17,7 +17,7 @@ import { DryRunSubmitter } from '../adapters/dryRunSubmitter.js';
 import { EntraTokenVerifier, entraIssuers, entraJwksUrl } from '../adapters/entraTokenVerifier.js';
 import { JobTemplateSource } from '../adapters/jobTemplateSource.js';
 import { PipelineEndpointInvoker } from '../adapters/pipelineEndpointInvoker.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import { auditEntryOf, responseOf } from './retrainResponse.js';
 
 /** Edges a caller may replace: tests hand in a fake credential and an agent trusting their loopback CA. */

@@ -19,7 +19,7 @@ import type { BaselineProfile } from '../baseline/profile.js';
 import type { Scorer } from '../contracts/scorer.js';
 import type { ScoredRecord } from '../contracts/records.js';
 import type { Clock } from '../contracts/clock.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { StateStore } from '../retraining/ports.js';
 import { BlobStateStore } from '../adapters/blobStateStore.js';

@@ -7,7 +7,7 @@ import { DurableBackfillStarter } from '../adapters/durableBackfillStarter.js';
 import { parseBackfillRequest } from '../drift/backfill/backfillRequest.js';
 import type { BackfillStarter } from '../drift/backfill/ports.js';
 import type { Clock } from '../drift/run/ports.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import { errorResponse, thrownResponse } from './webhookResponse.js';
 
 export interface StartDriftBackfillDependencies {

@@ -9,7 +9,7 @@ import { ContainerCaptureStore } from '../adapters/containerCaptureStore.js';
 import { BlobProfileCache } from '../adapters/blobProfileCache.js';
 import { BlobReportSink } from '../adapters/blobReportSink.js';
 import { BlobRollupStore } from '../adapters/blobRollupStore.js';
-import type { RollupStore } from '../drift/run/rollups.js';
+import type { RollupStore } from '../drift/run/ports.js';
 import { LogAnalyticsTelemetry } from '../adapters/logAnalyticsTelemetry.js';
 import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters/telemetry.js';
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captureNameFormat.js';
@@ -29,7 +29,7 @@ import type {
 } from '../drift/run/ports.js';
 import * as df from 'durable-functions';
 import { DurableBackfillStarter } from '../adapters/durableBackfillStarter.js';
-import { systemClock } from './systemClock.js';
+import { systemClock } from '../adapters/clocks.js';
 import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
 export interface WeeklyDriftDependencies {

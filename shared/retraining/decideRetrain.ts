@@ -1,6 +1,6 @@
 import type { Failure } from '../errors.js';
 import { routeAlert } from './alertRouting.js';
-import type { ClaimRecord } from './claimLedger.js';
+import type { ClaimRecord } from './types.js';
 import { alertClaimKey, directClaimKey, retrainJobName } from './claimKeys.js';
 import type { RuleTagsOutcome } from './ports.js';
 import type { AlertPayload, RetrainPayload } from './retrainPayload.js';

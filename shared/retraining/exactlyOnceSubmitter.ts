@@ -1,4 +1,5 @@
-import type { ClaimLedger, ClaimRecord, HeldClaim } from './claimLedger.js';
+import type { ClaimLedger } from './claimLedger.js';
+import type { ClaimRecord, HeldClaim } from './types.js';
 import type { CooldownGate } from './cooldownGate.js';
 import type { RetrainPlan } from './decideRetrain.js';
 import type { RetrainSubmitter } from './ports.js';

@@ -1,5 +1,5 @@
 import type { Failure } from '../errors.js';
-import type { ClaimRecord } from './claimLedger.js';
+import type { ClaimRecord } from './types.js';
 
 /** Who asked for retraining, as the audit log records it. */
 export interface RetrainSubject {

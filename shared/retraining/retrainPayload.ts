@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fail, ok, type Failure, type Result } from '../errors.js';
 import { MODEL_NAME_PATTERN } from './modelName.js';
+import { parseIsoTime } from '../time/parseIsoTime.js';
 
 /** What a retraining request says, whichever way it arrived. */
 export type RetrainPayload = AlertPayload | DirectPayload;
@@ -59,8 +60,6 @@ const METRIC_CONDITIONS = new Set([
  */
 export const FEATURE_NAME_PATTERN = /^[\p{L}\p{N}_.()%/+-][\p{L}\p{N}_.()%/+ -]{0,255}$/u;
 const FEATURE_NAME_RULE = 'letters, digits, spaces and _ . - ( ) % / +, at most 256';
-
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength });
 const nullableText = { type: ['string', 'null'], maxLength: 4096 };
@@ -220,7 +219,7 @@ function parseAlert(body: object): Result<AlertPayload> {
   if (!validateEssentials(body)) return schemaFailure(validateEssentials, '', 'Invalid common alert schema payload');
   const data = (body as { data: { essentials: Essentials; alertContext?: Record<string, unknown> | null } }).data;
   const essentials = data.essentials;
-  if (!ISO_DATE_TIME.test(essentials.firedDateTime) || Number.isNaN(Date.parse(essentials.firedDateTime))) {
+  if (parseIsoTime(essentials.firedDateTime) === undefined) {
     return fail(
       'bad-input',
       PAYLOAD_CODES.invalid,

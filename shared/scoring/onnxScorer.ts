@@ -3,20 +3,7 @@ import type { ProfileForModel } from '../baseline/profile.js';
 import type { ScoreOutcome, ScoreRequest, Scorer } from '../contracts/scorer.js';
 import type { ModelSchema } from './onnx/onnxInputs.js';
 import { loadOnnxModel, type OnnxModel, type OnnxModelOptions } from './onnx/loadOnnxModel.js';
-
-/** The model file as a source has it now. */
-export interface ModelBytes {
-  bytes: Uint8Array;
-  /** Changes when the model does (a blob's ETag); the scorer loads each version once. */
-  version: string;
-  /** Where it came from, for messages (`models/model.onnx`, a file path). */
-  where: string;
-}
-
-/** Where the model comes from: a blob (reloaded on a new ETag) or a file. Rejects with `MODEL.UNAVAILABLE`. */
-export interface ModelSource {
-  current(): Promise<ModelBytes>;
-}
+import type { ModelBytes, ModelSource } from './types.js';
 
 /**
  * The `onnx` scorer: the user's own classifier, in process. Each source version is loaded and proved once (see

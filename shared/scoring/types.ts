@@ -20,3 +20,17 @@ export interface ScoringEngine {
   includeProbabilities: boolean;
   random: () => number;
 }
+
+/** The model file as a source has it now. */
+export interface ModelBytes {
+  bytes: Uint8Array;
+  /** Changes when the model does (a blob's ETag); the scorer loads each version once. */
+  version: string;
+  /** Where it came from, for messages (`models/model.onnx`, a file path). */
+  where: string;
+}
+
+/** Where the model comes from: a blob (reloaded on a new ETag) or a file. Rejects with `MODEL.UNAVAILABLE`. */
+export interface ModelSource {
+  current(): Promise<ModelBytes>;
+}

@@ -16,7 +16,7 @@ function io(out: string[], interrupts: Array<() => void> = []): DemoIo {
       interrupts.push(handler);
       return () => interrupts.splice(interrupts.indexOf(handler), 1);
     },
-    now: () => Date.UTC(2026, 2, 4, 10),
+    clock: { nowInMs: () => Date.UTC(2026, 2, 4, 10) },
   };
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../shared/contracts/clock.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,7 @@ import {
 
 const WEEK_START = Date.UTC(2024, 0, 15);
 const NOW = Date.UTC(2024, 0, 24, 12);
+const atNow: Clock = { nowInMs: () => NOW };
 
 /** Six files over two partitions, one with bad bodies, one truncated, a scored file, and one of the next week. */
 function files(drift: number): Array<[string, Buffer]> {
@@ -80,7 +82,7 @@ describe('mrm drift', () => {
   });
 
   it('reports the previous ISO week of a local Capture folder, printing the report JSON', async () => {
-    const result = await runDrift(args({}), {}, silent, () => NOW);
+    const result = await runDrift(args({}), {}, silent, atNow);
     const printed = JSON.parse(result.stdout);
     expect(printed).toEqual(JSON.parse(JSON.stringify(result.report)));
     expect(result.report.window).toEqual({ from: '2024-01-15T00:00:00.000Z', to: '2024-01-22T00:00:00.000Z' });
@@ -102,7 +104,7 @@ describe('mrm drift', () => {
       args({ out, html, hub: 'events', from: '2024-01-15', to: '2024-01-17T00:00:00Z' }),
       {},
       silent,
-      () => NOW,
+      atNow,
     );
     expect(result.stdout).toMatch(
       /^Drift 2024-W03 \(2024-01-15T00:00:00.000Z to 2024-01-17T00:00:00.000Z\): 500 events, 500 profiled, 2 blobs read, 1 skipped\n/,
@@ -118,18 +120,18 @@ describe('mrm drift', () => {
   it('reads Capture from a container by connection string and by SAS URL, with the same report', async () => {
     const container = await freshContainer('capture');
     for (const [name, bytes] of files(0)) await container.getBlockBlobClient(name).uploadData(bytes);
-    const local = await runDrift(args({}), {}, silent, () => NOW);
+    const local = await runDrift(args({}), {}, silent, atNow);
     const byConnection = await runDrift(
       args({ capture: azuriteConnectionString(), container: container.containerName }),
       {},
       silent,
-      () => NOW,
+      atNow,
     );
     const sas = await container.generateSasUrl({
       permissions: ContainerSASPermissions.parse('rl'),
       expiresOn: new Date(Date.now() + 3_600_000),
     });
-    const bySas = await runDrift(args({ capture: sas }), {}, silent, () => NOW);
+    const bySas = await runDrift(args({ capture: sas }), {}, silent, atNow);
     const comparable = (r: typeof local.report) => ({
       ...r.drift,
       events: r.events,
@@ -150,7 +152,7 @@ describe('mrm drift', () => {
       args({ capture: drifted, failOnDrift: true, out: join(dir, 'drifted.json') }),
       {},
       silent,
-      () => NOW,
+      atNow,
     );
     expect(result.report.drift.drifted).toBe(true);
     expect(result.exitCode).toBe(3);
@@ -166,7 +168,7 @@ describe('mrm drift', () => {
       args({ from: '2024-03-04', failOnDrift: true, out: join(dir, 'empty.json') }),
       {},
       terminal,
-      () => NOW,
+      atNow,
     );
     expect(result.report).toMatchObject({ status: 'insufficient-data', events: 0 });
     expect(result.report.drift.drifted).toBe(false);
@@ -182,15 +184,15 @@ describe('mrm drift', () => {
     expect(notes.join('')).toContain('10 Capture files outside 2024-W10');
     expect(JSON.parse(await readFile(join(dir, 'empty.json'), 'utf8')).status).toBe('insufficient-data');
     // Without --fail-on-drift the command succeeds and says the same.
-    const plain = await runDrift(args({ from: '2024-03-04', out: join(dir, 'empty2.json') }), {}, silent, () => NOW);
+    const plain = await runDrift(args({ from: '2024-03-04', out: join(dir, 'empty2.json') }), {}, silent, atNow);
     expect(plain.exitCode).toBe(0);
     expect(plain.stdout).toContain('INSUFFICIENT DATA');
   });
 
   it('re-uses per-blob profiles from --cache on a second run', async () => {
     const cache = join(dir, 'cache');
-    await runDrift(args({ cache }), {}, silent, () => NOW);
-    const again = await runDrift(args({ cache }), {}, silent, () => NOW);
+    await runDrift(args({ cache }), {}, silent, atNow);
+    const again = await runDrift(args({ cache }), {}, silent, atNow);
     expect(again.report.capture.hubs.events?.fromCache).toBe(8);
     expect(again.report.capture.hubs.scored?.fromCache).toBe(1);
   });
@@ -201,7 +203,7 @@ describe('mrm drift', () => {
       args({ out: join(dir, 'tty.json') }),
       {},
       { isTTY: true, write: (t: string) => ((drawn += t), true) },
-      () => NOW,
+      atNow,
     );
     expect(drawn).toContain('drift [');
     expect(drawn).toContain('9/9 blobs');
@@ -210,25 +212,25 @@ describe('mrm drift', () => {
       args({ out: join(dir, 'pipe.json') }),
       {},
       { isTTY: false, write: (t: string) => ((piped += t), true) },
-      () => NOW,
+      atNow,
     );
     expect(piped).toBe('');
   });
 
   it('names what is wrong with its arguments', async () => {
-    await expect(runDrift(args({ capture: join(dir, 'nowhere') }), {}, silent, () => NOW)).rejects.toMatchObject({
+    await expect(runDrift(args({ capture: join(dir, 'nowhere') }), {}, silent, atNow)).rejects.toMatchObject({
       code: 'CLI.ARGUMENT',
       message: expect.stringContaining('neither a folder'),
     });
-    await expect(runDrift(args({ baseline: join(dir, 'missing.json') }), {}, silent, () => NOW)).rejects.toMatchObject({
+    await expect(runDrift(args({ baseline: join(dir, 'missing.json') }), {}, silent, atNow)).rejects.toMatchObject({
       code: 'PROFILE.INVALID',
     });
     await expect(
-      runDrift(args({ capture: 'AccountName=x;AccountKey=not-base64!;' }), {}, silent, () => NOW),
+      runDrift(args({ capture: 'AccountName=x;AccountKey=not-base64!;' }), {}, silent, atNow),
     ).rejects.toMatchObject({ code: 'CLI.ARGUMENT' });
-    await expect(runDrift(args({ nameFormat: '{Namespace}/{EventHub}' }), {}, silent, () => NOW)).rejects.toMatchObject(
-      { code: 'CAPTURE.BAD_NAME_FORMAT' },
-    );
+    await expect(runDrift(args({ nameFormat: '{Namespace}/{EventHub}' }), {}, silent, atNow)).rejects.toMatchObject({
+      code: 'CAPTURE.BAD_NAME_FORMAT',
+    });
   });
 });
 
@@ -256,6 +258,8 @@ describe('windowFromArguments', () => {
   it.each([
     [{ from: '15/01/2024' }, '--from must be an ISO date'],
     [{ from: '2024-01-15T00:00:00' }, '--from must be an ISO date'],
+    // Date.parse would roll it over to March 1st.
+    [{ from: '2024-02-30' }, '--from must be an ISO date'],
     [{ from: '2024-01-16', to: '2024-01-15' }, 'must be before --to'],
   ])('refuses %j', (input, message) => {
     expect(() => windowFromArguments(input, NOW)).toThrow(message);

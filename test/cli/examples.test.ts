@@ -72,7 +72,7 @@ describe('examples/', () => {
         {},
       );
       const silent = { isTTY: false, write: () => true };
-      const now = () => Date.UTC(2024, 0, 24);
+      const now = { nowInMs: () => Date.UTC(2024, 0, 24) };
       const fromCapture = await runDrift({ baseline, capture: 'examples/capture', hub: 'events' }, {}, silent, now);
       const fromEvents = await runDrift(
         { baseline, input: 'examples/events.jsonl', start: '2024-01-15', rate: 1, from: '2024-01-15' },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelBytes, ModelSource } from '../../shared/scoring/onnxScorer.js';
+import type { ModelBytes, ModelSource } from '../../shared/scoring/types.js';
 import type { ProfileForModel } from '../../shared/baseline/profile.js';
 import type { ScoreRequest } from '../../shared/contracts/scorer.js';
 import type { TrainingTable } from '../../shared/baseline/trainingData.js';

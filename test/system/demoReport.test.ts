@@ -7,6 +7,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemoCommand } from '../../cli/commands/demo.js';
 import type { DemoResult } from '../../cli/demo/runDemo.js';
+import { systemClock } from '../../shared/adapters/clocks.js';
 
 // The demo's report as a newcomer sees it: opened from the output folder in a real browser (Debian's Chromium).
 const root = join(import.meta.dirname, '..', '..');
@@ -24,7 +25,7 @@ beforeAll(async () => {
       stdout: { isTTY: false, write: () => true },
       stderr: () => undefined,
       onInterrupt: () => () => undefined,
-      now: () => Date.now(),
+      clock: systemClock,
     },
   );
   // A fresh user-data-dir: no cache, no extension, no state from another run.

@@ -62,7 +62,7 @@ beforeAll(async () => {
     { baseline, capture, from: '2024-01-15' },
     { MRM_SCORER: 'onnx' },
     { isTTY: false, write: () => true },
-    () => Date.UTC(2024, 0, 24),
+    { nowInMs: () => Date.UTC(2024, 0, 24) },
   );
   htmlPath = join(folder, 'report.html');
   await writeFile(htmlPath, drift.html);

@@ -1,3 +1,5 @@
+import { encodeVarint } from '../../binary/varint.js';
+
 /** The complete-tree tables of a forest (see completeTreeKernel), as the batch walk reads them. */
 export interface CompleteTreeTables {
   trees: number;
@@ -111,10 +113,10 @@ const op = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   end: [0x0b],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  get: (local: number) => [0x20, ...uleb(local)],
-  set: (local: number) => [0x21, ...uleb(local)],
-  tee: (local: number) => [0x22, ...uleb(local)],
+  brIf: (depth: number) => [0x0d, ...encodeVarint(depth)],
+  get: (local: number) => [0x20, ...encodeVarint(local)],
+  set: (local: number) => [0x21, ...encodeVarint(local)],
+  tee: (local: number) => [0x22, ...encodeVarint(local)],
   i32: (value: number) => [0x41, ...sleb(value)],
   i32Load: [0x28, 2, 0],
   f64Load: [0x2b, 3, 0],
@@ -203,12 +205,12 @@ function walkBody(): number[] {
 /** A module with one memory of `pages` pages and one function `walk(11 × i32)`, both exported. */
 function moduleBytes(pages: number): Uint8Array {
   const I32 = 0x7f;
-  const body = [...vector([[...uleb(LOCALS), I32]]), ...walkBody(), ...op.end];
+  const body = [...vector([[...encodeVarint(LOCALS), I32]]), ...walkBody(), ...op.end];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vector([[0x60, ...vector(Array.from({ length: PARAMS }, () => [I32])), ...vector([])]])),
     ...section(3, vector([[0]])),
-    ...section(5, vector([[0x00, ...uleb(pages)]])),
+    ...section(5, vector([[0x00, ...encodeVarint(pages)]])),
     ...section(
       7,
       vector([
@@ -216,33 +218,23 @@ function moduleBytes(pages: number): Uint8Array {
         [...name('memory'), 0x02, 0],
       ]),
     ),
-    ...section(10, vector([[...uleb(body.length), ...body]])),
+    ...section(10, vector([[...encodeVarint(body.length), ...body]])),
   ]);
 }
 
 function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
+  return [id, ...encodeVarint(content.length), ...content];
 }
 
 function vector(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+  return [...encodeVarint(items.length), ...items.flat()];
 }
 
 function name(text: string): number[] {
   return vector([...Buffer.from(text, 'utf8')].map((byte) => [byte]));
 }
 
-function uleb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
+/** Signed LEB128 (WebAssembly's i32 constants); unsigned values take the one varint encoder. */
 function sleb(value: number): number[] {
   const bytes: number[] = [];
   for (;;) {

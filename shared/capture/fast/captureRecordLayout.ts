@@ -1,19 +1,6 @@
 import type avro from 'avsc';
 import { readVarint, VARINT_TOO_LONG, zigZag } from '../../binary/varint.js';
-
-/**
- * One record as positions in its block, for readers that want the body's bytes (the weekly fold): no string of the
- * body, no record object. The decoder reuses one view: it is valid only during the callback.
- */
-export interface CaptureRecordView {
-  /** The (inflated) block the record lies in. */
-  block: Buffer;
-  sequenceNumber: number;
-  enqueuedTimeUtc: string;
-  /** The body is block[bodyStart, bodyEnd); bodyStart is -1 when the event had no body. */
-  bodyStart: number;
-  bodyEnd: number;
-}
+import type { CaptureRecordView } from '../types.js';
 
 /** A cursor over one block. Reads past `end` leave `pos > end` and give zeros; `failure` names invalid data. */
 class BlockCursor {

@@ -1,10 +1,10 @@
 import { errorMessage, kindOf } from '../../errors.js';
 import type { ProfileSchema } from '../schema.js';
 import type { FoldCaptureOptions } from '../run/foldCaptureBlob.js';
-import type { CaptureSource, DriftProgress } from '../run/ports.js';
+import type { CaptureSource, DriftProgress, RollupStore } from '../run/ports.js';
 import { profileWindowFromRollups, type RollupWindowDeps } from '../run/profileWindowFromRollups.js';
 import { pendingHours, planRollupWindow } from '../run/rollupPlan.js';
-import { HOUR_IN_MS, type RollupStore } from '../run/rollups.js';
+import { HOUR_IN_MS } from '../run/rollups.js';
 import type { DriftWindow } from '../run/driftWindow.js';
 import type { HourInput, HourResult, PlanResult } from './backfillOrchestration.js';
 

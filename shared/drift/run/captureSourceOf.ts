@@ -1,5 +1,6 @@
 import type { CaptureNameFormat } from '../../capture/captureNameFormat.js';
-import { listCaptureBlobs, type CaptureStore } from '../../capture/listCaptureBlobs.js';
+import { listCaptureBlobs } from '../../capture/listCaptureBlobs.js';
+import type { CaptureStore } from '../../capture/ports.js';
 import type { CapturedHub } from './types.js';
 import type { CaptureSource } from './ports.js';
 

@@ -1,9 +1,6 @@
 import { ok, type Result } from '../../errors.js';
-import {
-  CaptureFileDecoder,
-  type CaptureFileDecoderOptions,
-  type CaptureRecordView,
-} from '../../capture/captureFileDecoder.js';
+import { readCaptureFileViews } from '../../capture/readCaptureFile.js';
+import type { CaptureChunks, CaptureReadOptions, CaptureRecordView } from '../../capture/types.js';
 import { parseEnqueuedTimeUtc } from '../../capture/enqueuedTime.js';
 import { ProfileAccumulator, type ScoredFields } from '../profileAccumulator.js';
 import type { DatasetProfile } from '../profile.js';
@@ -25,7 +22,7 @@ export const BODY_REASONS = {
   notScoredRecord: 'SCORED.NOT_SCORED_RECORD',
 } as const;
 
-export interface FoldCaptureOptions extends CaptureFileDecoderOptions {
+export interface FoldCaptureOptions extends CaptureReadOptions {
   /**
    * How event bodies are read. `plain`: JSON.parse of the body's UTF-8 text. `fast` (the default): a byte scanner
    * (fast/eventBodyScanner.ts) reads well-formed bodies into the accumulator's slots and hands every other to the plain
@@ -51,7 +48,7 @@ export interface BlobFold {
  * A blob that fails to decode yields the decoder's failure (the caller skips it whole, never a partial profile).
  */
 export async function foldCaptureBlob(
-  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  chunks: CaptureChunks,
   hub: CapturedHub,
   schema: ProfileSchema,
   options: FoldCaptureOptions = {},
@@ -79,13 +76,8 @@ export async function foldCaptureBlob(
     }
     addBody(view);
   };
-  const decoder = CaptureFileDecoder.ofViews(onView, options);
   try {
-    for await (const chunk of chunks) {
-      const failure = decoder.push(chunk);
-      if (failure) return { ok: false, error: failure };
-    }
-    const summary = decoder.end();
+    const summary = await readCaptureFileViews(chunks, onView, options);
     if (!summary.ok) return summary;
     return ok({
       profile: accumulator.toProfile(),

@@ -1,5 +1,5 @@
 import type { Result } from '../../errors.js';
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import type { DatasetProfile } from '../profile.js';
 import type { CapturedHub } from './types.js';
 import type { DriftWindow } from './driftWindow.js';
@@ -90,6 +90,19 @@ export interface ScoringTelemetrySource {
 /** Where reports go: `reports/<YYYY>-W<ww>/report.json` and `report.html` beside it, in the function. */
 export interface ReportSink {
   write(window: DriftWindow, reportJson: string, html: string): Promise<{ json: string; html: string }>;
+}
+
+/** A stored document (either encoding of storedDocument.ts) and the version (ETag) a conditional write must match. */
+export interface VersionedBytes {
+  bytes: Uint8Array;
+  version: string;
+}
+
+/** Where roll-ups live, with optimistic concurrency (blob ETags: If-Match, If-None-Match: *). */
+export interface RollupStore {
+  read(name: string): Promise<VersionedBytes | undefined>;
+  /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
+  write(name: string, bytes: Uint8Array, expected: { version: string } | 'absent'): Promise<boolean>;
 }
 
 /** Earlier reports, by window label, for the trend: where the ReportSink wrote them. */

@@ -1,12 +1,12 @@
-import type { CaptureFileDecoderOptions } from '../../capture/captureFileDecoder.js';
+import type { CaptureReadOptions } from '../../capture/types.js';
 import { parseCaptureBlobName, type CaptureNameFormat } from '../../capture/captureNameFormat.js';
 import type { ProfileSchema } from '../schema.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { FOLD_VERSION } from './profileWindow.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
-import type { BlobProfileKey, CachedBlobOutcome, ProfileCache } from './ports.js';
-import { hourOf, mergeIntoRollup, type RollupMergeOutcome, type RollupStore } from './rollups.js';
+import type { BlobProfileKey, CachedBlobOutcome, ProfileCache, RollupStore } from './ports.js';
+import { hourOf, mergeIntoRollup, type RollupMergeOutcome } from './rollups.js';
 
 /** Which blobs of the capture container are ours: the name format, the namespace, and each hub's Event Hub. */
 export interface CaptureBlobFilter {
@@ -48,7 +48,7 @@ export type LandedBlobOutcome =
  */
 export async function profileLandedBlob(
   deps: LandedBlobDeps,
-  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: CaptureFileDecoderOptions },
+  request: { schema: ProfileSchema; filter: CaptureBlobFilter; blob: LandedBlob; decoder?: CaptureReadOptions },
 ): Promise<LandedBlobOutcome> {
   const { schema, filter } = request;
   const blob = { ...request.blob, etag: canonicalEtag(request.blob.etag) };

@@ -1,5 +1,5 @@
 import { MrmError, errorMessage, kindOf } from '../../errors.js';
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import type { DatasetProfile } from '../profile.js';
 import type { ProfileSchema } from '../schema.js';
 import { foldCaptureBlob, type FoldCaptureOptions } from './foldCaptureBlob.js';

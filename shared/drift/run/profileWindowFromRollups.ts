@@ -4,7 +4,7 @@ import { foldCaptureBlob } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { HubTallyBuilder } from './hubTally.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
-import type { BlobProfileKey, CachedBlobOutcome } from './ports.js';
+import type { BlobProfileKey, CachedBlobOutcome, RollupStore } from './ports.js';
 import {
   FOLD_VERSION,
   captureReadFailed,
@@ -14,7 +14,7 @@ import {
   type ProfileWindowOutcome,
   type ProfileWindowRequest,
 } from './profileWindow.js';
-import { hourOf, mergeIntoRollup, type RollupStore } from './rollups.js';
+import { hourOf, mergeIntoRollup } from './rollups.js';
 import { planRollupWindow, type PendingRef } from './rollupPlan.js';
 
 export interface RollupWindowDeps extends ProfileWindowDeps {

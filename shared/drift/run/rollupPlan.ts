@@ -1,19 +1,11 @@
-import type { CaptureBlobRef } from '../../capture/listCaptureBlobs.js';
+import type { CaptureBlobRef } from '../../capture/types.js';
 import type { ProfileSchema } from '../schema.js';
 import type { DriftWindow } from './driftWindow.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
-import type { CaptureSource, DriftProgress } from './ports.js';
+import type { CaptureSource, DriftProgress, RollupStore } from './ports.js';
 import { FOLD_VERSION } from './profileWindow.js';
-import {
-  hourOf,
-  readRollupDocument,
-  rollupBlobs,
-  rollupName,
-  type RollupDocument,
-  type RollupKey,
-  type RollupStore,
-} from './rollups.js';
-import type { CapturedHub } from './types.js';
+import { hourOf, readRollupDocument, rollupBlobs, rollupName, type RollupDocument } from './rollups.js';
+import type { CapturedHub, RollupKey } from './types.js';
 
 export type PendingRef = CaptureBlobRef & { hub: CapturedHub };
 

@@ -3,20 +3,11 @@ import type { ProfileSchema } from '../schema.js';
 import type { Implementation } from '../../contracts/implementation.js';
 import { decodeStoredDocument, encodeStoredDocument, type Unpacker } from '../storedDocument.js';
 import { packProfile, unpackProfile } from '../storedProfile.js';
-import type { CapturedHub } from './types.js';
+import type { RollupKey } from './types.js';
 import { HubTallyBuilder, type HubTally } from './hubTally.js';
-import type { CachedBlobOutcome } from './ports.js';
+import type { CachedBlobOutcome, RollupStore } from './ports.js';
 
 export const HOUR_IN_MS = 3_600_000;
-
-/** One hub's hour of Capture blobs, profiled on one schema by one fold version. */
-export interface RollupKey {
-  schemaId: string;
-  hub: CapturedHub;
-  foldVersion: number;
-  /** Start of the UTC hour the blobs' Capture windows start in (their names' time). */
-  hourStartInMs: number;
-}
 
 /** The stored roll-up: the hour's tally and exactly which blob versions are in it. */
 export interface RollupDocument {
@@ -35,19 +26,6 @@ export interface RollupDocument {
    */
   conflicts: string[];
   tally: HubTally;
-}
-
-/** A stored document and the version (ETag) a conditional write must match. */
-export interface VersionedBytes {
-  bytes: Uint8Array;
-  version: string;
-}
-
-/** Where roll-ups live, with optimistic concurrency (blob ETags: If-Match, If-None-Match: *). */
-export interface RollupStore {
-  read(name: string): Promise<VersionedBytes | undefined>;
-  /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
-  write(name: string, bytes: Uint8Array, expected: { version: string } | 'absent'): Promise<boolean>;
 }
 
 export function rollupName(key: RollupKey): string {

@@ -11,7 +11,6 @@ import type { FoldCaptureOptions } from './foldCaptureBlob.js';
 import type { CapturedHub } from './types.js';
 import { profileWindow, type HubWindow } from './profileWindow.js';
 import { profileWindowFromRollups } from './profileWindowFromRollups.js';
-import type { RollupStore } from './rollups.js';
 import type {
   CaptureSource,
   Clock,
@@ -19,6 +18,7 @@ import type {
   ProfileCache,
   ReportHistory,
   ReportSink,
+  RollupStore,
   ScoringTelemetrySource,
 } from './ports.js';
 import { readTrend } from './readTrend.js';

@@ -1,4 +1,4 @@
-import { readVarint as readUnsignedVarint } from '../../binary/varint.js';
+import { encodeVarint, readVarint as readUnsignedVarint, readVarintInt64 } from '../../binary/varint.js';
 
 /**
  * Protocol Buffers wire format, as much as reading and editing an ONNX model needs: a message is a run of fields,
@@ -60,15 +60,10 @@ export function readVarint(bytes: Uint8Array, at: number, to = bytes.length): { 
 
 /** A varint as a signed 64-bit integer (int64 fields, e.g. ONNX class labels). */
 export function readInt64(bytes: Uint8Array, at: number, to = bytes.length): { value: bigint; next: number } {
-  let value = 0n;
-  let shift = 0n;
-  for (let i = at; i < to && i < at + 10; i++) {
-    const byte = bytes[i]!;
-    value |= BigInt(byte & 0x7f) << shift;
-    if (byte < 0x80) return { value: BigInt.asIntN(64, value), next: i + 1 };
-    shift += 7n;
-  }
-  throw new ProtobufError(`truncated varint at byte ${at}`);
+  const cursor = { pos: at };
+  const value = readVarintInt64(bytes, cursor, to);
+  if (typeof value !== 'bigint') throw new ProtobufError(`truncated varint at byte ${at}`);
+  return { value, next: cursor.pos };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -76,17 +71,6 @@ const encoder = new TextEncoder();
 
 export function fieldText(bytes: Uint8Array, field: ProtoField): string {
   return utf8.decode(bytes.subarray(field.from, field.to));
-}
-
-export function encodeVarint(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    out.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  out.push(rest);
-  return out;
 }
 
 /** One length-delimited field: key, length, payload. */

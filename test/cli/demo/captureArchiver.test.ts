@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { captureEvent } from '../../../shared/capture/captureFileWriter.js';
 import { parseCaptureBlobName, parseCaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
-import { listCaptureBlobs, type BlobListing, type StoredBlob } from '../../../shared/capture/listCaptureBlobs.js';
+import { listCaptureBlobs } from '../../../shared/capture/listCaptureBlobs.js';
+import type { BlobListing, StoredBlob } from '../../../shared/capture/ports.js';
 import { CaptureArchiver, type CaptureFile } from '../../../cli/demo/captureArchiver.js';
 import { foldCaptureBlob } from '../../../shared/drift/run/foldCaptureBlob.js';
 import { unwrap } from '../../../shared/errors.js';

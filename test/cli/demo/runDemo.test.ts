@@ -117,7 +117,7 @@ function ports(options: { magnitude?: number; reportFrom?: number; failUploadAt?
       },
     },
     progress: { begin: () => undefined, update: () => undefined, end: () => undefined },
-    elapsedInMs: () => 0,
+    stopwatch: { nowInMs: () => 0 },
   };
   return { value, uploads, files, posts, batches, driftRuns, dailyRuns };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listCaptureBlobs, type BlobListing, type StoredBlob } from '../../../shared/capture/listCaptureBlobs.js';
+import { listCaptureBlobs } from '../../../shared/capture/listCaptureBlobs.js';
+import type { BlobListing, StoredBlob } from '../../../shared/capture/ports.js';
 import { parseCaptureNameFormat, type CaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
 
 const DEFAULT = '{Namespace}/{EventHub}/{PartitionId}/{Year}/{Month}/{Day}/{Hour}/{Minute}/{Second}';

@@ -18,6 +18,7 @@ import type { MetricKey } from '../../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 import { freshContainer } from '../../helpers/storage.js';
 import { captureName, encodeCaptureFile, eventRecords, upload } from '../drift/run/fixtures/captureFixtures.js';
+import type { Clock } from '../../../shared/contracts/clock.js';
 
 // The production file registers itself on import; the schedule is an app setting when it is set.
 process.env.MRM_DRIFT_SCHEDULE = '0 30 2 * * 1';
@@ -121,7 +122,7 @@ describe('weeklyDrift handler', () => {
   });
 
   async function dependencies(
-    options: { budgetInMs?: number; clock?: () => number; onRead?: () => void; baselineBlob?: string } = {},
+    options: { budgetInMs?: number; clock?: Clock; onRead?: () => void; baselineBlob?: string } = {},
   ) {
     const baselineContainer = await freshContainer('baseline');
     const text = JSON.stringify(baseline);
@@ -151,7 +152,7 @@ describe('weeklyDrift handler', () => {
           count: () => undefined,
           observe: (metric: MetricKey, value: number) => void observed.push([metric, value]),
         },
-        clock: { nowInMs: options.clock ?? (() => TICK) },
+        clock: options.clock ?? { nowInMs: () => TICK },
       },
     };
   }
@@ -179,7 +180,7 @@ describe('weeklyDrift handler', () => {
 
   it('as dailyDrift, reports the previous UTC day under its date, and emits no metric for the alert rules', async () => {
     // Sunday 2024-01-21 02:30: the day before holds two of the week's files (00:00 and 20:00).
-    const { deps, reports, observed } = await dependencies({ clock: () => Date.UTC(2024, 0, 21, 2, 30) });
+    const { deps, reports, observed } = await dependencies({ clock: { nowInMs: () => Date.UTC(2024, 0, 21, 2, 30) } });
     const logs: string[] = [];
     await createWeeklyDriftHandler(deps, DAILY)(timer(), context(logs));
     expect(await reports.getBlobClient('2024-01-20/report.json').exists()).toBe(true);
@@ -202,7 +203,7 @@ describe('weeklyDrift handler', () => {
     let now = TICK;
     const { deps, reports } = await dependencies({
       budgetInMs: 25_000,
-      clock: () => now,
+      clock: { nowInMs: () => now },
       onRead: () => void (now += 10_000),
     });
     const handler = createWeeklyDriftHandler(deps);

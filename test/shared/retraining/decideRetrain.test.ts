@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimRecord } from '../../../shared/retraining/claimLedger.js';
+import type { ClaimRecord } from '../../../shared/retraining/types.js';
 import { alertClaimKey } from '../../../shared/retraining/claimKeys.js';
 import {
   claimKeyOf,

@@ -114,6 +114,9 @@ describe('parseRetrainPayload: common alert schema', () => {
     const badDate = alertFixture('metric-fired.json');
     badDate.data.essentials.firedDateTime = '3/22/2019 1:36:31 PM';
     expect(failureOf(badDate)).toMatchObject({ field: 'data.essentials.firedDateTime' });
+    // On no calendar: Date.parse would take it as March 2nd.
+    badDate.data.essentials.firedDateTime = '2026-02-30T03:16:12Z';
+    expect(failureOf(badDate)).toMatchObject({ field: 'data.essentials.firedDateTime' });
   });
 
   it('refuses other schemas, pointing at the action group setting', () => {

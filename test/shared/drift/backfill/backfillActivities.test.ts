@@ -6,7 +6,7 @@ import { captureSourceOf } from '../../../../shared/drift/run/captureSourceOf.js
 import { previousIsoWeek } from '../../../../shared/drift/run/driftWindow.js';
 import { silentProgress } from '../../../../shared/drift/run/ports.js';
 import { profileLandedBlob } from '../../../../shared/drift/run/profileLandedBlob.js';
-import type { RollupStore } from '../../../../shared/drift/run/rollups.js';
+import type { RollupStore } from '../../../../shared/drift/run/ports.js';
 import { unwrap } from '../../../../shared/errors.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
 import {

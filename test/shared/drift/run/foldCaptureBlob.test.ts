@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CaptureFileDecoder } from '../../../../shared/capture/captureFileDecoder.js';
+import { readCaptureFile } from '../../../../shared/capture/readCaptureFile.js';
 import { captureEvent, encodeCaptureFile } from '../../../../shared/capture/captureFileWriter.js';
 import { ProfileAccumulator } from '../../../../shared/drift/profileAccumulator.js';
 import type { DatasetProfile } from '../../../../shared/drift/profile.js';
@@ -12,28 +12,31 @@ import { badBodyRecords, eventRecords, scoredRecords } from './fixtures/captureF
 const T0 = Date.UTC(2024, 0, 15, 10);
 
 /**
- * The fold without any fast path, as the profile's definition: avsc records, JSON.parse of each body, the parsed
- * features object to addFeatures, the same bad-body reasons.
+ * The fold without any fast path, as the profile's definition: avsc's container decoder and its records, JSON.parse of
+ * each body, the parsed features object to addFeatures, the same bad-body reasons.
  */
-function referenceProfile(file: Buffer, schema: ProfileSchema): DatasetProfile {
+async function referenceProfile(file: Buffer, schema: ProfileSchema): Promise<DatasetProfile> {
   const accumulator = new ProfileAccumulator(schema);
-  const decoder = new CaptureFileDecoder(({ Body }) => {
-    if (Body === null || Body.length === 0) return accumulator.addBadBody(BODY_REASONS.empty);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Body);
-    } catch {
-      return accumulator.addBadBody(BODY_REASONS.notJson);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return accumulator.addBadBody(BODY_REASONS.notObject);
-    const features = (parsed as { features?: unknown }).features;
-    if (typeof features !== 'object' || features === null || Array.isArray(features))
-      return accumulator.addBadBody(BODY_REASONS.missingFeatures);
-    accumulator.addFeatures(features as Record<string, unknown>);
-  });
-  decoder.push(file);
-  if (!decoder.end().ok) throw new Error('reference file does not decode');
+  const read = await readCaptureFile(
+    [file],
+    ({ Body }) => {
+      if (Body === null || Body.length === 0) return accumulator.addBadBody(BODY_REASONS.empty);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Body);
+      } catch {
+        return accumulator.addBadBody(BODY_REASONS.notJson);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return accumulator.addBadBody(BODY_REASONS.notObject);
+      const features = (parsed as { features?: unknown }).features;
+      if (typeof features !== 'object' || features === null || Array.isArray(features))
+        return accumulator.addBadBody(BODY_REASONS.missingFeatures);
+      accumulator.addFeatures(features as Record<string, unknown>);
+    },
+    { reading: 'plain' },
+  );
+  if (!read.ok) throw new Error('reference file does not decode');
   return accumulator.toProfile();
 }
 
@@ -145,31 +148,36 @@ describe('foldCaptureBlob', () => {
             { recordsPerBlock: 16 },
           );
           const result = await foldCaptureBlob([file], 'events', baseline.schema, { bodyDecoding, reading });
-          expect(result.ok && result.value.profile).toEqual(referenceProfile(file, baseline.schema));
+          expect(result.ok && result.value.profile).toEqual(await referenceProfile(file, baseline.schema));
         }),
         { numRuns: 300 },
       );
     },
   );
 
-  it('folds blobs of one schema side by side, chunks interleaved, into the profiles each gives alone', async () => {
-    const files = [1, 2, 3].map((seed) =>
-      encodeCaptureFile(eventRecords(150, { seed, startInMs: T0 }), { recordsPerBlock: 20 }),
-    );
-    const alone = await Promise.all(files.map((f) => foldCaptureBlob([f], 'events', baseline.schema)));
-    // Each blob in 700-byte chunks, every chunk awaited, so the three folds take turns between chunks.
-    async function* chunksOf(file: Buffer) {
-      for (let pos = 0; pos < file.length; pos += 700) {
-        await new Promise((resolve) => setImmediate(resolve));
-        yield file.subarray(pos, pos + 700);
+  it.each(['plain', 'fast'] as const)(
+    'folds blobs of one schema side by side, chunks interleaved, into the profiles each gives alone (Capture %s)',
+    async (reading) => {
+      const files = [1, 2, 3].map((seed) =>
+        encodeCaptureFile(eventRecords(150, { seed, startInMs: T0 }), { recordsPerBlock: 20 }),
+      );
+      const alone = await Promise.all(files.map((f) => foldCaptureBlob([f], 'events', baseline.schema, { reading })));
+      // Each blob in 700-byte chunks, every chunk awaited, so the three folds take turns between chunks.
+      async function* chunksOf(file: Buffer) {
+        for (let pos = 0; pos < file.length; pos += 700) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yield file.subarray(pos, pos + 700);
+        }
       }
-    }
-    const together = await Promise.all(files.map((f) => foldCaptureBlob(chunksOf(f), 'events', baseline.schema)));
-    expect(together).toEqual(alone);
-    // Three different profiles: a scanner mixing bodies of one blob into another's fold could not pass unseen.
-    expect(alone[0]).not.toEqual(alone[1]);
-    expect(alone[1]).not.toEqual(alone[2]);
-  });
+      const together = await Promise.all(
+        files.map((f) => foldCaptureBlob(chunksOf(f), 'events', baseline.schema, { reading })),
+      );
+      expect(together).toEqual(alone);
+      // Three different profiles: a scanner mixing bodies of one blob into another's fold could not pass unseen.
+      expect(alone[0]).not.toEqual(alone[1]);
+      expect(alone[1]).not.toEqual(alone[2]);
+    },
+  );
 
   it('folds each blob as if first, whatever the blobs before it left in the reused buffers', async () => {
     // Large (raw values given up, wide sketches) and small (raw values kept) in turn, and a truncated one between:

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../../../shared/contracts/clock.js';
 import { parseCaptureNameFormat } from '../../../../shared/capture/captureNameFormat.js';
 import { captureSourceOf } from '../../../../shared/drift/run/captureSourceOf.js';
 import { windowOf } from '../../../../shared/drift/run/driftWindow.js';
@@ -38,13 +39,13 @@ function week(): MemoryCaptureStore {
 function run(
   store: MemoryCaptureStore,
   cache: MemoryProfileCache,
-  options: { concurrency?: number; deadlineInMs?: number; now?: () => number; progress?: DriftProgress } = {},
+  options: { concurrency?: number; deadlineInMs?: number; clock?: Clock; progress?: DriftProgress } = {},
 ) {
   return profileWindow(
     {
       source: captureSourceOf(store, { format: FORMAT, namespace: 'ns', hubNames: { events: 'events' } }),
       cache,
-      clock: { nowInMs: options.now ?? (() => 0) },
+      clock: options.clock ?? { nowInMs: () => 0 },
       progress: options.progress ?? silentProgress,
     },
     {
@@ -92,7 +93,12 @@ describe('profileWindow', () => {
     };
     const notes: string[] = [];
     const progress = { ...silentProgress, note: (m: string) => notes.push(m) };
-    const first = await run(store, cache, { concurrency: 1, deadlineInMs: 4500, now: () => now, progress });
+    const first = await run(store, cache, {
+      concurrency: 1,
+      deadlineInMs: 4500,
+      clock: { nowInMs: () => now },
+      progress,
+    });
     expect(first).toEqual({ status: 'incomplete', blobsDone: 5, blobsTotal: 12 });
     expect(notes.join()).toContain('5 of 12 blobs');
 

@@ -8,7 +8,9 @@ import { captureSourceOf } from '../../../../shared/drift/run/captureSourceOf.js
 import { previousIsoWeek } from '../../../../shared/drift/run/driftWindow.js';
 import { silentProgress, type CaptureSource } from '../../../../shared/drift/run/ports.js';
 import { profileLandedBlob, type CaptureBlobFilter } from '../../../../shared/drift/run/profileLandedBlob.js';
-import { readRollupDocument, type RollupKey, type RollupStore } from '../../../../shared/drift/run/rollups.js';
+import { readRollupDocument } from '../../../../shared/drift/run/rollups.js';
+import type { RollupStore } from '../../../../shared/drift/run/ports.js';
+import type { RollupKey } from '../../../../shared/drift/run/types.js';
 import { runWeeklyDrift, type WeeklyDriftOutcome } from '../../../../shared/drift/run/runWeeklyDrift.js';
 import { DEFAULT_DRIFT_OPTIONS } from '../../../../shared/drift/driftOptions.js';
 import { unwrap } from '../../../../shared/errors.js';
