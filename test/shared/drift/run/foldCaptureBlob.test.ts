@@ -185,7 +185,10 @@ describe('foldCaptureBlob', () => {
     const large = encodeCaptureFile(eventRecords(6000, { seed: 41, startInMs: T0, drift: 0.9 }));
     const small = encodeCaptureFile(eventRecords(90, { seed: 42, startInMs: T0 }));
     const cut = large.subarray(0, large.length - 100);
-    const first = { large: referenceProfile(large, baseline.schema), small: referenceProfile(small, baseline.schema) };
+    const first = {
+      large: await referenceProfile(large, baseline.schema),
+      small: await referenceProfile(small, baseline.schema),
+    };
     for (const file of [large, small, cut, small, large, small]) {
       const folded = await foldCaptureBlob([file], 'events', baseline.schema);
       if (file === cut) expect(folded.ok).toBe(false);
