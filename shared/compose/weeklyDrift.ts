@@ -171,7 +171,10 @@ export async function reportDriftWindow(
   return outcome;
 }
 
-/** Continuations: when the time budget runs out, the invocation fails with DRIFT.INCOMPLETE and the host retries. */
+/**
+ * Retries of a failed run (a store fault, the orchestration not starting), and the continuations of a budget run out
+ * when hand-over is off (MRM_DRIFT_HANDOVER_MIB=0): DRIFT.INCOMPLETE, and the host runs it again a minute later.
+ */
 export const DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { minutes: 1 }, maxRetryCount: 10 } as const;
 
 /** Which window a drift run reports, under which name, and whether its verdict feeds the alerts (metrics). */
