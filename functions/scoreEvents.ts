@@ -2,6 +2,7 @@ import { app, output, type EventHubFunctionOptions } from '@azure/functions';
 import { loadSettings } from '../shared/config/settings.js';
 import { unwrap } from '../shared/errors.js';
 import { scoreEventsHandler } from '../shared/compose/scoreEvents.js';
+import { printable } from '../shared/printable.js';
 
 /**
  * A batch whose dead letters could not be stored is run again until they can be (the partition waits meanwhile): a
@@ -17,6 +18,8 @@ export const SCORE_EVENTS_RETRY = {
 // Settings are read and validated once, at cold start; a bad setting stops the app with its name.
 const settings = unwrap(loadSettings(process.env));
 
+export const handler = scoreEventsHandler(settings, process.env);
+
 // `dataType` is a binding property the v4 option types do not list; the library passes every option to the host.
 const triggerOptions: EventHubFunctionOptions & { dataType: 'binary' } = {
   connection: settings.scoring.eventHubConnection,
@@ -31,6 +34,10 @@ const triggerOptions: EventHubFunctionOptions & { dataType: 'binary' } = {
     eventHubName: settings.scoring.scoredHub,
   }),
   retry: SCORE_EVENTS_RETRY,
-  handler: scoreEventsHandler(settings, process.env),
+  handler,
 };
 app.eventHub('scoreEvents', triggerOptions);
+// At a graceful shutdown the detectors' unsaved state is saved, so the partition's next owner resumes from it.
+app.hook.appTerminate(() =>
+  handler.flush({ warn: (line) => console.warn(printable(line)), error: (line) => console.error(printable(line)) }),
+);

@@ -87,6 +87,9 @@ param driftSchedule string = '0 0 3 * * 1'
 @description('Model the retrain alert rules are tagged with (mrm-model tag); the webhook maps it to a job template.')
 param modelName string = 'default'
 
+@description('Send a stream detector\'s page to the retrain webhook as well as to the operators (the webhook claims each alert once and keeps the model\'s cooldown).')
+param streamAlarmRetrains bool = false
+
 @secure()
 @description('Azure ML endpoint key (`azd env set MRM_AML_KEY <key>`): switches scoring to MRM_AML_AUTH=key with the key in a Key Vault and a Key Vault reference in the app settings. Empty (the default): Entra ID with the app\'s identity, no secret anywhere.')
 param amlEndpointKey string = ''
@@ -270,6 +273,7 @@ module alerts 'modules/alerts.bicep' = {
     modelTagName: modelTagName
     modelName: modelName
     appPrincipalId: identities.outputs.appIdentityPrincipalId
+    streamAlarmRetrains: streamAlarmRetrains
   }
 }
 

@@ -1,7 +1,8 @@
 // Alert rules. Metric names and thresholds come from shared/config/monitoring.json, the file the app's metrics and
 // setting defaults come from, so an alert can never watch a name the code does not emit or a threshold it does not
 // use (a test checks every metric referenced here against the code).
-// - to retrain and operators: drift magnitude above the retrain threshold; accuracy below the minimum.
+// - to retrain and operators: drift magnitude above the retrain threshold; accuracy below the minimum; a stream
+//   detector's page when streamAlarmRetrains is set.
 // - to operators: low-confidence rate (log alert, two consecutive periods), a spike of rejected or
 //   extraction-flagged events, dead-letter rate, function failures, no events scored (dead man's switch), a stream
 //   detector's page (accuracy, score, entropy or decision share moved within minutes; the weekly job confirms).
@@ -21,6 +22,8 @@ param modelTagName string
 param modelName string
 @description('The app\'s identity reads the retrain rules\' tags.')
 param appPrincipalId string
+@description('Also send a stream detector\'s page to the retrain webhook: the stream alarm rule is then a retrain rule (named and tagged as one), and the webhook claims each of its alerts once, like any retrain alert.')
+param streamAlarmRetrains bool = false
 
 var monitoring = loadJsonContent('../../shared/config/monitoring.json')
 // App Insights custom metrics (OpenTelemetry) live in this namespace of the metrics store.
@@ -239,11 +242,12 @@ resource deadLetterRate 'Microsoft.Insights/metricAlerts@2026-01-01' = {
 
 // A stream detector paged (scoreEvents, per partition; the 'Stream alarm: ' log line says which, on what numbers and
 // since which event). Each detector's threshold is calibrated to MRM_STREAM_FALSE_ALARM_EVENTS, so one page is worth
-// a look: Total above 0 in the window.
+// a look: Total above 0 in the window. To operators; with streamAlarmRetrains, to the retrain webhook too (then named
+// with the retrain prefix and tagged with the model, as the webhook routes retrain rules).
 resource streamAlarm 'Microsoft.Insights/metricAlerts@2026-01-01' = {
-  name: '${operatorRulePrefix}stream-alarm-${nameSuffix}'
+  name: '${streamAlarmRetrains ? retrainRulePrefix : operatorRulePrefix}stream-alarm-${nameSuffix}'
   location: 'global'
-  tags: tags
+  tags: streamAlarmRetrains ? retrainTags : tags
   properties: {
     severity: 2
     enabled: true
@@ -266,9 +270,25 @@ resource streamAlarm 'Microsoft.Insights/metricAlerts@2026-01-01' = {
         }
       ]
     }
-    actions: [
-      { actionGroupId: operatorsActionGroupId }
-    ]
+    actions: streamAlarmRetrains
+      ? [
+          { actionGroupId: retrainActionGroupId }
+          { actionGroupId: operatorsActionGroupId }
+        ]
+      : [
+          { actionGroupId: operatorsActionGroupId }
+        ]
+  }
+}
+
+// The webhook reads the stream alarm rule's tags too when it is a retrain rule.
+resource readStreamAlarmRule 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (streamAlarmRetrains) {
+  name: guid(streamAlarm.id, appPrincipalId, monitoringReader)
+  scope: streamAlarm
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringReader)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }
 

@@ -14,10 +14,12 @@ import sys
 import numpy as np
 from river import drift
 
+# Defaults first; the larger thresholds are the ones that reach our false-alarm rate (ADWIN: 1.5 false alarms per
+# 10M labelled events at its default, 0.3 at 0.001, none in 100M at 1e-4).
 CONFIGS = {
-    "ADWIN": [{"delta": d} for d in (0.002, 1e-4, 1e-6, 1e-8)],
-    "PageHinkley": [{"threshold": t} for t in (50, 100, 200, 400)],
-    "DDM": [{"drift_threshold": t} for t in (3.0, 4.0, 5.0, 6.0)],
+    "ADWIN": [{"delta": d} for d in (0.002, 1e-3, 1e-4)],
+    "PageHinkley": [{"threshold": t} for t in (50, 200, 400)],
+    "DDM": [{"drift_threshold": t} for t in (3.0, 4.0, 5.0)],
 }
 
 

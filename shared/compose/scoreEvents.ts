@@ -23,8 +23,10 @@ import { systemClock } from '../adapters/clocks.js';
 import type { MetricsPort } from '../telemetry/metricsPort.js';
 import type { StateStore } from '../retraining/ports.js';
 import { BlobStateStore } from '../adapters/blobStateStore.js';
+import { BlobAlarmLog } from '../adapters/blobAlarmLog.js';
+import type { AlarmLog } from '../stream/alarmLog.js';
 import { PartitionDetectors } from '../stream/partitionDetectors.js';
-import { reportObservation } from '../stream/reportObservation.js';
+import { reportObservation, type StreamLog } from '../stream/reportObservation.js';
 
 export interface ScoreEventsDependencies {
   settings: Settings;
@@ -35,6 +37,8 @@ export interface ScoreEventsDependencies {
   clock?: Clock;
   /** Where the stream detectors keep each partition's state; without it (or with MRM_STREAM_DETECTORS off) they do not run. */
   streamStates?: StateStore | undefined;
+  /** Where the detectors record each page for the weekly report's timeline. */
+  streamAlarms?: AlarmLog | undefined;
 }
 
 /**
@@ -48,8 +52,13 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
   let engine: ScoringEngine | undefined;
   const stream = deps.settings.stream;
   const detectors =
-    stream.enabled && deps.streamStates ? new PartitionDetectors(deps.streamStates, stream, clock) : undefined;
-  return async function scoreEvents(messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> {
+    stream.enabled && deps.streamStates
+      ? new PartitionDetectors(deps.streamStates, stream, clock, deps.streamAlarms)
+      : undefined;
+  const scoreEvents = async function scoreEvents(
+    messages: unknown,
+    context: InvocationContext,
+  ): Promise<ScoredRecord[]> {
     const bodies = Array.isArray(messages) ? messages : [messages];
     const metadata = readEventMetadata(context.triggerMetadata, bodies.length);
     const store = async (letters: readonly DeadLetter[]): Promise<void> => {
@@ -131,6 +140,11 @@ export function createScoreEventsHandler(deps: ScoreEventsDependencies) {
     );
     return result.scored;
   };
+  /** Saves every partition's unsaved detector state (the host is stopping): the next owner resumes from it. */
+  const flush = async (log: StreamLog): Promise<void> => {
+    if (detectors) reportObservation(await detectors.flush(), deps.metrics, log);
+  };
+  return Object.assign(scoreEvents, { flush });
 }
 
 export type ScoreEventsHandler = ReturnType<typeof createScoreEventsHandler>;
@@ -143,7 +157,7 @@ export type ScoreEventsHandler = ReturnType<typeof createScoreEventsHandler>;
  */
 export function scoreEventsHandler(settings: Settings, env: Environment): ScoreEventsHandler {
   let handler: Promise<ScoreEventsHandler> | undefined;
-  return async (messages, context) => {
+  const scoreEvents = async (messages: unknown, context: InvocationContext): Promise<ScoredRecord[]> => {
     handler ??= startFunctionTelemetry(settings.core).then(() => {
       const storage = storageFor(settings, env);
       return createScoreEventsHandler({
@@ -152,17 +166,23 @@ export function scoreEventsHandler(settings: Settings, env: Environment): ScoreE
         metrics: new OtelMetrics(),
         deadLetters: storage.deadLetters,
         streamStates: storage.streamStates,
+        streamAlarms: storage.streamAlarms,
         scorer: scorerFromSettings(settings, env, { onEvent: (message) => console.warn(printable(message)) }),
       });
     });
     return (await handler)(messages, context);
   };
+  // Before the first batch there is nothing to save, and nothing is built for it.
+  const flush = async (log: StreamLog): Promise<void> => {
+    if (handler) await (await handler).flush(log);
+  };
+  return Object.assign(scoreEvents, { flush });
 }
 
 function storageFor(
   settings: Settings,
   env: Environment,
-): { profiles: ProfileSource; deadLetters: DeadLetterSink; streamStates: StateStore } {
+): { profiles: ProfileSource; deadLetters: DeadLetterSink; streamStates: StateStore; streamAlarms?: AlarmLog } {
   try {
     const service = blobServiceClientFor(settings.core.storageConnection, env);
     return {
@@ -173,6 +193,7 @@ function storageFor(
       ),
       deadLetters: new BlobDeadLetterSink(service.getContainerClient(settings.scoring.deadLetterContainer)),
       streamStates: new BlobStateStore(service.getContainerClient(settings.stream.stateContainer)),
+      streamAlarms: new BlobAlarmLog(service.getContainerClient(settings.stream.stateContainer)),
     };
   } catch (error) {
     return {

@@ -9,6 +9,8 @@ import { ContainerCaptureStore } from '../adapters/containerCaptureStore.js';
 import { BlobProfileCache } from '../adapters/blobProfileCache.js';
 import { BlobReportSink } from '../adapters/blobReportSink.js';
 import { BlobRollupStore } from '../adapters/blobRollupStore.js';
+import { BlobAlarmLog } from '../adapters/blobAlarmLog.js';
+import type { AlarmHistory } from '../stream/alarmLog.js';
 import type { RollupStore } from '../drift/run/ports.js';
 import { LogAnalyticsTelemetry } from '../adapters/logAnalyticsTelemetry.js';
 import { OtelMetrics, flushTelemetry, startFunctionTelemetry } from '../adapters/telemetry.js';
@@ -44,6 +46,8 @@ export interface WeeklyDriftDependencies {
   history?: ReportHistory | undefined;
   metrics: MetricsPort;
   telemetry?: ScoringTelemetrySource | undefined;
+  /** The stream detectors' alarm log (their state container): the report's timeline of the week's pages. */
+  streamAlarms?: AlarmHistory | undefined;
   clock: Clock;
   /** Pushes buffered metrics out before the invocation ends. */
   flush?: () => Promise<void>;
@@ -243,6 +247,7 @@ export function weeklyDriftDependencies(
     rollups: new BlobRollupStore(service.getContainerClient(settings.drift.cacheContainer)),
     reports,
     history: reports,
+    streamAlarms: new BlobAlarmLog(service.getContainerClient(settings.stream.stateContainer)),
     metrics: new OtelMetrics(),
     telemetry: workspace
       ? new LogAnalyticsTelemetry(

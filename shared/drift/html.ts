@@ -7,6 +7,7 @@ import { reportDistributions, type FeatureDistribution, type ReportDistributions
 import { driftVerdict } from './verdict.js';
 import { esc } from './escapeHtml.js';
 import { trendSection } from './trendHtml.js';
+import { streamTimelineSection } from './report/streamTimeline.js';
 
 export { esc };
 
@@ -52,6 +53,7 @@ ${featureTable(features, report)}
 </section>
 ${predictionSection(report, distributions)}
 ${performanceSection(report)}
+${streamTimelineSection(report)}
 <section id="histograms"><h2>Baseline vs current</h2>
 <p class="legend"><span class="swatch ref"></span> baseline (${report.baseline.events.toLocaleString('en-US')} events) <span class="swatch cur"></span> current (${report.eventsProfiled.toLocaleString('en-US')} events): share of each side's values per bin. Numeric features are binned on the baseline's deciles, so each baseline bar holds about a tenth of its values whatever the skew, and a shift shows as current bars leaving 10%. Hover a bar or label for its full range and share.</p>
 <div class="charts">

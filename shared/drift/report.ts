@@ -5,6 +5,7 @@ import type { DatasetProfile } from './profile.js';
 import type { ProfileSchema } from './schema.js';
 import type { ModelKind } from '../contracts/records.js';
 import { modelKindOf, type Scorer } from '../contracts/scorer.js';
+import type { StreamAlarmsSummary } from './report/streamTimeline.js';
 
 /** Which scorer scoreEvents was set up with (MRM_SCORER), and so what its predictions are. */
 export interface ReportedModel {
@@ -43,6 +44,8 @@ export interface DriftReport {
   /** The week's scoring telemetry from Log Analytics, or why it is absent. */
   telemetry: DriftTelemetry;
   thresholds: DriftOptions;
+  /** The window's stream alarms (scoreEvents' detectors), when the run could read their log. */
+  streamAlarms?: StreamAlarmsSummary;
   /** What the HTML draws: per feature the bins and counts of both sides and their summary statistics (absent when built without the profiles). */
   distributions?: ReportDistributions;
   /** The last windows' verdicts, this one last (absent when the run has no earlier reports to read). */

@@ -15,6 +15,18 @@ export function normalUpperQuantile(alpha: number): number {
   return hi;
 }
 
+/** P(Z ≤ x). */
+export function normalCdf(x: number): number {
+  return normalUpperTail(-x);
+}
+
+/** The x with P(Z ≤ x) = p, for p in (0, 1). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  return p < 0.5 ? -normalUpperQuantile(p) : normalUpperQuantile(1 - p);
+}
+
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);

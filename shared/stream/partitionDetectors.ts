@@ -5,6 +5,7 @@ import type { StateStore } from '../retraining/ports.js';
 import type { StreamBaseline } from './baselineReference.js';
 import { StreamMonitor, type AccuracyEstimate, type StreamAlarm, type StreamMonitorOptions } from './streamMonitor.js';
 import type { StreamState } from './streamState.js';
+import type { AlarmLog } from './alarmLog.js';
 
 interface Held {
   state: StreamState;
@@ -41,6 +42,8 @@ export class PartitionDetectors {
     private readonly store: StateStore,
     private readonly options: StreamMonitorOptions & { saveIntervalInMs: number },
     private readonly clock: Clock,
+    /** Where every page is recorded for the weekly report; absent: pages are only metered and logged. */
+    private readonly alarmLog?: AlarmLog,
   ) {}
 
   async observe(profile: StreamBaseline, records: readonly ScoredRecord[]): Promise<PartitionObservation> {
@@ -56,6 +59,7 @@ export class PartitionDetectors {
       this.held.set(partition, held);
       const observed = monitor.observe(held.state, batch, partition);
       out.alarms.push(...observed.alarms);
+      if (observed.alarms.length > 0 && this.alarmLog) await this.record(partition, observed.alarms, out);
       out.estimates.push(...observed.estimates);
       held.unsaved += batch.length;
       if (this.clock.nowInMs() - held.savedAtInMs >= this.options.saveIntervalInMs)
@@ -71,6 +75,18 @@ export class PartitionDetectors {
     for (const [partition, held] of this.held)
       if (held.unsaved > 0) await this.save(this.monitor, partition, held, out);
     return out;
+  }
+
+  private async record(partition: string, alarms: StreamAlarm[], out: PartitionObservation): Promise<void> {
+    const raisedAt = new Date(this.clock.nowInMs()).toISOString();
+    try {
+      await this.alarmLog!.append(
+        partition,
+        alarms.map((a) => ({ ...a, raisedAt })),
+      );
+    } catch (error) {
+      out.problems.push(`recording the alarms of partition ${partition}: ${errorMessage(error)}`);
+    }
   }
 
   private async load(monitor: StreamMonitor, partition: string, out: PartitionObservation): Promise<Held> {

@@ -1,13 +1,15 @@
 import type { ScoredRecord } from '../contracts/records.js';
 import { baselineReference, type BaselineReference, type StreamBaseline } from './baselineReference.js';
+import { designBernoulliCusum, freshCusum, stepCusum, type BernoulliCusumDesign } from './bernoulliCusum.js';
+import { binnedScore, designScoreWalks, scoreBin, type BinnedScore } from './binnedScore.js';
 import {
-  designBernoulliCusum,
-  freshCusum,
-  stepCusum,
-  type BernoulliCusumDesign,
-  type CusumState,
-} from './bernoulliCusum.js';
-import { normalUpperQuantile } from './normalTail.js';
+  confidenceErrors,
+  confidenceGroup,
+  designConfidenceErrorWalk,
+  type ConfidenceErrors,
+} from './confidenceErrors.js';
+import { stepWalk, type IntegerCusumDesign } from './integerCusum.js';
+import { normalQuantile, normalUpperQuantile } from './normalTail.js';
 import {
   freshEstimateWindow,
   freshStreamState,
@@ -17,6 +19,21 @@ import {
   type StreamState,
 } from './streamState.js';
 import { designWindowRule, stepWindow, type WindowRuleDesign } from './windowedErrorRule.js';
+import {
+  cusumAlarm,
+  walkAlarm,
+  type AccuracyEstimate,
+  type StreamAlarm,
+  type StreamObservation,
+} from './streamAlarm.js';
+
+export {
+  DETECTORS,
+  type AccuracyEstimate,
+  type DetectorName,
+  type StreamAlarm,
+  type StreamObservation,
+} from './streamAlarm.js';
 
 export interface StreamMonitorOptions {
   /** Labelled events per tumbling window of the windowed rule, and classifier events per estimation window. */
@@ -31,70 +48,38 @@ export interface StreamMonitorOptions {
   shift: number;
 }
 
-export type DetectorName = 'errorWindow' | 'errorCusum' | 'score' | 'entropy' | 'decisions' | 'estimatedAccuracy';
-export const DETECTORS: readonly DetectorName[] = [
-  'errorWindow',
-  'errorCusum',
-  'score',
-  'entropy',
-  'decisions',
-  'estimatedAccuracy',
-];
-
-/** What an on-call engineer is paged with: which detector, how far past its threshold, on what numbers, since when. */
-export interface StreamAlarm {
-  detector: DetectorName;
-  direction: 'up' | 'down';
-  partition: string;
-  /** The CUSUM's sum, the window's errors, or the estimated accuracy. */
-  statistic: number;
-  threshold: number;
-  /** The evidence: the events since the walk left zero (or the window), how many were hits, against which rate. */
-  window: { events: number; hits: number; rate: number; baseRate: number };
-  /** The event that started the evidence, and the one that tipped it. */
-  firstEventId: string | null;
-  lastEventId: string;
-  enqueuedTime: string | null;
-  /** Events of the partition seen by this state when it fired. */
-  atEvent: number;
-}
-
-/** Estimated accuracy of one window from the model's own probabilities, beside the realised one when labels came. */
-export interface AccuracyEstimate {
-  partition: string;
-  events: number;
-  estimatedAccuracy: number;
-  standardError: number;
-  /** What the model's probabilities promised on the held-out rows (the like-for-like reference). */
-  expectedAccuracy: number | null;
-  labelled: number;
-  realisedAccuracy: number | null;
-  valid: boolean;
-  invalidBecause: string[];
-  firstEventId: string | null;
-}
-
-export interface StreamObservation {
-  alarms: StreamAlarm[];
-  estimates: AccuracyEstimate[];
-}
-
 /**
- * Baseline rates come from a sample: the in-control rate a walk is tuned to is the estimate plus this many standard
- * errors, so the budget holds even when the true rate is one standard error above the estimate (2 would cost a
- * tenth more delay; 0 would give the budget only even odds).
+ * Baseline rates and shares come from a sample: each walk's threshold is calibrated at the least favourable
+ * in-control distribution within this many standard errors of the estimate, in the walk's own direction, so the
+ * budget holds unless the baseline's sample was off by more than that (0.13 % of baselines). At 2 a baseline drawn
+ * near that bound left a walk only 1.15 times its budget at the true distribution (0.45 false alarms per 10M events
+ * expected of its detector); at 3 the six seeded baselines of bench/stream.ts expect 0.10 to 0.18 per 10M of the
+ * score walks and 0.001 to 0.13 of the error walks, for a tenth more delay. At 1 a 10M-event stream saw a false alarm.
  */
-const REFERENCE_Z = 1;
+const REFERENCE_Z = 3;
 /**
  * A reference learned from a partition's first events is a smaller sample taken once per state, and a low draw would
- * tilt every later run towards false alarms (seen at 1 standard error: 5 in 10M events): three standard errors.
+ * tilt every later run towards false alarms: four standard errors (at 1, 5 false alarms in 10M events; at 3, a
+ * non-ACCEPT share drawn 2.5 standard errors low paged twice in 10M, its run length at the true share 16M events;
+ * at 4 that draw's is 52M).
  */
-const LEARNED_REFERENCE_Z = 3;
+const LEARNED_REFERENCE_Z = 4;
 /**
- * The second error walk is tuned to this share of the drop: the first catches an abrupt drop sooner, this one a slow
- * slide (bench/stream.ts: 14k events instead of 17k into a 50k-event ramp). Each gets twice the budget.
+ * The score walks are tuned to shifts of the score's distribution (on the normal scale of the baseline's quantiles)
+ * of these multiples of the smallest one, the shift that moves the share above the median by `shift`: one catches
+ * that shift, the other a larger one about twice as fast (bench/stream.ts). A third at 9 found large shifts sooner
+ * (a subpopulation of breast cancer in 60 events instead of 161) but, as with the error walks, ran only 1.3 to 3
+ * times its share of the budget at the true distribution: two false alarms in 36M stationary events.
  */
-const SLOW_DROP_SHARE = 0.6;
+const SCORE_SHIFT_MULTIPLES = [1, 3];
+/**
+ * The error walks are tuned to these multiples of the drop: 1 for the drop the setting names, 0.6 for a slow slide
+ * (bench/stream.ts, walks by confidence: 10.9k events into a 50k-event ramp, 12.0k at 0.8). They share the budget.
+ * A third walk at 2.5 found sudden large drops sooner (breast cancer's label change: 231 events instead of 237) but
+ * its run length at the true rate was only 2 to 3 times its share of the budget (the others' 5 to 70 times): one
+ * false alarm in 30M stationary events.
+ */
+const DROP_MULTIPLES = [0.6, 1];
 /** Held-out expected calibration error above which the model's probabilities cannot estimate its accuracy. */
 export const MAX_CALIBRATION_ERROR = 0.05;
 const MIN_LABELLED_FOR_CHECK = 30;
@@ -109,13 +94,19 @@ interface IndicatorDesigns {
 
 /**
  * The stream detectors of one baseline profile: designs (thresholds calibrated to the false-alarm budget) are made
- * once here; `observe` folds a partition's scored records into its state and returns the alarms they raise.
+ * once here; `observe` folds a partition's scored records into its state and returns the alarms they raise. Every
+ * detector steps in the one loop over the records (the hot path reads each record once), hence one long file.
  */
 export class StreamMonitor {
   readonly reference: BaselineReference;
   readonly errorWindow: WindowRuleDesign | null;
-  readonly errorCusum: BernoulliCusumDesign | null;
-  readonly errorCusumSlow: BernoulliCusumDesign | null;
+  /** The error walks on the overall error rate, when the baseline cannot give the rate per confidence. */
+  readonly errorCusums: BernoulliCusumDesign[];
+  /** The error walks against the held-out error rate of each event's confidence (binary classifiers). */
+  readonly confidenceErrors: { reference: ConfidenceErrors; walks: IntegerCusumDesign[]; baseRate: number } | null;
+  /** The score walks against the baseline's held-out score distribution (null: the score's reference is learned). */
+  readonly scoreBins: BinnedScore | null;
+  readonly scoreWalks: ReturnType<typeof designScoreWalks>;
   private readonly designs = new Map<string, IndicatorDesigns>();
   /** The hot path's lookup: by the reference object itself (a restored state's new objects go through `designs` once). */
   private readonly designsByReference = new WeakMap<object, IndicatorDesigns>();
@@ -128,6 +119,9 @@ export class StreamMonitor {
   ) {
     this.reference = baselineReference(profile);
     const error = this.reference.error;
+    const byConfidence = error ? confidenceErrors(profile.heldOut.performance) : null;
+    this.errorCusums = [];
+    this.confidenceErrors = null;
     if (error) {
       const base = conservativeRate(error.rate * error.labelled, error.labelled);
       this.errorWindow = designWindowRule(
@@ -136,30 +130,65 @@ export class StreamMonitor {
         options.minDrop,
         options.falseAlarmBudgetInEvents,
       );
-      const budget = 2 * options.falseAlarmBudgetInEvents;
-      this.errorCusum = safeDesign(base, base + options.minDrop, budget);
-      this.errorCusumSlow = safeDesign(base, base + SLOW_DROP_SHARE * options.minDrop, budget);
-    } else {
-      this.errorWindow = null;
-      this.errorCusum = null;
-      this.errorCusumSlow = null;
-    }
+      const budget = DROP_MULTIPLES.length * options.falseAlarmBudgetInEvents;
+      // A drop of minDrop in accuracy: that share of the events the model got right turns wrong.
+      const flip = Math.min(0.9, options.minDrop / Math.max(1e-9, 1 - error.rate));
+      const walks = byConfidence
+        ? DROP_MULTIPLES.flatMap((m) => {
+            const made = designConfidenceErrorWalk(byConfidence, Math.min(0.9, m * flip), budget, REFERENCE_Z);
+            return made ? [made.design] : [];
+          })
+        : [];
+      if (byConfidence && walks.length > 0)
+        this.confidenceErrors = { reference: byConfidence, walks, baseRate: error.rate };
+      else
+        this.errorCusums = DROP_MULTIPLES.flatMap((m) => {
+          const design = safeDesign(base, base + m * options.minDrop, budget);
+          return design ? [design] : [];
+        });
+    } else this.errorWindow = null;
+    const score = profile.schema.prediction?.score?.decileEdges;
+    const counts = profile.data.prediction?.score?.decileCounts;
+    // The baseline's reference needs enough held-out scores (baselineReference's rule), the bins need their counts.
+    this.scoreBins = this.reference.score && score && counts ? binnedScore(score, counts) : null;
+    const smallest = normalQuantile(0.5 + Math.min(0.45, options.shift));
+    this.scoreWalks = this.scoreBins
+      ? designScoreWalks(
+          this.scoreBins,
+          SCORE_SHIFT_MULTIPLES.map((m) => m * smallest),
+          2 * SCORE_SHIFT_MULTIPLES.length * options.falseAlarmBudgetInEvents,
+          REFERENCE_Z,
+        )
+      : [];
     this.logClasses = Math.log(Math.max(2, profile.heldOut.scoredBy.classes.length));
     this.estimateZ = normalUpperQuantile(Math.min(0.5, options.windowEvents / options.falseAlarmBudgetInEvents));
   }
 
   fresh(): StreamState {
-    const score = this.reference.score;
-    return freshStreamState(this.profile.profileVersion, {
-      score: score ? { edge: score.edge, rate: score.shareAtOrAbove, events: score.count } : null,
-      decisions: null,
-    });
+    // With the baseline's score bins the score walks need no indicator; without, it learns or takes the median rule.
+    const score = this.scoreBins ? null : this.reference.score;
+    return freshStreamState(
+      this.profile.profileVersion,
+      {
+        score: score ? { edge: score.edge, rate: score.shareAtOrAbove, events: score.count } : null,
+        decisions: null,
+      },
+      { errorWalks: this.errorWalkCount, scoreWalks: this.scoreWalks.length },
+    );
+  }
+
+  private get errorWalkCount(): number {
+    return this.confidenceErrors ? this.confidenceErrors.walks.length : this.errorCusums.length;
   }
 
   /** A stored state if it is one of this profile's, else a fresh one (a lost state costs delay, never an alarm). */
   restore(value: unknown): { state: StreamState; restored: boolean } {
     const state = parseStreamState(value, this.profile.profileVersion);
-    return state ? { state, restored: true } : { state: this.fresh(), restored: false };
+    return state &&
+      state.scoreWalks.length === this.scoreWalks.length &&
+      state.errorWalks.length === this.errorWalkCount
+      ? { state, restored: true }
+      : { state: this.fresh(), restored: false };
   }
 
   /** The designs of an indicator's reference (both directions but for `decisions`, where only a rise matters). */
@@ -229,20 +258,23 @@ export class StreamMonitor {
             });
           }
         }
-        if (this.errorCusum && stepCusum(state.errorCusum, this.errorCusum, error, r.id)) {
-          estimate.conceptDrift = true;
-          alarms.push(cusumAlarm('errorCusum', 'up', state.errorCusum, this.errorCusum, partition, r, state.events));
-          state.errorCusum = freshCusum();
-        }
-        if (this.errorCusumSlow && stepCusum(state.errorCusumSlow, this.errorCusumSlow, error, r.id)) {
-          estimate.conceptDrift = true;
-          alarms.push(
-            cusumAlarm('errorCusum', 'up', state.errorCusumSlow, this.errorCusumSlow, partition, r, state.events),
-          );
-          state.errorCusumSlow = freshCusum();
-        }
+        if (this.confidenceErrors) {
+          if (typeof r.confidence === 'number')
+            this.stepConfidenceErrors(state, error, r.confidence, partition, r, alarms);
+        } else
+          for (let w = 0; w < this.errorCusums.length; w++) {
+            const design = this.errorCusums[w]!;
+            if (stepCusum(state.errorWalks[w]!, design, error, r.id)) {
+              estimate.conceptDrift = true;
+              alarms.push(cusumAlarm('errorCusum', 'up', state.errorWalks[w]!, design, partition, r, state.events));
+              state.errorWalks[w] = freshCusum();
+            }
+          }
       }
-      if (typeof r.score === 'number') this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      if (typeof r.score === 'number') {
+        if (this.scoreBins) this.stepScoreWalks(state, this.scoreBins, r.score, partition, r, alarms);
+        else this.stepIndicator(state, 'score', r.score, true, partition, r, alarms);
+      }
       if (typeof r.entropy === 'number')
         this.stepIndicator(state, 'entropy', r.entropy / this.logClasses, true, partition, r, alarms);
       this.stepIndicator(state, 'decisions', r.decision === 'ACCEPT' ? 0 : 1, false, partition, r, alarms);
@@ -281,6 +313,59 @@ export class StreamMonitor {
       }
     }
     return { alarms: raised, estimates };
+  }
+
+  /** The error walks against the held-out error rate of the event's confidence. */
+  private stepConfidenceErrors(
+    state: StreamState,
+    error: boolean,
+    confidence: number,
+    partition: string,
+    r: ScoredRecord,
+    alarms: { push(alarm: StreamAlarm): void },
+  ): void {
+    const { reference, walks, baseRate } = this.confidenceErrors!;
+    const category = 2 * confidenceGroup(reference, confidence) + (error ? 1 : 0);
+    for (let w = 0; w < walks.length; w++) {
+      const design = walks[w]!;
+      const walk = state.errorWalks[w]!;
+      if (stepWalk(walk, design, category, error, r.id)) {
+        state.estimate.conceptDrift = true;
+        alarms.push(walkAlarm('errorCusum', 'up', walk, design.threshold, baseRate, partition, r, state.events));
+        state.errorWalks[w] = freshCusum();
+      }
+    }
+  }
+
+  /** Every score walk (each direction and shift) one step on the event's bin of the baseline's score distribution. */
+  private stepScoreWalks(
+    state: StreamState,
+    bins: BinnedScore,
+    score: number,
+    partition: string,
+    r: ScoredRecord,
+    alarms: { push(alarm: StreamAlarm): void },
+  ): void {
+    const bin = scoreBin(bins, score);
+    for (let w = 0; w < this.scoreWalks.length; w++) {
+      const walk = this.scoreWalks[w]!;
+      const walkState = state.scoreWalks[w]!;
+      if (stepWalk(walkState, walk.design, bin, walk.design.steps[bin]! > 0, r.id)) {
+        alarms.push(
+          walkAlarm(
+            'score',
+            walk.direction,
+            walkState,
+            walk.design.threshold,
+            walk.hitProbability,
+            partition,
+            r,
+            state.events,
+          ),
+        );
+        state.scoreWalks[w] = freshCusum();
+      }
+    }
   }
 
   private stepIndicator(
@@ -383,32 +468,4 @@ function learn(indicator: IndicatorState, value: number, referenceEvents: number
   }
   indicator.learning = null;
   indicator.reference = { edge: best.edge, rate: Math.min(0.99, Math.max(0.01, best.share)), events: n };
-}
-
-function cusumAlarm(
-  detector: DetectorName,
-  direction: 'up' | 'down',
-  walk: CusumState,
-  design: BernoulliCusumDesign,
-  partition: string,
-  r: ScoredRecord,
-  atEvent: number,
-): StreamAlarm {
-  return {
-    detector,
-    direction,
-    partition,
-    statistic: walk.sum,
-    threshold: design.threshold,
-    window: {
-      events: walk.events,
-      hits: walk.hits,
-      rate: walk.events > 0 ? walk.hits / walk.events : 0,
-      baseRate: design.baseRate,
-    },
-    firstEventId: walk.firstId,
-    lastEventId: r.id,
-    enqueuedTime: r.enqueuedTime,
-    atEvent,
-  };
 }

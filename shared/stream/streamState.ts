@@ -1,7 +1,7 @@
 import { freshCusum, type CusumState } from './bernoulliCusum.js';
 import { freshWindow, type WindowState } from './windowedErrorRule.js';
 
-export const STREAM_STATE_VERSION = 1;
+export const STREAM_STATE_VERSION = 2;
 /** Bins of the histogram a learned reference collects (a value in [0, 1]); its edges are the candidate thresholds. */
 export const REFERENCE_BINS = 20;
 
@@ -36,16 +36,20 @@ export interface StreamState {
   profileVersion: string;
   events: number;
   errorWindow: WindowState;
-  errorCusum: CusumState;
-  /** The second error walk, tuned to a smaller drop (a slow slide). */
-  errorCusumSlow: CusumState;
+  /** The error walks, one per drop they are tuned to (streamMonitor's DROP_MULTIPLES). */
+  errorWalks: CusumState[];
   score: IndicatorState;
+  /** The score walks against the baseline's score bins (one per direction and shift; none without the bins). */
+  scoreWalks: CusumState[];
   entropy: IndicatorState;
   decisions: IndicatorState;
   estimate: EstimateWindowState;
   /** Per detector and direction (`errorCusum.up`): the partition's event count before which it stays silent. */
   quietUntil: Record<string, number>;
 }
+
+/** More walks than any design has: a bound on what a stored state may hold. */
+const MAX_WALKS = 8;
 
 export function freshIndicator(reference: IndicatorState['reference']): IndicatorState {
   return {
@@ -69,15 +73,16 @@ export const freshEstimateWindow = (): EstimateWindowState => ({
 export function freshStreamState(
   profileVersion: string,
   references: { score: IndicatorState['reference']; decisions: IndicatorState['reference'] },
+  walks: { errorWalks: number; scoreWalks: number },
 ): StreamState {
   return {
     version: STREAM_STATE_VERSION,
     profileVersion,
     events: 0,
     errorWindow: freshWindow(),
-    errorCusum: freshCusum(),
-    errorCusumSlow: freshCusum(),
+    errorWalks: Array.from({ length: walks.errorWalks }, freshCusum),
     score: freshIndicator(references.score),
+    scoreWalks: Array.from({ length: walks.scoreWalks }, freshCusum),
     entropy: freshIndicator(null),
     decisions: freshIndicator(references.decisions),
     estimate: freshEstimateWindow(),
@@ -92,10 +97,10 @@ export function freshStreamState(
 export function parseStreamState(value: unknown, profileVersion: string): StreamState | null {
   if (!isObject(value) || value.version !== STREAM_STATE_VERSION || value.profileVersion !== profileVersion)
     return null;
-  if (!isCount(value.events) || !isWindow(value.errorWindow) || !isCusum(value.errorCusum)) return null;
-  if (!isCusum(value.errorCusumSlow)) return null;
+  if (!isCount(value.events) || !isWindow(value.errorWindow) || !isWalks(value.errorWalks)) return null;
   if (!isIndicator(value.score) || !isIndicator(value.entropy) || !isIndicator(value.decisions)) return null;
   if (!isEstimate(value.estimate)) return null;
+  if (!isWalks(value.scoreWalks)) return null;
   const quiet = value.quietUntil;
   if (!isObject(quiet) || Object.keys(quiet).length > 16 || !Object.values(quiet).every(isCount)) return null;
   return value as unknown as StreamState;
@@ -113,6 +118,9 @@ function isWindow(v: unknown): boolean {
 }
 function isCusum(v: unknown): boolean {
   return isObject(v) && isCount(v.sum) && isCount(v.events) && isCount(v.hits) && isId(v.firstId);
+}
+function isWalks(v: unknown): boolean {
+  return Array.isArray(v) && v.length <= MAX_WALKS && v.every(isCusum);
 }
 function isIndicator(v: unknown): boolean {
   if (!isObject(v) || !isCusum(v.up) || !isCusum(v.down)) return false;

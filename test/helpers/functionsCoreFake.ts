@@ -10,20 +10,31 @@ export interface RecordedRegistration {
   handler: (...args: unknown[]) => unknown;
 }
 
+/** A hook the host would run (`appTerminate` at a graceful shutdown), as `app.hook` registered it. */
+export interface RecordedHook {
+  name: string;
+  callback: (context: unknown) => unknown;
+}
+
 declare global {
   var __mrmRegistrations: RecordedRegistration[] | undefined;
+  var __mrmHooks: RecordedHook[] | undefined;
 }
 
 // @azure/functions reaches the host through `require('@azure/functions-core')`, an internal require that vi.mock does
 // not intercept; answering it at Node's module loader lets tests see the registrations the host would get.
 const registrations: RecordedRegistration[] = (globalThis.__mrmRegistrations ??= []);
+const hooks: RecordedHook[] = (globalThis.__mrmHooks ??= []);
 const fakeCore = {
   setProgrammingModel: () => undefined,
   registerFunction: (metadata: RecordedRegistration['metadata'], handler: RecordedRegistration['handler']) => {
     registrations.push({ metadata, handler });
     return { dispose: () => undefined };
   },
-  registerHook: () => ({ dispose: () => undefined }),
+  registerHook: (name: string, callback: RecordedHook['callback']) => {
+    hooks.push({ name, callback });
+    return { dispose: () => undefined };
+  },
   log: () => undefined,
 };
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
@@ -47,4 +58,8 @@ export function triggerBinding(registration: RecordedRegistration): Record<strin
   const trigger = Object.values(registration.metadata.bindings).find((b) => /trigger$/i.test(b.type));
   if (!trigger) throw new Error(`${registration.metadata.name} has no trigger binding`);
   return trigger;
+}
+
+export function recordedHooks(name: string): RecordedHook[] {
+  return hooks.filter((h) => h.name === name);
 }

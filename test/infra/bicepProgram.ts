@@ -72,6 +72,8 @@ export interface Resource {
   existing: boolean;
   body: SyntaxNode;
   node: SyntaxNode;
+  /** The `if (…)` a conditional resource is deployed under; null when it always is. */
+  condition: SyntaxNode | null;
 }
 
 /** One parsed Bicep file. */
@@ -112,8 +114,10 @@ export class BicepFile {
       const [rawType = '', rawVersion] = typeString.split('@');
       const type = parentType && !rawType.includes('/') ? `${parentType}/${rawType}` : rawType;
       const apiVersion = rawVersion ?? parentVersion ?? '';
-      const body = innerObject(decl.namedChildren[decl.namedChildren.length - 1]);
+      const last = decl.namedChildren[decl.namedChildren.length - 1];
+      const body = innerObject(last);
       if (!body) return;
+      const condition = last?.type === 'if_statement' ? (last.namedChildren[0] ?? null) : null;
       found.push({
         symbol: symbol.text,
         type,
@@ -121,6 +125,7 @@ export class BicepFile {
         existing: /\bexisting\s*=/.test(decl.text.split('\n')[0] ?? ''),
         body,
         node: decl,
+        condition,
       });
       for (const child of body.namedChildren) {
         const nested =
@@ -277,6 +282,11 @@ export class BicepScope {
     for (const key of params ? objectKeys(params) : [])
       bindings[key] = () => this.evaluate(objectProperty(params, key)!);
     return new BicepScope(target, bindings);
+  }
+
+  /** The same file with some params bound to other values. */
+  withBindings(overrides: Record<string, () => Value>): BicepScope {
+    return new BicepScope(this.file, { ...this.bindings, ...overrides });
   }
 
   /** The value of a param, var or output by name. */

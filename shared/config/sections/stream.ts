@@ -17,14 +17,14 @@ export const streamSettings = {
   ),
   minDrop: number(
     'MRM_STREAM_MIN_DROP',
-    "Smallest accuracy drop below the baseline's held-out accuracy worth an alarm (the seed's 0.05); the error CUSUM is tuned to it.",
+    "Smallest accuracy drop below the baseline's held-out accuracy worth an alarm (the seed's 0.05); the error CUSUMs are tuned to it and to 0.6 of it (that share of the events the model got right turning wrong, against the held-out error rate of each event's confidence when the baseline has it).",
     0.05,
     ['scoreEvents'],
     { min: 0.001, max: 0.5 },
   ),
   falseAlarmBudgetInEvents: number(
     'MRM_STREAM_FALSE_ALARM_EVENTS',
-    'Expected events between false alarms of each detector on a stationary stream, per partition: every threshold is calibrated to it from the baseline.',
+    "Expected events between false alarms of each detector on a stationary stream, per partition: every threshold is calibrated to it exactly, at the least favourable in-control distribution within 3 standard errors of the baseline's estimate (4 for a reference learned from the partition).",
     10_000_000,
     ['scoreEvents'],
     { min: 1000, integer: true },
@@ -38,7 +38,7 @@ export const streamSettings = {
   ),
   shift: number(
     'MRM_STREAM_SHIFT',
-    "Rise or fall of an unlabelled indicator's rate (score above its baseline median, entropy, non-ACCEPT share) the CUSUMs are tuned to.",
+    "Rise or fall of an unlabelled indicator's rate (entropy, non-ACCEPT share, the score without a baseline score profile) the CUSUMs are tuned to; the score walks are tuned to the shift of the score's distribution that moves its share above the baseline median by this much, and to 3 times that shift.",
     0.05,
     ['scoreEvents'],
     { min: 0.005, max: 0.5 },

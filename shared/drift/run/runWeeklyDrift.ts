@@ -22,6 +22,8 @@ import type {
   ScoringTelemetrySource,
 } from './ports.js';
 import { readTrend } from './readTrend.js';
+import type { AlarmHistory } from '../../contracts/streamAlarms.js';
+import { streamAlarmsOf } from '../report/streamTimeline.js';
 
 /** What the drift needs of the baseline profile (BaselineProfile satisfies it). */
 export interface DriftBaseline {
@@ -52,6 +54,8 @@ export interface WeeklyDriftDeps {
   rollups?: RollupStore | undefined;
   /** Earlier reports (where `reports` wrote them): the report draws the trend of the last windows from them. */
   history?: ReportHistory | undefined;
+  /** The stream detectors' alarm log: the report shows the window's pages on a timeline. */
+  streamAlarms?: AlarmHistory | undefined;
 }
 
 export interface WeeklyDriftRequest {
@@ -105,8 +109,8 @@ export type WeeklyDriftOutcome =
 
 /**
  * The weekly drift, as one story: profile the window's Capture blobs (cached per blob, resumable), put the week's
- * inputs and scored records together, compare with the baseline, add the week's scoring telemetry, build the report
- * and its HTML, write them, and emit the drift metrics. When the time budget runs out first, nothing is reported:
+ * inputs and scored records together, compare with the baseline, add the week's scoring telemetry and stream alarms,
+ * build the report and its HTML, write them, and emit the drift metrics. When the time budget runs out first, nothing is reported:
  * the outcome says how far it got, and a new run picks up from the cached profiles.
  */
 export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDriftRequest): Promise<WeeklyDriftOutcome> {
@@ -164,6 +168,8 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   const full: WeeklyDriftReport = { ...report, capture: captureSummary(profiled.hubs, skipped, current.featuresFrom) };
   if (deps.history && (request.trendWindows ?? 0) > 0)
     full.trend = await readTrend(deps.history, window, request.trendWindows!, report, deps.progress);
+  const streamAlarms = await streamAlarmsOf(deps.streamAlarms, window);
+  if (streamAlarms) full.streamAlarms = streamAlarms;
   const html = renderDriftReportHtml(full, baseline.data, current.profile, baseline.schema, {
     dashboardUrl: request.dashboardUrl,
   });

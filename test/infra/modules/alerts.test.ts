@@ -14,20 +14,38 @@ import {
 import { appSettingsOf } from '../appSettingsOf.js';
 import { emittedMetricKeys } from '../emittedMetrics.js';
 
-// main.bicep as azd runs it for an environment named 'dev'.
-const main = new BicepScope(new BicepFile('infra/main.bicep'), { environmentName: () => 'dev' });
-const alerts = main.module('alerts');
-const rules = alerts.file
-  .resources()
-  .filter((r) => r.type === 'Microsoft.Insights/metricAlerts' || r.type === 'Microsoft.Insights/scheduledQueryRules');
+// main.bicep as azd runs it for an environment named 'dev' (streamAlarmRetrains: its default, or set), with the two
+// action groups' ids bound to their names so that a rule's evaluated actions say where it sends.
+function alertsModule(streamAlarmRetrains?: boolean) {
+  const main = new BicepScope(new BicepFile('infra/main.bicep'), {
+    environmentName: () => 'dev',
+    ...(streamAlarmRetrains === undefined ? {} : { streamAlarmRetrains: () => streamAlarmRetrains }),
+  });
+  const alerts = main
+    .module('alerts')
+    .withBindings({ retrainActionGroupId: () => 'retrain', operatorsActionGroupId: () => 'operators' });
+  const rules = alerts.file
+    .resources()
+    .filter((r) => r.type === 'Microsoft.Insights/metricAlerts' || r.type === 'Microsoft.Insights/scheduledQueryRules');
+  const evaluated = (rule: Resource): Record<string, Value> => alerts.evaluate(rule.body) as Record<string, Value>;
+  const sendsTo = (rule: Resource, group: 'retrain' | 'operators'): boolean => {
+    // Metric alerts list { actionGroupId } objects; log alerts an object with the groups' ids.
+    const actions = (evaluated(rule).properties as Record<string, Value>).actions;
+    const ids = Array.isArray(actions)
+      ? actions.map((a) => (isRecord(a) ? a.actionGroupId : UNKNOWN))
+      : isRecord(actions) && Array.isArray(actions.actionGroups)
+        ? actions.actionGroups
+        : [];
+    return ids.includes(group);
+  };
+  // Resources deployed in this configuration (a conditional one only when its condition holds).
+  const deployed = alerts.file.resources().filter((r) => r.condition === null || alerts.evaluate(r.condition) === true);
+  return { main, alerts, rules, evaluated, sendsTo, deployed };
+}
+const { main, alerts, rules, evaluated, sendsTo } = alertsModule();
 const appSettings = appSettingsOf(main).values;
 
-const evaluated = (rule: Resource): Record<string, Value> => alerts.evaluate(rule.body) as Record<string, Value>;
 const properties = (rule: Resource): Record<string, Value> => evaluated(rule).properties as Record<string, Value>;
-const actionsText = (rule: Resource): string =>
-  objectProperty(objectProperty(rule.body, 'properties'), 'actions')!.text;
-const sendsTo = (rule: Resource, group: 'retrain' | 'operators'): boolean =>
-  actionsText(rule).includes(`${group}ActionGroupId`);
 const criteria = (rule: Resource): Record<string, Value>[] =>
   (properties(rule).criteria as { allOf: Record<string, Value>[] }).allOf;
 const ruleFor = (metricKey: keyof typeof monitoring.metrics): Resource => {
@@ -35,7 +53,6 @@ const ruleFor = (metricKey: keyof typeof monitoring.metrics): Resource => {
   if (!found) throw new Error(`no alert on ${metricKey}`);
   return found;
 };
-
 describe('alerts and the single source of truth (shared/config/monitoring.json)', () => {
   it('loads the very file the app uses', () => {
     expect(alerts.value('monitoring')).toEqual(monitoring);
@@ -127,8 +144,8 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
       operator: 'GreaterThan',
       threshold: 0,
     });
-    expect(actionsText(rule)).toContain('operatorsActionGroupId');
-    expect(actionsText(rule)).not.toContain('retrainActionGroupId');
+    expect(sendsTo(rule, 'operators')).toBe(true);
+    expect(sendsTo(rule, 'retrain')).toBe(false);
   });
 
   // A metric alert evaluates only the data points that exist: silence has none, so `< 1` would never fire.
@@ -171,18 +188,26 @@ describe('alerts and the single source of truth (shared/config/monitoring.json)'
   });
 });
 
-describe('alert routing', () => {
+describe.each([
+  ['by default', undefined, ['accuracy', 'driftMagnitude']],
+  ['with streamAlarmRetrains', true, ['accuracy', 'driftMagnitude', 'streamAlarms']],
+] as const)('alert routing %s', (_, streamAlarmRetrains, retrainMetrics) => {
+  const { rules, evaluated, sendsTo, deployed } = alertsModule(streamAlarmRetrains);
   const compiled = compileRulePattern(appSettings.get('MRM_RETRAIN_RULE_PATTERN') as string);
   if (!compiled.ok) throw new Error(compiled.error);
   const pattern = { test: compiled.value };
   const modelTag = appSettings.get('MRM_RETRAIN_MODEL_TAG') as string;
   const name = (rule: Resource): Value => evaluated(rule).name ?? UNKNOWN;
+  const ruleOn = (metricKey: keyof typeof monitoring.metrics): Resource =>
+    rules.find((r) =>
+      ((properties(r).criteria as { allOf: Record<string, Value>[] }).allOf ?? []).some(
+        (c) => c.metricName === monitoring.metrics[metricKey],
+      ),
+    )!;
 
-  it('sends drift and accuracy, and only those, to the retrain group', () => {
+  it(`sends ${retrainMetrics.join(', ')}, and only those, to the retrain group`, () => {
     const retrain = rules.filter((r) => sendsTo(r, 'retrain'));
-    expect(retrain.map((r) => r.symbol).sort()).toEqual(
-      [ruleFor('accuracy').symbol, ruleFor('driftMagnitude').symbol].sort(),
-    );
+    expect(retrain.map((r) => r.symbol).sort()).toEqual(retrainMetrics.map((m) => ruleOn(m).symbol).sort());
   });
 
   it('names the retrain rules so the webhook acts on them, and no other rule', () => {
@@ -213,7 +238,7 @@ describe('alert routing', () => {
   });
 
   it('lets the webhook read the tags of the retrain rules and nothing else', () => {
-    const readers = alerts.file.resources().filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
+    const readers = deployed.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
     const scopes = readers.map((r) => objectProperty(r.body, 'scope')!.text).sort();
     expect(scopes).toEqual(
       rules
@@ -222,7 +247,9 @@ describe('alert routing', () => {
         .sort(),
     );
   });
+});
 
+describe('action groups in main.bicep', () => {
   it('is where main.bicep points the retrain and operators groups', () => {
     const alertsCall = main.file.valueOf(main.file.find('module', 'alerts')!)!;
     const params = objectProperty(alertsCall, 'params')!;

@@ -1,6 +1,6 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { createScoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
+import { createScoreEventsHandler, scoreEventsHandler } from '../../../shared/compose/scoreEvents.js';
 import { BlobStateStore } from '../../../shared/adapters/blobStateStore.js';
 import { defaultSettings, type Settings } from '../../../shared/config/settings.js';
 import { blobName } from '../../../shared/stream/partitionDetectors.js';
@@ -8,7 +8,10 @@ import type { MetricKey } from '../../../shared/telemetry/monitoring.js';
 import { TransactionGenerator } from '../../../dev/synthetic/transactions.js';
 import { transactionBaseline } from '../../helpers/baselineFixture.js';
 import { azuriteDeadLetters } from '../../faults/faultHelpers.js';
-import { freshContainer } from '../../helpers/storage.js';
+import { azuriteConnectionString, blobService, freshContainer, uniqueContainerName } from '../../helpers/storage.js';
+import { recordedHooks } from '../../helpers/functionsCoreFake.js';
+// The function file registers itself (and its shutdown hook) on import, as the host loads it.
+import '../../../functions/scoreEvents.js';
 
 function settingsWith(stream: Partial<Settings['stream']>): Settings {
   const defaults = defaultSettings();
@@ -106,5 +109,78 @@ describe('scoreEvents with the stream detectors', () => {
       'Stream detectors went on in memory after reading the detector state of partition 4: storage down',
       'Stream detectors went on in memory after saving the detector state of partition 4: storage down',
     ]);
+  });
+
+  it('saves every partition’s unsaved state when flushed at shutdown, and says why when it cannot', async () => {
+    const container = await freshContainer('stream-flush');
+    const store = new BlobStateStore(container);
+    const r = recorder();
+    const handler = createScoreEventsHandler({
+      // No save during the batches: an hour between saves.
+      settings: settingsWith({ saveIntervalInMs: 3_600_000 }),
+      profiles: { current: async () => transactionBaseline() },
+      metrics: r.metrics,
+      deadLetters: azuriteDeadLetters().sink,
+      streamStates: store,
+    });
+    await handler(bodies(new TransactionGenerator(34), 0, 300), r.context());
+    expect(await store.read(blobName('4'))).toBeUndefined();
+    await handler.flush({ warn: (l) => r.lines.push(l), error: (l) => r.lines.push(l) });
+    expect((await store.read(blobName('4')))!.value).toMatchObject({ events: 300 });
+
+    const failing = new Error('storage down');
+    const broken = createScoreEventsHandler({
+      settings: settingsWith({ saveIntervalInMs: 3_600_000 }),
+      profiles: { current: async () => transactionBaseline() },
+      metrics: r.metrics,
+      deadLetters: azuriteDeadLetters().sink,
+      streamStates: {
+        read: async () => undefined,
+        create: () => Promise.reject(failing),
+        replace: () => Promise.reject(failing),
+        remove: () => Promise.reject(failing),
+      },
+    });
+    await broken(bodies(new TransactionGenerator(35), 0, 100), r.context());
+    const errors: string[] = [];
+    await broken.flush({ warn: (l) => errors.push(l), error: (l) => errors.push(l) });
+    expect(errors).toEqual([
+      'Stream detectors went on in memory after saving the detector state of partition 4: storage down',
+    ]);
+  });
+
+  it('flushes through the production handler, which the function file hooks to the host’s shutdown', async () => {
+    // The production composition over Azurite: the profile blob, the detectors' state container.
+    const baseline = await freshContainer('stream-prod-baseline');
+    const profile = JSON.stringify(transactionBaseline());
+    await baseline.getBlockBlobClient('profile.json').upload(profile, Buffer.byteLength(profile));
+    const defaults = defaultSettings();
+    const settings: Settings = {
+      ...defaults,
+      core: {
+        ...defaults.core,
+        storageConnection: 'TEST_STORAGE',
+        baselineContainer: baseline.containerName,
+        baselineBlob: 'profile.json',
+      },
+      scoring: { ...defaults.scoring, deadLetterContainer: uniqueContainerName('stream-prod-dead') },
+      stream: {
+        ...defaults.stream,
+        stateContainer: uniqueContainerName('stream-prod-state'),
+        saveIntervalInMs: 3_600_000,
+      },
+    };
+    const handler = scoreEventsHandler(settings, { TEST_STORAGE: azuriteConnectionString() });
+    const log = { warn: () => undefined, error: (l: string) => expect.fail(l) };
+    // Before the first batch nothing is built, so nothing is saved.
+    await handler.flush(log);
+    const state = new BlobStateStore(blobService().getContainerClient(settings.stream.stateContainer));
+    await handler(bodies(new TransactionGenerator(36), 0, 200), recorder().context());
+    await handler.flush(log);
+    expect((await state.read(blobName('4')))!.value).toMatchObject({ events: 200 });
+    // The function file registered its shutdown hook; the host runs it with its own context.
+    const hooks = recordedHooks('appTerminate');
+    expect(hooks.length).toBeGreaterThanOrEqual(1);
+    for (const hook of hooks) await hook.callback({ hookData: {}, appHookData: {} });
   });
 });

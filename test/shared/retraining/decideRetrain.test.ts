@@ -124,6 +124,41 @@ describe('decideRetrain', () => {
     expect(decideRetrain(fired, facts({ earlier: decidedClaim(key, 'claimed') }), policy).kind).toBe('submit');
   });
 
+  it('plans a stream detector’s page once when its rule is a retrain rule (streamAlarmRetrains), and not otherwise', () => {
+    // infra/modules/alerts.bicep: the stream alarm rule is mrm-ops-… by default, mrm-retrain-… (and tagged) when set.
+    const deployed = { ...policy, rulePattern: '^mrm-retrain-' };
+    const page = (rule: string) => {
+      const body = alertFixture('metric-fired.json');
+      body.data.essentials.alertRule = rule;
+      body.data.essentials.alertId = body.data.essentials.alertId.replace(/[0-9a-f]{4}$/, 'beef');
+      body.data.alertContext.condition.allOf[0] = {
+        ...body.data.alertContext.condition.allOf[0],
+        metricName: 'mrm_stream_alarms',
+        operator: 'GreaterThan',
+        threshold: '0',
+        timeAggregation: 'Total',
+        metricValue: 1,
+      };
+      return payload(body);
+    };
+    expect(decideRetrain(page('mrm-ops-stream-alarm-dev'), facts(), deployed).kind).toBe('no_action');
+    const fired = page('mrm-retrain-stream-alarm-dev');
+    const decision = decideRetrain(
+      fired,
+      facts({ ruleTags: { kind: 'found', tags: { 'mrm-model': 'default' } } }),
+      deployed,
+    );
+    expect(decision).toMatchObject({
+      kind: 'submit',
+      plan: { subject: { rule: 'mrm-retrain-stream-alarm-dev', model: 'default' } },
+    });
+    // Replays of the alert (the action group retries a webhook up to 5 times) carry its id: one claim, one job.
+    const key = claimKeyOf(fired, NOW, deployed);
+    expect(decideRetrain(fired, facts({ earlier: decidedClaim(key, 'retraining_triggered') }), deployed).kind).toBe(
+      'duplicate',
+    );
+  });
+
   it('takes no action before looking at earlier claims: a resolved alert shares its fired twin’s id', () => {
     const resolved = payload(alertFixture('metric-resolved.json'));
     const earlier = decidedClaim(claimKeyOf(resolved, NOW, policy), 'retraining_triggered');

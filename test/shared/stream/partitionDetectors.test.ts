@@ -6,6 +6,7 @@ import { StreamMonitor, type StreamAlarm, type StreamMonitorOptions } from '../.
 import type { ScoredRecord } from '../../../shared/contracts/records.js';
 import { ScoredStream, syntheticStreamBaseline, type StreamScenario } from '../../../dev/synthetic/scoredStream.js';
 import { freshContainer } from '../../helpers/storage.js';
+import { BlobAlarmLog } from '../../../shared/adapters/blobAlarmLog.js';
 
 const OPTIONS: StreamMonitorOptions & { saveIntervalInMs: number } = {
   windowEvents: 1000,
@@ -141,5 +142,41 @@ describe('PartitionDetectors on blob storage', () => {
     expect(problems[0]).toMatch(/^reading the detector state of partition 0: /);
     expect(problems.slice(1).every((p) => p.startsWith('saving the detector state of partition 0: '))).toBe(true);
     expect(alarms.some((a) => a.detector === 'errorCusum')).toBe(true);
+  });
+
+  it('records every page in the alarm log with when it was raised, and goes on when the log fails', async () => {
+    const container = await freshContainer('stream-alarm-log');
+    const store = new BlobStateStore(container);
+    const log = new BlobAlarmLog(container);
+    const time = clock();
+    time.advance(Date.UTC(2026, 10, 17, 9));
+    const detectors = new PartitionDetectors(store, OPTIONS, time, log);
+    const raised: StreamAlarm[] = [];
+    for (const b of batches(drifting, 12, 500, '7')) {
+      time.advance(60_000);
+      raised.push(...(await detectors.observe(baseline, b)).alarms);
+    }
+    expect(raised.length).toBeGreaterThan(0);
+    const { alarms } = await log.between(Date.UTC(2026, 10, 17), Date.UTC(2026, 10, 18), 100);
+    expect(alarms.map(({ raisedAt: _, ...a }) => a)).toEqual(raised);
+    for (const a of alarms) expect(Date.parse(a.raisedAt)).toBeGreaterThan(Date.UTC(2026, 10, 17, 9));
+
+    const failing = new PartitionDetectors(
+      new BlobStateStore(await freshContainer('stream-alarm-fail')),
+      OPTIONS,
+      clock(),
+      {
+        append: () => Promise.reject(new Error('append refused')),
+      },
+    );
+    const problems: string[] = [];
+    const pages: StreamAlarm[] = [];
+    for (const b of batches(drifting, 12, 500, '8')) {
+      const observed = await failing.observe(baseline, b);
+      problems.push(...observed.problems);
+      pages.push(...observed.alarms);
+    }
+    expect(pages.length).toBe(raised.length);
+    expect(problems[0]).toBe('recording the alarms of partition 8: append refused');
   });
 });

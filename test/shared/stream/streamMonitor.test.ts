@@ -35,15 +35,41 @@ function run(
 const first = (alarms: StreamAlarm[], detector: string) => alarms.find((a) => a.detector === detector);
 
 describe('StreamMonitor', () => {
-  it('takes its in-control rates from the baseline, bounded above by their sampling error', () => {
+  it('takes its in-control distributions from the baseline and calibrates each walk at the least favourable one', () => {
     const monitor = new StreamMonitor(baseline, DEFAULTS);
+    // A binary classifier's baseline has its held-out error rate per confidence: the error walks use it.
+    expect(monitor.errorCusums).toEqual([]);
+    const walks = monitor.confidenceErrors!;
+    expect(walks.reference.total).toBe(20_000);
+    // Two walks (0.6 and 1 times the drop) share the budget: 2 × 10M each.
+    expect(walks.walks).toHaveLength(2);
+    for (const design of walks.walks) expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    // Four score walks (two shifts each way) share a two-sided budget of 2 × 2 × 10M.
+    expect(monitor.scoreWalks.map((w) => w.direction)).toEqual(['up', 'up', 'down', 'down']);
+    for (const w of monitor.scoreWalks) expect(w.design.inControlRunLength).toBeGreaterThanOrEqual(40_000_000);
+    expect(monitor.scoreBins!.probabilities).toHaveLength(10);
+    expect(monitor.reference.calibration!.expectedCalibrationError).toBeLessThan(0.02);
+  });
+
+  it('falls back to the overall error rate, bounded above by its sampling error, without score histograms', () => {
+    const multiclass = {
+      ...baseline,
+      heldOut: { ...baseline.heldOut, performance: { ...baseline.heldOut.performance!, scoreHistogram: null } },
+    };
+    const monitor = new StreamMonitor(multiclass, DEFAULTS);
+    expect(monitor.confidenceErrors).toBeNull();
     const p = baseline.heldOut.performance!;
     const observedError = (p.labelled - p.confusion[0]! - p.confusion[4]!) / p.labelled;
-    expect(monitor.errorCusum!.baseRate).toBeGreaterThan(observedError);
-    expect(monitor.errorCusum!.baseRate).toBeLessThan(observedError + 0.01);
-    expect(monitor.errorCusum!.inControlRunLength).toBeGreaterThanOrEqual(10_000_000);
-    expect(monitor.reference.score!.shareAtOrAbove).toBeCloseTo(0.5, 1);
-    expect(monitor.reference.calibration!.expectedCalibrationError).toBeLessThan(0.02);
+    const se = Math.sqrt((observedError * (1 - observedError)) / p.labelled);
+    expect(monitor.errorCusums).toHaveLength(2);
+    for (const design of monitor.errorCusums) {
+      expect(design.baseRate).toBeGreaterThan(observedError + 2.9 * se);
+      expect(design.baseRate).toBeLessThan(observedError + 3.1 * se);
+      expect(design.inControlRunLength).toBeGreaterThanOrEqual(20_000_000);
+    }
+    expect(monitor.errorCusums.map((d) => d.shiftedRate - d.baseRate)).toEqual(
+      [0.03, 0.05].map((x) => expect.closeTo(x, 9)),
+    );
   });
 
   it('raises no alarm on a stationary stream at a budget 10 times the stream', () => {
@@ -181,6 +207,8 @@ describe('StreamMonitor', () => {
       { version: 2 },
       { ...monitor.fresh(), profileVersion: 'other' },
       { ...monitor.fresh(), events: -1 },
+      // Another number of score walks: a state of another design.
+      { ...monitor.fresh(), scoreWalks: [] },
     ])
       expect(monitor.restore(bad).restored).toBe(false);
     // The state is lost at 25k, mid-way through a drift that began at 24k: the fresh state still finds it.

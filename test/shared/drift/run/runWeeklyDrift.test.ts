@@ -17,6 +17,8 @@ import { trendPointOf } from '../../../../shared/drift/trend.js';
 import { unwrap } from '../../../../shared/errors.js';
 import type { MetricKey } from '../../../../shared/telemetry/monitoring.js';
 import { transactionBaseline } from '../../../helpers/baselineFixture.js';
+import { BlobAlarmLog } from '../../../../shared/adapters/blobAlarmLog.js';
+import type { StoredAlarm } from '../../../../shared/stream/alarmLog.js';
 import { blobService, freshContainer } from '../../../helpers/storage.js';
 import {
   badBodyRecords,
@@ -369,6 +371,65 @@ describe('runWeeklyDrift against Capture files in Azurite', () => {
       available: false,
       reason: 'log-analytics:ws-1: TELEMETRY.FORBIDDEN: HTTP 403',
     });
+  });
+
+  it('shows the window’s stream alarms, read from the detectors’ alarm log, in the JSON and on the HTML timeline', async () => {
+    const base = deps(stable.capture, await freshContainer('cache'), await freshContainer('reports'), fixedClock);
+    const log = new BlobAlarmLog(await freshContainer('stream-alarms'));
+    const page = (partition: string, at: number, detector: StoredAlarm['detector']): StoredAlarm => ({
+      detector,
+      direction: 'up',
+      partition,
+      statistic: 900,
+      threshold: 874,
+      window: { events: 412, hits: 130, rate: 130 / 412, baseRate: 0.2 },
+      firstEventId: 'tx-1',
+      lastEventId: 'tx-412',
+      enqueuedTime: new Date(at).toISOString(),
+      atEvent: 50_000,
+      raisedAt: new Date(at + 1000).toISOString(),
+    });
+    await log.append('1', [page('1', WINDOW.fromInMs + 2 * DAY, 'errorCusum')]);
+    await log.append('0', [
+      page('0', WINDOW.fromInMs + 3 * DAY + HOUR, 'score'),
+      page('0', WINDOW.fromInMs + 3 * DAY + HOUR, 'entropy'),
+    ]);
+    // The week before: not this report's.
+    await log.append('0', [page('0', WINDOW.fromInMs - HOUR, 'score')]);
+    const outcome = completed(
+      await runWeeklyDrift(
+        { ...base, streamAlarms: log },
+        { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS },
+      ),
+    );
+    const alarms = outcome.report.streamAlarms!;
+    expect(alarms).toMatchObject({
+      available: true,
+      total: 3,
+      byDetector: { errorCusum: 1, score: 1, entropy: 1 },
+      byPartition: { '0': 2, '1': 1 },
+    });
+    expect(alarms.available && alarms.alarms.map((a) => [a.detector, a.at])).toEqual([
+      ['errorCusum', new Date(WINDOW.fromInMs + 2 * DAY).toISOString()],
+      ['score', new Date(WINDOW.fromInMs + 3 * DAY + HOUR).toISOString()],
+      ['entropy', new Date(WINDOW.fromInMs + 3 * DAY + HOUR).toISOString()],
+    ]);
+    expect(outcome.html).toContain('<section id="stream-alarms">');
+    expect(outcome.html.match(/<polygon [^>]*class="alarm up"/g)).toHaveLength(3);
+    // Without a log the report has no such part; a log that cannot be read is said.
+    const without = completed(await runWeeklyDrift(base, { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS }));
+    expect(without.report.streamAlarms).toBeUndefined();
+    expect(without.html).not.toContain('stream-alarms');
+    const broken = completed(
+      await runWeeklyDrift(
+        {
+          ...base,
+          streamAlarms: { description: 'blob container x', between: () => Promise.reject(new Error('403 forbidden')) },
+        },
+        { baseline, window: WINDOW, options: DEFAULT_DRIFT_OPTIONS },
+      ),
+    );
+    expect(broken.report.streamAlarms).toEqual({ available: false, reason: 'blob container x: 403 forbidden' });
   });
 
   it('takes features from the scored hub when the inputs hub is not captured, and says so', async () => {
