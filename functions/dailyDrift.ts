@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
 import { loadSettings } from '../shared/config/settings.js';
 import { unwrap } from '../shared/errors.js';
 import { DAILY, DRIFT_RETRY, weeklyDriftCaptureFormat, weeklyDriftHandler } from '../shared/compose/weeklyDrift.js';
@@ -14,6 +15,8 @@ app.timer('dailyDrift', {
       : settings.drift.dailyDriftSchedule,
   runOnStartup: false,
   useMonitor: true,
+  // The client that hands a large backfill to the driftBackfill orchestration.
+  extraInputs: [df.input.durableClient()],
   retry: DRIFT_RETRY,
   handler: weeklyDriftHandler(settings, process.env, weeklyDriftCaptureFormat(settings), DAILY),
 });

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
 import { loadSettings, type Environment, type Settings } from '../shared/config/settings.js';
 import { unwrap } from '../shared/errors.js';
 import { DRIFT_RETRY, weeklyDriftCaptureFormat, weeklyDriftHandler } from '../shared/compose/weeklyDrift.js';
@@ -24,6 +25,8 @@ app.timer('weeklyDrift', {
   schedule: weeklyDriftSchedule(process.env, settings),
   runOnStartup: false,
   useMonitor: true,
+  // The client that hands a large backfill to the driftBackfill orchestration.
+  extraInputs: [df.input.durableClient()],
   retry: WEEKLY_DRIFT_RETRY,
   handler: weeklyDriftHandler(settings, process.env, format),
 });

@@ -128,6 +128,8 @@ export async function startLocalFunctionHost(options: LocalFunctionHostOptions):
     telemetry: undefined,
     clock: { nowInMs: () => driftNow },
     flush: undefined,
+    // No Durable Functions runtime here: a window is always folded in the run itself, never handed to driftBackfill.
+    backfill: undefined,
   };
   const driftInvoker = (cadence: typeof driftModule.WEEKLY): WeeklyDriftInvoker => {
     const handler = driftModule.createWeeklyDriftHandler(driftDeps, cadence);

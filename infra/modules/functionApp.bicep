@@ -112,9 +112,12 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   }
 }
 
-// The host's own connections. No queue URI: no trigger or binding uses queues, so the identity gets no queue role.
+// The host's own connections. Durable Functions keeps the driftBackfill task hub (host.json `durableTask`, Azure
+// Storage provider: control and work-item queues, history and instance tables, lease and large-message blobs) on
+// this account too, through the same identity: hence the queue URI (and rbac.bicep's queue role on this account).
 var hostSettings = {
   AzureWebJobsStorage__blobServiceUri: hostStorage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: hostStorage.properties.primaryEndpoints.queue
   AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
   AzureWebJobsStorage__credential: managedIdentity
   AzureWebJobsStorage__clientId: appIdentityClientId
@@ -215,6 +218,7 @@ var appSettings = {
   MRM_DASHBOARD_URL: dashboardUrl
   MRM_DRIFT_TIME_BUDGET_MS: ''
   MRM_DRIFT_CONCURRENCY: ''
+  MRM_DRIFT_HANDOVER_MIB: ''
   MRM_DRIFT_TREND_WINDOWS: ''
   MRM_LOG_ANALYTICS_WORKSPACE_ID: logAnalyticsWorkspaceId
 

@@ -1,5 +1,6 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
-import { blobProfileCacheName, cachedBlobEntryText, readCachedBlobEntry } from '../drift/run/blobProfileCacheKey.js';
+import { blobProfileCacheName, cachedBlobEntryBytes, readCachedBlobEntry } from '../drift/run/blobProfileCacheKey.js';
+import { storedDocumentContentType } from '../drift/storedDocument.js';
 import type { BlobProfileKey, CachedBlobOutcome, ProfileCache } from '../drift/run/ports.js';
 
 /**
@@ -14,7 +15,7 @@ export class BlobProfileCache implements ProfileCache {
   async get(key: BlobProfileKey): Promise<CachedBlobOutcome | undefined> {
     try {
       const buffer = await this.container.getBlobClient(blobProfileCacheName(key)).downloadToBuffer();
-      return readCachedBlobEntry(buffer.toString('utf8'), key);
+      return readCachedBlobEntry(buffer, key);
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;
@@ -22,16 +23,17 @@ export class BlobProfileCache implements ProfileCache {
   }
 
   async put(key: BlobProfileKey, outcome: CachedBlobOutcome): Promise<void> {
-    const text = cachedBlobEntryText(key, outcome);
+    const bytes = cachedBlobEntryBytes(key, outcome);
     const blob = this.container.getBlockBlobClient(blobProfileCacheName(key));
+    const headers = { blobHTTPHeaders: { blobContentType: storedDocumentContentType(bytes) } };
     try {
-      await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await blob.uploadData(bytes, headers);
     } catch (error) {
       // Infra creates the container; locally (Azurite) the first write creates it.
       if (this.containerChecked || !(error instanceof RestError) || error.statusCode !== 404) throw error;
       this.containerChecked = true;
       await this.container.createIfNotExists();
-      await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+      await blob.uploadData(bytes, headers);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
-import type { RollupStore, VersionedText } from '../drift/run/ports.js';
+import type { RollupStore, VersionedBytes } from '../drift/run/ports.js';
+import { storedDocumentContentType } from '../drift/storedDocument.js';
 
 /**
  * Hourly roll-ups as blobs (in the drift cache container), written with ETag conditions: If-Match the version read,
@@ -10,23 +11,22 @@ export class BlobRollupStore implements RollupStore {
 
   constructor(private readonly container: ContainerClient) {}
 
-  async read(name: string): Promise<VersionedText | undefined> {
+  async read(name: string): Promise<VersionedBytes | undefined> {
     try {
       const response = await this.container.getBlobClient(name).download();
-      const text = await streamText(response.readableStreamBody);
-      return { text, version: response.etag! };
+      const bytes = await streamBytes(response.readableStreamBody);
+      return { bytes, version: response.etag! };
     } catch (error) {
       if (error instanceof RestError && error.statusCode === 404) return undefined;
       throw error;
     }
   }
 
-  async write(name: string, text: string, expected: { version: string } | 'absent'): Promise<boolean> {
+  async write(name: string, bytes: Uint8Array, expected: { version: string } | 'absent'): Promise<boolean> {
     const blob = this.container.getBlockBlobClient(name);
-    const bytes = Buffer.from(text, 'utf8');
     const upload = () =>
       blob.uploadData(bytes, {
-        blobHTTPHeaders: { blobContentType: 'application/json' },
+        blobHTTPHeaders: { blobContentType: storedDocumentContentType(bytes) },
         conditions: expected === 'absent' ? { ifNoneMatch: '*' } : { ifMatch: expected.version },
       });
     try {
@@ -39,14 +39,14 @@ export class BlobRollupStore implements RollupStore {
       if (error.statusCode !== 404 || this.containerChecked || expected !== 'absent') throw error;
       this.containerChecked = true;
       await this.container.createIfNotExists();
-      return this.write(name, text, expected);
+      return this.write(name, bytes, expected);
     }
   }
 }
 
-async function streamText(body: NodeJS.ReadableStream | undefined): Promise<string> {
-  if (!body) return '';
+async function streamBytes(body: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { blobProfileCacheName, cachedBlobEntryText, readCachedBlobEntry } from '../drift/run/blobProfileCacheKey.js';
+import { blobProfileCacheName, cachedBlobEntryBytes, readCachedBlobEntry } from '../drift/run/blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome, ProfileCache } from '../drift/run/ports.js';
 
 /** Per-blob drift profiles in a local folder (`mrm drift --cache <dir>`): re-runs over the same files read nothing twice. */
@@ -9,7 +9,7 @@ export class FileProfileCache implements ProfileCache {
 
   async get(key: BlobProfileKey): Promise<CachedBlobOutcome | undefined> {
     try {
-      return readCachedBlobEntry(await readFile(this.pathOf(key), 'utf8'), key);
+      return readCachedBlobEntry(await readFile(this.pathOf(key)), key);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -21,7 +21,7 @@ export class FileProfileCache implements ProfileCache {
     await mkdir(dirname(path), { recursive: true });
     // Write then rename: an interrupted run never leaves a half-written entry behind.
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, cachedBlobEntryText(key, outcome));
+    await writeFile(temporary, cachedBlobEntryBytes(key, outcome));
     await rename(temporary, path);
   }
 

@@ -18,7 +18,8 @@ import { parseCaptureNameFormat, type CaptureNameFormat } from '../capture/captu
 import { captureSourceOf } from '../drift/run/captureSourceOf.js';
 import { previousIsoWeek, previousUtcDay, type DriftWindow } from '../drift/run/driftWindow.js';
 import { driftOptionsFromSettings } from '../config/driftOptionsFromSettings.js';
-import { runWeeklyDrift, type WeeklyDriftDeps } from '../drift/run/runWeeklyDrift.js';
+import { runWeeklyDrift, type WeeklyDriftDeps, type WeeklyDriftOutcome } from '../drift/run/runWeeklyDrift.js';
+import type { BackfillStarter } from '../drift/backfill/ports.js';
 import type {
   CaptureSource,
   Clock,
@@ -28,6 +29,8 @@ import type {
   ReportSink,
   ScoringTelemetrySource,
 } from '../drift/run/ports.js';
+import * as df from 'durable-functions';
+import { DurableBackfillStarter } from '../adapters/durableBackfillStarter.js';
 import { systemClock } from '../adapters/clocks.js';
 import { noMetrics, type MetricsPort } from '../telemetry/metricsPort.js';
 
@@ -48,13 +51,22 @@ export interface WeeklyDriftDependencies {
   clock: Clock;
   /** Pushes buffered metrics out before the invocation ends. */
   flush?: () => Promise<void>;
+  /**
+   * Starts the window's driftBackfill orchestration (the invocation's Durable Functions client). With it and
+   * MRM_DRIFT_HANDOVER_MIB > 0, a window with more than that to backfill, or whose time budget runs out, is handed
+   * over rather than continued through retries. Absent: no hand-over.
+   */
+  backfill?: ((context: InvocationContext) => BackfillStarter) | undefined;
 }
 
 /**
- * The weeklyDrift (or dailyDrift) handler over its dependencies: report the previous ISO week (or UTC day). A late tick (isPastDue, e.g. after
- * the app was scaled to zero or redeployed over the schedule) is logged and run all the same. When the time budget
- * runs out first, the blobs profiled so far stay cached and the invocation fails with DRIFT.INCOMPLETE so that the
- * host's retry policy starts a continuation a minute later, which resumes from the cache; the schedule stays weekly.
+ * The weeklyDrift (or dailyDrift) handler over its dependencies: report the previous ISO week (or UTC day). A late
+ * tick (isPastDue, e.g. after the app was scaled to zero or redeployed over the schedule) is logged and run all the
+ * same. The timer run stays short: when the roll-ups lack more than MRM_DRIFT_HANDOVER_MIB of Capture data, or the
+ * time budget runs out first, the window is handed to the driftBackfill orchestration (which fans the backfill out
+ * per hub and hour and writes the report) and the invocation ends; the blobs profiled so far stay cached. Without
+ * the orchestration (MRM_DRIFT_HANDOVER_MIB=0) an exhausted budget fails the invocation with DRIFT.INCOMPLETE, and the
+ * host's retry policy starts a continuation a minute later, which resumes from the cache.
  */
 export function createWeeklyDriftHandler(deps: WeeklyDriftDependencies, cadence: DriftCadence = WEEKLY) {
   const run = weeklyDriftRun(cadence.emitsMetrics ? deps : { ...deps, metrics: noMetrics }, cadence);
@@ -79,6 +91,8 @@ const AFTER_FAILURE: Record<ErrorKind, string> = {
 
 function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
   const name = cadence.name;
+  const handOverAboveBytes =
+    deps.backfill && deps.settings.drift.handOverAboveMiB > 0 ? deps.settings.drift.handOverAboveMiB * MIB : undefined;
   return async function weeklyDrift(timer: Timer, context: InvocationContext): Promise<void> {
     const window = cadence.window(deps.clock.nowInMs());
     const retry = context.retryContext;
@@ -88,44 +102,85 @@ function weeklyDriftRun(deps: WeeklyDriftDependencies, cadence: DriftCadence) {
       `${name} ${window.label}: ${new Date(window.fromInMs).toISOString()} to ${new Date(window.toInMs).toISOString()}` +
         (retry && retry.retryCount > 0 ? ` (continuation ${retry.retryCount} of at most ${retry.maxRetryCount})` : ''),
     );
-    const baseline = await deps.baseline.current();
-    const { settings } = deps;
-    const runDeps: WeeklyDriftDeps = { ...deps, progress: logProgress(context) };
-    const outcome = await runWeeklyDrift(runDeps, {
-      baseline,
-      window,
-      options: driftOptionsFromSettings(settings.drift),
-      concurrency: settings.drift.concurrency,
-      timeBudgetInMs: settings.drift.timeBudgetInMs,
-      // Bodies are read with scoreEvents' limit: what it dead-letters as too large is counted so here.
-      decoder: { maxBodyBytes: settings.scoring.maxBodyBytes },
-      scorer: settings.scoring.scorer,
-      dashboardUrl: settings.drift.dashboardUrl,
-      trendWindows: settings.drift.trendWindows,
-    });
-    if (outcome.status === 'incomplete') {
+    const outcome = await reportDriftWindow(deps, name, window, context, { handOverAboveBytes });
+    if (outcome.status === 'complete') return;
+    if (handOverAboveBytes !== undefined) {
+      const why =
+        outcome.status === 'handover'
+          ? `${outcome.blobsPending} of ${outcome.blobsTotal} blobs (${mib(outcome.bytesPending)} MiB) have no roll-up, more than MRM_DRIFT_HANDOVER_MIB`
+          : `the time budget ran out after ${outcome.blobsDone} of ${outcome.blobsTotal} blobs`;
+      const started = await deps.backfill!(context).start({
+        run: name,
+        window,
+        emitsMetrics: cadence.emitsMetrics,
+        startedBy: name,
+      });
+      context.log(
+        `${name} ${window.label}: ${why}: handed to the driftBackfill orchestration, instance ${started.instanceId}` +
+          ` (${started.state === 'started' ? 'started' : 'already running'}); it writes the report`,
+      );
+      return;
+    }
+    if (outcome.status === 'incomplete')
       throw new MrmError(
         'transient',
         'DRIFT.INCOMPLETE',
         `Profiled ${outcome.blobsDone} of ${outcome.blobsTotal} Capture blobs of ${window.label} within MRM_DRIFT_TIME_BUDGET_MS; a continuation resumes from the cached profiles`,
         { detail: { ...outcome } },
       );
-    }
-    const { report, written } = outcome;
-    context.log(
-      `${name} ${window.label}: ${report.events} events (${report.eventsProfiled} profiled), ${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped; ` +
-        `drift share ${report.drift.share.toFixed(3)} (${report.drift.driftedFeatures.join(', ') || 'no feature'} drifted), ` +
-        `retrain ${report.retrainRecommended ? 'recommended' : 'not recommended'}; report ${written?.json ?? '(not written)'}`,
-    );
-    try {
-      await deps.flush?.();
-    } catch (error) {
-      context.warn(`Could not flush the drift metrics: ${errorMessage(error)}`);
-    }
   };
 }
 
-/** Continuations: when the time budget runs out, the invocation fails with DRIFT.INCOMPLETE and the host retries. */
+const MIB = 1_048_576;
+const mib = (bytes: number) => (bytes / MIB).toFixed(0);
+
+/**
+ * One window's report as the drift runs make it (the timer, or the driftBackfill orchestration's report activity):
+ * the baseline, the run over the settings, a log line with the verdict, and the metrics flushed. Returns the outcome
+ * for the caller to act on when nothing was reported (`incomplete`, `handover`).
+ */
+export async function reportDriftWindow(
+  deps: WeeklyDriftDependencies,
+  name: DriftCadence['name'],
+  window: DriftWindow,
+  context: InvocationContext,
+  options: { handOverAboveBytes?: number | undefined } = {},
+): Promise<WeeklyDriftOutcome> {
+  const baseline = await deps.baseline.current();
+  const { settings } = deps;
+  const runDeps: WeeklyDriftDeps = { ...deps, progress: logProgress(context) };
+  const outcome = await runWeeklyDrift(runDeps, {
+    baseline,
+    window,
+    options: driftOptionsFromSettings(settings.drift),
+    concurrency: settings.drift.concurrency,
+    timeBudgetInMs: settings.drift.timeBudgetInMs,
+    // Bodies are read with scoreEvents' limit: what it dead-letters as too large is counted so here.
+    decoder: { maxBodyBytes: settings.scoring.maxBodyBytes },
+    scorer: settings.scoring.scorer,
+    dashboardUrl: settings.drift.dashboardUrl,
+    trendWindows: settings.drift.trendWindows,
+    ...(options.handOverAboveBytes !== undefined ? { handOverAboveBytes: options.handOverAboveBytes } : {}),
+  });
+  if (outcome.status !== 'complete') return outcome;
+  const { report, written } = outcome;
+  context.log(
+    `${name} ${window.label}: ${report.events} events (${report.eventsProfiled} profiled), ${report.blobs.read} blobs read, ${report.blobs.skipped.length} skipped; ` +
+      `drift share ${report.drift.share.toFixed(3)} (${report.drift.driftedFeatures.join(', ') || 'no feature'} drifted), ` +
+      `retrain ${report.retrainRecommended ? 'recommended' : 'not recommended'}; report ${written?.json ?? '(not written)'}`,
+  );
+  try {
+    await deps.flush?.();
+  } catch (error) {
+    context.warn(`Could not flush the drift metrics: ${errorMessage(error)}`);
+  }
+  return outcome;
+}
+
+/**
+ * Retries of a failed run (a store fault, the orchestration not starting), and the continuations of a budget run out
+ * when hand-over is off (MRM_DRIFT_HANDOVER_MIB=0): DRIFT.INCOMPLETE, and the host runs it again a minute later.
+ */
 export const DRIFT_RETRY = { strategy: 'fixedDelay', delayInterval: { minutes: 1 }, maxRetryCount: 10 } as const;
 
 /** Which window a drift run reports, under which name, and whether its verdict feeds the alerts (metrics). */
@@ -143,7 +198,7 @@ export const WEEKLY: DriftCadence = { name: 'weeklyDrift', window: previousIsoWe
 export const DAILY: DriftCadence = { name: 'dailyDrift', window: previousUtcDay, emitsMetrics: false };
 
 /** Progress as log lines: listing, every skipped blob, and about ten milestones however large the week. */
-function logProgress(context: InvocationContext): DriftProgress {
+export function logProgress(context: InvocationContext): DriftProgress {
   let total = 0;
   let done = 0;
   let events = 0;
@@ -204,6 +259,7 @@ export function weeklyDriftDependencies(
       : undefined,
     clock: systemClock,
     flush: flushTelemetry,
+    backfill: (context) => new DurableBackfillStarter(df.getClient(context)),
   };
 }
 

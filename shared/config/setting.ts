@@ -16,7 +16,16 @@ export interface SettingSpec<T> {
   /** Never logged; for local development only (Azure uses managed identity). */
   readonly secret?: boolean;
   /** Which function reads it, for the settings table (docs/settings.md). */
-  readonly usedBy: ReadonlyArray<'scoreEvents' | 'weeklyDrift' | 'dailyDrift' | 'retrainWebhook' | 'all'>;
+  readonly usedBy: ReadonlyArray<
+    | 'scoreEvents'
+    | 'profileCaptureBlob'
+    | 'weeklyDrift'
+    | 'dailyDrift'
+    | 'driftBackfill'
+    | 'startDriftBackfill'
+    | 'retrainWebhook'
+    | 'all'
+  >;
 }
 
 type Used = SettingSpec<unknown>['usedBy'];

@@ -30,6 +30,8 @@ export class ExactProfileMerger {
   private merged: DatasetProfile;
   private readonly features = new Map<string, NumericSums>();
   private predictionScore: NumericSums | undefined;
+  /** Nothing added yet: `merged` is still the empty profile. */
+  private pristine = true;
 
   constructor(schema: ProfileSchema) {
     this.merged = emptyProfile(schema);
@@ -42,6 +44,7 @@ export class ExactProfileMerger {
   /** Folds in one profile (a blob's). */
   add(profile: DatasetProfile): void {
     this.merged = mergeProfiles(this.merged, profile);
+    this.pristine = false;
     for (const [name, feature] of Object.entries(profile.features)) {
       if (feature.type === 'numeric') this.addNumeric(this.sumsOf(name), feature);
     }
@@ -49,9 +52,14 @@ export class ExactProfileMerger {
     if (score) this.addNumeric((this.predictionScore ??= newSums()), score);
   }
 
-  /** Folds in another merger's state (a roll-up): its exact sums, not its rounded ones. */
+  /**
+   * Folds in another merger's state (a roll-up): its exact sums, not its rounded ones. Into a merger that holds nothing
+   * yet, the state's profile is taken as it is (a merger's output, so already what merging it into the empty profile
+   * gives) rather than copied by a merge: a landed blob's roll-up update merges once, not twice.
+   */
   addState(state: ExactProfileState): void {
-    this.merged = mergeProfiles(this.merged, state.profile);
+    this.merged = this.pristine ? state.profile : mergeProfiles(this.merged, state.profile);
+    this.pristine = false;
     for (const [name, sums] of Object.entries(state.exactSums.features)) {
       const target = this.sumsOf(name);
       target.sum.addSum(ExactSum.fromStored(sums.sum));

@@ -1,3 +1,4 @@
+import { Float64Pool } from '../binary/float64Pool.js';
 import { SketchAccumulator, SketchGrid } from '../sketch/logBucketSketch.js';
 import { BinPairBySketchSlot } from './binPairBySketchSlot.js';
 import { SCANNED_KIND } from '../json/scannedFeatures.js';
@@ -153,8 +154,13 @@ export class NumericAccumulator {
     this.keptCount = fits ? total : -1;
   }
 
-  /** Room in `kept` for `total` values (at most the cap), by doubling. */
+  /** Room in `kept` for `total` values (at most the cap), by doubling; a returned buffer of the cap if there is one. */
   private grow(total: number): void {
+    const returned = this.kept.length === 0 ? keptPool.reuse(this.exactValueCap) : undefined;
+    if (returned) {
+      this.kept = returned;
+      return;
+    }
     const grown = new Float64Array(Math.min(this.exactValueCap, Math.max(total, 2 * this.kept.length, 256)));
     grown.set(this.kept.subarray(0, this.keptCount));
     this.kept = grown;
@@ -162,6 +168,13 @@ export class NumericAccumulator {
 
   addMissing(n = 1): void {
     this.missing += n;
+  }
+
+  /** Gives the dense sketch and the raw-value buffer back for the next blob's accumulator; do not use this one again. */
+  release(): void {
+    this.sketch.release();
+    if (this.kept.length === this.exactValueCap) keptPool.give(this.kept);
+    this.kept = new Float64Array(0);
   }
 
   snapshot(): NumericFeatureProfile {
@@ -183,6 +196,9 @@ export class NumericAccumulator {
     };
   }
 }
+
+/** Raw-value buffers of the cap's length, handed back by finished accumulators (only [0, keptCount) is ever read). */
+const keptPool = new Float64Pool();
 
 /** Mutable counts of one categorical feature (baseline categories, `__other__`, `__missing__`). */
 export class CategoricalAccumulator {

@@ -151,6 +151,15 @@ export class ProfileAccumulator {
     this.badBodies.set(reasonCode, (this.badBodies.get(reasonCode) ?? 0) + 1);
   }
 
+  /**
+   * Done with this accumulator (after its last toProfile): its dense buffers go to the next one. The fold of a blob
+   * calls it; using the accumulator afterwards is a bug.
+   */
+  release(): void {
+    for (const slot of this.slots) slot.numeric?.release();
+    this.score?.release();
+  }
+
   toProfile(): DatasetProfile {
     if (this.batched > 0) this.foldBatch();
     const features: Record<string, FeatureProfile> = {};

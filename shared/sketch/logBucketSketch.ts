@@ -1,3 +1,4 @@
+import { Float64Pool } from '../binary/float64Pool.js';
 import { HIGH_WORD, MagnitudeBuckets, UNDECIDED } from './magnitudeBuckets.js';
 
 /**
@@ -159,9 +160,17 @@ export function mergeSketchCounts(a: SketchCounts, b: SketchCounts): SketchCount
   if (b.counts.length === 0) return a;
   const offset = Math.min(a.offset, b.offset);
   const end = Math.max(a.offset + a.counts.length, b.offset + b.counts.length);
-  const counts = new Array<number>(end - offset).fill(0);
-  for (let i = 0; i < a.counts.length; i++) counts[a.offset - offset + i]! += a.counts[i]!;
-  for (let i = 0; i < b.counts.length; i++) counts[b.offset - offset + i]! += b.counts[i]!;
+  const ac = a.counts;
+  const bc = b.counts;
+  const fromA = a.offset - offset;
+  const fromB = b.offset - offset;
+  // One pass writing each slot once (0 + a + b, as before): merging roll-ups is dominated by these sums.
+  const counts = new Array<number>(end - offset);
+  for (let i = 0; i < counts.length; i++) {
+    const ia = i - fromA;
+    const ib = i - fromB;
+    counts[i] = 0 + (ia >= 0 && ia < ac.length ? ac[ia]! : 0) + (ib >= 0 && ib < bc.length ? bc[ib]! : 0);
+  }
   return { offset, counts };
 }
 
@@ -172,19 +181,27 @@ export function sketchTotal(sketch: SketchCounts): number {
   return total;
 }
 
+const densePool = new Float64Pool();
+
 /**
  * Mutable, dense counterpart of SketchCounts for the hot loop: one Float64Array over the whole bounded index range.
  * The used range is found by the snapshot (a few thousand slots, once per blob) rather than tracked per value.
  */
 export class SketchAccumulator {
   readonly grid: SketchGrid;
-  private readonly counts: Float64Array;
+  private readonly counts: Float64Array<ArrayBuffer>;
   private readonly zero: number;
 
   constructor(grid: SketchGrid) {
     this.grid = grid;
     this.zero = grid.maxIndex + 1;
-    this.counts = new Float64Array(2 * grid.maxIndex + 2);
+    // Dense arrays come back zeroed (release), so a pooled one counts from nothing like a new one.
+    this.counts = densePool.take(2 * grid.maxIndex + 2);
+  }
+
+  /** Gives the dense counts back for the next accumulator; this one must not be used again. */
+  release(): void {
+    densePool.give(this.counts, { zeroed: true });
   }
 
   /** Counts x; returns its dense slot (bucket index + `zero`), which callers may use to look up other binnings. */

@@ -7,7 +7,7 @@ import { BlobRollupStore } from '../../shared/adapters/blobRollupStore.js';
 import { parseCaptureNameFormat } from '../../shared/capture/captureNameFormat.js';
 import { canonicalEtag } from '../../shared/drift/run/blobProfileCacheKey.js';
 import { foldIdentity } from '../../shared/drift/run/profileWindow.js';
-import { readRollupDocument, rollupName } from '../../shared/drift/run/rollups.js';
+import { readRollupDocument, rollupBlobs, rollupName } from '../../shared/drift/run/rollups.js';
 import type { RollupKey } from '../../shared/drift/run/types.js';
 import type { ProfileCache } from '../../shared/drift/run/ports.js';
 import { unwrap } from '../../shared/errors.js';
@@ -107,14 +107,14 @@ describe('profileCaptureBlob over Capture files in Azurite', () => {
       ...foldIdentity(undefined),
       hourStartInMs: Date.UTC(2024, 0, 16, 10),
     };
-    const text = (await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer()).toString();
-    return { doc: readRollupDocument(text, key)!, etag };
+    const bytes = await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer();
+    return { doc: readRollupDocument(bytes, key)!, etag };
   }
 
   it('folds a landed blob into the profile cache and its hour’s roll-up', async () => {
     await deliver(good);
     const { doc, etag } = await rollupOf(good);
-    expect(doc.blobs).toEqual({ [good]: canonicalEtag(etag) });
+    expect(rollupBlobs(doc)).toEqual(new Map([[good, canonicalEtag(etag)]]));
     expect(doc.tally.merged.profile.events).toBe(500);
     expect(doc.tally).toMatchObject({ folded: 1, records: 500, skipped: [] });
     expect(cache.puts).toBe(1);
@@ -140,7 +140,7 @@ describe('profileCaptureBlob over Capture files in Azurite', () => {
     const { doc } = await rollupOf(truncated);
     expect(doc.tally.skipped).toEqual([{ name: truncated, reason: 'CAPTURE.TRUNCATED', message: expect.any(String) }]);
     expect(doc.tally.folded).toBe(1);
-    expect(Object.keys(doc.blobs).sort()).toEqual([good, truncated].sort());
+    expect([...doc.blobNames].sort()).toEqual([good, truncated].sort());
   });
 
   it('ignores blobs that are not Capture files of the monitored hubs, and blobs deleted before delivery', async () => {
@@ -185,8 +185,8 @@ describe('profileCaptureBlob over Capture files in Azurite', () => {
       maxBodyBytes: 1024,
       hourStartInMs: Date.UTC(2024, 0, 16, 10),
     };
-    const text = (await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer()).toString();
-    const profile = readRollupDocument(text, key)!.tally.merged.profile;
+    const bytes = await cacheContainer.getBlobClient(rollupName(key)).downloadToBuffer();
+    const profile = readRollupDocument(bytes, key)!.tally.merged.profile;
     expect([profile.events, profile.badBodies]).toEqual([15, { 'EVENT.TOO_LARGE': 5 }]);
   });
 

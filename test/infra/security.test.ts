@@ -7,6 +7,7 @@ const BUILT_IN_ROLES: Record<string, string> = {
   'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
   'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   'Azure Event Hubs Data Receiver': 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
   'Azure Event Hubs Data Sender': '2b629674-e913-4c01-ae53-ef4638d8f975',
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
@@ -23,7 +24,6 @@ const TOO_BROAD: Record<string, string> = {
   'User Access Administrator': '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
   'Storage Account Contributor': '17d1049b-9a84-46fb-8f53-869881c3d3ab',
   'Azure Event Hubs Data Owner': 'f526a384-b230-433a-b45c-95f59c4a2dec',
-  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   'Key Vault Administrator': '00482a5a-887f-4fb3-b363-3b7fe8e74483',
   'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
 };
@@ -182,6 +182,23 @@ describe('who gets what', () => {
     expect(objectProperty(rbacCall, 'hostStorageAccountName')!.text).not.toBe(
       objectProperty(rbacCall, 'dataStorageAccountName')!.text,
     );
+  });
+
+  it('gives the app queue and table access on the host account only: the Durable Functions task hub lives there', () => {
+    const byRole = (role: string) =>
+      rbac.file
+        .resources()
+        .filter((r) => r.type === 'Microsoft.Authorization/roleAssignments' && r.node.text.includes(role));
+    for (const role of ['storageQueueDataContributor', 'storageTableDataContributor']) {
+      const granted = byRole(role);
+      expect(
+        granted.map((r) => objectProperty(r.body, 'scope')!.text),
+        role,
+      ).toEqual(['hostStorage']);
+    }
+    // Nothing else in infra/ grants a queue role (the data account has no queue).
+    const everywhere = files.filter((f) => f.source.includes(BUILT_IN_ROLES['Storage Queue Data Contributor']!));
+    expect(everywhere.map((f) => f.path)).toEqual(['infra/modules/rbac.bicep']);
   });
 
   it('lets Capture write its container and nothing else', () => {

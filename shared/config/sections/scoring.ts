@@ -1,16 +1,26 @@
 import { container, flag, number, oneOf, optionalNumber, optionalText, text, url } from '../setting.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../contracts/eventContract.js';
 
+// The hub names also name the Capture blobs the drift functions profile and the retraining job's data.
+const EVENT_HUB_READERS = [
+  'scoreEvents',
+  'profileCaptureBlob',
+  'weeklyDrift',
+  'dailyDrift',
+  'driftBackfill',
+  'retrainWebhook',
+] as const;
+
 /** Settings of scoreEvents (and `mrm score`). Defaults are the seed's (drift-methods.md "Per-event defences"). */
 export const scoringSettings = {
   eventHubConnection: text(
     'MRM_EVENTHUB_CONNECTION_NAME',
     'Name of the Event Hubs connection used by the trigger and the `scored` output: `<name>` (connection string, locally) or `<name>__fullyQualifiedNamespace` (managed identity).',
     'EventHubConnection',
-    ['scoreEvents'],
+    ['scoreEvents', 'retrainWebhook'],
   ),
-  eventsHub: text('MRM_EVENTS_HUB', 'Event Hub the model inputs arrive on.', 'events', ['scoreEvents', 'weeklyDrift']),
-  scoredHub: text('MRM_SCORED_HUB', 'Event Hub scored records are sent to.', 'scored', ['scoreEvents', 'weeklyDrift']),
+  eventsHub: text('MRM_EVENTS_HUB', 'Event Hub the model inputs arrive on.', 'events', EVENT_HUB_READERS),
+  scoredHub: text('MRM_SCORED_HUB', 'Event Hub scored records are sent to.', 'scored', EVENT_HUB_READERS),
   consumerGroup: text('MRM_CONSUMER_GROUP', 'Consumer group of scoreEvents on the events hub.', 'scoreevents', [
     'scoreEvents',
   ]),
@@ -24,7 +34,7 @@ export const scoringSettings = {
     'MRM_MAX_BODY_BYTES',
     'Largest event body accepted, in bytes; larger ones are dead-lettered as EVENT.TOO_LARGE, and the drift counts them as such bad bodies.',
     DEFAULT_MAX_BODY_BYTES,
-    ['scoreEvents', 'weeklyDrift'],
+    ['scoreEvents', 'weeklyDrift', 'dailyDrift', 'profileCaptureBlob', 'driftBackfill'],
     { min: 64, integer: true },
   ),
   scorer: oneOf(
@@ -32,7 +42,8 @@ export const scoringSettings = {
     "Which model scores events: none of yours (the profile's isolation forest, an input-anomaly detector), an Azure ML online endpoint, or your ONNX model in process.",
     'forest',
     ['forest', 'aml', 'onnx'] as const,
-    ['scoreEvents'],
+    // The drift report says whose predictions it compared.
+    ['scoreEvents', 'weeklyDrift', 'dailyDrift', 'driftBackfill'],
   ),
   onnxModelContainer: container(
     'MRM_ONNX_MODEL_CONTAINER',

@@ -47,7 +47,8 @@ export const streamSettings = {
     'MRM_STREAM_STATE_CONTAINER',
     'Container the detectors keep their state in, one small JSON blob per partition, written with its ETag so that two instances never both write.',
     'streamstate',
-    ['scoreEvents'],
+    // The drift reports read the alarm log kept beside the state.
+    ['scoreEvents', 'weeklyDrift', 'dailyDrift', 'driftBackfill'],
   ),
   saveIntervalInMs: number(
     'MRM_STREAM_SAVE_INTERVAL_MS',

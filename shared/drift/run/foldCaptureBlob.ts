@@ -83,15 +83,20 @@ export async function foldCaptureBlob(
     }
     addBody(view);
   };
-  const summary = await readCaptureFileViews(chunks, onView, options);
-  if (!summary.ok) return summary;
-  return ok({
-    profile: accumulator.toProfile(),
-    records: summary.value.records,
-    firstEnqueuedInMs: Number.isFinite(first) ? first : null,
-    lastEnqueuedInMs: Number.isFinite(last) ? last : null,
-    unparsedTimes,
-  });
+  try {
+    const summary = await readCaptureFileViews(chunks, onView, options);
+    if (!summary.ok) return summary;
+    return ok({
+      profile: accumulator.toProfile(),
+      records: summary.value.records,
+      firstEnqueuedInMs: Number.isFinite(first) ? first : null,
+      lastEnqueuedInMs: Number.isFinite(last) ? last : null,
+      unparsedTimes,
+    });
+  } finally {
+    // The profile is a copy: the accumulator's dense buffers go to the next blob's.
+    accumulator.release();
+  }
 }
 
 /** The body's JSON object, or undefined after counting why it is not one (the event contract's words for it). */

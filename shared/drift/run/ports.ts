@@ -94,17 +94,17 @@ export interface ReportSink {
   write(window: DriftWindow, reportJson: string, html: string): Promise<{ json: string; html: string }>;
 }
 
-/** A stored document and the version (ETag) a conditional write must match. */
-export interface VersionedText {
-  text: string;
+/** A stored document (either encoding of storedDocument.ts) and the version (ETag) a conditional write must match. */
+export interface VersionedBytes {
+  bytes: Uint8Array;
   version: string;
 }
 
 /** Where roll-ups live, with optimistic concurrency (blob ETags: If-Match, If-None-Match: *). */
 export interface RollupStore {
-  read(name: string): Promise<VersionedText | undefined>;
+  read(name: string): Promise<VersionedBytes | undefined>;
   /** Writes if the stored version is still `expected` (`absent`: only if nothing is stored); false on a conflict. */
-  write(name: string, text: string, expected: { version: string } | 'absent'): Promise<boolean>;
+  write(name: string, bytes: Uint8Array, expected: { version: string } | 'absent'): Promise<boolean>;
 }
 
 /** Earlier reports, by window label, for the trend: where the ReportSink wrote them. */

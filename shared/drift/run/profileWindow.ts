@@ -41,7 +41,9 @@ export interface HubWindow {
 export type ProfileWindowOutcome =
   | { status: 'complete'; hubs: Partial<Record<CapturedHub, HubWindow>> }
   /** The time budget ran out: every blob done so far is cached, the next run resumes from there. */
-  | { status: 'incomplete'; blobsDone: number; blobsTotal: number };
+  | { status: 'incomplete'; blobsDone: number; blobsTotal: number }
+  /** More to backfill than the caller's limit (profileWindowFromRollups): nothing read, the caller fans out. */
+  | { status: 'handover'; blobsPending: number; bytesPending: number; blobsTotal: number };
 
 export interface ProfileWindowRequest {
   schema: ProfileSchema;

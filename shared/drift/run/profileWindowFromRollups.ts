@@ -1,8 +1,7 @@
 import { errorMessage, kindOf } from '../../errors.js';
 import { TaskPool } from '../../concurrency/taskPool.js';
-import type { CaptureBlobRef } from '../../capture/types.js';
 import { foldCaptureBlob } from './foldCaptureBlob.js';
-import type { CapturedHub, RollupKey } from './types.js';
+import type { CapturedHub } from './types.js';
 import { HubTallyBuilder } from './hubTally.js';
 import { canonicalEtag } from './blobProfileCacheKey.js';
 import type { BlobProfileKey, CachedBlobOutcome, RollupStore } from './ports.js';
@@ -15,13 +14,22 @@ import {
   type ProfileWindowOutcome,
   type ProfileWindowRequest,
 } from './profileWindow.js';
-import { hourOf, mergeIntoRollup, readRollupDocument, rollupName } from './rollups.js';
+import { hourOf, mergeIntoRollup } from './rollups.js';
+import { planRollupWindow, type PendingRef } from './rollupPlan.js';
 
 export interface RollupWindowDeps extends ProfileWindowDeps {
   rollups: RollupStore;
 }
 
-type Ref = CaptureBlobRef & { hub: CapturedHub };
+export interface RollupWindowRequest extends ProfileWindowRequest {
+  /**
+   * Hand the window over instead of backfilling when the blobs no roll-up holds add up to more than this (bytes):
+   * nothing is read, and the outcome says how much is pending (weeklyDrift starts the driftBackfill orchestration).
+   */
+  handOverAboveBytes?: number;
+}
+
+type Ref = PendingRef;
 
 /**
  * The window's profiles from hourly roll-ups: list the window's blobs, take each hour's roll-up when it holds only
@@ -33,55 +41,35 @@ type Ref = CaptureBlobRef & { hub: CapturedHub };
  */
 export async function profileWindowFromRollups(
   deps: RollupWindowDeps,
-  request: ProfileWindowRequest,
+  request: RollupWindowRequest,
 ): Promise<ProfileWindowOutcome> {
   const { source, cache, rollups, clock, progress } = deps;
   const { schema, window } = request;
-  const counts = { events: 0, scored: 0 } as Record<CapturedHub, number>;
   const fromCache = { events: 0, scored: 0 } as Record<CapturedHub, number>;
   const tallies: Partial<Record<CapturedHub, HubTallyBuilder>> = {};
-  const backfill: Ref[] = [];
-  let rollupsUsed = 0;
-  let blobsFromRollups = 0;
+  for (const hub of source.hubs) tallies[hub] = new HubTallyBuilder(schema);
 
-  for (const hub of source.hubs) {
-    const tally = new HubTallyBuilder(schema);
-    tallies[hub] = tally;
-    const byHour = new Map<number, Ref[]>();
-    for await (const blob of source.list(hub, window)) {
-      const hour = hourOf(blob.windowStartInMs);
-      let refs = byHour.get(hour);
-      if (!refs) byHour.set(hour, (refs = []));
-      refs.push({ ...blob, hub });
-      counts[hub]++;
-    }
-    for (const [hourStartInMs, refs] of [...byHour].sort((a, b) => a[0] - b[0])) {
-      const key: RollupKey = { schemaId: schema.id, hub, ...foldIdentity(request.decoder), hourStartInMs };
-      const stored = await rollups.read(rollupName(key));
-      const doc = stored ? readRollupDocument(stored.text, key) : undefined;
-      const listed = new Map(refs.map((r) => [r.name, canonicalEtag(r.etag)]));
-      const usable =
-        doc !== undefined &&
-        doc.conflicts.length === 0 &&
-        Object.entries(doc.blobs).every(([name, etag]) => listed.get(name) === etag);
-      if (usable) {
-        tally.addTally(doc.tally);
-        const inRollup = Object.keys(doc.blobs).length;
-        fromCache[hub] += inRollup;
-        blobsFromRollups += inRollup;
-        rollupsUsed++;
-        for (const ref of refs) if (doc.blobs[ref.name] === undefined) backfill.push(ref);
-      } else {
-        if (doc)
-          progress.note(`Roll-up ${rollupName(key)} does not match the blobs listed: folding its hour blob by blob`);
-        backfill.push(...refs);
-      }
-    }
-  }
+  const plan = await planRollupWindow(
+    { source, rollups, progress },
+    { schema, window, decoder: request.decoder },
+    (hub, doc) => {
+      tallies[hub]!.addTally(doc.tally);
+      fromCache[hub] += doc.blobNames.length;
+    },
+  );
+  const { counts, pending: backfill } = plan;
   progress.listed(counts);
   progress.note(
-    `${blobsFromRollups} blobs from ${rollupsUsed} hourly roll-ups; ${backfill.length} to take from the per-blob cache or read`,
+    `${plan.blobsFromRollups} blobs from ${plan.rollupsUsed} hourly roll-ups; ${backfill.length} to take from the per-blob cache or read`,
   );
+  const bytesPending = backfill.reduce((n, ref) => n + ref.sizeInBytes, 0);
+  if (request.handOverAboveBytes !== undefined && bytesPending > request.handOverAboveBytes)
+    return {
+      status: 'handover',
+      blobsPending: backfill.length,
+      bytesPending,
+      blobsTotal: counts.events + counts.scored,
+    };
 
   const concurrency = Math.max(1, request.concurrency ?? 4);
   let done = 0;

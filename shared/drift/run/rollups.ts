@@ -1,5 +1,8 @@
 import { MrmError } from '../../errors.js';
 import type { ProfileSchema } from '../schema.js';
+import type { Implementation } from '../../contracts/implementation.js';
+import { decodeStoredDocument, encodeStoredDocument, type Unpacker } from '../storedDocument.js';
+import { packProfile, unpackProfile } from '../storedProfile.js';
 import type { RollupKey } from './types.js';
 import { HubTallyBuilder, type HubTally } from './hubTally.js';
 import type { CachedBlobOutcome, RollupStore } from './ports.js';
@@ -10,8 +13,13 @@ export const HOUR_IN_MS = 3_600_000;
 export interface RollupDocument {
   kind: 'mrm.rollup';
   key: RollupKey;
-  /** Blob name → the ETag whose profile was merged. A blob is merged once, whatever the redeliveries. */
-  blobs: Record<string, string>;
+  /**
+   * The blobs merged, in merge order, and the ETag whose profile was merged (blobEtags[i] is blobNames[i]'s). A blob is
+   * merged once, whatever the redeliveries. Two arrays rather than an object keyed by name: an hour's 384 names read
+   * and write several times faster, and a landed blob's update copies them.
+   */
+  blobNames: string[];
+  blobEtags: string[];
   /**
    * Blobs seen again with another ETag (overwritten after being merged): a merge cannot be taken back, so weeklyDrift
    * does not trust this roll-up and folds the hour blob by blob.
@@ -30,18 +38,15 @@ export function hourOf(timeInMs: number): number {
   return Math.floor(timeInMs / HOUR_IN_MS) * HOUR_IN_MS;
 }
 
-/** A stored roll-up for exactly this key, or undefined (missing, unreadable, or another key's). */
-export function readRollupDocument(text: string, key: RollupKey): RollupDocument | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+/** A stored roll-up (either encoding) for exactly this key, or undefined (missing, unreadable, or another key's). */
+export function readRollupDocument(stored: Uint8Array, key: RollupKey): RollupDocument | undefined {
+  const decoded = decodeStoredDocument(stored);
+  const doc = decoded?.document;
   if (typeof doc !== 'object' || doc === null) return undefined;
   const d = doc as Partial<RollupDocument>;
-  if (d.kind !== 'mrm.rollup' || !d.key || !d.tally || typeof d.blobs !== 'object' || !Array.isArray(d.conflicts))
-    return undefined;
+  if (d.kind !== 'mrm.rollup' || !d.key || !d.tally || !Array.isArray(d.conflicts)) return undefined;
+  const blobs = blobListOf(doc as Record<string, unknown>, decoded!.unpack);
+  if (!blobs) return undefined;
   const k = d.key;
   if (
     k.schemaId !== key.schemaId ||
@@ -52,14 +57,54 @@ export function readRollupDocument(text: string, key: RollupKey): RollupDocument
   )
     return undefined;
   const t = d.tally;
-  if (
-    !t.merged?.profile ||
-    t.merged.profile.schemaId !== key.schemaId ||
-    !t.merged.exactSums ||
-    !Array.isArray(t.skipped)
-  )
-    return undefined;
-  return d as RollupDocument;
+  if (!t.merged?.exactSums || !Array.isArray(t.skipped)) return undefined;
+  const profile = unpackProfile(t.merged.profile, decoded!.unpack);
+  if (profile?.schemaId !== key.schemaId) return undefined;
+  return {
+    kind: 'mrm.rollup',
+    key: k,
+    ...blobs,
+    conflicts: d.conflicts,
+    tally: { ...t, merged: { ...t.merged, profile } },
+  };
+}
+
+/** The ETag whose profile the roll-up holds for this blob, if it holds the blob. */
+export function mergedEtagOf(doc: RollupDocument, blobName: string): string | undefined {
+  const i = doc.blobNames.indexOf(blobName);
+  return i < 0 ? undefined : doc.blobEtags[i];
+}
+
+/** Blob name → merged ETag, for readers that look many up. */
+export function rollupBlobs(doc: RollupDocument): Map<string, string> {
+  return new Map(doc.blobNames.map((name, i) => [name, doc.blobEtags[i]!]));
+}
+
+/** The stored blob list: two string arrays of one length, or the name → ETag object of the first roll-ups. */
+function blobListOf(
+  doc: Record<string, unknown>,
+  unpack: Unpacker,
+): { blobNames: string[]; blobEtags: string[] } | undefined {
+  const blobNames = unpack.strings(doc.blobNames);
+  const blobEtags = unpack.strings(doc.blobEtags);
+  if (blobNames && blobEtags && blobNames.length === blobEtags.length) return { blobNames, blobEtags };
+  const { blobs } = doc;
+  if (typeof blobs === 'object' && blobs !== null && !Array.isArray(blobs))
+    return { blobNames: Object.keys(blobs), blobEtags: Object.values(blobs) as string[] };
+  return undefined;
+}
+
+/** The document as stored (storedDocument.ts; `fast` unless told otherwise). */
+export function rollupDocumentBytes(doc: RollupDocument, encoding: Implementation = 'fast'): Uint8Array {
+  return encodeStoredDocument((pack) => {
+    const merged = { ...doc.tally.merged, profile: packProfile(doc.tally.merged.profile, pack) };
+    return {
+      ...doc,
+      blobNames: pack.strings(doc.blobNames),
+      blobEtags: pack.strings(doc.blobEtags),
+      tally: { ...doc.tally, merged },
+    };
+  }, encoding);
 }
 
 export type RollupMergeOutcome = 'merged' | 'already-merged' | 'conflict';
@@ -67,6 +112,8 @@ export type RollupMergeOutcome = 'merged' | 'already-merged' | 'conflict';
 export interface RollupMergeOptions {
   /** Read-merge-write rounds before giving up (each lost round means another writer's merge landed). Default 64. */
   maxAttempts?: number;
+  /** How the roll-up is written (storedDocument.ts); default `fast`. */
+  encoding?: Implementation;
 }
 
 /**
@@ -87,13 +134,14 @@ export async function mergeIntoRollup(
   const maxAttempts = options.maxAttempts ?? 64;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const stored = await store.read(name);
-    const current = stored ? readRollupDocument(stored.text, key) : undefined;
-    const merged = current?.blobs[blob.name];
+    const current = stored ? readRollupDocument(stored.bytes, key) : undefined;
+    const merged = current && mergedEtagOf(current, blob.name);
     if (merged === blob.etag) return 'already-merged';
     if (current && merged !== undefined && current.conflicts.includes(blob.name)) return 'conflict';
     const next = nextDocument(schema, key, current, blob, outcome);
     // An unreadable document is replaced (its ETag is still the condition, so a concurrent repair is not lost).
-    const written = await store.write(name, JSON.stringify(next), stored ? { version: stored.version } : 'absent');
+    const bytes = rollupDocumentBytes(next, options.encoding);
+    const written = await store.write(name, bytes, stored ? { version: stored.version } : 'absent');
     if (written) return merged !== undefined ? 'conflict' : 'merged';
   }
   throw new MrmError(
@@ -111,7 +159,7 @@ function nextDocument(
   blob: { name: string; etag: string },
   outcome: CachedBlobOutcome,
 ): RollupDocument {
-  if (current && current.blobs[blob.name] !== undefined) {
+  if (current && mergedEtagOf(current, blob.name) !== undefined) {
     // Overwritten after its merge: remember it, merge nothing (the hour is folded blob by blob from now on).
     return { ...current, conflicts: [...current.conflicts, blob.name].sort() };
   }
@@ -121,7 +169,8 @@ function nextDocument(
   return {
     kind: 'mrm.rollup',
     key,
-    blobs: { ...(current?.blobs ?? {}), [blob.name]: blob.etag },
+    blobNames: [...(current?.blobNames ?? []), blob.name],
+    blobEtags: [...(current?.blobEtags ?? []), blob.etag],
     conflicts: current?.conflicts ?? [],
     tally: builder.tally(),
   };

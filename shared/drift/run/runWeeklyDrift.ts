@@ -73,6 +73,11 @@ export interface WeeklyDriftRequest {
   dashboardUrl?: string | undefined;
   /** MRM_DRIFT_TREND_WINDOWS: earlier windows the trend reads (0: no trend). Needs `deps.history`. */
   trendWindows?: number;
+  /**
+   * With roll-ups: report nothing and say so (`handover`) when the blobs without a roll-up add up to more than this
+   * many bytes, so the caller can fan the backfill out (the driftBackfill orchestration). Default: backfill inline.
+   */
+  handOverAboveBytes?: number;
 }
 
 /** Per hub: what Capture held and how it was read. */
@@ -98,7 +103,9 @@ export type WeeklyDriftReport = DriftReport & { capture: CaptureSummary };
 
 export type WeeklyDriftOutcome =
   | { status: 'complete'; report: WeeklyDriftReport; html: string; written?: { json: string; html: string } }
-  | { status: 'incomplete'; window: DriftWindow; blobsDone: number; blobsTotal: number };
+  | { status: 'incomplete'; window: DriftWindow; blobsDone: number; blobsTotal: number }
+  /** More Capture data without a roll-up than `handOverAboveBytes`: nothing was folded (or reported). */
+  | { status: 'handover'; window: DriftWindow; blobsPending: number; bytesPending: number; blobsTotal: number };
 
 /**
  * The weekly drift, as one story: profile the window's Capture blobs (cached per blob, resumable), put the week's
@@ -110,7 +117,7 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
   const { baseline, window } = request;
   const startedAt = deps.clock.nowInMs();
   const profileTheWindow = deps.rollups
-    ? (request: Parameters<typeof profileWindow>[1]) =>
+    ? (request: Parameters<typeof profileWindowFromRollups>[1]) =>
         profileWindowFromRollups({ ...deps, rollups: deps.rollups! }, request)
     : (request: Parameters<typeof profileWindow>[1]) => profileWindow(deps, request);
   const profiled = await profileTheWindow({
@@ -119,9 +126,11 @@ export async function runWeeklyDrift(deps: WeeklyDriftDeps, request: WeeklyDrift
     ...(request.concurrency !== undefined ? { concurrency: request.concurrency } : {}),
     ...(request.timeBudgetInMs !== undefined ? { deadlineInMs: startedAt + request.timeBudgetInMs } : {}),
     ...(request.decoder ? { decoder: request.decoder } : {}),
+    ...(request.handOverAboveBytes !== undefined ? { handOverAboveBytes: request.handOverAboveBytes } : {}),
   });
   if (profiled.status === 'incomplete')
     return { status: 'incomplete', window, blobsDone: profiled.blobsDone, blobsTotal: profiled.blobsTotal };
+  if (profiled.status === 'handover') return { ...profiled, window };
 
   // A hub counts as captured when the window has blobs for it; with none at all, the report says so.
   const captured = (hub: HubWindow | undefined): HubWindow | undefined => (hub && hub.blobs > 0 ? hub : undefined);

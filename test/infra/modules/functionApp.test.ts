@@ -108,6 +108,11 @@ describe('Function App connections', () => {
     }
   });
 
+  it('gives the host connection blob, queue and table endpoints: the Durable Functions task hub uses all three', () => {
+    for (const service of ['blob', 'queue', 'table'])
+      expect(settings.values.has(`AzureWebJobsStorage__${service}ServiceUri`), service).toBe(true);
+  });
+
   it('passes the same identity to every connection, to App Insights and to the SDKs', () => {
     const clientIdSources = new Set<string>();
     const file = settings.scope.file;

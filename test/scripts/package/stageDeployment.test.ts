@@ -50,9 +50,11 @@ describe('the deployment package azd ships (scripts/package/stage-deployment.mjs
     const functions = readdirSync(join(REPO_ROOT, 'functions')).filter((f) => f.endsWith('.ts'));
     expect(functions.sort()).toEqual([
       'dailyDrift.ts',
+      'driftBackfill.ts',
       'profileCaptureBlob.ts',
       'retrainWebhook.ts',
       'scoreEvents.ts',
+      'startDriftBackfill.ts',
       'weeklyDrift.ts',
     ]);
     for (const f of functions) expect(listed.files).toContain(`dist/functions/${f.replace(/\.ts$/, '.js')}`);

@@ -1,10 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { ContainerClient } from '@azure/storage-blob';
 import { recordedRegistration, triggerBinding } from '../../helpers/functionsCoreFake.js';
 import { BlobProfileSource } from '../../../shared/adapters/blobProfileSource.js';
 import { BlobProfileCache } from '../../../shared/adapters/blobProfileCache.js';
 import { BlobReportSink } from '../../../shared/adapters/blobReportSink.js';
+import { BlobRollupStore } from '../../../shared/adapters/blobRollupStore.js';
+import { DurableBackfillStarter } from '../../../shared/adapters/durableBackfillStarter.js';
+import { startFakeDurableExtension } from '../../helpers/fakeDurableExtension.js';
 import { ContainerCaptureStore } from '../../../shared/adapters/containerCaptureStore.js';
 import { parseCaptureNameFormat } from '../../../shared/capture/captureNameFormat.js';
 import { captureSourceOf } from '../../../shared/drift/run/captureSourceOf.js';
@@ -67,6 +71,13 @@ describe('weeklyDrift registration', () => {
         defaultSettings({ MRM_DRIFT_SCHEDULE: '0 0 4 * * 1' }),
       ),
     ).toBe('%MRM_DRIFT_SCHEDULE%');
+  });
+});
+
+describe('the drift timers’ durable client', () => {
+  it.each(['weeklyDrift', 'dailyDrift'])('%s has one, to hand a large backfill to driftBackfill', (name) => {
+    const bindings = Object.values(recordedRegistration(name).metadata.bindings);
+    expect(bindings.filter((b) => b.type === 'durableClient')).toEqual([expect.objectContaining({ direction: 'in' })]);
   });
 });
 
@@ -261,5 +272,135 @@ describe('weeklyDrift handler', () => {
     await expect(createWeeklyDriftHandler(deps)(timer(), context([]))).rejects.toMatchObject({
       code: 'PROFILE.UNAVAILABLE',
     });
+  });
+});
+
+describe('weeklyDrift handing a large backfill to the driftBackfill orchestration', () => {
+  let capture: ContainerClient;
+  let extension: Awaited<ReturnType<typeof startFakeDurableExtension>>;
+
+  beforeAll(async () => {
+    extension = await startFakeDurableExtension();
+    capture = await freshContainer('capture-handover');
+    // Three files of ~1 MiB each, none in a roll-up (the trigger was off).
+    for (let i = 0; i < 3; i++) {
+      const start = WEEK_START + i * 30 * 3_600_000;
+      await upload(
+        capture,
+        captureName('mrm-ns', 'events', i, start),
+        encodeCaptureFile(eventRecords(3000, { seed: 700 + i, startInMs: start })),
+      );
+    }
+  });
+  afterAll(() => extension.close());
+
+  async function handoverDependencies(
+    environment: Record<string, string>,
+    options: { clock?: () => number; onRead?: () => void } = {},
+  ) {
+    const baselineContainer = await freshContainer('baseline');
+    const text = JSON.stringify(baseline);
+    await baselineContainer.getBlockBlobClient('profile.json').upload(text, Buffer.byteLength(text));
+    const reports = await freshContainer('reports');
+    const cache = await freshContainer('drift-cache');
+    const settings = defaultSettings(environment);
+    let reads = 0;
+    return {
+      reports,
+      reads: () => reads,
+      deps: {
+        settings,
+        baseline: new BlobProfileSource(baselineContainer, 'profile.json', { reloadCheckInMs: 0 }),
+        source: captureSourceOf(
+          readHook(new ContainerCaptureStore(capture), () => {
+            reads++;
+            options.onRead?.();
+          }),
+          {
+            format: unwrap(parseCaptureNameFormat(settings.drift.captureNameFormat)),
+            namespace: 'mrm-ns',
+            hubNames: { events: 'events', scored: 'scored' },
+          },
+        ),
+        cache: new BlobProfileCache(cache),
+        rollups: new BlobRollupStore(cache),
+        reports: new BlobReportSink(reports),
+        metrics: { count: () => undefined, observe: () => undefined },
+        clock: { nowInMs: options.clock ?? (() => TICK) },
+        backfill: (context: InvocationContext) => new DurableBackfillStarter(df.getClient(context)),
+      },
+    };
+  }
+
+  const timerContext = (logs: string[]) =>
+    extension.context(logs, {
+      functionName: 'weeklyDrift',
+      retryContext: { retryCount: 0, maxRetryCount: WEEKLY_DRIFT_RETRY.maxRetryCount },
+    });
+
+  it('starts the window’s orchestration, reads no Capture blob and writes no report itself', async () => {
+    const { deps, reports, reads } = await handoverDependencies({ MRM_DRIFT_HANDOVER_MIB: '2' });
+    const logs: string[] = [];
+    await createWeeklyDriftHandler(deps)(timer(), timerContext(logs));
+    expect(reads()).toBe(0);
+    expect(await reports.getBlobClient('2024-W03/report.json').exists()).toBe(false);
+    expect(extension.instances.get('drift-weeklyDrift-2024-W03')).toEqual({
+      name: 'driftBackfill',
+      input: {
+        run: 'weeklyDrift',
+        window: { fromInMs: WEEK_START, toInMs: WEEK_START + 7 * 86_400_000, label: '2024-W03' },
+        emitsMetrics: true,
+        startedBy: 'weeklyDrift',
+      },
+      runtimeStatus: 'Pending',
+    });
+    expect(logs.at(-1)).toMatch(
+      /^information: weeklyDrift 2024-W03: 3 of 3 blobs \(\d MiB\) have no roll-up, more than MRM_DRIFT_HANDOVER_MIB: handed to the driftBackfill orchestration, instance drift-weeklyDrift-2024-W03 \(started\); it writes the report$/,
+    );
+    // The timer's retry (or the next tick) finds it under way and starts no second one.
+    const again: string[] = [];
+    await createWeeklyDriftHandler(deps)(timer(), timerContext(again));
+    expect(again.at(-1)).toMatch(/instance drift-weeklyDrift-2024-W03 \(already running\)/);
+    extension.instances.clear();
+  });
+
+  it('folds it itself when it is below the limit, and with MRM_DRIFT_HANDOVER_MIB=0 whatever its size', async () => {
+    for (const limit of ['16', '0']) {
+      const { deps, reports, reads } = await handoverDependencies({ MRM_DRIFT_HANDOVER_MIB: limit });
+      await createWeeklyDriftHandler(deps)(timer(), timerContext([]));
+      expect(reads(), limit).toBe(3);
+      expect(await reports.getBlobClient('2024-W03/report.json').exists(), limit).toBe(true);
+    }
+    expect(extension.instances.size).toBe(0);
+  });
+
+  it('hands over when the time budget runs out, instead of failing for a continuation', async () => {
+    let now = TICK;
+    const { deps, reports } = await handoverDependencies(
+      { MRM_DRIFT_HANDOVER_MIB: '16', MRM_DRIFT_TIME_BUDGET_MS: '15000', MRM_DRIFT_CONCURRENCY: '1' },
+      { clock: () => now, onRead: () => void (now += 10_000) },
+    );
+    const logs: string[] = [];
+    await createWeeklyDriftHandler(deps)(timer(), timerContext(logs));
+    expect(await reports.getBlobClient('2024-W03/report.json').exists()).toBe(false);
+    expect(logs.at(-1)).toMatch(
+      /the time budget ran out after 2 of 3 blobs: handed to the driftBackfill orchestration, instance drift-weeklyDrift-2024-W03 \(started\)/,
+    );
+    expect(extension.instances.has('drift-weeklyDrift-2024-W03')).toBe(true);
+    extension.instances.clear();
+  });
+
+  it('fails (so the host retries) when the orchestration cannot be started', async () => {
+    const { deps } = await handoverDependencies({ MRM_DRIFT_HANDOVER_MIB: '2' });
+    extension.state.failWith = 503;
+    try {
+      const logs: string[] = [];
+      await expect(createWeeklyDriftHandler(deps)(timer(), timerContext(logs))).rejects.toMatchObject({
+        code: 'DURABLE.UNAVAILABLE',
+      });
+      expect(logs.at(-1)).toMatch(/^error: weeklyDrift failed \(transient\): Could not start driftBackfill/);
+    } finally {
+      extension.state.failWith = undefined;
+    }
   });
 });

@@ -189,6 +189,31 @@ describe('foldCaptureBlob', () => {
     },
   );
 
+  it('folds each blob as if first, whatever the blobs before it left in the reused buffers', async () => {
+    // Large (raw values given up, wide sketches) and small (raw values kept) in turn, and a truncated one between:
+    // every fold hands its buffers back, and the next must count from zero and keep only its own values.
+    const largeRecords = eventRecords(6000, { seed: 41, startInMs: T0, drift: 0.9 });
+    const smallRecords = eventRecords(90, { seed: 42, startInMs: T0 });
+    const large = encodeCaptureFile(largeRecords);
+    const small = encodeCaptureFile(smallRecords);
+    const cut = large.subarray(0, large.length - 100);
+    const first = {
+      large: referenceProfile(
+        largeRecords.map((r) => r.Body),
+        baseline.schema,
+      ),
+      small: referenceProfile(
+        smallRecords.map((r) => r.Body),
+        baseline.schema,
+      ),
+    };
+    for (const file of [large, small, cut, small, large, small]) {
+      const folded = await foldCaptureBlob([file], 'events', baseline.schema);
+      if (file === cut) expect(folded.ok).toBe(false);
+      else expect(folded.ok && folded.value.profile).toEqual(file === large ? first.large : first.small);
+    }
+  });
+
   it('treats a body of JSON null like any non-object body', async () => {
     const file = encodeCaptureFile([captureEvent({ sequenceNumber: 1, enqueuedTimeInMs: T0, body: 'null' })]);
     const result = await foldCaptureBlob([file], 'events', baseline.schema);
