@@ -328,7 +328,9 @@ describe.each(['plain', 'fast'] as const)('the event contract, %s decoding of by
                 : how === 'replace'
                   ? body.slice(0, p) + char + body.slice(p + 1)
                   : body.slice(0, p);
-          expect(outcome(subject.decode(Buffer.from(mutated)))).toStrictEqual(outcome(contract.decode(mutated)));
+          // Both read the same bytes: a cut surrogate pair is a lone surrogate in the string but U+FFFD in UTF-8.
+          const bytes = Buffer.from(mutated);
+          expect(outcome(subject.decode(bytes))).toStrictEqual(outcome(contract.decode(bytes)));
         },
       ),
       { numRuns: 3000 },
