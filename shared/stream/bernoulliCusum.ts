@@ -121,7 +121,14 @@ function add(array: Float64Array, index: number, value: number): void {
 
 /** One event into the walk; true when it alarms (the walk then restarts from zero, as after an alarm is raised). */
 export function stepCusum(state: CusumState, design: BernoulliCusumDesign, hit: boolean, id: string): boolean {
-  const next = hit ? state.sum + design.up : state.sum - design.down;
+  return advanceWalk(state, hit ? state.sum + design.up : state.sum - design.down, design.threshold, hit, id);
+}
+
+/**
+ * Moves a walk to `next` (reset at zero or below, as every CUSUM here is reflected at zero), keeping what a page
+ * reports (events since the walk left zero, hits among them, the first event's id); true at or above the threshold.
+ */
+export function advanceWalk(state: CusumState, next: number, threshold: number, hit: boolean, id: string): boolean {
   if (next <= 0) {
     state.sum = 0;
     state.events = 0;
@@ -133,5 +140,5 @@ export function stepCusum(state: CusumState, design: BernoulliCusumDesign, hit: 
   state.sum = next;
   state.events++;
   if (hit) state.hits++;
-  return next >= design.threshold;
+  return next >= threshold;
 }

@@ -1,4 +1,4 @@
-import type { CusumState } from './bernoulliCusum.js';
+import { advanceWalk, type CusumState } from './bernoulliCusum.js';
 
 /**
  * A one-sided CUSUM over events that fall in one of a few categories (a score bin; a confidence group crossed with
@@ -254,17 +254,5 @@ export function stepWalk(
   hit: boolean,
   id: string,
 ): boolean {
-  const next = state.sum + design.steps[category]!;
-  if (next <= 0) {
-    state.sum = 0;
-    state.events = 0;
-    state.hits = 0;
-    state.firstId = null;
-    return false;
-  }
-  if (state.sum === 0) state.firstId = id;
-  state.sum = next;
-  state.events++;
-  if (hit) state.hits++;
-  return next >= design.threshold;
+  return advanceWalk(state, state.sum + design.steps[category]!, design.threshold, hit, id);
 }
