@@ -5,6 +5,7 @@ import { AUC_BINS, type PerformanceState } from '../../shared/drift/profile.js';
 import { createRandom, type Random } from '../../shared/baseline/random.js';
 import { judgeConfidence } from '../../shared/scoring/confidence.js';
 import type { StreamBaseline } from '../../shared/stream/baselineReference.js';
+import { blankScoredRecord } from './scoredStream.js';
 
 /**
  * Streams resampled from a model's out-of-fold probabilities on one of scikit-learn's real datasets
@@ -92,29 +93,7 @@ export class ResampledStream {
   ) {
     this.random = createRandom(scenario.seed);
     this.subpopulation = fixture.pool.subpopulation.flatMap((inside, i) => (inside ? [i] : []));
-    this.record = {
-      kind: 'mrm.scored',
-      id: '',
-      callerId: null,
-      partition: '0',
-      sequenceNumber: 0,
-      enqueuedTime: null,
-      features: {},
-      label: null,
-      prediction: null,
-      probabilities: null,
-      score: null,
-      confidence: null,
-      entropy: null,
-      risk: 'LOW',
-      issues: [],
-      decision: 'ACCEPT',
-      reasons: [],
-      modelVersion: fixture.dataset,
-      modelKind: 'classifier',
-      profileVersion: `real-${fixture.dataset}`,
-      scoredAt: '2026-11-10T12:00:00.000Z',
-    };
+    this.record = blankScoredRecord(fixture.dataset, `real-${fixture.dataset}`);
   }
 
   next(): { record: ScoredRecord; error: boolean } {

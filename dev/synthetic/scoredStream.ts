@@ -34,29 +34,7 @@ export class ScoredStream {
 
   constructor(private readonly scenario: StreamScenario) {
     this.random = createRandom(scenario.seed);
-    this.record = {
-      kind: 'mrm.scored',
-      id: '',
-      callerId: null,
-      partition: '0',
-      sequenceNumber: 0,
-      enqueuedTime: null,
-      features: {},
-      label: null,
-      prediction: null,
-      probabilities: null,
-      score: null,
-      confidence: null,
-      entropy: null,
-      risk: 'LOW',
-      issues: [],
-      decision: 'ACCEPT',
-      reasons: [],
-      modelVersion: 'synthetic',
-      modelKind: 'classifier',
-      profileVersion: 'synthetic',
-      scoredAt: '2026-11-10T12:00:00.000Z',
-    };
+    this.record = blankScoredRecord('synthetic', 'synthetic');
   }
 
   /** The next event, and whether the model's prediction of it is wrong (known even when its label is not sent). */
@@ -123,4 +101,31 @@ export function syntheticStreamBaseline(rows: number, seed: number): StreamBasel
 function binaryEntropy(p: number): number {
   if (p <= 0 || p >= 1) return 0;
   return -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+}
+
+/** The scored record a stream reuses for every event (fields it sets per event start empty). */
+export function blankScoredRecord(modelVersion: string, profileVersion: string): ScoredRecord {
+  return {
+    kind: 'mrm.scored',
+    id: '',
+    callerId: null,
+    partition: '0',
+    sequenceNumber: 0,
+    enqueuedTime: null,
+    features: {},
+    label: null,
+    prediction: null,
+    probabilities: null,
+    score: null,
+    confidence: null,
+    entropy: null,
+    risk: 'LOW',
+    issues: [],
+    decision: 'ACCEPT',
+    reasons: [],
+    modelVersion,
+    modelKind: 'classifier',
+    profileVersion,
+    scoredAt: '2026-11-10T12:00:00.000Z',
+  };
 }
