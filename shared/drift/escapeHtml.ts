@@ -7,3 +7,8 @@ export function esc(text: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
 }
+
+/** A feature name that wraps at its underscores (and spaces), never inside a word. */
+export function wrappable(name: string): string {
+  return esc(name).replace(/_/g, '_<wbr>');
+}

@@ -6,7 +6,7 @@ import { proportions } from './stats/binned.js';
 import { reportDistributions, type FeatureDistribution, type ReportDistributions } from './distributions.js';
 import { driftVerdict } from './verdict.js';
 import { badBodyMeaning } from './badBodies.js';
-import { esc } from './escapeHtml.js';
+import { esc, wrappable } from './escapeHtml.js';
 import { trendSection } from './trendHtml.js';
 import { streamTimelineSection } from './report/streamTimeline.js';
 
@@ -136,9 +136,6 @@ ${r.telemetry.available ? '' : `<p class="muted">${esc(r.telemetry.reason)}</p>`
 function recommendations(r: DriftReport): string {
   return `<section id="recommendations"><h2>Recommendations</h2><ul>${r.recommendations.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`;
 }
-
-/** A feature name that wraps at its underscores (and spaces), never inside a word. */
-const wrappable = (name: string): string => esc(name).replace(/_/g, '_<wbr>');
 
 type Tests = DriftReport['tests'];
 type ReportedTest = Tests[number];

@@ -1,4 +1,4 @@
-import { esc } from './escapeHtml.js';
+import { esc, wrappable } from './escapeHtml.js';
 import type { DriftReport, DriftTrend, TrendPoint } from './report.js';
 
 /** The table shows this many windows at most (the chart draws them all), so it fits a 1024 px page. */
@@ -68,7 +68,7 @@ function featureTrendTable(windows: TrendPoint[]): string {
       const title = `${name} in ${w.label}: ${f.test} ${f.score.toPrecision(3)} (practical minimum ${f.threshold}), ${f.drifted ? `drifted, ${f.severity}` : 'not drifted'}`;
       return `<td${f.drifted ? ' class="hit"' : ''} title="${esc(title)}">${f.score.toFixed(3)}</td>`;
     });
-    return `<tr><td class="name">${esc(name).replace(/_/g, '_<wbr>')}</td>${cells.join('')}</tr>`;
+    return `<tr><td class="name">${wrappable(name)}</td>${cells.join('')}</tr>`;
   });
   return `<table class="trend"><thead><tr><th>Feature (effect size)</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="muted">Wasserstein / baseline std for numeric features, Jensen-Shannon distance for categorical ones; bold: the feature drifted in that window.</p>`;
